@@ -1,0 +1,23 @@
+//! Generates the typed Portainer client and the MCP tool registry from
+//! spec/portainer.json and tools.toml (see codegen/). A bad catalogue entry
+//! fails the build with a message naming the tool.
+
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for input in ["tools.toml", "spec/portainer.json", "src/handlers"] {
+        println!("cargo:rerun-if-changed={input}");
+    }
+    let out = match codegen::generate(root) {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("\nerror: {e}\n");
+            std::process::exit(1);
+        }
+    };
+    let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for (name, text) in out.files() {
+        std::fs::write(Path::new(&dir).join(name), text).expect("OUT_DIR is writable");
+    }
+}

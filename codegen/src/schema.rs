@@ -1,0 +1,275 @@
+//! MCP input and output JSON Schemas built from the spec's own JSON, with
+//! references inlined (clients do not follow $ref into our spec).
+
+use crate::catalogue::ToolEntry;
+use crate::spec::{Operation, Spec};
+use serde_json::{json, Map, Value};
+
+/// Deepest nesting spelled out in an input schema; deeper values are `{}`.
+const INPUT_DEPTH: usize = 6;
+/// Output schemas stay shallow: they describe, they do not police. Real
+/// servers send fields and nulls their own description does not mention, and
+/// clients reject results that fail a strict output schema.
+const OUTPUT_DEPTH: usize = 2;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Input,
+    Output,
+}
+
+/// One argument the model sees, and where it goes in the request.
+#[derive(Debug, Clone)]
+pub struct Arg {
+    /// Name in the MCP arguments object.
+    pub exposed: String,
+    /// Name in the API (parameter or body field).
+    pub wire: String,
+    pub location: Location,
+    pub hidden: bool,
+    /// JSON text of the default, if any.
+    pub default: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Location {
+    Path,
+    Query,
+    /// A field of an object body, flattened into the arguments.
+    BodyField,
+    /// The whole body, as one argument named `body`.
+    Body,
+}
+
+/// The arguments of a generated tool, in spec order.
+pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
+    let mut out = vec![];
+    let mut push = |wire: &str, location: Location| -> Result<(), String> {
+        let o = tool.params.get(wire);
+        let exposed = o
+            .and_then(|o| o.rename.clone())
+            .unwrap_or_else(|| wire.to_string());
+        let default = match o.and_then(|o| o.default.as_ref()) {
+            Some(d) => Some(serde_json::to_string(d).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        out.push(Arg {
+            exposed,
+            wire: wire.to_string(),
+            location,
+            hidden: o.is_some_and(|o| o.hide),
+            default,
+        });
+        Ok(())
+    };
+    for p in &op.params {
+        let loc = if p.location == "path" {
+            Location::Path
+        } else {
+            Location::Query
+        };
+        push(&p.name, loc)?;
+    }
+    if let Some(body) = &op.body {
+        let fields = op.body_fields(body);
+        if fields.is_empty() {
+            push("body", Location::Body)?;
+        } else {
+            for (f, _) in fields {
+                push(&f, Location::BodyField)?;
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for a in &out {
+        if !seen.insert(a.exposed.clone()) {
+            return Err(crate::catalogue::problem(
+                &tool.name,
+                format!(
+                    "argument `{}` appears twice (a parameter and a body field share it); rename one under [tool.params.{}]",
+                    a.exposed, a.wire
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg]) -> Value {
+    let mut props = Map::new();
+    let mut required = vec![];
+    let body = op.body.as_ref();
+    let body_required: Vec<&str> = body
+        .and_then(|b| b.get("required"))
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for a in args.iter().filter(|a| !a.hidden) {
+        let (schema, is_required) = match a.location {
+            Location::Path | Location::Query => {
+                let p = op
+                    .params
+                    .iter()
+                    .find(|p| p.name == a.wire)
+                    .expect("arg from params");
+                (p.schema.clone(), p.required)
+            }
+            Location::BodyField => {
+                let s = body.and_then(|b| b.pointer(&format!("/properties/{}", a.wire)));
+                (
+                    s.cloned().unwrap_or_default(),
+                    body_required.contains(&a.wire.as_str()),
+                )
+            }
+            Location::Body => (body.cloned().unwrap_or_default(), op.body_required),
+        };
+        if is_readonly(&schema) {
+            continue;
+        }
+        let mut s = convert(spec, &schema, Mode::Input, 0, &mut vec![]);
+        let o = tool.params.get(&a.wire);
+        if let (Some(obj), Some(text)) = (s.as_object_mut(), o.and_then(|o| o.description.as_ref()))
+        {
+            obj.insert("description".into(), Value::String(text.trim().to_string()));
+        }
+        if let (Some(obj), Some(d)) = (s.as_object_mut(), &a.default) {
+            obj.insert(
+                "default".into(),
+                serde_json::from_str(d).unwrap_or(Value::Null),
+            );
+        }
+        if is_required && a.default.is_none() {
+            required.push(Value::String(a.exposed.clone()));
+        }
+        props.insert(a.exposed.clone(), s);
+    }
+    object_schema(props, required)
+}
+
+pub fn object_schema(props: Map<String, Value>, required: Vec<Value>) -> Value {
+    let mut s = json!({"type": "object", "properties": props, "additionalProperties": false});
+    if !required.is_empty() {
+        s["required"] = Value::Array(required);
+    }
+    s
+}
+
+/// The output schema of a tool whose success response has a JSON body.
+/// Arrays and scalars are wrapped as `{"items": ...}` / `{"result": ...}`
+/// because MCP structured content must be an object.
+pub fn output_schema(spec: &Spec, op: &Operation) -> Option<Value> {
+    let success = op.success.as_ref()?;
+    let s = convert(spec, success, Mode::Output, 0, &mut vec![]);
+    let ty = s.get("type").and_then(Value::as_str).unwrap_or("");
+    Some(match ty {
+        "object" => s,
+        "array" => json!({"type": "object", "properties": {"items": s}}),
+        _ => json!({"type": "object", "properties": {"result": s}}),
+    })
+}
+
+fn is_readonly(s: &Value) -> bool {
+    s.get("readOnly") == Some(&Value::Bool(true))
+}
+
+fn convert(
+    spec: &Spec,
+    schema: &Value,
+    mode: Mode,
+    depth: usize,
+    stack: &mut Vec<String>,
+) -> Value {
+    let limit = if mode == Mode::Input {
+        INPUT_DEPTH
+    } else {
+        OUTPUT_DEPTH
+    };
+    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
+        if stack.iter().any(|s| s == r) {
+            return json!({}); // recursive type: leave it open
+        }
+        let Some(target) = spec.lookup(r) else {
+            return json!({});
+        };
+        stack.push(r.to_string());
+        let out = convert(spec, target, mode, depth, stack);
+        stack.pop();
+        return out;
+    }
+    let Some(obj) = schema.as_object() else {
+        return json!({});
+    };
+    // allOf with one member is how generators spell "this type, plus prose".
+    if let Some(Value::Array(all)) = obj.get("allOf") {
+        if all.len() == 1 {
+            return convert(spec, &all[0], mode, depth, stack);
+        }
+        if depth >= limit {
+            return json!({});
+        }
+        let parts: Vec<Value> = all
+            .iter()
+            .map(|p| convert(spec, p, mode, depth + 1, stack))
+            .collect();
+        return json!({"allOf": parts});
+    }
+    let mut out = Map::new();
+    let ty = obj.get("type").and_then(Value::as_str);
+    if let Some(t) = ty {
+        out.insert("type".into(), nullable_type(t, mode, depth));
+    }
+    if depth >= limit {
+        return Value::Object(out);
+    }
+    if let Some(items) = obj.get("items") {
+        out.insert("items".into(), convert(spec, items, mode, depth + 1, stack));
+    }
+    if let Some(Value::Object(props)) = obj.get("properties") {
+        let mut p = Map::new();
+        for (k, v) in props {
+            if mode == Mode::Input && is_readonly(v) {
+                continue;
+            }
+            p.insert(k.clone(), convert(spec, v, mode, depth + 1, stack));
+        }
+        out.insert("properties".into(), Value::Object(p));
+        if mode == Mode::Input {
+            if let Some(req) = obj.get("required") {
+                out.insert("required".into(), req.clone());
+            }
+        }
+    }
+    if let Some(ap) = obj.get("additionalProperties") {
+        if ap.is_object() {
+            out.insert(
+                "additionalProperties".into(),
+                convert(spec, ap, mode, depth + 1, stack),
+            );
+        }
+    }
+    if mode == Mode::Input {
+        for k in [
+            "default",
+            "minimum",
+            "maximum",
+            "minItems",
+            "maxItems",
+            "minLength",
+            "maxLength",
+        ] {
+            if let Some(v) = obj.get(k) {
+                out.insert(k.into(), v.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+fn nullable_type(t: &str, mode: Mode, depth: usize) -> Value {
+    // Below the root, Portainer may send null for any field.
+    if mode == Mode::Output && depth > 0 {
+        json!([t, "null"])
+    } else {
+        Value::String(t.to_string())
+    }
+}

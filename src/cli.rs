@@ -1,0 +1,162 @@
+//! Command line: every flag can also come from the environment. The official
+//! Go server's single-dash spellings (-server, -token, -read-only,
+//! -disable-version-check) are accepted so existing client configs work.
+
+use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "portainer-mcp", version, about = "MCP server for Portainer")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub opts: Options,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdio (the default).
+    Serve,
+    /// Print the tools that would be served, without contacting Portainer.
+    Tools {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct Options {
+    /// Portainer base URL, e.g. https://portainer.example.com:9443
+    #[arg(long, env = "PORTAINER_URL", global = true)]
+    pub url: Option<String>,
+
+    /// Portainer access token (X-API-Key). Prefer --token-file or the env var.
+    #[arg(long, env = "PORTAINER_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+
+    /// File holding the Portainer access token.
+    #[arg(
+        long,
+        env = "PORTAINER_TOKEN_FILE",
+        global = true,
+        conflicts_with = "token"
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// Serve read tools only; no request other than GET leaves the server.
+    #[arg(long, env = "PORTAINER_READ_ONLY", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub read_only: bool,
+
+    /// Toolsets to serve, comma separated: names, `default`, or `all`.
+    #[arg(long, env = "PORTAINER_TOOLSETS", global = true, value_delimiter = ',')]
+    pub toolsets: Option<Vec<String>>,
+
+    /// Tools to serve by name, comma separated (alone: only these).
+    #[arg(long, env = "PORTAINER_TOOLS", global = true, value_delimiter = ',')]
+    pub tools: Option<Vec<String>>,
+
+    /// Tools never to serve, comma separated.
+    #[arg(
+        long,
+        env = "PORTAINER_DENY_TOOLS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub deny_tools: Option<Vec<String>>,
+
+    /// Timeout of each request to Portainer, in seconds.
+    #[arg(long, env = "PORTAINER_TIMEOUT", global = true, default_value_t = 30)]
+    pub timeout: u64,
+
+    /// PEM file of CA certificates to trust for Portainer's TLS certificate.
+    #[arg(long, env = "PORTAINER_TLS_CA", global = true)]
+    pub tls_ca: Option<PathBuf>,
+
+    /// Accept any TLS certificate from Portainer (unsafe; off by default).
+    #[arg(long, env = "PORTAINER_INSECURE", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub insecure: bool,
+
+    /// Skip the start-up check of Portainer's version against the spec's.
+    #[arg(long, env = "PORTAINER_DISABLE_VERSION_CHECK", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub disable_version_check: bool,
+
+    /// More logging on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// Rewrites the Go server's single-dash flags into ours.
+pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    const ALIASES: [(&str, &str); 4] = [
+        ("-server", "--url"),
+        ("-token", "--token"),
+        ("-read-only", "--read-only"),
+        ("-disable-version-check", "--disable-version-check"),
+    ];
+    let mut out = vec![];
+    for a in args {
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        };
+        match ALIASES.iter().find(|(go, _)| *go == flag) {
+            Some((_, ours)) => out.push(match value {
+                Some(v) => format!("{ours}={v}"),
+                None => ours.to_string(),
+            }),
+            None => out.push(a),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        let v = normalize_args(args.iter().map(|s| s.to_string()));
+        Cli::try_parse_from(v).unwrap()
+    }
+
+    #[test]
+    fn go_spellings_are_aliases() {
+        let c = parse(&[
+            "portainer-mcp",
+            "-server",
+            "https://p:9443",
+            "-token",
+            "t",
+            "-read-only",
+            "-disable-version-check=true",
+        ]);
+        assert_eq!(c.opts.url.as_deref(), Some("https://p:9443"));
+        assert_eq!(c.opts.token.as_deref(), Some("t"));
+        assert!(c.opts.read_only);
+        assert!(c.opts.disable_version_check);
+    }
+
+    #[test]
+    fn lists_and_subcommand() {
+        let c = parse(&[
+            "portainer-mcp",
+            "tools",
+            "--toolsets",
+            "stacks,system",
+            "--deny-tools=stack_stop",
+            "--json",
+        ]);
+        assert!(matches!(c.command, Some(Command::Tools { json: true })));
+        assert_eq!(c.opts.toolsets.unwrap(), vec!["stacks", "system"]);
+        assert_eq!(c.opts.deny_tools.unwrap(), vec!["stack_stop"]);
+        assert!(!c.opts.insecure);
+    }
+}

@@ -1,0 +1,98 @@
+//! Resolved settings: the CLI's raw options checked and turned into what the
+//! server needs. Errors here name the flag at fault.
+
+use crate::cli::Options;
+use crate::http::HttpSettings;
+use std::time::Duration;
+use url::Url;
+
+/// Portainer's API root for a base URL the user gave: `/api` is appended
+/// unless the URL already ends with it.
+pub fn api_root(base: &str) -> Result<Url, String> {
+    let mut url =
+        Url::parse(base.trim()).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--url `{base}` must start with https:// or http://"
+        ));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(format!(
+            "--url `{base}` must not carry a query, fragment or credentials"
+        ));
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = if path.ends_with("/api") {
+        path
+    } else {
+        format!("{path}/api")
+    };
+    url.set_path(&path);
+    Ok(url)
+}
+
+pub fn token(opts: &Options) -> Result<String, String> {
+    let token = match (&opts.token, &opts.token_file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| format!("--token-file {}: {e}", path.display()))?,
+        (None, None) => {
+            return Err("no Portainer token: set PORTAINER_TOKEN, --token or --token-file".into());
+        }
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return Err("the Portainer token is empty".into());
+    }
+    Ok(token)
+}
+
+pub fn http_settings(opts: &Options) -> Result<HttpSettings, String> {
+    let url = opts
+        .url
+        .as_deref()
+        .ok_or("no Portainer URL: set PORTAINER_URL or --url")?;
+    if opts.timeout == 0 {
+        return Err("--timeout must be at least 1 second".into());
+    }
+    let tls_ca = match &opts.tls_ca {
+        Some(p) => Some(std::fs::read(p).map_err(|e| format!("--tls-ca {}: {e}", p.display()))?),
+        None => None,
+    };
+    Ok(HttpSettings {
+        api_root: api_root(url)?,
+        token: token(opts)?,
+        timeout: Duration::from_secs(opts.timeout),
+        read_only: opts.read_only,
+        tls_ca,
+        insecure: opts.insecure,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_root_appends_api_once() {
+        assert_eq!(
+            api_root("https://p:9443").unwrap().as_str(),
+            "https://p:9443/api"
+        );
+        assert_eq!(
+            api_root("https://p:9443/").unwrap().as_str(),
+            "https://p:9443/api"
+        );
+        assert_eq!(
+            api_root("https://p/portainer/api/").unwrap().as_str(),
+            "https://p/portainer/api"
+        );
+        assert!(api_root("ftp://p").is_err());
+        assert!(api_root("https://u:pw@p").is_err());
+        assert!(api_root("not a url").is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! The one HTTP layer every tool shares: authentication, TLS, timeouts and
+//! the read-only guard. Generated client calls reach it through the hooks
+//! in client.rs; hand-written tools call `Http::send`.
+
+use bytes::Bytes;
+use reqwest::{Method, Request, Response};
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// What was sent and what came back, for one request of a tool call.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub method: Method,
+    /// Path and query, without scheme or host.
+    pub path: String,
+    pub status: u16,
+    pub body: Bytes,
+}
+
+tokio::task_local! {
+    static LAST_EXCHANGE: RefCell<Option<Exchange>>;
+}
+
+/// Runs one tool call so that the raw response of its request is kept for
+/// `take_exchange` (the typed client only hands back decoded values).
+pub async fn recording<F: std::future::Future>(f: F) -> F::Output {
+    LAST_EXCHANGE.scope(RefCell::new(None), f).await
+}
+
+pub fn take_exchange() -> Option<Exchange> {
+    LAST_EXCHANGE
+        .try_with(|c| c.borrow_mut().take())
+        .ok()
+        .flatten()
+}
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Portainer's API root, e.g. https://portainer:9443/api
+    pub api_root: Url,
+    pub token: String,
+    pub timeout: Duration,
+    pub read_only: bool,
+    pub tls_ca: Option<Vec<u8>>,
+    pub insecure: bool,
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    api_root: Url,
+    read_only: bool,
+    timeout: Duration,
+}
+
+/// Shows where requests go, never the token.
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http")
+            .field("api_root", &self.api_root.as_str())
+            .field("read_only", &self.read_only)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Http {
+    pub fn new(s: &HttpSettings) -> Result<Http, String> {
+        // reqwest is built without a bundled crypto provider; pick ring once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut headers = reqwest::header::HeaderMap::new();
+        let mut key = reqwest::header::HeaderValue::from_str(&s.token).map_err(|_| {
+            "the Portainer token contains characters not allowed in an HTTP header".to_string()
+        })?;
+        // Keeps the token out of any Debug output of the headers.
+        key.set_sensitive(true);
+        headers.insert("X-API-Key", key);
+        let mut builder = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
+            .timeout(s.timeout)
+            .connect_timeout(s.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = &s.tls_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("--tls-ca: not a PEM certificate bundle: {e}"))?;
+            if certs.is_empty() {
+                return Err("--tls-ca: no certificate found in the file".into());
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        if s.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Http {
+            client,
+            api_root: s.api_root.clone(),
+            read_only: s.read_only,
+            timeout: s.timeout,
+        })
+    }
+
+    pub fn api_root(&self) -> &Url {
+        &self.api_root
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The policy every request passes: only GET in read-only mode, and only
+    /// to the configured Portainer.
+    pub fn guard(&self, method: &Method, url: &Url) -> Result<(), String> {
+        if url.origin() != self.api_root.origin() || !url.path().starts_with(self.api_root.path()) {
+            return Err(format!(
+                "refusing a request outside the Portainer API root: {}",
+                url.path()
+            ));
+        }
+        if self.read_only && method != Method::GET {
+            return Err(format!(
+                "read-only mode: {method} {} was not sent (only GET requests leave this server)",
+                url.path()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The hook behind the typed client: sends, buffers the body, records
+    /// the exchange for the tool call, and hands progenitor a response.
+    pub async fn execute(&self, request: Request) -> reqwest::Result<Response> {
+        let (x, headers) = self.exchange(request).await?;
+        let status =
+            reqwest::StatusCode::from_u16(x.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
+        let body = x.body.clone();
+        let _ = LAST_EXCHANGE.try_with(|c| *c.borrow_mut() = Some(x));
+        Ok(rebuild(status, headers, body))
+    }
+
+    /// Guard, send, and hand back the whole exchange (hand-written tools).
+    pub async fn send(&self, request: Request) -> Result<Exchange, crate::outcome::ToolError> {
+        use crate::outcome::{describe_transport, ToolError};
+        self.guard(request.method(), request.url())
+            .map_err(ToolError::Refused)?;
+        let (x, _) = self
+            .exchange(request)
+            .await
+            .map_err(|e| ToolError::Transport(describe_transport(&e)))?;
+        Ok(x)
+    }
+
+    /// Every request of every tool ends here. One the guard refuses is not
+    /// sent: it gets a synthetic 403, as a last line behind the checks
+    /// callers make first.
+    async fn exchange(
+        &self,
+        request: Request,
+    ) -> reqwest::Result<(Exchange, reqwest::header::HeaderMap)> {
+        let method = request.method().clone();
+        let path = match request.url().query() {
+            Some(q) => format!("{}?{q}", request.url().path()),
+            None => request.url().path().to_string(),
+        };
+        if let Err(why) = self.guard(&method, request.url()) {
+            tracing::warn!(%method, %path, "{why}");
+            let body = serde_json::json!({"message": why}).to_string();
+            let x = Exchange {
+                method,
+                path,
+                status: 403,
+                body: body.into(),
+            };
+            return Ok((x, reqwest::header::HeaderMap::new()));
+        }
+        let started = Instant::now();
+        let resp = self.client.execute(request).await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.bytes().await?;
+        tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
+        Ok((
+            Exchange {
+                method,
+                path,
+                status,
+                body,
+            },
+            headers,
+        ))
+    }
+}
+
+fn rebuild(
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut r = http::Response::new(body);
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    Response::from(r)
+}

@@ -1,0 +1,18 @@
+//! portainer-mcp: an MCP server exposing Portainer's HTTP API as tools.
+//!
+//! Generated code (typed client, tool registry) comes from build.rs; all
+//! other modules are hand-written.
+
+pub mod args;
+pub mod cli;
+pub mod client;
+pub mod config;
+pub mod handlers;
+pub mod http;
+pub mod outcome;
+pub mod proxy;
+pub mod registry;
+pub mod selection;
+pub mod server;
+pub mod tools_cmd;
+pub mod version_check;

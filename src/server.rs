@@ -1,0 +1,168 @@
+//! The MCP server: tools/list from the selection, tools/call through the
+//! generated dispatch, results as structured content plus a text copy.
+
+use crate::args::Args;
+use crate::client::Client;
+use crate::outcome::ToolError;
+use crate::registry::{self, Access, ReadOnlyMode, ToolDef};
+use crate::selection::Selection;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+const INSTRUCTIONS: &str = "Tools for one Portainer server. Most tools need a numeric environment id: \
+get it from environment_list first. Write tools change real systems: confirm intent before calling them.";
+
+pub struct PortainerServer {
+    client: Arc<Client>,
+    tools: Arc<Vec<Tool>>,
+    served: HashMap<&'static str, (&'static ToolDef, Value)>,
+    left_out: BTreeMap<&'static str, String>,
+}
+
+impl PortainerServer {
+    pub fn new(client: Client, selection: Selection, read_only: bool) -> Self {
+        let mut tools = vec![];
+        let mut served = HashMap::new();
+        for def in &selection.served {
+            let tool = mcp_tool(def, read_only);
+            served.insert(
+                def.name,
+                (*def, Value::Object((*tool.input_schema).clone())),
+            );
+            tools.push(tool);
+        }
+        PortainerServer {
+            client: Arc::new(client),
+            tools: Arc::new(tools),
+            served,
+            left_out: selection.left_out,
+        }
+    }
+
+    /// Runs one call; errors the model can act on become isError results.
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, McpError> {
+        let Some((def, schema)) = self.served.get(name) else {
+            return Err(match self.left_out.get(name) {
+                Some(why) => {
+                    McpError::invalid_params(format!("tool `{name}` is not available: {why}"), None)
+                }
+                None => McpError::invalid_params(format!("unknown tool `{name}`"), None),
+            });
+        };
+        let args = Args::new(arguments.unwrap_or_default());
+        let started = Instant::now();
+        let result = match args.check_against(schema) {
+            Ok(()) => {
+                crate::http::recording(registry::dispatch(&self.client, def.name, &args)).await
+            }
+            Err(e) => Err(e),
+        };
+        let ms = started.elapsed().as_millis() as u64;
+        Ok(match result {
+            Ok(v) => {
+                tracing::info!(tool = name, ms, "ok");
+                CallToolResult::structured(as_object(v))
+            }
+            Err(e) => {
+                tracing::info!(tool = name, ms, error = %e, "failed");
+                error_result(&e)
+            }
+        })
+    }
+
+    pub fn tools(&self) -> &[Tool] {
+        &self.tools
+    }
+}
+
+fn error_result(e: &ToolError) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(e.to_string())])
+}
+
+/// Structured content must be an object: arrays become {"items": [...]},
+/// an empty body {"ok": true}, anything else {"result": ...}.
+pub fn as_object(v: Value) -> Value {
+    match v {
+        Value::Object(_) => v,
+        Value::Array(_) => json!({"items": v}),
+        Value::Null => json!({"ok": true}),
+        other => json!({"result": other}),
+    }
+}
+
+pub fn mcp_tool(def: &ToolDef, read_only: bool) -> Tool {
+    let mut input: Value =
+        serde_json::from_str(def.input_schema).expect("generated input schema is JSON");
+    let get_only = read_only && def.read_only_mode == ReadOnlyMode::GetOnly;
+    let mut description = def.description.to_string();
+    if get_only {
+        if let Some(m) = input.pointer_mut("/properties/method") {
+            m["enum"] = json!(["GET"]);
+        }
+        description.push_str(" Read-only mode: GET only.");
+    }
+    let reads = def.access == Access::Read || get_only;
+    let annotations = ToolAnnotations::with_title(def.title)
+        .read_only(reads)
+        .destructive(!reads && def.destructive)
+        .idempotent(reads || def.idempotent)
+        .open_world(true);
+    let Value::Object(input) = input else {
+        unreachable!("input schemas are objects")
+    };
+    let mut tool = Tool::new(def.name, description, Arc::new(input))
+        .with_title(def.title)
+        .with_annotations(annotations);
+    if let Some(out) = def.output_schema {
+        if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(out) {
+            tool = tool.with_raw_output_schema(Arc::new(o));
+        }
+    }
+    tool
+}
+
+impl ServerHandler for PortainerServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(
+                "portainer-mcp",
+                env!("CARGO_PKG_VERSION"),
+            ))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items((*self.tools).clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        self.call(&request.name, request.arguments)
+            .await
+            .map(Into::into)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools.iter().find(|t| t.name == name).cloned()
+    }
+}

@@ -1,0 +1,152 @@
+//! Developer commands. `cargo xtask help` lists them.
+
+mod import;
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask import-spec FILE [--origin TEXT]   import an upstream Portainer OpenAPI 3.0 description into spec/
+  cargo xtask generate                           refresh generated/ from spec/ and tools.toml";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("import-spec") => import_spec(&args[1..]),
+        Some("generate") => generate(),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(msg) => {
+            println!("{msg}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits inside the workspace")
+        .to_path_buf()
+}
+
+fn import_spec(args: &[String]) -> Result<String, String> {
+    let mut file = None;
+    let mut origin = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--origin" => origin = Some(it.next().ok_or("--origin needs a value")?.clone()),
+            f if file.is_none() && !f.starts_with('-') => file = Some(PathBuf::from(f)),
+            other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
+        }
+    }
+    let file = file.ok_or(USAGE)?;
+    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text =
+        String::from_utf8(bytes.clone()).map_err(|_| format!("{} is not UTF-8", file.display()))?;
+    let upstream = import::parse_upstream(&text)?;
+    let (doc, report) = import::import(&upstream)?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let record = source_record(
+        &upstream,
+        &report,
+        &file_name,
+        origin.as_deref().unwrap_or(&file_name),
+        &hex_sha256(&bytes),
+    );
+    let spec_dir = root().join("spec");
+    std::fs::create_dir_all(&spec_dir).map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
+    write(&spec_dir.join("portainer.json"), &json)?;
+    write(&spec_dir.join("SOURCE.toml"), &record)?;
+    Ok(format!(
+        "imported Portainer {} ({} of {} operations kept, {} left out) into spec/",
+        report.version,
+        report.operations_kept,
+        report.operations_in,
+        report.skipped.len()
+    ))
+}
+
+fn source_record(
+    upstream: &serde_json::Value,
+    report: &import::Report,
+    file_name: &str,
+    origin: &str,
+    sha256: &str,
+) -> String {
+    let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let title = upstream
+        .pointer("/info/title")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    let edition = if title.contains("EE") {
+        "EE"
+    } else if title.contains("CE") {
+        "CE"
+    } else {
+        ""
+    };
+    let mut out =
+        String::from("# Written by `cargo xtask import-spec`; re-run it rather than editing.\n");
+    out += &format!(
+        "[portainer]\nversion = {}\nedition = {}\n\n",
+        q(&report.version),
+        q(edition)
+    );
+    out += &format!(
+        "[input]\nfile = {}\norigin = {}\nsha256 = {}\n\n",
+        q(file_name),
+        q(origin),
+        q(sha256)
+    );
+    out += &format!(
+        "[operations]\nupstream = {}\nkept = {}\nnamed_by_importer = [{}]\n\n",
+        report.operations_in,
+        report.operations_kept,
+        report
+            .named
+            .iter()
+            .map(|n| q(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    out += "[left_out]\n";
+    for (id, why) in &report.skipped {
+        out += &format!("{} = {}\n", q(id), q(why));
+    }
+    out
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn generate() -> Result<String, String> {
+    let root = root();
+    let out = codegen::generate(&root)?;
+    let dir = root.join("generated");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    for (name, text) in out.files() {
+        write(&dir.join(name), text)?;
+    }
+    Ok(format!("refreshed generated/ ({} lines)", out.line_count()))
+}
