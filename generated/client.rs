@@ -2388,7 +2388,9 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new("agentVersions", &agent_versions))
+            .query(
+                &progenitor_client::QueryParam::new("agentVersions[]", &agent_versions),
+            )
             .query(&progenitor_client::QueryParam::new("edgeAsync", &edge_async))
             .query(
                 &progenitor_client::QueryParam::new(
@@ -2402,7 +2404,9 @@ impl Client {
                     &edge_device_untrusted,
                 ),
             )
-            .query(&progenitor_client::QueryParam::new("edgeGroupIds", &edge_group_ids))
+            .query(
+                &progenitor_client::QueryParam::new("edgeGroupIds[]", &edge_group_ids),
+            )
             .query(&progenitor_client::QueryParam::new("edgeStackId", &edge_stack_id))
             .query(
                 &progenitor_client::QueryParam::new(
@@ -2410,50 +2414,52 @@ impl Client {
                     &edge_stack_status,
                 ),
             )
-            .query(&progenitor_client::QueryParam::new("endpointIds", &endpoint_ids))
+            .query(&progenitor_client::QueryParam::new("endpointIds[]", &endpoint_ids))
             .query(
                 &progenitor_client::QueryParam::new(
-                    "excludeEdgeGroupIds",
+                    "excludeEdgeGroupIds[]",
                     &exclude_edge_group_ids,
                 ),
             )
             .query(
                 &progenitor_client::QueryParam::new(
-                    "excludeGroupIds",
+                    "excludeGroupIds[]",
                     &exclude_group_ids,
                 ),
             )
-            .query(&progenitor_client::QueryParam::new("excludeIds", &exclude_ids))
+            .query(&progenitor_client::QueryParam::new("excludeIds[]", &exclude_ids))
             .query(
                 &progenitor_client::QueryParam::new(
                     "excludeSnapshots",
                     &exclude_snapshots,
                 ),
             )
-            .query(&progenitor_client::QueryParam::new("groupIds", &group_ids))
+            .query(&progenitor_client::QueryParam::new("groupIds[]", &group_ids))
             .query(&progenitor_client::QueryParam::new("k8sEnvAdmin", &k8s_env_admin))
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("nameFilter", &name_filter))
             .query(&progenitor_client::QueryParam::new("order", &order))
             .query(&progenitor_client::QueryParam::new("outdated", &outdated))
-            .query(&progenitor_client::QueryParam::new("platformTypes", &platform_types))
+            .query(
+                &progenitor_client::QueryParam::new("platformTypes[]", &platform_types),
+            )
             .query(&progenitor_client::QueryParam::new("policy", &policy))
-            .query(&progenitor_client::QueryParam::new("policyIds", &policy_ids))
-            .query(&progenitor_client::QueryParam::new("policyStatus", &policy_status))
+            .query(&progenitor_client::QueryParam::new("policyIds[]", &policy_ids))
+            .query(&progenitor_client::QueryParam::new("policyStatus[]", &policy_status))
             .query(&progenitor_client::QueryParam::new("provisioned", &provisioned))
             .query(&progenitor_client::QueryParam::new("search", &search))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .query(&progenitor_client::QueryParam::new("start", &start))
-            .query(&progenitor_client::QueryParam::new("status", &status))
-            .query(&progenitor_client::QueryParam::new("tagIds", &tag_ids))
+            .query(&progenitor_client::QueryParam::new("status[]", &status))
+            .query(&progenitor_client::QueryParam::new("tagIds[]", &tag_ids))
             .query(
                 &progenitor_client::QueryParam::new(
                     "tagsPartialMatch",
                     &tags_partial_match,
                 ),
             )
-            .query(&progenitor_client::QueryParam::new("types", &types))
+            .query(&progenitor_client::QueryParam::new("types[]", &types))
             .query(
                 &progenitor_client::QueryParam::new(
                     "updateInformation",

@@ -296,7 +296,7 @@ pub async fn dispatch(
     match name {
         "environment_list" => {
             let a_agent_versions: Option<::std::vec::Vec<::std::string::String>> = Args::fixed(
-                "agentVersions",
+                "agentVersions[]",
                 None,
             )?;
             let a_edge_async: Option<bool> = Args::fixed("edgeAsync", None)?;
@@ -309,25 +309,25 @@ pub async fn dispatch(
                 None,
             )?;
             let a_edge_group_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "edgeGroupIds",
+                "edgeGroupIds[]",
                 None,
             )?;
             let a_edge_stack_id: Option<i64> = Args::fixed("edgeStackId", None)?;
             let a_edge_stack_status: Option<i64> = Args::fixed("edgeStackStatus", None)?;
             let a_endpoint_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "endpointIds",
+                "endpointIds[]",
                 None,
             )?;
             let a_exclude_edge_group_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "excludeEdgeGroupIds",
+                "excludeEdgeGroupIds[]",
                 None,
             )?;
             let a_exclude_group_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "excludeGroupIds",
+                "excludeGroupIds[]",
                 None,
             )?;
             let a_exclude_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "excludeIds",
+                "excludeIds[]",
                 None,
             )?;
             let a_exclude_snapshots: Option<bool> = args
@@ -340,16 +340,16 @@ pub async fn dispatch(
             let a_order: Option<String> = args.get("order", None)?;
             let a_outdated: Option<bool> = Args::fixed("outdated", None)?;
             let a_platform_types: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "platformTypes",
+                "platformTypes[]",
                 None,
             )?;
             let a_policy: Option<bool> = Args::fixed("policy", None)?;
             let a_policy_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
-                "policyIds",
+                "policyIds[]",
                 None,
             )?;
             let a_policy_status: Option<::std::vec::Vec<::std::string::String>> = Args::fixed(
-                "policyStatus",
+                "policyStatus[]",
                 None,
             )?;
             let a_provisioned: Option<bool> = Args::fixed("provisioned", None)?;

@@ -221,7 +221,7 @@ fn opt_str(s: &Option<String>) -> TokenStream {
 
 /// progenitor's parameter names: snake case, keywords suffixed with `_`.
 fn same_ident(wire: &str, generated: &str) -> bool {
-    let s = snake(wire);
+    let s = snake(crate::spec::plain(wire));
     generated == s || generated == format!("{s}_")
 }
 

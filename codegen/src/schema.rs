@@ -45,10 +45,11 @@ pub enum Location {
 pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
     let mut out = vec![];
     let mut push = |wire: &str, location: Location| -> Result<(), String> {
-        let o = tool.params.get(wire);
+        let name = crate::spec::plain(wire);
+        let o = tool.params.get(name);
         let exposed = o
             .and_then(|o| o.rename.clone())
-            .unwrap_or_else(|| wire.to_string());
+            .unwrap_or_else(|| name.to_string());
         let default = match o.and_then(|o| o.default.as_ref()) {
             Some(d) => Some(serde_json::to_string(d).map_err(|e| e.to_string())?),
             None => None,
@@ -127,7 +128,7 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
             continue;
         }
         let mut s = convert(spec, &schema, Mode::Input, 0, &mut vec![]);
-        let o = tool.params.get(&a.wire);
+        let o = tool.params.get(crate::spec::plain(&a.wire));
         if let (Some(obj), Some(text)) = (s.as_object_mut(), o.and_then(|o| o.description.as_ref()))
         {
             obj.insert("description".into(), Value::String(text.trim().to_string()));

@@ -29,9 +29,19 @@ pub struct Operation {
     pub success: Option<Value>,
 }
 
+/// A parameter's name as tools.toml and the model see it: Portainer's
+/// array parameters travel as `name[]` (see the importer), shown as `name`.
+pub fn plain(name: &str) -> &str {
+    name.strip_suffix("[]").unwrap_or(name)
+}
+
 impl Operation {
     pub fn param_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
+        let mut names: Vec<String> = self
+            .params
+            .iter()
+            .map(|p| plain(&p.name).to_string())
+            .collect();
         if let Some(body) = &self.body {
             names.extend(self.body_fields(body).into_iter().map(|(n, _)| n));
         }
@@ -39,7 +49,9 @@ impl Operation {
     }
 
     pub fn is_required(&self, name: &str) -> bool {
-        self.params.iter().any(|p| p.name == name && p.required)
+        self.params
+            .iter()
+            .any(|p| plain(&p.name) == name && p.required)
             || self
                 .body
                 .as_ref()

@@ -346,6 +346,23 @@ fn fix_parameters(op: &mut Map<String, Value>, path: &str) {
         if !obj.contains_key("schema") {
             obj.insert("schema".into(), json!({"type": "string"}));
         }
+        // Portainer reads array query parameters only as repeated `name[]`
+        // (libhttp's RetrieveArrayQueryParameter), whatever style the
+        // description declares; progenitor repeats the name as given.
+        let is_array = obj
+            .get("schema")
+            .and_then(|s| s.get("type"))
+            .and_then(Value::as_str)
+            == Some("array");
+        if obj.get("in").and_then(Value::as_str) == Some("query") && is_array {
+            obj.remove("style");
+            obj.remove("explode");
+            if let Some(Value::String(name)) = obj.get_mut("name") {
+                if !name.ends_with("[]") {
+                    name.push_str("[]");
+                }
+            }
+        }
         if obj.get("in").and_then(Value::as_str) == Some("path") {
             obj.insert("required".into(), Value::Bool(true));
         }
@@ -523,6 +540,7 @@ mod tests {
                         "parameters": [
                             {"name": "thingId", "in": "path", "required": true, "schema": {"type": "integer"}},
                             {"name": "flag", "in": "query", "description": "prose"},
+                            {"name": "ids", "in": "query", "style": "form", "explode": false, "schema": {"type": "array", "items": {"type": "integer"}}},
                             {"name": "X-Registry-Auth", "in": "header", "schema": {"type": "string"}}
                         ],
                         "responses": {
@@ -580,9 +598,12 @@ mod tests {
         let get = &doc["paths"]["/things/{id}"]["get"];
         // Path parameter renamed to match the template; header dropped; schema filled in.
         let params = get["parameters"].as_array().unwrap();
-        assert_eq!(params.len(), 2);
+        assert_eq!(params.len(), 3);
         assert_eq!(params[0]["name"], "id");
         assert_eq!(params[1]["schema"], json!({"type": "string"}));
+        // Arrays go as Portainer reads them: ids[]=1&ids[]=2.
+        assert_eq!(params[2]["name"], "ids[]");
+        assert!(params[2].get("explode").is_none());
         // One success response, `*/*` as JSON, errors carry Portainer's body.
         assert!(get["responses"].get("202").is_none());
         assert!(get["responses"]["200"]["content"]["application/json"].is_object());

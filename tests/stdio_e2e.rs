@@ -1,0 +1,528 @@
+//! End to end: the built binary over stdio, driven by rmcp's MCP client,
+//! against a loopback stand-in for Portainer that records every request.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::mcp::Session;
+use support::portainer::{StandIn, TOKEN};
+
+/// One tool call and the single request it must send.
+struct Case {
+    tool: &'static str,
+    args: Value,
+    method: &'static str,
+    path: &'static str,
+    /// Query pairs that must all be present (order free).
+    query: &'static [&'static str],
+    body: Option<Value>,
+    /// Whether the stand-in's answer is a success.
+    ok: bool,
+}
+
+fn cases() -> Vec<Case> {
+    let c = |tool, args, method, path, query, ok| Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: None,
+        ok,
+    };
+    vec![
+        c(
+            "environment_list",
+            json!({"search": "prod", "types": [1, 6], "limit": 10, "start": 0}),
+            "GET",
+            "/api/endpoints",
+            &[
+                "search=prod",
+                "limit=10",
+                "start=0",
+                "excludeSnapshots=true",
+                "types%5B%5D=1",
+                "types%5B%5D=6",
+            ],
+            true,
+        ),
+        c(
+            "environment_get",
+            json!({"id": 1}),
+            "GET",
+            "/api/endpoints/1",
+            &["excludeSnapshot=true"],
+            true,
+        ),
+        c(
+            "environment_group_list",
+            json!({}),
+            "GET",
+            "/api/endpoint_groups",
+            &[],
+            true,
+        ),
+        c("tag_list", json!({}), "GET", "/api/tags", &[], true),
+        c(
+            "stack_list",
+            json!({"filters": "{\"EndpointID\":1}"}),
+            "GET",
+            "/api/stacks",
+            &["filters=%7B%22EndpointID%22%3A1%7D"],
+            true,
+        ),
+        c(
+            "stack_get",
+            json!({"id": 7}),
+            "GET",
+            "/api/stacks/7",
+            &[],
+            true,
+        ),
+        c(
+            "stack_file_get",
+            json!({"id": 7, "version": 2}),
+            "GET",
+            "/api/stacks/7/file",
+            &["version=2"],
+            true,
+        ),
+        c(
+            "stack_start",
+            json!({"id": 7, "endpointId": 1}),
+            "POST",
+            "/api/stacks/7/start",
+            &["endpointId=1"],
+            false,
+        ),
+        c(
+            "stack_stop",
+            json!({"id": 7, "endpointId": 1}),
+            "POST",
+            "/api/stacks/7/stop",
+            &["endpointId=1"],
+            true,
+        ),
+        c(
+            "user_list",
+            json!({"environmentId": 1}),
+            "GET",
+            "/api/users",
+            &["environmentId=1"],
+            true,
+        ),
+        c(
+            "team_list",
+            json!({"onlyLedTeams": true}),
+            "GET",
+            "/api/teams",
+            &["onlyLedTeams=true"],
+            true,
+        ),
+        c(
+            "system_version",
+            json!({}),
+            "GET",
+            "/api/system/version",
+            &[],
+            true,
+        ),
+        c(
+            "system_status",
+            json!({}),
+            "GET",
+            "/api/system/status",
+            &[],
+            true,
+        ),
+        c(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/json", "query": {"all": true, "filters": {"status": ["running"]}}}),
+            "GET",
+            "/api/endpoints/1/docker/containers/json",
+            &[
+                "all=true",
+                "filters=%7B%22status%22%3A%5B%22running%22%5D%7D",
+            ],
+            true,
+        ),
+        Case {
+            tool: "docker_proxy",
+            args: json!({"environment_id": 1, "method": "POST", "path": "/containers/8dfafdbc3a40/stop", "query": {"t": 5}, "body": {"note": "x"}}),
+            method: "POST",
+            path: "/api/endpoints/1/docker/containers/8dfafdbc3a40/stop",
+            query: &["t=5"],
+            body: Some(json!({"note": "x"})),
+            ok: true,
+        },
+        c(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": "api/v1/namespaces", "query": {"labelSelector": "team=a"}}),
+            "GET",
+            "/api/endpoints/3/kubernetes/api/v1/namespaces",
+            &["labelSelector=team%3Da"],
+            true,
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn every_catalogued_tool_sends_the_right_request() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    let cases = cases();
+    for name in &listed {
+        assert!(
+            cases.iter().any(|c| c.tool == name),
+            "tool {name} has no request case in this test"
+        );
+    }
+    for case in &cases {
+        let before = p.seen().await.len();
+        let r = s
+            .call(case.tool, case.args.clone())
+            .await
+            .expect("tools/call");
+        let new = p.seen().await[before..].to_vec();
+        assert_eq!(
+            new.len(),
+            1,
+            "{}: expected one request, saw {new:?}",
+            case.tool
+        );
+        let req = &new[0];
+        assert_eq!(req.method, case.method, "{}", case.tool);
+        assert_eq!(req.path, case.path, "{}", case.tool);
+        let query: Vec<&str> = req.query.as_deref().unwrap_or("").split('&').collect();
+        for q in case.query {
+            assert!(
+                query.contains(q),
+                "{}: query {q} missing from {query:?}",
+                case.tool
+            );
+        }
+        assert_eq!(req.body, case.body, "{}", case.tool);
+        assert_eq!(req.api_key.as_deref(), Some(TOKEN), "{}", case.tool);
+        assert_eq!(
+            r.is_error == Some(true),
+            !case.ok,
+            "{}: {:?}",
+            case.tool,
+            support::mcp::text_of(&r)
+        );
+        if case.ok {
+            let sc = r.structured_content.clone().expect("structured content");
+            assert!(sc.is_object(), "{}", case.tool);
+        }
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn results_are_the_bodies_portainer_sent() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    // Arrays come wrapped as {"items": [...]}, every field as sent, including
+    // Go's nulls where the spec says array and fields newer than our spec.
+    let envs = s.ok("environment_list", json!({})).await;
+    let items = envs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["FieldNewerThanOurSpec"], "kept");
+    assert_eq!(items[1]["TagIds"], Value::Null);
+    let file = s.ok("stack_file_get", json!({"id": 7})).await;
+    assert!(file["StackFileContent"]
+        .as_str()
+        .unwrap()
+        .contains("nginx:1.27"));
+    let stopped = s.ok("stack_stop", json!({"id": 7, "endpointId": 1})).await;
+    assert_eq!(stopped["Status"], 2);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn tools_list_carries_schemas_and_annotations() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let tools = s.tools().await;
+    let get = |n: &str| {
+        tools
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap_or_else(|| panic!("{n} listed"))
+            .clone()
+    };
+
+    let env = get("environment_get");
+    let input = serde_json::to_value(&*env.input_schema).unwrap();
+    assert_eq!(input["required"], json!(["id"]));
+    assert_eq!(input["properties"]["id"]["type"], "integer");
+    assert_eq!(input["additionalProperties"], false);
+    assert_eq!(input["properties"]["excludeSnapshot"]["default"], true);
+    let out = serde_json::to_value(env.output_schema.as_deref().unwrap()).unwrap();
+    assert_eq!(out["type"], "object");
+    assert!(out["properties"]["Name"].is_object());
+    let a = env.annotations.clone().unwrap();
+    assert_eq!(
+        (
+            a.read_only_hint,
+            a.destructive_hint,
+            a.idempotent_hint,
+            a.open_world_hint
+        ),
+        (Some(true), Some(false), Some(true), Some(true))
+    );
+    assert_eq!(env.title.as_deref(), Some("Get an environment"));
+
+    // Lists come back wrapped, and their output schema says so.
+    let list = get("environment_list");
+    let out = serde_json::to_value(list.output_schema.as_deref().unwrap()).unwrap();
+    assert_eq!(out["properties"]["items"]["type"], "array");
+    let input = serde_json::to_value(&*list.input_schema).unwrap();
+    assert!(
+        input["properties"].get("edgeAsync").is_none(),
+        "hidden parameters stay hidden"
+    );
+    assert_eq!(input["properties"]["types"]["items"]["type"], "integer");
+
+    let stop = get("stack_stop").annotations.unwrap();
+    assert_eq!(
+        (
+            stop.read_only_hint,
+            stop.destructive_hint,
+            stop.idempotent_hint
+        ),
+        (Some(false), Some(false), Some(true))
+    );
+    let proxy = get("docker_proxy");
+    let a = proxy.annotations.clone().unwrap();
+    assert_eq!(
+        (a.read_only_hint, a.destructive_hint),
+        (Some(false), Some(true))
+    );
+    let input = serde_json::to_value(&*proxy.input_schema).unwrap();
+    assert_eq!(
+        input["properties"]["method"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    s.stop().await;
+
+    // Read-only: write tools are gone, the proxies are pinned to GET.
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    let tools = s.tools().await;
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert!(
+        !names.contains(&"stack_start") && !names.contains(&"stack_stop"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"environment_list") && names.contains(&"docker_proxy"));
+    for t in &tools {
+        assert_eq!(
+            t.annotations.as_ref().unwrap().read_only_hint,
+            Some(true),
+            "{}",
+            t.name
+        );
+    }
+    let proxy = tools.iter().find(|t| t.name == "docker_proxy").unwrap();
+    let input = serde_json::to_value(&*proxy.input_schema).unwrap();
+    assert_eq!(input["properties"]["method"]["enum"], json!(["GET"]));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn read_only_mode_sends_nothing_but_get() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    // Write tools are not there, and saying their name explains why.
+    let e = s
+        .call("stack_stop", json!({"id": 7, "endpointId": 1}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("stack_stop") && e.contains("read-only"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "POST", "path": "containers/x/stop"}),
+        )
+        .await;
+    assert!(e.contains("read-only"), "{e}");
+    let e = s
+        .tool_error(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "method": "DELETE", "path": "api/v1/namespaces/default"}),
+        )
+        .await;
+    assert!(e.contains("read-only"), "{e}");
+    // Reads still work.
+    s.ok("environment_list", json!({})).await;
+    s.ok(
+        "docker_proxy",
+        json!({"environment_id": 1, "path": "containers/json"}),
+    )
+    .await;
+    for c in cases() {
+        let _ = s.call(c.tool, c.args.clone()).await;
+    }
+    s.stop().await;
+    let seen = p.seen().await;
+    assert!(seen.len() > 5);
+    let writes: Vec<_> = seen.iter().filter(|r| r.method != "GET").collect();
+    assert!(
+        writes.is_empty(),
+        "non-GET requests left a read-only server: {writes:?}"
+    );
+}
+
+#[tokio::test]
+async fn upstream_errors_carry_status_and_message() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let e = s.tool_error("environment_get", json!({"id": 42})).await;
+    assert!(
+        e.contains("404") && e.contains("Unable to find a environment"),
+        "{e}"
+    );
+    let e = s.tool_error("environment_get", json!({"id": 500})).await;
+    assert!(
+        e.contains("500")
+            && e.contains("Unable to retrieve environment")
+            && e.contains("database is locked"),
+        "{e}"
+    );
+    let e = s
+        .tool_error("stack_start", json!({"id": 7, "endpointId": 1}))
+        .await;
+    assert!(e.contains("409") && e.contains("already active"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/missing/json"}),
+        )
+        .await;
+    assert!(e.contains("404") && e.contains("No such container"), "{e}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn bad_arguments_are_refused_before_any_request() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let before = p.seen().await.len();
+    let e = s.tool_error("environment_get", json!({"id": "one"})).await;
+    assert!(
+        e.contains("argument `id`") && e.contains("invalid type"),
+        "{e}"
+    );
+    let e = s.tool_error("environment_get", json!({})).await;
+    assert!(e.contains("missing required argument `id`"), "{e}");
+    let e = s.tool_error("stack_stop", json!({"id": 7})).await;
+    assert!(e.contains("`endpointId`"), "{e}");
+    let e = s
+        .tool_error("environment_list", json!({"serach": "x"}))
+        .await;
+    assert!(e.contains("unknown argument `serach`"), "{e}");
+    let e = s
+        .tool_error("environment_list", json!({"edgeAsync": true}))
+        .await;
+    assert!(
+        e.contains("unknown argument `edgeAsync`"),
+        "hidden parameters cannot be set: {e}"
+    );
+    let e = s
+        .tool_error("environment_list", json!({"types": "1"}))
+        .await;
+    assert!(e.contains("argument `types`"), "{e}");
+    for path in [
+        "../../users",
+        "containers/%2e%2e/%2e%2e/users",
+        "http://169.254.169.254/latest",
+        "//evil/x",
+        "containers/json?x=1",
+    ] {
+        let e = s
+            .tool_error("docker_proxy", json!({"environment_id": 1, "path": path}))
+            .await;
+        assert!(e.contains("path"), "{path}: {e}");
+    }
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/json", "headers": {"X-API-Key": "x"}}),
+        )
+        .await;
+    assert!(e.contains("unknown argument `headers`"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "TRACE", "path": "containers/json"}),
+        )
+        .await;
+    assert!(e.contains("method"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/json", "body": {"a": 1}}),
+        )
+        .await;
+    assert!(e.contains("body"), "{e}");
+    let e = s
+        .call("no_such_tool", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("unknown tool `no_such_tool`"), "{e}");
+    let e = s.call("user_list", json!({})).await;
+    assert!(e.is_ok(), "access toolset is on with --toolsets all");
+    let after: Vec<_> = p.seen().await[before..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(
+        after,
+        vec!["/api/users"],
+        "only the valid call reached Portainer"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn disabled_tools_say_why() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--deny-tools", "stack_stop"]).await;
+    let e = s
+        .call("stack_stop", json!({"id": 7, "endpointId": 1}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--deny-tools"), "{e}");
+    let e = s
+        .call("docker_proxy", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("toolset `proxy` is not enabled"), "{e}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_token_never_shows() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    s.tools().await;
+    for c in cases() {
+        let _ = s.call(c.tool, c.args.clone()).await;
+    }
+    let _ = s.call("environment_get", json!({"id": 42})).await;
+    let (stderr, transcript) = s.stop().await;
+    assert!(
+        stderr.contains("portainer"),
+        "verbose logs were written: {stderr}"
+    );
+    assert!(!stderr.contains(TOKEN), "token in stderr");
+    assert!(!transcript.contains(TOKEN), "token in results");
+}

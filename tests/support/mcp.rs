@@ -1,0 +1,141 @@
+//! Drives the built binary over stdio with rmcp's own MCP client.
+
+use rmcp::model::{CallToolRequestParams, CallToolResult, Tool};
+use rmcp::service::{RunningService, ServiceError};
+use rmcp::transport::TokioChildProcess;
+use rmcp::{RoleClient, ServiceExt};
+use serde_json::Value;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use tokio::io::AsyncReadExt;
+use tokio::process::Command;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_portainer-mcp");
+
+pub struct Session {
+    client: RunningService<RoleClient, ()>,
+    stderr: Arc<Mutex<String>>,
+    reader: tokio::task::JoinHandle<()>,
+    /// Every result's JSON, to look for leaked secrets afterwards.
+    pub transcript: Mutex<String>,
+}
+
+/// The server command with a clean environment and the stand-in's URL.
+pub fn command(url: &str, token: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PORTAINER") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("PORTAINER_URL", url)
+        .env("PORTAINER_TOKEN", token)
+        .args(args);
+    cmd
+}
+
+impl Session {
+    pub async fn start(url: &str, args: &[&str]) -> Session {
+        Self::start_with_token(url, super::portainer::TOKEN, args).await
+    }
+
+    pub async fn start_with_token(url: &str, token: &str, args: &[&str]) -> Session {
+        let mut all = vec!["-vvv"];
+        all.extend_from_slice(args);
+        let (transport, stderr_pipe) = TokioChildProcess::builder(command(url, token, &all))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn portainer-mcp");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        let reader = tokio::spawn(async move {
+            if let Some(mut pipe) = stderr_pipe {
+                let mut buf = vec![0u8; 8192];
+                while let Ok(n) = pipe.read(&mut buf).await {
+                    if n == 0 {
+                        break;
+                    }
+                    sink.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+        let client = ().serve(transport).await.expect("MCP handshake with portainer-mcp");
+        Session {
+            client,
+            stderr,
+            reader,
+            transcript: Mutex::new(String::new()),
+        }
+    }
+
+    pub async fn tools(&self) -> Vec<Tool> {
+        let tools = self.client.list_all_tools().await.expect("tools/list");
+        self.transcript
+            .lock()
+            .unwrap()
+            .push_str(&serde_json::to_string(&tools).unwrap());
+        tools
+    }
+
+    pub async fn call(&self, name: &str, args: Value) -> Result<CallToolResult, ServiceError> {
+        let mut p = CallToolRequestParams::new(name.to_string());
+        p.arguments = args.as_object().cloned();
+        let r = self.client.call_tool(p).await;
+        let text = match &r {
+            Ok(res) => serde_json::to_string(res).unwrap(),
+            Err(e) => e.to_string(),
+        };
+        self.transcript.lock().unwrap().push_str(&text);
+        r
+    }
+
+    /// A call expected to succeed: its structured content.
+    pub async fn ok(&self, name: &str, args: Value) -> Value {
+        let r = self
+            .call(name, args)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_ne!(r.is_error, Some(true), "{name} failed: {:?}", text_of(&r));
+        let structured = r.structured_content.clone().expect("structured content");
+        // The text copy is the same JSON, for clients that read only text.
+        assert_eq!(
+            serde_json::from_str::<Value>(&text_of(&r)).unwrap(),
+            structured
+        );
+        structured
+    }
+
+    /// A call expected to come back as a tool error: its text.
+    pub async fn tool_error(&self, name: &str, args: Value) -> String {
+        let r = self
+            .call(name, args)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: protocol error {e}"));
+        assert_eq!(
+            r.is_error,
+            Some(true),
+            "{name} should fail: {:?}",
+            text_of(&r)
+        );
+        text_of(&r)
+    }
+
+    /// Stops the server; returns what it wrote on stderr.
+    pub async fn stop(self) -> (String, String) {
+        let _ = self.client.cancel().await;
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), self.reader).await;
+        let stderr = self.stderr.lock().unwrap().clone();
+        let transcript = self.transcript.lock().unwrap().clone();
+        (stderr, transcript)
+    }
+}
+
+pub fn text_of(r: &CallToolResult) -> String {
+    r.content
+        .iter()
+        .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
