@@ -156,7 +156,7 @@ fn check_access(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
         && method != "GET"
         && t.read_reason
             .as_deref()
-            .map_or(true, |r| r.trim().is_empty())
+            .is_none_or(|r| r.trim().is_empty())
     {
         err(format!(
             "operation `{}` is {method}, so access must be \"write\" (or give read_reason saying why it changes nothing)",

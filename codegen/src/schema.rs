@@ -44,7 +44,7 @@ pub enum Location {
 /// The arguments of a generated tool, in spec order.
 pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
     let mut out = vec![];
-    let mut push = |wire: &str, location: Location| -> Result<(), String> {
+    let mut push = |wire: &str, location: Location, read_only: bool| -> Result<(), String> {
         let name = crate::spec::plain(wire);
         let o = tool.params.get(name);
         let exposed = o
@@ -58,7 +58,8 @@ pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
             exposed,
             wire: wire.to_string(),
             location,
-            hidden: o.is_some_and(|o| o.hide),
+            // Fields the API marks readOnly are never sent.
+            hidden: read_only || o.is_some_and(|o| o.hide),
             default,
         });
         Ok(())
@@ -69,15 +70,15 @@ pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
         } else {
             Location::Query
         };
-        push(&p.name, loc)?;
+        push(&p.name, loc, false)?;
     }
     if let Some(body) = &op.body {
         let fields = op.body_fields(body);
         if fields.is_empty() {
-            push("body", Location::Body)?;
+            push("body", Location::Body, false)?;
         } else {
-            for (f, _) in fields {
-                push(&f, Location::BodyField)?;
+            for (f, schema) in fields {
+                push(&f, Location::BodyField, is_readonly(&schema))?;
             }
         }
     }

@@ -1,0 +1,268 @@
+//! tools.toml rules (each has a failing fixture and the message it must
+//! give) and the schemas generated for a path + query + body operation.
+
+use codegen::{catalogue, generate_from, registry, spec::Spec};
+use serde_json::{json, Value};
+
+const SPEC: &str = include_str!("fixtures/spec.json");
+const HANDLERS: &[&str] = &["docker_proxy"];
+
+const TOOLSETS: &str = r#"
+[toolsets.things]
+default = true
+description = "Things."
+"#;
+
+fn catalogue_with(tools: &str) -> String {
+    format!("{TOOLSETS}\n{tools}")
+}
+
+fn errors(tools: &str) -> String {
+    match generate_from(&catalogue_with(tools), SPEC, HANDLERS) {
+        Ok(_) => panic!("expected the catalogue to be refused:\n{tools}"),
+        Err(e) => e,
+    }
+}
+
+const GOOD: &str = r#"
+[[tool]]
+name = "thing_get"
+operation = "ThingInspect"
+access = "read"
+toolset = "things"
+title = "Get a thing"
+description = "Show one thing."
+"#;
+
+#[test]
+fn a_good_catalogue_generates() {
+    let out = generate_from(&catalogue_with(GOOD), SPEC, HANDLERS).expect("generates");
+    assert!(out.client.contains("pub async fn thing_inspect"));
+    assert!(out.registry.contains("\"thing_get\""));
+    // Only the catalogued operation is generated.
+    assert!(!out.client.contains("thing_update"));
+    assert!(out.client.starts_with("// @generated"));
+}
+
+#[test]
+fn unknown_operation() {
+    let e = errors(&GOOD.replace("ThingInspect", "ThingInspekt"));
+    assert!(
+        e.contains("tool `thing_get`: operation `ThingInspekt` is not in spec/portainer.json"),
+        "{e}"
+    );
+}
+
+#[test]
+fn duplicate_name() {
+    let e = errors(&format!("{GOOD}{GOOD}"));
+    assert!(
+        e.contains("tool `thing_get`: the name is used by more than one tool"),
+        "{e}"
+    );
+}
+
+#[test]
+fn missing_description() {
+    let e = errors(&GOOD.replace("description = \"Show one thing.\"", ""));
+    assert!(
+        e.contains("tool `thing_get`: description is missing or empty"),
+        "{e}"
+    );
+    let e = errors(&GOOD.replace("Show one thing.", "  "));
+    assert!(
+        e.contains("tool `thing_get`: description is missing or empty"),
+        "{e}"
+    );
+}
+
+#[test]
+fn non_get_classed_read() {
+    let t = GOOD.replace("ThingInspect", "ThingStart");
+    let e = errors(&t);
+    assert!(
+        e.contains("tool `thing_get`: operation `ThingStart` is POST, so access must be \"write\" (or give read_reason"),
+        "{e}"
+    );
+    // An explicit justification lets it through.
+    let justified = t.replace(
+        "access = \"read\"",
+        "access = \"read\"\nread_reason = \"POST search, changes nothing\"",
+    );
+    generate_from(&catalogue_with(&justified), SPEC, HANDLERS).expect("justified read");
+}
+
+#[test]
+fn delete_not_destructive() {
+    let t = GOOD
+        .replace("ThingInspect", "ThingDelete")
+        .replace("\"read\"", "\"write\"");
+    let e = errors(&t);
+    assert!(e.contains("tool `thing_get`: operation `ThingDelete` is DELETE, so it must be marked destructive = true"), "{e}");
+    let fixed = t.replace(
+        "access = \"write\"",
+        "access = \"write\"\ndestructive = true",
+    );
+    generate_from(&catalogue_with(&fixed), SPEC, HANDLERS).expect("destructive delete");
+}
+
+#[test]
+fn other_rules_name_the_tool() {
+    let e = errors(&GOOD.replace("toolset = \"things\"", "toolset = \"nope\""));
+    assert!(
+        e.contains("tool `thing_get`: toolset `nope` is not declared"),
+        "{e}"
+    );
+    let e = errors(&GOOD.replace("name = \"thing_get\"", "name = \"ThingGet\""));
+    assert!(
+        e.contains("tool `ThingGet`: the name must be snake_case"),
+        "{e}"
+    );
+    let e = errors(&format!("{GOOD}[tool.params.nope]\nhide = true\n"));
+    assert!(
+        e.contains(
+            "tool `thing_get`: params.nope is not a parameter of `ThingInspect` (it has: id)"
+        ),
+        "{e}"
+    );
+    let e = errors(&format!("{GOOD}[tool.params.id]\nhide = true\n"));
+    assert!(
+        e.contains(
+            "tool `thing_get`: params.id is required by the API, so hiding it needs a default"
+        ),
+        "{e}"
+    );
+    let e = errors(&GOOD.replace("operation = \"ThingInspect\"", "handler = \"nope\""));
+    assert!(
+        e.contains("tool `thing_get`: handler `nope` is not a hand-written handler"),
+        "{e}"
+    );
+    let e = errors(&GOOD.replace(
+        "operation = \"ThingInspect\"",
+        "operation = \"ThingInspect\"\nhandler = \"docker_proxy\"",
+    ));
+    assert!(
+        e.contains("tool `thing_get`: give exactly one of `operation`"),
+        "{e}"
+    );
+    let e = errors(&GOOD.replace("access = \"read\"", "access = \"read\"\ndestructive = true"));
+    assert!(
+        e.contains("tool `thing_get`: a read tool cannot be destructive"),
+        "{e}"
+    );
+    // Several problems are all reported at once.
+    let e = errors(&format!(
+        "{}{}",
+        GOOD.replace("ThingInspect", "Nope1"),
+        GOOD.replace("thing_get", "thing_two")
+            .replace("ThingInspect", "Nope2")
+    ));
+    assert!(e.contains("Nope1") && e.contains("Nope2"), "{e}");
+}
+
+#[test]
+fn unknown_keys_are_refused() {
+    let e = errors(&GOOD.replace("access = \"read\"", "access = \"read\"\ndestrutive = true"));
+    assert!(e.contains("tools.toml") && e.contains("destrutive"), "{e}");
+    let e = errors(&GOOD.replace("access = \"read\"", "access = \"readonly\""));
+    assert!(e.contains("tools.toml") && e.contains("readonly"), "{e}");
+}
+
+const UPDATE: &str = r#"
+[[tool]]
+name = "thing_update"
+operation = "ThingUpdate"
+access = "write"
+toolset = "things"
+title = "Update a thing"
+description = "Replace a thing's file and variables."
+
+[tool.params.endpointId]
+rename = "environment_id"
+description = "Environment of the thing."
+[tool.params.Prune]
+hide = true
+default = false
+"#;
+
+#[test]
+fn schema_for_path_query_and_body() {
+    let cat = catalogue::parse(&catalogue_with(UPDATE)).unwrap();
+    let spec = Spec::parse(SPEC).unwrap();
+    let planned = registry::plan(&cat, &spec).unwrap();
+    let registry::Kind::Generated {
+        input,
+        output,
+        args,
+        method,
+        path,
+        ..
+    } = &planned[0].kind
+    else {
+        panic!("generated tool")
+    };
+    assert_eq!((method.as_str(), path.as_str()), ("put", "/things/{id}"));
+    assert_eq!(
+        input,
+        &json!({
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "id": {"type": "integer"},
+                "environment_id": {"type": "integer", "description": "Environment of the thing."},
+                "StackFileContent": {"type": "string"},
+                "Env": {"type": "array", "items": {"type": "object", "properties": {
+                    "name": {"type": "string"}, "value": {"type": "string"}}}}
+            },
+            "required": ["id", "environment_id", "StackFileContent"]
+        })
+    );
+    // Hidden fields still travel with their default; read-only fields never do.
+    let prune = args.iter().find(|a| a.wire == "Prune").unwrap();
+    assert!(prune.hidden);
+    assert_eq!(prune.default.as_deref(), Some("false"));
+    // Output: shallow, null-tolerant, references inlined, recursion cut.
+    let out: &Value = output.as_ref().unwrap();
+    assert_eq!(out["type"], "object");
+    assert_eq!(out["properties"]["Name"]["type"], json!(["string", "null"]));
+    assert!(out["properties"]["Parent"].is_object());
+    assert!(!out.to_string().contains("$ref"));
+    // And it generates a dispatch that builds the body from the arguments.
+    let gen = generate_from(&catalogue_with(UPDATE), SPEC, HANDLERS).unwrap();
+    assert!(gen.registry.contains(".body("), "{}", gen.registry);
+    let created = args.iter().find(|a| a.wire == "CreatedBy").unwrap();
+    assert!(created.hidden && created.default.is_none());
+    assert!(gen.registry.contains("\"environment_id\""));
+}
+
+#[test]
+fn array_query_parameters_show_their_plain_name() {
+    let t = r#"
+[[tool]]
+name = "thing_list"
+operation = "ThingList"
+access = "read"
+toolset = "things"
+title = "List things"
+description = "List things."
+[tool.params.ids]
+description = "Only these ids."
+"#;
+    let cat = catalogue::parse(&catalogue_with(t)).unwrap();
+    let spec = Spec::parse(SPEC).unwrap();
+    let planned = registry::plan(&cat, &spec).unwrap();
+    let registry::Kind::Generated { input, output, .. } = &planned[0].kind else {
+        panic!()
+    };
+    assert_eq!(input["properties"]["ids"]["description"], "Only these ids.");
+    assert_eq!(
+        output.as_ref().unwrap()["properties"]["items"]["type"],
+        "array"
+    );
+    let gen = generate_from(&catalogue_with(t), SPEC, HANDLERS).unwrap();
+    assert!(
+        gen.registry.contains("args.get(\"ids\""),
+        "{}",
+        gen.registry
+    );
+}

@@ -1,0 +1,121 @@
+//! Start-up: configuration errors, the version check, an unreachable Portainer.
+
+mod support;
+
+use serde_json::json;
+use std::process::Stdio;
+use std::time::Duration;
+use support::mcp::{command, Session};
+use support::portainer::{StandIn, TOKEN};
+
+/// Runs the server with stdin closed; returns (success, stderr).
+async fn run_to_exit(url: &str, token: &str, args: &[&str]) -> (bool, String) {
+    let mut cmd = command(url, token, args);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let out = tokio::time::timeout(Duration::from_secs(20), cmd.output())
+        .await
+        .expect("server exits")
+        .expect("server runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn other_major_version_is_refused() {
+    let p = StandIn::with_version("3.1.0").await;
+    let (ok, stderr) = run_to_exit(&p.url(), TOKEN, &[]).await;
+    assert!(!ok);
+    assert!(
+        stderr.contains("Portainer 3.1.0") && stderr.contains("--disable-version-check"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(TOKEN));
+}
+
+#[tokio::test]
+async fn version_check_can_be_skipped() {
+    let p = StandIn::with_version("3.1.0").await;
+    let s = Session::start(&p.url(), &["--disable-version-check"]).await;
+    s.ok("system_status", json!({})).await;
+    s.stop().await;
+    assert!(p
+        .seen()
+        .await
+        .iter()
+        .all(|r| r.path != "/api/system/version"));
+    // The Go server's spelling works too.
+    let s = Session::start(&p.url(), &["-disable-version-check"]).await;
+    s.ok("system_status", json!({})).await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn other_minor_version_warns() {
+    let p = StandIn::with_version("2.39.0").await;
+    let s = Session::start(&p.url(), &[]).await;
+    s.ok("environment_list", json!({})).await;
+    let (stderr, _) = s.stop().await;
+    assert!(
+        stderr.contains("WARN") && stderr.contains("2.39.0") && stderr.contains("2.45.3"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_start_up() {
+    let p = StandIn::start().await;
+    let wrong = "ptr_WRONGTOKEN_0000";
+    let (ok, stderr) = run_to_exit(&p.url(), wrong, &[]).await;
+    assert!(!ok);
+    assert!(
+        stderr.contains("refused the access token") && stderr.contains("401"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(wrong));
+}
+
+#[tokio::test]
+async fn configuration_errors_name_the_setting() {
+    let (ok, stderr) = run_to_exit("https://portainer.invalid", "", &[]).await;
+    assert!(!ok && stderr.contains("token"), "{stderr}");
+    let (ok, stderr) = run_to_exit("ftp://portainer", TOKEN, &[]).await;
+    assert!(!ok && stderr.contains("--url"), "{stderr}");
+    let (ok, stderr) = run_to_exit(
+        "https://portainer.invalid",
+        TOKEN,
+        &["--toolsets", "stacks,nope"],
+    )
+    .await;
+    assert!(!ok && stderr.contains("unknown toolset `nope`"), "{stderr}");
+    let (ok, stderr) = run_to_exit(
+        "https://portainer.invalid",
+        TOKEN,
+        &["--tls-ca", "/nonexistent/ca.pem"],
+    )
+    .await;
+    assert!(!ok && stderr.contains("--tls-ca"), "{stderr}");
+}
+
+#[tokio::test]
+async fn unreachable_portainer_gives_clear_call_errors() {
+    // A port nothing listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let s = Session::start(&url, &["--timeout", "2"]).await;
+    let e = s.tool_error("environment_list", json!({})).await;
+    assert!(
+        e.contains("could not connect") && e.contains(&format!("127.0.0.1:{port}")),
+        "{e}"
+    );
+    let (stderr, transcript) = s.stop().await;
+    assert!(stderr.contains("version check skipped"), "{stderr}");
+    assert!(!stderr.contains(TOKEN) && !transcript.contains(TOKEN));
+}
