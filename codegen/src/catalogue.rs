@@ -154,9 +154,7 @@ fn check_access(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
     let method = op.method.to_uppercase();
     if t.access == Access::Read
         && method != "GET"
-        && t.read_reason
-            .as_deref()
-            .is_none_or(|r| r.trim().is_empty())
+        && t.read_reason.as_deref().is_none_or(|r| r.trim().is_empty())
     {
         err(format!(
             "operation `{}` is {method}, so access must be \"write\" (or give read_reason saying why it changes nothing)",
