@@ -5,7 +5,9 @@
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Read at run time (not env!) so tests can run this script on a copy.
+    let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&root);
     for input in ["tools.toml", "spec/portainer.json", "src/handlers"] {
         println!("cargo:rerun-if-changed={input}");
     }

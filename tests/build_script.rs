@@ -1,0 +1,86 @@
+//! The real build script, run on a copy of the inputs with a broken
+//! tools.toml, must fail and name the tool and the problem.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The newest compiled build script of this package.
+fn build_script() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let build_dir = exe.parent().unwrap().parent().unwrap().join("build");
+    std::fs::read_dir(&build_dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("portainer-mcp-")
+        })
+        .map(|e| e.path().join("build-script-build"))
+        .filter(|p| p.exists())
+        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok())
+        .expect("compiled build script")
+}
+
+fn copy_inputs(to: &Path, tools_toml: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(to.join("spec")).unwrap();
+    std::fs::create_dir_all(to.join("src/handlers")).unwrap();
+    std::fs::copy(
+        root.join("spec/portainer.json"),
+        to.join("spec/portainer.json"),
+    )
+    .unwrap();
+    for h in std::fs::read_dir(root.join("src/handlers"))
+        .unwrap()
+        .flatten()
+    {
+        std::fs::copy(h.path(), to.join("src/handlers").join(h.file_name())).unwrap();
+    }
+    std::fs::write(to.join("tools.toml"), tools_toml).unwrap();
+}
+
+fn run(tools_toml: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    copy_inputs(dir.path(), tools_toml);
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = Command::new(build_script())
+        .env("CARGO_MANIFEST_DIR", dir.path())
+        .env("OUT_DIR", &out_dir)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_bad_catalogue_fails_the_build_naming_the_tool() {
+    let good =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tools.toml")).unwrap();
+    let (ok, stderr) = run(&good);
+    assert!(ok, "the real catalogue builds: {stderr}");
+
+    let bad = good.replacen("operation = \"StackStop\"", "operation = \"StackHalt\"", 1);
+    let (ok, stderr) = run(&bad);
+    assert!(!ok);
+    assert!(
+        stderr.contains("tool `stack_stop`: operation `StackHalt` is not in spec/portainer.json"),
+        "{stderr}"
+    );
+
+    let bad = good.replacen(
+        "name = \"stack_stop\"\noperation = \"StackStop\"\naccess = \"write\"",
+        "name = \"stack_stop\"\noperation = \"StackStop\"\naccess = \"read\"",
+        1,
+    );
+    assert_ne!(bad, good);
+    let (ok, stderr) = run(&bad);
+    assert!(!ok);
+    assert!(
+        stderr.contains("tool `stack_stop`: operation `StackStop` is POST"),
+        "{stderr}"
+    );
+}
