@@ -47,7 +47,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     };
     let selection = select(&choice)?;
     if let Some(Command::Tools { json }) = cli.command {
-        print!("{}", tools_cmd::render(&selection, json));
+        print!("{}", tools_cmd::render(&selection, o.read_only, json));
         return Ok(());
     }
     if o.insecure {

@@ -1,10 +1,19 @@
 //! `portainer-mcp tools`: the catalogue this configuration would serve.
 
-use crate::registry::Access;
+use crate::registry::{Access, ReadOnlyMode, ToolDef};
 use crate::selection::Selection;
 use serde_json::json;
 
-pub fn render(sel: &Selection, as_json: bool) -> String {
+/// Access as served: a get-only tool in read-only mode only reads.
+fn access(t: &ToolDef, read_only: bool) -> &'static str {
+    match t.access {
+        Access::Read => "read",
+        Access::Write if read_only && t.read_only_mode == ReadOnlyMode::GetOnly => "read",
+        Access::Write => "write",
+    }
+}
+
+pub fn render(sel: &Selection, read_only: bool, as_json: bool) -> String {
     if as_json {
         let rows: Vec<_> = sel
             .served
@@ -14,7 +23,8 @@ pub fn render(sel: &Selection, as_json: bool) -> String {
                     "name": t.name,
                     "title": t.title,
                     "toolset": t.toolset,
-                    "access": match t.access { Access::Read => "read", Access::Write => "write" },
+                    "access": access(t, read_only),
+                    "get_only": read_only && t.read_only_mode == ReadOnlyMode::GetOnly,
                     "destructive": t.destructive,
                     "operation": t.operation,
                     "method": t.method,
@@ -29,15 +39,11 @@ pub fn render(sel: &Selection, as_json: bool) -> String {
         "TOOL", "TOOLSET", "ACCESS", "DESTRUCTIVE", "TITLE"
     );
     for t in &sel.served {
-        let access = match t.access {
-            Access::Read => "read",
-            Access::Write => "write",
-        };
         out += &format!(
             "{:<26} {:<13} {:<6} {:<12} {}\n",
             t.name,
             t.toolset,
-            access,
+            access(t, read_only),
             if t.destructive { "yes" } else { "no" },
             t.title
         );

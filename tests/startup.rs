@@ -119,3 +119,56 @@ async fn unreachable_portainer_gives_clear_call_errors() {
     assert!(stderr.contains("version check skipped"), "{stderr}");
     assert!(!stderr.contains(TOKEN) && !transcript.contains(TOKEN));
 }
+
+#[tokio::test]
+async fn tools_subcommand_prints_the_catalogue_offline() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(support::mcp::BIN)
+            .args(args)
+            .env_remove("PORTAINER_URL")
+            .env_remove("PORTAINER_TOKEN")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all: serde_json::Value =
+        serde_json::from_str(&run(&["tools", "--toolsets", "all", "--json"])).unwrap();
+    let all = all.as_array().unwrap();
+    assert_eq!(all.len(), portainer_mcp::registry::TOOLS.len());
+    for t in all {
+        for k in [
+            "name",
+            "title",
+            "toolset",
+            "access",
+            "destructive",
+            "operation",
+        ] {
+            assert!(t.get(k).is_some(), "{k} in {t}");
+        }
+    }
+    let ro: serde_json::Value = serde_json::from_str(&run(&[
+        "tools",
+        "--toolsets",
+        "all",
+        "--read-only",
+        "--json",
+    ]))
+    .unwrap();
+    let ro = ro.as_array().unwrap();
+    assert!(ro.iter().all(|t| t["access"] == "read"), "{ro:?}");
+    assert!(ro
+        .iter()
+        .any(|t| t["name"] == "docker_proxy" && t["get_only"] == true));
+    assert!(!ro.iter().any(|t| t["name"] == "stack_stop"));
+    let table = run(&["-read-only", "tools"]);
+    assert!(
+        table.contains("environment_list") && !table.contains("stack_stop"),
+        "{table}"
+    );
+}

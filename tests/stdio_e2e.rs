@@ -237,7 +237,17 @@ async fn results_are_the_bodies_portainer_sent() {
         .contains("nginx:1.27"));
     let stopped = s.ok("stack_stop", json!({"id": 7, "endpointId": 1})).await;
     assert_eq!(stopped["Status"], 2);
-    s.stop().await;
+    // A body that does not match the spec still succeeds, as sent, logged.
+    let odd = s.ok("stack_get", json!({"id": 8})).await;
+    assert_eq!(
+        odd,
+        json!({"Id": "eight", "Name": "odd", "Env": {"A": "1"}})
+    );
+    let (stderr, _) = s.stop().await;
+    assert!(
+        stderr.contains("does not match spec/") && stderr.contains("/api/stacks/8"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]

@@ -123,6 +123,11 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             200,
             json!({"StackFileContent": "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"}),
         ),
+        // A body that breaks its own schema (Id as a string, Env an object).
+        ("GET", ["api", "stacks", "8"]) => json_response(
+            200,
+            json!({"Id": "eight", "Name": "odd", "Env": {"A": "1"}}),
+        ),
         ("GET", ["api", "stacks", _] | ["api", "stacks", _, "file"]) => not_found("stack"),
         ("POST", ["api", "stacks", "7", "start"]) => json_response(
             409,

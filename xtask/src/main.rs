@@ -49,25 +49,9 @@ fn import_spec(args: &[String]) -> Result<String, String> {
         }
     }
     let file = file.ok_or(USAGE)?;
-    let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let text =
-        String::from_utf8(bytes.clone()).map_err(|_| format!("{} is not UTF-8", file.display()))?;
-    let upstream = import::parse_upstream(&text)?;
-    let (doc, report) = import::import(&upstream)?;
-    let file_name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let record = source_record(
-        &upstream,
-        &report,
-        &file_name,
-        origin.as_deref().unwrap_or(&file_name),
-        &hex_sha256(&bytes),
-    );
+    let (json, record, report) = import_file(&file, origin.as_deref())?;
     let spec_dir = root().join("spec");
     std::fs::create_dir_all(&spec_dir).map_err(|e| e.to_string())?;
-    let json = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
     write(&spec_dir.join("portainer.json"), &json)?;
     write(&spec_dir.join("SOURCE.toml"), &record)?;
     Ok(format!(
@@ -77,6 +61,31 @@ fn import_spec(args: &[String]) -> Result<String, String> {
         report.operations_in,
         report.skipped.len()
     ))
+}
+
+/// The texts of spec/portainer.json and spec/SOURCE.toml for one input.
+fn import_file(
+    file: &Path,
+    origin: Option<&str>,
+) -> Result<(String, String, import::Report), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|_| format!("{} is not UTF-8", file.display()))?;
+    let upstream = import::parse_upstream(text)?;
+    let (doc, report) = import::import(&upstream)?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let record = source_record(
+        &upstream,
+        &report,
+        &file_name,
+        origin.unwrap_or(&file_name),
+        &hex_sha256(&bytes),
+    );
+    let json = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n";
+    Ok((json, record, report))
 }
 
 fn source_record(
@@ -149,4 +158,42 @@ fn generate() -> Result<String, String> {
         write(&dir.join(name), text)?;
     }
     Ok(format!("refreshed generated/ ({} lines)", out.line_count()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// spec/ is exactly what the importer makes of the recorded input, when
+    /// that input is at hand (../shared/upstream beside the checkout).
+    #[test]
+    fn committed_spec_is_reproducible() {
+        let root = root();
+        let record: toml::Table = std::fs::read_to_string(root.join("spec/SOURCE.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let input = &record["input"];
+        let file = root
+            .join("../shared/upstream")
+            .join(input["file"].as_str().unwrap());
+        let Ok(bytes) = std::fs::read(&file) else {
+            eprintln!("{} not present; skipped", file.display());
+            return;
+        };
+        assert_eq!(
+            hex_sha256(&bytes),
+            input["sha256"].as_str().unwrap(),
+            "input differs from the recorded sha256"
+        );
+        let (json, text, _) = import_file(&file, input["origin"].as_str()).unwrap();
+        assert!(
+            json == std::fs::read_to_string(root.join("spec/portainer.json")).unwrap(),
+            "spec/portainer.json is not what the importer makes; re-run import-spec"
+        );
+        assert_eq!(
+            text,
+            std::fs::read_to_string(root.join("spec/SOURCE.toml")).unwrap()
+        );
+    }
 }
