@@ -51,6 +51,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Agent\":{\"type\":[\"object\",\"null\"]},\"AzureCredentials\":{\"type\":[\"object\",\"null\"]},\"ChangeWindow\":{\"type\":[\"object\",\"null\"]},\"CloudProvider\":{\"type\":[\"object\",\"null\"]},\"ComposeSyntaxMaxVersion\":{\"type\":[\"string\",\"null\"]},\"ContainerEngine\":{\"type\":[\"string\",\"null\"]},\"DeploymentOptions\":{\"type\":[\"object\",\"null\"]},\"Edge\":{\"type\":[\"object\",\"null\"]},\"EdgeCheckinInterval\":{\"type\":[\"integer\",\"null\"]},\"EdgeID\":{\"type\":[\"string\",\"null\"]},\"EdgeKey\":{\"type\":[\"string\",\"null\"]},\"EnableGPUManagement\":{\"type\":[\"boolean\",\"null\"]},\"EnableImageNotification\":{\"type\":[\"boolean\",\"null\"]},\"Gpus\":{\"type\":[\"array\",\"null\"]},\"GroupId\":{\"type\":[\"integer\",\"null\"]},\"Heartbeat\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Kubernetes\":{\"type\":[\"object\",\"null\"]},\"LastCheckInDate\":{\"type\":[\"integer\",\"null\"]},\"LocalTimeZone\":{\"type\":[\"string\",\"null\"]},\"MTLSStatus\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"type\":[\"object\",\"null\"]},\"PublicURL\":{\"type\":[\"string\",\"null\"]},\"SecuritySettings\":{\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"type\":[\"array\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"StatusMessage\":{\"type\":[\"object\",\"null\"]},\"TLSConfig\":{\"type\":[\"object\",\"null\"]},\"TagIds\":{\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"type\":[\"object\",\"null\"]},\"UserTrusted\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "environment_get",
@@ -68,6 +72,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"Agent\":{\"properties\":{\"PreviousVersion\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"AzureCredentials\":{\"properties\":{\"ApplicationID\":{\"type\":[\"string\",\"null\"]},\"AuthenticationKey\":{\"type\":[\"string\",\"null\"]},\"TenantID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ChangeWindow\":{\"properties\":{\"Enabled\":{\"type\":[\"boolean\",\"null\"]},\"EndTime\":{\"type\":[\"string\",\"null\"]},\"StartTime\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CloudProvider\":{\"properties\":{\"AmiType\":{\"type\":[\"string\",\"null\"]},\"CPU\":{\"type\":[\"integer\",\"null\"]},\"CredentialID\":{\"type\":[\"integer\",\"null\"]},\"DNSPrefix\":{\"type\":[\"string\",\"null\"]},\"HDD\":{\"type\":[\"integer\",\"null\"]},\"InstanceType\":{\"type\":[\"string\",\"null\"]},\"KubernetesVersion\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NetworkID\":{\"type\":[\"string\",\"null\"]},\"NodeCount\":{\"type\":[\"integer\",\"null\"]},\"NodeVolumeSize\":{\"type\":[\"integer\",\"null\"]},\"PoolName\":{\"type\":[\"string\",\"null\"]},\"Provider\":{\"type\":[\"string\",\"null\"]},\"RAM\":{\"type\":[\"number\",\"null\"]},\"Region\":{\"type\":[\"string\",\"null\"]},\"ResourceGroup\":{\"type\":[\"string\",\"null\"]},\"Size\":{\"type\":[\"string\",\"null\"]},\"Tier\":{\"type\":[\"string\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ComposeSyntaxMaxVersion\":{\"type\":[\"string\",\"null\"]},\"ContainerEngine\":{\"type\":[\"string\",\"null\"]},\"DeploymentOptions\":{\"properties\":{\"hideAddWithForm\":{\"type\":[\"boolean\",\"null\"]},\"hideFileUpload\":{\"type\":[\"boolean\",\"null\"]},\"hideWebEditor\":{\"type\":[\"boolean\",\"null\"]},\"overrideGlobalOptions\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Edge\":{\"properties\":{\"AsyncMode\":{\"type\":[\"boolean\",\"null\"]},\"CommandInterval\":{\"type\":[\"integer\",\"null\"]},\"PingInterval\":{\"type\":[\"integer\",\"null\"]},\"SnapshotInterval\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"EdgeCheckinInterval\":{\"type\":[\"integer\",\"null\"]},\"EdgeID\":{\"type\":[\"string\",\"null\"]},\"EdgeKey\":{\"type\":[\"string\",\"null\"]},\"EnableGPUManagement\":{\"type\":[\"boolean\",\"null\"]},\"EnableImageNotification\":{\"type\":[\"boolean\",\"null\"]},\"Gpus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"GroupId\":{\"type\":[\"integer\",\"null\"]},\"Heartbeat\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Kubernetes\":{\"properties\":{\"Configuration\":{\"type\":[\"object\",\"null\"]},\"Flags\":{\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"LastCheckInDate\":{\"type\":[\"integer\",\"null\"]},\"LocalTimeZone\":{\"type\":[\"string\",\"null\"]},\"MTLSStatus\":{\"properties\":{\"enabled\":{\"type\":[\"boolean\",\"null\"]},\"ok\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"properties\":{\"changeConfirmationPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerCleanupPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSetupPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sNetworkSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sObservabilityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sPodSecurityStandardsPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSetupPolicy\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PublicURL\":{\"type\":[\"string\",\"null\"]},\"SecuritySettings\":{\"properties\":{\"allowBindMountsForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowContainerCapabilitiesForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowDeviceMappingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowHostNamespaceForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowPrivilegedModeForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSecurityOptForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowStackManagementForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSysctlSettingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowVolumeBrowserForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"enableHostManagementFeatures\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"StatusMessage\":{\"properties\":{\"detail\":{\"type\":[\"string\",\"null\"]},\"operation\":{\"type\":[\"string\",\"null\"]},\"operationStatus\":{\"type\":[\"string\",\"null\"]},\"summary\":{\"type\":[\"string\",\"null\"]},\"warnings\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TLSConfig\":{\"properties\":{\"TLS\":{\"type\":[\"boolean\",\"null\"]},\"TLSCACert\":{\"type\":[\"string\",\"null\"]},\"TLSCert\":{\"type\":[\"string\",\"null\"]},\"TLSKey\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UserTrusted\":{\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "environment_group_list",
@@ -85,6 +93,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Description\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"type\":[\"array\",\"null\"]},\"TagIds\":{\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"type\":[\"object\",\"null\"]},\"Total\":{\"type\":[\"integer\",\"null\"]},\"TypeInfo\":{\"type\":[\"object\",\"null\"]},\"UserAccessPolicies\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "tag_list",
@@ -102,6 +114,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"EndpointGroups\":{\"type\":[\"object\",\"null\"]},\"Endpoints\":{\"type\":[\"object\",\"null\"]},\"ID\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "stack_list",
@@ -119,6 +135,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "stack_get",
@@ -136,6 +156,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "stack_file_get",
@@ -153,6 +177,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"StackFileContent\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "stack_start",
@@ -170,6 +198,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "stack_stop",
@@ -187,6 +219,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "user_list",
@@ -204,6 +240,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "team_list",
@@ -221,6 +261,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"DenyPortainerAccess\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "system_version",
@@ -238,6 +282,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"Build\":{\"properties\":{\"BuildNumber\":{\"type\":[\"string\",\"null\"]},\"GitCommit\":{\"type\":[\"string\",\"null\"]},\"GoVersion\":{\"type\":[\"string\",\"null\"]},\"ImageTag\":{\"type\":[\"string\",\"null\"]},\"NodejsVersion\":{\"type\":[\"string\",\"null\"]},\"PnpmVersion\":{\"type\":[\"string\",\"null\"]},\"WebpackVersion\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DatabaseVersion\":{\"type\":[\"string\",\"null\"]},\"Dependencies\":{\"properties\":{\"ComposeVersion\":{\"type\":[\"string\",\"null\"]},\"DockerVersion\":{\"type\":[\"string\",\"null\"]},\"HelmVersion\":{\"type\":[\"string\",\"null\"]},\"KubectlVersion\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"LatestVersion\":{\"type\":[\"string\",\"null\"]},\"Runtime\":{\"properties\":{\"Env\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ServerEdition\":{\"type\":[\"string\",\"null\"]},\"ServerVersion\":{\"type\":[\"string\",\"null\"]},\"UpdateAvailable\":{\"type\":[\"boolean\",\"null\"]},\"VersionSupport\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "system_status",
@@ -255,6 +303,10 @@ pub static TOOLS: &[ToolDef] = &[
         output_schema: Some(
             "{\"properties\":{\"InstanceID\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "docker_proxy",
@@ -270,6 +322,10 @@ pub static TOOLS: &[ToolDef] = &[
         path: "",
         input_schema: crate::handlers::docker_proxy::INPUT_SCHEMA,
         output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
     ToolDef {
         name: "kubernetes_proxy",
@@ -285,6 +341,10 @@ pub static TOOLS: &[ToolDef] = &[
         path: "",
         input_schema: crate::handlers::kubernetes_proxy::INPUT_SCHEMA,
         output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
     },
 ];
 /// Decodes the arguments of tool `name` and performs its call.

@@ -88,6 +88,21 @@ pub struct Options {
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub disable_version_check: bool,
 
+    /// Largest result returned, in characters; larger ones are cut with a note.
+    #[arg(
+        long,
+        env = "PORTAINER_MAX_RESPONSE_CHARS",
+        global = true,
+        default_value_t = 20_000
+    )]
+    pub max_response_chars: usize,
+
+    /// Return secrets (passwords, tokens, env values, Secret data) unredacted.
+    #[arg(long, env = "PORTAINER_SHOW_SECRETS", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub show_secrets: bool,
+
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,

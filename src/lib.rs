@@ -14,5 +14,6 @@ pub mod proxy;
 pub mod registry;
 pub mod selection;
 pub mod server;
+pub mod shaping;
 pub mod tools_cmd;
 pub mod version_check;

@@ -1,7 +1,7 @@
 use clap::Parser;
 use portainer_mcp::cli::{normalize_args, Cli, Command};
 use portainer_mcp::selection::{select, Choice};
-use portainer_mcp::{client, config, http, registry, server, tools_cmd, version_check};
+use portainer_mcp::{client, config, http, registry, server, shaping, tools_cmd, version_check};
 use rmcp::ServiceExt;
 use std::process::ExitCode;
 
@@ -67,7 +67,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         read_only = o.read_only,
         "serving MCP on stdio"
     );
-    let service = server::PortainerServer::new(client, selection, o.read_only)
+    if o.max_response_chars < 1000 {
+        return Err("--max-response-chars must be at least 1000".into());
+    }
+    if o.show_secrets {
+        tracing::warn!("--show-secrets: results include passwords, tokens and secret values");
+    }
+    let shaping = shaping::Options {
+        show_secrets: o.show_secrets,
+        max_chars: o.max_response_chars,
+    };
+    let service = server::PortainerServer::new(client, selection, o.read_only, shaping)
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;

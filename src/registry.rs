@@ -47,6 +47,14 @@ pub struct ToolDef {
     pub input_schema: &'static str,
     /// JSON Schema of the structured result, when the API describes one.
     pub output_schema: Option<&'static str>,
+    /// Default JMESPath projection of the wrapped result (see shaping).
+    pub project: Option<&'static str>,
+    /// Paths removed from the result by default.
+    pub omit: &'static [&'static str],
+    /// Keep the end of long lists and strings when cutting (logs).
+    pub keep_tail: bool,
+    /// The API cannot page: limit/offset are ours.
+    pub client_paging: bool,
 }
 
 impl ToolDef {

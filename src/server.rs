@@ -6,6 +6,7 @@ use crate::client::Client;
 use crate::outcome::ToolError;
 use crate::registry::{self, Access, ReadOnlyMode, ToolDef};
 use crate::selection::Selection;
+use crate::shaping;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -23,13 +24,19 @@ get it from environment_list first. Write tools change real systems: confirm int
 
 pub struct PortainerServer {
     client: Arc<Client>,
+    shaping: shaping::Options,
     tools: Arc<Vec<Tool>>,
     served: HashMap<&'static str, (&'static ToolDef, Value)>,
     left_out: BTreeMap<&'static str, String>,
 }
 
 impl PortainerServer {
-    pub fn new(client: Client, selection: Selection, read_only: bool) -> Self {
+    pub fn new(
+        client: Client,
+        selection: Selection,
+        read_only: bool,
+        shaping: shaping::Options,
+    ) -> Self {
         let mut tools = vec![];
         let mut served = HashMap::new();
         for def in &selection.served {
@@ -42,6 +49,7 @@ impl PortainerServer {
         }
         PortainerServer {
             client: Arc::new(client),
+            shaping,
             tools: Arc::new(tools),
             served,
             left_out: selection.left_out,
@@ -64,9 +72,14 @@ impl PortainerServer {
         };
         let args = Args::new(arguments.unwrap_or_default());
         let started = Instant::now();
-        let result = match args.check_against(schema) {
-            Ok(()) => {
-                crate::http::recording(registry::dispatch(&self.client, def.name, &args)).await
+        let result = match args
+            .check_against(schema)
+            .and_then(|()| shaping_request(&args))
+        {
+            Ok(req) => {
+                let raw =
+                    crate::http::recording(registry::dispatch(&self.client, def.name, &args)).await;
+                raw.and_then(|v| shaping::shape(v, def, &req, &self.shaping))
             }
             Err(e) => Err(e),
         };
@@ -74,7 +87,7 @@ impl PortainerServer {
         Ok(match result {
             Ok(v) => {
                 tracing::info!(tool = name, ms, "ok");
-                CallToolResult::structured(as_object(v))
+                CallToolResult::structured(v)
             }
             Err(e) => {
                 tracing::info!(tool = name, ms, error = %e, "failed");
@@ -92,20 +105,41 @@ fn error_result(e: &ToolError) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(e.to_string())])
 }
 
-/// Structured content must be an object: arrays become {"items": [...]},
-/// an empty body {"ok": true}, anything else {"result": ...}.
-pub fn as_object(v: Value) -> Value {
-    match v {
-        Value::Object(_) => v,
-        Value::Array(_) => json!({"items": v}),
-        Value::Null => json!({"ok": true}),
-        other => json!({"result": other}),
+/// The shaping arguments, checked before anything is sent.
+fn shaping_request(args: &Args) -> Result<shaping::Request, ToolError> {
+    let select: Option<String> = args.get(shaping::SELECT, None)?;
+    if let Some(expr) = &select {
+        shaping::check_expression("select", expr)?;
+    }
+    Ok(shaping::Request {
+        select,
+        limit: args.get(shaping::LIMIT, None)?,
+        offset: args.get(shaping::OFFSET, None)?,
+    })
+}
+
+/// Adds the shaping arguments every tool (or every client-paged tool) takes.
+fn add_shaping_args(input: &mut Value, def: &ToolDef) {
+    let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    props.insert(
+        shaping::SELECT.into(),
+        json!({"type": "string", "description": "JMESPath expression applied to the result; the answer comes back as {\"selected\": ...}."}),
+    );
+    if def.client_paging {
+        props.insert(shaping::LIMIT.into(), json!({"type": "integer", "minimum": 0, "description": "Return at most this many items."}));
+        props.insert(
+            shaping::OFFSET.into(),
+            json!({"type": "integer", "minimum": 0, "description": "Skip this many items first."}),
+        );
     }
 }
 
 pub fn mcp_tool(def: &ToolDef, read_only: bool) -> Tool {
     let mut input: Value =
         serde_json::from_str(def.input_schema).expect("generated input schema is JSON");
+    add_shaping_args(&mut input, def);
     let get_only = read_only && def.read_only_mode == ReadOnlyMode::GetOnly;
     let mut description = def.description.to_string();
     if get_only {

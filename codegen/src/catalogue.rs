@@ -60,7 +60,33 @@ pub struct ToolEntry {
     pub description: String,
     #[serde(default)]
     pub params: BTreeMap<String, ParamOverride>,
+    /// Default JMESPath projection of the (wrapped) result, unless `select` is given.
+    pub project: Option<String>,
+    /// Dotted paths removed from the result by default (`name[]` = each element).
+    #[serde(default)]
+    pub omit: Vec<String>,
+    /// "tail" keeps the end of long lists and strings when cutting (logs).
+    pub truncate: Option<Keep>,
+    /// "client": the API cannot page, so we add limit/offset and slice.
+    pub paging: Option<Paging>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keep {
+    Head,
+    Tail,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paging {
+    Client,
+}
+
+/// Argument names the server adds to every tool (select) or to client-paged
+/// tools (limit, offset); a tool's own arguments must not use them.
+pub const SHAPING_ARGS: [&str; 3] = ["select", "limit", "offset"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +164,12 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
         if let Some(op) = op {
             check_access(t, &op, &mut err);
             check_params(t, &op, &mut err);
+            check_reserved(t, &op, &mut err);
+        }
+        if let Some(p) = &t.project {
+            if let Err(e) = jmespath::compile(p) {
+                err(format!("project is not a valid JMESPath expression: {e}"));
+            }
         }
         if t.read_only_mode == Some(ReadOnlyMode::GetOnly) && t.handler.is_none() {
             err("read_only_mode = \"get-only\" needs a handler that can pin its method".into());
@@ -192,6 +224,25 @@ fn check_params(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
             if !is_snake_case(r) && !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 err(format!("params.{p}.rename `{r}` is not a plain identifier"));
             }
+        }
+    }
+}
+
+fn check_reserved(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
+    let reserved: &[&str] = if t.paging.is_some() {
+        &SHAPING_ARGS
+    } else {
+        &SHAPING_ARGS[..1]
+    };
+    for r in reserved {
+        let renamed_away = t
+            .params
+            .get(*r)
+            .is_some_and(|o| o.hide || o.rename.is_some());
+        if op.param_names().iter().any(|n| n == r) && !renamed_away {
+            err(format!(
+                "argument `{r}` is reserved for response shaping; rename or hide the API's `{r}` under [tool.params.{r}]"
+            ));
         }
     }
 }

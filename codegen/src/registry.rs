@@ -84,6 +84,13 @@ fn tool_def(p: &Planned) -> TokenStream {
         _ => quote!(ReadOnlyMode::Hidden),
     };
     let destructive = e.destructive;
+    let project = match &e.project {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let omit = &e.omit;
+    let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
+    let client_paging = e.paging.is_some();
     let (operation, method, path, input, output, idempotent) = match &p.kind {
         Kind::Generated {
             method,
@@ -140,6 +147,10 @@ fn tool_def(p: &Planned) -> TokenStream {
             path: #path,
             input_schema: #input,
             output_schema: #output,
+            project: #project,
+            omit: &[#(#omit),*],
+            keep_tail: #keep_tail,
+            client_paging: #client_paging,
         }
     }
 }

@@ -1,0 +1,244 @@
+//! The response size cap. A result over the cap is cut at a clean boundary
+//! (whole list items, or the largest values), stays valid JSON, and says
+//! what was left out and how to narrow the call.
+
+use serde_json::{json, Value};
+
+pub const NOTE_KEY: &str = "_truncated";
+const ADVICE: &str = "narrow the call with `select` (a JMESPath expression), filters or paging";
+
+/// Serialized size in characters (what the client receives as text).
+pub fn size(v: &Value) -> usize {
+    serde_json::to_string(v)
+        .map(|s| s.chars().count())
+        .unwrap_or(usize::MAX)
+}
+
+/// Cuts `v` (an object) to at most `max` characters. `keep_tail` keeps the
+/// end of lists and long strings (logs) instead of the start.
+pub fn cap(v: Value, max: usize, keep_tail: bool) -> Value {
+    let total = size(&v);
+    if total <= max {
+        return v;
+    }
+    let v = match cut_items(v, max, keep_tail, total) {
+        Ok(done) => return done,
+        Err(v) => v,
+    };
+    cut_values(v, max, keep_tail, total)
+}
+
+/// Keeps as many whole `items` as fit.
+fn cut_items(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Result<Value, Value> {
+    let Some(Value::Array(items)) = v.get_mut("items").map(std::mem::take) else {
+        return Err(v);
+    };
+    let n = items.len();
+    let with = |k: usize, v: &Value| -> Value {
+        let kept: Vec<Value> = if keep_tail {
+            items[n - k..].to_vec()
+        } else {
+            items[..k].to_vec()
+        };
+        let mut out = v.clone();
+        out["items"] = Value::Array(kept);
+        let range = if keep_tail {
+            format!("the last {k}")
+        } else {
+            format!("the first {k}")
+        };
+        out[NOTE_KEY] = json!(format!(
+            "result was {total} characters, over the {max} limit: showing {range} of {n} items; {ADVICE}"
+        ));
+        out
+    };
+    // Largest k whose result fits (size grows with k).
+    let (mut lo, mut hi) = (0usize, n);
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if size(&with(mid, &v)) <= max {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 && n > 0 {
+        // Not even one item fits whole: cut inside the first one instead.
+        v["items"] = Value::Array(items);
+        return Err(v);
+    }
+    Ok(with(lo, &v))
+}
+
+/// Shortens or drops the largest values until the result fits.
+fn cut_values(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Value {
+    let mut cut: Vec<String> = vec![];
+    // Room for the note itself.
+    let budget = max.saturating_sub(300);
+    for _ in 0..256 {
+        let now = size(&v);
+        if now <= budget {
+            break;
+        }
+        let excess = now - budget;
+        let Some(path) = largest_path(&v) else { break };
+        let Some(node) = pointer_mut(&mut v, &path) else {
+            break;
+        };
+        let label = if path.is_empty() {
+            "(root)".to_string()
+        } else {
+            path.join(".")
+        };
+        let serialized = size(node);
+        match node {
+            Value::String(s) if serialized > excess + 40 => {
+                // Escapes make the serialized form longer than the text:
+                // keep the same share of characters.
+                let chars = s.chars().count();
+                let keep = chars * (serialized - excess - 40) / serialized;
+                *s = shorten(s, keep, keep_tail);
+                cut.push(format!("{label} (shortened)"));
+            }
+            _ => {
+                *node = Value::Null;
+                cut.push(format!("{label} (omitted)"));
+            }
+        }
+    }
+    if let Value::Object(o) = &mut v {
+        o.insert(
+            NOTE_KEY.to_string(),
+            json!(format!(
+                "result was {total} characters, over the {max} limit; cut: {}; {ADVICE}",
+                cut.join(", ")
+            )),
+        );
+    }
+    v
+}
+
+fn shorten(s: &str, keep: usize, keep_tail: bool) -> String {
+    let n = s.chars().count();
+    if keep_tail {
+        let tail: String = s.chars().skip(n - keep).collect();
+        // Start at a line boundary when there is one.
+        let tail = tail
+            .split_once('\n')
+            .map(|(_, rest)| rest.to_string())
+            .unwrap_or(tail);
+        format!("[… {} characters before]\n{tail}", n - tail.chars().count())
+    } else {
+        let head: String = s.chars().take(keep).collect();
+        let head = head
+            .rsplit_once('\n')
+            .map(|(h, _)| h.to_string())
+            .unwrap_or(head);
+        format!("{head}\n[… {} characters after]", n - head.chars().count())
+    }
+}
+
+/// Path of the value to cut: from the root, follow the biggest child while
+/// it holds most of its parent's size.
+fn largest_path(v: &Value) -> Option<Vec<String>> {
+    let mut path = vec![];
+    let mut node = v;
+    loop {
+        let children: Vec<(String, &Value)> = match node {
+            Value::Object(o) => o
+                .iter()
+                .filter(|(k, _)| *k != NOTE_KEY)
+                .map(|(k, c)| (k.clone(), c))
+                .collect(),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i.to_string(), c))
+                .collect(),
+            _ => vec![],
+        };
+        let Some((key, child)) = children
+            .into_iter()
+            .filter(|(_, c)| !c.is_null())
+            .max_by_key(|(_, c)| size(c))
+        else {
+            return (!path.is_empty()).then_some(path);
+        };
+        let parent_size = size(node);
+        if !path.is_empty() && size(child) * 2 < parent_size {
+            return Some(path);
+        }
+        path.push(key);
+        node = child;
+    }
+}
+
+fn pointer_mut<'a>(v: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
+    let mut node = v;
+    for k in path {
+        node = match node {
+            Value::Object(o) => o.get_mut(k)?,
+            Value::Array(a) => a.get_mut(k.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_results_pass_untouched() {
+        let v = json!({"items": [1, 2, 3]});
+        assert_eq!(cap(v.clone(), 1000, false), v);
+    }
+
+    #[test]
+    fn lists_keep_whole_items() {
+        let items: Vec<Value> = (0..200)
+            .map(|i| json!({"Id": i, "Name": format!("container-{i}")}))
+            .collect();
+        let out = cap(json!({"items": items}), 2000, false);
+        assert!(size(&out) <= 2000);
+        let kept = out["items"].as_array().unwrap();
+        assert!(kept.len() > 10 && kept.len() < 200);
+        assert_eq!(kept[0]["Id"], 0);
+        let note = out[NOTE_KEY].as_str().unwrap();
+        assert!(
+            note.contains(&format!("the first {} of 200", kept.len())) && note.contains("select"),
+            "{note}"
+        );
+        let tail = cap(json!({"items": (0..200).collect::<Vec<_>>()}), 300, true);
+        assert_eq!(tail["items"].as_array().unwrap().last().unwrap(), 199);
+    }
+
+    #[test]
+    fn big_values_are_shortened_or_dropped() {
+        let logs: String = (0..5000).map(|i| format!("line {i}\n")).collect();
+        let out = cap(json!({"logs": logs, "container": "web"}), 5000, true);
+        assert!(size(&out) <= 5000, "{}", size(&out));
+        let kept = out["logs"].as_str().unwrap();
+        assert!(
+            kept.ends_with("line 4999\n") && kept.starts_with("[… "),
+            "{}",
+            &kept[..60]
+        );
+        assert_eq!(out["container"], "web");
+        let snapshot: Vec<Value> = (0..500)
+            .map(|i| json!({"k": i, "v": "x".repeat(20)}))
+            .collect();
+        let out = cap(
+            json!({"Id": 1, "Snapshots": [{"Raw": snapshot}], "Name": "local"}),
+            3000,
+            false,
+        );
+        assert!(size(&out) <= 3000, "{}", size(&out));
+        assert_eq!(out["Name"], "local");
+        assert!(
+            out[NOTE_KEY].as_str().unwrap().contains("Snapshots"),
+            "{out}"
+        );
+    }
+}
