@@ -146,6 +146,7 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             200,
             json!([{"Id": 1, "Name": "platform"}, {"Id": 2, "Name": "apps"}]),
         ),
+        ("GET", ["api", "endpoints", "2", "docker", "containers", "json"]) => json_response(200, Value::Array(fixtures::containers(300))),
         (_, ["api", "endpoints", _, "docker", rest @ ..]) => docker(method, rest),
         (_, ["api", "endpoints", _, "kubernetes", rest @ ..]) => kubernetes(method, rest),
         _ => ResponseTemplate::new(404).set_body_string("404 page not found\n"),
@@ -217,6 +218,29 @@ pub mod fixtures {
                 "Agent": {"Version": "2.45.3"}
             }),
         ]
+    }
+
+    /// `GET /containers/json` of a busy host, shaped like Docker's answer.
+    pub fn containers(n: usize) -> Vec<Value> {
+        (0..n)
+            .map(|i| {
+                json!({
+                    "Id": format!("{:064x}", i * 7919 + 1),
+                    "Names": [format!("/app-{i}")],
+                    "Image": "registry.example.com/team/app:1.4.2",
+                    "ImageID": format!("sha256:{:064x}", i + 99),
+                    "Command": "/usr/local/bin/app --serve",
+                    "Created": 1732400000 + i,
+                    "Ports": [{"PrivatePort": 8080, "Type": "tcp"}],
+                    "Labels": {"com.docker.compose.project": "shop", "com.docker.compose.service": format!("svc{}", i % 7)},
+                    "State": if i % 5 == 0 { "exited" } else { "running" },
+                    "Status": "Up 2 days",
+                    "HostConfig": {"NetworkMode": "bridge"},
+                    "NetworkSettings": {"Networks": {"bridge": {"IPAddress": format!("172.17.{}.{}", i / 250, i % 250 + 2)}}},
+                    "Mounts": []
+                })
+            })
+            .collect()
     }
 
     pub fn groups() -> Value {
