@@ -8,7 +8,12 @@ fn main() {
     // Read at run time (not env!) so tests can run this script on a copy.
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&root);
-    for input in ["tools.toml", "spec/portainer.json", "src/handlers"] {
+    for input in [
+        "tools.toml",
+        "spec/portainer.json",
+        "spec/docker.json",
+        "src/handlers",
+    ] {
         println!("cargo:rerun-if-changed={input}");
     }
     let out = match codegen::generate(root) {

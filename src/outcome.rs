@@ -85,6 +85,12 @@ async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError
         Error::UnexpectedResponse(resp) => {
             let status = resp.status().as_u16();
             let body = resp.bytes().await.unwrap_or_default();
+            if status == 304 {
+                // Docker: the container is already in the requested state.
+                return Ok(
+                    serde_json::json!({"ok": true, "status": 304, "note": "nothing to do: already in the requested state"}),
+                );
+            }
             if (200..300).contains(&status) {
                 lenient(
                     exchange.as_ref(),

@@ -540,29 +540,57 @@ async fn the_token_never_shows() {
 #[tokio::test]
 async fn results_are_shaped() {
     let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all", "--max-response-chars", "6000"]).await;
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--max-response-chars", "6000"],
+    )
+    .await;
     // select runs on the wrapped result and answers under "selected".
-    let names = s.ok("environment_list", json!({"select": "items[?Status==`1`].Name"})).await;
+    let names = s
+        .ok(
+            "environment_list",
+            json!({"select": "items[?Status==`1`].Name"}),
+        )
+        .await;
     assert_eq!(names, json!({"selected": ["local"]}));
-    let e = s.tool_error("environment_list", json!({"select": "items[?"})).await;
+    let e = s
+        .tool_error("environment_list", json!({"select": "items[?"}))
+        .await;
     assert!(e.contains("select") && e.contains("JMESPath"), "{e}");
     // Secrets never show: stack env values are hidden, names kept.
     let stack = s.ok("stack_get", json!({"id": 7})).await;
-    assert_eq!(stack["Env"], json!([{"name": "LOG_LEVEL", "value": "<redacted>"}]));
+    assert_eq!(
+        stack["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "<redacted>"}])
+    );
     // A large list is cut at whole items, with a note saying how to narrow it.
-    let big = s.ok("docker_proxy", json!({"environment_id": 2, "path": "containers/json"})).await;
+    let big = s
+        .ok(
+            "docker_proxy",
+            json!({"environment_id": 2, "path": "containers/json"}),
+        )
+        .await;
     let text = big.to_string();
     assert!(text.len() <= 6000, "{}", text.len());
     let kept = big["items"].as_array().unwrap().len();
     assert!(kept > 3 && kept < 300, "{kept}");
-    assert!(big["_truncated"].as_str().unwrap().contains(&format!("the first {kept} of 300")), "{big}");
+    assert!(
+        big["_truncated"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("the first {kept} of 300")),
+        "{big}"
+    );
     let few = s.ok("docker_proxy", json!({"environment_id": 2, "path": "containers/json", "select": "items[?State=='exited'].Names[0] | [:3]"})).await;
     assert_eq!(few, json!({"selected": ["/app-0", "/app-5", "/app-10"]}));
     s.stop().await;
 
     let s = Session::start(&p.url(), &["--show-secrets"]).await;
     let stack = s.ok("stack_get", json!({"id": 7})).await;
-    assert_eq!(stack["Env"], json!([{"name": "LOG_LEVEL", "value": "info"}]));
+    assert_eq!(
+        stack["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "info"}])
+    );
     let (stderr, _) = s.stop().await;
     assert!(stderr.contains("--show-secrets"), "{stderr}");
 }

@@ -140,7 +140,9 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
             (Some(id), None) => match spec.operation(id) {
                 Some(op) => Some(op),
                 None => {
-                    err(format!("operation `{id}` is not in spec/portainer.json"));
+                    err(format!(
+                        "operation `{id}` is not in spec/ (portainer.json, docker.json)"
+                    ));
                     None
                 }
             },

@@ -39,21 +39,22 @@ pub fn generate(root: &Path) -> Result<Output, String> {
     };
     let handlers = handler_modules(&root.join("src/handlers"));
     let handlers: Vec<&str> = handlers.iter().map(String::as_str).collect();
-    generate_from(
-        &read("tools.toml")?,
-        &read("spec/portainer.json")?,
-        &handlers,
-    )
+    let (portainer, docker) = (read("spec/portainer.json")?, read("spec/docker.json")?);
+    generate_from(&read("tools.toml")?, &[&portainer, &docker], &handlers)
 }
 
-/// Generation from the texts themselves (tests feed fixtures here).
+/// Generation from the texts themselves (tests feed fixtures here). The
+/// first spec is Portainer's; the others (Docker's) are merged into it.
 pub fn generate_from(
     tools_toml: &str,
-    spec_json: &str,
+    specs: &[&str],
     handlers: &[&str],
 ) -> Result<Output, String> {
     let cat = catalogue::parse(tools_toml)?;
-    let spec = spec::Spec::parse(spec_json)?;
+    let mut spec = spec::Spec::parse(specs.first().ok_or("no spec given")?)?;
+    for other in &specs[1..] {
+        spec.merge(spec::Spec::parse(other)?)?;
+    }
     catalogue::validate(&cat, &spec, handlers).map_err(|errs| errs.join("\n"))?;
     let planned = registry::plan(&cat, &spec)?;
     let ids: BTreeSet<String> = cat

@@ -76,6 +76,35 @@ impl Spec {
         Ok(Spec { doc })
     }
 
+    /// Adds another imported document (the Docker Engine API, mounted under
+    /// Portainer's passthrough) to this one: paths and schemas are disjoint
+    /// by construction (see the importer), so a clash is an error.
+    pub fn merge(&mut self, other: Spec) -> Result<(), String> {
+        for section in ["/paths", "/components/schemas"] {
+            let Some(Value::Object(theirs)) = other.doc.pointer(section).cloned() else {
+                continue;
+            };
+            let ours = self
+                .doc
+                .pointer_mut(section)
+                .and_then(Value::as_object_mut)
+                .ok_or_else(|| format!("spec has no {section}"))?;
+            for (k, v) in theirs {
+                match ours.get(&k) {
+                    Some(existing) if existing != &v => {
+                        return Err(format!(
+                            "spec/: `{k}` is defined differently in two documents"
+                        ));
+                    }
+                    _ => {
+                        ours.insert(k, v);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn version(&self) -> &str {
         self.doc
             .pointer("/info/version")

@@ -18,7 +18,7 @@ fn catalogue_with(tools: &str) -> String {
 }
 
 fn errors(tools: &str) -> String {
-    match generate_from(&catalogue_with(tools), SPEC, HANDLERS) {
+    match generate_from(&catalogue_with(tools), &[SPEC], HANDLERS) {
         Ok(_) => panic!("expected the catalogue to be refused:\n{tools}"),
         Err(e) => e,
     }
@@ -36,7 +36,7 @@ description = "Show one thing."
 
 #[test]
 fn a_good_catalogue_generates() {
-    let out = generate_from(&catalogue_with(GOOD), SPEC, HANDLERS).expect("generates");
+    let out = generate_from(&catalogue_with(GOOD), &[SPEC], HANDLERS).expect("generates");
     assert!(out.client.contains("pub async fn thing_inspect"));
     assert!(out.registry.contains("\"thing_get\""));
     // Only the catalogued operation is generated.
@@ -48,7 +48,7 @@ fn a_good_catalogue_generates() {
 fn unknown_operation() {
     let e = errors(&GOOD.replace("ThingInspect", "ThingInspekt"));
     assert!(
-        e.contains("tool `thing_get`: operation `ThingInspekt` is not in spec/portainer.json"),
+        e.contains("tool `thing_get`: operation `ThingInspekt` is not in spec/ (portainer.json, docker.json)"),
         "{e}"
     );
 }
@@ -89,7 +89,7 @@ fn non_get_classed_read() {
         "access = \"read\"",
         "access = \"read\"\nread_reason = \"POST search, changes nothing\"",
     );
-    generate_from(&catalogue_with(&justified), SPEC, HANDLERS).expect("justified read");
+    generate_from(&catalogue_with(&justified), &[SPEC], HANDLERS).expect("justified read");
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn delete_not_destructive() {
         "access = \"write\"",
         "access = \"write\"\ndestructive = true",
     );
-    generate_from(&catalogue_with(&fixed), SPEC, HANDLERS).expect("destructive delete");
+    generate_from(&catalogue_with(&fixed), &[SPEC], HANDLERS).expect("destructive delete");
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn schema_for_path_query_and_body() {
     assert!(out["properties"]["Parent"].is_object());
     assert!(!out.to_string().contains("$ref"));
     // And it generates a dispatch that builds the body from the arguments.
-    let gen = generate_from(&catalogue_with(UPDATE), SPEC, HANDLERS).unwrap();
+    let gen = generate_from(&catalogue_with(UPDATE), &[SPEC], HANDLERS).unwrap();
     assert!(gen.registry.contains(".body("), "{}", gen.registry);
     let created = args.iter().find(|a| a.wire == "CreatedBy").unwrap();
     assert!(created.hidden && created.default.is_none());
@@ -259,7 +259,7 @@ description = "Only these ids."
         output.as_ref().unwrap()["properties"]["items"]["type"],
         "array"
     );
-    let gen = generate_from(&catalogue_with(t), SPEC, HANDLERS).unwrap();
+    let gen = generate_from(&catalogue_with(t), &[SPEC], HANDLERS).unwrap();
     assert!(
         gen.registry.contains("args.get(\"ids\""),
         "{}",

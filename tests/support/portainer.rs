@@ -146,7 +146,9 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             200,
             json!([{"Id": 1, "Name": "platform"}, {"Id": 2, "Name": "apps"}]),
         ),
-        ("GET", ["api", "endpoints", "2", "docker", "containers", "json"]) => json_response(200, Value::Array(fixtures::containers(300))),
+        ("GET", ["api", "endpoints", "2", "docker", "containers", "json"]) => {
+            json_response(200, Value::Array(fixtures::containers(300)))
+        }
         (_, ["api", "endpoints", _, "docker", rest @ ..]) => docker(method, rest),
         (_, ["api", "endpoints", _, "kubernetes", rest @ ..]) => kubernetes(method, rest),
         _ => ResponseTemplate::new(404).set_body_string("404 page not found\n"),

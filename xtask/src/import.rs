@@ -443,7 +443,10 @@ fn fix_responses(op: &mut Map<String, Value>) {
         .min()
         .cloned()
         .unwrap_or_else(|| "200".to_string());
-    responses.retain(|k, _| k == &success || !k.starts_with('2'));
+    // One success response; 1xx and 3xx (Docker's 304 "already started")
+    // are the transport's business, handled in src/outcome.rs.
+    responses
+        .retain(|k, _| k == &success || k.starts_with('4') || k.starts_with('5') || k == "default");
     let ok = responses
         .entry(success.clone())
         .or_insert_with(|| json!({}));
@@ -461,10 +464,12 @@ fn fix_responses(op: &mut Map<String, Value>) {
         if let Some(pick) = pick {
             let media = content.remove(&pick).unwrap_or_else(|| json!({}));
             content.clear();
-            let kind = if pick == "text/plain" {
-                "text/plain"
-            } else {
-                "application/json"
+            // `*/*` is how Portainer's generator spells JSON; binary bodies
+            // (logs, archives) stay bytes.
+            let kind = match pick.as_str() {
+                "application/json" | "*/*" => "application/json",
+                "text/plain" => "text/plain",
+                _ => "application/octet-stream",
             };
             content.insert(kind.to_string(), media);
         }
@@ -670,6 +675,20 @@ mod upstream_tests {
         assert_eq!(report.operations_in, 472);
         assert!(report.operations_kept >= 460, "{report:?}");
         whole_spec_generates(&a);
+    }
+
+    #[test]
+    fn docker_imports_and_generates() {
+        let Some(up) = upstream_file("docker-engine-api-1.41.swagger.yaml") else {
+            eprintln!("../shared/upstream not present; skipped");
+            return;
+        };
+        let mut doc = crate::swagger2::to_openapi3(&up).unwrap();
+        crate::swagger2::mount_under_passthrough(&mut doc);
+        let (doc, report) = import(&doc).unwrap();
+        assert_eq!(report.operations_in, 106);
+        assert!(report.operations_kept >= 100, "{report:?}");
+        whole_spec_generates(&doc);
     }
 
     /// Rehearses the version bump: another version and edition.

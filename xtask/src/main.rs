@@ -1,19 +1,22 @@
 //! Developer commands. `cargo xtask help` lists them.
 
 mod import;
+mod swagger2;
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask import-spec FILE [--origin TEXT]   import an upstream Portainer OpenAPI 3.0 description into spec/
-  cargo xtask generate                           refresh generated/ from spec/ and tools.toml";
+  cargo xtask import-spec FILE [--origin TEXT]    import a Portainer OpenAPI 3.0 description into spec/portainer.json
+  cargo xtask import-docker FILE [--origin TEXT]  import the Docker Engine API (Swagger 2.0) into spec/docker.json
+  cargo xtask generate                            refresh generated/ from spec/ and tools.toml";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("import-spec") => import_spec(&args[1..]),
+        Some("import-spec") => import_spec(&args[1..], Api::Portainer),
+        Some("import-docker") => import_spec(&args[1..], Api::Docker),
         Some("generate") => generate(),
         _ => Err(USAGE.to_string()),
     };
@@ -37,7 +40,24 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-fn import_spec(args: &[String]) -> Result<String, String> {
+/// Which API a description is of; each has its own files in spec/.
+#[derive(Clone, Copy)]
+enum Api {
+    Portainer,
+    Docker,
+}
+
+impl Api {
+    /// (structural document, source record)
+    fn files(self) -> (&'static str, &'static str) {
+        match self {
+            Api::Portainer => ("portainer.json", "SOURCE.toml"),
+            Api::Docker => ("docker.json", "docker.SOURCE.toml"),
+        }
+    }
+}
+
+fn import_spec(args: &[String], api: Api) -> Result<String, String> {
     let mut file = None;
     let mut origin = None;
     let mut it = args.iter();
@@ -49,13 +69,14 @@ fn import_spec(args: &[String]) -> Result<String, String> {
         }
     }
     let file = file.ok_or(USAGE)?;
-    let (json, record, report) = import_file(&file, origin.as_deref())?;
+    let (json, record, report) = import_file(&file, origin.as_deref(), api)?;
     let spec_dir = root().join("spec");
     std::fs::create_dir_all(&spec_dir).map_err(|e| e.to_string())?;
-    write(&spec_dir.join("portainer.json"), &json)?;
-    write(&spec_dir.join("SOURCE.toml"), &record)?;
+    let (spec_file, record_file) = api.files();
+    write(&spec_dir.join(spec_file), &json)?;
+    write(&spec_dir.join(record_file), &record)?;
     Ok(format!(
-        "imported Portainer {} ({} of {} operations kept, {} left out) into spec/",
+        "imported version {} ({} of {} operations kept, {} left out) into spec/{spec_file}",
         report.version,
         report.operations_kept,
         report.operations_in,
@@ -63,16 +84,24 @@ fn import_spec(args: &[String]) -> Result<String, String> {
     ))
 }
 
-/// The texts of spec/portainer.json and spec/SOURCE.toml for one input.
+/// The texts of the structural document and its source record for one input.
 fn import_file(
     file: &Path,
     origin: Option<&str>,
+    api: Api,
 ) -> Result<(String, String, import::Report), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let text =
         std::str::from_utf8(&bytes).map_err(|_| format!("{} is not UTF-8", file.display()))?;
     let upstream = import::parse_upstream(text)?;
-    let (doc, report) = import::import(&upstream)?;
+    let (doc, report) = match api {
+        Api::Portainer => import::import(&upstream)?,
+        Api::Docker => {
+            let mut converted = swagger2::to_openapi3(&upstream)?;
+            swagger2::mount_under_passthrough(&mut converted);
+            import::import(&converted)?
+        }
+    };
     let file_name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -107,10 +136,10 @@ fn source_record(
     } else {
         ""
     };
-    let mut out =
-        String::from("# Written by `cargo xtask import-spec`; re-run it rather than editing.\n");
+    let mut out = String::from("# Written by `cargo xtask import-spec` / `import-docker`; re-run it rather than editing.\n");
     out += &format!(
-        "[portainer]\nversion = {}\nedition = {}\n\n",
+        "[api]\ntitle = {}\nversion = {}\nedition = {}\n\n",
+        q(title),
         q(&report.version),
         q(edition)
     );
@@ -120,16 +149,12 @@ fn source_record(
         q(origin),
         q(sha256)
     );
+    let named: Vec<String> = report.named.iter().map(|n| q(n)).collect();
     out += &format!(
         "[operations]\nupstream = {}\nkept = {}\nnamed_by_importer = [{}]\n\n",
         report.operations_in,
         report.operations_kept,
-        report
-            .named
-            .iter()
-            .map(|n| q(n))
-            .collect::<Vec<_>>()
-            .join(", ")
+        named.join(", ")
     );
     out += "[left_out]\n";
     for (id, why) in &report.skipped {
@@ -164,12 +189,18 @@ fn generate() -> Result<String, String> {
 mod tests {
     use super::*;
 
-    /// spec/ is exactly what the importer makes of the recorded input, when
-    /// that input is at hand (../shared/upstream beside the checkout).
+    /// spec/ is exactly what the importer makes of the recorded inputs, when
+    /// they are at hand (../shared/upstream beside the checkout).
     #[test]
-    fn committed_spec_is_reproducible() {
+    fn committed_specs_are_reproducible() {
+        reproducible(Api::Portainer);
+        reproducible(Api::Docker);
+    }
+
+    fn reproducible(api: Api) {
         let root = root();
-        let record: toml::Table = std::fs::read_to_string(root.join("spec/SOURCE.toml"))
+        let (spec_file, record_file) = api.files();
+        let record: toml::Table = std::fs::read_to_string(root.join("spec").join(record_file))
             .unwrap()
             .parse()
             .unwrap();
@@ -186,14 +217,15 @@ mod tests {
             input["sha256"].as_str().unwrap(),
             "input differs from the recorded sha256"
         );
-        let (json, text, _) = import_file(&file, input["origin"].as_str()).unwrap();
+        let (json, text, _) = import_file(&file, input["origin"].as_str(), api).unwrap();
+        let committed = std::fs::read_to_string(root.join("spec").join(spec_file)).unwrap();
         assert!(
-            json == std::fs::read_to_string(root.join("spec/portainer.json")).unwrap(),
-            "spec/portainer.json is not what the importer makes; re-run import-spec"
+            json == committed,
+            "spec/{spec_file} is not what the importer makes; re-import it"
         );
         assert_eq!(
             text,
-            std::fs::read_to_string(root.join("spec/SOURCE.toml")).unwrap()
+            std::fs::read_to_string(root.join("spec").join(record_file)).unwrap()
         );
     }
 }
