@@ -38,6 +38,40 @@ impl Args {
         decode(name, self.raw(name).cloned(), default)
     }
 
+    /// A parameter the API takes as JSON text: a string is passed as is, an
+    /// object or array is encoded (Docker's `filters`).
+    pub fn get_json_text<T: DeserializeOwned>(&self, name: &str) -> Result<T, ToolError> {
+        let given = self.raw(name).map(|v| match v {
+            Value::String(_) => v.clone(),
+            other => Value::String(other.to_string()),
+        });
+        decode(name, given, None)
+    }
+
+    /// For a tool whose `selector` argument picks one of several operations:
+    /// refuses arguments that operation does not take.
+    pub fn only(&self, allowed: &[&str], selector: &str, choice: &str) -> Result<(), ToolError> {
+        let shaping = [
+            crate::shaping::SELECT,
+            crate::shaping::LIMIT,
+            crate::shaping::OFFSET,
+        ];
+        let extra: Vec<&str> = self
+            .map
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !allowed.contains(k) && !shaping.contains(k) && self.raw(k).is_some())
+            .collect();
+        if extra.is_empty() {
+            Ok(())
+        } else {
+            Err(ToolError::BadArguments(format!(
+                "{} not used when {selector} is `{choice}`",
+                quoted(&extra)
+            )))
+        }
+    }
+
     /// A parameter the model cannot set: always its default (or absent).
     pub fn fixed<T: DeserializeOwned>(wire: &str, default: Option<&str>) -> Result<T, ToolError> {
         decode(wire, None, default)

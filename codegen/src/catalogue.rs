@@ -42,8 +42,13 @@ pub enum ReadOnlyMode {
 #[serde(deny_unknown_fields)]
 pub struct ToolEntry {
     pub name: String,
-    /// operationId in spec/portainer.json (generated tools).
+    /// operationId in spec/ (generated tools).
     pub operation: Option<String>,
+    /// Several operationIds, chosen by the `selector` argument's value
+    /// (e.g. start/stop/restart of one resource as one tool).
+    pub operations: Option<BTreeMap<String, String>>,
+    /// Name of the argument choosing among `operations` (default "action").
+    pub selector: Option<String>,
     /// Module under src/handlers (hand-written tools).
     pub handler: Option<String>,
     pub access: Access,
@@ -100,6 +105,29 @@ pub struct ParamOverride {
     pub default: Option<toml::Value>,
     /// Description shown to the model.
     pub description: Option<String>,
+    /// The API takes this string parameter as JSON text (Docker's filters):
+    /// the model may give an object, which is encoded for it.
+    #[serde(default)]
+    pub json: bool,
+}
+
+impl ToolEntry {
+    /// (selector value, operationId) of each operation; `None` for a
+    /// single-operation tool.
+    pub fn operation_ids(&self) -> Vec<(Option<&str>, &str)> {
+        match (&self.operation, &self.operations) {
+            (Some(id), _) => vec![(None, id.as_str())],
+            (None, Some(map)) => map
+                .iter()
+                .map(|(k, v)| (Some(k.as_str()), v.as_str()))
+                .collect(),
+            (None, None) => vec![],
+        }
+    }
+
+    pub fn selector(&self) -> &str {
+        self.selector.as_deref().unwrap_or("action")
+    }
 }
 
 /// A catalogue problem, always naming the tool it is about.
@@ -136,37 +164,40 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
                 t.toolset
             ));
         }
-        let op = match (&t.operation, &t.handler) {
-            (Some(id), None) => match spec.operation(id) {
-                Some(op) => Some(op),
-                None => {
-                    err(format!(
-                        "operation `{id}` is not in spec/ (portainer.json, docker.json)"
-                    ));
-                    None
-                }
-            },
-            (None, Some(h)) => {
-                if !handlers.contains(&h.as_str()) {
-                    err(format!(
-                        "handler `{h}` is not a hand-written handler (known: {})",
-                        handlers.join(", ")
-                    ));
-                }
-                None
+        let sources = [
+            t.operation.is_some(),
+            t.operations.is_some(),
+            t.handler.is_some(),
+        ];
+        if sources.iter().filter(|b| **b).count() != 1 {
+            err("give exactly one of `operation` or `operations` (generated) or `handler` (hand-written)".into());
+        }
+        if let Some(h) = &t.handler {
+            if !handlers.contains(&h.as_str()) {
+                err(format!(
+                    "handler `{h}` is not a hand-written handler (known: {})",
+                    handlers.join(", ")
+                ));
             }
-            _ => {
-                err(
-                    "give exactly one of `operation` (generated) or `handler` (hand-written)"
-                        .into(),
-                );
-                None
+        }
+        if t.operations.as_ref().is_some_and(|m| m.len() < 2) {
+            err("`operations` needs at least two entries (use `operation` for one)".into());
+        }
+        let mut ops = vec![];
+        for (_, id) in t.operation_ids() {
+            match spec.operation(id) {
+                Some(op) => ops.push(op),
+                None => err(format!(
+                    "operation `{id}` is not in spec/ (portainer.json, docker.json)"
+                )),
             }
-        };
-        if let Some(op) = op {
-            check_access(t, &op, &mut err);
-            check_params(t, &op, &mut err);
-            check_reserved(t, &op, &mut err);
+        }
+        for op in &ops {
+            check_access(t, op, &mut err);
+            check_reserved(t, op, &mut err);
+        }
+        if !ops.is_empty() {
+            check_params(t, &ops, &mut err);
         }
         if let Some(p) = &t.project {
             if let Err(e) = jmespath::compile(p) {
@@ -206,27 +237,39 @@ fn check_access(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
     }
 }
 
-fn check_params(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
-    let known = op.param_names();
+fn check_params(t: &ToolEntry, ops: &[Operation], err: &mut impl FnMut(String)) {
+    let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
     for (p, o) in &t.params {
-        if !known.iter().any(|k| k == p) {
+        if !ops.iter().any(|op| op.param_names().iter().any(|k| k == p)) {
+            let mut known: Vec<String> = ops.iter().flat_map(|op| op.param_names()).collect();
+            known.dedup();
             err(format!(
                 "params.{p} is not a parameter of `{}` (it has: {})",
-                op.id,
+                ids.join("`, `"),
                 known.join(", ")
             ));
             continue;
         }
-        if o.hide && o.default.is_none() && op.is_required(p) {
+        if o.hide && o.default.is_none() && ops.iter().any(|op| op.is_required(p)) {
             err(format!(
                 "params.{p} is required by the API, so hiding it needs a default"
             ));
         }
         if let Some(r) = &o.rename {
-            if !is_snake_case(r) && !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if !r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 err(format!("params.{p}.rename `{r}` is not a plain identifier"));
             }
         }
+    }
+    if t.operations.is_some()
+        && ops
+            .iter()
+            .any(|op| op.param_names().iter().any(|n| n == t.selector()))
+    {
+        err(format!(
+            "selector `{}` clashes with an API parameter; choose another with `selector`",
+            t.selector()
+        ));
     }
 }
 

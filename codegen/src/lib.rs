@@ -60,7 +60,8 @@ pub fn generate_from(
     let ids: BTreeSet<String> = cat
         .tools
         .iter()
-        .filter_map(|t| t.operation.clone())
+        .flat_map(|t| t.operation_ids())
+        .map(|(_, id)| id.to_string())
         .collect();
     let client_tokens = client::generate(&spec.pruned(&ids))?;
     let client_file: syn::File =

@@ -17,14 +17,23 @@ pub struct Planned<'a> {
 
 pub enum Kind {
     Generated {
-        method: String,
-        path: String,
-        client_fn: String,
-        args: Vec<Arg>,
+        /// One call, or one per value of the selector argument.
+        calls: Vec<Call>,
         input: Value,
         output: Option<Value>,
     },
     Handler(String),
+}
+
+/// One operation a generated tool can perform.
+pub struct Call {
+    /// Selector value choosing this operation (multi-operation tools).
+    pub choice: Option<String>,
+    pub operation: String,
+    pub method: String,
+    pub path: String,
+    pub client_fn: String,
+    pub args: Vec<Arg>,
 }
 
 pub fn generate(
@@ -93,16 +102,25 @@ fn tool_def(p: &Planned) -> TokenStream {
     let client_paging = e.paging.is_some();
     let (operation, method, path, input, output, idempotent) = match &p.kind {
         Kind::Generated {
-            method,
-            path,
+            calls,
             input,
             output,
-            ..
         } => {
-            let op = e.operation.clone().unwrap_or_default();
-            let idem = e
-                .idempotent
-                .unwrap_or(matches!(method.as_str(), "get" | "put" | "delete" | "head"));
+            let join = |f: &dyn Fn(&Call) -> String| {
+                let mut seen: Vec<String> = vec![];
+                for c in calls {
+                    let v = f(c);
+                    if !seen.contains(&v) {
+                        seen.push(v);
+                    }
+                }
+                seen.join("|")
+            };
+            let idem = e.idempotent.unwrap_or(
+                calls
+                    .iter()
+                    .all(|c| matches!(c.method.as_str(), "get" | "put" | "delete" | "head")),
+            );
             let input = input.to_string();
             let output = match output {
                 Some(o) => {
@@ -112,9 +130,9 @@ fn tool_def(p: &Planned) -> TokenStream {
                 None => quote!(None),
             };
             (
-                op,
-                method.to_uppercase(),
-                path.clone(),
+                join(&|c| c.operation.clone()),
+                join(&|c| c.method.to_uppercase()),
+                join(&|c| c.path.clone()),
                 quote!(#input),
                 output,
                 idem,
@@ -157,15 +175,53 @@ fn tool_def(p: &Planned) -> TokenStream {
 
 fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<TokenStream, String> {
     let name = &p.entry.name;
-    let (client_fn, args) = match &p.kind {
+    let calls = match &p.kind {
         Kind::Handler(h) => {
             let module = format_ident!("{}", h);
             return Ok(quote!(#name => crate::handlers::#module::call(client, args).await,));
         }
-        Kind::Generated {
-            client_fn, args, ..
-        } => (client_fn, args),
+        Kind::Generated { calls, .. } => calls,
     };
+    if let [only] = calls.as_slice() {
+        let body = call_body(name, only, methods)?;
+        return Ok(quote!(#name => { #body }));
+    }
+    let selector = p.entry.selector();
+    let mut branches = vec![];
+    let choices: Vec<&str> = calls.iter().filter_map(|c| c.choice.as_deref()).collect();
+    let listed = choices.join(", ");
+    for c in calls {
+        let choice = c.choice.as_deref().unwrap_or_default();
+        let body = call_body(name, c, methods)?;
+        // Arguments of the other operations are refused, not ignored.
+        let mut allowed: Vec<&str> = c
+            .args
+            .iter()
+            .filter(|a| !a.hidden)
+            .map(|a| a.exposed.as_str())
+            .collect();
+        allowed.push(selector);
+        branches
+            .push(quote!(#choice => { args.only(&[#(#allowed),*], #selector, #choice)?; #body }));
+    }
+    Ok(quote! {
+        #name => {
+            let choice: String = args.get(#selector, None)?;
+            match choice.as_str() {
+                #(#branches)*
+                other => Err(ToolError::BadArguments(format!("{} `{other}` is not one of: {}", #selector, #listed))),
+            }
+        }
+    })
+}
+
+/// Decodes one operation's arguments and calls the client.
+fn call_body(
+    name: &str,
+    c: &Call,
+    methods: &BTreeMap<String, Method>,
+) -> Result<TokenStream, String> {
+    let (client_fn, args) = (&c.client_fn, &c.args);
     let problem = |what: String| crate::catalogue::problem(name, what);
     let m = methods
         .get(client_fn)
@@ -194,10 +250,10 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
                 })?;
             let (exposed, wire) = (&arg.exposed, &arg.wire);
             let default = opt_str(&arg.default);
-            if arg.hidden {
-                quote!(Args::fixed(#wire, #default)?)
-            } else {
-                quote!(args.get(#exposed, #default)?)
+            match (arg.hidden, arg.json_text) {
+                (true, _) => quote!(Args::fixed(#wire, #default)?),
+                (false, true) => quote!(args.get_json_text(#exposed)?),
+                (false, false) => quote!(args.get(#exposed, #default)?),
             }
         };
         lets.push(quote!(let #var: #owned = #decode;));
@@ -210,10 +266,8 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
     };
     let call = format_ident!("{}", client_fn);
     Ok(quote! {
-        #name => {
-            #(#lets)*
-            #finish(client.#call(#(#passes),*).await).await
-        }
+        #(#lets)*
+        #finish(client.#call(#(#passes),*).await).await
     })
 }
 
@@ -240,27 +294,56 @@ pub fn snake(s: &str) -> String {
     heck::ToSnakeCase::to_snake_case(s)
 }
 
-/// Plans every tool: arguments, schemas, client function.
+/// Plans every tool: arguments, schemas, client functions.
 pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, String> {
     let mut out = vec![];
     for e in &cat.tools {
-        let kind = match (&e.operation, &e.handler) {
-            (Some(id), _) => {
-                let op = spec.operation(id).ok_or_else(|| {
-                    crate::catalogue::problem(&e.name, format!("operation `{id}` vanished"))
-                })?;
-                let args = schema::args(e, &op)?;
+        let kind = match &e.handler {
+            Some(h) => Kind::Handler(h.clone()),
+            None => {
+                let mut calls = vec![];
+                let mut ops = vec![];
+                for (choice, id) in e.operation_ids() {
+                    let op = spec.operation(id).ok_or_else(|| {
+                        crate::catalogue::problem(&e.name, format!("operation `{id}` vanished"))
+                    })?;
+                    calls.push(Call {
+                        choice: choice.map(str::to_string),
+                        operation: id.to_string(),
+                        method: op.method.clone(),
+                        path: op.path.clone(),
+                        client_fn: snake(id),
+                        args: schema::args(e, &op)?,
+                    });
+                    ops.push(op);
+                }
+                let inputs: Vec<Value> = calls
+                    .iter()
+                    .zip(&ops)
+                    .map(|(c, op)| schema::input_schema(spec, e, op, &c.args))
+                    .collect();
+                let outputs: Vec<Option<Value>> = ops
+                    .iter()
+                    .map(|op| schema::output_schema(spec, op))
+                    .collect();
+                let choices: Vec<String> = calls.iter().filter_map(|c| c.choice.clone()).collect();
+                let input = if choices.is_empty() {
+                    inputs.into_iter().next().unwrap_or_default()
+                } else {
+                    schema::union_input(e.selector(), &choices, &inputs)
+                };
+                // One output schema only where every operation shares it.
+                let output = if outputs.windows(2).all(|w| w[0] == w[1]) {
+                    outputs.into_iter().next().flatten()
+                } else {
+                    None
+                };
                 Kind::Generated {
-                    input: schema::input_schema(spec, e, &op, &args),
-                    output: schema::output_schema(spec, &op),
-                    method: op.method.clone(),
-                    path: op.path.clone(),
-                    client_fn: snake(id),
-                    args,
+                    calls,
+                    input,
+                    output,
                 }
             }
-            (None, Some(h)) => Kind::Handler(h.clone()),
-            (None, None) => unreachable!("validated"),
         };
         out.push(Planned { entry: e, kind });
     }

@@ -29,6 +29,8 @@ pub struct Arg {
     pub hidden: bool,
     /// JSON text of the default, if any.
     pub default: Option<String>,
+    /// Sent as JSON text; the model may give an object (see ParamOverride::json).
+    pub json_text: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,6 +63,7 @@ pub fn args(tool: &ToolEntry, op: &Operation) -> Result<Vec<Arg>, String> {
             // Fields the API marks readOnly are never sent.
             hidden: read_only || o.is_some_and(|o| o.hide),
             default,
+            json_text: o.is_some_and(|o| o.json),
         });
         Ok(())
     };
@@ -128,7 +131,11 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
         if is_readonly(&schema) {
             continue;
         }
-        let mut s = convert(spec, &schema, Mode::Input, 0, &mut vec![]);
+        let mut s = if a.json_text {
+            json!({"type": ["object", "string"]})
+        } else {
+            convert(spec, &schema, Mode::Input, 0, &mut vec![])
+        };
         let o = tool.params.get(crate::spec::plain(&a.wire));
         if let (Some(obj), Some(text)) = (s.as_object_mut(), o.and_then(|o| o.description.as_ref()))
         {
@@ -144,6 +151,52 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
             required.push(Value::String(a.exposed.clone()));
         }
         props.insert(a.exposed.clone(), s);
+    }
+    object_schema(props, required)
+}
+
+/// The input schema of a multi-operation tool: the selector, plus every
+/// operation's arguments; an argument only some operations take says which.
+pub fn union_input(selector: &str, choices: &[String], inputs: &[Value]) -> Value {
+    let mut props = Map::new();
+    props.insert(
+        selector.to_string(),
+        json!({"type": "string", "enum": choices, "description": format!("Which {selector} to perform.")}),
+    );
+    let mut users: Vec<(String, Vec<&str>)> = vec![];
+    for (choice, input) in choices.iter().zip(inputs) {
+        for (name, schema) in input["properties"].as_object().into_iter().flatten() {
+            match users.iter_mut().find(|(n, _)| n == name) {
+                Some((_, who)) => who.push(choice),
+                None => {
+                    users.push((name.clone(), vec![choice]));
+                    props.insert(name.clone(), schema.clone());
+                }
+            }
+        }
+    }
+    for (name, who) in &users {
+        if who.len() < choices.len() {
+            let note = format!("Only for {selector} {}.", who.join(", "));
+            let entry = &mut props[name];
+            let text = match entry.get("description").and_then(Value::as_str) {
+                Some(d) => format!("{d} {note}"),
+                None => note,
+            };
+            entry["description"] = Value::String(text);
+        }
+    }
+    // Required: what every operation requires.
+    let required_by = |input: &Value, n: &str| {
+        input["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x == n))
+    };
+    let mut required = vec![Value::String(selector.to_string())];
+    for (name, _) in &users {
+        if inputs.iter().all(|i| required_by(i, name)) {
+            required.push(Value::String(name.clone()));
+        }
     }
     object_schema(props, required)
 }

@@ -193,14 +193,12 @@ fn schema_for_path_query_and_body() {
     let registry::Kind::Generated {
         input,
         output,
-        args,
-        method,
-        path,
-        ..
+        calls,
     } = &planned[0].kind
     else {
         panic!("generated tool")
     };
+    let (args, method, path) = (&calls[0].args, &calls[0].method, &calls[0].path);
     assert_eq!((method.as_str(), path.as_str()), ("put", "/things/{id}"));
     assert_eq!(
         input,
@@ -265,4 +263,58 @@ description = "Only these ids."
         "{}",
         gen.registry
     );
+}
+
+const ACTIONS: &str = r#"
+[[tool]]
+name = "thing_action"
+access = "write"
+toolset = "things"
+title = "Start or update a thing"
+description = "Start a thing, or replace its file."
+[tool.operations]
+start = "ThingStart"
+update = "ThingUpdate"
+"#;
+
+#[test]
+fn several_operations_behind_one_selector() {
+    let cat = catalogue::parse(&catalogue_with(ACTIONS)).unwrap();
+    let spec = Spec::parse(SPEC).unwrap();
+    let planned = registry::plan(&cat, &spec).unwrap();
+    let registry::Kind::Generated {
+        input,
+        output,
+        calls,
+    } = &planned[0].kind
+    else {
+        panic!()
+    };
+    assert_eq!(calls.len(), 2);
+    assert_eq!(
+        input["properties"]["action"]["enum"],
+        json!(["start", "update"])
+    );
+    // `id` is in both and required by both; the update-only ones say so.
+    assert_eq!(input["required"], json!(["action", "id"]));
+    assert_eq!(
+        input["properties"]["endpointId"]["description"],
+        "Only for action update."
+    );
+    assert!(output.is_some(), "both return a Thing");
+    let gen = generate_from(&catalogue_with(ACTIONS), &[SPEC], HANDLERS).unwrap();
+    assert!(gen.registry.contains("args.only("), "{}", gen.registry);
+    assert!(
+        gen.registry.contains("\"ThingStart|ThingUpdate\""),
+        "{}",
+        gen.registry
+    );
+    // A DELETE among them still demands destructive = true.
+    let e = errors(&ACTIONS.replace("update = \"ThingUpdate\"", "remove = \"ThingDelete\""));
+    assert!(
+        e.contains("tool `thing_action`: operation `ThingDelete` is DELETE"),
+        "{e}"
+    );
+    let e = errors(&ACTIONS.replace("update = \"ThingUpdate\"\n", ""));
+    assert!(e.contains("`operations` needs at least two entries"), "{e}");
 }

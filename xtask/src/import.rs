@@ -111,8 +111,9 @@ fn drop_enums(v: &mut serde_yaml::Value) {
     }
 }
 
-/// Runs every fix-up and returns the structural document and a report.
-pub fn import(upstream: &Value) -> Result<(Value, Report), String> {
+/// Runs every fix-up. `bracket_arrays`: the API reads array query parameters
+/// as repeated `name[]` (Portainer's handlers do; Docker's do not).
+pub fn import(upstream: &Value, bracket_arrays: bool) -> Result<(Value, Report), String> {
     let openapi = upstream
         .get("openapi")
         .and_then(Value::as_str)
@@ -205,7 +206,7 @@ pub fn import(upstream: &Value) -> Result<(Value, Report), String> {
                 merge_shared_params(op_obj, shared);
             }
             strip_node(&mut op);
-            match fix_operation(&mut op, path, &components) {
+            match fix_operation(&mut op, path, &components, bracket_arrays) {
                 Ok(()) => {
                     report.operations_kept += 1;
                     out_item.insert(m.to_string(), op);
@@ -291,16 +292,21 @@ fn merge_shared_params(op: &mut Map<String, Value>, shared: &[Value]) {
 }
 
 /// Makes one operation acceptable to progenitor; Err(reason) leaves it out.
-fn fix_operation(op: &mut Value, path: &str, components: &Value) -> Result<(), String> {
+fn fix_operation(
+    op: &mut Value,
+    path: &str,
+    components: &Value,
+    bracket_arrays: bool,
+) -> Result<(), String> {
     let op = op.as_object_mut().ok_or("operation is not an object")?;
     op.remove("security");
-    fix_parameters(op, path);
+    fix_parameters(op, path, bracket_arrays);
     fix_request_body(op, components)?;
     fix_responses(op);
     Ok(())
 }
 
-fn fix_parameters(op: &mut Map<String, Value>, path: &str) {
+fn fix_parameters(op: &mut Map<String, Value>, path: &str, bracket_arrays: bool) {
     let template: Vec<String> = path
         .split('{')
         .skip(1)
@@ -354,7 +360,7 @@ fn fix_parameters(op: &mut Map<String, Value>, path: &str) {
             .and_then(|s| s.get("type"))
             .and_then(Value::as_str)
             == Some("array");
-        if obj.get("in").and_then(Value::as_str) == Some("query") && is_array {
+        if bracket_arrays && obj.get("in").and_then(Value::as_str) == Some("query") && is_array {
             obj.remove("style");
             obj.remove("explode");
             if let Some(Value::String(name)) = obj.get_mut("name") {
@@ -583,7 +589,7 @@ mod tests {
 
     #[test]
     fn drops_prose_but_keeps_property_names() {
-        let (doc, _) = import(&upstream()).unwrap();
+        let (doc, _) = import(&upstream(), true).unwrap();
         let text = doc.to_string();
         assert!(!text.contains("prose"), "{text}");
         assert!(!text.contains("\"example\""));
@@ -599,7 +605,7 @@ mod tests {
 
     #[test]
     fn fixes_operations() {
-        let (doc, report) = import(&upstream()).unwrap();
+        let (doc, report) = import(&upstream(), true).unwrap();
         let get = &doc["paths"]["/things/{id}"]["get"];
         // Path parameter renamed to match the template; header dropped; schema filled in.
         let params = get["parameters"].as_array().unwrap();
@@ -635,7 +641,7 @@ mod tests {
     fn refuses_other_openapi_versions() {
         let mut u = upstream();
         u["openapi"] = json!("3.1.0");
-        assert!(import(&u).unwrap_err().contains("3.1.0"));
+        assert!(import(&u, true).unwrap_err().contains("3.1.0"));
     }
 }
 
@@ -666,8 +672,8 @@ mod upstream_tests {
             eprintln!("../shared/upstream not present; skipped");
             return;
         };
-        let (a, report) = import(&up).unwrap();
-        let (b, _) = import(&up).unwrap();
+        let (a, report) = import(&up, true).unwrap();
+        let (b, _) = import(&up, true).unwrap();
         assert_eq!(
             serde_json::to_string_pretty(&a).unwrap(),
             serde_json::to_string_pretty(&b).unwrap()
@@ -685,7 +691,7 @@ mod upstream_tests {
         };
         let mut doc = crate::swagger2::to_openapi3(&up).unwrap();
         crate::swagger2::mount_under_passthrough(&mut doc);
-        let (doc, report) = import(&doc).unwrap();
+        let (doc, report) = import(&doc, false).unwrap();
         assert_eq!(report.operations_in, 106);
         assert!(report.operations_kept >= 100, "{report:?}");
         whole_spec_generates(&doc);
@@ -698,7 +704,7 @@ mod upstream_tests {
             eprintln!("../shared/upstream not present; skipped");
             return;
         };
-        let (doc, report) = import(&up).unwrap();
+        let (doc, report) = import(&up, true).unwrap();
         assert_eq!(report.version, "2.39.0");
         assert_eq!(report.operations_in, 237);
         assert!(report.operations_kept >= 228, "{report:?}");

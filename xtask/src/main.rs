@@ -95,11 +95,11 @@ fn import_file(
         std::str::from_utf8(&bytes).map_err(|_| format!("{} is not UTF-8", file.display()))?;
     let upstream = import::parse_upstream(text)?;
     let (doc, report) = match api {
-        Api::Portainer => import::import(&upstream)?,
+        Api::Portainer => import::import(&upstream, true)?,
         Api::Docker => {
             let mut converted = swagger2::to_openapi3(&upstream)?;
             swagger2::mount_under_passthrough(&mut converted);
-            import::import(&converted)?
+            import::import(&converted, false)?
         }
     };
     let file_name = file
