@@ -77,6 +77,3031 @@ pub mod types {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         pub env: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
+    ///`DockerAddress`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerAddress {
+        #[serde(rename = "Addr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub prefix_len: ::std::option::Option<i64>,
+    }
+    ///`DockerBuildCache`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerBuildCache {
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "InUse",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub in_use: ::std::option::Option<bool>,
+        #[serde(
+            rename = "LastUsedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_used_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Parent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parent: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Shared",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub shared: ::std::option::Option<bool>,
+        #[serde(rename = "Size", skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UsageCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usage_count: ::std::option::Option<i64>,
+    }
+    ///`DockerClusterInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerClusterInfo {
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "DataPathPort", default = "defaults::default_u64::<i64, 4789>")]
+        pub data_path_port: i64,
+        #[serde(
+            rename = "DefaultAddrPool",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_addr_pool: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RootRotationInProgress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub root_rotation_in_progress: ::std::option::Option<bool>,
+        #[serde(rename = "Spec", skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<DockerSwarmSpec>,
+        #[serde(rename = "SubnetSize", default = "defaults::default_u64::<i64, 24>")]
+        pub subnet_size: i64,
+        #[serde(
+            rename = "TLSInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_info: ::std::option::Option<DockerTlsInfo>,
+        #[serde(
+            rename = "UpdatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<DockerObjectVersion>,
+    }
+    impl ::std::default::Default for DockerClusterInfo {
+        fn default() -> Self {
+            Self {
+                created_at: Default::default(),
+                data_path_port: defaults::default_u64::<i64, 4789>(),
+                default_addr_pool: Default::default(),
+                id: Default::default(),
+                root_rotation_in_progress: Default::default(),
+                spec: Default::default(),
+                subnet_size: defaults::default_u64::<i64, 24>(),
+                tls_info: Default::default(),
+                updated_at: Default::default(),
+                version: Default::default(),
+            }
+        }
+    }
+    ///`DockerCommit`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerCommit {
+        #[serde(
+            rename = "Expected",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub expected: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerContainerConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerContainerConfig {
+        #[serde(
+            rename = "ArgsEscaped",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub args_escaped: ::std::option::Option<bool>,
+        #[serde(rename = "AttachStderr", default = "defaults::default_bool::<true>")]
+        pub attach_stderr: bool,
+        #[serde(rename = "AttachStdin", default)]
+        pub attach_stdin: bool,
+        #[serde(rename = "AttachStdout", default = "defaults::default_bool::<true>")]
+        pub attach_stdout: bool,
+        #[serde(rename = "Cmd", skip_serializing_if = "::std::option::Option::is_none")]
+        pub cmd: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Domainname",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub domainname: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Entrypoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entrypoint: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "ExposedPorts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub exposed_ports: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[serde(
+            rename = "Healthcheck",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub healthcheck: ::std::option::Option<DockerHealthConfig>,
+        #[serde(
+            rename = "Hostname",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hostname: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Image",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "MacAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mac_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NetworkDisabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_disabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "OnBuild",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub on_build: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "OpenStdin", default)]
+        pub open_stdin: bool,
+        #[serde(
+            rename = "Shell",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub shell: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "StdinOnce", default)]
+        pub stdin_once: bool,
+        #[serde(
+            rename = "StopSignal",
+            default = "defaults::docker_container_config_stop_signal"
+        )]
+        pub stop_signal: ::std::string::String,
+        #[serde(rename = "StopTimeout", default = "defaults::default_u64::<i64, 10>")]
+        pub stop_timeout: i64,
+        #[serde(rename = "Tty", default)]
+        pub tty: bool,
+        #[serde(rename = "User", skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Volumes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volumes: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[serde(
+            rename = "WorkingDir",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub working_dir: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::default::Default for DockerContainerConfig {
+        fn default() -> Self {
+            Self {
+                args_escaped: Default::default(),
+                attach_stderr: defaults::default_bool::<true>(),
+                attach_stdin: Default::default(),
+                attach_stdout: defaults::default_bool::<true>(),
+                cmd: Default::default(),
+                domainname: Default::default(),
+                entrypoint: Default::default(),
+                env: Default::default(),
+                exposed_ports: Default::default(),
+                healthcheck: Default::default(),
+                hostname: Default::default(),
+                image: Default::default(),
+                labels: Default::default(),
+                mac_address: Default::default(),
+                network_disabled: Default::default(),
+                on_build: Default::default(),
+                open_stdin: Default::default(),
+                shell: Default::default(),
+                stdin_once: Default::default(),
+                stop_signal: defaults::docker_container_config_stop_signal(),
+                stop_timeout: defaults::default_u64::<i64, 10>(),
+                tty: Default::default(),
+                user: Default::default(),
+                volumes: Default::default(),
+                working_dir: Default::default(),
+            }
+        }
+    }
+    ///`DockerContainerInspectResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerInspectResponse {
+        #[serde(
+            rename = "AppArmorProfile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_armor_profile: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Args", skip_serializing_if = "::std::option::Option::is_none")]
+        pub args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Config",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config: ::std::option::Option<DockerContainerConfig>,
+        #[serde(
+            rename = "Created",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Driver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ExecIDs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub exec_i_ds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "GraphDriver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub graph_driver: ::std::option::Option<DockerGraphDriverData>,
+        #[serde(
+            rename = "HostConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_config: ::std::option::Option<DockerHostConfig>,
+        #[serde(
+            rename = "HostnamePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hostname_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "HostsPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosts_path: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Image",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "LogPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MountLabel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mount_label: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Mounts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mounts: ::std::option::Option<::std::vec::Vec<DockerMountPoint>>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NetworkSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_settings: ::std::option::Option<DockerNetworkSettings>,
+        #[serde(rename = "Path", skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Platform",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platform: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ProcessLabel",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub process_label: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ResolvConfPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resolv_conf_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RestartCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub restart_count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SizeRootFs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub size_root_fs: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SizeRw",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub size_rw: ::std::option::Option<i64>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<DockerContainerState>,
+    }
+    ///`DockerContainerState`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerState {
+        #[serde(rename = "Dead", skip_serializing_if = "::std::option::Option::is_none")]
+        pub dead: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Error",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ExitCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub exit_code: ::std::option::Option<i64>,
+        #[serde(
+            rename = "FinishedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Health",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub health: ::std::option::Option<DockerHealth>,
+        #[serde(
+            rename = "OOMKilled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oom_killed: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Paused",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub paused: ::std::option::Option<bool>,
+        #[serde(rename = "Pid", skip_serializing_if = "::std::option::Option::is_none")]
+        pub pid: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Restarting",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub restarting: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Running",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub running: ::std::option::Option<bool>,
+        #[serde(
+            rename = "StartedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerContainerSummary`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct DockerContainerSummary(
+        pub ::std::option::Option<::std::vec::Vec<DockerContainerSummaryInnerItem>>,
+    );
+    impl ::std::ops::Deref for DockerContainerSummary {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<DockerContainerSummaryInnerItem>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<DockerContainerSummaryInnerItem>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerContainerSummary>
+    for ::std::option::Option<::std::vec::Vec<DockerContainerSummaryInnerItem>> {
+        fn from(value: DockerContainerSummary) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<DockerContainerSummaryInnerItem>>,
+    > for DockerContainerSummary {
+        fn from(
+            value: ::std::option::Option<
+                ::std::vec::Vec<DockerContainerSummaryInnerItem>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`DockerContainerSummaryInnerItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerSummaryInnerItem {
+        #[serde(
+            rename = "Command",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub command: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Created",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HostConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_config: ::std::option::Option<
+            DockerContainerSummaryInnerItemHostConfig,
+        >,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Image",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ImageID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Mounts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mounts: ::std::option::Option<::std::vec::Vec<DockerMount>>,
+        #[serde(
+            rename = "Names",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "NetworkSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_settings: ::std::option::Option<
+            DockerContainerSummaryInnerItemNetworkSettings,
+        >,
+        #[serde(
+            rename = "Ports",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ports: ::std::option::Option<::std::vec::Vec<DockerPort>>,
+        #[serde(
+            rename = "SizeRootFs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub size_root_fs: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SizeRw",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub size_rw: ::std::option::Option<i64>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerContainerSummaryInnerItemHostConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerSummaryInnerItemHostConfig {
+        #[serde(
+            rename = "NetworkMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_mode: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerContainerSummaryInnerItemNetworkSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerSummaryInnerItemNetworkSettings {
+        #[serde(
+            rename = "Networks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub networks: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, DockerEndpointSettings>,
+        >,
+    }
+    ///`DockerContainerTopResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerContainerTopResponse {
+        #[serde(
+            rename = "Processes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub processes: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+        >,
+        #[serde(
+            rename = "Titles",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub titles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerDeviceMapping`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerDeviceMapping {
+        #[serde(
+            rename = "CgroupPermissions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cgroup_permissions: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PathInContainer",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub path_in_container: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PathOnHost",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub path_on_host: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerDeviceRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerDeviceRequest {
+        #[serde(
+            rename = "Capabilities",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capabilities: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+        >,
+        #[serde(
+            rename = "Count",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "DeviceIDs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_i_ds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Driver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    ///`DockerEndpointIpamConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerEndpointIpamConfig {
+        #[serde(
+            rename = "IPv4Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv4_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPv6Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv6_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "LinkLocalIPs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub link_local_i_ps: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+    }
+    ///`DockerEndpointSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerEndpointSettings {
+        #[serde(
+            rename = "Aliases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "DriverOpts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver_opts: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "EndpointID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Gateway",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gateway: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GlobalIPv6Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_i_pv6_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GlobalIPv6PrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_i_pv6_prefix_len: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IPv6Gateway",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv6_gateway: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPPrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_prefix_len: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IPAMConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ipam_config: ::std::option::Option<DockerEndpointIpamConfig>,
+        #[serde(
+            rename = "Links",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub links: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "MacAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mac_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NetworkID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerGenericResources`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct DockerGenericResources(
+        pub ::std::option::Option<::std::vec::Vec<DockerGenericResourcesInnerItem>>,
+    );
+    impl ::std::ops::Deref for DockerGenericResources {
+        type Target = ::std::option::Option<
+            ::std::vec::Vec<DockerGenericResourcesInnerItem>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<::std::vec::Vec<DockerGenericResourcesInnerItem>> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerGenericResources>
+    for ::std::option::Option<::std::vec::Vec<DockerGenericResourcesInnerItem>> {
+        fn from(value: DockerGenericResources) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::vec::Vec<DockerGenericResourcesInnerItem>>,
+    > for DockerGenericResources {
+        fn from(
+            value: ::std::option::Option<
+                ::std::vec::Vec<DockerGenericResourcesInnerItem>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`DockerGenericResourcesInnerItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerGenericResourcesInnerItem {
+        #[serde(
+            rename = "DiscreteResourceSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub discrete_resource_spec: ::std::option::Option<
+            DockerGenericResourcesInnerItemDiscreteResourceSpec,
+        >,
+        #[serde(
+            rename = "NamedResourceSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub named_resource_spec: ::std::option::Option<
+            DockerGenericResourcesInnerItemNamedResourceSpec,
+        >,
+    }
+    ///`DockerGenericResourcesInnerItemDiscreteResourceSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerGenericResourcesInnerItemDiscreteResourceSpec {
+        #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Value",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub value: ::std::option::Option<i64>,
+    }
+    ///`DockerGenericResourcesInnerItemNamedResourceSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerGenericResourcesInnerItemNamedResourceSpec {
+        #[serde(rename = "Kind", skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Value",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerGraphDriverData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerGraphDriverData {
+        #[serde(
+            rename = "Data",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub data: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+    }
+    ///`DockerHealth`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHealth {
+        #[serde(
+            rename = "FailingStreak",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub failing_streak: ::std::option::Option<i64>,
+        #[serde(rename = "Log", skip_serializing_if = "::std::option::Option::is_none")]
+        pub log: ::std::option::Option<::std::vec::Vec<DockerHealthcheckResult>>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerHealthConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHealthConfig {
+        #[serde(
+            rename = "Interval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Retries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retries: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StartPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_period: ::std::option::Option<i64>,
+        #[serde(rename = "Test", skip_serializing_if = "::std::option::Option::is_none")]
+        pub test: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Timeout",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timeout: ::std::option::Option<i64>,
+    }
+    ///`DockerHealthcheckResult`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHealthcheckResult {
+        #[serde(rename = "End", skip_serializing_if = "::std::option::Option::is_none")]
+        pub end: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ExitCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub exit_code: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Output",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub output: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Start",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerHostConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHostConfig {
+        #[serde(
+            rename = "AutoRemove",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_remove: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Binds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub binds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "BlkioDeviceReadBps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_read_bps: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceReadIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_read_i_ops: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceWriteBps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_write_bps: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceWriteIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_write_i_ops: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioWeight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_weight: ::std::option::Option<i64>,
+        #[serde(
+            rename = "BlkioWeightDevice",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_weight_device: ::std::option::Option<
+            ::std::vec::Vec<DockerHostConfigBlkioWeightDeviceItem>,
+        >,
+        #[serde(
+            rename = "CapAdd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cap_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "CapDrop",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cap_drop: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Cgroup",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cgroup: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CgroupParent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cgroup_parent: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CgroupnsMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cgroupns_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ConsoleSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub console_size: ::std::option::Option<[u64; 2usize]>,
+        #[serde(
+            rename = "ContainerIDFile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_id_file: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CpuCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuPercent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_percent: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuQuota",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_quota: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuRealtimePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_realtime_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuRealtimeRuntime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_realtime_runtime: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuShares",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_shares: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpusetCpus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpuset_cpus: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CpusetMems",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpuset_mems: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DeviceCgroupRules",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_cgroup_rules: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "DeviceRequests",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_requests: ::std::option::Option<::std::vec::Vec<DockerDeviceRequest>>,
+        #[serde(
+            rename = "Devices",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub devices: ::std::option::Option<::std::vec::Vec<DockerDeviceMapping>>,
+        #[serde(rename = "Dns", skip_serializing_if = "::std::option::Option::is_none")]
+        pub dns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "DnsOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dns_options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "DnsSearch",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dns_search: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "ExtraHosts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub extra_hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "GroupAdd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Init", skip_serializing_if = "::std::option::Option::is_none")]
+        pub init: ::std::option::Option<bool>,
+        #[serde(
+            rename = "IOMaximumBandwidth",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub io_maximum_bandwidth: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IOMaximumIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub io_maximum_i_ops: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IpcMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ipc_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Isolation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub isolation: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "KernelMemory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_memory: ::std::option::Option<i64>,
+        #[serde(
+            rename = "KernelMemoryTCP",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_memory_tcp: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Links",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub links: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "LogConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_config: ::std::option::Option<DockerHostConfigLogConfig>,
+        #[serde(
+            rename = "MaskedPaths",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub masked_paths: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Memory", default)]
+        pub memory: i64,
+        #[serde(
+            rename = "MemoryReservation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_reservation: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MemorySwap",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_swap: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MemorySwappiness",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_swappiness: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Mounts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mounts: ::std::option::Option<::std::vec::Vec<DockerMount>>,
+        #[serde(
+            rename = "NanoCpus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nano_cpus: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NetworkMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OomKillDisable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oom_kill_disable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "OomScoreAdj",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oom_score_adj: ::std::option::Option<i64>,
+        #[serde(
+            rename = "PidMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pid_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PidsLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pids_limit: ::std::option::Option<i64>,
+        #[serde(
+            rename = "PortBindings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub port_bindings: ::std::option::Option<DockerPortMap>,
+        #[serde(
+            rename = "Privileged",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub privileged: ::std::option::Option<bool>,
+        #[serde(
+            rename = "PublishAllPorts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub publish_all_ports: ::std::option::Option<bool>,
+        #[serde(
+            rename = "ReadonlyPaths",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub readonly_paths: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "ReadonlyRootfs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub readonly_rootfs: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RestartPolicy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub restart_policy: ::std::option::Option<DockerRestartPolicy>,
+        #[serde(
+            rename = "Runtime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub runtime: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SecurityOpt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub security_opt: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "ShmSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub shm_size: ::std::option::Option<u64>,
+        #[serde(
+            rename = "StorageOpt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub storage_opt: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Sysctls",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sysctls: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Tmpfs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tmpfs: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Ulimits",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ulimits: ::std::option::Option<::std::vec::Vec<DockerHostConfigUlimitsItem>>,
+        #[serde(
+            rename = "UsernsMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub userns_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UTSMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub uts_mode: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "VolumeDriver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volume_driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "VolumesFrom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volumes_from: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerHostConfigBlkioWeightDeviceItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHostConfigBlkioWeightDeviceItem {
+        #[serde(rename = "Path", skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Weight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub weight: ::std::option::Option<u64>,
+    }
+    ///`DockerHostConfigLogConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHostConfigLogConfig {
+        #[serde(
+            rename = "Config",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerHostConfigUlimitsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerHostConfigUlimitsItem {
+        #[serde(rename = "Hard", skip_serializing_if = "::std::option::Option::is_none")]
+        pub hard: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Soft", skip_serializing_if = "::std::option::Option::is_none")]
+        pub soft: ::std::option::Option<i64>,
+    }
+    ///`DockerImage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerImage {
+        #[serde(rename = "Architecture")]
+        pub architecture: ::std::string::String,
+        #[serde(rename = "Author")]
+        pub author: ::std::string::String,
+        #[serde(rename = "Comment")]
+        pub comment: ::std::string::String,
+        #[serde(
+            rename = "Config",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config: ::std::option::Option<DockerContainerConfig>,
+        #[serde(rename = "Container")]
+        pub container: ::std::string::String,
+        #[serde(
+            rename = "ContainerConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_config: ::std::option::Option<DockerContainerConfig>,
+        #[serde(rename = "Created")]
+        pub created: ::std::string::String,
+        #[serde(rename = "DockerVersion")]
+        pub docker_version: ::std::string::String,
+        #[serde(rename = "GraphDriver")]
+        pub graph_driver: DockerGraphDriverData,
+        #[serde(rename = "Id")]
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "Metadata",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub metadata: ::std::option::Option<DockerImageMetadata>,
+        #[serde(rename = "Os")]
+        pub os: ::std::string::String,
+        #[serde(
+            rename = "OsVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_version: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Parent")]
+        pub parent: ::std::string::String,
+        #[serde(
+            rename = "RepoDigests",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repo_digests: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "RepoTags",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repo_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "RootFS")]
+        pub root_fs: DockerImageRootFs,
+        #[serde(rename = "Size")]
+        pub size: i64,
+        #[serde(rename = "VirtualSize")]
+        pub virtual_size: i64,
+    }
+    ///`DockerImageDeleteResponseItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerImageDeleteResponseItem {
+        #[serde(
+            rename = "Deleted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deleted: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Untagged",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub untagged: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerImageMetadata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerImageMetadata {
+        #[serde(
+            rename = "LastTagTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_tag_time: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerImageRootFs`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerImageRootFs {
+        #[serde(
+            rename = "BaseLayer",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub base_layer: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Layers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Type")]
+        pub type_: ::std::string::String,
+    }
+    ///`DockerImageSummary`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerImageSummary {
+        #[serde(rename = "Containers")]
+        pub containers: i64,
+        #[serde(rename = "Created")]
+        pub created: i64,
+        #[serde(rename = "Id")]
+        pub id: ::std::string::String,
+        #[serde(
+            rename = "Labels",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "ParentId")]
+        pub parent_id: ::std::string::String,
+        #[serde(
+            rename = "RepoDigests",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub repo_digests: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "RepoTags",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub repo_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "SharedSize")]
+        pub shared_size: i64,
+        #[serde(rename = "Size")]
+        pub size: i64,
+        #[serde(rename = "VirtualSize")]
+        pub virtual_size: i64,
+    }
+    ///`DockerIndexInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerIndexInfo {
+        #[serde(
+            rename = "Mirrors",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mirrors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Official",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub official: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Secure",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secure: ::std::option::Option<bool>,
+    }
+    ///`DockerIpam`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerIpam {
+        #[serde(
+            rename = "Config",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >,
+            >,
+        >,
+        #[serde(rename = "Driver", default = "defaults::docker_ipam_driver")]
+        pub driver: ::std::string::String,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    impl ::std::default::Default for DockerIpam {
+        fn default() -> Self {
+            Self {
+                config: Default::default(),
+                driver: defaults::docker_ipam_driver(),
+                options: Default::default(),
+            }
+        }
+    }
+    ///`DockerLocalNodeState`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DockerLocalNodeState(pub ::std::string::String);
+    impl ::std::ops::Deref for DockerLocalNodeState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerLocalNodeState> for ::std::string::String {
+        fn from(value: DockerLocalNodeState) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DockerLocalNodeState {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for DockerLocalNodeState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for DockerLocalNodeState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`DockerMount`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMount {
+        #[serde(
+            rename = "BindOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bind_options: ::std::option::Option<DockerMountBindOptions>,
+        #[serde(
+            rename = "Consistency",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub consistency: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ReadOnly",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_only: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Target",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub target: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TmpfsOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tmpfs_options: ::std::option::Option<DockerMountTmpfsOptions>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "VolumeOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volume_options: ::std::option::Option<DockerMountVolumeOptions>,
+    }
+    ///`DockerMountBindOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMountBindOptions {
+        #[serde(rename = "NonRecursive", default)]
+        pub non_recursive: bool,
+        #[serde(
+            rename = "Propagation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub propagation: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerMountPoint`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMountPoint {
+        #[serde(
+            rename = "Destination",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub destination: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Driver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Propagation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub propagation: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "RW", skip_serializing_if = "::std::option::Option::is_none")]
+        pub rw: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Source",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerMountTmpfsOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMountTmpfsOptions {
+        #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SizeBytes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub size_bytes: ::std::option::Option<i64>,
+    }
+    ///`DockerMountVolumeOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMountVolumeOptions {
+        #[serde(
+            rename = "DriverConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver_config: ::std::option::Option<DockerMountVolumeOptionsDriverConfig>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "NoCopy", default)]
+        pub no_copy: bool,
+    }
+    ///`DockerMountVolumeOptionsDriverConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerMountVolumeOptionsDriverConfig {
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    ///`DockerNetwork`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNetwork {
+        #[serde(
+            rename = "Attachable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Containers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, DockerNetworkContainer>,
+        >,
+        #[serde(
+            rename = "Created",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Driver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EnableIPv6",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_i_pv6: ::std::option::Option<bool>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Ingress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ingress: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Internal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub internal: ::std::option::Option<bool>,
+        #[serde(rename = "IPAM", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipam: ::std::option::Option<DockerIpam>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Scope",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scope: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerNetworkContainer`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNetworkContainer {
+        #[serde(
+            rename = "EndpointID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPv4Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv4_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPv6Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv6_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MacAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mac_address: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerNetworkSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNetworkSettings {
+        #[serde(
+            rename = "Bridge",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bridge: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EndpointID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Gateway",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gateway: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GlobalIPv6Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_i_pv6_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GlobalIPv6PrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_i_pv6_prefix_len: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HairpinMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hairpin_mode: ::std::option::Option<bool>,
+        #[serde(
+            rename = "IPv6Gateway",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv6_gateway: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPPrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_prefix_len: ::std::option::Option<i64>,
+        #[serde(
+            rename = "LinkLocalIPv6Address",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub link_local_i_pv6_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "LinkLocalIPv6PrefixLen",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub link_local_i_pv6_prefix_len: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MacAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mac_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Networks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub networks: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, DockerEndpointSettings>,
+        >,
+        #[serde(
+            rename = "Ports",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ports: ::std::option::Option<DockerPortMap>,
+        #[serde(
+            rename = "SandboxID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sandbox_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SandboxKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sandbox_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SecondaryIPv6Addresses",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secondary_i_pv6_addresses: ::std::option::Option<
+            ::std::vec::Vec<DockerAddress>,
+        >,
+        #[serde(
+            rename = "SecondaryIPAddresses",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secondary_ip_addresses: ::std::option::Option<
+            ::std::vec::Vec<DockerAddress>,
+        >,
+    }
+    ///`DockerObjectVersion`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerObjectVersion {
+        #[serde(
+            rename = "Index",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub index: ::std::option::Option<i64>,
+    }
+    ///`DockerPeerNode`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerPeerNode {
+        #[serde(rename = "Addr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NodeID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub node_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerPluginsInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerPluginsInfo {
+        #[serde(
+            rename = "Authorization",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "Log", skip_serializing_if = "::std::option::Option::is_none")]
+        pub log: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Network",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Volume",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volume: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerPort`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerPort {
+        #[serde(rename = "IP", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "PrivatePort")]
+        pub private_port: i64,
+        #[serde(
+            rename = "PublicPort",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub public_port: ::std::option::Option<i64>,
+        #[serde(rename = "Type")]
+        pub type_: ::std::string::String,
+    }
+    ///`DockerPortBinding`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerPortBinding {
+        #[serde(
+            rename = "HostIp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_ip: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "HostPort",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub host_port: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerPortMap`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct DockerPortMap(
+        pub ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+            >,
+        >,
+    );
+    impl ::std::ops::Deref for DockerPortMap {
+        type Target = ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+            >,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+            >,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerPortMap>
+    for ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+        >,
+    > {
+        fn from(value: DockerPortMap) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+            >,
+        >,
+    > for DockerPortMap {
+        fn from(
+            value: ::std::option::Option<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::option::Option<::std::vec::Vec<DockerPortBinding>>,
+                >,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`DockerRegistryServiceConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerRegistryServiceConfig {
+        #[serde(
+            rename = "AllowNondistributableArtifactsCIDRs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_nondistributable_artifacts_cid_rs: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "AllowNondistributableArtifactsHostnames",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_nondistributable_artifacts_hostnames: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "IndexConfigs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub index_configs: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, DockerIndexInfo>,
+        >,
+        #[serde(
+            rename = "InsecureRegistryCIDRs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub insecure_registry_cid_rs: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "Mirrors",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mirrors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerResources`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerResources {
+        #[serde(
+            rename = "BlkioDeviceReadBps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_read_bps: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceReadIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_read_i_ops: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceWriteBps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_write_bps: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioDeviceWriteIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_device_write_i_ops: ::std::option::Option<
+            ::std::vec::Vec<DockerThrottleDevice>,
+        >,
+        #[serde(
+            rename = "BlkioWeight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_weight: ::std::option::Option<i64>,
+        #[serde(
+            rename = "BlkioWeightDevice",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub blkio_weight_device: ::std::option::Option<
+            ::std::vec::Vec<DockerResourcesBlkioWeightDeviceItem>,
+        >,
+        #[serde(
+            rename = "CgroupParent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cgroup_parent: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CpuCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuPercent",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_percent: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuQuota",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_quota: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuRealtimePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_realtime_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuRealtimeRuntime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_realtime_runtime: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuShares",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_shares: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpusetCpus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpuset_cpus: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CpusetMems",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpuset_mems: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DeviceCgroupRules",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_cgroup_rules: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "DeviceRequests",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_requests: ::std::option::Option<::std::vec::Vec<DockerDeviceRequest>>,
+        #[serde(
+            rename = "Devices",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub devices: ::std::option::Option<::std::vec::Vec<DockerDeviceMapping>>,
+        #[serde(rename = "Init", skip_serializing_if = "::std::option::Option::is_none")]
+        pub init: ::std::option::Option<bool>,
+        #[serde(
+            rename = "IOMaximumBandwidth",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub io_maximum_bandwidth: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IOMaximumIOps",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub io_maximum_i_ops: ::std::option::Option<i64>,
+        #[serde(
+            rename = "KernelMemory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_memory: ::std::option::Option<i64>,
+        #[serde(
+            rename = "KernelMemoryTCP",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_memory_tcp: ::std::option::Option<i64>,
+        #[serde(rename = "Memory", default)]
+        pub memory: i64,
+        #[serde(
+            rename = "MemoryReservation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_reservation: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MemorySwap",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_swap: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MemorySwappiness",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_swappiness: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NanoCpus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nano_cpus: ::std::option::Option<i64>,
+        #[serde(
+            rename = "OomKillDisable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oom_kill_disable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "PidsLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pids_limit: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Ulimits",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ulimits: ::std::option::Option<::std::vec::Vec<DockerResourcesUlimitsItem>>,
+    }
+    ///`DockerResourcesBlkioWeightDeviceItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerResourcesBlkioWeightDeviceItem {
+        #[serde(rename = "Path", skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Weight",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub weight: ::std::option::Option<u64>,
+    }
+    ///`DockerResourcesUlimitsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerResourcesUlimitsItem {
+        #[serde(rename = "Hard", skip_serializing_if = "::std::option::Option::is_none")]
+        pub hard: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Soft", skip_serializing_if = "::std::option::Option::is_none")]
+        pub soft: ::std::option::Option<i64>,
+    }
+    ///`DockerRestartPolicy`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerRestartPolicy {
+        #[serde(
+            rename = "MaximumRetryCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub maximum_retry_count: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerRuntime`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerRuntime {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "runtimeArgs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub runtime_args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerSwarmInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmInfo {
+        #[serde(
+            rename = "Cluster",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cluster: ::std::option::Option<DockerClusterInfo>,
+        #[serde(rename = "ControlAvailable", default)]
+        pub control_available: bool,
+        #[serde(rename = "Error", default)]
+        pub error: ::std::string::String,
+        #[serde(
+            rename = "LocalNodeState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub local_node_state: ::std::option::Option<DockerLocalNodeState>,
+        #[serde(
+            rename = "Managers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub managers: ::std::option::Option<i64>,
+        #[serde(rename = "NodeAddr", default)]
+        pub node_addr: ::std::string::String,
+        #[serde(rename = "NodeID", default)]
+        pub node_id: ::std::string::String,
+        #[serde(
+            rename = "Nodes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nodes: ::std::option::Option<i64>,
+        #[serde(
+            rename = "RemoteManagers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub remote_managers: ::std::option::Option<::std::vec::Vec<DockerPeerNode>>,
+    }
+    ///`DockerSwarmSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpec {
+        #[serde(
+            rename = "CAConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ca_config: ::std::option::Option<DockerSwarmSpecCaConfig>,
+        #[serde(
+            rename = "Dispatcher",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dispatcher: ::std::option::Option<DockerSwarmSpecDispatcher>,
+        #[serde(
+            rename = "EncryptionConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub encryption_config: ::std::option::Option<DockerSwarmSpecEncryptionConfig>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Orchestration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub orchestration: ::std::option::Option<DockerSwarmSpecOrchestration>,
+        #[serde(rename = "Raft", skip_serializing_if = "::std::option::Option::is_none")]
+        pub raft: ::std::option::Option<DockerSwarmSpecRaft>,
+        #[serde(
+            rename = "TaskDefaults",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub task_defaults: ::std::option::Option<DockerSwarmSpecTaskDefaults>,
+    }
+    ///`DockerSwarmSpecCaConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecCaConfig {
+        #[serde(
+            rename = "ExternalCAs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub external_c_as: ::std::option::Option<
+            ::std::vec::Vec<DockerSwarmSpecCaConfigExternalCAsItem>,
+        >,
+        #[serde(
+            rename = "ForceRotate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub force_rotate: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NodeCertExpiry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub node_cert_expiry: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SigningCACert",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signing_ca_cert: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SigningCAKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub signing_ca_key: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerSwarmSpecCaConfigExternalCAsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerSwarmSpecCaConfigExternalCAsItem {
+        #[serde(
+            rename = "CACert",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ca_cert: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Protocol",
+            default = "defaults::docker_swarm_spec_ca_config_external_c_as_item_protocol"
+        )]
+        pub protocol: ::std::string::String,
+        #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::default::Default for DockerSwarmSpecCaConfigExternalCAsItem {
+        fn default() -> Self {
+            Self {
+                ca_cert: Default::default(),
+                options: Default::default(),
+                protocol: defaults::docker_swarm_spec_ca_config_external_c_as_item_protocol(),
+                url: Default::default(),
+            }
+        }
+    }
+    ///`DockerSwarmSpecDispatcher`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecDispatcher {
+        #[serde(
+            rename = "HeartbeatPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub heartbeat_period: ::std::option::Option<i64>,
+    }
+    ///`DockerSwarmSpecEncryptionConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecEncryptionConfig {
+        #[serde(
+            rename = "AutoLockManagers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_lock_managers: ::std::option::Option<bool>,
+    }
+    ///`DockerSwarmSpecOrchestration`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecOrchestration {
+        #[serde(
+            rename = "TaskHistoryRetentionLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub task_history_retention_limit: ::std::option::Option<i64>,
+    }
+    ///`DockerSwarmSpecRaft`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecRaft {
+        #[serde(
+            rename = "ElectionTick",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub election_tick: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HeartbeatTick",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub heartbeat_tick: ::std::option::Option<i64>,
+        #[serde(
+            rename = "KeepOldSnapshots",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub keep_old_snapshots: ::std::option::Option<i64>,
+        #[serde(
+            rename = "LogEntriesForSlowFollowers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_entries_for_slow_followers: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SnapshotInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub snapshot_interval: ::std::option::Option<i64>,
+    }
+    ///`DockerSwarmSpecTaskDefaults`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecTaskDefaults {
+        #[serde(
+            rename = "LogDriver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_driver: ::std::option::Option<DockerSwarmSpecTaskDefaultsLogDriver>,
+    }
+    ///`DockerSwarmSpecTaskDefaultsLogDriver`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSwarmSpecTaskDefaultsLogDriver {
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    ///`DockerSystemDataUsageResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSystemDataUsageResponse {
+        #[serde(
+            rename = "BuildCache",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub build_cache: ::std::option::Option<::std::vec::Vec<DockerBuildCache>>,
+        #[serde(
+            rename = "Containers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers: ::std::option::Option<::std::vec::Vec<DockerContainerSummary>>,
+        #[serde(
+            rename = "Images",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub images: ::std::option::Option<::std::vec::Vec<DockerImageSummary>>,
+        #[serde(
+            rename = "LayersSize",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub layers_size: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Volumes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub volumes: ::std::option::Option<::std::vec::Vec<DockerVolume>>,
+    }
+    ///`DockerSystemInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerSystemInfo {
+        #[serde(
+            rename = "Architecture",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub architecture: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "BridgeNfIp6tables",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bridge_nf_ip6tables: ::std::option::Option<bool>,
+        #[serde(
+            rename = "BridgeNfIptables",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bridge_nf_iptables: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CgroupDriver",
+            default = "defaults::docker_system_info_cgroup_driver"
+        )]
+        pub cgroup_driver: ::std::string::String,
+        #[serde(
+            rename = "CgroupVersion",
+            default = "defaults::docker_system_info_cgroup_version"
+        )]
+        pub cgroup_version: ::std::string::String,
+        #[serde(
+            rename = "ClusterAdvertise",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cluster_advertise: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ClusterStore",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cluster_store: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ContainerdCommit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containerd_commit: ::std::option::Option<DockerCommit>,
+        #[serde(
+            rename = "Containers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ContainersPaused",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers_paused: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ContainersRunning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers_running: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ContainersStopped",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub containers_stopped: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CpuCfsPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_cfs_period: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CpuCfsQuota",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_cfs_quota: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CPUSet",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_set: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CPUShares",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cpu_shares: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Debug",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub debug: ::std::option::Option<bool>,
+        #[serde(
+            rename = "DefaultAddressPools",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_address_pools: ::std::option::Option<
+            ::std::vec::Vec<DockerSystemInfoDefaultAddressPoolsItem>,
+        >,
+        #[serde(
+            rename = "DefaultRuntime",
+            default = "defaults::docker_system_info_default_runtime"
+        )]
+        pub default_runtime: ::std::string::String,
+        #[serde(
+            rename = "DockerRootDir",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub docker_root_dir: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Driver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DriverStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver_status: ::std::option::Option<
+            ::std::vec::Vec<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+        >,
+        #[serde(
+            rename = "ExperimentalBuild",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub experimental_build: ::std::option::Option<bool>,
+        #[serde(
+            rename = "GenericResources",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub generic_resources: ::std::option::Option<DockerGenericResources>,
+        #[serde(
+            rename = "HttpProxy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub http_proxy: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "HttpsProxy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub https_proxy: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IPv4Forwarding",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub i_pv4_forwarding: ::std::option::Option<bool>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Images",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub images: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IndexServerAddress",
+            default = "defaults::docker_system_info_index_server_address"
+        )]
+        pub index_server_address: ::std::string::String,
+        #[serde(
+            rename = "InitBinary",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub init_binary: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "InitCommit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub init_commit: ::std::option::Option<DockerCommit>,
+        #[serde(
+            rename = "Isolation",
+            default = "defaults::docker_system_info_isolation"
+        )]
+        pub isolation: ::std::string::String,
+        #[serde(
+            rename = "KernelMemory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_memory: ::std::option::Option<bool>,
+        #[serde(
+            rename = "KernelVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "LiveRestoreEnabled", default)]
+        pub live_restore_enabled: bool,
+        #[serde(
+            rename = "LoggingDriver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logging_driver: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MemTotal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mem_total: ::std::option::Option<i64>,
+        #[serde(
+            rename = "MemoryLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_limit: ::std::option::Option<bool>,
+        #[serde(
+            rename = "NEventsListener",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub n_events_listener: ::std::option::Option<i64>,
+        #[serde(rename = "NFd", skip_serializing_if = "::std::option::Option::is_none")]
+        pub n_fd: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NGoroutines",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub n_goroutines: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "NCPU", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ncpu: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NoProxy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub no_proxy: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OomKillDisable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oom_kill_disable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "OperatingSystem",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub operating_system: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OSType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OSVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub os_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PidsLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pids_limit: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Plugins",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub plugins: ::std::option::Option<DockerPluginsInfo>,
+        #[serde(
+            rename = "ProductLicense",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub product_license: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RegistryConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_config: ::std::option::Option<DockerRegistryServiceConfig>,
+        #[serde(
+            rename = "RuncCommit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub runc_commit: ::std::option::Option<DockerCommit>,
+        #[serde(rename = "Runtimes", default = "defaults::docker_system_info_runtimes")]
+        pub runtimes: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, DockerRuntime>,
+        >,
+        #[serde(
+            rename = "SecurityOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub security_options: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "ServerVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub server_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SwapLimit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swap_limit: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Swarm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub swarm: ::std::option::Option<DockerSwarmInfo>,
+        #[serde(
+            rename = "SystemTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub system_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Warnings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl ::std::default::Default for DockerSystemInfo {
+        fn default() -> Self {
+            Self {
+                architecture: Default::default(),
+                bridge_nf_ip6tables: Default::default(),
+                bridge_nf_iptables: Default::default(),
+                cgroup_driver: defaults::docker_system_info_cgroup_driver(),
+                cgroup_version: defaults::docker_system_info_cgroup_version(),
+                cluster_advertise: Default::default(),
+                cluster_store: Default::default(),
+                containerd_commit: Default::default(),
+                containers: Default::default(),
+                containers_paused: Default::default(),
+                containers_running: Default::default(),
+                containers_stopped: Default::default(),
+                cpu_cfs_period: Default::default(),
+                cpu_cfs_quota: Default::default(),
+                cpu_set: Default::default(),
+                cpu_shares: Default::default(),
+                debug: Default::default(),
+                default_address_pools: Default::default(),
+                default_runtime: defaults::docker_system_info_default_runtime(),
+                docker_root_dir: Default::default(),
+                driver: Default::default(),
+                driver_status: Default::default(),
+                experimental_build: Default::default(),
+                generic_resources: Default::default(),
+                http_proxy: Default::default(),
+                https_proxy: Default::default(),
+                i_pv4_forwarding: Default::default(),
+                id: Default::default(),
+                images: Default::default(),
+                index_server_address: defaults::docker_system_info_index_server_address(),
+                init_binary: Default::default(),
+                init_commit: Default::default(),
+                isolation: defaults::docker_system_info_isolation(),
+                kernel_memory: Default::default(),
+                kernel_version: Default::default(),
+                labels: Default::default(),
+                live_restore_enabled: Default::default(),
+                logging_driver: Default::default(),
+                mem_total: Default::default(),
+                memory_limit: Default::default(),
+                n_events_listener: Default::default(),
+                n_fd: Default::default(),
+                n_goroutines: Default::default(),
+                name: Default::default(),
+                ncpu: Default::default(),
+                no_proxy: Default::default(),
+                oom_kill_disable: Default::default(),
+                operating_system: Default::default(),
+                os_type: Default::default(),
+                os_version: Default::default(),
+                pids_limit: Default::default(),
+                plugins: Default::default(),
+                product_license: Default::default(),
+                registry_config: Default::default(),
+                runc_commit: Default::default(),
+                runtimes: defaults::docker_system_info_runtimes(),
+                security_options: Default::default(),
+                server_version: Default::default(),
+                swap_limit: Default::default(),
+                swarm: Default::default(),
+                system_time: Default::default(),
+                warnings: Default::default(),
+            }
+        }
+    }
+    ///`DockerSystemInfoDefaultAddressPoolsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSystemInfoDefaultAddressPoolsItem {
+        #[serde(rename = "Base", skip_serializing_if = "::std::option::Option::is_none")]
+        pub base: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Size", skip_serializing_if = "::std::option::Option::is_none")]
+        pub size: ::std::option::Option<i64>,
+    }
+    ///`DockerSystemVersion`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerSystemVersion {
+        #[serde(
+            rename = "ApiVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_version: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Arch", skip_serializing_if = "::std::option::Option::is_none")]
+        pub arch: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "BuildTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub build_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Components",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub components: ::std::option::Option<
+            ::std::vec::Vec<DockerSystemVersionComponentsItem>,
+        >,
+        #[serde(
+            rename = "Experimental",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub experimental: ::std::option::Option<bool>,
+        #[serde(
+            rename = "GitCommit",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub git_commit: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GoVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub go_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "KernelVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kernel_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MinAPIVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_api_version: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Os", skip_serializing_if = "::std::option::Option::is_none")]
+        pub os: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Platform",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platform: ::std::option::Option<DockerSystemVersionPlatform>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerSystemVersionComponentsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerSystemVersionComponentsItem {
+        #[serde(
+            rename = "Details",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(rename = "Version")]
+        pub version: ::std::string::String,
+    }
+    ///`DockerSystemVersionPlatform`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerSystemVersionPlatform {
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+    }
+    ///`DockerThrottleDevice`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerThrottleDevice {
+        #[serde(rename = "Path", skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Rate", skip_serializing_if = "::std::option::Option::is_none")]
+        pub rate: ::std::option::Option<i64>,
+    }
+    ///`DockerTlsInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTlsInfo {
+        #[serde(
+            rename = "CertIssuerPublicKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cert_issuer_public_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CertIssuerSubject",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cert_issuer_subject: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TrustRoot",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trust_root: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerVolume`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerVolume {
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Driver")]
+        pub driver: ::std::string::String,
+        #[serde(
+            rename = "Labels",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Mountpoint")]
+        pub mountpoint: ::std::string::String,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Options",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Scope")]
+        pub scope: ::std::string::String,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        >,
+        #[serde(
+            rename = "UsageData",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub usage_data: ::std::option::Option<DockerVolumeUsageData>,
+    }
+    ///`DockerVolumeListResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerVolumeListResponse {
+        #[serde(
+            rename = "Volumes",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub volumes: ::std::option::Option<::std::vec::Vec<DockerVolume>>,
+        #[serde(
+            rename = "Warnings",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub warnings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerVolumeUsageData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerVolumeUsageData {
+        #[serde(rename = "RefCount")]
+        pub ref_count: i64,
+        #[serde(rename = "Size")]
+        pub size: i64,
+    }
     ///`EndpointgroupsEndpointGroupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EndpointgroupsEndpointGroupResponse {
@@ -2184,6 +5209,60 @@ pub mod types {
         )]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    /// Generation of default values for serde.
+    pub mod defaults {
+        pub(super) fn default_bool<const V: bool>() -> bool {
+            V
+        }
+        pub(super) fn default_u64<T, const V: u64>() -> T
+        where
+            T: ::std::convert::TryFrom<u64>,
+            <T as ::std::convert::TryFrom<u64>>::Error: ::std::fmt::Debug,
+        {
+            T::try_from(V).unwrap()
+        }
+        pub(super) fn docker_container_config_stop_signal() -> ::std::string::String {
+            "SIGTERM".to_string()
+        }
+        pub(super) fn docker_ipam_driver() -> ::std::string::String {
+            "default".to_string()
+        }
+        pub(super) fn docker_swarm_spec_ca_config_external_c_as_item_protocol() -> ::std::string::String {
+            "cfssl".to_string()
+        }
+        pub(super) fn docker_system_info_cgroup_driver() -> ::std::string::String {
+            "cgroupfs".to_string()
+        }
+        pub(super) fn docker_system_info_cgroup_version() -> ::std::string::String {
+            "1".to_string()
+        }
+        pub(super) fn docker_system_info_default_runtime() -> ::std::string::String {
+            "runc".to_string()
+        }
+        pub(super) fn docker_system_info_index_server_address() -> ::std::string::String {
+            "https://index.docker.io/v1/".to_string()
+        }
+        pub(super) fn docker_system_info_isolation() -> ::std::string::String {
+            "default".to_string()
+        }
+        pub(super) fn docker_system_info_runtimes() -> ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, super::DockerRuntime>,
+        > {
+            ::std::option::Option::Some(
+                [
+                    (
+                        "runc".to_string(),
+                        super::DockerRuntime {
+                            path: ::std::option::Option::Some("runc".to_string()),
+                            runtime_args: Default::default(),
+                        },
+                    ),
+                ]
+                    .into_iter()
+                    .collect(),
+            )
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -2477,6 +5556,1054 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/json`
+
+*/
+    pub async fn docker_container_list<'a>(
+        &'a self,
+        environment_id: i64,
+        all: Option<bool>,
+        filters: Option<&'a str>,
+        limit: Option<i64>,
+        size: Option<bool>,
+    ) -> Result<
+        ResponseValue<types::DockerContainerSummary>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/json", self.baseurl, encode_path(&
+            environment_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("all", &all))
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("size", &size))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/endpoints/{environmentId}/docker/containers/{id}`
+
+*/
+    pub async fn docker_container_delete<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        force: Option<bool>,
+        link: Option<bool>,
+        v: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("force", &force))
+            .query(&progenitor_client::QueryParam::new("link", &link))
+            .query(&progenitor_client::QueryParam::new("v", &v))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/{id}/json`
+
+*/
+    pub async fn docker_container_inspect<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        size: Option<bool>,
+    ) -> Result<
+        ResponseValue<types::DockerContainerInspectResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/json", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("size", &size))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/containers/{id}/kill`
+
+*/
+    pub async fn docker_container_kill<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        signal: Option<&'a str>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/kill", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("signal", &signal))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_kill",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/{id}/logs`
+
+*/
+    pub async fn docker_container_logs<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        follow: Option<bool>,
+        since: Option<i64>,
+        stderr: Option<bool>,
+        stdout: Option<bool>,
+        tail: Option<&'a str>,
+        timestamps: Option<bool>,
+        until: Option<i64>,
+    ) -> Result<ResponseValue<ByteStream>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/logs", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("follow", &follow))
+            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(&progenitor_client::QueryParam::new("stderr", &stderr))
+            .query(&progenitor_client::QueryParam::new("stdout", &stdout))
+            .query(&progenitor_client::QueryParam::new("tail", &tail))
+            .query(&progenitor_client::QueryParam::new("timestamps", &timestamps))
+            .query(&progenitor_client::QueryParam::new("until", &until))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_logs",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/containers/{id}/restart`
+
+*/
+    pub async fn docker_container_restart<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        t: Option<i64>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/restart", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("t", &t))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_restart",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/containers/{id}/start`
+
+*/
+    pub async fn docker_container_start<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        detach_keys: Option<&'a str>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/start", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("detachKeys", &detach_keys))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_start",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/{id}/stats`
+
+*/
+    pub async fn docker_container_stats<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        one_shot: Option<bool>,
+        stream: Option<bool>,
+    ) -> Result<
+        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/stats", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("one-shot", &one_shot))
+            .query(&progenitor_client::QueryParam::new("stream", &stream))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_stats",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/containers/{id}/stop`
+
+*/
+    pub async fn docker_container_stop<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        t: Option<i64>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/stop", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("t", &t))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_stop",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/{id}/top`
+
+*/
+    pub async fn docker_container_top<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        ps_args: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::DockerContainerTopResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/containers/{}/top", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("ps_args", &ps_args))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_container_top",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/images/json`
+
+*/
+    pub async fn docker_image_list<'a>(
+        &'a self,
+        environment_id: i64,
+        all: Option<bool>,
+        digests: Option<bool>,
+        filters: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::DockerImageSummary>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/images/json", self.baseurl, encode_path(&
+            environment_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("all", &all))
+            .query(&progenitor_client::QueryParam::new("digests", &digests))
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_image_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/endpoints/{environmentId}/docker/images/{name}`
+
+*/
+    pub async fn docker_image_delete<'a>(
+        &'a self,
+        environment_id: i64,
+        name: &'a str,
+        force: Option<bool>,
+        noprune: Option<bool>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::DockerImageDeleteResponseItem>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/images/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("force", &force))
+            .query(&progenitor_client::QueryParam::new("noprune", &noprune))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_image_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/images/{name}/json`
+
+*/
+    pub async fn docker_image_inspect<'a>(
+        &'a self,
+        environment_id: i64,
+        name: &'a str,
+    ) -> Result<ResponseValue<types::DockerImage>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/images/{}/json", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_image_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/info`
+
+*/
+    pub async fn docker_system_info<'a>(
+        &'a self,
+        environment_id: i64,
+    ) -> Result<ResponseValue<types::DockerSystemInfo>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/info", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_system_info",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/networks`
+
+*/
+    pub async fn docker_network_list<'a>(
+        &'a self,
+        environment_id: i64,
+        filters: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::DockerNetwork>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/networks", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_network_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/networks/{id}`
+
+*/
+    pub async fn docker_network_inspect<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        scope: Option<&'a str>,
+        verbose: Option<bool>,
+    ) -> Result<ResponseValue<types::DockerNetwork>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/networks/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("scope", &scope))
+            .query(&progenitor_client::QueryParam::new("verbose", &verbose))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_network_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/system/df`
+
+*/
+    pub async fn docker_system_data_usage<'a>(
+        &'a self,
+        environment_id: i64,
+    ) -> Result<
+        ResponseValue<types::DockerSystemDataUsageResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/system/df", self.baseurl, encode_path(&
+            environment_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_system_data_usage",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/version`
+
+*/
+    pub async fn docker_system_version<'a>(
+        &'a self,
+        environment_id: i64,
+    ) -> Result<
+        ResponseValue<types::DockerSystemVersion>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/version", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_system_version",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/volumes`
+
+*/
+    pub async fn docker_volume_list<'a>(
+        &'a self,
+        environment_id: i64,
+        filters: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<types::DockerVolumeListResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/volumes", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_volume_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/volumes/{name}`
+
+*/
+    pub async fn docker_volume_inspect<'a>(
+        &'a self,
+        environment_id: i64,
+        name: &'a str,
+    ) -> Result<ResponseValue<types::DockerVolume>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/volumes/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_volume_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/endpoints/{environmentId}/docker/volumes/{name}`
+
+*/
+    pub async fn docker_volume_delete<'a>(
+        &'a self,
+        environment_id: i64,
+        name: &'a str,
+        force: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/volumes/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& name.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("force", &force))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_volume_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }

@@ -14,6 +14,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Users, teams and their access to environments.",
     },
     ToolsetDef {
+        name: "docker",
+        default: true,
+        description: "Containers, images, volumes and networks of Docker environments, through Portainer.",
+    },
+    ToolsetDef {
         name: "environments",
         default: true,
         description: "Portainer environments (endpoints), environment groups and tags.",
@@ -346,6 +351,338 @@ pub static TOOLS: &[ToolDef] = &[
         keep_tail: false,
         client_paging: false,
     },
+    ToolDef {
+        name: "docker_container_list",
+        title: "List containers",
+        description: "List the containers of a Docker environment: id, names, image, state, status, ports and labels. Only running ones unless all is true. Filter with filters, e.g. {\"status\": [\"exited\"]}, {\"label\": [\"com.docker.compose.project=shop\"]} or {\"name\": [\"web\"]}.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/containers/json",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"status\\\": [\\\"running\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Command\":{\"type\":[\"string\",\"null\"]},\"Created\":{\"type\":[\"integer\",\"null\"]},\"HostConfig\":{\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Image\":{\"type\":[\"string\",\"null\"]},\"ImageID\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"Mounts\":{\"type\":[\"array\",\"null\"]},\"Names\":{\"type\":[\"array\",\"null\"]},\"NetworkSettings\":{\"type\":[\"object\",\"null\"]},\"Ports\":{\"type\":[\"array\",\"null\"]},\"SizeRootFs\":{\"type\":[\"integer\",\"null\"]},\"SizeRw\":{\"type\":[\"integer\",\"null\"]},\"State\":{\"type\":[\"string\",\"null\"]},\"Status\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_container_inspect",
+        title: "Inspect a container",
+        description: "Full configuration and state of one container: image, command, env names, mounts, networks, restart policy, health.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerInspect",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/json",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AppArmorProfile\":{\"type\":[\"string\",\"null\"]},\"Args\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Config\":{\"properties\":{\"ArgsEscaped\":{\"type\":[\"boolean\",\"null\"]},\"AttachStderr\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdin\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdout\":{\"type\":[\"boolean\",\"null\"]},\"Cmd\":{\"type\":[\"array\",\"null\"]},\"Domainname\":{\"type\":[\"string\",\"null\"]},\"Entrypoint\":{\"type\":[\"array\",\"null\"]},\"Env\":{\"type\":[\"array\",\"null\"]},\"ExposedPorts\":{\"type\":[\"object\",\"null\"]},\"Healthcheck\":{\"type\":[\"object\",\"null\"]},\"Hostname\":{\"type\":[\"string\",\"null\"]},\"Image\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"MacAddress\":{\"type\":[\"string\",\"null\"]},\"NetworkDisabled\":{\"type\":[\"boolean\",\"null\"]},\"OnBuild\":{\"type\":[\"array\",\"null\"]},\"OpenStdin\":{\"type\":[\"boolean\",\"null\"]},\"Shell\":{\"type\":[\"array\",\"null\"]},\"StdinOnce\":{\"type\":[\"boolean\",\"null\"]},\"StopSignal\":{\"type\":[\"string\",\"null\"]},\"StopTimeout\":{\"type\":[\"integer\",\"null\"]},\"Tty\":{\"type\":[\"boolean\",\"null\"]},\"User\":{\"type\":[\"string\",\"null\"]},\"Volumes\":{\"type\":[\"object\",\"null\"]},\"WorkingDir\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Created\":{\"type\":[\"string\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"ExecIDs\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"GraphDriver\":{\"properties\":{\"Data\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HostConfig\":{\"allOf\":[{\"type\":[\"object\",\"null\"]},{\"type\":[\"object\",\"null\"]}]},\"HostnamePath\":{\"type\":[\"string\",\"null\"]},\"HostsPath\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Image\":{\"type\":[\"string\",\"null\"]},\"LogPath\":{\"type\":[\"string\",\"null\"]},\"MountLabel\":{\"type\":[\"string\",\"null\"]},\"Mounts\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NetworkSettings\":{\"properties\":{\"Bridge\":{\"type\":[\"string\",\"null\"]},\"EndpointID\":{\"type\":[\"string\",\"null\"]},\"Gateway\":{\"type\":[\"string\",\"null\"]},\"GlobalIPv6Address\":{\"type\":[\"string\",\"null\"]},\"GlobalIPv6PrefixLen\":{\"type\":[\"integer\",\"null\"]},\"HairpinMode\":{\"type\":[\"boolean\",\"null\"]},\"IPAddress\":{\"type\":[\"string\",\"null\"]},\"IPPrefixLen\":{\"type\":[\"integer\",\"null\"]},\"IPv6Gateway\":{\"type\":[\"string\",\"null\"]},\"LinkLocalIPv6Address\":{\"type\":[\"string\",\"null\"]},\"LinkLocalIPv6PrefixLen\":{\"type\":[\"integer\",\"null\"]},\"MacAddress\":{\"type\":[\"string\",\"null\"]},\"Networks\":{\"type\":[\"object\",\"null\"]},\"Ports\":{\"type\":[\"object\",\"null\"]},\"SandboxID\":{\"type\":[\"string\",\"null\"]},\"SandboxKey\":{\"type\":[\"string\",\"null\"]},\"SecondaryIPAddresses\":{\"type\":[\"array\",\"null\"]},\"SecondaryIPv6Addresses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Path\":{\"type\":[\"string\",\"null\"]},\"Platform\":{\"type\":[\"string\",\"null\"]},\"ProcessLabel\":{\"type\":[\"string\",\"null\"]},\"ResolvConfPath\":{\"type\":[\"string\",\"null\"]},\"RestartCount\":{\"type\":[\"integer\",\"null\"]},\"SizeRootFs\":{\"type\":[\"integer\",\"null\"]},\"SizeRw\":{\"type\":[\"integer\",\"null\"]},\"State\":{\"properties\":{\"Dead\":{\"type\":[\"boolean\",\"null\"]},\"Error\":{\"type\":[\"string\",\"null\"]},\"ExitCode\":{\"type\":[\"integer\",\"null\"]},\"FinishedAt\":{\"type\":[\"string\",\"null\"]},\"Health\":{\"type\":[\"object\",\"null\"]},\"OOMKilled\":{\"type\":[\"boolean\",\"null\"]},\"Paused\":{\"type\":[\"boolean\",\"null\"]},\"Pid\":{\"type\":[\"integer\",\"null\"]},\"Restarting\":{\"type\":[\"boolean\",\"null\"]},\"Running\":{\"type\":[\"boolean\",\"null\"]},\"StartedAt\":{\"type\":[\"string\",\"null\"]},\"Status\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_container_logs",
+        title: "Read container logs",
+        description: "Read a container's logs as plain text (stdout and stderr interleaved). Returns the last 200 lines unless tail says otherwise; narrow with since/until (Unix timestamps).",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerLogs",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/logs",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"description\":\"Prefix each line with its timestamp.\",\"type\":\"boolean\"},\"until\":{\"default\":0,\"description\":\"Only lines before this Unix timestamp.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: true,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_container_top",
+        title: "Processes in a container",
+        description: "List the processes running inside a container (like ps).",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerTop",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/top",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Processes\":{\"items\":{\"type\":[\"array\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Titles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_container_stats",
+        title: "Container resource usage",
+        description: "One snapshot of a container's CPU, memory, network and block I/O usage.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerStats",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/stats",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: Some("{\"type\":\"object\"}"),
+        project: None,
+        omit: &[
+            "precpu_stats",
+            "cpu_stats.cpu_usage.percpu_usage",
+            "memory_stats.stats",
+        ],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_container_action",
+        title: "Start, stop, restart or kill a container",
+        description: "Change a container's run state: start, stop (graceful, then killed after t seconds), restart, or kill (send signal, default SIGKILL). Answers status 304 when it was already in that state.",
+        toolset: "docker",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerKill|DockerContainerRestart|DockerContainerStart|DockerContainerStop",
+        method: "POST",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/kill|/endpoints/{environmentId}/docker/containers/{id}/restart|/endpoints/{environmentId}/docker/containers/{id}/start|/endpoints/{environmentId}/docker/containers/{id}/stop",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"action\":{\"description\":\"Which action to perform.\",\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_remove",
+        title: "Remove a container, image or volume",
+        description: "Remove a container, an image or a volume from a Docker environment. This cannot be undone: a removed volume's data is gone. A running container or an image in use needs force.",
+        toolset: "docker",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerContainerDelete|DockerImageDelete|DockerVolumeDelete",
+        method: "DELETE",
+        path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"description\":\"Which kind to perform.\",\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_image_list",
+        title: "List images",
+        description: "List the images of a Docker environment with tags, size and creation time. Filter with filters, e.g. {\"dangling\": [\"true\"]}.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerImageList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/images/json",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images.\",\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"reference\\\": [\\\"nginx\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Containers\":{\"type\":[\"integer\",\"null\"]},\"Created\":{\"type\":[\"integer\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"ParentId\":{\"type\":[\"string\",\"null\"]},\"RepoDigests\":{\"type\":[\"array\",\"null\"]},\"RepoTags\":{\"type\":[\"array\",\"null\"]},\"SharedSize\":{\"type\":[\"integer\",\"null\"]},\"Size\":{\"type\":[\"integer\",\"null\"]},\"VirtualSize\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_image_inspect",
+        title: "Inspect an image",
+        description: "Configuration of one image: layers, entrypoint, env names, exposed ports, labels, architecture.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerImageInspect",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/images/{name}/json",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Architecture\":{\"type\":[\"string\",\"null\"]},\"Author\":{\"type\":[\"string\",\"null\"]},\"Comment\":{\"type\":[\"string\",\"null\"]},\"Config\":{\"properties\":{\"ArgsEscaped\":{\"type\":[\"boolean\",\"null\"]},\"AttachStderr\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdin\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdout\":{\"type\":[\"boolean\",\"null\"]},\"Cmd\":{\"type\":[\"array\",\"null\"]},\"Domainname\":{\"type\":[\"string\",\"null\"]},\"Entrypoint\":{\"type\":[\"array\",\"null\"]},\"Env\":{\"type\":[\"array\",\"null\"]},\"ExposedPorts\":{\"type\":[\"object\",\"null\"]},\"Healthcheck\":{\"type\":[\"object\",\"null\"]},\"Hostname\":{\"type\":[\"string\",\"null\"]},\"Image\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"MacAddress\":{\"type\":[\"string\",\"null\"]},\"NetworkDisabled\":{\"type\":[\"boolean\",\"null\"]},\"OnBuild\":{\"type\":[\"array\",\"null\"]},\"OpenStdin\":{\"type\":[\"boolean\",\"null\"]},\"Shell\":{\"type\":[\"array\",\"null\"]},\"StdinOnce\":{\"type\":[\"boolean\",\"null\"]},\"StopSignal\":{\"type\":[\"string\",\"null\"]},\"StopTimeout\":{\"type\":[\"integer\",\"null\"]},\"Tty\":{\"type\":[\"boolean\",\"null\"]},\"User\":{\"type\":[\"string\",\"null\"]},\"Volumes\":{\"type\":[\"object\",\"null\"]},\"WorkingDir\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Container\":{\"type\":[\"string\",\"null\"]},\"ContainerConfig\":{\"properties\":{\"ArgsEscaped\":{\"type\":[\"boolean\",\"null\"]},\"AttachStderr\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdin\":{\"type\":[\"boolean\",\"null\"]},\"AttachStdout\":{\"type\":[\"boolean\",\"null\"]},\"Cmd\":{\"type\":[\"array\",\"null\"]},\"Domainname\":{\"type\":[\"string\",\"null\"]},\"Entrypoint\":{\"type\":[\"array\",\"null\"]},\"Env\":{\"type\":[\"array\",\"null\"]},\"ExposedPorts\":{\"type\":[\"object\",\"null\"]},\"Healthcheck\":{\"type\":[\"object\",\"null\"]},\"Hostname\":{\"type\":[\"string\",\"null\"]},\"Image\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"MacAddress\":{\"type\":[\"string\",\"null\"]},\"NetworkDisabled\":{\"type\":[\"boolean\",\"null\"]},\"OnBuild\":{\"type\":[\"array\",\"null\"]},\"OpenStdin\":{\"type\":[\"boolean\",\"null\"]},\"Shell\":{\"type\":[\"array\",\"null\"]},\"StdinOnce\":{\"type\":[\"boolean\",\"null\"]},\"StopSignal\":{\"type\":[\"string\",\"null\"]},\"StopTimeout\":{\"type\":[\"integer\",\"null\"]},\"Tty\":{\"type\":[\"boolean\",\"null\"]},\"User\":{\"type\":[\"string\",\"null\"]},\"Volumes\":{\"type\":[\"object\",\"null\"]},\"WorkingDir\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Created\":{\"type\":[\"string\",\"null\"]},\"DockerVersion\":{\"type\":[\"string\",\"null\"]},\"GraphDriver\":{\"properties\":{\"Data\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Metadata\":{\"properties\":{\"LastTagTime\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Os\":{\"type\":[\"string\",\"null\"]},\"OsVersion\":{\"type\":[\"string\",\"null\"]},\"Parent\":{\"type\":[\"string\",\"null\"]},\"RepoDigests\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"RepoTags\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"RootFS\":{\"properties\":{\"BaseLayer\":{\"type\":[\"string\",\"null\"]},\"Layers\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Size\":{\"type\":[\"integer\",\"null\"]},\"VirtualSize\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_volume_list",
+        title: "List volumes",
+        description: "List the volumes of a Docker environment with driver, mount point and labels.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerVolumeList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/volumes",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Volumes\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Warnings\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_volume_inspect",
+        title: "Inspect a volume",
+        description: "Details of one volume: driver, mount point, labels, options, scope.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerVolumeInspect",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/volumes/{name}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"CreatedAt\":{\"type\":[\"string\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"additionalProperties\":{\"type\":[\"string\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Mountpoint\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Options\":{\"additionalProperties\":{\"type\":[\"string\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Scope\":{\"type\":[\"string\",\"null\"]},\"Status\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UsageData\":{\"properties\":{\"RefCount\":{\"type\":[\"integer\",\"null\"]},\"Size\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_network_list",
+        title: "List networks",
+        description: "List the networks of a Docker environment with driver, scope and subnets.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerNetworkList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/networks",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"driver\\\": [\\\"bridge\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Attachable\":{\"type\":[\"boolean\",\"null\"]},\"Containers\":{\"type\":[\"object\",\"null\"]},\"Created\":{\"type\":[\"string\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"EnableIPv6\":{\"type\":[\"boolean\",\"null\"]},\"IPAM\":{\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Ingress\":{\"type\":[\"boolean\",\"null\"]},\"Internal\":{\"type\":[\"boolean\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Options\":{\"type\":[\"object\",\"null\"]},\"Scope\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_network_inspect",
+        title: "Inspect a network",
+        description: "Details of one network: subnets, gateway, options and the containers attached with their addresses.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerNetworkInspect",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/networks/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Attachable\":{\"type\":[\"boolean\",\"null\"]},\"Containers\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Created\":{\"type\":[\"string\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"EnableIPv6\":{\"type\":[\"boolean\",\"null\"]},\"IPAM\":{\"properties\":{\"Config\":{\"type\":[\"array\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"Options\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"Ingress\":{\"type\":[\"boolean\",\"null\"]},\"Internal\":{\"type\":[\"boolean\",\"null\"]},\"Labels\":{\"additionalProperties\":{\"type\":[\"string\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Options\":{\"additionalProperties\":{\"type\":[\"string\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Scope\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_info",
+        title: "Docker engine info",
+        description: "Engine-wide facts: version, container and image counts, storage driver, OS, CPUs, memory, swarm state.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerSystemInfo",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/info",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Architecture\":{\"type\":[\"string\",\"null\"]},\"BridgeNfIp6tables\":{\"type\":[\"boolean\",\"null\"]},\"BridgeNfIptables\":{\"type\":[\"boolean\",\"null\"]},\"CPUSet\":{\"type\":[\"boolean\",\"null\"]},\"CPUShares\":{\"type\":[\"boolean\",\"null\"]},\"CgroupDriver\":{\"type\":[\"string\",\"null\"]},\"CgroupVersion\":{\"type\":[\"string\",\"null\"]},\"ClusterAdvertise\":{\"type\":[\"string\",\"null\"]},\"ClusterStore\":{\"type\":[\"string\",\"null\"]},\"ContainerdCommit\":{\"properties\":{\"Expected\":{\"type\":[\"string\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Containers\":{\"type\":[\"integer\",\"null\"]},\"ContainersPaused\":{\"type\":[\"integer\",\"null\"]},\"ContainersRunning\":{\"type\":[\"integer\",\"null\"]},\"ContainersStopped\":{\"type\":[\"integer\",\"null\"]},\"CpuCfsPeriod\":{\"type\":[\"boolean\",\"null\"]},\"CpuCfsQuota\":{\"type\":[\"boolean\",\"null\"]},\"Debug\":{\"type\":[\"boolean\",\"null\"]},\"DefaultAddressPools\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"DefaultRuntime\":{\"type\":[\"string\",\"null\"]},\"DockerRootDir\":{\"type\":[\"string\",\"null\"]},\"Driver\":{\"type\":[\"string\",\"null\"]},\"DriverStatus\":{\"items\":{\"type\":[\"array\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ExperimentalBuild\":{\"type\":[\"boolean\",\"null\"]},\"GenericResources\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"HttpProxy\":{\"type\":[\"string\",\"null\"]},\"HttpsProxy\":{\"type\":[\"string\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]},\"IPv4Forwarding\":{\"type\":[\"boolean\",\"null\"]},\"Images\":{\"type\":[\"integer\",\"null\"]},\"IndexServerAddress\":{\"type\":[\"string\",\"null\"]},\"InitBinary\":{\"type\":[\"string\",\"null\"]},\"InitCommit\":{\"properties\":{\"Expected\":{\"type\":[\"string\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Isolation\":{\"type\":[\"string\",\"null\"]},\"KernelMemory\":{\"type\":[\"boolean\",\"null\"]},\"KernelVersion\":{\"type\":[\"string\",\"null\"]},\"Labels\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"LiveRestoreEnabled\":{\"type\":[\"boolean\",\"null\"]},\"LoggingDriver\":{\"type\":[\"string\",\"null\"]},\"MemTotal\":{\"type\":[\"integer\",\"null\"]},\"MemoryLimit\":{\"type\":[\"boolean\",\"null\"]},\"NCPU\":{\"type\":[\"integer\",\"null\"]},\"NEventsListener\":{\"type\":[\"integer\",\"null\"]},\"NFd\":{\"type\":[\"integer\",\"null\"]},\"NGoroutines\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NoProxy\":{\"type\":[\"string\",\"null\"]},\"OSType\":{\"type\":[\"string\",\"null\"]},\"OSVersion\":{\"type\":[\"string\",\"null\"]},\"OomKillDisable\":{\"type\":[\"boolean\",\"null\"]},\"OperatingSystem\":{\"type\":[\"string\",\"null\"]},\"PidsLimit\":{\"type\":[\"boolean\",\"null\"]},\"Plugins\":{\"properties\":{\"Authorization\":{\"type\":[\"array\",\"null\"]},\"Log\":{\"type\":[\"array\",\"null\"]},\"Network\":{\"type\":[\"array\",\"null\"]},\"Volume\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProductLicense\":{\"type\":[\"string\",\"null\"]},\"RegistryConfig\":{\"properties\":{\"AllowNondistributableArtifactsCIDRs\":{\"type\":[\"array\",\"null\"]},\"AllowNondistributableArtifactsHostnames\":{\"type\":[\"array\",\"null\"]},\"IndexConfigs\":{\"type\":[\"object\",\"null\"]},\"InsecureRegistryCIDRs\":{\"type\":[\"array\",\"null\"]},\"Mirrors\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"RuncCommit\":{\"properties\":{\"Expected\":{\"type\":[\"string\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Runtimes\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"SecurityOptions\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ServerVersion\":{\"type\":[\"string\",\"null\"]},\"SwapLimit\":{\"type\":[\"boolean\",\"null\"]},\"Swarm\":{\"properties\":{\"Cluster\":{\"type\":[\"object\",\"null\"]},\"ControlAvailable\":{\"type\":[\"boolean\",\"null\"]},\"Error\":{\"type\":[\"string\",\"null\"]},\"LocalNodeState\":{\"type\":[\"string\",\"null\"]},\"Managers\":{\"type\":[\"integer\",\"null\"]},\"NodeAddr\":{\"type\":[\"string\",\"null\"]},\"NodeID\":{\"type\":[\"string\",\"null\"]},\"Nodes\":{\"type\":[\"integer\",\"null\"]},\"RemoteManagers\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"SystemTime\":{\"type\":[\"string\",\"null\"]},\"Warnings\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_version",
+        title: "Docker engine version",
+        description: "Engine, API and component versions of a Docker environment.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerSystemVersion",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/version",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"ApiVersion\":{\"type\":[\"string\",\"null\"]},\"Arch\":{\"type\":[\"string\",\"null\"]},\"BuildTime\":{\"type\":[\"string\",\"null\"]},\"Components\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Experimental\":{\"type\":[\"boolean\",\"null\"]},\"GitCommit\":{\"type\":[\"string\",\"null\"]},\"GoVersion\":{\"type\":[\"string\",\"null\"]},\"KernelVersion\":{\"type\":[\"string\",\"null\"]},\"MinAPIVersion\":{\"type\":[\"string\",\"null\"]},\"Os\":{\"type\":[\"string\",\"null\"]},\"Platform\":{\"properties\":{\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "docker_disk_usage",
+        title: "Docker disk usage",
+        description: "Space used by images, containers, volumes and build cache, per object.",
+        toolset: "docker",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerSystemDataUsage",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/system/df",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"BuildCache\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Containers\":{\"items\":{\"type\":[\"array\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Images\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"LayersSize\":{\"type\":[\"integer\",\"null\"]},\"Volumes\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
 ];
 /// Decodes the arguments of tool `name` and performs its call.
 pub async fn dispatch(
@@ -530,6 +867,346 @@ pub async fn dispatch(
         }
         "docker_proxy" => crate::handlers::docker_proxy::call(client, args).await,
         "kubernetes_proxy" => crate::handlers::kubernetes_proxy::call(client, args).await,
+        "docker_container_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_all: Option<bool> = args.get("all", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            let a_limit: Option<i64> = args.get("last", None)?;
+            let a_size: Option<bool> = Args::fixed("size", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_container_list(
+                            a_environment_id,
+                            a_all,
+                            a_filters.as_deref(),
+                            a_limit,
+                            a_size,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_container_inspect" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_size: Option<bool> = Args::fixed("size", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_container_inspect(a_environment_id, &a_id, a_size)
+                        .await,
+                )
+                .await
+        }
+        "docker_container_logs" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_follow: Option<bool> = Args::fixed("follow", Some("false"))?;
+            let a_since: Option<i64> = args.get("since", None)?;
+            let a_stderr: Option<bool> = args.get("stderr", Some("true"))?;
+            let a_stdout: Option<bool> = args.get("stdout", Some("true"))?;
+            let a_tail: Option<String> = args.get("tail", Some("\"200\""))?;
+            let a_timestamps: Option<bool> = args.get("timestamps", None)?;
+            let a_until: Option<i64> = args.get("until", None)?;
+            crate::outcome::finish_bytes(
+                    client
+                        .docker_container_logs(
+                            a_environment_id,
+                            &a_id,
+                            a_follow,
+                            a_since,
+                            a_stderr,
+                            a_stdout,
+                            a_tail.as_deref(),
+                            a_timestamps,
+                            a_until,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_container_top" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_ps_args: Option<String> = args.get("ps_args", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_container_top(
+                            a_environment_id,
+                            &a_id,
+                            a_ps_args.as_deref(),
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_container_stats" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_one_shot: Option<bool> = Args::fixed("one-shot", Some("true"))?;
+            let a_stream: Option<bool> = Args::fixed("stream", Some("false"))?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_container_stats(
+                            a_environment_id,
+                            &a_id,
+                            a_one_shot,
+                            a_stream,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_container_action" => {
+            let choice: String = args.get("action", None)?;
+            match choice.as_str() {
+                "kill" => {
+                    args.only(
+                        &["environment_id", "id", "signal", "action"],
+                        "action",
+                        "kill",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_id: String = args.get("id", None)?;
+                    let a_signal: Option<String> = args.get("signal", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_container_kill(
+                                    a_environment_id,
+                                    &a_id,
+                                    a_signal.as_deref(),
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "restart" => {
+                    args.only(
+                        &["environment_id", "id", "t", "action"],
+                        "action",
+                        "restart",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_id: String = args.get("id", None)?;
+                    let a_t: Option<i64> = args.get("t", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_container_restart(a_environment_id, &a_id, a_t)
+                                .await,
+                        )
+                        .await
+                }
+                "start" => {
+                    args.only(&["environment_id", "id", "action"], "action", "start")?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_id: String = args.get("id", None)?;
+                    let a_detach_keys: Option<String> = Args::fixed("detachKeys", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_container_start(
+                                    a_environment_id,
+                                    &a_id,
+                                    a_detach_keys.as_deref(),
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "stop" => {
+                    args.only(
+                        &["environment_id", "id", "t", "action"],
+                        "action",
+                        "stop",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_id: String = args.get("id", None)?;
+                    let a_t: Option<i64> = args.get("t", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_container_stop(a_environment_id, &a_id, a_t)
+                                .await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "action",
+                                "kill, restart, start, stop"
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        "docker_remove" => {
+            let choice: String = args.get("kind", None)?;
+            match choice.as_str() {
+                "container" => {
+                    args.only(
+                        &["environment_id", "id", "volumes", "force", "kind"],
+                        "kind",
+                        "container",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_id: String = args.get("id", None)?;
+                    let a_force: Option<bool> = args.get("force", None)?;
+                    let a_link: Option<bool> = Args::fixed("link", None)?;
+                    let a_v: Option<bool> = args.get("volumes", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_container_delete(
+                                    a_environment_id,
+                                    &a_id,
+                                    a_force,
+                                    a_link,
+                                    a_v,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "image" => {
+                    args.only(
+                        &["environment_id", "ref", "force", "kind"],
+                        "kind",
+                        "image",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_name: String = args.get("ref", None)?;
+                    let a_force: Option<bool> = args.get("force", None)?;
+                    let a_noprune: Option<bool> = Args::fixed("noprune", None)?;
+                    crate::outcome::finish_json(
+                            client
+                                .docker_image_delete(
+                                    a_environment_id,
+                                    &a_name,
+                                    a_force,
+                                    a_noprune,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "volume" => {
+                    args.only(
+                        &["environment_id", "ref", "force", "kind"],
+                        "kind",
+                        "volume",
+                    )?;
+                    let a_environment_id: i64 = args.get("environment_id", None)?;
+                    let a_name: String = args.get("ref", None)?;
+                    let a_force: Option<bool> = args.get("force", None)?;
+                    crate::outcome::finish_unit(
+                            client
+                                .docker_volume_delete(a_environment_id, &a_name, a_force)
+                                .await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "kind",
+                                "container, image, volume"
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        "docker_image_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_all: Option<bool> = args.get("all", None)?;
+            let a_digests: Option<bool> = Args::fixed("digests", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_image_list(
+                            a_environment_id,
+                            a_all,
+                            a_digests,
+                            a_filters.as_deref(),
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_image_inspect" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_name: String = args.get("name", None)?;
+            crate::outcome::finish_json(
+                    client.docker_image_inspect(a_environment_id, &a_name).await,
+                )
+                .await
+        }
+        "docker_volume_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_volume_list(a_environment_id, a_filters.as_deref())
+                        .await,
+                )
+                .await
+        }
+        "docker_volume_inspect" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_name: String = args.get("name", None)?;
+            crate::outcome::finish_json(
+                    client.docker_volume_inspect(a_environment_id, &a_name).await,
+                )
+                .await
+        }
+        "docker_network_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_network_list(a_environment_id, a_filters.as_deref())
+                        .await,
+                )
+                .await
+        }
+        "docker_network_inspect" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_scope: Option<String> = Args::fixed("scope", None)?;
+            let a_verbose: Option<bool> = Args::fixed("verbose", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_network_inspect(
+                            a_environment_id,
+                            &a_id,
+                            a_scope.as_deref(),
+                            a_verbose,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "docker_info" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            crate::outcome::finish_json(
+                    client.docker_system_info(a_environment_id).await,
+                )
+                .await
+        }
+        "docker_version" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            crate::outcome::finish_json(
+                    client.docker_system_version(a_environment_id).await,
+                )
+                .await
+        }
+        "docker_disk_usage" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            crate::outcome::finish_json(
+                    client.docker_system_data_usage(a_environment_id).await,
+                )
+                .await
+        }
         _ => Err(ToolError::UnknownTool(name.to_string())),
     }
 }

@@ -7,6 +7,7 @@ pub mod args;
 pub mod cli;
 pub mod client;
 pub mod config;
+pub mod docker_stream;
 pub mod handlers;
 pub mod http;
 pub mod outcome;

@@ -40,11 +40,20 @@ pub async fn finish_unit<E: Serialize>(
     finish(r).await
 }
 
-/// For operations whose success response is not JSON (text, files).
+/// For operations whose success response is not JSON: text, or Docker's
+/// multiplexed log stream (returned demultiplexed, as plain text).
 pub async fn finish_bytes<T, E: Serialize>(
     r: Result<ResponseValue<T>, Error<E>>,
 ) -> Result<Value, ToolError> {
-    finish(r).await
+    let exchange = match &r {
+        Ok(_) => take_exchange(),
+        Err(_) => return finish(r).await,
+    };
+    let bytes = exchange.map(|x| x.body).unwrap_or_default();
+    Ok(match crate::docker_stream::demultiplex(&bytes) {
+        Some(text) => Value::String(text),
+        None => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+    })
 }
 
 async fn finish<T, E: Serialize>(

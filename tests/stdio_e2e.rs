@@ -164,6 +164,201 @@ fn cases() -> Vec<Case> {
             true,
         ),
     ]
+    .into_iter()
+    .chain(docker_cases())
+    .collect()
+}
+
+fn docker_cases() -> Vec<Case> {
+    let c = |tool, args, method, path, query, ok| Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: None,
+        ok,
+    };
+    vec![
+        c(
+            "docker_container_list",
+            json!({"environment_id": 1, "all": true, "filters": {"status": ["exited"]}, "last": 5}),
+            "GET",
+            "/api/endpoints/1/docker/containers/json",
+            &[
+                "all=true",
+                "limit=5",
+                "filters=%7B%22status%22%3A%5B%22exited%22%5D%7D",
+            ],
+            true,
+        ),
+        c(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "web"}),
+            "GET",
+            "/api/endpoints/1/docker/containers/web/json",
+            &[],
+            true,
+        ),
+        c(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "since": 1732400000}),
+            "GET",
+            "/api/endpoints/1/docker/containers/web/logs",
+            &[
+                "tail=200",
+                "stdout=true",
+                "stderr=true",
+                "since=1732400000",
+                "follow=false",
+            ],
+            true,
+        ),
+        c(
+            "docker_container_top",
+            json!({"environment_id": 1, "id": "web", "ps_args": "aux"}),
+            "GET",
+            "/api/endpoints/1/docker/containers/web/top",
+            &["ps_args=aux"],
+            true,
+        ),
+        c(
+            "docker_container_stats",
+            json!({"environment_id": 1, "id": "web"}),
+            "GET",
+            "/api/endpoints/1/docker/containers/web/stats",
+            &["stream=false", "one-shot=true"],
+            true,
+        ),
+        c(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "stop", "t": 10}),
+            "POST",
+            "/api/endpoints/1/docker/containers/web/stop",
+            &["t=10"],
+            true,
+        ),
+        c(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "kill", "signal": "SIGHUP"}),
+            "POST",
+            "/api/endpoints/1/docker/containers/web/kill",
+            &["signal=SIGHUP"],
+            true,
+        ),
+        c(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "start"}),
+            "POST",
+            "/api/endpoints/1/docker/containers/web/start",
+            &[],
+            true,
+        ),
+        c(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "restart"}),
+            "POST",
+            "/api/endpoints/1/docker/containers/web/restart",
+            &[],
+            true,
+        ),
+        c(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "container", "id": "web", "force": true, "volumes": true}),
+            "DELETE",
+            "/api/endpoints/1/docker/containers/web",
+            &["force=true", "v=true"],
+            true,
+        ),
+        c(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "image", "ref": "nginx:1.27"}),
+            "DELETE",
+            "/api/endpoints/1/docker/images/nginx:1.27",
+            &[],
+            true,
+        ),
+        c(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "volume", "ref": "busy"}),
+            "DELETE",
+            "/api/endpoints/1/docker/volumes/busy",
+            &[],
+            false,
+        ),
+        c(
+            "docker_image_list",
+            json!({"environment_id": 1, "filters": "{\"dangling\":[\"true\"]}"}),
+            "GET",
+            "/api/endpoints/1/docker/images/json",
+            &["filters=%7B%22dangling%22%3A%5B%22true%22%5D%7D"],
+            true,
+        ),
+        c(
+            "docker_image_inspect",
+            json!({"environment_id": 1, "name": "nginx:1.27"}),
+            "GET",
+            "/api/endpoints/1/docker/images/nginx:1.27/json",
+            &[],
+            true,
+        ),
+        c(
+            "docker_volume_list",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/volumes",
+            &[],
+            true,
+        ),
+        c(
+            "docker_volume_inspect",
+            json!({"environment_id": 1, "name": "pgdata"}),
+            "GET",
+            "/api/endpoints/1/docker/volumes/pgdata",
+            &[],
+            true,
+        ),
+        c(
+            "docker_network_list",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/networks",
+            &[],
+            true,
+        ),
+        c(
+            "docker_network_inspect",
+            json!({"environment_id": 1, "id": "bridge"}),
+            "GET",
+            "/api/endpoints/1/docker/networks/bridge",
+            &[],
+            true,
+        ),
+        c(
+            "docker_info",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/info",
+            &[],
+            true,
+        ),
+        c(
+            "docker_version",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/version",
+            &[],
+            true,
+        ),
+        c(
+            "docker_disk_usage",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/system/df",
+            &[],
+            true,
+        ),
+    ]
 }
 
 #[tokio::test]
@@ -593,4 +788,89 @@ async fn results_are_shaped() {
     );
     let (stderr, _) = s.stop().await;
     assert!(stderr.contains("--show-secrets"), "{stderr}");
+}
+
+#[tokio::test]
+async fn docker_tools_answer_in_their_own_shapes() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    // Logs come demultiplexed, as plain text.
+    let logs = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        logs,
+        json!({"result": "listening on :8080\nwarning: cache cold\nGET /health 200\n"})
+    );
+    // Env values in an inspect are redacted, names kept.
+    let c = s
+        .ok(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        c["Config"]["Env"],
+        json!(["PATH=<redacted>", "DB_PASSWORD=<redacted>"])
+    );
+    // Stats drop the per-CPU and previous-sample noise by default.
+    let st = s
+        .ok(
+            "docker_container_stats",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert!(
+        st.get("precpu_stats").is_none()
+            && st["cpu_stats"]["cpu_usage"].get("percpu_usage").is_none(),
+        "{st}"
+    );
+    assert_eq!(st["memory_stats"]["usage"], 52428800);
+    // 304 from Docker: nothing to do, not an error.
+    let again = s
+        .ok(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "already", "action": "start"}),
+        )
+        .await;
+    assert_eq!(again["status"], 304);
+    // An argument of another action is refused before anything is sent.
+    let before = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "start", "signal": "SIGKILL"}),
+        )
+        .await;
+    assert!(e.contains("`signal`") && e.contains("`start`"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "explode"}),
+        )
+        .await;
+    assert!(e.contains("explode") && e.contains("start"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "volume", "ref": "busy"}),
+        )
+        .await;
+    assert!(e.contains("409") && e.contains("volume is in use"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "missing"}),
+        )
+        .await;
+    assert!(e.contains("404") && e.contains("No such container"), "{e}");
+    assert_eq!(
+        p.seen().await.len(),
+        before + 2,
+        "only the two valid calls were sent"
+    );
+    s.stop().await;
 }

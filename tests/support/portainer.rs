@@ -156,22 +156,81 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
 }
 
 fn docker(method: &str, rest: &[&str]) -> ResponseTemplate {
+    let no_such = |what: &str, id: &str| {
+        json_response(404, json!({"message": format!("No such {what}: {id}")}))
+    };
     match (method, rest) {
-        ("GET", ["containers", "json"]) => json_response(
-            200,
-            json!([{"Id": "8dfafdbc3a40", "Names": ["/web"], "Image": "nginx:1.27", "State": "running", "Status": "Up 3 hours", "Labels": null}]),
+        ("GET", ["containers", "json"]) => {
+            json_response(200, Value::Array(fixtures::containers(2)))
+        }
+        ("GET", ["containers", "missing", ..])
+        | ("POST", ["containers", "missing", ..])
+        | ("DELETE", ["containers", "missing"]) => no_such("container", "missing"),
+        ("GET", ["containers", id, "json"]) => json_response(200, fixtures::container_inspect(id)),
+        ("GET", ["containers", _, "logs"]) => ResponseTemplate::new(200).set_body_raw(
+            fixtures::log_stream(&[
+                (1, "listening on :8080\n"),
+                (2, "warning: cache cold\n"),
+                (1, "GET /health 200\n"),
+            ]),
+            "application/vnd.docker.raw-stream",
         ),
-        ("POST", ["containers", id, "stop"]) => {
-            let _ = id;
+        ("GET", ["containers", _, "top"]) => json_response(
+            200,
+            json!({"Titles": ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], "Processes": [["root", "4211", "4190", "0", "08:00", "?", "00:00:01", "nginx: master process"]]}),
+        ),
+        ("GET", ["containers", _, "stats"]) => json_response(200, fixtures::stats()),
+        ("POST", ["containers", "already", "start"]) => ResponseTemplate::new(304),
+        ("POST", ["containers", _, "start" | "stop" | "restart" | "kill"]) => {
             ResponseTemplate::new(204)
         }
-        ("GET", ["containers", id, "json"]) if *id != "missing" => json_response(
+        ("DELETE", ["containers", _]) => ResponseTemplate::new(204),
+        ("GET", ["images", "json"]) => json_response(
             200,
-            json!({"Id": id, "Name": "/web", "State": {"Status": "running"}}),
+            json!([{"Id": "sha256:4f5e", "RepoTags": ["nginx:1.27"], "RepoDigests": null, "Created": 1732300000, "Size": 187654321, "Labels": null, "Containers": -1}]),
         ),
-        (_, ["containers", ..]) => {
-            json_response(404, json!({"message": "No such container: missing"}))
-        }
+        ("GET", ["images", name @ .., "json"]) => json_response(
+            200,
+            json!({"Id": "sha256:4f5e", "RepoTags": [name.join("/")], "Config": {"Env": ["PATH=/usr/bin", "NGINX_VERSION=1.27.0"], "ExposedPorts": {"80/tcp": {}}}, "Architecture": "amd64", "Os": "linux"}),
+        ),
+        ("DELETE", ["images", ..]) => json_response(
+            200,
+            json!([{"Untagged": "nginx:1.27"}, {"Deleted": "sha256:4f5e"}]),
+        ),
+        ("GET", ["volumes"]) => json_response(
+            200,
+            json!({"Volumes": [{"Name": "pgdata", "Driver": "local", "Mountpoint": "/var/lib/docker/volumes/pgdata/_data", "Labels": null, "Scope": "local", "Options": null}], "Warnings": null}),
+        ),
+        ("GET", ["volumes", name]) => json_response(
+            200,
+            json!({"Name": name, "Driver": "local", "Mountpoint": format!("/var/lib/docker/volumes/{name}/_data"), "Scope": "local"}),
+        ),
+        ("DELETE", ["volumes", "busy"]) => json_response(
+            409,
+            json!({"message": "remove busy: volume is in use - [8dfafdbc3a40]"}),
+        ),
+        ("DELETE", ["volumes", _]) => ResponseTemplate::new(204),
+        ("GET", ["networks"]) => json_response(
+            200,
+            json!([{"Name": "bridge", "Id": "f2de", "Driver": "bridge", "Scope": "local", "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]}}]),
+        ),
+        ("GET", ["networks", id]) => json_response(
+            200,
+            json!({"Name": id, "Id": "f2de", "Driver": "bridge", "Containers": {"8dfa": {"Name": "web", "IPv4Address": "172.17.0.2/16"}}}),
+        ),
+        ("GET", ["info"]) => json_response(
+            200,
+            json!({"ID": "7TRN", "Containers": 3, "ContainersRunning": 2, "Images": 5, "Driver": "overlay2", "ServerVersion": "27.3.1", "NCPU": 4, "MemTotal": 8217473024u64, "Swarm": {"LocalNodeState": "inactive"}}),
+        ),
+        ("GET", ["version"]) => json_response(
+            200,
+            json!({"Version": "27.3.1", "ApiVersion": "1.47", "MinAPIVersion": "1.24", "Os": "linux", "Arch": "amd64"}),
+        ),
+        ("GET", ["system", "df"]) => json_response(
+            200,
+            json!({"LayersSize": 1092588, "Images": [], "Containers": [], "Volumes": [], "BuildCache": null}),
+        ),
+        (_, ["containers", ..]) => no_such("container", "?"),
         _ => json_response(404, json!({"message": "page not found"})),
     }
 }
@@ -243,6 +302,37 @@ pub mod fixtures {
                 })
             })
             .collect()
+    }
+
+    pub fn container_inspect(id: &str) -> Value {
+        json!({
+            "Id": id, "Name": "/web", "Image": "sha256:4f5e", "RestartCount": 0,
+            "State": {"Status": "running", "Running": true, "Pid": 4211, "StartedAt": "2026-11-24T08:00:00Z", "Health": null},
+            "Config": {"Image": "nginx:1.27", "Env": ["PATH=/usr/bin", "DB_PASSWORD=s3cr3t-db-pass"], "Labels": {"team": "web"}},
+            "HostConfig": {"RestartPolicy": {"Name": "unless-stopped"}},
+            "Mounts": [{"Type": "volume", "Name": "pgdata", "Destination": "/data"}]
+        })
+    }
+
+    /// Docker's multiplexed stream framing: [stream, 0, 0, 0, len(4, BE)] + payload.
+    pub fn log_stream(frames: &[(u8, &str)]) -> Vec<u8> {
+        let mut out = vec![];
+        for (stream, text) in frames {
+            out.extend_from_slice(&[*stream, 0, 0, 0]);
+            out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+            out.extend_from_slice(text.as_bytes());
+        }
+        out
+    }
+
+    pub fn stats() -> Value {
+        json!({
+            "read": "2026-11-24T09:00:00Z", "name": "/web", "id": "8dfa",
+            "cpu_stats": {"cpu_usage": {"total_usage": 123456789, "percpu_usage": [1, 2, 3, 4]}, "system_cpu_usage": 9876543210u64, "online_cpus": 4},
+            "precpu_stats": {"cpu_usage": {"total_usage": 123000000}},
+            "memory_stats": {"usage": 52428800, "limit": 8217473024u64, "stats": {"cache": 1, "rss": 2}},
+            "networks": {"eth0": {"rx_bytes": 1024, "tx_bytes": 2048}}
+        })
     }
 
     pub fn groups() -> Value {

@@ -1,0 +1,63 @@
+//! Docker's multiplexed log stream: frames of an 8-byte header (stream id
+//! 0/1/2, three zero bytes, big-endian length) followed by the payload.
+//! Containers with a TTY send raw text instead.
+
+/// The frames' payloads as text in arrival order, or `None` when the bytes
+/// are not a multiplexed stream (the caller then reads them as text).
+pub fn demultiplex(bytes: &[u8]) -> Option<String> {
+    if !looks_multiplexed(bytes) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while rest.len() >= 8 {
+        if !matches!(rest[0], 0..=2) || rest[1..4] != [0, 0, 0] {
+            return None;
+        }
+        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        let end = (8 + len).min(rest.len());
+        out.extend_from_slice(&rest[8..end]);
+        rest = &rest[end..];
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+fn looks_multiplexed(bytes: &[u8]) -> bool {
+    bytes.len() >= 8 && matches!(bytes[0], 0..=2) && bytes[1..4] == [0, 0, 0]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(stream: u8, text: &str) -> Vec<u8> {
+        let mut f = vec![stream, 0, 0, 0];
+        f.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        f.extend_from_slice(text.as_bytes());
+        f
+    }
+
+    #[test]
+    fn joins_frames_in_order() {
+        let mut bytes = frame(1, "starting\n");
+        bytes.extend(frame(2, "warning: low disk\n"));
+        bytes.extend(frame(1, "ready\n"));
+        assert_eq!(
+            demultiplex(&bytes).unwrap(),
+            "starting\nwarning: low disk\nready\n"
+        );
+    }
+
+    #[test]
+    fn raw_text_is_not_a_stream() {
+        assert_eq!(demultiplex(b"plain tty output\n"), None);
+        assert_eq!(demultiplex(b""), None);
+    }
+
+    #[test]
+    fn a_cut_frame_keeps_what_arrived() {
+        let mut bytes = frame(1, "complete\n");
+        bytes.extend(&frame(1, "partial line")[..12]);
+        assert_eq!(demultiplex(&bytes).unwrap(), "complete\npart");
+    }
+}
