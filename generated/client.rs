@@ -3102,6 +3102,122 @@ pub mod types {
         #[serde(rename = "Size")]
         pub size: i64,
     }
+    ///`EdgegroupsDecoratedEdgeGroup`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EdgegroupsDecoratedEdgeGroup {
+        #[serde(
+            rename = "Dynamic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dynamic: ::std::option::Option<bool>,
+        #[serde(
+            rename = "EdgeUpdateID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_update_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "EndpointIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_ids: ::std::option::Option<i64>,
+        #[serde(
+            rename = "EndpointTypes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_types: ::std::option::Option<
+            ::std::vec::Vec<PortainerEndpointType>,
+        >,
+        #[serde(
+            rename = "Endpoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoints: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "EndpointsCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoints_count: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HasEdgeConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub has_edge_config: ::std::option::Option<bool>,
+        #[serde(
+            rename = "HasEdgeJob",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub has_edge_job: ::std::option::Option<bool>,
+        #[serde(
+            rename = "HasEdgeStack",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub has_edge_stack: ::std::option::Option<bool>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PartialMatch",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub partial_match: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TagIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "TrustedEndpoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trusted_endpoints: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "TrustedEndpointsCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trusted_endpoints_count: ::std::option::Option<i64>,
+    }
+    ///`EdgestacksSummarizedStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct EdgestacksSummarizedStatus(pub ::std::string::String);
+    impl ::std::ops::Deref for EdgestacksSummarizedStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<EdgestacksSummarizedStatus> for ::std::string::String {
+        fn from(value: EdgestacksSummarizedStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for EdgestacksSummarizedStatus {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for EdgestacksSummarizedStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for EdgestacksSummarizedStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     ///`EndpointgroupsEndpointGroupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EndpointgroupsEndpointGroupResponse {
@@ -3289,6 +3405,141 @@ pub mod types {
         )]
         pub user_trusted: ::std::option::Option<bool>,
     }
+    ///`EndpointsEndpointUpdatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EndpointsEndpointUpdatePayload {
+        #[serde(
+            rename = "AzureApplicationID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub azure_application_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AzureAuthenticationKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub azure_authentication_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AzureTenantID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub azure_tenant_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ChangeWindow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub change_window: ::std::option::Option<PortainereeEndpointChangeWindow>,
+        #[serde(
+            rename = "DeploymentOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployment_options: ::std::option::Option<PortainereeDeploymentOptions>,
+        #[serde(rename = "Edge", skip_serializing_if = "::std::option::Option::is_none")]
+        pub edge: ::std::option::Option<EndpointsEndpointUpdatePayloadEdge>,
+        #[serde(
+            rename = "EdgeCheckinInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_checkin_interval: ::std::option::Option<i64>,
+        #[serde(rename = "Gpus", skip_serializing_if = "::std::option::Option::is_none")]
+        pub gpus: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "GroupID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "IsSetStatusMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_set_status_message: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Kubernetes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kubernetes: ::std::option::Option<PortainereeKubernetesData>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PublicURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub public_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StatusMessage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_message: ::std::option::Option<
+            EndpointsEndpointUpdatePayloadStatusMessage,
+        >,
+        #[serde(
+            rename = "TagIDs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "TeamAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
+        #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
+        pub tls: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TLSSkipClientVerify",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_skip_client_verify: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TLSSkipVerify",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_skip_verify: ::std::option::Option<bool>,
+        #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UserAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
+    }
+    ///`EndpointsEndpointUpdatePayloadEdge`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EndpointsEndpointUpdatePayloadEdge {
+        #[serde(
+            rename = "CommandInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub command_interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "PingInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ping_interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SnapshotInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub snapshot_interval: ::std::option::Option<i64>,
+    }
+    ///`EndpointsEndpointUpdatePayloadStatusMessage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct EndpointsEndpointUpdatePayloadStatusMessage {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub detail: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "operationStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub operation_status: ::std::option::Option<PortainereeEndpointOperationStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub summary: ::std::option::Option<::std::string::String>,
+    }
     ///`GithubComPortainerPortainerApiGitTypesGitAuthentication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GithubComPortainerPortainerApiGitTypesGitAuthentication {
@@ -3350,6 +3601,336 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
         #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
+    }
+    ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap(
+        pub ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >,
+    );
+    impl ::std::ops::Deref
+    for GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap {
+        type Target = ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, i64>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<
+        GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap,
+    >
+    for ::std::option::Option<::std::collections::HashMap<::std::string::String, i64>> {
+        fn from(
+            value: GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap,
+        ) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::collections::HashMap<::std::string::String, i64>>,
+    > for GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap {
+        fn from(
+            value: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, i64>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem {
+        #[serde(
+            rename = "AlwaysCloneGitRepoForRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub always_clone_git_repo_for_relative_path: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AutoUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_update: ::std::option::Option<PortainerAutoUpdateSettings>,
+        #[serde(
+            rename = "CreatedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CreatedByUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by_user_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CreationDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_date: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CurrentDeploymentInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_deployment_info: ::std::option::Option<PortainerStackDeploymentInfo>,
+        #[serde(
+            rename = "DeployerOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployer_options: ::std::option::Option<PortainereeEdgeStackDeployerOptions>,
+        #[serde(
+            rename = "DeploymentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployment_type: ::std::option::Option<PortainerEdgeStackDeploymentType>,
+        #[serde(
+            rename = "EdgeGroups",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_groups: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "EdgeUpdateID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_update_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "EntryPoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entry_point: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EnvVars",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub env_vars: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FilesystemPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filesystem_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GitConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub git_config: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesRepoConfig,
+        >,
+        #[serde(
+            rename = "GitSourceId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub git_source_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HelmConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub helm_config: ::std::option::Option<PortainerHelmConfig>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ManifestPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub manifest_path: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NumDeployments",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub num_deployments: ::std::option::Option<i64>,
+        #[serde(
+            rename = "PerDeviceConfigsGroupMatchType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_group_match_type: ::std::option::Option<
+            PortainerPerDevConfigsFilterType,
+        >,
+        #[serde(
+            rename = "PerDeviceConfigsMatchType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_match_type: ::std::option::Option<
+            PortainerPerDevConfigsFilterType,
+        >,
+        #[serde(
+            rename = "PerDeviceConfigsPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PrePullImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pre_pull_image: ::std::option::Option<bool>,
+        #[serde(
+            rename = "PreviousDeploymentInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub previous_deployment_info: ::std::option::Option<
+            PortainerStackDeploymentInfo,
+        >,
+        #[serde(
+            rename = "ProjectPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RePullImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub re_pull_image: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "RetryDeploy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retry_deploy: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RetryPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retry_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ScheduledTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scheduled_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "StackFileVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stack_file_version: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StaggerConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, PortainerEdgeStackStatus>,
+        >,
+        #[serde(
+            rename = "StatusSummary",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status_summary: ::std::option::Option<
+            GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary,
+        >,
+        #[serde(
+            rename = "SupportPerDeviceConfigs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_per_device_configs: ::std::option::Option<bool>,
+        #[serde(
+            rename = "SupportRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_relative_path: ::std::option::Option<bool>,
+        #[serde(
+            rename = "UseManifestNamespaces",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_manifest_namespaces: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Webhook",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub webhook: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "WorkflowID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workflow_id: ::std::option::Option<i64>,
+    }
+    ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary {
+        #[serde(
+            rename = "AggregatedStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub aggregated_status: ::std::option::Option<
+            GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap,
+        >,
+        #[serde(
+            rename = "Reason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reason: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<EdgestacksSummarizedStatus>,
+    }
+    ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload {
+        #[serde(
+            rename = "AssociatedEndpoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_endpoints: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "Description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "TagIDs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload {
+        #[serde(
+            rename = "AssociatedEndpoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub associated_endpoints: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "Description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TagIDs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "TeamAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
+        #[serde(
+            rename = "UserAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3452,6 +4033,90 @@ pub mod types {
         }
     }
     impl ::std::convert::TryFrom<String> for Gittypes {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`K8sIoApiCoreV1ConditionStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct K8sIoApiCoreV1ConditionStatus(pub ::std::string::String);
+    impl ::std::ops::Deref for K8sIoApiCoreV1ConditionStatus {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<K8sIoApiCoreV1ConditionStatus> for ::std::string::String {
+        fn from(value: K8sIoApiCoreV1ConditionStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for K8sIoApiCoreV1ConditionStatus {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for K8sIoApiCoreV1ConditionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for K8sIoApiCoreV1ConditionStatus {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`Oauth2AuthStyle`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct Oauth2AuthStyle(pub i64);
+    impl ::std::ops::Deref for Oauth2AuthStyle {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Oauth2AuthStyle> for i64 {
+        fn from(value: Oauth2AuthStyle) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for Oauth2AuthStyle {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for Oauth2AuthStyle {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for Oauth2AuthStyle {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for Oauth2AuthStyle {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for Oauth2AuthStyle {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
@@ -3572,6 +4237,86 @@ pub mod types {
         pub namespaces: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
         #[serde(rename = "RoleId")]
         pub role_id: i64,
+    }
+    ///`PortainerAuthenticationMethod`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerAuthenticationMethod(pub i64);
+    impl ::std::ops::Deref for PortainerAuthenticationMethod {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerAuthenticationMethod> for i64 {
+        fn from(value: PortainerAuthenticationMethod) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerAuthenticationMethod {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerAuthenticationMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerAuthenticationMethod {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerAuthenticationMethod {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerAuthenticationMethod {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainerAuthorizations`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerAuthorizations(
+        pub ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, bool>,
+        >,
+    );
+    impl ::std::ops::Deref for PortainerAuthorizations {
+        type Target = ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, bool>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, bool>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerAuthorizations>
+    for ::std::option::Option<::std::collections::HashMap<::std::string::String, bool>> {
+        fn from(value: PortainerAuthorizations) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<::std::collections::HashMap<::std::string::String, bool>>,
+    > for PortainerAuthorizations {
+        fn from(
+            value: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, bool>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
     }
     ///`PortainerAutoUpdateSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3723,6 +4468,338 @@ pub mod types {
             Self(value)
         }
     }
+    ///`PortainerEcrData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEcrData {
+        #[serde(
+            rename = "Region",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub region: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerEdgeJob`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEdgeJob {
+        #[serde(
+            rename = "Created",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CronExpression",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cron_expression: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EdgeGroups",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_groups: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "Endpoints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoints: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerEdgeJobEndpointMeta,
+            >,
+        >,
+        #[serde(
+            rename = "GroupLogsCollection",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_logs_collection: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerEdgeJobEndpointMeta,
+            >,
+        >,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Recurring",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub recurring: ::std::option::Option<bool>,
+        #[serde(
+            rename = "ScriptPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub script_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<i64>,
+    }
+    ///`PortainerEdgeJobEndpointMeta`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEdgeJobEndpointMeta {
+        #[serde(
+            rename = "CollectLogs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub collect_logs: ::std::option::Option<bool>,
+        #[serde(
+            rename = "LogsStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logs_status: ::std::option::Option<PortainerEdgeJobLogsStatus>,
+    }
+    ///`PortainerEdgeJobLogsStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerEdgeJobLogsStatus(pub i64);
+    impl ::std::ops::Deref for PortainerEdgeJobLogsStatus {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerEdgeJobLogsStatus> for i64 {
+        fn from(value: PortainerEdgeJobLogsStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerEdgeJobLogsStatus {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerEdgeJobLogsStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerEdgeJobLogsStatus {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerEdgeJobLogsStatus {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerEdgeJobLogsStatus {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainerEdgeStackDeploymentStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEdgeStackDeploymentStatus {
+        #[serde(
+            rename = "Error",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RollbackTo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rollback_to: ::std::option::Option<i64>,
+        #[serde(rename = "Time", skip_serializing_if = "::std::option::Option::is_none")]
+        pub time: ::std::option::Option<i64>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<PortainerEdgeStackStatusType>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<i64>,
+    }
+    ///`PortainerEdgeStackDeploymentType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerEdgeStackDeploymentType(pub i64);
+    impl ::std::ops::Deref for PortainerEdgeStackDeploymentType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerEdgeStackDeploymentType> for i64 {
+        fn from(value: PortainerEdgeStackDeploymentType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerEdgeStackDeploymentType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerEdgeStackDeploymentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerEdgeStackDeploymentType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerEdgeStackDeploymentType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerEdgeStackDeploymentType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainerEdgeStackStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEdgeStackStatus {
+        #[serde(
+            rename = "DeploymentInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployment_info: ::std::option::Option<PortainerStackDeploymentInfo>,
+        #[serde(
+            rename = "Details",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub details: ::std::option::Option<PortainerEdgeStackStatusDetails>,
+        #[serde(
+            rename = "EndpointID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Error",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ReadyRePullImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ready_re_pull_image: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<
+            ::std::vec::Vec<PortainerEdgeStackDeploymentStatus>,
+        >,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<PortainerEdgeStackStatusType>,
+    }
+    ///`PortainerEdgeStackStatusDetails`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerEdgeStackStatusDetails {
+        #[serde(
+            rename = "Acknowledged",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub acknowledged: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Error",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub error: ::std::option::Option<bool>,
+        #[serde(
+            rename = "ImagesPulled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub images_pulled: ::std::option::Option<bool>,
+        #[serde(rename = "Ok", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ok: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Pending",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pending: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RemoteUpdateSuccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub remote_update_success: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Remove",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub remove: ::std::option::Option<bool>,
+    }
+    ///`PortainerEdgeStackStatusType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerEdgeStackStatusType(pub i64);
+    impl ::std::ops::Deref for PortainerEdgeStackStatusType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerEdgeStackStatusType> for i64 {
+        fn from(value: PortainerEdgeStackStatusType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerEdgeStackStatusType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerEdgeStackStatusType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerEdgeStackStatusType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerEdgeStackStatusType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerEdgeStackStatusType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainerEndpointGroup`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PortainerEndpointGroup {
+        #[serde(rename = "Description")]
+        pub description: ::std::string::String,
+        #[serde(rename = "Id")]
+        pub id: i64,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "TagIds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "TeamAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
+        #[serde(
+            rename = "UserAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
+    }
     ///`PortainerEndpointSecuritySettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PortainerEndpointSecuritySettings {
@@ -3853,6 +4930,147 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
+    ///`PortainerGithubRegistryData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerGithubRegistryData {
+        #[serde(
+            rename = "OrganisationName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organisation_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UseOrganisation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_organisation: ::std::option::Option<bool>,
+    }
+    ///`PortainerGitlabRegistryData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerGitlabRegistryData {
+        #[serde(
+            rename = "InstanceURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub instance_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ProjectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ProjectPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_path: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerHelmConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerHelmConfig {
+        #[serde(
+            rename = "Atomic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub atomic: ::std::option::Option<bool>,
+        #[serde(
+            rename = "ChartName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ChartPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ChartURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ChartVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Namespace",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Timeout",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timeout: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ValuesFiles",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "ValuesInline",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub values_inline: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerInternalAuthSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerInternalAuthSettings {
+        #[serde(
+            rename = "RequiredPasswordLength",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub required_password_length: ::std::option::Option<i64>,
+    }
+    ///`PortainerK8sNamespaceInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerK8sNamespaceInfo {
+        #[serde(
+            rename = "Annotations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub annotations: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "CreationDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_date: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "IsDefault",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_default: ::std::option::Option<bool>,
+        #[serde(
+            rename = "IsSystem",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_system: ::std::option::Option<bool>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NamespaceOwner",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub namespace_owner: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ResourceQuota",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_quota: ::std::option::Option<V1ResourceQuota>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<V1NamespaceStatus>,
+        #[serde(
+            rename = "UnhealthyEventCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub unhealthy_event_count: ::std::option::Option<i64>,
+    }
     ///`PortainerKubernetesFlags`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PortainerKubernetesFlags {
@@ -3944,11 +5162,135 @@ pub mod types {
         #[serde(rename = "Provisioner")]
         pub provisioner: ::std::string::String,
     }
+    ///`PortainerLdapGroupSearchSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerLdapGroupSearchSettings {
+        #[serde(
+            rename = "GroupAttribute",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_attribute: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GroupBaseDN",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_base_dn: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GroupFilter",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_filter: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerLdapSearchSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerLdapSearchSettings {
+        #[serde(
+            rename = "BaseDN",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub base_dn: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Filter",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filter: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UserNameAttribute",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_name_attribute: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerMembershipRole`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerMembershipRole(pub i64);
+    impl ::std::ops::Deref for PortainerMembershipRole {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerMembershipRole> for i64 {
+        fn from(value: PortainerMembershipRole) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerMembershipRole {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerMembershipRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerMembershipRole {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerMembershipRole {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerMembershipRole {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     ///`PortainerPair`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PortainerPair {
         pub name: ::std::string::String,
         pub value: ::std::string::String,
+    }
+    ///`PortainerPerDevConfigsFilterType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct PortainerPerDevConfigsFilterType(pub ::std::string::String);
+    impl ::std::ops::Deref for PortainerPerDevConfigsFilterType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerPerDevConfigsFilterType>
+    for ::std::string::String {
+        fn from(value: PortainerPerDevConfigsFilterType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String>
+    for PortainerPerDevConfigsFilterType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerPerDevConfigsFilterType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerPerDevConfigsFilterType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
     }
     ///`PortainerPerformanceMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3973,6 +5315,179 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub network_usage: ::std::option::Option<f64>,
+    }
+    ///`PortainerQuayRegistryData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerQuayRegistryData {
+        #[serde(
+            rename = "OrganisationName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub organisation_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UseOrganisation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_organisation: ::std::option::Option<bool>,
+    }
+    ///`PortainerRegistryAccessPolicies`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerRegistryAccessPolicies {
+        #[serde(
+            rename = "Namespaces",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub namespaces: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "TeamAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
+        #[serde(
+            rename = "UserAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
+    }
+    ///`PortainerRegistryAccesses`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerRegistryAccesses(
+        pub ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerRegistryAccessPolicies,
+            >,
+        >,
+    );
+    impl ::std::ops::Deref for PortainerRegistryAccesses {
+        type Target = ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerRegistryAccessPolicies,
+            >,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerRegistryAccessPolicies,
+            >,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerRegistryAccesses>
+    for ::std::option::Option<
+        ::std::collections::HashMap<
+            ::std::string::String,
+            PortainerRegistryAccessPolicies,
+        >,
+    > {
+        fn from(value: PortainerRegistryAccesses) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                PortainerRegistryAccessPolicies,
+            >,
+        >,
+    > for PortainerRegistryAccesses {
+        fn from(
+            value: ::std::option::Option<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    PortainerRegistryAccessPolicies,
+                >,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`PortainerRegistryManagementConfiguration`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerRegistryManagementConfiguration {
+        #[serde(
+            rename = "AccessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AccessTokenExpiry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expiry: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Authentication",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authentication: ::std::option::Option<bool>,
+        #[serde(rename = "Ecr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ecr: ::std::option::Option<PortainerEcrData>,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TLSConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_config: ::std::option::Option<PortainerTlsConfiguration>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<PortainerRegistryType>,
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainerRegistryType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainerRegistryType(pub i64);
+    impl ::std::ops::Deref for PortainerRegistryType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainerRegistryType> for i64 {
+        fn from(value: PortainerRegistryType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainerRegistryType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainerRegistryType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainerRegistryType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainerRegistryType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainerRegistryType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
     }
     ///`PortainerResourceAccessLevel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4357,6 +5872,24 @@ pub mod types {
             Self(value)
         }
     }
+    ///`PortainerTeamMembership`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainerTeamMembership {
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(rename = "Role", skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<PortainerMembershipRole>,
+        #[serde(
+            rename = "TeamID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "UserID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_id: ::std::option::Option<i64>,
+    }
     ///`PortainerTeamResourceAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PortainerTeamResourceAccess {
@@ -4492,6 +6025,35 @@ pub mod types {
             value.parse()
         }
     }
+    ///`PortainereeAdditionalFunctionality`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeAdditionalFunctionality(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for PortainereeAdditionalFunctionality {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeAdditionalFunctionality>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: PortainereeAdditionalFunctionality) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for PortainereeAdditionalFunctionality {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
     ///`PortainereeAppliedPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PortainereeAppliedPolicy {
@@ -4510,6 +6072,59 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub policy_status: ::std::option::Option<PortainereePolicyStatus>,
+    }
+    ///`PortainereeAutoPatchSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeAutoPatchSettings {
+        #[serde(
+            rename = "Enabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "PatchCron",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub patch_cron: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PortainerRepository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub portainer_repository: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RegistryID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "UpdaterRepository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updater_repository: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeCloudApiKeys`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeCloudApiKeys {
+        #[serde(
+            rename = "CivoApiKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub civo_api_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DigitalOceanToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub digital_ocean_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GKEApiKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gke_api_key: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "LinodeToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub linode_token: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeCloudProvider`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -4600,6 +6215,431 @@ pub mod types {
         pub hide_web_editor: bool,
         #[serde(rename = "overrideGlobalOptions")]
         pub override_global_options: bool,
+    }
+    ///`PortainereeEdge`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeEdge {
+        #[serde(
+            rename = "AsyncMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub async_mode: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CommandInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub command_interval: ::std::option::Option<i64>,
+        #[serde(rename = "MTLS", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mtls: ::std::option::Option<PortainereeMtlsSettings>,
+        #[serde(
+            rename = "PingInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ping_interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SnapshotInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub snapshot_interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "TunnelServerAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tunnel_server_address: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeEdgeStack`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeEdgeStack {
+        #[serde(
+            rename = "AlwaysCloneGitRepoForRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub always_clone_git_repo_for_relative_path: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AutoUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_update: ::std::option::Option<PortainerAutoUpdateSettings>,
+        #[serde(
+            rename = "CreatedBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CreatedByUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_by_user_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CreationDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_date: ::std::option::Option<i64>,
+        #[serde(
+            rename = "CurrentDeploymentInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub current_deployment_info: ::std::option::Option<PortainerStackDeploymentInfo>,
+        #[serde(
+            rename = "DeployerOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployer_options: ::std::option::Option<PortainereeEdgeStackDeployerOptions>,
+        #[serde(
+            rename = "DeploymentType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deployment_type: ::std::option::Option<PortainerEdgeStackDeploymentType>,
+        #[serde(
+            rename = "EdgeGroups",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_groups: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "EdgeUpdateID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_update_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "EntryPoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub entry_point: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EnvVars",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub env_vars: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FilesystemPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filesystem_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "GitConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub git_config: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesRepoConfig,
+        >,
+        #[serde(
+            rename = "HelmConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub helm_config: ::std::option::Option<PortainerHelmConfig>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ManifestPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub manifest_path: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NumDeployments",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub num_deployments: ::std::option::Option<i64>,
+        #[serde(
+            rename = "PerDeviceConfigsGroupMatchType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_group_match_type: ::std::option::Option<
+            PortainerPerDevConfigsFilterType,
+        >,
+        #[serde(
+            rename = "PerDeviceConfigsMatchType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_match_type: ::std::option::Option<
+            PortainerPerDevConfigsFilterType,
+        >,
+        #[serde(
+            rename = "PerDeviceConfigsPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_device_configs_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PrePullImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pre_pull_image: ::std::option::Option<bool>,
+        #[serde(
+            rename = "PreviousDeploymentInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub previous_deployment_info: ::std::option::Option<
+            PortainerStackDeploymentInfo,
+        >,
+        #[serde(
+            rename = "ProjectPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub project_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RePullImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub re_pull_image: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "RetryDeploy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retry_deploy: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RetryPeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub retry_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ScheduledTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scheduled_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "StackFileVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stack_file_version: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StaggerConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, PortainerEdgeStackStatus>,
+        >,
+        #[serde(
+            rename = "SupportPerDeviceConfigs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_per_device_configs: ::std::option::Option<bool>,
+        #[serde(
+            rename = "SupportRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_relative_path: ::std::option::Option<bool>,
+        #[serde(
+            rename = "UseManifestNamespaces",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_manifest_namespaces: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Webhook",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub webhook: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "WorkflowID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub workflow_id: ::std::option::Option<i64>,
+    }
+    ///`PortainereeEdgeStackDeployerOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeEdgeStackDeployerOptions {
+        #[serde(
+            rename = "Prune",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub prune: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RemoveVolumes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub remove_volumes: ::std::option::Option<bool>,
+    }
+    ///`PortainereeEdgeStaggerConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeEdgeStaggerConfig {
+        #[serde(
+            rename = "DeviceNumber",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_number: ::std::option::Option<i64>,
+        #[serde(
+            rename = "DeviceNumberIncrementBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_number_increment_by: ::std::option::Option<i64>,
+        #[serde(
+            rename = "DeviceNumberStartFrom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub device_number_start_from: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StaggerOption",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stagger_option: ::std::option::Option<PortainereeEdgeStaggerOption>,
+        #[serde(
+            rename = "StaggerParallelOption",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stagger_parallel_option: ::std::option::Option<
+            PortainereeEdgeStaggerParallelOption,
+        >,
+        #[serde(
+            rename = "Timeout",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timeout: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UpdateDelay",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_delay: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UpdateFailureAction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_failure_action: ::std::option::Option<
+            PortainereeEdgeUpdateFailureAction,
+        >,
+    }
+    ///`PortainereeEdgeStaggerOption`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeEdgeStaggerOption(pub i64);
+    impl ::std::ops::Deref for PortainereeEdgeStaggerOption {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeEdgeStaggerOption> for i64 {
+        fn from(value: PortainereeEdgeStaggerOption) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainereeEdgeStaggerOption {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainereeEdgeStaggerOption {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainereeEdgeStaggerOption {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainereeEdgeStaggerOption {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainereeEdgeStaggerOption {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainereeEdgeStaggerParallelOption`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeEdgeStaggerParallelOption(pub i64);
+    impl ::std::ops::Deref for PortainereeEdgeStaggerParallelOption {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeEdgeStaggerParallelOption> for i64 {
+        fn from(value: PortainereeEdgeStaggerParallelOption) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainereeEdgeStaggerParallelOption {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainereeEdgeStaggerParallelOption {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainereeEdgeStaggerParallelOption {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainereeEdgeStaggerParallelOption {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainereeEdgeStaggerParallelOption {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainereeEdgeUpdateFailureAction`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeEdgeUpdateFailureAction(pub i64);
+    impl ::std::ops::Deref for PortainereeEdgeUpdateFailureAction {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeEdgeUpdateFailureAction> for i64 {
+        fn from(value: PortainereeEdgeUpdateFailureAction) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainereeEdgeUpdateFailureAction {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainereeEdgeUpdateFailureAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainereeEdgeUpdateFailureAction {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainereeEdgeUpdateFailureAction {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainereeEdgeUpdateFailureAction {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
     }
     ///`PortainereeEndpoint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -4872,6 +6912,74 @@ pub mod types {
         )]
         pub version: ::std::option::Option<::std::string::String>,
     }
+    ///`PortainereeExperimentalFeatures`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeExperimentalFeatures(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for PortainereeExperimentalFeatures {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeExperimentalFeatures>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: PortainereeExperimentalFeatures) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for PortainereeExperimentalFeatures {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`PortainereeGlobalDeploymentOptions`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeGlobalDeploymentOptions {
+        #[serde(
+            rename = "hideAddWithForm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hide_add_with_form: ::std::option::Option<bool>,
+        #[serde(
+            rename = "hideFileUpload",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hide_file_upload: ::std::option::Option<bool>,
+        #[serde(
+            rename = "hideStacksFunctionality",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hide_stacks_functionality: ::std::option::Option<bool>,
+        #[serde(
+            rename = "hideWebEditor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hide_web_editor: ::std::option::Option<bool>,
+        #[serde(
+            rename = "minApplicationNoteLength",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub min_application_note_length: ::std::option::Option<i64>,
+        #[serde(
+            rename = "perEnvOverride",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub per_env_override: ::std::option::Option<bool>,
+        #[serde(
+            rename = "requireNoteOnApplications",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub require_note_on_applications: ::std::option::Option<bool>,
+    }
     ///`PortainereeKubernetesConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PortainereeKubernetesConfiguration {
@@ -4949,11 +7057,288 @@ pub mod types {
             ::std::vec::Vec<PortainerKubernetesSnapshot>,
         >,
     }
+    ///`PortainereeLdapKerberosSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeLdapKerberosSettings {
+        #[serde(
+            rename = "Configuration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub configuration: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Realm",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub realm: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Service",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeLdapServerType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeLdapServerType(pub i64);
+    impl ::std::ops::Deref for PortainereeLdapServerType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeLdapServerType> for i64 {
+        fn from(value: PortainereeLdapServerType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainereeLdapServerType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainereeLdapServerType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainereeLdapServerType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainereeLdapServerType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainereeLdapServerType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`PortainereeLdapSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeLdapSettings {
+        #[serde(
+            rename = "AdminAutoPopulate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub admin_auto_populate: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AdminGroupSearchSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub admin_group_search_settings: ::std::option::Option<
+            ::std::vec::Vec<PortainerLdapGroupSearchSettings>,
+        >,
+        #[serde(
+            rename = "AdminGroups",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub admin_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "AnonymousMode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub anonymous_mode: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AutoCreateUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_create_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "GroupSearchSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub group_search_settings: ::std::option::Option<
+            ::std::vec::Vec<PortainerLdapGroupSearchSettings>,
+        >,
+        #[serde(
+            rename = "Kerberos",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kerberos: ::std::option::Option<PortainereeLdapKerberosSettings>,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ReaderDN",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reader_dn: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SearchSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub search_settings: ::std::option::Option<
+            ::std::vec::Vec<PortainerLdapSearchSettings>,
+        >,
+        #[serde(
+            rename = "ServerType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub server_type: ::std::option::Option<PortainereeLdapServerType>,
+        #[serde(
+            rename = "StartTLS",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_tls: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TLSConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_config: ::std::option::Option<PortainerTlsConfiguration>,
+        #[serde(rename = "URLs", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeMtlsSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeMtlsSettings {
+        #[serde(
+            rename = "CaCertFile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ca_cert_file: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "CertFile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cert_file: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "KeyFile",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub key_file: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UseSeparateCert",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_separate_cert: ::std::option::Option<bool>,
+    }
     ///`PortainereeMtlsStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PortainereeMtlsStatus {
         pub enabled: bool,
         pub ok: bool,
+    }
+    ///`PortainereeOAuthClaimMappings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeOAuthClaimMappings {
+        #[serde(
+            rename = "ClaimValRegex",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub claim_val_regex: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Team", skip_serializing_if = "::std::option::Option::is_none")]
+        pub team: ::std::option::Option<i64>,
+    }
+    ///`PortainereeOAuthSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeOAuthSettings {
+        #[serde(
+            rename = "AccessTokenURI",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AuthStyle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auth_style: ::std::option::Option<Oauth2AuthStyle>,
+        #[serde(
+            rename = "AuthorizationURI",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorization_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ClientID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ClientSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DefaultTeamID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_team_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "HideInternalAuth",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hide_internal_auth: ::std::option::Option<bool>,
+        #[serde(
+            rename = "KubeSecretKey",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kube_secret_key: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "LogoutURI",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logout_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MicrosoftTenantID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub microsoft_tenant_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OAuthAutoCreateUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub o_auth_auto_create_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "OAuthAutoMapTeamMemberships",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub o_auth_auto_map_team_memberships: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RedirectURI",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub redirect_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ResourceURI",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_uri: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Scopes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scopes: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "SSO", skip_serializing_if = "::std::option::Option::is_none")]
+        pub sso: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TeamMemberships",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_memberships: ::std::option::Option<PortainereeTeamMemberships>,
+        #[serde(
+            rename = "UserIdentifier",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_identifier: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereePolicyStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -5014,6 +7399,348 @@ pub mod types {
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
         }
+    }
+    ///`PortainereeRegistry`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeRegistry {
+        #[serde(
+            rename = "AccessToken",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AccessTokenExpiry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub access_token_expiry: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Authentication",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authentication: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AuthorizedTeams",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorized_teams: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "AuthorizedUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authorized_users: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "BaseURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Ecr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ecr: ::std::option::Option<PortainerEcrData>,
+        #[serde(
+            rename = "Github",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub github: ::std::option::Option<PortainerGithubRegistryData>,
+        #[serde(
+            rename = "Gitlab",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gitlab: ::std::option::Option<PortainerGitlabRegistryData>,
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "ManagementConfiguration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub management_configuration: ::std::option::Option<
+            PortainerRegistryManagementConfiguration,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Quay", skip_serializing_if = "::std::option::Option::is_none")]
+        pub quay: ::std::option::Option<PortainerQuayRegistryData>,
+        #[serde(
+            rename = "RegistryAccesses",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_accesses: ::std::option::Option<PortainerRegistryAccesses>,
+        #[serde(
+            rename = "TeamAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<PortainerRegistryType>,
+        #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "UserAccessPolicies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeRole`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PortainereeRole {
+        #[serde(rename = "Authorizations")]
+        pub authorizations: PortainerAuthorizations,
+        #[serde(rename = "Description")]
+        pub description: ::std::string::String,
+        #[serde(rename = "Id")]
+        pub id: i64,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(rename = "Priority")]
+        pub priority: i64,
+        #[serde(
+            rename = "Scope",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        pub scope: ::std::option::Option<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+            >,
+        >,
+    }
+    ///`PortainereeSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeSettings {
+        #[serde(
+            rename = "AdditionalFunctionality",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub additional_functionality: ::std::option::Option<
+            PortainereeAdditionalFunctionality,
+        >,
+        #[serde(
+            rename = "AddonsCatalogURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub addons_catalog_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AgentSecret",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub agent_secret: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "AllowBindMountsForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_bind_mounts_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowContainerCapabilitiesForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_container_capabilities_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowDeviceMappingForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_device_mapping_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowHostNamespaceForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_host_namespace_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowPrivilegedModeForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_privileged_mode_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowStackManagementForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_stack_management_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AllowVolumeBrowserForRegularUsers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub allow_volume_browser_for_regular_users: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AuthenticationMethod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub authentication_method: ::std::option::Option<PortainerAuthenticationMethod>,
+        #[serde(
+            rename = "AutoPatchSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_patch_settings: ::std::option::Option<PortainereeAutoPatchSettings>,
+        #[serde(
+            rename = "BlackListedLabels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub black_listed_labels: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "CloudApiKeys",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cloud_api_keys: ::std::option::Option<PortainereeCloudApiKeys>,
+        #[serde(
+            rename = "CustomLoginBanner",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub custom_login_banner: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DefaultRegistry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_registry: ::std::option::Option<PortainereeSettingsDefaultRegistry>,
+        #[serde(
+            rename = "DisableKubeRolesSync",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub disable_kube_roles_sync: ::std::option::Option<bool>,
+        #[serde(
+            rename = "DisableKubeShell",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub disable_kube_shell: ::std::option::Option<bool>,
+        #[serde(
+            rename = "DisableKubeconfigDownload",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub disable_kubeconfig_download: ::std::option::Option<bool>,
+        #[serde(
+            rename = "DisplayDonationHeader",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_donation_header: ::std::option::Option<bool>,
+        #[serde(
+            rename = "DisplayExternalContributors",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub display_external_contributors: ::std::option::Option<bool>,
+        #[serde(rename = "Edge", skip_serializing_if = "::std::option::Option::is_none")]
+        pub edge: ::std::option::Option<PortainereeEdge>,
+        #[serde(
+            rename = "EdgeAgentCheckinInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_agent_checkin_interval: ::std::option::Option<i64>,
+        #[serde(
+            rename = "EdgePortainerUrl",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub edge_portainer_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "EnableEdgeComputeFeatures",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_edge_compute_features: ::std::option::Option<bool>,
+        #[serde(
+            rename = "EnableHostManagementFeatures",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_host_management_features: ::std::option::Option<bool>,
+        #[serde(
+            rename = "EnforceEdgeID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enforce_edge_id: ::std::option::Option<bool>,
+        #[serde(
+            rename = "ExperimentalFeatures",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub experimental_features: ::std::option::Option<
+            PortainereeExperimentalFeatures,
+        >,
+        #[serde(
+            rename = "FeatureFlagSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub feature_flag_settings: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, bool>,
+        >,
+        #[serde(
+            rename = "ForceSecureCookies",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub force_secure_cookies: ::std::option::Option<bool>,
+        #[serde(
+            rename = "GlobalDeploymentOptions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub global_deployment_options: ::std::option::Option<
+            PortainereeGlobalDeploymentOptions,
+        >,
+        #[serde(
+            rename = "HelmRepositoryURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub helm_repository_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "InternalAuthSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub internal_auth_settings: ::std::option::Option<PortainerInternalAuthSettings>,
+        #[serde(
+            rename = "IsDockerDesktopExtension",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_docker_desktop_extension: ::std::option::Option<bool>,
+        #[serde(
+            rename = "KubeconfigExpiry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kubeconfig_expiry: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "KubectlShellImage",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kubectl_shell_image: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "LDAPSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
+        #[serde(
+            rename = "LogoURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub logo_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "OAuthSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub o_auth_settings: ::std::option::Option<PortainereeOAuthSettings>,
+        #[serde(
+            rename = "SnapshotInterval",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub snapshot_interval: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TemplatesURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub templates_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "TrustOnFirstConnect",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub trust_on_first_connect: ::std::option::Option<bool>,
+        #[serde(
+            rename = "UserSessionTimeout",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_session_timeout: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeSettingsDefaultRegistry`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeSettingsDefaultRegistry {
+        #[serde(rename = "Hide", skip_serializing_if = "::std::option::Option::is_none")]
+        pub hide: ::std::option::Option<bool>,
     }
     ///`PortainereeStack`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -5187,6 +7914,191 @@ pub mod types {
         )]
         pub workflow_id: ::std::option::Option<i64>,
     }
+    ///`PortainereeTeamMemberships`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeTeamMemberships {
+        #[serde(
+            rename = "AdminAutoPopulate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub admin_auto_populate: ::std::option::Option<bool>,
+        #[serde(
+            rename = "AdminGroupClaimsRegexList",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub admin_group_claims_regex_list: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "OAuthClaimMappings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub o_auth_claim_mappings: ::std::option::Option<
+            ::std::vec::Vec<PortainereeOAuthClaimMappings>,
+        >,
+        #[serde(
+            rename = "OAuthClaimName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub o_auth_claim_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeUser`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PortainereeUser {
+        #[serde(rename = "Id")]
+        pub id: i64,
+        #[serde(
+            rename = "PortainerAuthorizations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub portainer_authorizations: ::std::option::Option<PortainerAuthorizations>,
+        #[serde(rename = "Role")]
+        pub role: PortainerUserRole,
+        #[serde(
+            rename = "ThemeSettings",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub theme_settings: ::std::option::Option<PortainereeUserThemeSettings>,
+        #[serde(
+            rename = "TokenIssueAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub token_issue_at: ::std::option::Option<i64>,
+        #[serde(
+            rename = "UseCache",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub use_cache: ::std::option::Option<bool>,
+        #[serde(rename = "Username")]
+        pub username: ::std::string::String,
+    }
+    ///`PortainereeUserThemeSettings`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeUserThemeSettings {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "subtleUpgradeButton",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subtle_upgrade_button: ::std::option::Option<bool>,
+    }
+    ///`RegistriesRegistryCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RegistriesRegistryCreatePayload {
+        #[serde(rename = "Authentication")]
+        pub authentication: bool,
+        #[serde(
+            rename = "BaseURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Ecr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ecr: ::std::option::Option<PortainerEcrData>,
+        #[serde(
+            rename = "Github",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub github: ::std::option::Option<PortainerGithubRegistryData>,
+        #[serde(
+            rename = "Gitlab",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub gitlab: ::std::option::Option<PortainerGitlabRegistryData>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Quay", skip_serializing_if = "::std::option::Option::is_none")]
+        pub quay: ::std::option::Option<PortainerQuayRegistryData>,
+        #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
+        pub tls: ::std::option::Option<bool>,
+        #[serde(rename = "Type")]
+        pub type_: PortainerRegistryType,
+        #[serde(rename = "URL")]
+        pub url: ::std::string::String,
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`RegistriesRegistryUpdatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct RegistriesRegistryUpdatePayload {
+        #[serde(rename = "Authentication")]
+        pub authentication: bool,
+        #[serde(
+            rename = "BaseURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub base_url: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Ecr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ecr: ::std::option::Option<PortainerEcrData>,
+        #[serde(
+            rename = "Github",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub github: ::std::option::Option<PortainerGithubRegistryData>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Quay", skip_serializing_if = "::std::option::Option::is_none")]
+        pub quay: ::std::option::Option<PortainerQuayRegistryData>,
+        #[serde(
+            rename = "RegistryAccesses",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_accesses: ::std::option::Option<PortainerRegistryAccesses>,
+        #[serde(rename = "URL")]
+        pub url: ::std::string::String,
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`ResourceQuantity`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ResourceQuantity {
+        #[serde(
+            rename = "Format",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub format: ::std::option::Option<::std::string::String>,
+    }
+    ///`StacksComposeStackFromFileContentPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StacksComposeStackFromFileContentPayload {
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FromAppTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_app_template: ::std::option::Option<bool>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "StackFileContent")]
+        pub stack_file_content: ::std::string::String,
+        #[serde(
+            rename = "Webhook",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub webhook: ::std::option::Option<::std::string::String>,
+    }
     ///`StacksStackFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct StacksStackFileResponse {
@@ -5195,6 +8107,87 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub stack_file_content: ::std::option::Option<::std::string::String>,
+    }
+    ///`StacksSwarmStackFromFileContentPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StacksSwarmStackFromFileContentPayload {
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FromAppTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_app_template: ::std::option::Option<bool>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(rename = "StackFileContent")]
+        pub stack_file_content: ::std::string::String,
+        #[serde(rename = "SwarmID")]
+        pub swarm_id: ::std::string::String,
+        #[serde(
+            rename = "Webhook",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub webhook: ::std::option::Option<::std::string::String>,
+    }
+    ///`TagsTagCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TagsTagCreatePayload {
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+    }
+    ///`TeammembershipsTeamMembershipCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TeammembershipsTeamMembershipCreatePayload {
+        #[serde(rename = "Role")]
+        pub role: i64,
+        #[serde(rename = "TeamID")]
+        pub team_id: i64,
+        #[serde(rename = "UserID")]
+        pub user_id: i64,
+    }
+    ///`TeamsTeamCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TeamsTeamCreatePayload {
+        #[serde(
+            rename = "DenyPortainerAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deny_portainer_access: ::std::option::Option<bool>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "TeamLeaders",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub team_leaders: ::std::option::Option<::std::vec::Vec<i64>>,
+    }
+    ///`TeamsTeamUpdatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct TeamsTeamUpdatePayload {
+        #[serde(
+            rename = "DenyPortainerAccess",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deny_portainer_access: ::std::option::Option<bool>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    ///`UsersThemePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UsersThemePayload {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub color: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "subtleUpgradeButton",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub subtle_upgrade_button: ::std::option::Option<bool>,
     }
     ///`UsersUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -5208,6 +8201,508 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`UsersUserCreatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UsersUserCreatePayload {
+        #[serde(rename = "Password")]
+        pub password: ::std::string::String,
+        #[serde(rename = "Role")]
+        pub role: PortainerUserRole,
+        #[serde(rename = "Username")]
+        pub username: ::std::string::String,
+    }
+    ///`UsersUserUpdatePayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UsersUserUpdatePayload {
+        #[serde(rename = "NewPassword")]
+        pub new_password: ::std::string::String,
+        #[serde(rename = "Password")]
+        pub password: ::std::string::String,
+        #[serde(rename = "Role")]
+        pub role: PortainerUserRole,
+        #[serde(
+            rename = "Theme",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub theme: ::std::option::Option<UsersThemePayload>,
+        #[serde(rename = "UseCache")]
+        pub use_cache: bool,
+        #[serde(rename = "Username")]
+        pub username: ::std::string::String,
+    }
+    ///`V1FieldsV1`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct V1FieldsV1(
+        pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    );
+    impl ::std::ops::Deref for V1FieldsV1 {
+        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+        fn deref(
+            &self,
+        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1FieldsV1>
+    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        fn from(value: V1FieldsV1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for V1FieldsV1 {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`V1ManagedFieldsEntry`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ManagedFieldsEntry {
+        #[serde(
+            rename = "apiVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "fieldsType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fields_type: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "fieldsV1",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fields_v1: ::std::option::Option<V1FieldsV1>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub manager: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation: ::std::option::Option<V1ManagedFieldsOperationType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subresource: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time: ::std::option::Option<::std::string::String>,
+    }
+    ///`V1ManagedFieldsOperationType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct V1ManagedFieldsOperationType(pub ::std::string::String);
+    impl ::std::ops::Deref for V1ManagedFieldsOperationType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1ManagedFieldsOperationType> for ::std::string::String {
+        fn from(value: V1ManagedFieldsOperationType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for V1ManagedFieldsOperationType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for V1ManagedFieldsOperationType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for V1ManagedFieldsOperationType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`V1NamespaceCondition`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1NamespaceCondition {
+        #[serde(
+            rename = "lastTransitionTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_transition_time: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<K8sIoApiCoreV1ConditionStatus>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<V1NamespaceConditionType>,
+    }
+    ///`V1NamespaceConditionType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct V1NamespaceConditionType(pub ::std::string::String);
+    impl ::std::ops::Deref for V1NamespaceConditionType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1NamespaceConditionType> for ::std::string::String {
+        fn from(value: V1NamespaceConditionType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for V1NamespaceConditionType {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for V1NamespaceConditionType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for V1NamespaceConditionType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`V1NamespacePhase`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct V1NamespacePhase(pub ::std::string::String);
+    impl ::std::ops::Deref for V1NamespacePhase {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1NamespacePhase> for ::std::string::String {
+        fn from(value: V1NamespacePhase) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for V1NamespacePhase {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for V1NamespacePhase {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for V1NamespacePhase {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`V1NamespaceStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1NamespaceStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub conditions: ::std::option::Option<::std::vec::Vec<V1NamespaceCondition>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phase: ::std::option::Option<V1NamespacePhase>,
+    }
+    ///`V1ObjectMeta`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ObjectMeta {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub annotations: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "creationTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub creation_timestamp: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "deletionGracePeriodSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deletion_grace_period_seconds: ::std::option::Option<i64>,
+        #[serde(
+            rename = "deletionTimestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub deletion_timestamp: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub finalizers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "generateName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub generate_name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub generation: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "managedFields",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub managed_fields: ::std::option::Option<::std::vec::Vec<V1ManagedFieldsEntry>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ownerReferences",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub owner_references: ::std::option::Option<::std::vec::Vec<V1OwnerReference>>,
+        #[serde(
+            rename = "resourceVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resource_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "selfLink",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub self_link: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uid: ::std::option::Option<::std::string::String>,
+    }
+    ///`V1OwnerReference`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1OwnerReference {
+        #[serde(
+            rename = "apiVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "blockOwnerDeletion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub block_owner_deletion: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub controller: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uid: ::std::option::Option<::std::string::String>,
+    }
+    ///`V1ResourceList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct V1ResourceList(
+        pub ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+        >,
+    );
+    impl ::std::ops::Deref for V1ResourceList {
+        type Target = ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+        > {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1ResourceList>
+    for ::std::option::Option<
+        ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+    > {
+        fn from(value: V1ResourceList) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<
+        ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+        >,
+    > for V1ResourceList {
+        fn from(
+            value: ::std::option::Option<
+                ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+    ///`V1ResourceQuota`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ResourceQuota {
+        #[serde(
+            rename = "apiVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_version: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<V1ObjectMeta>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<V1ResourceQuotaSpec>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<V1ResourceQuotaStatus>,
+    }
+    ///`V1ResourceQuotaScope`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct V1ResourceQuotaScope(pub ::std::string::String);
+    impl ::std::ops::Deref for V1ResourceQuotaScope {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1ResourceQuotaScope> for ::std::string::String {
+        fn from(value: V1ResourceQuotaScope) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for V1ResourceQuotaScope {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for V1ResourceQuotaScope {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for V1ResourceQuotaScope {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`V1ResourceQuotaSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ResourceQuotaSpec {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hard: ::std::option::Option<V1ResourceList>,
+        #[serde(
+            rename = "scopeSelector",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scope_selector: ::std::option::Option<V1ScopeSelector>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scopes: ::std::option::Option<::std::vec::Vec<V1ResourceQuotaScope>>,
+    }
+    ///`V1ResourceQuotaStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ResourceQuotaStatus {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hard: ::std::option::Option<V1ResourceList>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used: ::std::option::Option<V1ResourceList>,
+    }
+    ///`V1ScopeSelector`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ScopeSelector {
+        #[serde(
+            rename = "matchExpressions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub match_expressions: ::std::option::Option<
+            ::std::vec::Vec<V1ScopedResourceSelectorRequirement>,
+        >,
+    }
+    ///`V1ScopeSelectorOperator`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct V1ScopeSelectorOperator(pub ::std::string::String);
+    impl ::std::ops::Deref for V1ScopeSelectorOperator {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<V1ScopeSelectorOperator> for ::std::string::String {
+        fn from(value: V1ScopeSelectorOperator) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for V1ScopeSelectorOperator {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for V1ScopeSelectorOperator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for V1ScopeSelectorOperator {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`V1ScopedResourceSelectorRequirement`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct V1ScopedResourceSelectorRequirement {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub operator: ::std::option::Option<V1ScopeSelectorOperator>,
+        #[serde(
+            rename = "scopeName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub scope_name: ::std::option::Option<V1ResourceQuotaScope>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     /// Generation of default values for serde.
     pub mod defaults {
@@ -5362,6 +8857,211 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
+    /**Sends a `GET` request to `/edge_groups`
+
+*/
+    pub async fn edge_group_list<'a>(
+        &'a self,
+        summarize: Option<bool>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::EdgegroupsDecoratedEdgeGroup>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/edge_groups", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("summarize", &summarize))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "edge_group_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/edge_jobs`
+
+*/
+    pub async fn edge_job_list<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::PortainerEdgeJob>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/edge_jobs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "edge_job_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/edge_stacks`
+
+*/
+    pub async fn edge_stack_list<'a>(
+        &'a self,
+        summarize_statuses: Option<bool>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<
+                ::std::vec::Vec<
+                    types::GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem,
+                >,
+            >,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/edge_stacks", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "summarizeStatuses",
+                    &summarize_statuses,
+                ),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "edge_stack_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/edge_stacks/{id}`
+
+*/
+    pub async fn edge_stack_inspect<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<
+        ResponseValue<types::PortainereeEdgeStack>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/edge_stacks/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "edge_stack_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/endpoint_groups`
 
 */
@@ -5403,6 +9103,206 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoint_groups`
+
+*/
+    pub async fn endpoint_group_create<'a>(
+        &'a self,
+        body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainerEndpointGroup>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/endpoint_groups", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_group_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoint_groups/{id}`
+
+*/
+    pub async fn get_endpoint_groups_id<'a>(
+        &'a self,
+        id: i64,
+        size: Option<bool>,
+    ) -> Result<
+        ResponseValue<types::EndpointgroupsEndpointGroupResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoint_groups/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("size", &size))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_endpoint_groups_id",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `PUT` request to `/endpoint_groups/{id}`
+
+*/
+    pub async fn endpoint_group_update<'a>(
+        &'a self,
+        id: i64,
+        body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainerEndpointGroup>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoint_groups/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_group_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/endpoint_groups/{id}`
+
+*/
+    pub async fn endpoint_group_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoint_groups/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_group_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -6664,6 +10564,467 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `PUT` request to `/endpoints/{id}`
+
+*/
+    pub async fn endpoint_update<'a>(
+        &'a self,
+        id: i64,
+        body: &'a types::EndpointsEndpointUpdatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainereeEndpoint>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/kubernetes/{id}/namespaces`
+
+*/
+    pub async fn get_kubernetes_namespaces<'a>(
+        &'a self,
+        id: i64,
+        with_resource_quota: Option<bool>,
+        with_unhealthy_events: Option<bool>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::PortainerK8sNamespaceInfo>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/kubernetes/{}/namespaces", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "withResourceQuota",
+                    &with_resource_quota,
+                ),
+            )
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "withUnhealthyEvents",
+                    &with_unhealthy_events,
+                ),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_kubernetes_namespaces",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/registries`
+
+*/
+    pub async fn registry_list<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::PortainereeRegistry>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/registries", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "registry_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/registries`
+
+*/
+    pub async fn registry_create<'a>(
+        &'a self,
+        body: &'a types::RegistriesRegistryCreatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainereeRegistry>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/registries", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "registry_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/registries/{id}`
+
+*/
+    pub async fn registry_inspect<'a>(
+        &'a self,
+        id: i64,
+        endpoint_id: Option<i64>,
+    ) -> Result<
+        ResponseValue<types::PortainereeRegistry>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/registries/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "registry_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `PUT` request to `/registries/{id}`
+
+*/
+    pub async fn registry_update<'a>(
+        &'a self,
+        id: i64,
+        body: &'a types::RegistriesRegistryUpdatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainereeRegistry>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/registries/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "registry_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/registries/{id}`
+
+*/
+    pub async fn registry_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/registries/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "registry_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/roles`
+
+*/
+    pub async fn role_list<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::PortainereeRole>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/roles", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "role_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/settings`
+
+*/
+    pub async fn settings_inspect<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<types::PortainereeSettings>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/settings", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "settings_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/stacks`
 
 */
@@ -6710,6 +11071,99 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `POST` request to `/stacks/create/standalone/string`
+
+*/
+    pub async fn stack_create_docker_standalone_string<'a>(
+        &'a self,
+        endpoint_id: i64,
+        body: &'a types::StacksComposeStackFromFileContentPayload,
+    ) -> Result<ResponseValue<types::PortainereeStack>, Error<types::PortainerError>> {
+        let url = format!("{}/stacks/create/standalone/string", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "stack_create_docker_standalone_string",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/stacks/create/swarm/string`
+
+*/
+    pub async fn stack_create_docker_swarm_string<'a>(
+        &'a self,
+        endpoint_id: i64,
+        body: &'a types::StacksSwarmStackFromFileContentPayload,
+    ) -> Result<ResponseValue<types::PortainereeStack>, Error<types::PortainerError>> {
+        let url = format!("{}/stacks/create/swarm/string", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "stack_create_docker_swarm_string",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/stacks/{id}`
 
 */
@@ -6743,6 +11197,60 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/stacks/{id}`
+
+*/
+    pub async fn stack_delete<'a>(
+        &'a self,
+        id: i64,
+        endpoint_id: i64,
+        external: Option<bool>,
+        remove_volumes: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!("{}/stacks/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .query(&progenitor_client::QueryParam::new("external", &external))
+            .query(&progenitor_client::QueryParam::new("removeVolumes", &remove_volumes))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "stack_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -7047,6 +11555,248 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `POST` request to `/tags`
+
+*/
+    pub async fn tag_create<'a>(
+        &'a self,
+        body: &'a types::TagsTagCreatePayload,
+    ) -> Result<ResponseValue<types::PortainerTag>, Error<types::PortainerError>> {
+        let url = format!("{}/tags", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "tag_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/tags/{id}`
+
+*/
+    pub async fn tag_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!("{}/tags/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "tag_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/team_memberships`
+
+*/
+    pub async fn team_membership_list<'a>(
+        &'a self,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::PortainerTeamMembership>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/team_memberships", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_membership_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/team_memberships`
+
+*/
+    pub async fn team_membership_create<'a>(
+        &'a self,
+        body: &'a types::TeammembershipsTeamMembershipCreatePayload,
+    ) -> Result<
+        ResponseValue<types::PortainerTeamMembership>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/team_memberships", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_membership_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/team_memberships/{id}`
+
+*/
+    pub async fn team_membership_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/team_memberships/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_membership_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/teams`
 
 */
@@ -7092,6 +11842,198 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `POST` request to `/teams`
+
+*/
+    pub async fn team_create<'a>(
+        &'a self,
+        body: &'a types::TeamsTeamCreatePayload,
+    ) -> Result<ResponseValue<types::PortainerTeam>, Error<types::PortainerError>> {
+        let url = format!("{}/teams", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/teams/{id}`
+
+*/
+    pub async fn team_inspect<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<types::PortainerTeam>, Error<types::PortainerError>> {
+        let url = format!("{}/teams/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `PUT` request to `/teams/{id}`
+
+*/
+    pub async fn team_update<'a>(
+        &'a self,
+        id: i64,
+        body: &'a types::TeamsTeamUpdatePayload,
+    ) -> Result<ResponseValue<types::PortainerTeam>, Error<types::PortainerError>> {
+        let url = format!("{}/teams/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/teams/{id}`
+
+*/
+    pub async fn team_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!("{}/teams/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "team_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/users`
 
 */
@@ -7130,6 +12072,204 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/users`
+
+*/
+    pub async fn user_create<'a>(
+        &'a self,
+        body: &'a types::UsersUserCreatePayload,
+    ) -> Result<ResponseValue<types::PortainereeUser>, Error<types::PortainerError>> {
+        let url = format!("{}/users", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "user_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/users/{id}`
+
+*/
+    pub async fn user_inspect<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<types::PortainereeUser>, Error<types::PortainerError>> {
+        let url = format!("{}/users/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "user_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `PUT` request to `/users/{id}`
+
+*/
+    pub async fn user_update<'a>(
+        &'a self,
+        id: i64,
+        body: &'a types::UsersUserUpdatePayload,
+    ) -> Result<ResponseValue<types::PortainereeUser>, Error<types::PortainerError>> {
+        let url = format!("{}/users/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .put(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "user_update",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/users/{id}`
+
+*/
+    pub async fn user_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!("{}/users/{}", self.baseurl, encode_path(& id.to_string()),);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "user_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {

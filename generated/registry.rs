@@ -2,6 +2,8 @@
 // Do not edit: change tools.toml or re-import the spec, then `cargo xtask generate`.
 
 use crate::args::Args;
+#[allow(unused_imports)]
+use crate::client::types;
 use crate::client::Client;
 use crate::outcome::ToolError;
 use crate::registry::{Access, ReadOnlyMode, ToolDef, ToolsetDef};
@@ -11,7 +13,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "access",
         default: false,
-        description: "Users, teams and their access to environments.",
+        description: "Users, teams, roles, and environment groups and tags with their access policies.",
     },
     ToolsetDef {
         name: "docker",
@@ -19,14 +21,29 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Containers, images, volumes and networks of Docker environments, through Portainer.",
     },
     ToolsetDef {
+        name: "edge",
+        default: false,
+        description: "Edge groups, edge stacks and edge jobs.",
+    },
+    ToolsetDef {
         name: "environments",
         default: true,
         description: "Portainer environments (endpoints), environment groups and tags.",
     },
     ToolsetDef {
+        name: "kubernetes",
+        default: true,
+        description: "Namespaces, any Kubernetes resource, pod logs, events, scaling and restarts, through Portainer.",
+    },
+    ToolsetDef {
         name: "proxy",
         default: false,
         description: "Raw passthrough to the Docker and Kubernetes APIs of an environment.",
+    },
+    ToolsetDef {
+        name: "registries",
+        default: false,
+        description: "Container registries known to Portainer.",
     },
     ToolsetDef {
         name: "stacks",
@@ -74,6 +91,27 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}",
         input_schema: "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Agent\":{\"properties\":{\"PreviousVersion\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"AzureCredentials\":{\"properties\":{\"ApplicationID\":{\"type\":[\"string\",\"null\"]},\"AuthenticationKey\":{\"type\":[\"string\",\"null\"]},\"TenantID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ChangeWindow\":{\"properties\":{\"Enabled\":{\"type\":[\"boolean\",\"null\"]},\"EndTime\":{\"type\":[\"string\",\"null\"]},\"StartTime\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CloudProvider\":{\"properties\":{\"AmiType\":{\"type\":[\"string\",\"null\"]},\"CPU\":{\"type\":[\"integer\",\"null\"]},\"CredentialID\":{\"type\":[\"integer\",\"null\"]},\"DNSPrefix\":{\"type\":[\"string\",\"null\"]},\"HDD\":{\"type\":[\"integer\",\"null\"]},\"InstanceType\":{\"type\":[\"string\",\"null\"]},\"KubernetesVersion\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NetworkID\":{\"type\":[\"string\",\"null\"]},\"NodeCount\":{\"type\":[\"integer\",\"null\"]},\"NodeVolumeSize\":{\"type\":[\"integer\",\"null\"]},\"PoolName\":{\"type\":[\"string\",\"null\"]},\"Provider\":{\"type\":[\"string\",\"null\"]},\"RAM\":{\"type\":[\"number\",\"null\"]},\"Region\":{\"type\":[\"string\",\"null\"]},\"ResourceGroup\":{\"type\":[\"string\",\"null\"]},\"Size\":{\"type\":[\"string\",\"null\"]},\"Tier\":{\"type\":[\"string\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ComposeSyntaxMaxVersion\":{\"type\":[\"string\",\"null\"]},\"ContainerEngine\":{\"type\":[\"string\",\"null\"]},\"DeploymentOptions\":{\"properties\":{\"hideAddWithForm\":{\"type\":[\"boolean\",\"null\"]},\"hideFileUpload\":{\"type\":[\"boolean\",\"null\"]},\"hideWebEditor\":{\"type\":[\"boolean\",\"null\"]},\"overrideGlobalOptions\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Edge\":{\"properties\":{\"AsyncMode\":{\"type\":[\"boolean\",\"null\"]},\"CommandInterval\":{\"type\":[\"integer\",\"null\"]},\"PingInterval\":{\"type\":[\"integer\",\"null\"]},\"SnapshotInterval\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"EdgeCheckinInterval\":{\"type\":[\"integer\",\"null\"]},\"EdgeID\":{\"type\":[\"string\",\"null\"]},\"EdgeKey\":{\"type\":[\"string\",\"null\"]},\"EnableGPUManagement\":{\"type\":[\"boolean\",\"null\"]},\"EnableImageNotification\":{\"type\":[\"boolean\",\"null\"]},\"Gpus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"GroupId\":{\"type\":[\"integer\",\"null\"]},\"Heartbeat\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Kubernetes\":{\"properties\":{\"Configuration\":{\"type\":[\"object\",\"null\"]},\"Flags\":{\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"LastCheckInDate\":{\"type\":[\"integer\",\"null\"]},\"LocalTimeZone\":{\"type\":[\"string\",\"null\"]},\"MTLSStatus\":{\"properties\":{\"enabled\":{\"type\":[\"boolean\",\"null\"]},\"ok\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"properties\":{\"changeConfirmationPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerCleanupPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSetupPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sNetworkSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sObservabilityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sPodSecurityStandardsPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSetupPolicy\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PublicURL\":{\"type\":[\"string\",\"null\"]},\"SecuritySettings\":{\"properties\":{\"allowBindMountsForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowContainerCapabilitiesForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowDeviceMappingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowHostNamespaceForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowPrivilegedModeForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSecurityOptForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowStackManagementForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSysctlSettingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowVolumeBrowserForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"enableHostManagementFeatures\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"StatusMessage\":{\"properties\":{\"detail\":{\"type\":[\"string\",\"null\"]},\"operation\":{\"type\":[\"string\",\"null\"]},\"operationStatus\":{\"type\":[\"string\",\"null\"]},\"summary\":{\"type\":[\"string\",\"null\"]},\"warnings\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TLSConfig\":{\"properties\":{\"TLS\":{\"type\":[\"boolean\",\"null\"]},\"TLSCACert\":{\"type\":[\"string\",\"null\"]},\"TLSCert\":{\"type\":[\"string\",\"null\"]},\"TLSKey\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UserTrusted\":{\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "environment_update",
+        title: "Update an environment",
+        description: "Change an environment's name, public URL, group or tags. Only the fields given change. Access policies replace the whole map when given: read them first with environment_get.",
+        toolset: "environments",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EndpointUpdate",
+        method: "PUT",
+        path: "/endpoints/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         output_schema: Some(
             "{\"properties\":{\"Agent\":{\"properties\":{\"PreviousVersion\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"AzureCredentials\":{\"properties\":{\"ApplicationID\":{\"type\":[\"string\",\"null\"]},\"AuthenticationKey\":{\"type\":[\"string\",\"null\"]},\"TenantID\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ChangeWindow\":{\"properties\":{\"Enabled\":{\"type\":[\"boolean\",\"null\"]},\"EndTime\":{\"type\":[\"string\",\"null\"]},\"StartTime\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CloudProvider\":{\"properties\":{\"AmiType\":{\"type\":[\"string\",\"null\"]},\"CPU\":{\"type\":[\"integer\",\"null\"]},\"CredentialID\":{\"type\":[\"integer\",\"null\"]},\"DNSPrefix\":{\"type\":[\"string\",\"null\"]},\"HDD\":{\"type\":[\"integer\",\"null\"]},\"InstanceType\":{\"type\":[\"string\",\"null\"]},\"KubernetesVersion\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NetworkID\":{\"type\":[\"string\",\"null\"]},\"NodeCount\":{\"type\":[\"integer\",\"null\"]},\"NodeVolumeSize\":{\"type\":[\"integer\",\"null\"]},\"PoolName\":{\"type\":[\"string\",\"null\"]},\"Provider\":{\"type\":[\"string\",\"null\"]},\"RAM\":{\"type\":[\"number\",\"null\"]},\"Region\":{\"type\":[\"string\",\"null\"]},\"ResourceGroup\":{\"type\":[\"string\",\"null\"]},\"Size\":{\"type\":[\"string\",\"null\"]},\"Tier\":{\"type\":[\"string\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ComposeSyntaxMaxVersion\":{\"type\":[\"string\",\"null\"]},\"ContainerEngine\":{\"type\":[\"string\",\"null\"]},\"DeploymentOptions\":{\"properties\":{\"hideAddWithForm\":{\"type\":[\"boolean\",\"null\"]},\"hideFileUpload\":{\"type\":[\"boolean\",\"null\"]},\"hideWebEditor\":{\"type\":[\"boolean\",\"null\"]},\"overrideGlobalOptions\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Edge\":{\"properties\":{\"AsyncMode\":{\"type\":[\"boolean\",\"null\"]},\"CommandInterval\":{\"type\":[\"integer\",\"null\"]},\"PingInterval\":{\"type\":[\"integer\",\"null\"]},\"SnapshotInterval\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"EdgeCheckinInterval\":{\"type\":[\"integer\",\"null\"]},\"EdgeID\":{\"type\":[\"string\",\"null\"]},\"EdgeKey\":{\"type\":[\"string\",\"null\"]},\"EnableGPUManagement\":{\"type\":[\"boolean\",\"null\"]},\"EnableImageNotification\":{\"type\":[\"boolean\",\"null\"]},\"Gpus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"GroupId\":{\"type\":[\"integer\",\"null\"]},\"Heartbeat\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Kubernetes\":{\"properties\":{\"Configuration\":{\"type\":[\"object\",\"null\"]},\"Flags\":{\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"LastCheckInDate\":{\"type\":[\"integer\",\"null\"]},\"LocalTimeZone\":{\"type\":[\"string\",\"null\"]},\"MTLSStatus\":{\"properties\":{\"enabled\":{\"type\":[\"boolean\",\"null\"]},\"ok\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"properties\":{\"changeConfirmationPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerCleanupPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"dockerSetupPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sNetworkSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sObservabilityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sPodSecurityStandardsPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRBACPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sRegistryPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSecurityPolicy\":{\"type\":[\"object\",\"null\"]},\"k8sSetupPolicy\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PublicURL\":{\"type\":[\"string\",\"null\"]},\"SecuritySettings\":{\"properties\":{\"allowBindMountsForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowContainerCapabilitiesForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowDeviceMappingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowHostNamespaceForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowPrivilegedModeForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSecurityOptForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowStackManagementForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowSysctlSettingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"allowVolumeBrowserForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"enableHostManagementFeatures\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Snapshots\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"StatusMessage\":{\"properties\":{\"detail\":{\"type\":[\"string\",\"null\"]},\"operation\":{\"type\":[\"string\",\"null\"]},\"operationStatus\":{\"type\":[\"string\",\"null\"]},\"summary\":{\"type\":[\"string\",\"null\"]},\"warnings\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TLSConfig\":{\"properties\":{\"TLS\":{\"type\":[\"boolean\",\"null\"]},\"TLSCACert\":{\"type\":[\"string\",\"null\"]},\"TLSCert\":{\"type\":[\"string\",\"null\"]},\"TLSKey\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UserTrusted\":{\"type\":[\"boolean\",\"null\"]}},\"type\":\"object\"}",
         ),
@@ -199,7 +237,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "StackStart",
         method: "POST",
         path: "/stacks/{id}/start",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"endpointId\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"type\":\"integer\"}},\"required\":[\"id\",\"endpointId\"],\"type\":\"object\"}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
         ),
@@ -220,10 +258,88 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "StackStop",
         method: "POST",
         path: "/stacks/{id}/stop",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"endpointId\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"type\":\"integer\"}},\"required\":[\"id\",\"endpointId\"],\"type\":\"object\"}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
         ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "stack_create",
+        title: "Deploy a compose stack",
+        description: "Deploy a new stack from compose file content on an environment: type \"standalone\" for a Docker host (docker compose), \"swarm\" for a Swarm cluster (docker stack deploy; needs swarm_id from docker_info's Swarm.Cluster.ID).",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "StackCreateDockerStandaloneString|StackCreateDockerSwarmString",
+        method: "POST",
+        path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AdditionalFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentStartStatus\":{\"type\":[\"integer\",\"null\"]},\"DeploymentStatus\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EndpointId\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"Env\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"FromAppTemplate\":{\"type\":[\"boolean\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmChartPath\":{\"type\":[\"string\",\"null\"]},\"HelmValuesFiles\":{\"items\":{\"type\":[\"string\",\"null\"]},\"type\":[\"array\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"IsDetachedFromGit\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Option\":{\"properties\":{\"HelmAtomic\":{\"type\":[\"boolean\",\"null\"]},\"Prune\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"ResourceControl\":{\"properties\":{\"AccessLevel\":{\"type\":[\"integer\",\"null\"]},\"AdministratorsOnly\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"OwnerId\":{\"type\":[\"integer\",\"null\"]},\"Public\":{\"type\":[\"boolean\",\"null\"]},\"ResourceId\":{\"type\":[\"string\",\"null\"]},\"SubResourceIds\":{\"type\":[\"array\",\"null\"]},\"System\":{\"type\":[\"boolean\",\"null\"]},\"TeamAccesses\":{\"type\":[\"array\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UserAccesses\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"Status\":{\"type\":[\"integer\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"SwarmId\":{\"type\":[\"string\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"UpdateDate\":{\"type\":[\"integer\",\"null\"]},\"UpdatedBy\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "stack_update",
+        title: "Update a stack",
+        description: "Redeploy a stack with a new compose file and/or changed environment variables. The current file is kept when none is given; variables named in env are set (null removes one) and all others are kept, unless replace_env.",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "stack_update",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::stack_update::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "stack_delete",
+        title: "Delete a stack",
+        description: "Stop and remove a stack and its containers or services. Named volumes are kept unless remove_volumes is true.",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "StackDelete",
+        method: "DELETE",
+        path: "/stacks/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "stack_git_redeploy",
+        title: "Redeploy a git stack",
+        description: "Pull a git-backed stack's repository again and redeploy it. Keeps the stored reference, credentials and environment variables unless told otherwise.",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "stack_git_redeploy",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::stack_git_redeploy::INPUT_SCHEMA,
+        output_schema: None,
         project: None,
         omit: &[],
         keep_tail: false,
@@ -307,6 +423,27 @@ pub static TOOLS: &[ToolDef] = &[
         input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         output_schema: Some(
             "{\"properties\":{\"InstanceID\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "settings_get",
+        title: "Portainer settings",
+        description: "Show Portainer's global settings: authentication method, LDAP/OAuth setup (secrets hidden), snapshot interval, edge settings.",
+        toolset: "system",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "SettingsInspect",
+        method: "GET",
+        path: "/settings",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AdditionalFunctionality\":{\"type\":[\"object\",\"null\"]},\"AddonsCatalogURL\":{\"type\":[\"string\",\"null\"]},\"AgentSecret\":{\"type\":[\"string\",\"null\"]},\"AllowBindMountsForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowContainerCapabilitiesForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowDeviceMappingForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowHostNamespaceForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowPrivilegedModeForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowStackManagementForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AllowVolumeBrowserForRegularUsers\":{\"type\":[\"boolean\",\"null\"]},\"AuthenticationMethod\":{\"type\":[\"integer\",\"null\"]},\"AutoPatchSettings\":{\"properties\":{\"Enabled\":{\"type\":[\"boolean\",\"null\"]},\"PatchCron\":{\"type\":[\"string\",\"null\"]},\"PortainerRepository\":{\"type\":[\"string\",\"null\"]},\"RegistryID\":{\"type\":[\"integer\",\"null\"]},\"UpdaterRepository\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"BlackListedLabels\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"CloudApiKeys\":{\"properties\":{\"CivoApiKey\":{\"type\":[\"string\",\"null\"]},\"DigitalOceanToken\":{\"type\":[\"string\",\"null\"]},\"GKEApiKey\":{\"type\":[\"string\",\"null\"]},\"LinodeToken\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CustomLoginBanner\":{\"type\":[\"string\",\"null\"]},\"DefaultRegistry\":{\"properties\":{\"Hide\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DisableKubeRolesSync\":{\"type\":[\"boolean\",\"null\"]},\"DisableKubeShell\":{\"type\":[\"boolean\",\"null\"]},\"DisableKubeconfigDownload\":{\"type\":[\"boolean\",\"null\"]},\"DisplayDonationHeader\":{\"type\":[\"boolean\",\"null\"]},\"DisplayExternalContributors\":{\"type\":[\"boolean\",\"null\"]},\"Edge\":{\"properties\":{\"AsyncMode\":{\"type\":[\"boolean\",\"null\"]},\"CommandInterval\":{\"type\":[\"integer\",\"null\"]},\"MTLS\":{\"type\":[\"object\",\"null\"]},\"PingInterval\":{\"type\":[\"integer\",\"null\"]},\"SnapshotInterval\":{\"type\":[\"integer\",\"null\"]},\"TunnelServerAddress\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"EdgeAgentCheckinInterval\":{\"type\":[\"integer\",\"null\"]},\"EdgePortainerUrl\":{\"type\":[\"string\",\"null\"]},\"EnableEdgeComputeFeatures\":{\"type\":[\"boolean\",\"null\"]},\"EnableHostManagementFeatures\":{\"type\":[\"boolean\",\"null\"]},\"EnforceEdgeID\":{\"type\":[\"boolean\",\"null\"]},\"ExperimentalFeatures\":{\"type\":[\"object\",\"null\"]},\"FeatureFlagSettings\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"ForceSecureCookies\":{\"type\":[\"boolean\",\"null\"]},\"GlobalDeploymentOptions\":{\"properties\":{\"hideAddWithForm\":{\"type\":[\"boolean\",\"null\"]},\"hideFileUpload\":{\"type\":[\"boolean\",\"null\"]},\"hideStacksFunctionality\":{\"type\":[\"boolean\",\"null\"]},\"hideWebEditor\":{\"type\":[\"boolean\",\"null\"]},\"minApplicationNoteLength\":{\"type\":[\"integer\",\"null\"]},\"perEnvOverride\":{\"type\":[\"boolean\",\"null\"]},\"requireNoteOnApplications\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmRepositoryURL\":{\"type\":[\"string\",\"null\"]},\"InternalAuthSettings\":{\"properties\":{\"RequiredPasswordLength\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"IsDockerDesktopExtension\":{\"type\":[\"boolean\",\"null\"]},\"KubeconfigExpiry\":{\"type\":[\"string\",\"null\"]},\"KubectlShellImage\":{\"type\":[\"string\",\"null\"]},\"LDAPSettings\":{\"properties\":{\"AdminAutoPopulate\":{\"type\":[\"boolean\",\"null\"]},\"AdminGroupSearchSettings\":{\"type\":[\"array\",\"null\"]},\"AdminGroups\":{\"type\":[\"array\",\"null\"]},\"AnonymousMode\":{\"type\":[\"boolean\",\"null\"]},\"AutoCreateUsers\":{\"type\":[\"boolean\",\"null\"]},\"GroupSearchSettings\":{\"type\":[\"array\",\"null\"]},\"Kerberos\":{\"type\":[\"object\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"ReaderDN\":{\"type\":[\"string\",\"null\"]},\"SearchSettings\":{\"type\":[\"array\",\"null\"]},\"ServerType\":{\"type\":[\"integer\",\"null\"]},\"StartTLS\":{\"type\":[\"boolean\",\"null\"]},\"TLSConfig\":{\"type\":[\"object\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"URLs\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"LogoURL\":{\"type\":[\"string\",\"null\"]},\"OAuthSettings\":{\"properties\":{\"AccessTokenURI\":{\"type\":[\"string\",\"null\"]},\"AuthStyle\":{\"type\":[\"integer\",\"null\"]},\"AuthorizationURI\":{\"type\":[\"string\",\"null\"]},\"ClientID\":{\"type\":[\"string\",\"null\"]},\"ClientSecret\":{\"type\":[\"string\",\"null\"]},\"DefaultTeamID\":{\"type\":[\"integer\",\"null\"]},\"HideInternalAuth\":{\"type\":[\"boolean\",\"null\"]},\"KubeSecretKey\":{\"type\":[\"array\",\"null\"]},\"LogoutURI\":{\"type\":[\"string\",\"null\"]},\"MicrosoftTenantID\":{\"type\":[\"string\",\"null\"]},\"OAuthAutoCreateUsers\":{\"type\":[\"boolean\",\"null\"]},\"OAuthAutoMapTeamMemberships\":{\"type\":[\"boolean\",\"null\"]},\"RedirectURI\":{\"type\":[\"string\",\"null\"]},\"ResourceURI\":{\"type\":[\"string\",\"null\"]},\"SSO\":{\"type\":[\"boolean\",\"null\"]},\"Scopes\":{\"type\":[\"string\",\"null\"]},\"TeamMemberships\":{\"type\":[\"object\",\"null\"]},\"UserIdentifier\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"SnapshotInterval\":{\"type\":[\"string\",\"null\"]},\"TemplatesURL\":{\"type\":[\"string\",\"null\"]},\"TrustOnFirstConnect\":{\"type\":[\"boolean\",\"null\"]},\"UserSessionTimeout\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
         ),
         project: None,
         omit: &[],
@@ -683,6 +820,698 @@ pub static TOOLS: &[ToolDef] = &[
         keep_tail: false,
         client_paging: false,
     },
+    ToolDef {
+        name: "environment_group_get",
+        title: "Get an environment group",
+        description: "Show one environment group: name, tags and the user and team access policies its environments inherit.",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "getEndpointGroupsId",
+        method: "GET",
+        path: "/endpoint_groups/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Description\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Policies\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Total\":{\"type\":[\"integer\",\"null\"]},\"TypeInfo\":{\"properties\":{\"Docker\":{\"type\":[\"integer\",\"null\"]},\"Kubernetes\":{\"type\":[\"integer\",\"null\"]},\"Mixed\":{\"type\":[\"boolean\",\"null\"]},\"Podman\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "environment_group_create",
+        title: "Create an environment group",
+        description: "Create an environment group, optionally with tags and environments in it.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EndpointGroupCreate",
+        method: "POST",
+        path: "/endpoint_groups",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Description\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "environment_group_update",
+        title: "Update an environment group",
+        description: "Change a group's name, description, tags or access policies. Access policies replace the whole map when given: read them first with environment_group_get.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EndpointGroupUpdate",
+        method: "PUT",
+        path: "/endpoint_groups/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Description\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"TagIds\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "environment_group_delete",
+        title: "Delete an environment group",
+        description: "Delete an environment group; its environments move to the Unassigned group.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EndpointGroupDelete",
+        method: "DELETE",
+        path: "/endpoint_groups/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "tag_create",
+        title: "Create a tag",
+        description: "Create a tag to attach to environments and groups.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TagCreate",
+        method: "POST",
+        path: "/tags",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"EndpointGroups\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Endpoints\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"ID\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "tag_delete",
+        title: "Delete a tag",
+        description: "Delete a tag; it is removed from every environment and group carrying it.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TagDelete",
+        method: "DELETE",
+        path: "/tags/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "user_get",
+        title: "Get a user",
+        description: "Show one Portainer user: username, role and settings.",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "UserInspect",
+        method: "GET",
+        path: "/users/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"PortainerAuthorizations\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"ThemeSettings\":{\"properties\":{\"color\":{\"type\":[\"string\",\"null\"]},\"subtleUpgradeButton\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TokenIssueAt\":{\"type\":[\"integer\",\"null\"]},\"UseCache\":{\"type\":[\"boolean\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "user_create",
+        title: "Create a user",
+        description: "Create a Portainer user with a password and a role (1 administrator, 2 standard user).",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "UserCreate",
+        method: "POST",
+        path: "/users",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"PortainerAuthorizations\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"ThemeSettings\":{\"properties\":{\"color\":{\"type\":[\"string\",\"null\"]},\"subtleUpgradeButton\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TokenIssueAt\":{\"type\":[\"integer\",\"null\"]},\"UseCache\":{\"type\":[\"boolean\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "user_set_role",
+        title: "Change a user's role",
+        description: "Make a user an administrator (1) or a standard user (2).",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "UserUpdate",
+        method: "PUT",
+        path: "/users/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"PortainerAuthorizations\":{\"additionalProperties\":{\"type\":[\"boolean\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"ThemeSettings\":{\"properties\":{\"color\":{\"type\":[\"string\",\"null\"]},\"subtleUpgradeButton\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"TokenIssueAt\":{\"type\":[\"integer\",\"null\"]},\"UseCache\":{\"type\":[\"boolean\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "user_delete",
+        title: "Delete a user",
+        description: "Delete a Portainer user and their access policies.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "UserDelete",
+        method: "DELETE",
+        path: "/users/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_get",
+        title: "Get a team",
+        description: "Show one team.",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamInspect",
+        method: "GET",
+        path: "/teams/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"DenyPortainerAccess\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_create",
+        title: "Create a team",
+        description: "Create a team, optionally with team leaders.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamCreate",
+        method: "POST",
+        path: "/teams",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"DenyPortainerAccess\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_update",
+        title: "Rename a team",
+        description: "Change a team's name.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamUpdate",
+        method: "PUT",
+        path: "/teams/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"DenyPortainerAccess\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_delete",
+        title: "Delete a team",
+        description: "Delete a team and its memberships and access policies.",
+        toolset: "access",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamDelete",
+        method: "DELETE",
+        path: "/teams/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_membership_list",
+        title: "List team memberships",
+        description: "List which users belong to which teams, and whether as leader (role 1) or member (role 2).",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamMembershipList",
+        method: "GET",
+        path: "/team_memberships",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"TeamID\":{\"type\":[\"integer\",\"null\"]},\"UserID\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_membership_add",
+        title: "Add a user to a team",
+        description: "Add a user to a team as leader (role 1) or member (role 2).",
+        toolset: "access",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamMembershipCreate",
+        method: "POST",
+        path: "/team_memberships",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"Id\":{\"type\":[\"integer\",\"null\"]},\"Role\":{\"type\":[\"integer\",\"null\"]},\"TeamID\":{\"type\":[\"integer\",\"null\"]},\"UserID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "team_membership_remove",
+        title: "Remove a team membership",
+        description: "Remove a user from a team (by membership id, from team_membership_list).",
+        toolset: "access",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "TeamMembershipDelete",
+        method: "DELETE",
+        path: "/team_memberships/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Membership id.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "role_list",
+        title: "List roles",
+        description: "List the roles that access policies can grant, with their ids and authorizations.",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RoleList",
+        method: "GET",
+        path: "/roles",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Authorizations\":{\"type\":[\"object\",\"null\"]},\"Description\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Priority\":{\"type\":[\"integer\",\"null\"]},\"Scope\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &["items[].Authorizations"],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "registry_list",
+        title: "List registries",
+        description: "List the container registries Portainer knows, with type and URL (credentials hidden).",
+        toolset: "registries",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RegistryList",
+        method: "GET",
+        path: "/registries",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"AuthorizedTeams\":{\"type\":[\"array\",\"null\"]},\"AuthorizedUsers\":{\"type\":[\"array\",\"null\"]},\"BaseURL\":{\"type\":[\"string\",\"null\"]},\"Ecr\":{\"type\":[\"object\",\"null\"]},\"Github\":{\"type\":[\"object\",\"null\"]},\"Gitlab\":{\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManagementConfiguration\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"Quay\":{\"type\":[\"object\",\"null\"]},\"RegistryAccesses\":{\"type\":[\"object\",\"null\"]},\"TeamAccessPolicies\":{\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"type\":[\"object\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "registry_get",
+        title: "Get a registry",
+        description: "Show one registry's settings (credentials hidden).",
+        toolset: "registries",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RegistryInspect",
+        method: "GET",
+        path: "/registries/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"AuthorizedTeams\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AuthorizedUsers\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"BaseURL\":{\"type\":[\"string\",\"null\"]},\"Ecr\":{\"properties\":{\"Region\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Github\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Gitlab\":{\"properties\":{\"InstanceURL\":{\"type\":[\"string\",\"null\"]},\"ProjectId\":{\"type\":[\"integer\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManagementConfiguration\":{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"Ecr\":{\"type\":[\"object\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"TLSConfig\":{\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"Quay\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"RegistryAccesses\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "registry_create",
+        title: "Add a registry",
+        description: "Add a registry. type: 1 Quay, 2 Azure, 3 custom, 4 GitLab, 5 ProGet, 6 Docker Hub, 7 ECR, 8 GitHub.",
+        toolset: "registries",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RegistryCreate",
+        method: "POST",
+        path: "/registries",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"AuthorizedTeams\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AuthorizedUsers\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"BaseURL\":{\"type\":[\"string\",\"null\"]},\"Ecr\":{\"properties\":{\"Region\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Github\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Gitlab\":{\"properties\":{\"InstanceURL\":{\"type\":[\"string\",\"null\"]},\"ProjectId\":{\"type\":[\"integer\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManagementConfiguration\":{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"Ecr\":{\"type\":[\"object\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"TLSConfig\":{\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"Quay\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"RegistryAccesses\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "registry_update",
+        title: "Update a registry",
+        description: "Change a registry's name, URL or credentials.",
+        toolset: "registries",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RegistryUpdate",
+        method: "PUT",
+        path: "/registries/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"AuthorizedTeams\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"AuthorizedUsers\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"BaseURL\":{\"type\":[\"string\",\"null\"]},\"Ecr\":{\"properties\":{\"Region\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Github\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Gitlab\":{\"properties\":{\"InstanceURL\":{\"type\":[\"string\",\"null\"]},\"ProjectId\":{\"type\":[\"integer\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManagementConfiguration\":{\"properties\":{\"AccessToken\":{\"type\":[\"string\",\"null\"]},\"AccessTokenExpiry\":{\"type\":[\"integer\",\"null\"]},\"Authentication\":{\"type\":[\"boolean\",\"null\"]},\"Ecr\":{\"type\":[\"object\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"TLSConfig\":{\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Password\":{\"type\":[\"string\",\"null\"]},\"Quay\":{\"properties\":{\"OrganisationName\":{\"type\":[\"string\",\"null\"]},\"UseOrganisation\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"RegistryAccesses\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"TeamAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Type\":{\"type\":[\"integer\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]},\"UserAccessPolicies\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"Username\":{\"type\":[\"string\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "registry_delete",
+        title: "Remove a registry",
+        description: "Remove a registry from Portainer (images already pulled stay).",
+        toolset: "registries",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "RegistryDelete",
+        method: "DELETE",
+        path: "/registries/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "edge_group_list",
+        title: "List edge groups",
+        description: "List edge groups: static lists of edge environments or dynamic ones by tag.",
+        toolset: "edge",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EdgeGroupList",
+        method: "GET",
+        path: "/edge_groups",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Dynamic\":{\"type\":[\"boolean\",\"null\"]},\"EdgeUpdateID\":{\"type\":[\"integer\",\"null\"]},\"EndpointIds\":{\"type\":[\"integer\",\"null\"]},\"EndpointTypes\":{\"type\":[\"array\",\"null\"]},\"Endpoints\":{\"type\":[\"array\",\"null\"]},\"EndpointsCount\":{\"type\":[\"integer\",\"null\"]},\"HasEdgeConfig\":{\"type\":[\"boolean\",\"null\"]},\"HasEdgeJob\":{\"type\":[\"boolean\",\"null\"]},\"HasEdgeStack\":{\"type\":[\"boolean\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"PartialMatch\":{\"type\":[\"boolean\",\"null\"]},\"TagIds\":{\"type\":[\"array\",\"null\"]},\"TrustedEndpoints\":{\"type\":[\"array\",\"null\"]},\"TrustedEndpointsCount\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "edge_stack_list",
+        title: "List edge stacks",
+        description: "List edge stacks with their edge groups and per-environment deployment status.",
+        toolset: "edge",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EdgeStackList",
+        method: "GET",
+        path: "/edge_stacks",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"AutoUpdate\":{\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"type\":[\"object\",\"null\"]},\"DeployerOptions\":{\"type\":[\"object\",\"null\"]},\"DeploymentType\":{\"type\":[\"integer\",\"null\"]},\"EdgeGroups\":{\"type\":[\"array\",\"null\"]},\"EdgeUpdateID\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"EnvVars\":{\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"GitConfig\":{\"type\":[\"object\",\"null\"]},\"GitSourceId\":{\"type\":[\"integer\",\"null\"]},\"HelmConfig\":{\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManifestPath\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NumDeployments\":{\"type\":[\"integer\",\"null\"]},\"PerDeviceConfigsGroupMatchType\":{\"type\":[\"string\",\"null\"]},\"PerDeviceConfigsMatchType\":{\"type\":[\"string\",\"null\"]},\"PerDeviceConfigsPath\":{\"type\":[\"string\",\"null\"]},\"PrePullImage\":{\"type\":[\"boolean\",\"null\"]},\"PreviousDeploymentInfo\":{\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"RePullImage\":{\"type\":[\"boolean\",\"null\"]},\"Registries\":{\"type\":[\"array\",\"null\"]},\"RetryDeploy\":{\"type\":[\"boolean\",\"null\"]},\"RetryPeriod\":{\"type\":[\"integer\",\"null\"]},\"ScheduledTime\":{\"type\":[\"string\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"StaggerConfig\":{\"type\":[\"object\",\"null\"]},\"Status\":{\"type\":[\"object\",\"null\"]},\"StatusSummary\":{\"type\":[\"object\",\"null\"]},\"SupportPerDeviceConfigs\":{\"type\":[\"boolean\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"UseManifestNamespaces\":{\"type\":[\"boolean\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "edge_stack_get",
+        title: "Get an edge stack",
+        description: "Show one edge stack: groups, deployment type, version and status per environment.",
+        toolset: "edge",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EdgeStackInspect",
+        method: "GET",
+        path: "/edge_stacks/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"AutoUpdate\":{\"properties\":{\"ForcePullImage\":{\"type\":[\"boolean\",\"null\"]},\"ForceUpdate\":{\"type\":[\"boolean\",\"null\"]},\"Interval\":{\"type\":[\"string\",\"null\"]},\"JobID\":{\"type\":[\"string\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"CreatedBy\":{\"type\":[\"string\",\"null\"]},\"CreatedByUserId\":{\"type\":[\"string\",\"null\"]},\"CreationDate\":{\"type\":[\"integer\",\"null\"]},\"CurrentDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeployerOptions\":{\"properties\":{\"Prune\":{\"type\":[\"boolean\",\"null\"]},\"RemoveVolumes\":{\"type\":[\"boolean\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"DeploymentType\":{\"type\":[\"integer\",\"null\"]},\"EdgeGroups\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"EdgeUpdateID\":{\"type\":[\"integer\",\"null\"]},\"EntryPoint\":{\"type\":[\"string\",\"null\"]},\"EnvVars\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"FilesystemPath\":{\"type\":[\"string\",\"null\"]},\"GitConfig\":{\"properties\":{\"Authentication\":{\"type\":[\"object\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"TLSSkipVerify\":{\"type\":[\"boolean\",\"null\"]},\"URL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"HelmConfig\":{\"properties\":{\"Atomic\":{\"type\":[\"boolean\",\"null\"]},\"ChartName\":{\"type\":[\"string\",\"null\"]},\"ChartPath\":{\"type\":[\"string\",\"null\"]},\"ChartURL\":{\"type\":[\"string\",\"null\"]},\"ChartVersion\":{\"type\":[\"string\",\"null\"]},\"Namespace\":{\"type\":[\"string\",\"null\"]},\"Timeout\":{\"type\":[\"string\",\"null\"]},\"ValuesFiles\":{\"type\":[\"array\",\"null\"]},\"ValuesInline\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"ManifestPath\":{\"type\":[\"string\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NumDeployments\":{\"type\":[\"integer\",\"null\"]},\"PerDeviceConfigsGroupMatchType\":{\"type\":[\"string\",\"null\"]},\"PerDeviceConfigsMatchType\":{\"type\":[\"string\",\"null\"]},\"PerDeviceConfigsPath\":{\"type\":[\"string\",\"null\"]},\"PrePullImage\":{\"type\":[\"boolean\",\"null\"]},\"PreviousDeploymentInfo\":{\"properties\":{\"AdditionalFiles\":{\"type\":[\"array\",\"null\"]},\"ConfigFilePath\":{\"type\":[\"string\",\"null\"]},\"ConfigHash\":{\"type\":[\"string\",\"null\"]},\"FileVersion\":{\"type\":[\"integer\",\"null\"]},\"ReferenceName\":{\"type\":[\"string\",\"null\"]},\"RepositoryURL\":{\"type\":[\"string\",\"null\"]},\"SourceID\":{\"type\":[\"integer\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ProjectPath\":{\"type\":[\"string\",\"null\"]},\"RePullImage\":{\"type\":[\"boolean\",\"null\"]},\"Registries\":{\"items\":{\"type\":[\"integer\",\"null\"]},\"type\":[\"array\",\"null\"]},\"RetryDeploy\":{\"type\":[\"boolean\",\"null\"]},\"RetryPeriod\":{\"type\":[\"integer\",\"null\"]},\"ScheduledTime\":{\"type\":[\"string\",\"null\"]},\"StackFileVersion\":{\"type\":[\"integer\",\"null\"]},\"StaggerConfig\":{\"properties\":{\"DeviceNumber\":{\"type\":[\"integer\",\"null\"]},\"DeviceNumberIncrementBy\":{\"type\":[\"integer\",\"null\"]},\"DeviceNumberStartFrom\":{\"type\":[\"integer\",\"null\"]},\"StaggerOption\":{\"type\":[\"integer\",\"null\"]},\"StaggerParallelOption\":{\"type\":[\"integer\",\"null\"]},\"Timeout\":{\"type\":[\"string\",\"null\"]},\"UpdateDelay\":{\"type\":[\"string\",\"null\"]},\"UpdateFailureAction\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Status\":{\"additionalProperties\":{\"type\":[\"object\",\"null\"]},\"type\":[\"object\",\"null\"]},\"SupportPerDeviceConfigs\":{\"type\":[\"boolean\",\"null\"]},\"SupportRelativePath\":{\"type\":[\"boolean\",\"null\"]},\"UseManifestNamespaces\":{\"type\":[\"boolean\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]},\"Webhook\":{\"type\":[\"string\",\"null\"]},\"WorkflowID\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "edge_job_list",
+        title: "List edge jobs",
+        description: "List edge jobs: scheduled scripts run on edge environments.",
+        toolset: "edge",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "EdgeJobList",
+        method: "GET",
+        path: "/edge_jobs",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Created\":{\"type\":[\"integer\",\"null\"]},\"CronExpression\":{\"type\":[\"string\",\"null\"]},\"EdgeGroups\":{\"type\":[\"array\",\"null\"]},\"Endpoints\":{\"type\":[\"object\",\"null\"]},\"GroupLogsCollection\":{\"type\":[\"object\",\"null\"]},\"Id\":{\"type\":[\"integer\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Recurring\":{\"type\":[\"boolean\",\"null\"]},\"ScriptPath\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_namespace_list",
+        title: "List namespaces",
+        description: "List the namespaces of a Kubernetes environment that the caller may use, with status, owner and whether Portainer treats them as system namespaces.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "GetKubernetesNamespaces",
+        method: "GET",
+        path: "/kubernetes/{id}/namespaces",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"type\":\"integer\"},\"with_quota\":{\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Annotations\":{\"type\":[\"object\",\"null\"]},\"CreationDate\":{\"type\":[\"string\",\"null\"]},\"Id\":{\"type\":[\"string\",\"null\"]},\"IsDefault\":{\"type\":[\"boolean\",\"null\"]},\"IsSystem\":{\"type\":[\"boolean\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NamespaceOwner\":{\"type\":[\"string\",\"null\"]},\"ResourceQuota\":{\"type\":[\"object\",\"null\"]},\"Status\":{\"type\":[\"object\",\"null\"]},\"UnhealthyEventCount\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_resource_list",
+        title: "List Kubernetes resources",
+        description: "List objects of any kind (Pod, Deployment, Service, Ingress, ConfigMap, a custom resource...) by apiVersion and kind, in one namespace or all, with label and field selectors and paging. Secret data is hidden; managedFields are left out.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_resource_list",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_resource_list::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &["items[].metadata.managedFields"],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_resource_get",
+        title: "Get a Kubernetes resource",
+        description: "Get one object of any kind by apiVersion, kind, namespace and name: spec and status. Secret data is hidden; managedFields are left out.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_resource_get",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_resource_get::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &["metadata.managedFields"],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_pod_logs",
+        title: "Read pod logs",
+        description: "Read the last lines of a pod container's log (200 unless tail says otherwise), or of its previous instance after a crash.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_pod_logs",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_pod_logs::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: true,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_events",
+        title: "Kubernetes events",
+        description: "Recent events (scheduling, image pulls, crashes, probe failures), in a namespace or all, optionally about one object or of one type.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_events",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_events::INPUT_SCHEMA,
+        output_schema: None,
+        project: Some(
+            "{items: items[].{type: type, reason: reason, object: join('/', [involvedObject.kind || '', involvedObject.name || '']), namespace: involvedObject.namespace, message: message, count: count, last: lastTimestamp || eventTime}}",
+        ),
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_scale",
+        title: "Scale a workload",
+        description: "Set the number of replicas of a Deployment or StatefulSet.",
+        toolset: "kubernetes",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_scale",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_scale::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "kubernetes_rollout_restart",
+        title: "Restart a workload's pods",
+        description: "Replace every pod of a Deployment, StatefulSet or DaemonSet, rolling, like kubectl rollout restart.",
+        toolset: "kubernetes",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "kubernetes_rollout_restart",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::kubernetes_rollout_restart::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
 ];
 /// Decodes the arguments of tool `name` and performs its call.
 pub async fn dispatch(
@@ -810,6 +1639,148 @@ pub async fn dispatch(
                 )
                 .await
         }
+        "environment_update" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_body: types::EndpointsEndpointUpdatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "AzureApplicationID",
+                            wire: "AzureApplicationID",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "AzureAuthenticationKey",
+                            wire: "AzureAuthenticationKey",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "AzureTenantID",
+                            wire: "AzureTenantID",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "ChangeWindow",
+                            wire: "ChangeWindow",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "DeploymentOptions",
+                            wire: "DeploymentOptions",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Edge",
+                            wire: "Edge",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "EdgeCheckinInterval",
+                            wire: "EdgeCheckinInterval",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Gpus",
+                            wire: "Gpus",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "group_id",
+                            wire: "GroupID",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "IsSetStatusMessage",
+                            wire: "IsSetStatusMessage",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Kubernetes",
+                            wire: "Kubernetes",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "public_url",
+                            wire: "PublicURL",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Status",
+                            wire: "Status",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "StatusMessage",
+                            wire: "StatusMessage",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "TLS",
+                            wire: "TLS",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "TLSSkipClientVerify",
+                            wire: "TLSSkipClientVerify",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "TLSSkipVerify",
+                            wire: "TLSSkipVerify",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "tag_ids",
+                            wire: "TagIDs",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "team_access",
+                            wire: "TeamAccessPolicies",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "URL",
+                            wire: "URL",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "user_access",
+                            wire: "UserAccessPolicies",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.endpoint_update(a_id, &a_body).await)
+                .await
+        }
         "environment_group_list" => {
             let a_size: Option<bool> = Args::fixed("size", None)?;
             crate::outcome::finish_json(client.endpoint_group_list(a_size).await).await
@@ -837,15 +1808,165 @@ pub async fn dispatch(
         }
         "stack_start" => {
             let a_id: i64 = args.get("id", None)?;
-            let a_endpoint_id: i64 = args.get("endpointId", None)?;
+            let a_endpoint_id: i64 = args.get("environment_id", None)?;
             crate::outcome::finish_json(client.stack_start(a_id, a_endpoint_id).await)
                 .await
         }
         "stack_stop" => {
             let a_id: i64 = args.get("id", None)?;
-            let a_endpoint_id: i64 = args.get("endpointId", None)?;
+            let a_endpoint_id: i64 = args.get("environment_id", None)?;
             crate::outcome::finish_json(client.stack_stop(a_id, a_endpoint_id).await)
                 .await
+        }
+        "stack_create" => {
+            let choice: String = args.get("type", None)?;
+            match choice.as_str() {
+                "standalone" => {
+                    args.only(
+                        &["environment_id", "env", "name", "file", "type"],
+                        "type",
+                        "standalone",
+                    )?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    let a_body: types::StacksComposeStackFromFileContentPayload = args
+                        .body(
+                            &[
+                                crate::args::Field {
+                                    exposed: "env",
+                                    wire: "Env",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "FromAppTemplate",
+                                    wire: "FromAppTemplate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "name",
+                                    wire: "Name",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "Registries",
+                                    wire: "Registries",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "file",
+                                    wire: "StackFileContent",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "Webhook",
+                                    wire: "Webhook",
+                                    hidden: true,
+                                    default: None,
+                                },
+                            ],
+                        )?;
+                    crate::outcome::finish_json(
+                            client
+                                .stack_create_docker_standalone_string(
+                                    a_endpoint_id,
+                                    &a_body,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "swarm" => {
+                    args.only(
+                        &["environment_id", "env", "name", "file", "swarm_id", "type"],
+                        "type",
+                        "swarm",
+                    )?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    let a_body: types::StacksSwarmStackFromFileContentPayload = args
+                        .body(
+                            &[
+                                crate::args::Field {
+                                    exposed: "env",
+                                    wire: "Env",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "FromAppTemplate",
+                                    wire: "FromAppTemplate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "name",
+                                    wire: "Name",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "Registries",
+                                    wire: "Registries",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "file",
+                                    wire: "StackFileContent",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "swarm_id",
+                                    wire: "SwarmID",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::args::Field {
+                                    exposed: "Webhook",
+                                    wire: "Webhook",
+                                    hidden: true,
+                                    default: None,
+                                },
+                            ],
+                        )?;
+                    crate::outcome::finish_json(
+                            client
+                                .stack_create_docker_swarm_string(a_endpoint_id, &a_body)
+                                .await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "type",
+                                "standalone, swarm"
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
+        "stack_update" => crate::handlers::stack_update::call(client, args).await,
+        "stack_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_endpoint_id: i64 = args.get("environment_id", None)?;
+            let a_external: Option<bool> = Args::fixed("external", None)?;
+            let a_remove_volumes: Option<bool> = args.get("remove_volumes", None)?;
+            crate::outcome::finish_unit(
+                    client
+                        .stack_delete(a_id, a_endpoint_id, a_external, a_remove_volumes)
+                        .await,
+                )
+                .await
+        }
+        "stack_git_redeploy" => {
+            crate::handlers::stack_git_redeploy::call(client, args).await
         }
         "user_list" => {
             let a_environment_id: Option<i64> = args.get("environmentId", None)?;
@@ -864,6 +1985,9 @@ pub async fn dispatch(
         }
         "system_status" => {
             crate::outcome::finish_json(client.system_status().await).await
+        }
+        "settings_get" => {
+            crate::outcome::finish_json(client.settings_inspect().await).await
         }
         "docker_proxy" => crate::handlers::docker_proxy::call(client, args).await,
         "kubernetes_proxy" => crate::handlers::kubernetes_proxy::call(client, args).await,
@@ -1206,6 +2330,506 @@ pub async fn dispatch(
                     client.docker_system_data_usage(a_environment_id).await,
                 )
                 .await
+        }
+        "environment_group_get" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_size: Option<bool> = args.get("size", None)?;
+            crate::outcome::finish_json(
+                    client.get_endpoint_groups_id(a_id, a_size).await,
+                )
+                .await
+        }
+        "environment_group_create" => {
+            let a_body: types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "environment_ids",
+                            wire: "AssociatedEndpoints",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "description",
+                            wire: "Description",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "tag_ids",
+                            wire: "TagIDs",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.endpoint_group_create(&a_body).await)
+                .await
+        }
+        "environment_group_update" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_body: types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "environment_ids",
+                            wire: "AssociatedEndpoints",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "description",
+                            wire: "Description",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "tag_ids",
+                            wire: "TagIDs",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "team_access",
+                            wire: "TeamAccessPolicies",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "user_access",
+                            wire: "UserAccessPolicies",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(
+                    client.endpoint_group_update(a_id, &a_body).await,
+                )
+                .await
+        }
+        "environment_group_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.endpoint_group_delete(a_id).await).await
+        }
+        "tag_create" => {
+            let a_body: types::TagsTagCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.tag_create(&a_body).await).await
+        }
+        "tag_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.tag_delete(a_id).await).await
+        }
+        "user_get" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_json(client.user_inspect(a_id).await).await
+        }
+        "user_create" => {
+            let a_body: types::UsersUserCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "password",
+                            wire: "Password",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "role",
+                            wire: "Role",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "username",
+                            wire: "Username",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.user_create(&a_body).await).await
+        }
+        "user_set_role" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_body: types::UsersUserUpdatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "NewPassword",
+                            wire: "NewPassword",
+                            hidden: true,
+                            default: Some("\"\""),
+                        },
+                        crate::args::Field {
+                            exposed: "Password",
+                            wire: "Password",
+                            hidden: true,
+                            default: Some("\"\""),
+                        },
+                        crate::args::Field {
+                            exposed: "role",
+                            wire: "Role",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Theme",
+                            wire: "Theme",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "UseCache",
+                            wire: "UseCache",
+                            hidden: true,
+                            default: Some("true"),
+                        },
+                        crate::args::Field {
+                            exposed: "Username",
+                            wire: "Username",
+                            hidden: true,
+                            default: Some("\"\""),
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.user_update(a_id, &a_body).await).await
+        }
+        "user_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.user_delete(a_id).await).await
+        }
+        "team_get" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_json(client.team_inspect(a_id).await).await
+        }
+        "team_create" => {
+            let a_body: types::TeamsTeamCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "DenyPortainerAccess",
+                            wire: "DenyPortainerAccess",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "leader_ids",
+                            wire: "TeamLeaders",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.team_create(&a_body).await).await
+        }
+        "team_update" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_body: types::TeamsTeamUpdatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "DenyPortainerAccess",
+                            wire: "DenyPortainerAccess",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.team_update(a_id, &a_body).await).await
+        }
+        "team_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.team_delete(a_id).await).await
+        }
+        "team_membership_list" => {
+            crate::outcome::finish_json(client.team_membership_list().await).await
+        }
+        "team_membership_add" => {
+            let a_body: types::TeammembershipsTeamMembershipCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "role",
+                            wire: "Role",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "team_id",
+                            wire: "TeamID",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "user_id",
+                            wire: "UserID",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.team_membership_create(&a_body).await)
+                .await
+        }
+        "team_membership_remove" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.team_membership_delete(a_id).await).await
+        }
+        "role_list" => crate::outcome::finish_json(client.role_list().await).await,
+        "registry_list" => {
+            crate::outcome::finish_json(client.registry_list().await).await
+        }
+        "registry_get" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_endpoint_id: Option<i64> = Args::fixed("endpointId", None)?;
+            crate::outcome::finish_json(
+                    client.registry_inspect(a_id, a_endpoint_id).await,
+                )
+                .await
+        }
+        "registry_create" => {
+            let a_body: types::RegistriesRegistryCreatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "authentication",
+                            wire: "Authentication",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "base_url",
+                            wire: "BaseURL",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Ecr",
+                            wire: "Ecr",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Github",
+                            wire: "Github",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Gitlab",
+                            wire: "Gitlab",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "password",
+                            wire: "Password",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Quay",
+                            wire: "Quay",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "TLS",
+                            wire: "TLS",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "type",
+                            wire: "Type",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "url",
+                            wire: "URL",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "username",
+                            wire: "Username",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.registry_create(&a_body).await).await
+        }
+        "registry_update" => {
+            let a_id: i64 = args.get("id", None)?;
+            let a_body: types::RegistriesRegistryUpdatePayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "authentication",
+                            wire: "Authentication",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "base_url",
+                            wire: "BaseURL",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Ecr",
+                            wire: "Ecr",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Github",
+                            wire: "Github",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "password",
+                            wire: "Password",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "Quay",
+                            wire: "Quay",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "RegistryAccesses",
+                            wire: "RegistryAccesses",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "url",
+                            wire: "URL",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "username",
+                            wire: "Username",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(client.registry_update(a_id, &a_body).await)
+                .await
+        }
+        "registry_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_unit(client.registry_delete(a_id).await).await
+        }
+        "edge_group_list" => {
+            let a_summarize: Option<bool> = Args::fixed("summarize", None)?;
+            crate::outcome::finish_json(client.edge_group_list(a_summarize).await).await
+        }
+        "edge_stack_list" => {
+            let a_summarize_statuses: Option<bool> = Args::fixed(
+                "summarizeStatuses",
+                Some("true"),
+            )?;
+            crate::outcome::finish_json(
+                    client.edge_stack_list(a_summarize_statuses).await,
+                )
+                .await
+        }
+        "edge_stack_get" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::outcome::finish_json(client.edge_stack_inspect(a_id).await).await
+        }
+        "edge_job_list" => {
+            crate::outcome::finish_json(client.edge_job_list().await).await
+        }
+        "kubernetes_namespace_list" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_with_resource_quota: Option<bool> = args.get("with_quota", None)?;
+            let a_with_unhealthy_events: Option<bool> = Args::fixed(
+                "withUnhealthyEvents",
+                None,
+            )?;
+            crate::outcome::finish_json(
+                    client
+                        .get_kubernetes_namespaces(
+                            a_id,
+                            a_with_resource_quota,
+                            a_with_unhealthy_events,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "kubernetes_resource_list" => {
+            crate::handlers::kubernetes_resource_list::call(client, args).await
+        }
+        "kubernetes_resource_get" => {
+            crate::handlers::kubernetes_resource_get::call(client, args).await
+        }
+        "kubernetes_pod_logs" => {
+            crate::handlers::kubernetes_pod_logs::call(client, args).await
+        }
+        "kubernetes_events" => {
+            crate::handlers::kubernetes_events::call(client, args).await
+        }
+        "kubernetes_scale" => crate::handlers::kubernetes_scale::call(client, args).await,
+        "kubernetes_rollout_restart" => {
+            crate::handlers::kubernetes_rollout_restart::call(client, args).await
         }
         _ => Err(ToolError::UnknownTool(name.to_string())),
     }

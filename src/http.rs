@@ -163,6 +163,36 @@ impl Http {
         Ok(x)
     }
 
+    /// A JSON request to Portainer's API (`path` below the API root, with
+    /// any query) for hand-written tools: 2xx gives the body, anything else
+    /// a tool error with the status and Portainer's message.
+    pub async fn portainer_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value, crate::outcome::ToolError> {
+        use crate::outcome::{body_value, text_message, upstream, ToolError};
+        let url = format!(
+            "{}/{}",
+            self.api_root.as_str().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
+        let mut req = self.client.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let req = req
+            .build()
+            .map_err(|e| ToolError::Internal(format!("cannot build the request: {e}")))?;
+        let x = self.send(req).await?;
+        if (200..300).contains(&x.status) {
+            Ok(body_value(&x.body))
+        } else {
+            Err(upstream(x.status, text_message(&x.body)))
+        }
+    }
+
     /// Every request of every tool ends here. One the guard refuses is not
     /// sent: it gets a synthetic 403, as a last line behind the checks
     /// callers make first.

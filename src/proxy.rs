@@ -4,6 +4,7 @@
 
 use crate::args::Args;
 use crate::client::Client;
+use crate::http::{Exchange, Http};
 use crate::outcome::{body_value, text_message, upstream, ToolError};
 use progenitor_client::ClientInfo;
 use reqwest::Method;
@@ -47,7 +48,6 @@ pub async fn call(backend: Backend, client: &Client, args: &Args) -> Result<Valu
     let method_name: String = args.get("method", Some("\"GET\""))?;
     let method = parse_method(&method_name)?;
     let path: String = args.get("path", None)?;
-    let path = check_path(&path)?;
     let query = query_pairs(args.raw("query"))?;
     let body = args.raw("body").cloned();
     if body.is_some() && matches!(method, Method::GET | Method::HEAD) {
@@ -64,6 +64,27 @@ pub async fn call(backend: Backend, client: &Client, args: &Args) -> Result<Valu
             }
         )));
     }
+    let body = body.map(|b| (b, "application/json"));
+    let x = passthrough(http, backend, env, method, &path, &query, body).await?;
+    if (200..300).contains(&x.status) {
+        Ok(body_value(&x.body))
+    } else {
+        Err(upstream(x.status, text_message(&x.body)))
+    }
+}
+
+/// One request to an environment's Docker or Kubernetes API through
+/// Portainer; `path` is checked to stay inside the passthrough.
+pub async fn passthrough(
+    http: &Http,
+    backend: Backend,
+    env: u64,
+    method: Method,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<(Value, &str)>,
+) -> Result<Exchange, ToolError> {
+    let path = check_path(path)?;
     let root = http.api_root().as_str().trim_end_matches('/');
     let prefix = format!("{root}/endpoints/{env}/{}/", backend.segment());
     let mut url = url::Url::parse(&format!("{prefix}{path}"))
@@ -79,18 +100,15 @@ pub async fn call(backend: Backend, client: &Client, args: &Args) -> Result<Valu
         url.query_pairs_mut().extend_pairs(query.iter());
     }
     let mut req = http.client().request(method, url);
-    if let Some(b) = &body {
-        req = req.json(b);
+    if let Some((b, content_type)) = body {
+        req = req
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(b.to_string());
     }
     let req = req
         .build()
         .map_err(|e| ToolError::BadArguments(format!("cannot build the request: {e}")))?;
-    let x = http.send(req).await?;
-    if (200..300).contains(&x.status) {
-        Ok(body_value(&x.body))
-    } else {
-        Err(upstream(x.status, text_message(&x.body)))
-    }
+    http.send(req).await
 }
 
 fn parse_method(m: &str) -> Result<Method, ToolError> {

@@ -89,7 +89,7 @@ fn cases() -> Vec<Case> {
         ),
         c(
             "stack_start",
-            json!({"id": 7, "endpointId": 1}),
+            json!({"id": 7, "environment_id": 1}),
             "POST",
             "/api/stacks/7/start",
             &["endpointId=1"],
@@ -97,7 +97,7 @@ fn cases() -> Vec<Case> {
         ),
         c(
             "stack_stop",
-            json!({"id": 7, "endpointId": 1}),
+            json!({"id": 7, "environment_id": 1}),
             "POST",
             "/api/stacks/7/stop",
             &["endpointId=1"],
@@ -166,7 +166,355 @@ fn cases() -> Vec<Case> {
     ]
     .into_iter()
     .chain(docker_cases())
+    .chain(portainer_write_cases())
+    .chain(admin_cases())
+    .chain(kubernetes_cases())
     .collect()
+}
+
+/// Tools that send more than one request; `multi_request_tools` checks
+/// each of their sequences.
+const MULTI_REQUEST_TOOLS: [&str; 5] = [
+    "stack_update",
+    "stack_git_redeploy",
+    "kubernetes_resource_list",
+    "kubernetes_resource_get",
+    "kubernetes_rollout_restart",
+];
+
+fn with_body(
+    tool: &'static str,
+    args: Value,
+    method: &'static str,
+    path: &'static str,
+    query: &'static [&'static str],
+    body: Value,
+) -> Case {
+    Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: Some(body),
+        ok: true,
+    }
+}
+
+fn portainer_write_cases() -> Vec<Case> {
+    let c = |tool, args, method, path, query, ok| Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: None,
+        ok,
+    };
+    vec![
+        with_body(
+            "environment_update",
+            json!({"id": 1, "name": "local-docker", "tag_ids": [1, 2]}),
+            "PUT",
+            "/api/endpoints/1",
+            &[],
+            json!({"Name": "local-docker", "TagIDs": [1, 2]}),
+        ),
+        with_body(
+            "stack_create",
+            json!({"type": "standalone", "environment_id": 1, "name": "shop", "file": "services: {}\n", "env": [{"name": "A", "value": "1"}]}),
+            "POST",
+            "/api/stacks/create/standalone/string",
+            &["endpointId=1"],
+            json!({"Name": "shop", "StackFileContent": "services: {}\n", "Env": [{"name": "A", "value": "1"}]}),
+        ),
+        with_body(
+            "stack_create",
+            json!({"type": "swarm", "environment_id": 1, "name": "shop", "file": "services: {}\n", "swarm_id": "jpofkc0i9uo9"}),
+            "POST",
+            "/api/stacks/create/swarm/string",
+            &["endpointId=1"],
+            json!({"Name": "shop", "StackFileContent": "services: {}\n", "SwarmID": "jpofkc0i9uo9"}),
+        ),
+        c(
+            "stack_delete",
+            json!({"id": 7, "environment_id": 1, "remove_volumes": true}),
+            "DELETE",
+            "/api/stacks/7",
+            &["endpointId=1", "removeVolumes=true"],
+            true,
+        ),
+        c("settings_get", json!({}), "GET", "/api/settings", &[], true),
+    ]
+}
+
+fn admin_cases() -> Vec<Case> {
+    let c = |tool, args, method, path, query, ok| Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: None,
+        ok,
+    };
+    vec![
+        c(
+            "environment_group_get",
+            json!({"id": 2}),
+            "GET",
+            "/api/endpoint_groups/2",
+            &[],
+            true,
+        ),
+        with_body(
+            "environment_group_create",
+            json!({"name": "edge", "tag_ids": [2]}),
+            "POST",
+            "/api/endpoint_groups",
+            &[],
+            json!({"Name": "edge", "TagIDs": [2]}),
+        ),
+        with_body(
+            "environment_group_update",
+            json!({"id": 2, "team_access": {"1": {"RoleId": 3}}}),
+            "PUT",
+            "/api/endpoint_groups/2",
+            &[],
+            json!({"TeamAccessPolicies": {"1": {"RoleId": 3}}}),
+        ),
+        c(
+            "environment_group_delete",
+            json!({"id": 2}),
+            "DELETE",
+            "/api/endpoint_groups/2",
+            &[],
+            true,
+        ),
+        with_body(
+            "tag_create",
+            json!({"name": "prod"}),
+            "POST",
+            "/api/tags",
+            &[],
+            json!({"Name": "prod"}),
+        ),
+        c(
+            "tag_delete",
+            json!({"id": 2}),
+            "DELETE",
+            "/api/tags/2",
+            &[],
+            true,
+        ),
+        c(
+            "user_get",
+            json!({"id": 2}),
+            "GET",
+            "/api/users/2",
+            &[],
+            true,
+        ),
+        with_body(
+            "user_create",
+            json!({"username": "ops", "password": "correct horse", "role": 2}),
+            "POST",
+            "/api/users",
+            &[],
+            json!({"Username": "ops", "Password": "correct horse", "Role": 2}),
+        ),
+        with_body(
+            "user_set_role",
+            json!({"id": 2, "role": 1}),
+            "PUT",
+            "/api/users/2",
+            &[],
+            json!({"Role": 1, "Username": "", "Password": "", "NewPassword": "", "UseCache": true}),
+        ),
+        c(
+            "user_delete",
+            json!({"id": 2}),
+            "DELETE",
+            "/api/users/2",
+            &[],
+            true,
+        ),
+        c(
+            "team_get",
+            json!({"id": 1}),
+            "GET",
+            "/api/teams/1",
+            &[],
+            true,
+        ),
+        with_body(
+            "team_create",
+            json!({"name": "sre", "leader_ids": [2]}),
+            "POST",
+            "/api/teams",
+            &[],
+            json!({"Name": "sre", "TeamLeaders": [2]}),
+        ),
+        with_body(
+            "team_update",
+            json!({"id": 1, "name": "platform-eng"}),
+            "PUT",
+            "/api/teams/1",
+            &[],
+            json!({"Name": "platform-eng"}),
+        ),
+        c(
+            "team_delete",
+            json!({"id": 1}),
+            "DELETE",
+            "/api/teams/1",
+            &[],
+            true,
+        ),
+        c(
+            "team_membership_list",
+            json!({}),
+            "GET",
+            "/api/team_memberships",
+            &[],
+            true,
+        ),
+        with_body(
+            "team_membership_add",
+            json!({"team_id": 2, "user_id": 2, "role": 1}),
+            "POST",
+            "/api/team_memberships",
+            &[],
+            json!({"TeamID": 2, "UserID": 2, "Role": 1}),
+        ),
+        c(
+            "team_membership_remove",
+            json!({"id": 1}),
+            "DELETE",
+            "/api/team_memberships/1",
+            &[],
+            true,
+        ),
+        c("role_list", json!({}), "GET", "/api/roles", &[], true),
+        c(
+            "registry_list",
+            json!({}),
+            "GET",
+            "/api/registries",
+            &[],
+            true,
+        ),
+        c(
+            "registry_get",
+            json!({"id": 1}),
+            "GET",
+            "/api/registries/1",
+            &[],
+            true,
+        ),
+        with_body(
+            "registry_create",
+            json!({"name": "internal", "type": 3, "url": "registry.example.com:5000", "authentication": true, "username": "ci", "password": "pw"}),
+            "POST",
+            "/api/registries",
+            &[],
+            json!({"Name": "internal", "Type": 3, "URL": "registry.example.com:5000", "Authentication": true, "Username": "ci", "Password": "pw"}),
+        ),
+        with_body(
+            "registry_update",
+            json!({"id": 1, "name": "internal", "url": "registry.example.com:5000", "authentication": false}),
+            "PUT",
+            "/api/registries/1",
+            &[],
+            json!({"Name": "internal", "URL": "registry.example.com:5000", "Authentication": false}),
+        ),
+        c(
+            "registry_delete",
+            json!({"id": 1}),
+            "DELETE",
+            "/api/registries/1",
+            &[],
+            true,
+        ),
+        c(
+            "edge_group_list",
+            json!({}),
+            "GET",
+            "/api/edge_groups",
+            &[],
+            true,
+        ),
+        c(
+            "edge_stack_list",
+            json!({}),
+            "GET",
+            "/api/edge_stacks",
+            &["summarizeStatuses=true"],
+            true,
+        ),
+        c(
+            "edge_stack_get",
+            json!({"id": 1}),
+            "GET",
+            "/api/edge_stacks/1",
+            &[],
+            true,
+        ),
+        c(
+            "edge_job_list",
+            json!({}),
+            "GET",
+            "/api/edge_jobs",
+            &[],
+            true,
+        ),
+    ]
+}
+
+fn kubernetes_cases() -> Vec<Case> {
+    let c = |tool, args, method, path, query, ok| Case {
+        tool,
+        args,
+        method,
+        path,
+        query,
+        body: None,
+        ok,
+    };
+    vec![
+        c(
+            "kubernetes_namespace_list",
+            json!({"environment_id": 3, "with_quota": true}),
+            "GET",
+            "/api/kubernetes/3/namespaces",
+            &["withResourceQuota=true"],
+            true,
+        ),
+        c(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "container": "web", "since_seconds": 600}),
+            "GET",
+            "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/pods/web-7d4b9c-x2x/log",
+            &["tailLines=200", "container=web", "sinceSeconds=600"],
+            true,
+        ),
+        c(
+            "kubernetes_events",
+            json!({"environment_id": 3, "namespace": "shop", "object": "web-7d4b9c-x2x", "type": "Warning"}),
+            "GET",
+            "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/events",
+            &["fieldSelector=involvedObject.name%3Dweb-7d4b9c-x2x%2Ctype%3DWarning"],
+            true,
+        ),
+        with_body(
+            "kubernetes_scale",
+            json!({"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 5}),
+            "PATCH",
+            "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web/scale",
+            &[],
+            json!({"spec": {"replicas": 5}}),
+        ),
+    ]
 }
 
 fn docker_cases() -> Vec<Case> {
@@ -367,7 +715,10 @@ async fn every_catalogued_tool_sends_the_right_request() {
     let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
     let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     let cases = cases();
-    for name in &listed {
+    for name in listed
+        .iter()
+        .filter(|n| !MULTI_REQUEST_TOOLS.contains(&n.as_str()))
+    {
         assert!(
             cases.iter().any(|c| c.tool == name),
             "tool {name} has no request case in this test"
@@ -430,7 +781,9 @@ async fn results_are_the_bodies_portainer_sent() {
         .as_str()
         .unwrap()
         .contains("nginx:1.27"));
-    let stopped = s.ok("stack_stop", json!({"id": 7, "endpointId": 1})).await;
+    let stopped = s
+        .ok("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .await;
     assert_eq!(stopped["Status"], 2);
     // A body that does not match the spec still succeeds, as sent, logged.
     let odd = s.ok("stack_get", json!({"id": 8})).await;
@@ -544,7 +897,7 @@ async fn read_only_mode_sends_nothing_but_get() {
     let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
     // Write tools are not there, and saying their name explains why.
     let e = s
-        .call("stack_stop", json!({"id": 7, "endpointId": 1}))
+        .call("stack_stop", json!({"id": 7, "environment_id": 1}))
         .await
         .unwrap_err()
         .to_string();
@@ -600,7 +953,7 @@ async fn upstream_errors_carry_status_and_message() {
         "{e}"
     );
     let e = s
-        .tool_error("stack_start", json!({"id": 7, "endpointId": 1}))
+        .tool_error("stack_start", json!({"id": 7, "environment_id": 1}))
         .await;
     assert!(e.contains("409") && e.contains("already active"), "{e}");
     let e = s
@@ -626,7 +979,7 @@ async fn bad_arguments_are_refused_before_any_request() {
     let e = s.tool_error("environment_get", json!({})).await;
     assert!(e.contains("missing required argument `id`"), "{e}");
     let e = s.tool_error("stack_stop", json!({"id": 7})).await;
-    assert!(e.contains("`endpointId`"), "{e}");
+    assert!(e.contains("`environment_id`"), "{e}");
     let e = s
         .tool_error("environment_list", json!({"serach": "x"}))
         .await;
@@ -700,7 +1053,7 @@ async fn disabled_tools_say_why() {
     let p = StandIn::start().await;
     let s = Session::start(&p.url(), &["--deny-tools", "stack_stop"]).await;
     let e = s
-        .call("stack_stop", json!({"id": 7, "endpointId": 1}))
+        .call("stack_stop", json!({"id": 7, "environment_id": 1}))
         .await
         .unwrap_err()
         .to_string();
@@ -871,6 +1224,220 @@ async fn docker_tools_answer_in_their_own_shapes() {
         p.seen().await.len(),
         before + 2,
         "only the two valid calls were sent"
+    );
+    s.stop().await;
+}
+
+/// (method, path) of the requests a call made, and the last one's body.
+async fn requests_of(p: &StandIn, before: usize) -> (Vec<(String, String)>, Option<Value>) {
+    let new = p.seen().await[before..].to_vec();
+    let body = new.last().and_then(|r| r.body.clone());
+    (new.into_iter().map(|r| (r.method, r.path)).collect(), body)
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn multi_request_tools() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+
+    // stack_update: reads the stack and its file, merges env, PUTs.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "env": {"FEATURE_X": "on"}}),
+        )
+        .await;
+    let (reqs, body) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs,
+        pairs(&[
+            ("GET", "/api/stacks/7"),
+            ("GET", "/api/stacks/7/file"),
+            ("PUT", "/api/stacks/7")
+        ])
+    );
+    let body = body.unwrap();
+    assert_eq!(
+        body["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "info"}, {"name": "FEATURE_X", "value": "on"}]),
+        "the other variables are kept"
+    );
+    assert!(
+        body["StackFileContent"]
+            .as_str()
+            .unwrap()
+            .contains("nginx:1.27"),
+        "the current file is kept"
+    );
+    assert_eq!(
+        out["env_changes"],
+        json!({"set": ["FEATURE_X"], "removed": [], "unchanged": 1})
+    );
+    assert_eq!(
+        out["stack"]["Env"][1],
+        json!({"name": "FEATURE_X", "value": "<redacted>"})
+    );
+    // replace_env drops what is not named; a new file is sent as given.
+    let n = p.seen().await.len();
+    s.ok("stack_update", json!({"id": 7, "environment_id": 1, "file": "services: {}\n", "env": {"ONLY": "1"}, "replace_env": true})).await;
+    let (reqs, body) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs.len(),
+        2,
+        "no file fetch when a file is given: {reqs:?}"
+    );
+    assert_eq!(
+        body.unwrap()["Env"],
+        json!([{"name": "ONLY", "value": "1"}])
+    );
+    let e = s
+        .tool_error("stack_update", json!({"id": 7, "environment_id": 1}))
+        .await;
+    assert!(e.contains("nothing to change"), "{e}");
+
+    // stack_git_redeploy: keeps the stored ref, credentials user and env.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "stack_git_redeploy",
+            json!({"id": 11, "environment_id": 1, "env": {"LOG_LEVEL": "debug"}}),
+        )
+        .await;
+    let (reqs, body) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs,
+        pairs(&[
+            ("GET", "/api/stacks/11"),
+            ("PUT", "/api/stacks/11/git/redeploy")
+        ])
+    );
+    let body = body.unwrap();
+    assert_eq!(body["RepositoryReferenceName"], "refs/heads/release");
+    assert_eq!(body["RepositoryAuthentication"], true);
+    assert_eq!(body["RepositoryUsername"], "deploy-bot");
+    assert_eq!(
+        body["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "debug"}, {"name": "DB_PASSWORD", "value": "db-pass-123"}])
+    );
+    assert_eq!(out["ref"], "refs/heads/release");
+    assert!(
+        !out.to_string().contains("db-pass-123"),
+        "env values stay hidden in the answer"
+    );
+    let e = s
+        .tool_error("stack_git_redeploy", json!({"id": 7, "environment_id": 1}))
+        .await;
+    assert!(e.contains("not deployed from git"), "{e}");
+
+    // kubernetes_resource_list: discovery, then the list; managedFields left out.
+    let n = p.seen().await.len();
+    let pods = s.ok("kubernetes_resource_list", json!({"environment_id": 3, "kind": "Pod", "namespace": "shop", "label_selector": "app=web", "limit": 50})).await;
+    let (reqs, _) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs,
+        pairs(&[
+            ("GET", "/api/endpoints/3/kubernetes/api/v1"),
+            (
+                "GET",
+                "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/pods"
+            )
+        ])
+    );
+    let q = p.seen().await.last().unwrap().query.clone().unwrap();
+    assert!(
+        q.contains("labelSelector=app%3Dweb") && q.contains("limit=50"),
+        "{q}"
+    );
+    assert_eq!(pods["items"][0]["status"]["phase"], "Running");
+    assert!(pods["items"][0]["metadata"].get("managedFields").is_none());
+    assert!(
+        pods["metadata"]["continue"].is_string(),
+        "the paging token stays"
+    );
+    // Discovery is cached: a second call sends one request.
+    let n = p.seen().await.len();
+    s.ok(
+        "kubernetes_resource_list",
+        json!({"environment_id": 3, "kind": "pods"}),
+    )
+    .await;
+    assert_eq!(
+        requests_of(&p, n).await.0,
+        pairs(&[("GET", "/api/endpoints/3/kubernetes/api/v1/pods")])
+    );
+    let e = s
+        .tool_error(
+            "kubernetes_resource_list",
+            json!({"environment_id": 3, "kind": "Gizmo"}),
+        )
+        .await;
+    assert!(e.contains("Gizmo") && e.contains("Pod, Secret"), "{e}");
+
+    // kubernetes_resource_get: a Secret's data never shows.
+    let secret = s
+        .ok(
+            "kubernetes_resource_get",
+            json!({"environment_id": 3, "kind": "Secret", "namespace": "shop", "name": "db"}),
+        )
+        .await;
+    assert_eq!(
+        secret["data"],
+        json!({"password": "<redacted>", "user": "<redacted>"})
+    );
+    assert!(!secret.to_string().contains("czNjcjN0"));
+    let dep = s.ok("kubernetes_resource_get", json!({"environment_id": 3, "api_version": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web"})).await;
+    assert_eq!(dep["spec"]["replicas"], 3);
+    assert!(dep["metadata"].get("managedFields").is_none());
+    assert_eq!(
+        dep["spec"]["template"]["spec"]["containers"][0]["env"][0]["value"],
+        "<redacted>"
+    );
+    let e = s
+        .tool_error(
+            "kubernetes_resource_get",
+            json!({"environment_id": 3, "kind": "Pod", "name": "x"}),
+        )
+        .await;
+    assert!(e.contains("namespaced"), "{e}");
+
+    // kubernetes_rollout_restart: a strategic-merge patch of the template annotation.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "kubernetes_rollout_restart",
+            json!({"environment_id": 3, "namespace": "shop", "name": "web"}),
+        )
+        .await;
+    let (reqs, body) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs,
+        pairs(&[(
+            "PATCH",
+            "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web"
+        )])
+    );
+    let at = body.unwrap()["spec"]["template"]["metadata"]["annotations"]
+        ["kubectl.kubernetes.io/restartedAt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(at.ends_with('Z') && at.len() == 20, "{at}");
+    assert_eq!(out["restartedAt"], at.as_str());
+    // Events come projected to what matters.
+    let ev = s
+        .ok("kubernetes_events", json!({"environment_id": 3}))
+        .await;
+    assert_eq!(
+        ev["items"][0],
+        json!({"type": "Warning", "reason": "BackOff", "object": "Pod/web-7d4b9c-x2x", "namespace": "shop",
+        "message": "Back-off restarting failed container", "count": 7, "last": "2026-11-24T08:59:00Z"})
     );
     s.stop().await;
 }

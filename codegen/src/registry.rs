@@ -55,6 +55,8 @@ pub fn generate(
     }
     Ok(quote! {
         use crate::args::Args;
+        #[allow(unused_imports)]
+        use crate::client::types;
         use crate::client::Client;
         use crate::outcome::ToolError;
         use crate::registry::{Access, ReadOnlyMode, ToolDef, ToolsetDef};

@@ -73,6 +73,10 @@ impl StandIn {
     }
 }
 
+fn body_of(req: &Request) -> Value {
+    serde_json::from_slice(&req.body).unwrap_or(Value::Null)
+}
+
 fn json_response(status: u16, body: Value) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_raw(body.to_string(), "application/json")
 }
@@ -128,6 +132,7 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             200,
             json!({"Id": "eight", "Name": "odd", "Env": {"A": "1"}}),
         ),
+        ("GET", ["api", "stacks", "11"]) => json_response(200, fixtures::git_stack()),
         ("GET", ["api", "stacks", _] | ["api", "stacks", _, "file"]) => not_found("stack"),
         ("POST", ["api", "stacks", "7", "start"]) => json_response(
             409,
@@ -138,6 +143,113 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             s["Status"] = json!(2);
             json_response(200, s)
         }
+        ("PUT", ["api", "endpoints", "1"]) => {
+            let mut e = fixtures::environments()[0].clone();
+            if let Some(n) = body_of(req).get("Name") {
+                e["Name"] = n.clone();
+            }
+            json_response(200, e)
+        }
+        ("GET", ["api", "endpoint_groups", "2"]) => {
+            json_response(200, fixtures::groups()[1].clone())
+        }
+        ("POST", ["api", "endpoint_groups"]) => json_response(
+            200,
+            json!({"Id": 3, "Name": body_of(req)["Name"], "TagIds": []}),
+        ),
+        ("PUT", ["api", "endpoint_groups", "2"]) => {
+            json_response(200, fixtures::groups()[1].clone())
+        }
+        ("DELETE", ["api", "endpoint_groups", "2"]) => ResponseTemplate::new(204),
+        ("POST", ["api", "tags"]) => json_response(
+            200,
+            json!({"ID": 3, "Name": body_of(req)["Name"], "Endpoints": {}, "EndpointGroups": {}}),
+        ),
+        ("DELETE", ["api", "tags", "2"]) => ResponseTemplate::new(204),
+        ("POST", ["api", "stacks", "create", "standalone" | "swarm", "string"]) => {
+            let b = body_of(req);
+            json_response(
+                200,
+                json!({"Id": 9, "Name": b["Name"], "Type": if segs[4] == "swarm" { 1 } else { 2 }, "EndpointId": 1, "Env": b["Env"], "Status": 1}),
+            )
+        }
+        ("PUT", ["api", "stacks", "7"]) => {
+            let mut st = fixtures::stack();
+            st["Env"] = body_of(req)["Env"].clone();
+            json_response(200, st)
+        }
+        ("DELETE", ["api", "stacks", "7"]) => ResponseTemplate::new(204),
+        ("PUT", ["api", "stacks", "11", "git", "redeploy"]) => {
+            let mut st = fixtures::git_stack();
+            st["Env"] = body_of(req)["Env"].clone();
+            json_response(200, st)
+        }
+        ("PUT", ["api", "stacks", "7", "git", "redeploy"]) => json_response(
+            400,
+            json!({"message": "Stack is not created from git", "details": "stack is not a git stack"}),
+        ),
+        ("GET", ["api", "settings"]) => json_response(
+            200,
+            json!({"AuthenticationMethod": 2, "SnapshotInterval": "5m", "EdgeAgentCheckinInterval": 5,
+            "LDAPSettings": {"URL": "ldap.example.com:389", "ReaderDN": "cn=reader", "Password": "ldap-bind-secret", "AnonymousMode": false},
+            "OAuthSettings": {"ClientID": "portainer", "ClientSecret": "oauth-client-secret", "AuthorizationURI": "https://sso.example.com/auth"}}),
+        ),
+        ("GET", ["api", "users", "2"]) => {
+            json_response(200, json!({"Id": 2, "Username": "dev", "Role": 2}))
+        }
+        ("POST", ["api", "users"]) => json_response(
+            200,
+            json!({"Id": 5, "Username": body_of(req)["Username"], "Role": body_of(req)["Role"]}),
+        ),
+        ("PUT", ["api", "users", "2"]) => json_response(
+            200,
+            json!({"Id": 2, "Username": "dev", "Role": body_of(req)["Role"]}),
+        ),
+        ("DELETE", ["api", "users", "2"]) => ResponseTemplate::new(204),
+        ("GET", ["api", "teams", "1"]) => json_response(200, json!({"Id": 1, "Name": "platform"})),
+        ("POST", ["api", "teams"]) => {
+            json_response(200, json!({"Id": 3, "Name": body_of(req)["Name"]}))
+        }
+        ("PUT", ["api", "teams", "1"]) => {
+            json_response(200, json!({"Id": 1, "Name": body_of(req)["Name"]}))
+        }
+        ("DELETE", ["api", "teams", "1"]) => ResponseTemplate::new(204),
+        ("GET", ["api", "team_memberships"]) => {
+            json_response(200, json!([{"Id": 1, "UserID": 2, "TeamID": 1, "Role": 2}]))
+        }
+        ("POST", ["api", "team_memberships"]) => {
+            json_response(200, json!({"Id": 2, "UserID": 2, "TeamID": 2, "Role": 1}))
+        }
+        ("DELETE", ["api", "team_memberships", "1"]) => ResponseTemplate::new(204),
+        ("GET", ["api", "roles"]) => json_response(
+            200,
+            json!([{"Id": 1, "Name": "Environment administrator", "Priority": 1, "Authorizations": {"DockerContainerList": true}}]),
+        ),
+        ("GET", ["api", "registries"]) => json_response(200, json!([fixtures::registry()])),
+        ("GET", ["api", "registries", "1"]) => json_response(200, fixtures::registry()),
+        ("POST", ["api", "registries"]) => json_response(200, fixtures::registry()),
+        ("PUT", ["api", "registries", "1"]) => json_response(200, fixtures::registry()),
+        ("DELETE", ["api", "registries", "1"]) => ResponseTemplate::new(204),
+        ("GET", ["api", "edge_groups"]) => json_response(
+            200,
+            json!([{"Id": 1, "Name": "stores", "Dynamic": true, "TagIds": [2], "Endpoints": null, "PartialMatch": false}]),
+        ),
+        ("GET", ["api", "edge_stacks"]) => json_response(
+            200,
+            json!([{"Id": 1, "Name": "pos", "EdgeGroups": [1], "DeploymentType": 0, "Status": {}}]),
+        ),
+        ("GET", ["api", "edge_stacks", "1"]) => json_response(
+            200,
+            json!({"Id": 1, "Name": "pos", "EdgeGroups": [1], "DeploymentType": 0}),
+        ),
+        ("GET", ["api", "edge_jobs"]) => json_response(
+            200,
+            json!([{"Id": 1, "Name": "cleanup", "CronExpression": "0 3 * * *", "Recurring": true}]),
+        ),
+        ("GET", ["api", "kubernetes", "3", "namespaces"]) => json_response(
+            200,
+            json!([{"Id": "a1", "Name": "default", "Status": {"phase": "Active"}, "IsSystem": false}, {"Id": "b2", "Name": "kube-system", "IsSystem": true}]),
+        ),
         ("GET", ["api", "users"]) => json_response(
             200,
             json!([{"Id": 1, "Username": "admin", "Role": 1, "UseCache": true, "ThemeSettings": {"color": ""}}, {"Id": 2, "Username": "dev", "Role": 2}]),
@@ -236,15 +348,70 @@ fn docker(method: &str, rest: &[&str]) -> ResponseTemplate {
 }
 
 fn kubernetes(method: &str, rest: &[&str]) -> ResponseTemplate {
+    let not_found = || {
+        json_response(
+            404,
+            json!({"kind": "Status", "status": "Failure", "message": "the server could not find the requested resource", "reason": "NotFound", "code": 404}),
+        )
+    };
     match (method, rest) {
+        ("GET", ["api", "v1"]) => json_response(
+            200,
+            json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+            {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod"},
+            {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod"},
+            {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret"},
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace"},
+            {"name": "events", "singularName": "event", "namespaced": true, "kind": "Event"}]}),
+        ),
+        ("GET", ["apis", "apps", "v1"]) => json_response(
+            200,
+            json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": [
+            {"name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment"},
+            {"name": "deployments/scale", "singularName": "", "namespaced": true, "kind": "Scale"}]}),
+        ),
         ("GET", ["api", "v1", "namespaces"]) => json_response(
             200,
             json!({"kind": "NamespaceList", "apiVersion": "v1", "items": [{"metadata": {"name": "default"}}]}),
         ),
-        _ => json_response(
-            404,
-            json!({"kind": "Status", "status": "Failure", "message": "the server could not find the requested resource", "code": 404}),
+        ("GET", ["api", "v1", "namespaces", "shop", "pods"] | ["api", "v1", "pods"]) => {
+            json_response(
+                200,
+                json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "811", "continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"},
+            "items": [{"metadata": {"name": "web-7d4b9c-x2x", "namespace": "shop", "labels": {"app": "web"}, "managedFields": [{"manager": "kube-controller-manager", "operation": "Update", "fieldsV1": {"f:metadata": {}}}]},
+                       "status": {"phase": "Running", "podIP": "10.42.0.12"}}]}),
+            )
+        }
+        ("GET", ["api", "v1", "namespaces", "shop", "secrets", "db"]) => json_response(
+            200,
+            json!({"kind": "Secret", "apiVersion": "v1",
+            "metadata": {"name": "db", "namespace": "shop", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"czNjcjN0\"}}"}},
+            "type": "Opaque", "data": {"password": "czNjcjN0", "user": "YWRtaW4="}}),
         ),
+        ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
+            json_response(200, fixtures::deployment(3))
+        }
+        ("GET", ["api", "v1", "namespaces", "shop", "pods", "web-7d4b9c-x2x", "log"]) => {
+            ResponseTemplate::new(200).set_body_string("GET / 200\nGET /health 200\n")
+        }
+        ("GET", ["api", "v1", "namespaces", "shop", "events"] | ["api", "v1", "events"]) => {
+            json_response(
+                200,
+                json!({"kind": "EventList", "items": [
+            {"metadata": {"name": "web.1", "namespace": "shop"}, "type": "Warning", "reason": "BackOff", "message": "Back-off restarting failed container", "count": 7,
+             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}, "lastTimestamp": "2026-11-24T08:59:00Z", "source": {"component": "kubelet"}}]}),
+            )
+        }
+        ("PATCH", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web", "scale"]) => {
+            json_response(
+                200,
+                json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"replicas": 5}, "status": {"replicas": 3}}),
+            )
+        }
+        ("PATCH", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
+            json_response(200, fixtures::deployment(3))
+        }
+        _ => not_found(),
     }
 }
 
@@ -333,6 +500,30 @@ pub mod fixtures {
             "memory_stats": {"usage": 52428800, "limit": 8217473024u64, "stats": {"cache": 1, "rss": 2}},
             "networks": {"eth0": {"rx_bytes": 1024, "tx_bytes": 2048}}
         })
+    }
+
+    pub fn git_stack() -> Value {
+        json!({
+            "Id": 11, "Name": "api", "Type": 2, "EndpointId": 1, "Status": 1,
+            "Env": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "DB_PASSWORD", "value": "db-pass-123"}],
+            "GitConfig": {"URL": "https://git.example.com/team/api.git", "ReferenceName": "refs/heads/release", "ConfigFilePath": "docker-compose.yml",
+                          "Authentication": {"Username": "deploy-bot", "Password": "", "AuthorizationType": 0}, "ConfigHash": "8ad1b9f"}
+        })
+    }
+
+    pub fn registry() -> Value {
+        json!({"Id": 1, "Name": "internal", "Type": 3, "URL": "registry.example.com:5000", "BaseURL": "", "Authentication": true,
+               "Username": "ci", "Password": "registry-pass", "ManagementConfiguration": null,
+               "Gitlab": {"ProjectId": 0}, "Quay": {"UseOrganisation": false}, "Ecr": {"Region": ""},
+               "RegistryAccesses": {"1": {"UserAccessPolicies": null, "TeamAccessPolicies": null}}})
+    }
+
+    pub fn deployment(replicas: u32) -> Value {
+        json!({"kind": "Deployment", "apiVersion": "apps/v1",
+               "metadata": {"name": "web", "namespace": "shop", "generation": 4, "managedFields": [{"manager": "kubectl"}]},
+               "spec": {"replicas": replicas, "template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                        "env": [{"name": "API_TOKEN", "value": "tok-123"}]}]}}},
+               "status": {"replicas": replicas, "readyReplicas": replicas}})
     }
 
     pub fn groups() -> Value {
