@@ -749,6 +749,43 @@ pub mod types {
             ::std::vec::Vec<::std::string::String>,
         >,
     }
+    ///`DockerEndpointPortConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerEndpointPortConfig {
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Protocol",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub protocol: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PublishMode",
+            default = "defaults::docker_endpoint_port_config_publish_mode"
+        )]
+        pub publish_mode: ::std::string::String,
+        #[serde(
+            rename = "PublishedPort",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub published_port: ::std::option::Option<i64>,
+        #[serde(
+            rename = "TargetPort",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub target_port: ::std::option::Option<i64>,
+    }
+    impl ::std::default::Default for DockerEndpointPortConfig {
+        fn default() -> Self {
+            Self {
+                name: Default::default(),
+                protocol: Default::default(),
+                publish_mode: defaults::docker_endpoint_port_config_publish_mode(),
+                published_port: Default::default(),
+                target_port: Default::default(),
+            }
+        }
+    }
     ///`DockerEndpointSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DockerEndpointSettings {
@@ -819,6 +856,56 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub network_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerEndpointSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerEndpointSpec {
+        #[serde(rename = "Mode", default = "defaults::docker_endpoint_spec_mode")]
+        pub mode: ::std::string::String,
+        #[serde(
+            rename = "Ports",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ports: ::std::option::Option<::std::vec::Vec<DockerEndpointPortConfig>>,
+    }
+    impl ::std::default::Default for DockerEndpointSpec {
+        fn default() -> Self {
+            Self {
+                mode: defaults::docker_endpoint_spec_mode(),
+                ports: Default::default(),
+            }
+        }
+    }
+    ///`DockerEngineDescription`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerEngineDescription {
+        #[serde(
+            rename = "EngineVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub engine_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Plugins",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub plugins: ::std::option::Option<
+            ::std::vec::Vec<DockerEngineDescriptionPluginsItem>,
+        >,
+    }
+    ///`DockerEngineDescriptionPluginsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerEngineDescriptionPluginsItem {
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`DockerGenericResources`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -1559,6 +1646,22 @@ pub mod types {
             }
         }
     }
+    ///`DockerLimit`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerLimit {
+        #[serde(
+            rename = "MemoryBytes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_bytes: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NanoCPUs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nano_cp_us: ::std::option::Option<i64>,
+        #[serde(rename = "Pids", default)]
+        pub pids: i64,
+    }
     ///`DockerLocalNodeState`
     #[derive(
         ::serde::Deserialize,
@@ -1599,6 +1702,19 @@ pub mod types {
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
         }
+    }
+    ///`DockerManagerStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerManagerStatus {
+        #[serde(rename = "Addr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Leader", default)]
+        pub leader: bool,
+        #[serde(
+            rename = "Reachability",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reachability: ::std::option::Option<DockerReachability>,
     }
     ///`DockerMount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1792,6 +1908,27 @@ pub mod types {
         )]
         pub scope: ::std::option::Option<::std::string::String>,
     }
+    ///`DockerNetworkAttachmentConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNetworkAttachmentConfig {
+        #[serde(
+            rename = "Aliases",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "DriverOpts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver_opts: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Target",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub target: ::std::option::Option<::std::string::String>,
+    }
     ///`DockerNetworkContainer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DockerNetworkContainer {
@@ -1918,6 +2055,150 @@ pub mod types {
             ::std::vec::Vec<DockerAddress>,
         >,
     }
+    ///`DockerNode`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNode {
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<DockerNodeDescription>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ManagerStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub manager_status: ::std::option::Option<DockerManagerStatus>,
+        #[serde(rename = "Spec", skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<DockerNodeSpec>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<DockerNodeStatus>,
+        #[serde(
+            rename = "UpdatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<DockerObjectVersion>,
+    }
+    ///`DockerNodeDescription`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNodeDescription {
+        #[serde(
+            rename = "Engine",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub engine: ::std::option::Option<DockerEngineDescription>,
+        #[serde(
+            rename = "Hostname",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hostname: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Platform",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platform: ::std::option::Option<DockerPlatform>,
+        #[serde(
+            rename = "Resources",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resources: ::std::option::Option<DockerResourceObject>,
+        #[serde(
+            rename = "TLSInfo",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_info: ::std::option::Option<DockerTlsInfo>,
+    }
+    ///`DockerNodeSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNodeSpec {
+        #[serde(
+            rename = "Availability",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub availability: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Role", skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerNodeState`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DockerNodeState(pub ::std::string::String);
+    impl ::std::ops::Deref for DockerNodeState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerNodeState> for ::std::string::String {
+        fn from(value: DockerNodeState) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DockerNodeState {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for DockerNodeState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for DockerNodeState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`DockerNodeStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNodeStatus {
+        #[serde(rename = "Addr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Message",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<DockerNodeState>,
+    }
     ///`DockerObjectVersion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DockerObjectVersion {
@@ -1937,6 +2218,17 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub node_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerPlatform`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerPlatform {
+        #[serde(
+            rename = "Architecture",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub architecture: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "OS", skip_serializing_if = "::std::option::Option::is_none")]
+        pub os: ::std::option::Option<::std::string::String>,
     }
     ///`DockerPluginsInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2047,6 +2339,47 @@ pub mod types {
             Self(value)
         }
     }
+    ///`DockerReachability`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DockerReachability(pub ::std::string::String);
+    impl ::std::ops::Deref for DockerReachability {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerReachability> for ::std::string::String {
+        fn from(value: DockerReachability) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DockerReachability {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for DockerReachability {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for DockerReachability {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
     ///`DockerRegistryServiceConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DockerRegistryServiceConfig {
@@ -2083,6 +2416,25 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub mirrors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerResourceObject`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerResourceObject {
+        #[serde(
+            rename = "GenericResources",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub generic_resources: ::std::option::Option<DockerGenericResources>,
+        #[serde(
+            rename = "MemoryBytes",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub memory_bytes: ::std::option::Option<i64>,
+        #[serde(
+            rename = "NanoCPUs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nano_cp_us: ::std::option::Option<i64>,
     }
     ///`DockerResources`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2296,6 +2648,323 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub runtime_args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerService`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerService {
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Endpoint",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint: ::std::option::Option<DockerServiceEndpoint>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "JobStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_status: ::std::option::Option<DockerServiceJobStatus>,
+        #[serde(
+            rename = "ServiceStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_status: ::std::option::Option<DockerServiceServiceStatus>,
+        #[serde(rename = "Spec", skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<DockerServiceSpec>,
+        #[serde(
+            rename = "UpdateStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_status: ::std::option::Option<DockerServiceUpdateStatus>,
+        #[serde(
+            rename = "UpdatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<DockerObjectVersion>,
+    }
+    ///`DockerServiceEndpoint`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceEndpoint {
+        #[serde(
+            rename = "Ports",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ports: ::std::option::Option<::std::vec::Vec<DockerEndpointPortConfig>>,
+        #[serde(rename = "Spec", skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<DockerEndpointSpec>,
+        #[serde(
+            rename = "VirtualIPs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub virtual_i_ps: ::std::option::Option<
+            ::std::vec::Vec<DockerServiceEndpointVirtualIPsItem>,
+        >,
+    }
+    ///`DockerServiceEndpointVirtualIPsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceEndpointVirtualIPsItem {
+        #[serde(rename = "Addr", skip_serializing_if = "::std::option::Option::is_none")]
+        pub addr: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NetworkID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerServiceJobStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceJobStatus {
+        #[serde(
+            rename = "JobIteration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_iteration: ::std::option::Option<DockerObjectVersion>,
+        #[serde(
+            rename = "LastExecution",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_execution: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerServiceServiceStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceServiceStatus {
+        #[serde(
+            rename = "CompletedTasks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_tasks: ::std::option::Option<i64>,
+        #[serde(
+            rename = "DesiredTasks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub desired_tasks: ::std::option::Option<i64>,
+        #[serde(
+            rename = "RunningTasks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub running_tasks: ::std::option::Option<i64>,
+    }
+    ///`DockerServiceSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceSpec {
+        #[serde(
+            rename = "EndpointSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_spec: ::std::option::Option<DockerEndpointSpec>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<DockerServiceSpecMode>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Networks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub networks: ::std::option::Option<
+            ::std::vec::Vec<DockerNetworkAttachmentConfig>,
+        >,
+        #[serde(
+            rename = "RollbackConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub rollback_config: ::std::option::Option<DockerServiceSpecRollbackConfig>,
+        #[serde(
+            rename = "TaskTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub task_template: ::std::option::Option<DockerTaskSpec>,
+        #[serde(
+            rename = "UpdateConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub update_config: ::std::option::Option<DockerServiceSpecUpdateConfig>,
+    }
+    ///`DockerServiceSpecMode`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceSpecMode {
+        #[serde(
+            rename = "Global",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub global: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            rename = "GlobalJob",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub global_job: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(
+            rename = "Replicated",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub replicated: ::std::option::Option<DockerServiceSpecModeReplicated>,
+        #[serde(
+            rename = "ReplicatedJob",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub replicated_job: ::std::option::Option<DockerServiceSpecModeReplicatedJob>,
+    }
+    ///`DockerServiceSpecModeReplicated`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceSpecModeReplicated {
+        #[serde(
+            rename = "Replicas",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub replicas: ::std::option::Option<i64>,
+    }
+    ///`DockerServiceSpecModeReplicatedJob`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerServiceSpecModeReplicatedJob {
+        #[serde(rename = "MaxConcurrent", default = "defaults::default_u64::<i64, 1>")]
+        pub max_concurrent: i64,
+        #[serde(
+            rename = "TotalCompletions",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_completions: ::std::option::Option<i64>,
+    }
+    impl ::std::default::Default for DockerServiceSpecModeReplicatedJob {
+        fn default() -> Self {
+            Self {
+                max_concurrent: defaults::default_u64::<i64, 1>(),
+                total_completions: Default::default(),
+            }
+        }
+    }
+    ///`DockerServiceSpecRollbackConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerServiceSpecRollbackConfig {
+        #[serde(
+            rename = "Delay",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delay: ::std::option::Option<i64>,
+        #[serde(
+            rename = "FailureAction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub failure_action: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MaxFailureRatio",
+            default = "defaults::docker_service_spec_rollback_config_max_failure_ratio"
+        )]
+        pub max_failure_ratio: f64,
+        #[serde(
+            rename = "Monitor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub monitor: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Order",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub order: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Parallelism",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parallelism: ::std::option::Option<i64>,
+    }
+    impl ::std::default::Default for DockerServiceSpecRollbackConfig {
+        fn default() -> Self {
+            Self {
+                delay: Default::default(),
+                failure_action: Default::default(),
+                max_failure_ratio: defaults::docker_service_spec_rollback_config_max_failure_ratio(),
+                monitor: Default::default(),
+                order: Default::default(),
+                parallelism: Default::default(),
+            }
+        }
+    }
+    ///`DockerServiceSpecUpdateConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerServiceSpecUpdateConfig {
+        #[serde(
+            rename = "Delay",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delay: ::std::option::Option<i64>,
+        #[serde(
+            rename = "FailureAction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub failure_action: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "MaxFailureRatio",
+            default = "defaults::docker_service_spec_update_config_max_failure_ratio"
+        )]
+        pub max_failure_ratio: f64,
+        #[serde(
+            rename = "Monitor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub monitor: ::std::option::Option<i64>,
+        #[serde(
+            rename = "Order",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub order: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Parallelism",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub parallelism: ::std::option::Option<i64>,
+    }
+    impl ::std::default::Default for DockerServiceSpecUpdateConfig {
+        fn default() -> Self {
+            Self {
+                delay: Default::default(),
+                failure_action: Default::default(),
+                max_failure_ratio: defaults::docker_service_spec_update_config_max_failure_ratio(),
+                monitor: Default::default(),
+                order: Default::default(),
+                parallelism: Default::default(),
+            }
+        }
+    }
+    ///`DockerServiceUpdateStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerServiceUpdateStatus {
+        #[serde(
+            rename = "CompletedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Message",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "StartedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub started_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<::std::string::String>,
     }
     ///`DockerSwarmInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3006,6 +3675,625 @@ pub mod types {
     pub struct DockerSystemVersionPlatform {
         #[serde(rename = "Name")]
         pub name: ::std::string::String,
+    }
+    ///`DockerTask`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTask {
+        #[serde(
+            rename = "AssignedGenericResources",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assigned_generic_resources: ::std::option::Option<DockerGenericResources>,
+        #[serde(
+            rename = "CreatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DesiredState",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub desired_state: ::std::option::Option<DockerTaskState>,
+        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "JobIteration",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub job_iteration: ::std::option::Option<DockerObjectVersion>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "NodeID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub node_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ServiceID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub service_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Slot", skip_serializing_if = "::std::option::Option::is_none")]
+        pub slot: ::std::option::Option<i64>,
+        #[serde(rename = "Spec", skip_serializing_if = "::std::option::Option::is_none")]
+        pub spec: ::std::option::Option<DockerTaskSpec>,
+        #[serde(
+            rename = "Status",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub status: ::std::option::Option<DockerTaskStatus>,
+        #[serde(
+            rename = "UpdatedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Version",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub version: ::std::option::Option<DockerObjectVersion>,
+    }
+    ///`DockerTaskSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpec {
+        #[serde(
+            rename = "ContainerSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_spec: ::std::option::Option<DockerTaskSpecContainerSpec>,
+        #[serde(
+            rename = "ForceUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub force_update: ::std::option::Option<i64>,
+        #[serde(
+            rename = "LogDriver",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub log_driver: ::std::option::Option<DockerTaskSpecLogDriver>,
+        #[serde(
+            rename = "NetworkAttachmentSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub network_attachment_spec: ::std::option::Option<
+            DockerTaskSpecNetworkAttachmentSpec,
+        >,
+        #[serde(
+            rename = "Networks",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub networks: ::std::option::Option<
+            ::std::vec::Vec<DockerNetworkAttachmentConfig>,
+        >,
+        #[serde(
+            rename = "Placement",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub placement: ::std::option::Option<DockerTaskSpecPlacement>,
+        #[serde(
+            rename = "PluginSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub plugin_spec: ::std::option::Option<DockerTaskSpecPluginSpec>,
+        #[serde(
+            rename = "Resources",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resources: ::std::option::Option<DockerTaskSpecResources>,
+        #[serde(
+            rename = "RestartPolicy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub restart_policy: ::std::option::Option<DockerTaskSpecRestartPolicy>,
+        #[serde(
+            rename = "Runtime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub runtime: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpec {
+        #[serde(rename = "Args", skip_serializing_if = "::std::option::Option::is_none")]
+        pub args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "CapabilityAdd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capability_add: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "CapabilityDrop",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub capability_drop: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "Command",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub command: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Configs",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub configs: ::std::option::Option<
+            ::std::vec::Vec<DockerTaskSpecContainerSpecConfigsItem>,
+        >,
+        #[serde(rename = "Dir", skip_serializing_if = "::std::option::Option::is_none")]
+        pub dir: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "DNSConfig",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub dns_config: ::std::option::Option<DockerTaskSpecContainerSpecDnsConfig>,
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Groups",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "HealthCheck",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub health_check: ::std::option::Option<DockerHealthConfig>,
+        #[serde(
+            rename = "Hostname",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hostname: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Hosts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub hosts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Image",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub image: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Init", skip_serializing_if = "::std::option::Option::is_none")]
+        pub init: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Isolation",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub isolation: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Mounts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub mounts: ::std::option::Option<::std::vec::Vec<DockerMount>>,
+        #[serde(
+            rename = "OpenStdin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub open_stdin: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Privileges",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub privileges: ::std::option::Option<DockerTaskSpecContainerSpecPrivileges>,
+        #[serde(
+            rename = "ReadOnly",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub read_only: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Secrets",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secrets: ::std::option::Option<
+            ::std::vec::Vec<DockerTaskSpecContainerSpecSecretsItem>,
+        >,
+        #[serde(
+            rename = "StopGracePeriod",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stop_grace_period: ::std::option::Option<i64>,
+        #[serde(
+            rename = "StopSignal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stop_signal: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Sysctls",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub sysctls: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "TTY", skip_serializing_if = "::std::option::Option::is_none")]
+        pub tty: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Ulimits",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ulimits: ::std::option::Option<
+            ::std::vec::Vec<DockerTaskSpecContainerSpecUlimitsItem>,
+        >,
+        #[serde(rename = "User", skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecConfigsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecConfigsItem {
+        #[serde(
+            rename = "ConfigID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ConfigName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config_name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "File", skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<DockerTaskSpecContainerSpecConfigsItemFile>,
+        #[serde(
+            rename = "Runtime",
+            default,
+            skip_serializing_if = "::serde_json::Map::is_empty"
+        )]
+        pub runtime: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`DockerTaskSpecContainerSpecConfigsItemFile`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecConfigsItemFile {
+        #[serde(rename = "GID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub gid: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub uid: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecDnsConfig`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecDnsConfig {
+        #[serde(
+            rename = "Nameservers",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "Search",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub search: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerTaskSpecContainerSpecPrivileges`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecPrivileges {
+        #[serde(
+            rename = "CredentialSpec",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub credential_spec: ::std::option::Option<
+            DockerTaskSpecContainerSpecPrivilegesCredentialSpec,
+        >,
+        #[serde(
+            rename = "SELinuxContext",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub se_linux_context: ::std::option::Option<
+            DockerTaskSpecContainerSpecPrivilegesSeLinuxContext,
+        >,
+    }
+    ///`DockerTaskSpecContainerSpecPrivilegesCredentialSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecPrivilegesCredentialSpec {
+        #[serde(
+            rename = "Config",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub config: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "File", skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Registry",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecPrivilegesSeLinuxContext`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecPrivilegesSeLinuxContext {
+        #[serde(
+            rename = "Disable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub disable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Level",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub level: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Role", skip_serializing_if = "::std::option::Option::is_none")]
+        pub role: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "User", skip_serializing_if = "::std::option::Option::is_none")]
+        pub user: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecSecretsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecSecretsItem {
+        #[serde(rename = "File", skip_serializing_if = "::std::option::Option::is_none")]
+        pub file: ::std::option::Option<DockerTaskSpecContainerSpecSecretsItemFile>,
+        #[serde(
+            rename = "SecretID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secret_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SecretName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub secret_name: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecSecretsItemFile`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecSecretsItemFile {
+        #[serde(rename = "GID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub gid: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Mode", skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "UID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub uid: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecContainerSpecUlimitsItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecContainerSpecUlimitsItem {
+        #[serde(rename = "Hard", skip_serializing_if = "::std::option::Option::is_none")]
+        pub hard: ::std::option::Option<i64>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Soft", skip_serializing_if = "::std::option::Option::is_none")]
+        pub soft: ::std::option::Option<i64>,
+    }
+    ///`DockerTaskSpecLogDriver`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecLogDriver {
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    ///`DockerTaskSpecNetworkAttachmentSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecNetworkAttachmentSpec {
+        #[serde(
+            rename = "ContainerID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_id: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecPlacement`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecPlacement {
+        #[serde(
+            rename = "Constraints",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub constraints: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(rename = "MaxReplicas", default)]
+        pub max_replicas: i64,
+        #[serde(
+            rename = "Platforms",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub platforms: ::std::option::Option<::std::vec::Vec<DockerPlatform>>,
+        #[serde(
+            rename = "Preferences",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub preferences: ::std::option::Option<
+            ::std::vec::Vec<DockerTaskSpecPlacementPreferencesItem>,
+        >,
+    }
+    ///`DockerTaskSpecPlacementPreferencesItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecPlacementPreferencesItem {
+        #[serde(
+            rename = "Spread",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub spread: ::std::option::Option<DockerTaskSpecPlacementPreferencesItemSpread>,
+    }
+    ///`DockerTaskSpecPlacementPreferencesItemSpread`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecPlacementPreferencesItemSpread {
+        #[serde(
+            rename = "SpreadDescriptor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub spread_descriptor: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecPluginSpec`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecPluginSpec {
+        #[serde(
+            rename = "Disabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub disabled: ::std::option::Option<bool>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "PluginPrivilege",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub plugin_privilege: ::std::option::Option<
+            ::std::vec::Vec<DockerTaskSpecPluginSpecPluginPrivilegeItem>,
+        >,
+        #[serde(
+            rename = "Remote",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub remote: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskSpecPluginSpecPluginPrivilegeItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecPluginSpecPluginPrivilegeItem {
+        #[serde(
+            rename = "Description",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Value",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    ///`DockerTaskSpecResources`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecResources {
+        #[serde(
+            rename = "Limits",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub limits: ::std::option::Option<DockerLimit>,
+        #[serde(
+            rename = "Reservations",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reservations: ::std::option::Option<DockerResourceObject>,
+    }
+    ///`DockerTaskSpecRestartPolicy`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskSpecRestartPolicy {
+        #[serde(
+            rename = "Condition",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub condition: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Delay",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub delay: ::std::option::Option<i64>,
+        #[serde(rename = "MaxAttempts", default)]
+        pub max_attempts: i64,
+        #[serde(rename = "Window", default)]
+        pub window: i64,
+    }
+    ///`DockerTaskState`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    #[serde(transparent)]
+    pub struct DockerTaskState(pub ::std::string::String);
+    impl ::std::ops::Deref for DockerTaskState {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<DockerTaskState> for ::std::string::String {
+        fn from(value: DockerTaskState) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for DockerTaskState {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for DockerTaskState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for DockerTaskState {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+    ///`DockerTaskStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskStatus {
+        #[serde(
+            rename = "ContainerStatus",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_status: ::std::option::Option<DockerTaskStatusContainerStatus>,
+        #[serde(rename = "Err", skip_serializing_if = "::std::option::Option::is_none")]
+        pub err: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Message",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "State",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub state: ::std::option::Option<DockerTaskState>,
+        #[serde(
+            rename = "Timestamp",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub timestamp: ::std::option::Option<::std::string::String>,
+    }
+    ///`DockerTaskStatusContainerStatus`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerTaskStatusContainerStatus {
+        #[serde(
+            rename = "ContainerID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub container_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ExitCode",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub exit_code: ::std::option::Option<i64>,
+        #[serde(rename = "PID", skip_serializing_if = "::std::option::Option::is_none")]
+        pub pid: ::std::option::Option<i64>,
     }
     ///`DockerThrottleDevice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3995,6 +5283,28 @@ pub mod types {
         )]
         pub version_support: ::std::option::Option<::std::string::String>,
     }
+    ///`GithubComPortainerPortainerPkgLibhelmReleaseHook`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct GithubComPortainerPortainerPkgLibhelmReleaseHook {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delete_policies: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_run: ::std::option::Option<ReleaseHookExecution>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub manifest: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub weight: ::std::option::Option<i64>,
+    }
     ///`Gittypes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(transparent)]
@@ -4037,6 +5347,29 @@ pub mod types {
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
+    }
+    ///`HelmInstallChartPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct HelmInstallChartPayload {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub atomic: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chart: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "registryId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repo: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
     }
     ///`K8sIoApiCoreV1ConditionStatus`
     #[derive(
@@ -8065,6 +9398,247 @@ pub mod types {
         )]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    ///`ReleaseChart`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseChart {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub files: ::std::option::Option<::std::vec::Vec<ReleaseFile>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lock: ::std::option::Option<ReleaseLock>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<ReleaseMetadata>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub schema: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub templates: ::std::option::Option<::std::vec::Vec<ReleaseFile>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    }
+    ///`ReleaseChartReference`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseChartReference {
+        #[serde(
+            rename = "chartPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "registryID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registry_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "repoURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repo_url: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseDependency`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseDependency {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alias: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub condition: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(
+            rename = "import-values",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub import_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repository: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseFile`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseFile {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseHookExecution`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseHookExecution {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phase: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub started_at: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseInfo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseInfo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deleted: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub first_deployed: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_deployed: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notes: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resources: ::std::option::Option<::std::vec::Vec<UnstructuredUnstructured>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseLock`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseLock {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dependencies: ::std::option::Option<::std::vec::Vec<ReleaseDependency>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub digest: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub generated: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseMaintainer`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseMaintainer {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub email: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseMetadata`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseMetadata {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub annotations: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "apiVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub api_version: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "appVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_version: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub condition: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dependencies: ::std::option::Option<::std::vec::Vec<ReleaseDependency>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub deprecated: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub home: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub icon: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub keywords: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(
+            rename = "kubeVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub kube_version: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub maintainers: ::std::option::Option<::std::vec::Vec<ReleaseMaintainer>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseRelease`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseRelease {
+        #[serde(
+            rename = "appVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_version: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chart: ::std::option::Option<ReleaseChart>,
+        #[serde(
+            rename = "chartReference",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub chart_reference: ::std::option::Option<ReleaseChartReference>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub config: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hooks: ::std::option::Option<
+            ::std::vec::Vec<GithubComPortainerPortainerPkgLibhelmReleaseHook>,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<ReleaseInfo>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub manifest: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "stackID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub stack_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<ReleaseValues>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<i64>,
+    }
+    ///`ReleaseReleaseElement`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseReleaseElement {
+        #[serde(
+            rename = "appVersion",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub app_version: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub chart: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub namespace: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub revision: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated: ::std::option::Option<::std::string::String>,
+    }
+    ///`ReleaseValues`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ReleaseValues {
+        #[serde(
+            rename = "computedValues",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub computed_values: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "userSuppliedValues",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub user_supplied_values: ::std::option::Option<::std::string::String>,
+    }
     ///`ResourceQuantity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ResourceQuantity {
@@ -8177,6 +9751,17 @@ pub mod types {
         pub deny_portainer_access: ::std::option::Option<bool>,
         #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
+    }
+    ///`UnstructuredUnstructured`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UnstructuredUnstructured {
+        #[serde(
+            rename = "Object",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
     }
     ///`UsersThemePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -8719,8 +10304,20 @@ pub mod types {
         pub(super) fn docker_container_config_stop_signal() -> ::std::string::String {
             "SIGTERM".to_string()
         }
+        pub(super) fn docker_endpoint_port_config_publish_mode() -> ::std::string::String {
+            "ingress".to_string()
+        }
+        pub(super) fn docker_endpoint_spec_mode() -> ::std::string::String {
+            "vip".to_string()
+        }
         pub(super) fn docker_ipam_driver() -> ::std::string::String {
             "default".to_string()
+        }
+        pub(super) fn docker_service_spec_rollback_config_max_failure_ratio() -> f64 {
+            0_f64
+        }
+        pub(super) fn docker_service_spec_update_config_max_failure_ratio() -> f64 {
+            0_f64
         }
         pub(super) fn docker_swarm_spec_ca_config_external_c_as_item_protocol() -> ::std::string::String {
             "cfssl".to_string()
@@ -10276,6 +11873,161 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/nodes`
+
+*/
+    pub async fn docker_node_list<'a>(
+        &'a self,
+        environment_id: i64,
+        filters: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::DockerNode>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/nodes", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_node_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/services`
+
+*/
+    pub async fn docker_service_list<'a>(
+        &'a self,
+        environment_id: i64,
+        filters: Option<&'a str>,
+        status: Option<bool>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::DockerService>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/services", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .query(&progenitor_client::QueryParam::new("status", &status))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_service_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/services/{id}`
+
+*/
+    pub async fn docker_service_inspect<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        insert_defaults: Option<bool>,
+    ) -> Result<ResponseValue<types::DockerService>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/services/{}", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(
+                &progenitor_client::QueryParam::new("insertDefaults", &insert_defaults),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_service_inspect",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/endpoints/{environmentId}/docker/system/df`
 
 */
@@ -10316,6 +12068,56 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/tasks`
+
+*/
+    pub async fn docker_task_list<'a>(
+        &'a self,
+        environment_id: i64,
+        filters: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::DockerTask>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/tasks", self.baseurl, encode_path(& environment_id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filters", &filters))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_task_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),
@@ -10611,6 +12413,186 @@ impl Client {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{id}/kubernetes/helm`
+
+*/
+    pub async fn helm_list<'a>(
+        &'a self,
+        id: i64,
+        filter: Option<&'a str>,
+        namespace: Option<&'a str>,
+        selector: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::ReleaseReleaseElement>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("filter", &filter))
+            .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+            .query(&progenitor_client::QueryParam::new("selector", &selector))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{id}/kubernetes/helm`
+
+*/
+    pub async fn helm_install<'a>(
+        &'a self,
+        id: i64,
+        dry_run: Option<bool>,
+        body: &'a types::HelmInstallChartPayload,
+    ) -> Result<ResponseValue<types::ReleaseRelease>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm", self.baseurl, encode_path(& id
+            .to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("dryRun", &dry_run))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_install",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `DELETE` request to `/endpoints/{id}/kubernetes/helm/{release}`
+
+*/
+    pub async fn helm_delete<'a>(
+        &'a self,
+        id: i64,
+        release: &'a str,
+        namespace: Option<&'a str>,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm/{}", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& release.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {

@@ -31,6 +31,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Portainer environments (endpoints), environment groups and tags.",
     },
     ToolsetDef {
+        name: "helm",
+        default: false,
+        description: "Helm releases on Kubernetes environments.",
+    },
+    ToolsetDef {
         name: "kubernetes",
         default: true,
         description: "Namespaces, any Kubernetes resource, pod logs, events, scaling and restarts, through Portainer.",
@@ -49,6 +54,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         name: "stacks",
         default: true,
         description: "Compose and swarm stacks deployed through Portainer.",
+    },
+    ToolsetDef {
+        name: "swarm",
+        default: false,
+        description: "Swarm services, tasks and nodes of Swarm environments.",
     },
     ToolsetDef {
         name: "system",
@@ -139,7 +149,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "tag_list",
@@ -160,7 +170,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "stack_list",
@@ -181,7 +191,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "stack_get",
@@ -364,7 +374,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "team_list",
@@ -385,7 +395,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "system_version",
@@ -507,7 +517,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "docker_container_inspect",
@@ -650,7 +660,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "docker_image_inspect",
@@ -734,7 +744,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "docker_network_inspect",
@@ -1125,7 +1135,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "team_membership_add",
@@ -1186,7 +1196,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &["items[].Authorizations"],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "registry_list",
@@ -1207,7 +1217,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "registry_get",
@@ -1310,7 +1320,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "edge_stack_list",
@@ -1331,7 +1341,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "edge_stack_get",
@@ -1373,7 +1383,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "kubernetes_namespace_list",
@@ -1394,7 +1404,7 @@ pub static TOOLS: &[ToolDef] = &[
         project: None,
         omit: &[],
         keep_tail: false,
-        client_paging: false,
+        client_paging: true,
     },
     ToolDef {
         name: "kubernetes_resource_list",
@@ -1506,6 +1516,189 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input_schema: crate::handlers::kubernetes_rollout_restart::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "swarm_service_list",
+        title: "List Swarm services",
+        description: "List the services of a Swarm environment with image, mode, replicas and running task counts.",
+        toolset: "swarm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerServiceList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/services",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{\"type\":[\"string\",\"null\"]},\"Endpoint\":{\"type\":[\"object\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]},\"JobStatus\":{\"type\":[\"object\",\"null\"]},\"ServiceStatus\":{\"type\":[\"object\",\"null\"]},\"Spec\":{},\"UpdateStatus\":{\"type\":[\"object\",\"null\"]},\"UpdatedAt\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &["items[].Spec.TaskTemplate.ContainerSpec.Env", "items[].PreviousSpec"],
+        keep_tail: false,
+        client_paging: true,
+    },
+    ToolDef {
+        name: "swarm_service_inspect",
+        title: "Inspect a Swarm service",
+        description: "Full spec and state of one service: image, env names, mounts, networks, ports, update and restart policy, version.",
+        toolset: "swarm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerServiceInspect",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/services/{id}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"CreatedAt\":{\"type\":[\"string\",\"null\"]},\"Endpoint\":{\"properties\":{\"Ports\":{\"type\":[\"array\",\"null\"]},\"Spec\":{\"type\":[\"object\",\"null\"]},\"VirtualIPs\":{\"type\":[\"array\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]},\"JobStatus\":{\"properties\":{\"JobIteration\":{\"type\":[\"object\",\"null\"]},\"LastExecution\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"ServiceStatus\":{\"properties\":{\"CompletedTasks\":{\"type\":[\"integer\",\"null\"]},\"DesiredTasks\":{\"type\":[\"integer\",\"null\"]},\"RunningTasks\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"Spec\":{\"properties\":{\"EndpointSpec\":{\"type\":[\"object\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"Mode\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"Networks\":{\"type\":[\"array\",\"null\"]},\"RollbackConfig\":{\"type\":[\"object\",\"null\"]},\"TaskTemplate\":{\"type\":[\"object\",\"null\"]},\"UpdateConfig\":{\"type\":[\"object\",\"null\"]}}},\"UpdateStatus\":{\"properties\":{\"CompletedAt\":{\"type\":[\"string\",\"null\"]},\"Message\":{\"type\":[\"string\",\"null\"]},\"StartedAt\":{\"type\":[\"string\",\"null\"]},\"State\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"UpdatedAt\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"properties\":{\"Index\":{\"type\":[\"integer\",\"null\"]}},\"type\":[\"object\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &["PreviousSpec"],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "swarm_service_scale",
+        title: "Scale a Swarm service",
+        description: "Set the number of replicas of a replicated Swarm service.",
+        toolset: "swarm",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "swarm_service_scale",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::swarm_service_scale::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "swarm_service_update",
+        title: "Update a Swarm service",
+        description: "Roll a Swarm service to a new image, change some environment variables (others kept), or force its tasks to be recreated; the rest of its spec is kept.",
+        toolset: "swarm",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "swarm_service_update",
+        method: "",
+        path: "",
+        input_schema: crate::handlers::swarm_service_update::INPUT_SCHEMA,
+        output_schema: None,
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "swarm_task_list",
+        title: "List Swarm tasks",
+        description: "List Swarm tasks (one per replica and node) with desired and current state and errors. Filter e.g. {\"service\": [\"shop_web\"], \"desired-state\": [\"running\"]}.",
+        toolset: "swarm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerTaskList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/tasks",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AssignedGenericResources\":{\"type\":[\"array\",\"null\"]},\"CreatedAt\":{\"type\":[\"string\",\"null\"]},\"DesiredState\":{\"type\":[\"string\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]},\"JobIteration\":{\"type\":[\"object\",\"null\"]},\"Labels\":{\"type\":[\"object\",\"null\"]},\"Name\":{\"type\":[\"string\",\"null\"]},\"NodeID\":{\"type\":[\"string\",\"null\"]},\"ServiceID\":{\"type\":[\"string\",\"null\"]},\"Slot\":{\"type\":[\"integer\",\"null\"]},\"Spec\":{\"type\":[\"object\",\"null\"]},\"Status\":{\"type\":[\"object\",\"null\"]},\"UpdatedAt\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &["items[].Spec.ContainerSpec.Env"],
+        keep_tail: false,
+        client_paging: true,
+    },
+    ToolDef {
+        name: "swarm_node_list",
+        title: "List Swarm nodes",
+        description: "List the nodes of a Swarm with role, availability, state, leader flag and engine version.",
+        toolset: "swarm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "DockerNodeList",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/nodes",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{\"type\":[\"string\",\"null\"]},\"Description\":{\"type\":[\"object\",\"null\"]},\"ID\":{\"type\":[\"string\",\"null\"]},\"ManagerStatus\":{\"type\":[\"object\",\"null\"]},\"Spec\":{\"type\":[\"object\",\"null\"]},\"Status\":{\"type\":[\"object\",\"null\"]},\"UpdatedAt\":{\"type\":[\"string\",\"null\"]},\"Version\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: true,
+    },
+    ToolDef {
+        name: "helm_release_list",
+        title: "List Helm releases",
+        description: "List the Helm releases of a Kubernetes environment: name, namespace, chart, app version, status and revision.",
+        toolset: "helm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "HelmList",
+        method: "GET",
+        path: "/endpoints/{id}/kubernetes/helm",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"appVersion\":{\"type\":[\"string\",\"null\"]},\"chart\":{\"type\":[\"string\",\"null\"]},\"name\":{\"type\":[\"string\",\"null\"]},\"namespace\":{\"type\":[\"string\",\"null\"]},\"revision\":{\"type\":[\"string\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]},\"updated\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: true,
+    },
+    ToolDef {
+        name: "helm_install",
+        title: "Install or upgrade a Helm release",
+        description: "Install a chart from a repository as a release, or upgrade the release of that name if it exists (Portainer runs an upgrade --install). values is a YAML document. dry_run shows what would happen.",
+        toolset: "helm",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "HelmInstall",
+        method: "POST",
+        path: "/endpoints/{id}/kubernetes/helm",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        output_schema: Some(
+            "{\"properties\":{\"appVersion\":{\"type\":[\"string\",\"null\"]},\"chart\":{\"properties\":{\"files\":{\"type\":[\"array\",\"null\"]},\"lock\":{\"type\":[\"object\",\"null\"]},\"metadata\":{\"type\":[\"object\",\"null\"]},\"schema\":{\"type\":[\"array\",\"null\"]},\"templates\":{\"type\":[\"array\",\"null\"]},\"values\":{\"type\":[\"object\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"chartReference\":{\"properties\":{\"chartPath\":{\"type\":[\"string\",\"null\"]},\"registryID\":{\"type\":[\"integer\",\"null\"]},\"repoURL\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"config\":{\"additionalProperties\":{},\"type\":[\"object\",\"null\"]},\"hooks\":{\"items\":{\"type\":[\"object\",\"null\"]},\"type\":[\"array\",\"null\"]},\"info\":{\"properties\":{\"deleted\":{\"type\":[\"string\",\"null\"]},\"description\":{\"type\":[\"string\",\"null\"]},\"first_deployed\":{\"type\":[\"string\",\"null\"]},\"last_deployed\":{\"type\":[\"string\",\"null\"]},\"notes\":{\"type\":[\"string\",\"null\"]},\"resources\":{\"type\":[\"array\",\"null\"]},\"status\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"manifest\":{\"type\":[\"string\",\"null\"]},\"name\":{\"type\":[\"string\",\"null\"]},\"namespace\":{\"type\":[\"string\",\"null\"]},\"stackID\":{\"type\":[\"integer\",\"null\"]},\"values\":{\"properties\":{\"computedValues\":{\"type\":[\"string\",\"null\"]},\"userSuppliedValues\":{\"type\":[\"string\",\"null\"]}},\"type\":[\"object\",\"null\"]},\"version\":{\"type\":[\"integer\",\"null\"]}},\"type\":\"object\"}",
+        ),
+        project: None,
+        omit: &[],
+        keep_tail: false,
+        client_paging: false,
+    },
+    ToolDef {
+        name: "helm_uninstall",
+        title: "Uninstall a Helm release",
+        description: "Uninstall a Helm release and delete the resources it created.",
+        toolset: "helm",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        read_only_mode: ReadOnlyMode::Hidden,
+        operation: "HelmDelete",
+        method: "DELETE",
+        path: "/endpoints/{id}/kubernetes/helm/{release}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         output_schema: None,
         project: None,
         omit: &[],
@@ -2830,6 +3023,145 @@ pub async fn dispatch(
         "kubernetes_scale" => crate::handlers::kubernetes_scale::call(client, args).await,
         "kubernetes_rollout_restart" => {
             crate::handlers::kubernetes_rollout_restart::call(client, args).await
+        }
+        "swarm_service_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            let a_status: Option<bool> = Args::fixed("status", Some("true"))?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_service_list(
+                            a_environment_id,
+                            a_filters.as_deref(),
+                            a_status,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "swarm_service_inspect" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_insert_defaults: Option<bool> = Args::fixed("insertDefaults", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .docker_service_inspect(
+                            a_environment_id,
+                            &a_id,
+                            a_insert_defaults,
+                        )
+                        .await,
+                )
+                .await
+        }
+        "swarm_service_scale" => {
+            crate::handlers::swarm_service_scale::call(client, args).await
+        }
+        "swarm_service_update" => {
+            crate::handlers::swarm_service_update::call(client, args).await
+        }
+        "swarm_task_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            crate::outcome::finish_json(
+                    client.docker_task_list(a_environment_id, a_filters.as_deref()).await,
+                )
+                .await
+        }
+        "swarm_node_list" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_filters: Option<String> = args.get_json_text("filters")?;
+            crate::outcome::finish_json(
+                    client.docker_node_list(a_environment_id, a_filters.as_deref()).await,
+                )
+                .await
+        }
+        "helm_release_list" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_filter: Option<String> = args.get("filter", None)?;
+            let a_namespace: Option<String> = args.get("namespace", None)?;
+            let a_selector: Option<String> = args.get("selector", None)?;
+            crate::outcome::finish_json(
+                    client
+                        .helm_list(
+                            a_id,
+                            a_filter.as_deref(),
+                            a_namespace.as_deref(),
+                            a_selector.as_deref(),
+                        )
+                        .await,
+                )
+                .await
+        }
+        "helm_install" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_dry_run: Option<bool> = args.get("dry_run", None)?;
+            let a_body: types::HelmInstallChartPayload = args
+                .body(
+                    &[
+                        crate::args::Field {
+                            exposed: "atomic",
+                            wire: "atomic",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "chart",
+                            wire: "chart",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "name",
+                            wire: "name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "namespace",
+                            wire: "namespace",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "registryId",
+                            wire: "registryId",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "repo",
+                            wire: "repo",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "values",
+                            wire: "values",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::args::Field {
+                            exposed: "version",
+                            wire: "version",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::outcome::finish_json(
+                    client.helm_install(a_id, a_dry_run, &a_body).await,
+                )
+                .await
+        }
+        "helm_uninstall" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_release: String = args.get("release", None)?;
+            let a_namespace: Option<String> = args.get("namespace", None)?;
+            crate::outcome::finish_unit(
+                    client.helm_delete(a_id, &a_release, a_namespace.as_deref()).await,
+                )
+                .await
         }
         _ => Err(ToolError::UnknownTool(name.to_string())),
     }

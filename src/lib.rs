@@ -18,5 +18,6 @@ pub mod selection;
 pub mod server;
 pub mod shaping;
 pub mod stack_env;
+pub mod swarm;
 pub mod tools_cmd;
 pub mod version_check;

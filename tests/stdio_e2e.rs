@@ -174,7 +174,9 @@ fn cases() -> Vec<Case> {
 
 /// Tools that send more than one request; `multi_request_tools` checks
 /// each of their sequences.
-const MULTI_REQUEST_TOOLS: [&str; 5] = [
+const MULTI_REQUEST_TOOLS: [&str; 7] = [
+    "swarm_service_scale",
+    "swarm_service_update",
     "stack_update",
     "stack_git_redeploy",
     "kubernetes_resource_list",
@@ -482,6 +484,62 @@ fn kubernetes_cases() -> Vec<Case> {
         ok,
     };
     vec![
+        c(
+            "helm_release_list",
+            json!({"environment_id": 3, "namespace": "ingress-nginx"}),
+            "GET",
+            "/api/endpoints/3/kubernetes/helm",
+            &["namespace=ingress-nginx"],
+            true,
+        ),
+        with_body(
+            "helm_install",
+            json!({"environment_id": 3, "name": "cache", "namespace": "shop", "chart": "redis", "repo": "https://charts.example.com", "values": "replica:\n  replicaCount: 1\n", "atomic": true}),
+            "POST",
+            "/api/endpoints/3/kubernetes/helm",
+            &[],
+            json!({"name": "cache", "namespace": "shop", "chart": "redis", "repo": "https://charts.example.com", "values": "replica:\n  replicaCount: 1\n", "atomic": true}),
+        ),
+        c(
+            "helm_uninstall",
+            json!({"environment_id": 3, "release": "cache", "namespace": "shop"}),
+            "DELETE",
+            "/api/endpoints/3/kubernetes/helm/cache",
+            &["namespace=shop"],
+            true,
+        ),
+        c(
+            "swarm_service_list",
+            json!({"environment_id": 1, "filters": {"label": ["com.docker.stack.namespace=shop"]}}),
+            "GET",
+            "/api/endpoints/1/docker/services",
+            &["status=true"],
+            true,
+        ),
+        c(
+            "swarm_service_inspect",
+            json!({"environment_id": 1, "id": "shop_web"}),
+            "GET",
+            "/api/endpoints/1/docker/services/shop_web",
+            &[],
+            true,
+        ),
+        c(
+            "swarm_task_list",
+            json!({"environment_id": 1, "filters": {"service": ["shop_web"]}}),
+            "GET",
+            "/api/endpoints/1/docker/tasks",
+            &["filters=%7B%22service%22%3A%5B%22shop_web%22%5D%7D"],
+            true,
+        ),
+        c(
+            "swarm_node_list",
+            json!({"environment_id": 1}),
+            "GET",
+            "/api/endpoints/1/docker/nodes",
+            &[],
+            true,
+        ),
         c(
             "kubernetes_namespace_list",
             json!({"environment_id": 3, "with_quota": true}),
@@ -1430,6 +1488,62 @@ async fn multi_request_tools() {
         .to_string();
     assert!(at.ends_with('Z') && at.len() == 20, "{at}");
     assert_eq!(out["restartedAt"], at.as_str());
+    // Swarm: scale and update read the service and write its spec back at its version.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "swarm_service_scale",
+            json!({"environment_id": 1, "id": "shop_web", "replicas": 4}),
+        )
+        .await;
+    let (reqs, body) = requests_of(&p, n).await;
+    assert_eq!(
+        reqs,
+        pairs(&[
+            ("GET", "/api/endpoints/1/docker/services/shop_web"),
+            ("POST", "/api/endpoints/1/docker/services/shop_web/update")
+        ])
+    );
+    assert_eq!(
+        p.seen().await.last().unwrap().query.as_deref(),
+        Some("version=42")
+    );
+    let body = body.unwrap();
+    assert_eq!(body["Mode"]["Replicated"]["Replicas"], 4);
+    assert_eq!(
+        body["TaskTemplate"]["ContainerSpec"]["Image"], "shop/web:1.4",
+        "the rest of the spec is kept"
+    );
+    assert_eq!(
+        (out["replicas_before"].clone(), out["replicas"].clone()),
+        (json!(2), json!(4))
+    );
+    let e = s
+        .tool_error(
+            "swarm_service_scale",
+            json!({"environment_id": 1, "id": "agent", "replicas": 2}),
+        )
+        .await;
+    assert!(e.contains("not replicated"), "{e}");
+    let n = p.seen().await.len();
+    s.ok("swarm_service_update", json!({"environment_id": 1, "id": "shop_web", "image": "shop/web:1.5", "env": {"LOG_LEVEL": "debug"}, "force": true})).await;
+    let body = requests_of(&p, n).await.1.unwrap();
+    assert_eq!(
+        body["TaskTemplate"]["ContainerSpec"]["Image"],
+        "shop/web:1.5"
+    );
+    assert_eq!(
+        body["TaskTemplate"]["ContainerSpec"]["Env"],
+        json!(["LOG_LEVEL=debug", "SECRET_KEY=abc"])
+    );
+    assert_eq!(body["TaskTemplate"]["ForceUpdate"], 1);
+    // Lists that cannot page upstream page here and say the total.
+    let users = s.ok("user_list", json!({"limit": 1, "offset": 1})).await;
+    assert_eq!(
+        (users["total"].clone(), users["returned"].clone()),
+        (json!(2), json!(1))
+    );
+    assert_eq!(users["items"][0]["Username"], "dev");
     // Events come projected to what matters.
     let ev = s
         .ok("kubernetes_events", json!({"environment_id": 3}))
@@ -1440,4 +1554,78 @@ async fn multi_request_tools() {
         "message": "Back-off restarting failed container", "count": 7, "last": "2026-11-24T08:59:00Z"})
     );
     s.stop().await;
+}
+
+/// Every secret the fixtures carry, and where it sits.
+const SECRETS: [(&str, &str); 10] = [
+    ("registry_get", "registry-pass"),
+    ("settings_get", "ldap-bind-secret"),
+    ("settings_get", "oauth-client-secret"),
+    ("environment_get", "azure-auth-key"),
+    ("environment_get", "key-secret"),
+    ("environment_get", "/data/tls/1/key.pem"),
+    ("stack_get", "info"),
+    ("docker_container_inspect", "s3cr3t-db-pass"),
+    ("swarm_task_list", "SECRET_KEY=abc"),
+    ("kubernetes_resource_get", "czNjcjN0"),
+];
+
+#[tokio::test]
+async fn secrets_are_redacted_everywhere() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let args = |tool: &str| match tool {
+        "registry_get" | "stack_get" => json!({"id": if tool == "stack_get" { 7 } else { 1 }}),
+        "environment_get" => json!({"id": 1}),
+        "docker_container_inspect" => json!({"environment_id": 1, "id": "web"}),
+        // select bypasses the default omission of Env, not redaction.
+        "swarm_task_list" => {
+            json!({"environment_id": 1, "select": "items[0].Spec.ContainerSpec.Env"})
+        }
+        "kubernetes_resource_get" => {
+            json!({"environment_id": 3, "kind": "Secret", "namespace": "shop", "name": "db"})
+        }
+        _ => json!({}),
+    };
+    for (tool, secret) in SECRETS {
+        let out = s.ok(tool, args(tool)).await;
+        let text = out.to_string();
+        assert!(!text.contains(secret), "{tool} leaked {secret}: {text}");
+        assert!(text.contains("<redacted>"), "{tool}: {text}");
+    }
+    s.stop().await;
+    // --show-secrets lifts it.
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--show-secrets"]).await;
+    let reg = s.ok("registry_get", json!({"id": 1})).await;
+    assert_eq!(reg["Password"], "registry-pass");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn read_only_default_tools_all_work() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--read-only"]).await;
+    let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    assert!(listed.len() >= 25, "{listed:?}");
+    for name in &listed {
+        let def = portainer_mcp::registry::find(name).unwrap();
+        assert_eq!(
+            def.access,
+            portainer_mcp::registry::Access::Read,
+            "{name} is listed in read-only mode"
+        );
+        if let Some(case) = cases()
+            .into_iter()
+            .find(|c| c.tool == name && c.ok && c.method == "GET")
+        {
+            s.ok(name, case.args.clone()).await;
+        } else {
+            assert!(
+                MULTI_REQUEST_TOOLS.contains(&name.as_str()),
+                "{name} has no read case"
+            );
+        }
+    }
+    s.stop().await;
+    assert!(p.seen().await.iter().all(|r| r.method == "GET"));
 }

@@ -11,3 +11,5 @@ pub mod kubernetes_rollout_restart;
 pub mod kubernetes_scale;
 pub mod stack_git_redeploy;
 pub mod stack_update;
+pub mod swarm_service_scale;
+pub mod swarm_service_update;

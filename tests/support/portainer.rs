@@ -246,6 +246,17 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
             200,
             json!([{"Id": 1, "Name": "cleanup", "CronExpression": "0 3 * * *", "Recurring": true}]),
         ),
+        ("GET", ["api", "endpoints", "3", "kubernetes", "helm"]) => json_response(
+            200,
+            json!([{"name": "ingress", "namespace": "ingress-nginx", "chart": {"metadata": {"name": "ingress-nginx", "version": "4.11.3", "appVersion": "1.11.3"}}, "info": {"status": "deployed"}, "version": 3}]),
+        ),
+        ("POST", ["api", "endpoints", "3", "kubernetes", "helm"]) => json_response(
+            201,
+            json!({"name": body_of(req)["name"], "namespace": body_of(req)["namespace"], "version": 1, "info": {"status": "deployed"}}),
+        ),
+        ("DELETE", ["api", "endpoints", "3", "kubernetes", "helm", _]) => {
+            ResponseTemplate::new(204)
+        }
         ("GET", ["api", "kubernetes", "3", "namespaces"]) => json_response(
             200,
             json!([{"Id": "a1", "Name": "default", "Status": {"phase": "Active"}, "IsSystem": false}, {"Id": "b2", "Name": "kube-system", "IsSystem": true}]),
@@ -342,6 +353,25 @@ fn docker(method: &str, rest: &[&str]) -> ResponseTemplate {
             200,
             json!({"LayersSize": 1092588, "Images": [], "Containers": [], "Volumes": [], "BuildCache": null}),
         ),
+        ("GET", ["services"]) => json_response(200, json!([fixtures::service()])),
+        ("GET", ["services", "shop_web"]) => json_response(200, fixtures::service()),
+        ("GET", ["services", "agent"]) => json_response(
+            200,
+            json!({"ID": "g1", "Version": {"Index": 9}, "Spec": {"Name": "agent", "Mode": {"Global": {}}, "TaskTemplate": {"ContainerSpec": {"Image": "agent:2"}}}}),
+        ),
+        ("POST", ["services", "shop_web", "update"]) => {
+            json_response(200, json!({"Warnings": null}))
+        }
+        ("GET", ["tasks"]) => json_response(
+            200,
+            json!([{"ID": "t1", "ServiceID": "s1", "NodeID": "n1", "Slot": 1, "DesiredState": "running",
+            "Status": {"State": "running", "Message": "started"}, "Spec": {"ContainerSpec": {"Image": "shop/web:1.4", "Env": ["SECRET_KEY=abc"]}}}]),
+        ),
+        ("GET", ["nodes"]) => json_response(
+            200,
+            json!([{"ID": "n1", "Description": {"Hostname": "mgr-1", "Engine": {"EngineVersion": "27.3.1"}},
+            "Spec": {"Role": "manager", "Availability": "active"}, "Status": {"State": "ready"}, "ManagerStatus": {"Leader": true}}]),
+        ),
         (_, ["containers", ..]) => no_such("container", "?"),
         _ => json_response(404, json!({"message": "page not found"})),
     }
@@ -433,7 +463,9 @@ pub mod fixtures {
             json!({
                 "Id": 1, "Name": "local", "Type": 1, "URL": "unix:///var/run/docker.sock", "GroupId": 1,
                 "PublicURL": "", "Status": 1, "TagIds": [1], "UserTrusted": true, "Heartbeat": true,
-                "TLSConfig": {"TLS": false, "TLSSkipVerify": false},
+                "TLSConfig": {"TLS": true, "TLSSkipVerify": false, "TLSCACert": "/data/tls/1/ca.pem", "TLSKey": "/data/tls/1/key.pem"},
+                "EdgeKey": "aHR0cHM6Ly9wb3J0YWluZXI6OTQ0M3xwb3J0YWluZXI6ODAwMHxrZXktc2VjcmV0fDE",
+                "AzureCredentials": {"ApplicationID": "app", "TenantID": "tenant", "AuthenticationKey": "azure-auth-key"},
                 "Snapshots": [], "Kubernetes": {"Snapshots": null, "Configuration": {"UseLoadBalancer": false}},
                 "UserAccessPolicies": null, "TeamAccessPolicies": null,
                 "Agent": {"Version": ""}, "EdgeCheckinInterval": 0, "QueryDate": 1732437600,
@@ -524,6 +556,13 @@ pub mod fixtures {
                "spec": {"replicas": replicas, "template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
                         "env": [{"name": "API_TOKEN", "value": "tok-123"}]}]}}},
                "status": {"replicas": replicas, "readyReplicas": replicas}})
+    }
+
+    pub fn service() -> Value {
+        json!({"ID": "s1", "Version": {"Index": 42},
+               "Spec": {"Name": "shop_web", "Labels": {"com.docker.stack.namespace": "shop"}, "Mode": {"Replicated": {"Replicas": 2}},
+                        "TaskTemplate": {"ContainerSpec": {"Image": "shop/web:1.4", "Env": ["LOG_LEVEL=info", "SECRET_KEY=abc"]}, "ForceUpdate": 0}},
+               "PreviousSpec": {"Name": "shop_web"}})
     }
 
     pub fn groups() -> Value {
