@@ -20,7 +20,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 const INSTRUCTIONS: &str = "Tools for one Portainer server. Most tools need a numeric environment id: \
-get it from environment_list first. Write tools change real systems: confirm intent before calling them.";
+get it from environment_list first. Every tool takes `select`, a JMESPath expression over its result \
+(e.g. items[?State=='running'].Names); the answer then comes as {\"selected\": ...}. Large results are \
+cut with a `_truncated` note. Write tools change real systems: confirm intent before calling them.";
 
 pub struct PortainerServer {
     client: Arc<Client>,
@@ -125,7 +127,7 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     };
     props.insert(
         shaping::SELECT.into(),
-        json!({"type": "string", "description": "JMESPath expression applied to the result; the answer comes back as {\"selected\": ...}."}),
+        json!({"type": "string", "description": "JMESPath filter of the result"}),
     );
     if def.client_paging {
         props.insert(shaping::LIMIT.into(), json!({"type": "integer", "minimum": 0, "description": "Return at most this many items."}));
@@ -149,11 +151,17 @@ pub fn mcp_tool(def: &ToolDef, read_only: bool) -> Tool {
         description.push_str(" Read-only mode: GET only.");
     }
     let reads = def.access == Access::Read || get_only;
-    let annotations = ToolAnnotations::with_title(def.title)
-        .read_only(reads)
-        .destructive(!reads && def.destructive)
-        .idempotent(reads || def.idempotent)
-        .open_world(true);
+    // The title is the tool's own field; repeating it here costs context.
+    // Only the hints that carry information: destructive and idempotent
+    // mean nothing for a read, and openWorldHint defaults to true.
+    let annotations = if reads {
+        ToolAnnotations::new().read_only(true)
+    } else {
+        ToolAnnotations::new()
+            .read_only(false)
+            .destructive(def.destructive)
+            .idempotent(def.idempotent)
+    };
     let Value::Object(input) = input else {
         unreachable!("input schemas are objects")
     };

@@ -879,14 +879,20 @@ async fn tools_list_carries_schemas_and_annotations() {
     assert_eq!(out["type"], "object");
     assert!(out["properties"]["Name"].is_object());
     let a = env.annotations.clone().unwrap();
+    // A read carries only readOnlyHint; the others mean nothing for it.
     assert_eq!(
         (
             a.read_only_hint,
             a.destructive_hint,
             a.idempotent_hint,
-            a.open_world_hint
+            a.title.clone()
         ),
-        (Some(true), Some(false), Some(true), Some(true))
+        (Some(true), None, None, None)
+    );
+    let out_fields = out["properties"].as_object().unwrap();
+    assert!(
+        out_fields.values().all(|v| v == &json!({})),
+        "below the top level fields are only named"
     );
     assert_eq!(env.title.as_deref(), Some("Get an environment"));
 

@@ -334,8 +334,12 @@ pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, Str
                 } else {
                     schema::union_input(e.selector(), &choices, &inputs)
                 };
-                // One output schema only where every operation shares it.
-                let output = if outputs.windows(2).all(|w| w[0] == w[1]) {
+                // One output schema only where every operation shares it,
+                // and only for reads: a write's answer is the object a read
+                // tool describes, and tools/list space is context.
+                let output = if e.access == crate::catalogue::Access::Read
+                    && outputs.windows(2).all(|w| w[0] == w[1])
+                {
                     outputs.into_iter().next().flatten()
                 } else {
                     None

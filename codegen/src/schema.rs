@@ -9,8 +9,10 @@ use serde_json::{json, Map, Value};
 const INPUT_DEPTH: usize = 6;
 /// Output schemas stay shallow: they describe, they do not police. Real
 /// servers send fields and nulls their own description does not mention, and
-/// clients reject results that fail a strict output schema.
-const OUTPUT_DEPTH: usize = 2;
+/// clients reject results that fail a strict output schema. One level (the
+/// top-level fields and their types) is what a `select` needs, at a fraction
+/// of the tools/list size.
+const OUTPUT_DEPTH: usize = 1;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -268,16 +270,26 @@ fn convert(
             .collect();
         return json!({"allOf": parts});
     }
+    // Below the top level an output schema only names the fields: `{}`
+    // accepts whatever Portainer sends there, nulls included.
+    if mode == Mode::Output && depth >= limit {
+        return json!({});
+    }
     let mut out = Map::new();
-    let ty = obj.get("type").and_then(Value::as_str);
-    if let Some(t) = ty {
-        out.insert("type".into(), nullable_type(t, mode, depth));
+    if let Some(t) = obj.get("type").and_then(Value::as_str) {
+        out.insert("type".into(), Value::String(t.to_string()));
     }
     if depth >= limit {
         return Value::Object(out);
     }
     if let Some(items) = obj.get("items") {
-        out.insert("items".into(), convert(spec, items, mode, depth + 1, stack));
+        // A list's items describe the same level as the list.
+        let d = if mode == Mode::Output {
+            depth
+        } else {
+            depth + 1
+        };
+        out.insert("items".into(), convert(spec, items, mode, d, stack));
     }
     if let Some(Value::Object(props)) = obj.get("properties") {
         let mut p = Map::new();
@@ -318,13 +330,4 @@ fn convert(
         }
     }
     Value::Object(out)
-}
-
-fn nullable_type(t: &str, mode: Mode, depth: usize) -> Value {
-    // Below the root, Portainer may send null for any field.
-    if mode == Mode::Output && depth > 0 {
-        json!([t, "null"])
-    } else {
-        Value::String(t.to_string())
-    }
 }

@@ -272,6 +272,9 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
         ("GET", ["api", "endpoints", "2", "docker", "containers", "json"]) => {
             json_response(200, Value::Array(fixtures::containers(300)))
         }
+        ("GET", ["api", "endpoints", "5", "docker", "containers", "json"]) => {
+            json_response(200, Value::Array(fixtures::containers(50)))
+        }
         (_, ["api", "endpoints", _, "docker", rest @ ..]) => docker(method, rest),
         (_, ["api", "endpoints", _, "kubernetes", rest @ ..]) => kubernetes(method, rest),
         _ => ResponseTemplate::new(404).set_body_string("404 page not found\n"),
