@@ -2,7 +2,7 @@
 //! give) and the schemas generated for a path + query + body operation.
 
 use codegen::{catalogue, generate_from, registry, spec::Spec};
-use serde_json::{json, Value};
+use serde_json::json;
 
 const SPEC: &str = include_str!("fixtures/spec.json");
 const HANDLERS: &[&str] = &["docker_proxy"];
