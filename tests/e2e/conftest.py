@@ -1,0 +1,225 @@
+"""Real things for the end-to-end suite: a Docker engine (dockerd on a
+private socket, data and exec roots in a temp dir), the Portainer-shaped
+front relaying to it, and Prism validating every request against spec/.
+
+Everything started here is stopped by PID at the end of the session, also
+when a test fails. Needs root, dockerd and busybox-static (.ci/run installs
+them); a missing piece fails the run rather than skipping it.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / "target" / "debug" / "portainer-mcp"
+TOKEN = "ptr_E2E_TOKEN_9f8e7d6c5b4a"
+NODE_BIN = Path(os.environ.get("E2E_NODE_MODULES", ROOT / "tests" / "e2e" / "node_modules")) / ".bin"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(f"{what} did not come up within {timeout:.0f}s")
+
+
+def port_open(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def stop(proc, name):
+    """SIGTERM, then SIGKILL, by PID."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        print(f"{name} ignored SIGTERM; killing", file=sys.stderr)
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+class Engine:
+    def __init__(self, base):
+        self.base = Path(base)
+        self.sock = self.base / "docker.sock"
+        self.proc = None
+
+    def docker(self, *args, check=True):
+        out = subprocess.run(["docker", "-H", f"unix://{self.sock}", *args], capture_output=True, text=True)
+        if check and out.returncode != 0:
+            raise AssertionError(f"docker {' '.join(args)}: {out.stderr}")
+        return out.stdout.strip()
+
+    def inspect(self, name):
+        return json.loads(self.docker("inspect", name))[0]
+
+    def states(self):
+        """name -> (running, started at, restart count): what tests compare."""
+        ids = self.docker("ps", "-aq").split()
+        result = {}
+        for c in json.loads(self.docker("inspect", *ids)) if ids else []:
+            result[c["Name"].lstrip("/")] = (c["State"]["Running"], c["State"]["StartedAt"], c["RestartCount"])
+        return result
+
+    def start(self):
+        if os.geteuid() != 0 or not shutil.which("dockerd"):
+            pytest.fail("the end-to-end suite needs root and dockerd (bash .ci/run installs docker.io)")
+        log = open(self.base / "dockerd.log", "w")
+        self.proc = subprocess.Popen(
+            ["dockerd", "--iptables=false", "--ip6tables=false", "--bridge=none",
+             "--data-root", str(self.base / "data"), "--exec-root", str(self.base / "exec"),
+             "--pidfile", str(self.base / "dockerd.pid"), "-H", f"unix://{self.sock}"],
+            stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.sock.exists() and self.docker("version", check=False) != "", "dockerd")
+
+    def populate(self):
+        busybox = shutil.which("busybox")
+        if not busybox:
+            pytest.fail("busybox-static is needed to build the test image")
+        rootfs = self.base / "rootfs"
+        (rootfs / "bin").mkdir(parents=True)
+        shutil.copy(busybox, rootfs / "bin" / "busybox")
+        for tool in ("sh", "sleep", "echo", "cat"):
+            os.symlink("busybox", rootfs / "bin" / tool)
+        tar = subprocess.run(["tar", "-C", str(rootfs), "-c", "."], capture_output=True, check=True).stdout
+        subprocess.run(["docker", "-H", f"unix://{self.sock}", "import", "-", "mcp-busybox:test"], input=tar,
+                       capture_output=True, check=True)
+        self.docker("volume", "create", "mcp-data")
+        self.docker("network", "create", "mcp-net")
+        self.docker("run", "-d", "--name", "logger", "--network", "none", "mcp-busybox:test", "sh", "-c",
+                    "echo hello-from-logger; echo oops-on-stderr >&2; while sleep 1; do echo tick; done")
+        for name in ("web", "worker", "bystander"):
+            self.docker("run", "-d", "--name", name, "--network", "none", "-v", "mcp-data:/data",
+                        "-e", "DB_PASSWORD=e2e-db-secret", "mcp-busybox:test", "sleep", "3600")
+        wait_for(lambda: "hello-from-logger" in self.docker("logs", "logger"), "the logger container")
+
+    def stop(self):
+        if self.proc:
+            # Containers first, so that dockerd's shutdown is quick.
+            ids = self.docker("ps", "-q", check=False).split()
+            if ids:
+                self.docker("kill", *ids, check=False)
+            stop(self.proc, "dockerd")
+
+
+class Front:
+    def __init__(self, engine):
+        self.engine = engine
+        self.port = free_port()
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, str(Path(__file__).parent / "front.py"), "--port", str(self.port),
+             "--docker-sock", str(self.engine.sock), "--token", TOKEN],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: port_open(self.port), "the test front")
+
+    def stop(self):
+        if self.proc:
+            stop(self.proc, "front")
+
+
+class Prism:
+    """Prism in proxy mode in front of the front: a request that does not
+    match spec/ gets a 422 instead of reaching it.
+
+    Fix-ups made here, for Prism only (spec/ stays as imported):
+    - spec/portainer.json and spec/docker.json are merged (Docker's paths
+      already sit under /endpoints/{environmentId}/docker);
+    - paths get the /api prefix, since Prism ignores a relative server URL;
+    - responses are reduced to a bare default: Prism is here to check our
+      requests, and real answers break their own descriptions (Docker's
+      IPAMConfig null, Portainer's "required" fields an older server lacks).
+    """
+
+    def __init__(self, front, base):
+        self.front = front
+        self.port = free_port()
+        self.spec = Path(base) / "prism-spec.json"
+        self.log = Path(base) / "prism.log"
+        self.proc = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def write_spec(self):
+        doc = json.loads((ROOT / "spec" / "portainer.json").read_text())
+        docker = json.loads((ROOT / "spec" / "docker.json").read_text())
+        doc["paths"].update(docker["paths"])
+        doc["components"]["schemas"].update(docker["components"]["schemas"])
+        doc["paths"] = {"/api" + p: item for p, item in doc["paths"].items()}
+        for item in doc["paths"].values():
+            for op in item.values():
+                op["responses"] = {"default": {"description": ""}}
+        doc.pop("servers", None)
+        self.spec.write_text(json.dumps(doc))
+
+    def start(self):
+        prism = NODE_BIN / "prism"
+        if not prism.exists():
+            pytest.fail(f"{prism} is missing (bash .ci/run installs @stoplight/prism-cli)")
+        self.write_spec()
+        self.proc = subprocess.Popen(
+            [str(prism), "proxy", str(self.spec), self.front.url, "--port", str(self.port), "--errors"],
+            stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
+        wait_for(lambda: port_open(self.port), "prism", timeout=90)
+
+    def violations(self):
+        text = self.log.read_text()
+        return [line for line in text.splitlines() if "UNPROCESSABLE_ENTITY" in line or "VIOLATIONS" in line
+                or "NO_PATH_MATCHED" in line]
+
+    def stop(self):
+        if self.proc:
+            stop(self.proc, "prism")
+
+
+@pytest.fixture(scope="session")
+def world():
+    if not BIN.exists():
+        pytest.fail(f"{BIN} is missing: run cargo build first")
+    base = tempfile.mkdtemp(prefix="pmcp-e2e-")
+    engine = Engine(base)
+    front = Front(engine)
+    prism = Prism(front, base)
+    try:
+        engine.start()
+        engine.populate()
+        front.start()
+        prism.start()
+        yield engine, front, prism
+    finally:
+        prism.stop()
+        front.stop()
+        engine.stop()
+        shutil.rmtree(base, ignore_errors=True)

@@ -1,0 +1,134 @@
+"""A Portainer-shaped front for end-to-end tests (test support, not shipped).
+
+Answers the Portainer routes the tools use with Portainer-shaped JSON and
+relays /api/endpoints/1/docker/* unchanged to a real Docker engine's unix
+socket, checking X-API-Key like Portainer does (401 without it).
+
+    python3 front.py --port 9000 --docker-sock /tmp/d/docker.sock --token T
+"""
+
+import argparse
+import http.client
+import http.server
+import json
+import socket
+import sys
+import threading
+
+VERSION = "2.45.3"
+DOCKER_ENV = 1
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout=30):
+        super().__init__("localhost", timeout=timeout)
+        self.unix_path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self.unix_path)
+        self.sock = s
+
+
+def environment():
+    return {
+        "Id": DOCKER_ENV, "Name": "local", "Type": 1, "URL": "unix:///var/run/docker.sock",
+        "GroupId": 1, "PublicURL": "", "Status": 1, "TagIds": [], "UserTrusted": True,
+        "TLSConfig": {"TLS": False, "TLSSkipVerify": False}, "Snapshots": [],
+        "Kubernetes": {"Snapshots": None, "Configuration": {}},
+        "UserAccessPolicies": {}, "TeamAccessPolicies": {}, "EdgeCheckinInterval": 0,
+    }
+
+
+class Front(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "portainer-front"
+
+    def log_message(self, fmt, *args):  # keep test output quiet
+        pass
+
+    def send_json(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle_any(self):
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if path != "/api/system/status" and self.headers.get("X-API-Key") != self.server.token:
+            return self.send_json(401, {"message": "Unauthorized", "details": "A valid authorisation token is missing"})
+        parts = [p for p in path.split("/") if p]
+        m = self.command
+        if parts[:1] != ["api"]:
+            return self.send_json(404, {"message": "Not found"})
+        rest = parts[1:]
+        if m == "GET" and rest == ["system", "version"]:
+            return self.send_json(200, {"ServerVersion": VERSION, "ServerEdition": "CE", "DatabaseVersion": VERSION,
+                                        "UpdateAvailable": False, "LatestVersion": ""})
+        if m == "GET" and rest == ["system", "status"]:
+            return self.send_json(200, {"Version": VERSION, "InstanceID": "e2e-front"})
+        if m == "GET" and rest == ["endpoints"]:
+            return self.send_json(200, [environment()])
+        if m == "GET" and len(rest) == 2 and rest[0] == "endpoints":
+            if rest[1] == str(DOCKER_ENV):
+                return self.send_json(200, environment())
+            return self.send_json(404, {"message": "Unable to find an environment with the specified identifier inside the database",
+                                        "details": "object not found inside the database"})
+        if m == "GET" and rest == ["endpoint_groups"]:
+            return self.send_json(200, [{"Id": 1, "Name": "Unassigned", "TagIds": [], "UserAccessPolicies": {}, "TeamAccessPolicies": {}}])
+        if m == "GET" and rest in (["tags"], ["stacks"]):
+            return self.send_json(200, [])
+        if len(rest) >= 3 and rest[0] == "endpoints" and rest[2] == "docker":
+            if rest[1] != str(DOCKER_ENV):
+                return self.send_json(404, {"message": "Unable to find an environment with the specified identifier inside the database",
+                                            "details": "object not found inside the database"})
+            return self.relay("/" + "/".join(rest[3:]) + ("?" + query if query else ""), body)
+        return self.send_json(404, {"message": "Not found", "details": f"no route for {m} {path}"})
+
+    def relay(self, target, body):
+        conn = UnixHTTPConnection(self.server.docker_sock)
+        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type",)}
+        try:
+            conn.request(self.command, target, body=body or None, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        except OSError as e:
+            return self.send_json(502, {"message": "Unable to reach the Docker engine", "details": str(e)})
+        finally:
+            conn.close()
+        self.send_response(resp.status)
+        for k in ("Content-Type",):
+            if resp.getheader(k):
+                self.send_header(k, resp.getheader(k))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--docker-sock", required=True)
+    ap.add_argument("--token", required=True)
+    a = ap.parse_args()
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Front)
+    srv.daemon_threads = True
+    srv.token = a.token
+    srv.docker_sock = a.docker_sock
+    print(f"front listening on 127.0.0.1:{a.port}", flush=True)
+    try:
+        srv.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

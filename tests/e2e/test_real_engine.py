@@ -1,0 +1,203 @@
+"""Scenarios against a real Docker engine, through the Portainer-shaped
+front and Prism, driven by the official Python MCP SDK and by the MCP
+Inspector's CLI. The engine itself (not our server) confirms every effect.
+"""
+
+import asyncio
+import json
+import os
+import subprocess
+import time
+from contextlib import asynccontextmanager
+
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.shared.exceptions import McpError
+
+from conftest import BIN, NODE_BIN, TOKEN
+
+
+def server_env(url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")}
+    env.update({"PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN})
+    return env
+
+
+@asynccontextmanager
+async def session(url, *flags):
+    params = StdioServerParameters(command=str(BIN), args=["-v", *flags], env=server_env(url))
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write) as s:
+            await s.initialize()
+            yield s
+
+
+def text(result):
+    return "\n".join(c.text for c in result.content if getattr(c, "text", None))
+
+
+async def ok(s, tool, args):
+    r = await s.call_tool(tool, args)
+    assert not r.isError, f"{tool}: {text(r)}"
+    assert r.structuredContent is not None
+    assert json.loads(text(r)) == r.structuredContent, "text copy equals structured content"
+    return r.structuredContent
+
+
+async def refused(s, tool, args):
+    r = await s.call_tool(tool, args)
+    assert r.isError, f"{tool} should fail: {text(r)}"
+    return text(r)
+
+
+def test_scenario_1_look_around(world):
+    engine, front, prism = world
+
+    async def go():
+        async with session(prism.url) as s:
+            envs = await ok(s, "environment_list", {})
+            assert [e["Name"] for e in envs["items"]] == ["local"]
+            listed = await ok(s, "docker_container_list", {"environment_id": 1})
+            names = {n for c in listed["items"] for n in c["Names"]}
+            assert {"/logger", "/web", "/worker", "/bystander"} <= names
+            logs = await ok(s, "docker_container_logs", {"environment_id": 1, "id": "logger", "tail": "all"})
+            assert "hello-from-logger\n" in logs["result"] and "oops-on-stderr\n" in logs["result"]
+            assert "\x01\x00" not in logs["result"], "stream framing is removed"
+            info = await ok(s, "docker_container_inspect", {"environment_id": 1, "id": "web"})
+            assert info["State"]["Running"] is True
+            assert "DB_PASSWORD=<redacted>" in info["Config"]["Env"]
+            assert "e2e-db-secret" not in json.dumps(info)
+            vols = await ok(s, "docker_volume_list", {"environment_id": 1})
+            assert "mcp-data" in [v["Name"] for v in vols["Volumes"]]
+            nets = await ok(s, "docker_network_list", {"environment_id": 1})
+            assert "mcp-net" in [n["Name"] for n in nets["items"]]
+            running = await ok(s, "docker_container_list",
+                               {"environment_id": 1, "filters": {"name": ["logger"]}, "select": "items[].State"})
+            assert running == {"selected": ["running"]}
+
+    asyncio.run(go())
+    assert prism.violations() == [], "every request matched spec/"
+
+
+def test_scenario_2_write_mode_changes_the_engine(world):
+    engine, front, prism = world
+    before = engine.inspect("web")["State"]["StartedAt"]
+
+    async def go():
+        async with session(prism.url) as s:
+            await ok(s, "docker_container_action", {"environment_id": 1, "id": "web", "action": "restart", "t": 1})
+            await ok(s, "docker_container_action", {"environment_id": 1, "id": "worker", "action": "stop", "t": 1})
+
+    asyncio.run(go())
+    assert engine.inspect("web")["State"]["StartedAt"] != before, "web was restarted"
+    assert engine.inspect("web")["State"]["Running"] is True
+    assert engine.inspect("worker")["State"]["Running"] is False, "worker was stopped"
+    engine.docker("start", "worker")
+    assert prism.violations() == []
+
+
+def test_scenario_3_read_only_refuses_every_change(world):
+    engine, front, prism = world
+    before = engine.states()
+
+    async def go():
+        async with session(prism.url, "--read-only", "--toolsets", "all") as s:
+            names = {t.name for t in (await s.list_tools()).tools}
+            assert "docker_container_action" not in names and "docker_remove" not in names
+            assert "docker_proxy" in names
+            for tool, args in [
+                ("docker_container_action", {"environment_id": 1, "id": "web", "action": "stop"}),
+                ("docker_remove", {"environment_id": 1, "kind": "container", "id": "bystander", "force": True}),
+            ]:
+                with pytest.raises(McpError) as e:
+                    await s.call_tool(tool, args)
+                assert "read-only" in str(e.value)
+            for method, path in [("POST", "containers/web/stop"), ("DELETE", "containers/bystander"),
+                                 ("POST", "containers/prune")]:
+                msg = await refused(s, "docker_proxy", {"environment_id": 1, "method": method, "path": path})
+                assert "read-only" in msg
+            # Reads still work.
+            await ok(s, "docker_proxy", {"environment_id": 1, "path": "containers/json"})
+
+    asyncio.run(go())
+    assert engine.states() == before, "no container changed"
+
+
+def test_scenario_4_bad_input_changes_nothing(world):
+    engine, front, prism = world
+    before = engine.states()
+
+    async def go():
+        async with session(prism.url, "--toolsets", "all") as s:
+            msg = await refused(s, "docker_container_inspect", {"environment_id": "one", "id": "web"})
+            assert "environment_id" in msg and "invalid type" in msg
+            msg = await refused(s, "docker_container_action", {"environment_id": 1, "action": "stop"})
+            assert "missing required argument `id`" in msg
+            with pytest.raises(McpError) as e:
+                await s.call_tool("docker_container_explode", {})
+            assert "unknown tool" in str(e.value)
+            msg = await refused(s, "docker_container_list", {"environment_id": 99})
+            assert "404" in msg and "Unable to find an environment" in msg
+            for path in ["../../system/version", "containers/%2e%2e/%2e%2e/users", "//127.0.0.1:1/x",
+                         "http://169.254.169.254/", "containers/web/../../../endpoints"]:
+                msg = await refused(s, "docker_proxy", {"environment_id": 1, "method": "POST", "path": path})
+                assert "path" in msg, f"{path}: {msg}"
+            msg = await refused(s, "docker_container_action", {"environment_id": 1, "id": "no-such", "action": "stop"})
+            assert "404" in msg and "no-such" in msg
+
+    asyncio.run(go())
+    assert engine.states() == before
+
+
+def test_scenario_5_front_goes_away_and_comes_back(world):
+    engine, front, prism = world
+
+    async def go():
+        # Straight at the front (Prism would answer for it while it is down).
+        async with session(front.url, "--timeout", "3") as s:
+            await ok(s, "docker_container_list", {"environment_id": 1})
+            front.stop()
+            started = time.monotonic()
+            msg = await refused(s, "docker_container_list", {"environment_id": 1})
+            assert time.monotonic() - started < 10
+            assert "could not connect" in msg, msg
+            front.start()
+            again = await ok(s, "docker_container_list", {"environment_id": 1})
+            assert again["items"], "the same session works once the front is back"
+
+    asyncio.run(go())
+
+
+def inspector(url, *args):
+    cmd = [str(NODE_BIN / "mcp-inspector"), "--cli", str(BIN),
+           "-e", f"PORTAINER_URL={url}", "-e", f"PORTAINER_TOKEN={TOKEN}", *args]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=server_env(url))
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_inspector_cli_lists_and_calls(world):
+    engine, front, prism = world
+    tools = inspector(prism.url, "--method", "tools/list")
+    names = {t["name"] for t in tools["tools"]}
+    assert {"environment_list", "docker_container_list", "docker_container_logs"} <= names
+    result = inspector(prism.url, "--method", "tools/call", "--tool-name", "docker_container_logs",
+                       "--tool-arg", "environment_id=1", "--tool-arg", "id=logger", "--tool-arg", "tail=all")
+    assert not result.get("isError"), result
+    assert "hello-from-logger" in result["structuredContent"]["result"]
+    assert prism.violations() == []
+
+
+def test_prism_is_really_checking(world):
+    """A control: a request off the spec is stopped by Prism (422), so the
+    empty violation lists above mean something. Runs last: it leaves one."""
+    import urllib.error
+    import urllib.request
+
+    engine, front, prism = world
+    req = urllib.request.Request(f"{prism.url}/api/endpoints?limit=many", headers={"X-API-Key": TOKEN})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=10)
+    assert e.value.code == 422
+    assert prism.violations(), "Prism logged the violation"
