@@ -6,7 +6,11 @@ use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "portainer-mcp", version, about = "MCP server for Portainer")]
+#[command(
+    name = "portainer-mcp",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (tools generated for Portainer ", env!("PORTAINER_SPEC_VERSION"), ")"),
+    about = "MCP server for Portainer"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -194,7 +194,9 @@ class Prism:
             stdout=open(self.log, "w"), stderr=subprocess.STDOUT)
         wait_for(lambda: port_open(self.port), "prism", timeout=90)
 
-    def violations(self):
+    def violations(self, settle=1.0):
+        # Prism writes its log a moment after it answers.
+        time.sleep(settle)
         text = self.log.read_text()
         return [line for line in text.splitlines() if "UNPROCESSABLE_ENTITY" in line or "VIOLATIONS" in line
                 or "NO_PATH_MATCHED" in line]

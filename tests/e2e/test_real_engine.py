@@ -200,4 +200,4 @@ def test_prism_is_really_checking(world):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req, timeout=10)
     assert e.value.code == 422
-    assert prism.violations(), "Prism logged the violation"
+    assert prism.violations(settle=3.0), "Prism logged the violation"
