@@ -23,7 +23,10 @@ fn main() {
             std::process::exit(1);
         }
     };
-    println!("cargo:rustc-env=PORTAINER_SPEC_VERSION={}", out.spec_version);
+    println!(
+        "cargo:rustc-env=PORTAINER_SPEC_VERSION={}",
+        out.spec_version
+    );
     let dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     for (name, text) in out.files() {
         std::fs::write(Path::new(&dir).join(name), text).expect("OUT_DIR is writable");

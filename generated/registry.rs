@@ -70,7 +70,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_list",
         title: "List environments",
-        description: "List the Portainer environments (endpoints) the caller can see: Docker standalone, Swarm, Kubernetes, agents and edge agents. Use it first to find the numeric environment id every Docker, Kubernetes and stack tool needs. Filter with search/types/tagIds/groupIds/status and page with start/limit. Snapshots are left out unless excludeSnapshots is false.",
+        description: "List the environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, edge agents. Use it first: other tools need the numeric environment id. Filter and page with the arguments.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -493,7 +493,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_list",
         title: "List containers",
-        description: "List the containers of a Docker environment: id, names, image, state, status, ports and labels. Only running ones unless all is true. Filter with filters, e.g. {\"status\": [\"exited\"]}, {\"label\": [\"com.docker.compose.project=shop\"]} or {\"name\": [\"web\"]}.",
+        description: "List a Docker environment's containers: id, names, image, state, status, ports, labels. Running ones only unless all is true.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -502,7 +502,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "DockerContainerList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"status\\\": [\\\"running\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Command\":{},\"Created\":{},\"HostConfig\":{},\"Id\":{},\"Image\":{},\"ImageID\":{},\"Labels\":{},\"Mounts\":{},\"Names\":{},\"NetworkSettings\":{},\"Ports\":{},\"SizeRootFs\":{},\"SizeRw\":{},\"State\":{},\"Status\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),

@@ -25,6 +25,11 @@ impl Args {
         Args { map }
     }
 
+    /// All the arguments, as given.
+    pub fn as_value(&self) -> Value {
+        Value::Object(self.map.clone())
+    }
+
     pub fn raw(&self, name: &str) -> Option<&Value> {
         self.map.get(name).filter(|v| !v.is_null())
     }
@@ -55,6 +60,8 @@ impl Args {
             crate::shaping::SELECT,
             crate::shaping::LIMIT,
             crate::shaping::OFFSET,
+            crate::safety::DRY_RUN,
+            crate::safety::CONFIRM,
         ];
         let extra: Vec<&str> = self
             .map

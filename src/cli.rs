@@ -32,9 +32,10 @@ pub enum Command {
 
 #[derive(Debug, Clone, ClapArgs)]
 pub struct Options {
-    /// Portainer base URL, e.g. https://portainer.example.com:9443
-    #[arg(long, env = "PORTAINER_URL", global = true)]
-    pub url: Option<String>,
+    /// Portainer base URL, e.g. https://portainer.example.com:9443; several
+    /// (comma separated) are tried in order when one cannot be reached.
+    #[arg(long, env = "PORTAINER_URL", global = true, value_delimiter = ',')]
+    pub url: Vec<String>,
 
     /// Portainer access token (X-API-Key). Prefer --token-file or the env var.
     #[arg(long, env = "PORTAINER_TOKEN", hide_env_values = true, global = true)]
@@ -107,6 +108,20 @@ pub struct Options {
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub show_secrets: bool,
 
+    /// Which write tools need `confirm: true`: destructive, writes or none.
+    #[arg(
+        long,
+        env = "PORTAINER_CONFIRM",
+        global = true,
+        value_enum,
+        default_value = "destructive"
+    )]
+    pub confirm: crate::safety::Confirm,
+
+    /// Append a JSON line per tool call to this file (writes: before and after).
+    #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]
+    pub audit_log: Option<PathBuf>,
+
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -157,7 +172,7 @@ mod tests {
             "-read-only",
             "-disable-version-check=true",
         ]);
-        assert_eq!(c.opts.url.as_deref(), Some("https://p:9443"));
+        assert_eq!(c.opts.url, vec!["https://p:9443"]);
         assert_eq!(c.opts.token.as_deref(), Some("t"));
         assert!(c.opts.read_only);
         assert!(c.opts.disable_version_check);

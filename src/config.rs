@@ -52,10 +52,11 @@ pub fn token(opts: &Options) -> Result<String, String> {
 }
 
 pub fn http_settings(opts: &Options) -> Result<HttpSettings, String> {
-    let url = opts
-        .url
-        .as_deref()
+    let mut urls = opts.url.iter().map(|u| u.trim()).filter(|u| !u.is_empty());
+    let url = urls
+        .next()
         .ok_or("no Portainer URL: set PORTAINER_URL or --url")?;
+    let fallbacks = urls.map(api_root).collect::<Result<Vec<_>, _>>()?;
     if opts.timeout == 0 {
         return Err("--timeout must be at least 1 second".into());
     }
@@ -65,6 +66,7 @@ pub fn http_settings(opts: &Options) -> Result<HttpSettings, String> {
     };
     Ok(HttpSettings {
         api_root: api_root(url)?,
+        fallbacks,
         token: token(opts)?,
         timeout: Duration::from_secs(opts.timeout),
         read_only: opts.read_only,

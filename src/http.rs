@@ -4,7 +4,6 @@
 
 use bytes::Bytes;
 use reqwest::{Method, Request, Response};
-use std::cell::RefCell;
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -18,27 +17,15 @@ pub struct Exchange {
     pub body: Bytes,
 }
 
-tokio::task_local! {
-    static LAST_EXCHANGE: RefCell<Option<Exchange>>;
-}
-
-/// Runs one tool call so that the raw response of its request is kept for
-/// `take_exchange` (the typed client only hands back decoded values).
-pub async fn recording<F: std::future::Future>(f: F) -> F::Output {
-    LAST_EXCHANGE.scope(RefCell::new(None), f).await
-}
-
-pub fn take_exchange() -> Option<Exchange> {
-    LAST_EXCHANGE
-        .try_with(|c| c.borrow_mut().take())
-        .ok()
-        .flatten()
-}
+pub use crate::call_state::take_exchange;
 
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     /// Portainer's API root, e.g. https://portainer:9443/api
     pub api_root: Url,
+    /// Further addresses of the same Portainer, tried in order when the one
+    /// before cannot be reached.
+    pub fallbacks: Vec<Url>,
     pub token: String,
     pub timeout: Duration,
     pub read_only: bool,
@@ -50,6 +37,7 @@ pub struct HttpSettings {
 pub struct Http {
     client: reqwest::Client,
     api_root: Url,
+    fallbacks: Vec<Url>,
     read_only: bool,
     timeout: Duration,
 }
@@ -101,6 +89,7 @@ impl Http {
         Ok(Http {
             client,
             api_root: s.api_root.clone(),
+            fallbacks: s.fallbacks.clone(),
             read_only: s.read_only,
             timeout: s.timeout,
         })
@@ -147,7 +136,6 @@ impl Http {
         let status =
             reqwest::StatusCode::from_u16(x.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
         let body = x.body.clone();
-        let _ = LAST_EXCHANGE.try_with(|c| *c.borrow_mut() = Some(x));
         Ok(rebuild(status, headers, body))
     }
 
@@ -195,7 +183,7 @@ impl Http {
 
     /// Every request of every tool ends here. One the guard refuses is not
     /// sent: it gets a synthetic 403, as a last line behind the checks
-    /// callers make first.
+    /// callers make first. In a dry run, writes are captured, not sent.
     async fn exchange(
         &self,
         request: Request,
@@ -205,33 +193,107 @@ impl Http {
             Some(q) => format!("{}?{q}", request.url().path()),
             None => request.url().path().to_string(),
         };
-        if let Err(why) = self.guard(&method, request.url()) {
-            tracing::warn!(%method, %path, "{why}");
-            let body = serde_json::json!({"message": why}).to_string();
+        let synthetic = |status: u16, body: String| {
             let x = Exchange {
-                method,
-                path,
-                status: 403,
+                method: method.clone(),
+                path: path.clone(),
+                status,
                 body: body.into(),
             };
-            return Ok((x, reqwest::header::HeaderMap::new()));
+            crate::call_state::record(&x, false);
+            Ok((x, reqwest::header::HeaderMap::new()))
+        };
+        if let Err(why) = self.guard(&method, request.url()) {
+            tracing::warn!(%method, %path, "{why}");
+            return synthetic(403, serde_json::json!({"message": why}).to_string());
+        }
+        if method != Method::GET && crate::call_state::dry_run() {
+            let body = request.body().and_then(|b| b.as_bytes());
+            crate::call_state::capture(method.as_str(), &path, body);
+            return synthetic(200, "{}".into());
         }
         let started = Instant::now();
-        let resp = self.client.execute(request).await?;
+        let resp = self.send_resilient(request).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.bytes().await?;
         tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
-        Ok((
-            Exchange {
-                method,
-                path,
-                status,
-                body,
-            },
-            headers,
-        ))
+        let x = Exchange {
+            method,
+            path,
+            status,
+            body,
+        };
+        crate::call_state::record(&x, true);
+        Ok((x, headers))
     }
+
+    /// Sends to the first address that can be reached (a refused connection
+    /// sent nothing, so any method may move on); GETs are tried again, with
+    /// backoff and jitter, after connection failures and 502/503/504.
+    /// Writes are never repeated: a retried create could deploy twice.
+    async fn send_resilient(&self, request: Request) -> reqwest::Result<Response> {
+        let rounds = if request.method() == Method::GET {
+            GET_ATTEMPTS
+        } else {
+            1
+        };
+        let mut last: Option<reqwest::Result<Response>> = None;
+        for round in 0..rounds {
+            if round > 0 {
+                tokio::time::sleep(backoff(round)).await;
+            }
+            for root in std::iter::once(&self.api_root).chain(&self.fallbacks) {
+                let Some(req) = self.retarget(&request, root) else {
+                    break;
+                };
+                match self.client.execute(req).await {
+                    Err(e) if e.is_connect() => {
+                        tracing::warn!(address = %root.origin().ascii_serialization(), "cannot connect; trying the next address");
+                        last = Some(Err(e));
+                    }
+                    Ok(resp) if rounds > 1 && matches!(resp.status().as_u16(), 502..=504) => {
+                        tracing::warn!(
+                            status = resp.status().as_u16(),
+                            round,
+                            "Portainer unavailable; will retry"
+                        );
+                        last = Some(Ok(resp));
+                        break;
+                    }
+                    other => return other,
+                }
+            }
+        }
+        last.expect("at least one attempt was made")
+    }
+
+    /// The same request aimed at another address of the same Portainer.
+    fn retarget(&self, request: &Request, root: &Url) -> Option<Request> {
+        let mut req = request.try_clone()?;
+        if root != &self.api_root {
+            let rest = request
+                .url()
+                .as_str()
+                .strip_prefix(self.api_root.as_str().trim_end_matches('/'))?;
+            *req.url_mut() =
+                Url::parse(&format!("{}{rest}", root.as_str().trim_end_matches('/'))).ok()?;
+        }
+        Some(req)
+    }
+}
+
+/// Attempts of a GET in all (the first and the retries).
+const GET_ATTEMPTS: u32 = 3;
+
+fn backoff(round: u32) -> Duration {
+    let base = Duration::from_millis(200 * 2u64.pow(round - 1));
+    // Jitter from the clock's nanoseconds: enough to spread retries apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    base + Duration::from_millis(u64::from(nanos % 100))
 }
 
 fn rebuild(

@@ -4,6 +4,8 @@
 //! other modules are hand-written.
 
 pub mod args;
+pub mod audit;
+pub mod call_state;
 pub mod cli;
 pub mod client;
 pub mod config;
@@ -14,6 +16,7 @@ pub mod kube;
 pub mod outcome;
 pub mod proxy;
 pub mod registry;
+pub mod safety;
 pub mod selection;
 pub mod server;
 pub mod shaping;

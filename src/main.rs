@@ -73,11 +73,21 @@ async fn run(cli: Cli) -> Result<(), String> {
     if o.show_secrets {
         tracing::warn!("--show-secrets: results include passwords, tokens and secret values");
     }
-    let shaping = shaping::Options {
-        show_secrets: o.show_secrets,
-        max_chars: o.max_response_chars,
+    let options = server::Options {
+        read_only: o.read_only,
+        shaping: shaping::Options {
+            show_secrets: o.show_secrets,
+            max_chars: o.max_response_chars,
+        },
+        confirm: o.confirm,
+        audit: o
+            .audit_log
+            .as_deref()
+            .map(portainer_mcp::audit::Audit::open)
+            .transpose()?,
+        caller: "stdio".into(),
     };
-    let service = server::PortainerServer::new(client, selection, o.read_only, shaping)
+    let service = server::PortainerServer::new(client, selection, options)
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;

@@ -2,9 +2,12 @@
 //! generated dispatch, results as structured content plus a text copy.
 
 use crate::args::Args;
+use crate::audit::Audit;
+use crate::call_state;
 use crate::client::Client;
 use crate::outcome::ToolError;
 use crate::registry::{self, Access, ReadOnlyMode, ToolDef};
+use crate::safety::{self, Confirm};
 use crate::selection::Selection;
 use crate::shaping;
 use rmcp::model::{
@@ -24,25 +27,30 @@ get it from environment_list first. Every tool takes `select`, a JMESPath expres
 (e.g. items[?State=='running'].Names); the answer then comes as {\"selected\": ...}. Large results are \
 cut with a `_truncated` note. Write tools change real systems: confirm intent before calling them.";
 
+/// How the server treats calls: everything but the tool list itself.
+pub struct Options {
+    pub read_only: bool,
+    pub shaping: shaping::Options,
+    pub confirm: Confirm,
+    pub audit: Option<Audit>,
+    /// Who is calling, for the audit log ("stdio" for the local transport).
+    pub caller: String,
+}
+
 pub struct PortainerServer {
     client: Arc<Client>,
-    shaping: shaping::Options,
+    options: Arc<Options>,
     tools: Arc<Vec<Tool>>,
     served: HashMap<&'static str, (&'static ToolDef, Value)>,
     left_out: BTreeMap<&'static str, String>,
 }
 
 impl PortainerServer {
-    pub fn new(
-        client: Client,
-        selection: Selection,
-        read_only: bool,
-        shaping: shaping::Options,
-    ) -> Self {
+    pub fn new(client: Client, selection: Selection, options: Options) -> Self {
         let mut tools = vec![];
         let mut served = HashMap::new();
         for def in &selection.served {
-            let tool = mcp_tool(def, read_only);
+            let tool = mcp_tool(def, options.read_only, options.confirm);
             served.insert(
                 def.name,
                 (*def, Value::Object((*tool.input_schema).clone())),
@@ -51,7 +59,7 @@ impl PortainerServer {
         }
         PortainerServer {
             client: Arc::new(client),
-            shaping,
+            options: Arc::new(options),
             tools: Arc::new(tools),
             served,
             left_out: selection.left_out,
@@ -74,34 +82,112 @@ impl PortainerServer {
         };
         let args = Args::new(arguments.unwrap_or_default());
         let started = Instant::now();
-        let result = match args
+        let checked = args
             .check_against(schema)
             .and_then(|()| shaping_request(&args))
-        {
-            Ok(req) => {
-                let raw =
-                    crate::http::recording(registry::dispatch(&self.client, def.name, &args)).await;
-                raw.and_then(|v| shaping::shape(v, def, &req, &self.shaping))
-            }
-            Err(e) => Err(e),
+            .and_then(|req| Ok((req, safety::plan(def, &args, self.options.confirm)?)));
+        let (req, plan) = match checked {
+            Ok(v) => v,
+            Err(e) => return Ok(self.finish(def, &args, started, None, Err(e))),
         };
+        if plan.writes && !plan.hold {
+            self.audit(def, &args, json!({"phase": "intent"}));
+        }
+        // Boxed: the dispatch future holds every tool's locals and is large.
+        let dispatch = Box::pin(registry::dispatch(&self.client, def.name, &args));
+        let (raw, state) = call_state::run(plan.hold, dispatch).await;
+        let result = if plan.hold {
+            // What the call would have sent; a failed read on the way is still an error.
+            raw.map(|_| safety::held_answer(&plan, state.would_send.clone()))
+                .and_then(|v| {
+                    shaping::shape(
+                        v,
+                        &HELD,
+                        &shaping::Request::default(),
+                        &self.options.shaping,
+                    )
+                })
+        } else {
+            raw.and_then(|v| shaping::shape(v, def, &req, &self.options.shaping))
+        };
+        Ok(self.finish(def, &args, started, Some((&plan, &state)), result))
+    }
+
+    fn finish(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        started: Instant,
+        ran: Option<(&safety::Plan, &call_state::CallState)>,
+        result: Result<Value, ToolError>,
+    ) -> CallToolResult {
         let ms = started.elapsed().as_millis() as u64;
-        Ok(match result {
+        let sent: Vec<Value> = ran
+            .map(|(_, st)| {
+                st.sent
+                    .iter()
+                    .map(|x| json!({"method": x.method, "path": x.path, "status": x.status}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let held = ran.is_some_and(|(p, _)| p.hold);
+        let mut record =
+            json!({"phase": "outcome", "requests": sent, "duration_ms": ms, "held": held});
+        let answer = match result {
             Ok(v) => {
-                tracing::info!(tool = name, ms, "ok");
+                tracing::info!(tool = def.name, ms, held, "ok");
+                record["outcome"] = json!("ok");
                 CallToolResult::structured(v)
             }
             Err(e) => {
-                tracing::info!(tool = name, ms, error = %e, "failed");
+                tracing::info!(tool = def.name, ms, error = %e, "failed");
+                record["outcome"] = json!("error");
+                record["error"] = json!(e.to_string());
                 error_result(&e)
             }
-        })
+        };
+        self.audit(def, args, record);
+        answer
+    }
+
+    fn audit(&self, def: &ToolDef, args: &Args, mut record: Value) {
+        let Some(audit) = &self.options.audit else {
+            return;
+        };
+        let mut arguments = args.as_value();
+        shaping::redact::redact_arguments(&mut arguments);
+        record["caller"] = json!(self.options.caller);
+        record["tool"] = json!(def.name);
+        record["access"] = json!(if safety::writes(def) { "write" } else { "read" });
+        record["arguments"] = arguments;
+        audit.write(record);
     }
 
     pub fn tools(&self) -> &[Tool] {
         &self.tools
     }
 }
+
+/// Shaping for a held call's answer: redaction and the cap, no projection.
+static HELD: ToolDef = ToolDef {
+    name: "held",
+    title: "",
+    description: "",
+    toolset: "",
+    access: Access::Write,
+    destructive: false,
+    idempotent: false,
+    read_only_mode: ReadOnlyMode::Hidden,
+    operation: "",
+    method: "",
+    path: "",
+    input_schema: "{}",
+    output_schema: None,
+    project: None,
+    omit: &[],
+    keep_tail: false,
+    client_paging: false,
+};
 
 fn error_result(e: &ToolError) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(e.to_string())])
@@ -138,10 +224,13 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     }
 }
 
-pub fn mcp_tool(def: &ToolDef, read_only: bool) -> Tool {
+pub fn mcp_tool(def: &ToolDef, read_only: bool, confirm: Confirm) -> Tool {
     let mut input: Value =
         serde_json::from_str(def.input_schema).expect("generated input schema is JSON");
     add_shaping_args(&mut input, def);
+    if !read_only {
+        safety::add_args(&mut input, def, confirm);
+    }
     let get_only = read_only && def.read_only_mode == ReadOnlyMode::GetOnly;
     let mut description = def.description.to_string();
     if get_only {

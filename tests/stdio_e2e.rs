@@ -767,6 +767,14 @@ fn docker_cases() -> Vec<Case> {
     ]
 }
 
+/// Destructive tools need `confirm: true` under the default --confirm policy.
+fn confirmed(tool: &str, mut args: Value) -> Value {
+    if portainer_mcp::registry::find(tool).is_some_and(|d| d.destructive) {
+        args["confirm"] = json!(true);
+    }
+    args
+}
+
 #[tokio::test]
 async fn every_catalogued_tool_sends_the_right_request() {
     let p = StandIn::start().await;
@@ -785,7 +793,7 @@ async fn every_catalogued_tool_sends_the_right_request() {
     for case in &cases {
         let before = p.seen().await.len();
         let r = s
-            .call(case.tool, case.args.clone())
+            .call(case.tool, confirmed(case.tool, case.args.clone()))
             .await
             .expect("tools/call");
         let new = p.seen().await[before..].to_vec();
@@ -1273,7 +1281,7 @@ async fn docker_tools_answer_in_their_own_shapes() {
     let e = s
         .tool_error(
             "docker_remove",
-            json!({"environment_id": 1, "kind": "volume", "ref": "busy"}),
+            json!({"environment_id": 1, "kind": "volume", "ref": "busy", "confirm": true}),
         )
         .await;
     assert!(e.contains("409") && e.contains("volume is in use"), "{e}");

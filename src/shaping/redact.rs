@@ -67,6 +67,19 @@ pub fn redact(v: &mut Value) -> usize {
     }
 }
 
+/// Tool arguments as the audit log keeps them: secrets by name (password,
+/// token...) and every environment variable value hidden.
+pub fn redact_arguments(v: &mut Value) {
+    if let Value::Object(o) = v {
+        if let Some(env) = o.get_mut("env") {
+            if env.is_object() {
+                redact_all(env);
+            }
+        }
+    }
+    redact(v);
+}
+
 /// Every string below `v`.
 fn redact_all(v: &mut Value) -> usize {
     match v {

@@ -1,0 +1,77 @@
+//! What one tool call did over HTTP, kept in a task-local for the duration
+//! of the call: the raw last response (the typed client only hands back
+//! decoded values), every request sent (for the audit log), and in dry-run
+//! mode the writes that were held back.
+
+use crate::http::Exchange;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+
+/// One request that left the process.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Default)]
+pub struct CallState {
+    /// Writes are captured instead of sent.
+    pub dry_run: bool,
+    pub last: Option<Exchange>,
+    pub sent: Vec<Sent>,
+    /// The writes a dry run held back: method, path, body.
+    pub would_send: Vec<Value>,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallState>;
+}
+
+/// Runs one tool call with its own record; returns the call's output and
+/// what it did.
+pub async fn run<F: std::future::Future>(dry_run: bool, f: F) -> (F::Output, CallState) {
+    let state = CallState {
+        dry_run,
+        ..CallState::default()
+    };
+    CALL.scope(RefCell::new(state), async move {
+        let out = f.await;
+        let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        (out, state)
+    })
+    .await
+}
+
+pub fn dry_run() -> bool {
+    CALL.try_with(|c| c.borrow().dry_run).unwrap_or(false)
+}
+
+/// The last response, for the finishers in outcome.rs.
+pub fn take_exchange() -> Option<Exchange> {
+    CALL.try_with(|c| c.borrow_mut().last.take()).ok().flatten()
+}
+
+pub fn record(x: &Exchange, sent: bool) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        if sent {
+            c.sent.push(Sent {
+                method: x.method.to_string(),
+                path: x.path.clone(),
+                status: x.status,
+            });
+        }
+        c.last = Some(x.clone());
+    });
+}
+
+pub fn capture(method: &str, path: &str, body: Option<&[u8]>) {
+    let body = body.map(crate::outcome::body_value).unwrap_or(Value::Null);
+    let _ = CALL.try_with(|c| {
+        c.borrow_mut()
+            .would_send
+            .push(json!({"method": method, "path": path, "body": body}));
+    });
+}
