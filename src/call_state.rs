@@ -19,6 +19,9 @@ pub struct Sent {
 pub struct CallState {
     /// Writes are captured instead of sent.
     pub dry_run: bool,
+    /// The caller's own Portainer token (HTTP transport), instead of the
+    /// server's.
+    pub token: Option<String>,
     pub last: Option<Exchange>,
     pub sent: Vec<Sent>,
     /// The writes a dry run held back: method, path, body.
@@ -31,9 +34,14 @@ tokio::task_local! {
 
 /// Runs one tool call with its own record; returns the call's output and
 /// what it did.
-pub async fn run<F: std::future::Future>(dry_run: bool, f: F) -> (F::Output, CallState) {
+pub async fn run<F: std::future::Future>(
+    dry_run: bool,
+    token: Option<String>,
+    f: F,
+) -> (F::Output, CallState) {
     let state = CallState {
         dry_run,
+        token,
         ..CallState::default()
     };
     CALL.scope(RefCell::new(state), async move {
@@ -42,6 +50,10 @@ pub async fn run<F: std::future::Future>(dry_run: bool, f: F) -> (F::Output, Cal
         (out, state)
     })
     .await
+}
+
+pub fn token() -> Option<String> {
+    CALL.try_with(|c| c.borrow().token.clone()).ok().flatten()
 }
 
 pub fn dry_run() -> bool {

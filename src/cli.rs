@@ -122,6 +122,69 @@ pub struct Options {
     #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]
     pub audit_log: Option<PathBuf>,
 
+    /// Serve Streamable HTTP at ADDR (path /mcp) instead of stdio; each
+    /// request then carries its caller's token in X-Portainer-API-Key.
+    #[arg(long, env = "PORTAINER_MCP_HTTP", global = true)]
+    pub http: Option<std::net::SocketAddr>,
+
+    /// Shared token every HTTP request must carry as `Authorization: Bearer`.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_HTTP_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub http_token: Option<String>,
+
+    /// PEM certificate (chain) to serve HTTPS with.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TLS_CERT",
+        global = true,
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TLS_KEY",
+        global = true,
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Allow plain HTTP on a non-loopback address (tokens cross the network in clear).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+
+    /// Host header values the HTTP transport accepts (DNS rebinding protection).
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_ALLOWED_HOSTS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_allowed_hosts: Option<Vec<String>>,
+
+    /// Origin header values the HTTP transport accepts from browsers.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_ALLOWED_ORIGINS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_allowed_origins: Option<Vec<String>>,
+
+    /// HTTP requests per second per client address (bursts of twice that).
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_RATE_LIMIT",
+        global = true,
+        default_value_t = 20
+    )]
+    pub http_rate_limit: u32,
+
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,

@@ -67,7 +67,12 @@ pub fn http_settings(opts: &Options) -> Result<HttpSettings, String> {
     Ok(HttpSettings {
         api_root: api_root(url)?,
         fallbacks,
-        token: token(opts)?,
+        // Over HTTP each caller sends their own token; the server's is optional.
+        token: if opts.http.is_some() {
+            token(opts).ok()
+        } else {
+            Some(token(opts)?)
+        },
         timeout: Duration::from_secs(opts.timeout),
         read_only: opts.read_only,
         tls_ca,

@@ -26,7 +26,8 @@ pub struct HttpSettings {
     /// Further addresses of the same Portainer, tried in order when the one
     /// before cannot be reached.
     pub fallbacks: Vec<Url>,
-    pub token: String,
+    /// The server's own token; absent in HTTP mode, where each caller sends theirs.
+    pub token: Option<String>,
     pub timeout: Duration,
     pub read_only: bool,
     pub tls_ca: Option<Vec<u8>>,
@@ -58,12 +59,9 @@ impl Http {
         // reqwest is built without a bundled crypto provider; pick ring once.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut headers = reqwest::header::HeaderMap::new();
-        let mut key = reqwest::header::HeaderValue::from_str(&s.token).map_err(|_| {
-            "the Portainer token contains characters not allowed in an HTTP header".to_string()
-        })?;
-        // Keeps the token out of any Debug output of the headers.
-        key.set_sensitive(true);
-        headers.insert("X-API-Key", key);
+        if let Some(token) = &s.token {
+            headers.insert("X-API-Key", api_key_header(token)?);
+        }
         let mut builder = reqwest::Client::builder()
             .default_headers(headers)
             .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
@@ -186,8 +184,14 @@ impl Http {
     /// callers make first. In a dry run, writes are captured, not sent.
     async fn exchange(
         &self,
-        request: Request,
+        mut request: Request,
     ) -> reqwest::Result<(Exchange, reqwest::header::HeaderMap)> {
+        // In HTTP mode each call carries its caller's own token.
+        if let Some(token) = crate::call_state::token() {
+            if let Ok(v) = api_key_header(&token) {
+                request.headers_mut().insert("X-API-Key", v);
+            }
+        }
         let method = request.method().clone();
         let path = match request.url().query() {
             Some(q) => format!("{}?{q}", request.url().path()),
@@ -294,6 +298,15 @@ fn backoff(round: u32) -> Duration {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     base + Duration::from_millis(u64::from(nanos % 100))
+}
+
+/// The X-API-Key header, marked sensitive so that no Debug output shows it.
+pub fn api_key_header(token: &str) -> Result<reqwest::header::HeaderValue, String> {
+    let mut key = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
+        "the Portainer token contains characters not allowed in an HTTP header".to_string()
+    })?;
+    key.set_sensitive(true);
+    Ok(key)
 }
 
 fn rebuild(

@@ -1,9 +1,15 @@
 use clap::Parser;
+use portainer_mcp::audit::Audit;
 use portainer_mcp::cli::{normalize_args, Cli, Command};
+use portainer_mcp::http_transport::users::Users;
+use portainer_mcp::metrics::Metrics;
 use portainer_mcp::selection::{select, Choice};
-use portainer_mcp::{client, config, http, registry, server, shaping, tools_cmd, version_check};
+use portainer_mcp::{
+    client, config, http, http_transport, registry, server, shaping, tools_cmd, version_check,
+};
 use rmcp::ServiceExt;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -50,29 +56,42 @@ async fn run(cli: Cli) -> Result<(), String> {
         print!("{}", tools_cmd::render(&selection, o.read_only, json));
         return Ok(());
     }
-    if o.insecure {
-        tracing::warn!("--insecure: Portainer's TLS certificate is not verified");
-    }
-    let settings = config::http_settings(o)?;
-    let api_root = settings.api_root.to_string();
-    let http = http::Http::new(&settings)?;
-    if !o.disable_version_check {
-        version_check::run(&http, registry::SPEC_VERSION).await?;
-    }
-    let reqwest_client = http.client().clone();
-    let client =
-        client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);
-    tracing::info!(
-        tools = selection.served.len(),
-        read_only = o.read_only,
-        "serving MCP on stdio"
-    );
     if o.max_response_chars < 1000 {
         return Err("--max-response-chars must be at least 1000".into());
+    }
+    let http_options = o.http.map(|addr| http_transport::HttpOptions {
+        addr,
+        gate_token: o.http_token.clone(),
+        tls: o.tls_cert.clone().zip(o.tls_key.clone()),
+        allow_insecure: o.allow_insecure_http,
+        allowed_hosts: o
+            .http_allowed_hosts
+            .clone()
+            .unwrap_or_else(|| default_hosts(addr)),
+        allowed_origins: o.http_allowed_origins.clone().unwrap_or_default(),
+        rate: o.http_rate_limit,
+        max_body: 1 << 20,
+    });
+    if let Some(h) = &http_options {
+        h.check()?;
+    }
+    if o.insecure {
+        tracing::warn!("--insecure: Portainer's TLS certificate is not verified");
     }
     if o.show_secrets {
         tracing::warn!("--show-secrets: results include passwords, tokens and secret values");
     }
+    let settings = config::http_settings(o)?;
+    let has_token = settings.token.is_some();
+    let api_root = settings.api_root.to_string();
+    let http = http::Http::new(&settings)?;
+    if !o.disable_version_check {
+        version_check::run(&http, registry::SPEC_VERSION, has_token).await?;
+    }
+    let reqwest_client = http.client().clone();
+    let client =
+        client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);
+    let metrics = Arc::new(Metrics::default());
     let options = server::Options {
         read_only: o.read_only,
         shaping: shaping::Options {
@@ -80,14 +99,19 @@ async fn run(cli: Cli) -> Result<(), String> {
             max_chars: o.max_response_chars,
         },
         confirm: o.confirm,
-        audit: o
-            .audit_log
-            .as_deref()
-            .map(portainer_mcp::audit::Audit::open)
-            .transpose()?,
+        audit: o.audit_log.as_deref().map(Audit::open).transpose()?,
         caller: "stdio".into(),
+        users: http_options.as_ref().map(|_| Arc::new(Users::default())),
+        metrics: http_options.as_ref().map(|_| metrics.clone()),
     };
-    let service = server::PortainerServer::new(client, selection, options)
+    let tools = selection.served.len();
+    let server = server::PortainerServer::new(client, selection, options);
+    if let Some(h) = http_options {
+        tracing::info!(tools, read_only = o.read_only, "serving MCP over HTTP");
+        return http_transport::serve(h, server, metrics).await;
+    }
+    tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
+    let service = server
         .serve(rmcp::transport::stdio())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;
@@ -96,4 +120,17 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("MCP service stopped: {e}"))?;
     Ok(())
+}
+
+/// Host names a client may use to reach a local HTTP transport.
+fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    if !addr.ip().is_unspecified() {
+        hosts.push(addr.ip().to_string());
+    }
+    hosts
 }

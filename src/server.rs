@@ -5,6 +5,8 @@ use crate::args::Args;
 use crate::audit::Audit;
 use crate::call_state;
 use crate::client::Client;
+use crate::http_transport::users::{User, Users, TOKEN_HEADER};
+use crate::metrics::{CallLabels, Metrics, StatusLabel, ToolLabel};
 use crate::outcome::ToolError;
 use crate::registry::{self, Access, ReadOnlyMode, ToolDef};
 use crate::safety::{self, Confirm};
@@ -35,14 +37,19 @@ pub struct Options {
     pub audit: Option<Audit>,
     /// Who is calling, for the audit log ("stdio" for the local transport).
     pub caller: String,
+    /// HTTP mode: each request's own Portainer token, checked per user.
+    pub users: Option<Arc<Users>>,
+    pub metrics: Option<Arc<Metrics>>,
 }
 
+/// Cheap to clone: the HTTP transport makes one per session.
+#[derive(Clone)]
 pub struct PortainerServer {
     client: Arc<Client>,
     options: Arc<Options>,
     tools: Arc<Vec<Tool>>,
-    served: HashMap<&'static str, (&'static ToolDef, Value)>,
-    left_out: BTreeMap<&'static str, String>,
+    served: Arc<HashMap<&'static str, (&'static ToolDef, Value)>>,
+    left_out: Arc<BTreeMap<&'static str, String>>,
 }
 
 impl PortainerServer {
@@ -61,8 +68,8 @@ impl PortainerServer {
             client: Arc::new(client),
             options: Arc::new(options),
             tools: Arc::new(tools),
-            served,
-            left_out: selection.left_out,
+            served: Arc::new(served),
+            left_out: Arc::new(selection.left_out),
         }
     }
 
@@ -71,6 +78,17 @@ impl PortainerServer {
         &self,
         name: &str,
         arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, McpError> {
+        self.call_as(name, arguments, None).await
+    }
+
+    /// A call on behalf of a Portainer user (HTTP mode), or with the
+    /// server's own token (`user` None).
+    pub async fn call_as(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+        user: Option<User>,
     ) -> Result<CallToolResult, McpError> {
         let Some((def, schema)) = self.served.get(name) else {
             return Err(match self.left_out.get(name) {
@@ -88,14 +106,21 @@ impl PortainerServer {
             .and_then(|req| Ok((req, safety::plan(def, &args, self.options.confirm)?)));
         let (req, plan) = match checked {
             Ok(v) => v,
-            Err(e) => return Ok(self.finish(def, &args, started, None, Err(e))),
+            Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
         };
         if plan.writes && !plan.hold {
-            self.audit(def, &args, json!({"phase": "intent"}));
+            self.audit(def, &args, user.as_ref(), json!({"phase": "intent"}));
+        }
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.inc();
         }
         // Boxed: the dispatch future holds every tool's locals and is large.
         let dispatch = Box::pin(registry::dispatch(&self.client, def.name, &args));
-        let (raw, state) = call_state::run(plan.hold, dispatch).await;
+        let token = user.as_ref().map(|u| u.token.clone());
+        let (raw, state) = call_state::run(plan.hold, token, dispatch).await;
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.dec();
+        }
         let result = if plan.hold {
             // What the call would have sent; a failed read on the way is still an error.
             raw.map(|_| safety::held_answer(&plan, state.would_send.clone()))
@@ -110,13 +135,21 @@ impl PortainerServer {
         } else {
             raw.and_then(|v| shaping::shape(v, def, &req, &self.options.shaping))
         };
-        Ok(self.finish(def, &args, started, Some((&plan, &state)), result))
+        Ok(self.finish(
+            def,
+            &args,
+            user.as_ref(),
+            started,
+            Some((&plan, &state)),
+            result,
+        ))
     }
 
     fn finish(
         &self,
         def: &ToolDef,
         args: &Args,
+        user: Option<&User>,
         started: Instant,
         ran: Option<(&safety::Plan, &call_state::CallState)>,
         result: Result<Value, ToolError>,
@@ -146,17 +179,44 @@ impl PortainerServer {
                 error_result(&e)
             }
         };
-        self.audit(def, args, record);
+        if let Some(m) = &self.options.metrics {
+            let outcome = if held {
+                "held"
+            } else {
+                record["outcome"].as_str().unwrap_or("error")
+            };
+            let call = CallLabels {
+                tool: def.name.into(),
+                outcome: outcome.into(),
+            };
+            m.calls.get_or_create(&call).inc();
+            let tool = ToolLabel {
+                tool: def.name.into(),
+            };
+            m.latency
+                .get_or_create(&tool)
+                .observe(started.elapsed().as_secs_f64());
+            for x in ran.map(|(_, st)| st.sent.as_slice()).unwrap_or_default() {
+                let status = StatusLabel {
+                    status: x.status.to_string(),
+                };
+                m.upstream.get_or_create(&status).inc();
+            }
+        }
+        self.audit(def, args, user, record);
         answer
     }
 
-    fn audit(&self, def: &ToolDef, args: &Args, mut record: Value) {
+    fn audit(&self, def: &ToolDef, args: &Args, user: Option<&User>, mut record: Value) {
         let Some(audit) = &self.options.audit else {
             return;
         };
         let mut arguments = args.as_value();
         shaping::redact::redact_arguments(&mut arguments);
-        record["caller"] = json!(self.options.caller);
+        record["caller"] = match user {
+            Some(u) => json!({"name": u.name, "id": u.id}),
+            None => json!(self.options.caller),
+        };
         record["tool"] = json!(def.name);
         record["access"] = json!(if safety::writes(def) { "write" } else { "read" });
         record["arguments"] = arguments;
@@ -286,9 +346,23 @@ impl ServerHandler for PortainerServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        self.call(&request.name, request.arguments)
+        let user = match &self.options.users {
+            None => None,
+            Some(users) => {
+                let token = context
+                    .extensions
+                    .get::<http::request::Parts>()
+                    .and_then(|p| p.headers.get(TOKEN_HEADER))
+                    .and_then(|v| v.to_str().ok());
+                match users.verify(&self.client, token).await {
+                    Ok(u) => Some(u),
+                    Err(e) => return Ok(error_result(&e).into()),
+                }
+            }
+        };
+        self.call_as(&request.name, request.arguments, user)
             .await
             .map(Into::into)
     }

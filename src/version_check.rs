@@ -38,8 +38,14 @@ pub fn compare(server: &str, spec: &str) -> Verdict {
 }
 
 /// GET /api/system/version (which needs the token, so it proves the token too).
-pub async fn run(http: &Http, spec_version: &str) -> Result<(), String> {
-    let url = http.api_root().as_str().trim_end_matches('/').to_string() + "/system/version";
+/// Without a server token (HTTP mode) it reads the public /api/system/status.
+pub async fn run(http: &Http, spec_version: &str, has_token: bool) -> Result<(), String> {
+    let route = if has_token {
+        "/system/version"
+    } else {
+        "/system/status"
+    };
+    let url = http.api_root().as_str().trim_end_matches('/').to_string() + route;
     let req = http
         .client()
         .get(&url)
@@ -73,6 +79,7 @@ pub async fn run(http: &Http, spec_version: &str) -> Result<(), String> {
     let v: serde_json::Value = serde_json::from_slice(&x.body).unwrap_or_default();
     let server = v
         .get("ServerVersion")
+        .or_else(|| v.get("Version"))
         .and_then(|s| s.as_str())
         .unwrap_or("");
     match compare(server, spec_version) {

@@ -5,6 +5,8 @@ use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const TOKEN: &str = "ptr_TESTTOKEN_3f9c2a7e1b5d4c8a";
+/// A second user's token (HTTP transport tests).
+pub const BOB_TOKEN: &str = "ptr_BOBTOKEN_77aa0c1d2e3f4a5b";
 
 pub struct StandIn {
     pub server: MockServer,
@@ -90,13 +92,18 @@ fn not_found(what: &str) -> ResponseTemplate {
 
 fn respond(req: &Request, version: &str) -> ResponseTemplate {
     // Portainer answers 401 without a valid key, like the real one.
-    if req.headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some(TOKEN)
-        && req.url.path() != "/api/system/status"
-    {
+    let key = req.headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    if !matches!(key, Some(TOKEN) | Some(BOB_TOKEN)) && req.url.path() != "/api/system/status" {
         return json_response(
             401,
             json!({"message": "Unauthorized", "details": "A valid authorisation token is missing"}),
         );
+    }
+    if req.url.path() == "/api/users/me" {
+        return match key {
+            Some(BOB_TOKEN) => json_response(200, json!({"Id": 2, "Username": "bob", "Role": 2})),
+            _ => json_response(200, json!({"Id": 1, "Username": "admin", "Role": 1})),
+        };
     }
     let path = req.url.path();
     let method = req.method.as_str();

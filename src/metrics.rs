@@ -1,0 +1,78 @@
+//! Prometheus metrics for the HTTP transport's /metrics.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct CallLabels {
+    pub tool: String,
+    pub outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ToolLabel {
+    pub tool: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct StatusLabel {
+    pub status: String,
+}
+
+pub struct Metrics {
+    registry: Registry,
+    pub calls: Family<CallLabels, Counter>,
+    pub latency: Family<ToolLabel, Histogram>,
+    pub upstream: Family<StatusLabel, Counter>,
+    pub in_flight: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let calls = Family::<CallLabels, Counter>::default();
+        let latency = Family::<ToolLabel, Histogram>::new_with_constructor(|| {
+            // 5 ms to about 20 s.
+            Histogram::new(exponential_buckets(0.005, 2.0, 13))
+        });
+        let upstream = Family::<StatusLabel, Counter>::default();
+        let in_flight = Gauge::default();
+        let mut registry = Registry::with_prefix("portainer_mcp");
+        registry.register(
+            "tool_calls",
+            "Tool calls by tool and outcome (ok, error, held)",
+            calls.clone(),
+        );
+        registry.register("tool_call_seconds", "Tool call duration", latency.clone());
+        registry.register(
+            "upstream_responses",
+            "Responses from Portainer by HTTP status",
+            upstream.clone(),
+        );
+        registry.register(
+            "tool_calls_in_flight",
+            "Tool calls being served",
+            in_flight.clone(),
+        );
+        Metrics {
+            registry,
+            calls,
+            latency,
+            upstream,
+            in_flight,
+        }
+    }
+}
+
+impl Metrics {
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

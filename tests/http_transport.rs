@@ -1,0 +1,339 @@
+//! Streamable HTTP: two users with their own Portainer tokens, the audit log
+//! saying who did what, the gate token, Host checks, metrics.
+
+mod support;
+
+use rmcp::model::{CallToolRequestParams, ClientConfig};
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::ServiceExt;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::time::Duration;
+use support::mcp::BIN;
+use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
+
+const GATE: &str = "gate-secret-5d1c";
+
+struct Server {
+    child: tokio::process::Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.start_kill();
+    }
+}
+
+async fn start(portainer: &str, extra: &[&str]) -> Server {
+    // The test's own reqwest clients need a TLS provider, as the server's do.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut cmd = tokio::process::Command::new(BIN);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("PORTAINER") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("PORTAINER_URL", portainer)
+        .args(["--http", &addr, "--http-token", GATE, "--toolsets", "all"])
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true);
+    let child = cmd.spawn().unwrap();
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Server {
+        child,
+        url: format!("http://{addr}"),
+    }
+}
+
+async fn client(
+    url: &str,
+    gate: &str,
+    token: Option<&str>,
+) -> Result<rmcp::service::RunningService<rmcp::RoleClient, ClientConfig>, String> {
+    let mut headers = HashMap::new();
+    if let Some(t) = token {
+        headers.insert(
+            http::HeaderName::from_static("x-portainer-api-key"),
+            http::HeaderValue::from_str(t).unwrap(),
+        );
+    }
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp"))
+        .auth_header(gate.to_string())
+        .custom_headers(headers);
+    let transport = StreamableHttpClientTransport::from_config(config);
+    ClientConfig::default()
+        .serve(transport)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn call(
+    c: &rmcp::service::RunningService<rmcp::RoleClient, ClientConfig>,
+    tool: &str,
+    args: Value,
+) -> rmcp::model::CallToolResult {
+    let mut p = CallToolRequestParams::new(tool.to_string());
+    p.arguments = args.as_object().cloned();
+    c.call_tool(p).await.expect("tools/call")
+}
+
+#[tokio::test]
+async fn two_users_each_with_their_own_token() {
+    let p = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let s = start(&p.url(), &["--audit-log", audit.to_str().unwrap()]).await;
+
+    let alice = client(&s.url, GATE, Some(TOKEN)).await.unwrap();
+    let bob = client(&s.url, GATE, Some(BOB_TOKEN)).await.unwrap();
+    assert!(alice.list_all_tools().await.unwrap().len() > 40);
+    let r = call(&alice, "stack_list", json!({})).await;
+    assert_ne!(r.is_error, Some(true));
+    let r = call(&bob, "stack_stop", json!({"id": 7, "environment_id": 1})).await;
+    assert_ne!(r.is_error, Some(true));
+    // No token of one's own: refused, with a clear message.
+    let nobody = client(&s.url, GATE, None).await.unwrap();
+    let r = call(&nobody, "stack_list", json!({})).await;
+    assert_eq!(r.is_error, Some(true));
+    assert!(format!("{:?}", r.content).contains("X-Portainer-API-Key"));
+
+    // Portainer saw each user's own token.
+    let seen = p.seen().await;
+    let list = seen.iter().find(|r| r.path == "/api/stacks").unwrap();
+    assert_eq!(list.api_key.as_deref(), Some(TOKEN));
+    let stop = seen
+        .iter()
+        .find(|r| r.path == "/api/stacks/7/stop")
+        .unwrap();
+    assert_eq!(stop.api_key.as_deref(), Some(BOB_TOKEN));
+
+    // The audit log says who did what.
+    let records: Vec<Value> = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let who = |tool: &str, phase: &str| {
+        records
+            .iter()
+            .find(|r| r["tool"] == tool && r["phase"] == phase)
+            .map(|r| r["caller"].clone())
+    };
+    assert_eq!(
+        who("stack_list", "outcome"),
+        Some(json!({"name": "admin", "id": 1}))
+    );
+    assert_eq!(
+        who("stack_stop", "intent"),
+        Some(json!({"name": "bob", "id": 2}))
+    );
+    let text = std::fs::read_to_string(&audit).unwrap();
+    assert!(!text.contains(TOKEN) && !text.contains(BOB_TOKEN));
+
+    // Metrics, behind the same gate.
+    let http = reqwest::Client::new();
+    let m = http
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(GATE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(m.status(), 200);
+    let body = m.text().await.unwrap();
+    assert!(
+        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_list",outcome="ok"} 1"#),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_stop",outcome="ok"} 1"#),
+        "{body}"
+    );
+    assert!(
+        body.contains("portainer_mcp_tool_call_seconds_bucket"),
+        "{body}"
+    );
+    assert!(
+        body.contains(r#"portainer_mcp_upstream_responses_total{status="200"}"#),
+        "{body}"
+    );
+    assert!(
+        body.contains("portainer_mcp_tool_calls_in_flight 0"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_gate_and_host_checks_refuse_strangers() {
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &[]).await;
+    assert!(
+        client(&s.url, "wrong-gate", Some(TOKEN)).await.is_err(),
+        "a bad gate token is refused"
+    );
+    let http = reqwest::Client::new();
+    let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let r = http
+        .post(format!("{}/mcp", s.url))
+        .json(&init)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "no gate token");
+    let r = http
+        .post(format!("{}/mcp", s.url))
+        .bearer_auth(GATE)
+        .header("host", "evil.example")
+        .header("accept", "application/json, text/event-stream")
+        .json(&init)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "DNS rebinding: a foreign Host is refused");
+    let big = "x".repeat(2 << 20);
+    let r = http
+        .post(format!("{}/mcp", s.url))
+        .bearer_auth(GATE)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert!(
+        p.seen()
+            .await
+            .iter()
+            .all(|r| r.path == "/api/system/status"),
+        "nothing reached Portainer"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_stays_on_loopback() {
+    let out = std::process::Command::new(BIN)
+        .env("PORTAINER_URL", "http://127.0.0.1:9")
+        .args(["--http", "0.0.0.0:0", "--disable-version-check"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--tls-cert") && err.contains("--allow-insecure-http"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn serves_https_with_the_given_certificate() {
+    let p = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |args: &[&str]| {
+        let st = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(d)
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "openssl {args:?}");
+    };
+    // A private CA and a server certificate it signed (webpki refuses a
+    // self-signed CA certificate used as the server's own).
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=test CA",
+    ]);
+    run(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    ]);
+    std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+    run(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "cert.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext.cnf",
+    ]);
+    let (cert, key) = (d.join("cert.pem"), d.join("key.pem"));
+    let mut s = start(
+        &p.url(),
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    )
+    .await;
+    s.url = s.url.replace("http://", "https://");
+    let pem = std::fs::read(d.join("ca.pem")).unwrap();
+    let https = reqwest::Client::builder()
+        .tls_certs_only(vec![reqwest::Certificate::from_pem(&pem).unwrap()])
+        .build()
+        .unwrap();
+    let m = https
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(GATE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(m.status(), 200);
+    assert!(m
+        .text()
+        .await
+        .unwrap()
+        .contains("portainer_mcp_tool_calls_in_flight"));
+    // Plain HTTP to the TLS port does not get an answer.
+    let plain = reqwest::Client::new()
+        .get(format!("{}/metrics", s.url.replace("https://", "http://")))
+        .send()
+        .await;
+    assert!(plain.is_err() || plain.unwrap().status() != 200);
+}
