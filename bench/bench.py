@@ -189,11 +189,20 @@ def answer_bytes(target, tool, args):
 def peer_env_dir():
     venv = Path(tempfile.gettempdir()) / f"mcp-portainer-{PEER_VERSION}-venv"
     py = venv / "bin" / "python"
-    if not py.exists():
+    exe = venv / "bin" / "mcp-portainer"
+    if not exe.exists():
+        pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                        f"mcp-portainer=={PEER_VERSION}"], check=True)
-    return venv / "bin" / "mcp-portainer"
+        # mcp-portainer 2.45.3 pins certifi>=2026.10.19, newer than the
+        # registry here serves; certifi only supplies CA roots, unused on a
+        # loopback stand-in, so its pin is relaxed and the rest kept.
+        subprocess.run([*pip, "--no-deps", f"mcp-portainer=={PEER_VERSION}"], check=True)
+        reqs = subprocess.run([str(py), "-c", "import importlib.metadata as m; print('\\n'.join(m.requires('mcp-portainer') or []))"],
+                              capture_output=True, text=True, check=True).stdout.split("\n")
+        reqs = [r for r in reqs if r.strip() and "extra ==" not in r]
+        reqs = ["certifi" if r.replace(" ", "").startswith("certifi") else r for r in reqs]
+        subprocess.run([*pip, *reqs], check=True)
+    return exe
 
 
 def find_tool(target, *needles):
@@ -242,8 +251,10 @@ def main():
             r["tl_all"], r["n_all"] = tools_list_bytes(t, t.all_env)
             status = "system_status" if t is ours else find_tool(t, "systemStatus", "system_status")
             times, rss = per_call(t, status, {}, a.calls)
-            over = [c - d for c, d in zip(times, direct)]
-            r["p50"], r["p99"], r["rss"] = percentile(over, 50) * 1000, percentile(over, 99) * 1000, rss
+            # Overhead: the MCP round trip's percentile minus the direct HTTP one's.
+            r["p50"] = (percentile(times, 50) - percentile(direct, 50)) * 1000
+            r["p99"] = (percentile(times, 99) - percentile(direct, 99)) * 1000
+            r["rss"] = rss
             r["tput"] = throughput(t, status, {}, a.calls)
             if t is ours:
                 r["envs"] = answer_bytes(t, "environment_list", {})
@@ -253,8 +264,10 @@ def main():
                 env_tool = find_tool(t, "EndpointList", "endpoint_list")
                 r["envs"] = answer_bytes(t, env_tool, {})
                 proxy = find_tool(t, "docker_proxy")
-                r["ctrs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "containers/json"}) if proxy else None
-                r["logs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "containers/app-1/logs"}) if proxy else None
+                # Its proxy wants a leading slash and string query values.
+                r["ctrs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "/containers/json"}) if proxy else None
+                r["logs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "/containers/app-1/logs",
+                                                    "query_params": {"stdout": "1", "stderr": "1", "tail": "all"}}) if proxy else None
         raw = {"envs": len(json.dumps(json.loads(json.dumps(__import__("standin").ENVS)))),
                "ctrs": len(json.dumps(__import__("standin").CONTAINERS)), "logs": len(__import__("standin").LOGS)}
     finally:
@@ -293,7 +306,7 @@ def main():
             cells = [fmt(float(v)) if isinstance(v, float) else fmt(v) for v in vals]
             ratio = ""
             if len(vals) > 1 and vals[0] is not None and vals[1]:
-                ratio = f"{vals[0] / vals[1]:.2f}"
+                ratio = f"{vals[0] / vals[1]:.3g}"
         print(f"| {label} | " + " | ".join(cells) + (f" | {ratio} |" if len(names) > 1 else " |"))
     tokens = rows[names[0]]["tl_default"] // 4
     print(f"\nDefault tools/list of {names[0]} is about {tokens:,} tokens (bytes/4).")
