@@ -19,6 +19,8 @@ pub struct Sent {
 pub struct CallState {
     /// Writes are captured instead of sent.
     pub dry_run: bool,
+    /// Nothing is sent at all; every request is captured (fuzzing, tests).
+    pub offline: bool,
     /// The caller's own Portainer token (HTTP transport), instead of the
     /// server's.
     pub token: Option<String>,
@@ -58,6 +60,26 @@ pub fn token() -> Option<String> {
 
 pub fn dry_run() -> bool {
     CALL.try_with(|c| c.borrow().dry_run).unwrap_or(false)
+}
+
+pub fn offline() -> bool {
+    CALL.try_with(|c| c.borrow().offline).unwrap_or(false)
+}
+
+/// Runs a call in which no request leaves the process: every request is
+/// captured and answered with an empty 200 (for fuzzing the decoders).
+pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState) {
+    let state = CallState {
+        dry_run: true,
+        offline: true,
+        ..CallState::default()
+    };
+    CALL.scope(RefCell::new(state), async move {
+        let out = f.await;
+        let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        (out, state)
+    })
+    .await
 }
 
 /// The last response, for the finishers in outcome.rs.

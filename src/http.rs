@@ -211,7 +211,7 @@ impl Http {
             tracing::warn!(%method, %path, "{why}");
             return synthetic(403, serde_json::json!({"message": why}).to_string());
         }
-        if method != Method::GET && crate::call_state::dry_run() {
+        if (method != Method::GET && crate::call_state::dry_run()) || crate::call_state::offline() {
             let body = request.body().and_then(|b| b.as_bytes());
             crate::call_state::capture(method.as_str(), &path, body);
             return synthetic(200, "{}".into());

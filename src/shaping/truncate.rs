@@ -74,7 +74,7 @@ fn cut_items(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Result<
 fn cut_values(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Value {
     let mut cut: Vec<String> = vec![];
     // Room for the note itself.
-    let budget = max.saturating_sub(300);
+    let budget = max.saturating_sub(400);
     for _ in 0..256 {
         let now = size(&v);
         if now <= budget {
@@ -91,29 +91,52 @@ fn cut_values(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Value 
             path.join(".")
         };
         let serialized = size(node);
-        match node {
+        let shortened = match node {
             Value::String(s) if serialized > excess + 40 => {
                 // Escapes make the serialized form longer than the text:
                 // keep the same share of characters.
                 let chars = s.chars().count();
                 let keep = chars * (serialized - excess - 40) / serialized;
-                *s = shorten(s, keep, keep_tail);
-                cut.push(format!("{label} (shortened)"));
+                let short = shorten(s, keep, keep_tail);
+                // Each pass must make progress (found by fuzzing: a marker
+                // re-added at the same length looped forever).
+                if short.chars().count() < chars {
+                    *s = short;
+                    true
+                } else {
+                    false
+                }
             }
-            _ => {
-                *node = Value::Null;
-                cut.push(format!("{label} (omitted)"));
-            }
+            _ => false,
+        };
+        let entry = if shortened {
+            format!("{label} (shortened)")
+        } else {
+            *node = Value::Null;
+            format!("{label} (omitted)")
+        };
+        if !cut.contains(&entry) {
+            cut.push(entry);
         }
     }
+    let listed: Vec<&str> = cut.iter().take(8).map(String::as_str).collect();
+    let more = cut.len().saturating_sub(listed.len());
+    let what = if more > 0 {
+        format!("{} and {more} more", listed.join(", "))
+    } else {
+        listed.join(", ")
+    };
+    let note = json!(format!(
+        "result was {total} characters, over the {max} limit; cut: {what}; {ADVICE}"
+    ));
     if let Value::Object(o) = &mut v {
-        o.insert(
-            NOTE_KEY.to_string(),
-            json!(format!(
-                "result was {total} characters, over the {max} limit; cut: {}; {ADVICE}",
-                cut.join(", ")
-            )),
-        );
+        o.insert(NOTE_KEY.to_string(), note.clone());
+    }
+    // The cap holds whatever the shape: as a last resort, only the note.
+    if size(&v) > max {
+        let mut only = serde_json::Map::new();
+        only.insert(NOTE_KEY.to_string(), note);
+        v = Value::Object(only);
     }
     v
 }
@@ -212,6 +235,25 @@ mod tests {
         );
         let tail = cap(json!({"items": (0..200).collect::<Vec<_>>()}), 300, true);
         assert_eq!(tail["items"].as_array().unwrap().last().unwrap(), 199);
+    }
+
+    #[test]
+    fn escaped_strings_converge_and_the_cap_holds() {
+        // Found by fuzzing: control characters serialize six times longer.
+        let nasty: String = "\u{0}".repeat(430) + "0S" + &"\u{0}".repeat(200);
+        let out = cap(json!({"selected": nasty}), 2000, false);
+        let n = size(&out);
+        assert!(n <= 2000, "{n}");
+        assert!(
+            out[NOTE_KEY].as_str().unwrap().matches("selected").count() <= 1,
+            "{out}"
+        );
+        for max in [1000, 1500, 3000] {
+            let big: Vec<Value> = (0..50)
+                .map(|i| json!({"k": "\u{1}".repeat(100 + i)}))
+                .collect();
+            assert!(size(&cap(json!({"a": big, "b": "x".repeat(5000)}), max, true)) <= max);
+        }
     }
 
     #[test]

@@ -1,0 +1,55 @@
+//! Raw input on the stdio transport: whatever bytes arrive, the server
+//! answers or ignores them and never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portainer_mcp::selection::{select, Choice};
+use portainer_mcp::server::{Options, PortainerServer};
+use rmcp::ServiceExt;
+use tokio::io::AsyncWriteExt;
+
+fuzz_target!(|data: &[u8]| {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let settings = portainer_mcp::http::HttpSettings {
+            api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
+            fallbacks: vec![],
+            token: Some("fuzz".into()),
+            timeout: std::time::Duration::from_secs(1),
+            read_only: true,
+            tls_ca: None,
+            insecure: false,
+        };
+        let http = portainer_mcp::http::Http::new(&settings).unwrap();
+        let inner = http.client().clone();
+        let client =
+            portainer_mcp::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http);
+        let options = Options {
+            read_only: true,
+            shaping: Default::default(),
+            confirm: portainer_mcp::safety::Confirm::Destructive,
+            audit: None,
+            caller: "fuzz".into(),
+            users: None,
+            metrics: None,
+        };
+        let server = PortainerServer::new(client, select(&Choice::default()).unwrap(), options);
+        let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
+        let (server_out, mut from_server) = tokio::io::duplex(1 << 16);
+        let drain = tokio::spawn(async move {
+            let mut sink = vec![];
+            let _ = tokio::io::AsyncReadExt::read_to_end(&mut from_server, &mut sink).await;
+        });
+        let _ = to_server.write_all(data).await;
+        let _ = to_server.write_all(b"\n").await;
+        drop(to_server);
+        if let Ok(running) = server.serve((server_in, server_out)).await {
+            let _ =
+                tokio::time::timeout(std::time::Duration::from_secs(2), running.waiting()).await;
+        }
+        let _ = drain.await;
+    });
+});

@@ -1,0 +1,47 @@
+//! Argument decoding for every tool: arbitrary arguments are checked against
+//! the tool's schema and decoded into the typed client's parameters without
+//! a panic. Nothing leaves the process (offline calls).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portainer_mcp::args::Args;
+use portainer_mcp::registry::{dispatch, TOOLS};
+use std::sync::OnceLock;
+
+fn client() -> &'static portainer_mcp::client::Client {
+    static CLIENT: OnceLock<portainer_mcp::client::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        let settings = portainer_mcp::http::HttpSettings {
+            api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
+            fallbacks: vec![],
+            token: Some("fuzz".into()),
+            timeout: std::time::Duration::from_secs(1),
+            read_only: false,
+            tls_ca: None,
+            insecure: false,
+        };
+        let http = portainer_mcp::http::Http::new(&settings).unwrap();
+        let inner = http.client().clone();
+        portainer_mcp::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http)
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&pick, json)) = data.split_first() else {
+        return;
+    };
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(json) else {
+        return;
+    };
+    let def = &TOOLS[usize::from(pick) % TOOLS.len()];
+    let args = Args::new(map);
+    let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
+    let _ = args.check_against(&schema);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _ = portainer_mcp::call_state::run_offline(dispatch(client(), def.name, &args)).await;
+    });
+});
