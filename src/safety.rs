@@ -60,6 +60,8 @@ pub struct Plan {
     /// Hold writes back: a dry run, or confirmation missing.
     pub hold: bool,
     pub unconfirmed: bool,
+    /// The user was asked (elicitation) and said no.
+    pub declined: bool,
 }
 
 pub fn plan(def: &ToolDef, args: &Args, policy: Confirm) -> Result<Plan, ToolError> {
@@ -82,16 +84,76 @@ pub fn plan(def: &ToolDef, args: &Args, policy: Confirm) -> Result<Plan, ToolErr
     Ok(Plan {
         writes: true,
         hold: dry_run || unconfirmed,
-        unconfirmed,
+        // A dry run is asked for; only a real call waits on confirmation.
+        unconfirmed: unconfirmed && !dry_run,
+        declined: false,
     })
 }
 
 /// The answer of a held call: what would have been sent.
 pub fn held_answer(plan: &Plan, would_send: Vec<Value>) -> Value {
-    let note = if plan.unconfirmed {
+    let note = if plan.declined {
+        "Not done: the user declined. Nothing was sent."
+    } else if plan.unconfirmed {
         "Not done: this tool changes things and needs confirmation. Check the requests below, then call again with confirm: true."
     } else {
         "Dry run: nothing was sent."
     };
     json!({"dry_run": true, "note": note, "would_send": would_send})
+}
+
+/// Asks the user, where the client supports it (MCP elicitation), whether
+/// the held requests may be sent. `None`: the client cannot be asked.
+pub async fn ask(
+    peer: &rmcp::Peer<rmcp::RoleServer>,
+    tool: &str,
+    would_send: &[Value],
+) -> Option<bool> {
+    use rmcp::model::{
+        BooleanSchema, ElicitRequestParams, ElicitationAction, ElicitationSchema,
+        PrimitiveSchemaDefinition,
+    };
+    use rmcp::service::ElicitationMode;
+    if !peer
+        .supported_elicitation_modes()
+        .contains(&ElicitationMode::Form)
+    {
+        return None;
+    }
+    let lines: Vec<String> = would_send
+        .iter()
+        .map(|r| {
+            format!(
+                "  {} {}",
+                r["method"].as_str().unwrap_or("?"),
+                r["path"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    let message = format!(
+        "{tool} will send to Portainer:\n{}\nProceed?",
+        lines.join("\n")
+    );
+    let schema = ElicitationSchema::builder()
+        .required_property(
+            CONFIRM,
+            PrimitiveSchemaDefinition::Boolean(BooleanSchema::new().title("Proceed")),
+        )
+        .build()
+        .ok()?;
+    let params = ElicitRequestParams::FormElicitationParams {
+        meta: None,
+        message,
+        requested_schema: schema,
+    };
+    match peer.create_elicitation(params).await {
+        Ok(r) => Some(
+            r.action == ElicitationAction::Accept
+                && r.content.as_ref().and_then(|c| c.get(CONFIRM)) == Some(&json!(true)),
+        ),
+        Err(e) => {
+            tracing::warn!("could not ask for confirmation: {e}");
+            None
+        }
+    }
 }

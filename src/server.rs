@@ -73,13 +73,37 @@ impl PortainerServer {
         }
     }
 
+    /// Dispatches one call under its plan, audit and metrics around it.
+    async fn execute(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        plan: &safety::Plan,
+        user: Option<&User>,
+    ) -> (Result<Value, ToolError>, call_state::CallState) {
+        if plan.writes && !plan.hold {
+            self.audit(def, args, user, json!({"phase": "intent"}));
+        }
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.inc();
+        }
+        // Boxed: the dispatch future holds every tool's locals and is large.
+        let dispatch = Box::pin(registry::dispatch(&self.client, def.name, args));
+        let token = user.map(|u| u.token.clone());
+        let out = call_state::run(plan.hold, token, dispatch).await;
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.dec();
+        }
+        out
+    }
+
     /// Runs one call; errors the model can act on become isError results.
     pub async fn call(
         &self,
         name: &str,
         arguments: Option<JsonObject>,
     ) -> Result<CallToolResult, McpError> {
-        self.call_as(name, arguments, None).await
+        self.call_as(name, arguments, None, None).await
     }
 
     /// A call on behalf of a Portainer user (HTTP mode), or with the
@@ -89,6 +113,7 @@ impl PortainerServer {
         name: &str,
         arguments: Option<JsonObject>,
         user: Option<User>,
+        peer: Option<&rmcp::Peer<RoleServer>>,
     ) -> Result<CallToolResult, McpError> {
         let Some((def, schema)) = self.served.get(name) else {
             return Err(match self.left_out.get(name) {
@@ -108,18 +133,25 @@ impl PortainerServer {
             Ok(v) => v,
             Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
         };
-        if plan.writes && !plan.hold {
-            self.audit(def, &args, user.as_ref(), json!({"phase": "intent"}));
-        }
-        if let Some(m) = &self.options.metrics {
-            m.in_flight.inc();
-        }
-        // Boxed: the dispatch future holds every tool's locals and is large.
-        let dispatch = Box::pin(registry::dispatch(&self.client, def.name, &args));
-        let token = user.as_ref().map(|u| u.token.clone());
-        let (raw, state) = call_state::run(plan.hold, token, dispatch).await;
-        if let Some(m) = &self.options.metrics {
-            m.in_flight.dec();
+        let (mut plan, mut raw, mut state) = {
+            let (raw, state) = self.execute(def, &args, &plan, user.as_ref()).await;
+            (plan, raw, state)
+        };
+        // Ask the user where the client can (elicitation), then run for real.
+        if plan.unconfirmed && raw.is_ok() {
+            if let Some(peer) = peer {
+                match safety::ask(peer, def.name, &state.would_send).await {
+                    Some(true) => {
+                        plan = safety::Plan {
+                            writes: true,
+                            ..Default::default()
+                        };
+                        (raw, state) = self.execute(def, &args, &plan, user.as_ref()).await;
+                    }
+                    Some(false) => plan.declined = true,
+                    None => {}
+                }
+            }
         }
         let result = if plan.hold {
             // What the call would have sent; a failed read on the way is still an error.
@@ -362,7 +394,7 @@ impl ServerHandler for PortainerServer {
                 }
             }
         };
-        self.call_as(&request.name, request.arguments, user)
+        self.call_as(&request.name, request.arguments, user, Some(&context.peer))
             .await
             .map(Into::into)
     }

@@ -1,0 +1,84 @@
+//! Confirmation by asking the user, for clients that support elicitation.
+
+mod support;
+
+use rmcp::model::{
+    CallToolRequestParams, ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult,
+    ElicitationAction, Implementation,
+};
+use rmcp::service::RequestContext;
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, ErrorData as McpError, RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use support::mcp::command;
+use support::portainer::{StandIn, TOKEN};
+
+/// A client whose "user" answers every confirmation with `yes`.
+#[derive(Clone)]
+struct User {
+    yes: bool,
+    asked: Arc<Mutex<Vec<String>>>,
+}
+
+impl ClientHandler for User {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::builder().enable_elicitation().build(),
+            Implementation::new("test", "1"),
+        )
+    }
+
+    async fn create_elicitation(
+        &self,
+        request: ElicitRequestParams,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<ElicitResult, McpError> {
+        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
+            self.asked.lock().unwrap().push(message);
+        }
+        Ok(if self.yes {
+            ElicitResult::new(ElicitationAction::Accept).with_content(json!({"confirm": true}))
+        } else {
+            ElicitResult::new(ElicitationAction::Decline)
+        })
+    }
+}
+
+async fn remove_web(p: &StandIn, yes: bool) -> (Value, Vec<String>) {
+    let user = User {
+        yes,
+        asked: Arc::new(Mutex::new(vec![])),
+    };
+    let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &[])).unwrap();
+    let client = user.clone().serve(transport).await.unwrap();
+    let mut params = CallToolRequestParams::new("docker_remove");
+    params.arguments = json!({"environment_id": 1, "kind": "container", "id": "web"})
+        .as_object()
+        .cloned();
+    let r = client.call_tool(params).await.unwrap();
+    let _ = client.cancel().await;
+    let asked = user.asked.lock().unwrap().clone();
+    (r.structured_content.unwrap_or(Value::Null), asked)
+}
+
+#[tokio::test]
+async fn a_destructive_call_asks_the_user_first() {
+    let p = StandIn::start().await;
+    let deletes =
+        |seen: &[support::portainer::Seen]| seen.iter().filter(|r| r.method == "DELETE").count();
+
+    let (out, asked) = remove_web(&p, false).await;
+    assert_eq!(asked.len(), 1);
+    assert!(
+        asked[0].contains("DELETE /api/endpoints/1/docker/containers/web"),
+        "{asked:?}"
+    );
+    assert!(out["note"].as_str().unwrap().contains("declined"), "{out}");
+    assert_eq!(deletes(&p.seen().await), 0, "a declined change is not sent");
+
+    let (out, asked) = remove_web(&p, true).await;
+    assert_eq!(asked.len(), 1);
+    assert_eq!(out["ok"], true, "the change ran: {out}");
+    assert_eq!(deletes(&p.seen().await), 1);
+}
