@@ -3,6 +3,7 @@
 //! (tools that page client-side), projected (`select`, or the tool's default
 //! omissions and projection), then cut to the size cap.
 
+pub mod cost;
 pub mod redact;
 pub mod truncate;
 
@@ -80,10 +81,21 @@ pub fn check_expression(what: &str, expr: &str) -> Result<(), ToolError> {
     })
 }
 
+/// The most a `select` result may take, as its input's size times the
+/// expression's growth bound (see cost.rs).
+const SELECT_BUDGET: f64 = 32.0 * 1024.0 * 1024.0;
+
 fn search(what: &str, expr: &str, data: &Value) -> Result<Value, ToolError> {
     let compiled = jmespath::compile(expr).map_err(|e| {
         ToolError::BadArguments(format!("{what}: not a valid JMESPath expression: {e}"))
     })?;
+    let growth = cost::growth(compiled.as_ast());
+    let input = truncate::size(data).max(1) as f64;
+    if growth * input > SELECT_BUDGET {
+        return Err(ToolError::BadArguments(format!(
+            "{what}: this expression could make a result {growth:.0} times the size of the data; simplify it"
+        )));
+    }
     let found = compiled
         .search(data)
         .map_err(|e| ToolError::BadArguments(format!("{what}: {e}")))?;
@@ -221,6 +233,30 @@ mod tests {
             .unwrap(),
             json!({"Name": "x"})
         );
+    }
+
+    #[test]
+    fn exploding_selects_are_refused_before_they_run() {
+        // Found by fuzzing: each `[@, ...][]` step multiplies the data.
+        let d = def(None, &[], false);
+        let nasty = "[@,@,@,@]".to_string() + &"[][@,@,@,@]".repeat(12);
+        let req = Request {
+            select: Some(nasty),
+            ..Default::default()
+        };
+        let e = shape(json!({"items": [1, 2, 3]}), &d, &req, &Options::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("simplify"), "{e}");
+        // A projection over a big list is fine.
+        let big: Vec<Value> = (0..5000)
+            .map(|i| json!({"Id": i, "Name": format!("n{i}")}))
+            .collect();
+        let req = Request {
+            select: Some("items[].{id: Id, name: Name}".into()),
+            ..Default::default()
+        };
+        assert!(shape(Value::Array(big), &d, &req, &Options::default()).is_ok());
     }
 
     #[test]
