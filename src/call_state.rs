@@ -46,6 +46,11 @@ pub async fn run<F: std::future::Future>(
         token,
         ..CallState::default()
     };
+    scoped(state, f).await
+}
+
+/// Runs `f` with `state` as the call's record and hands the record back.
+async fn scoped<F: std::future::Future>(state: CallState, f: F) -> (F::Output, CallState) {
     CALL.scope(RefCell::new(state), async move {
         let out = f.await;
         let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
@@ -74,12 +79,7 @@ pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState)
         offline: true,
         ..CallState::default()
     };
-    CALL.scope(RefCell::new(state), async move {
-        let out = f.await;
-        let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
-        (out, state)
-    })
-    .await
+    scoped(state, f).await
 }
 
 /// The last response, for the finishers in outcome.rs.
