@@ -7,11 +7,28 @@ use serde_json::{json, Value};
 pub const NOTE_KEY: &str = "_truncated";
 const ADVICE: &str = "narrow the call with `select` (a JMESPath expression), filters or paging";
 
-/// Serialized size in characters (what the client receives as text).
+/// Serialized size in characters (what the client receives as text),
+/// counted while serializing: the cap measures large results many times,
+/// and building each string only to count it dominated its cost.
 pub fn size(v: &Value) -> usize {
-    serde_json::to_string(v)
-        .map(|s| s.chars().count())
-        .unwrap_or(usize::MAX)
+    let mut counter = CharCounter(0);
+    match serde_json::to_writer(&mut counter, v) {
+        Ok(()) => counter.0,
+        Err(_) => usize::MAX,
+    }
+}
+
+/// Counts UTF-8 characters: every byte that does not continue one.
+struct CharCounter(usize);
+
+impl std::io::Write for CharCounter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.iter().filter(|b| (**b & 0xC0) != 0x80).count();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Cuts `v` (an object) to at most `max` characters. `keep_tail` keeps the
@@ -211,6 +228,13 @@ fn pointer_mut<'a>(v: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_counts_characters_of_the_json_text() {
+        let v = json!({"k": "é…\n"});
+        assert_eq!(size(&v), serde_json::to_string(&v).unwrap().chars().count());
+        assert_eq!(size(&v), 12);
+    }
 
     #[test]
     fn small_results_pass_untouched() {
