@@ -8,8 +8,8 @@ pub const NOTE_KEY: &str = "_truncated";
 const ADVICE: &str = "narrow the call with `select` (a JMESPath expression), filters or paging";
 
 /// Serialized size in characters (what the client receives as text),
-/// counted while serializing: the cap measures large results many times,
-/// and building each string only to count it dominated its cost.
+/// counted while serializing: the cap measures large results several
+/// times, and each measure need not hold a copy of the whole text.
 pub fn size(v: &Value) -> usize {
     let mut counter = CharCounter(0);
     match serde_json::to_writer(&mut counter, v) {
