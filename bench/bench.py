@@ -1,31 +1,72 @@
 """Side-by-side benchmark: portainer-mcp (this project) and Portainer's own
 Python server mcp-portainer, on the same loopback stand-in Portainer.
 
-    python3 bench/bench.py            # builds the release binary, makes a venv for the peer
-    python3 bench/bench.py --calls 500  # a quicker run
+    python3 bench/bench.py                     # everything; builds the release binary first
+    python3 bench/bench.py --calls 200 --scaling 1000,10000 --http-calls 50   # quicker
+    python3 bench/bench.py --only http --no-build                             # one section
 
-Prints a Markdown table: ours, the peer, ours/theirs. Each server is driven
-by a minimal JSON-RPC client over its stdio, so client overhead is the same
-for both.
+Prints Markdown (date, command, tables, notes) to stdout, ready to paste into
+the README; progress goes to stderr. Sections:
+
+- calls: stdio. Cold start, tools/list sizes; per-call latency with a direct
+  GET of the same endpoint measured in the same run, interleaved sample by
+  sample; pipelined throughput; like-for-like answers (typed tool vs typed
+  tool, raw proxy vs raw proxy) and our shaped tools on their own rows.
+- scaling: a container list of N containers (~1.17 KB each), each point a
+  fresh server process: call time and memory from /proc/PID/status.
+- http: Streamable HTTP, 1/10/50 concurrent sessions at default settings.
+
+The stand-in (bench/standin.py) answers like Portainer's Go server: keep-alive,
+TCP_NODELAY, one write per answer with Content-Length. The clients
+(bench/client.py) read buffered and count bytes on the wire.
 """
 
 import argparse
-import http.client
-import json
+import datetime
 import os
+import shlex
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from client import Direct, HttpSession, Stdio, percentile, proc_kb, reset_peak, run_sessions  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 OURS = ROOT / "target" / "release" / "portainer-mcp"
 TOKEN = "ptr_BENCH"
+GATE = "bench-gate-" + "0123456789abcdef" * 3  # the peer wants 32+ characters
 PEER_VERSION = "2.45.3"
+SECTIONS = ("calls", "scaling", "http")
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+def ms(seconds):
+    return seconds * 1000.0
+
+
+# --- processes -----------------------------------------------------------------
+
+class StandIn:
+    """bench/standin.py in its own process, serving `containers` containers."""
+
+    def __init__(self, containers):
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "standin.py"), "--containers", str(containers)],
+                                     stdout=subprocess.PIPE, text=True)
+        self.port = int(self.proc.stdout.readline())
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait()
 
 
 def free_port():
@@ -34,163 +75,34 @@ def free_port():
         return s.getsockname()[1]
 
 
-class Stdio:
-    """A line-delimited JSON-RPC client over a child's stdio."""
-
-    def __init__(self, cmd, env):
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     env=env, bufsize=0)
-        self.next_id = 0
-        self.lock = threading.Lock()
-
-    def send(self, method, params=None, notify=False):
-        msg = {"jsonrpc": "2.0", "method": method}
-        if params is not None:
-            msg["params"] = params
-        if not notify:
-            self.next_id += 1
-            msg["id"] = self.next_id
-        self.proc.stdin.write((json.dumps(msg) + "\n").encode())
-        return msg.get("id")
-
-    def read(self):
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("server closed its output")
-            msg = json.loads(line)
-            if "id" in msg and ("result" in msg or "error" in msg):
-                return msg
-
-    def request(self, method, params=None):
-        want = self.send(method, params)
-        while True:
-            msg = self.read()
-            if msg["id"] == want:
-                return msg
-
-    def initialize(self):
-        r = self.request("initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
-                                        "clientInfo": {"name": "bench", "version": "1"}})
-        self.send("notifications/initialized", notify=True)
-        return r
-
-    def rss_peak_kb(self):
+def wait_for_port(port, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
         try:
-            for line in open(f"/proc/{self.proc.pid}/status"):
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
         except OSError:
-            return None
-        return None
-
-    def close(self):
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port} after {timeout} s")
 
 
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p / 100))]
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
-class Target:
-    def __init__(self, name, cmd, env, ro_env, all_env, call):
-        self.name, self.cmd, self.env, self.ro_env, self.all_env = name, cmd, env, ro_env, all_env
-        self.call = call  # tool name -> (name, args) resolver
-
-    def start(self, extra_env=None):
-        env = dict(self.env)
-        env.update(extra_env or {})
-        return Stdio(self.cmd, env)
-
-
-def tools_list_bytes(target, extra_env):
-    s = target.start(extra_env)
-    s.initialize()
-    r = s.request("tools/list")
-    s.close()
-    return len(json.dumps(r["result"], separators=(",", ":"))), len(r["result"]["tools"])
-
-
-def cold_start(target, runs=5):
-    to_init, to_list = [], []
-    for _ in range(runs):
-        s = target.start()
-        s.initialize()
-        to_init.append(time.perf_counter() - s.started)
-        s.request("tools/list")
-        to_list.append(time.perf_counter() - s.started)
-        s.close()
-    return statistics.median(to_init), statistics.median(to_list)
-
-
-def direct_round_trips(port, n):
-    conn = http.client.HTTPConnection("127.0.0.1", port)
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        conn.request("GET", "/api/system/status", headers={"X-API-Key": TOKEN})
-        conn.getresponse().read()
-        times.append(time.perf_counter() - t)
-    return times
-
-
-def per_call(target, tool, args, n):
-    s = target.start()
-    s.initialize()
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        r = s.request("tools/call", {"name": tool, "arguments": args})
-        times.append(time.perf_counter() - t)
-        if "error" in r or r["result"].get("isError"):
-            raise RuntimeError(f"{target.name} {tool}: {json.dumps(r)[:300]}")
-    rss = s.rss_peak_kb()
-    s.close()
-    return times, rss
-
-
-def throughput(target, tool, args, n, in_flight=32):
-    s = target.start()
-    s.initialize()
-    sent = done = 0
-    t = time.perf_counter()
-    while sent < min(in_flight, n):
-        s.send("tools/call", {"name": tool, "arguments": args})
-        sent += 1
-    while done < n:
-        s.read()
-        done += 1
-        if sent < n:
-            s.send("tools/call", {"name": tool, "arguments": args})
-            sent += 1
-    elapsed = time.perf_counter() - t
-    s.close()
-    return n / elapsed
-
-
-def answer_bytes(target, tool, args):
-    if tool is None:
-        return None
-    s = target.start()
-    s.initialize()
-    r = s.request("tools/call", {"name": tool, "arguments": args})
-    s.close()
-    if "error" in r:
-        return None
-    return len("".join(c.get("text", "") for c in r["result"].get("content", [])))
-
-
-def peer_env_dir():
+def peer_exe():
     venv = Path(tempfile.gettempdir()) / f"mcp-portainer-{PEER_VERSION}-venv"
     py = venv / "bin" / "python"
     exe = venv / "bin" / "mcp-portainer"
     if not exe.exists():
+        log(f"installing mcp-portainer {PEER_VERSION} into {venv}")
         pip = [str(py), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         # mcp-portainer 2.45.3 pins certifi>=2026.10.19, newer than the
@@ -205,113 +117,485 @@ def peer_env_dir():
     return exe
 
 
-def find_tool(target, *needles):
-    s = target.start(target.all_env)
+# --- the two servers -------------------------------------------------------------
+
+BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")}
+
+
+class Ours:
+    name = "portainer-mcp"
+    status_tool = "system_status"
+    env_tool = "environment_list"
+    read_only = {"PORTAINER_READ_ONLY": "true"}
+    everything = {"PORTAINER_TOOLSETS": "all"}
+    with_proxy = {"PORTAINER_TOOLSETS": "default,proxy"}
+
+    def __init__(self, exe):
+        self.exe = exe
+
+    def stdio(self, url, extra=None):
+        return Stdio([str(self.exe)], {**BASE_ENV, "PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN, **(extra or {})})
+
+    def http(self, url, port):
+        """Default HTTP settings, plus a gate token (the peer requires one)."""
+        return subprocess.Popen([str(self.exe), "--http", f"127.0.0.1:{port}", "--http-token", GATE],
+                                env={**BASE_ENV, "PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def proxy(path, query=None):
+        args = {"environment_id": 1, "path": path}
+        if query:
+            args["query"] = query
+        return "docker_proxy", args
+
+
+class Peer:
+    name = f"mcp-portainer {PEER_VERSION} (Python)"
+    read_only = {"PORTAINER_READ_ONLY": "1"}
+    everything = {"PORTAINER_PROFILES": "ALL"}
+    with_proxy = {}  # its proxy tools are on by default
+    env = {"PORTAINER_MCP_DISABLE_GUIDANCE_GATE": "1", "PORTAINER_MCP_LOG_LEVEL": "ERROR"}
+
+    def __init__(self, exe):
+        self.exe = exe
+        self.status_tool = self.env_tool = None
+
+    def stdio(self, url, extra=None):
+        return Stdio([str(self.exe)], {**BASE_ENV, **self.env, "PORTAINER_URL": url, "PORTAINER_API_KEY": TOKEN,
+                                       **(extra or {})})
+
+    def http(self, url, port):
+        return subprocess.Popen([str(self.exe)], env={**BASE_ENV, **self.env, "PORTAINER_URL": url,
+                                                      "PORTAINER_MCP_TRANSPORT": "http",
+                                                      "PORTAINER_MCP_HTTP_PORT": str(port),
+                                                      "PORTAINER_MCP_AUTH_TOKEN": GATE},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def proxy(path, query=None):
+        # Its proxy wants a leading slash and string query values.
+        args = {"environment_id": 1, "method": "GET", "path": "/" + path}
+        if query:
+            args["query_params"] = {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in query.items()}
+        return "docker_proxy", args
+
+    def find_tools(self, url):
+        s = self.stdio(url)
+        s.initialize()
+        names = [t["name"] for t in s.request("tools/list")[0]["result"]["tools"]]
+        s.close()
+
+        def find(*wanted):
+            for w in wanted:
+                for n in names:
+                    if n.lower().replace("_", "") == w.lower().replace("_", ""):
+                        return n
+            raise RuntimeError(f"{self.name}: no tool named like {wanted}")
+        self.status_tool = find("systemStatus", "system_status")
+        self.env_tool = find("EndpointList", "endpoint_list")
+
+
+# --- section: calls over stdio ------------------------------------------------------
+
+def tools_list(side, url, extra):
+    s = side.stdio(url, extra)
     s.initialize()
-    names = [t["name"] for t in s.request("tools/list")["result"]["tools"]]
+    msg, size, _ = s.request("tools/list")
     s.close()
-    for needle in needles:
-        for n in names:
-            if n.lower().replace("_", "") == needle.lower().replace("_", ""):
-                return n
-    return None
+    return size, len(msg["result"]["tools"])
+
+
+def cold_start(side, url, runs=5):
+    to_init, to_list = [], []
+    for _ in range(runs):
+        s = side.stdio(url)
+        s.initialize()
+        to_init.append(time.perf_counter() - s.started)
+        s.request("tools/list")
+        to_list.append(time.perf_counter() - s.started)
+        s.close()
+    return percentile(to_init, 50), percentile(to_list, 50)
+
+
+def interleaved(runners, n, warmup=20):
+    """Run each runner once per sample, rotating the order sample by sample;
+    returns each runner's list of (seconds, bytes)."""
+    names = list(runners)
+    for _ in range(warmup):
+        for name in names:
+            runners[name]()
+    out = {name: [] for name in names}
+    for i in range(n):
+        k = i % len(names)
+        for name in names[k:] + names[:k]:
+            out[name].append(runners[name]())
+    return out
+
+
+def mcp_runner(session, tool, args):
+    def run():
+        _, size, secs = session.call(tool, args)
+        return secs, size
+    return run
+
+
+def direct_runner(direct, path):
+    def run():
+        status, size, secs = direct.get(path)
+        if status != 200:
+            raise RuntimeError(f"direct GET {path}: HTTP {status}")
+        return secs, size
+    return run
+
+
+def throughput(side, url, n, in_flight=32):
+    s = side.stdio(url)
+    s.initialize()
+    call = {"name": side.status_tool, "arguments": {}}
+    sent = done = 0
+    t = time.perf_counter()
+    while sent < min(in_flight, n):
+        s.send("tools/call", call)
+        sent += 1
+    while done < n:
+        s.read()
+        done += 1
+        if sent < n:
+            s.send("tools/call", call)
+            sent += 1
+    elapsed = time.perf_counter() - t
+    s.close()
+    return n / elapsed
+
+
+def calls_section(a, sides):
+    """Returns Markdown lines."""
+    standin = StandIn(50)
+    url = standin.url
+    try:
+        res = {side.name: {} for side in sides}
+        for side in sides:
+            r = res[side.name]
+            log(f"calls: cold start, tools/list: {side.name}")
+            r["init"], r["list"] = cold_start(side, url)
+            r["tl_default"], r["n_default"] = tools_list(side, url, {})
+            r["tl_ro"], r["n_ro"] = tools_list(side, url, side.read_only)
+            r["tl_all"], r["n_all"] = tools_list(side, url, side.everything)
+
+        log(f"calls: {a.calls} interleaved status calls (direct GET + each server)")
+        sessions = {side.name: side.stdio(url) for side in sides}
+        for s in sessions.values():
+            s.initialize()
+        direct = Direct(standin.port, TOKEN)
+        runners = {"direct": direct_runner(direct, "/api/system/status")}
+        for side in sides:
+            runners[side.name] = mcp_runner(sessions[side.name], side.status_tool, {})
+        samples = interleaved(runners, a.calls)
+        d = [t for t, _ in samples["direct"]]
+        for side in sides:
+            t = [x for x, _ in samples[side.name]]
+            r = res[side.name]
+            r["p50"], r["p99"] = percentile(t, 50), percentile(t, 99)
+            r["over50"], r["over99"] = r["p50"] - percentile(d, 50), r["p99"] - percentile(d, 99)
+            r["paired"] = percentile([x - y for x, y in zip(t, d)], 50)
+            r["hwm"] = proc_kb(sessions[side.name].pid, "VmHWM")
+            sessions[side.name].close()
+        d50, d99 = percentile(d, 50), percentile(d, 99)
+
+        for side in sides:
+            log(f"calls: throughput, 32 in flight: {side.name}")
+            res[side.name]["tput"] = throughput(side, url, a.calls)
+
+        log(f"calls: answers ({a.repeat} interleaved samples each)")
+        sessions = {side.name: side.stdio(url, side.with_proxy) for side in sides}
+        for s in sessions.values():
+            s.initialize()
+        raw = {}
+        like = [  # (key, label, per side: (tool, args), stand-in path)
+            ("envs", "environment list, 20 environments: typed tool",
+             lambda side: (side.env_tool, {}), "/api/endpoints"),
+            ("ctrs", "container list, 50 containers: `docker_proxy` GET containers/json",
+             lambda side: side.proxy("containers/json", {"all": True}), "/api/endpoints/1/docker/containers/json"),
+            ("logs", "logs, 1,000 lines: `docker_proxy` GET containers/app-1/logs",
+             lambda side: side.proxy("containers/app-1/logs", {"stdout": True, "stderr": True, "tail": "all"}),
+             "/api/endpoints/1/docker/containers/app-1/logs"),
+        ]
+        for key, _, pick, path in like:
+            runners = {"direct": direct_runner(direct, path)}
+            for side in sides:
+                tool, args = pick(side)
+                runners[side.name] = mcp_runner(sessions[side.name], tool, args)
+            got = interleaved(runners, a.repeat, warmup=3)
+            raw[key] = (got["direct"][0][1], percentile([t for t, _ in got["direct"]], 50))
+            for side in sides:
+                res[side.name][key] = (got[side.name][0][1], percentile([t for t, _ in got[side.name]], 50))
+        ours = sessions[Ours.name]
+        shaped = [("s_ctrs", "docker_container_list", {"environment_id": 1, "all": True}),
+                  ("s_logs", "docker_container_logs", {"environment_id": 1, "id": "app-1", "tail": "all"})]
+        for key, tool, args in shaped:
+            got = interleaved({"x": mcp_runner(ours, tool, args)}, a.repeat, warmup=3)["x"]
+            res[Ours.name][key] = (got[0][1], percentile([t for t, _ in got], 50))
+        for s in sessions.values():
+            s.close()
+        direct.close()
+    finally:
+        standin.close()
+
+    names = [side.name for side in sides]
+    out = [f"#### Calls over stdio ({a.calls:,} calls per measurement)", ""]
+    out += table_head(["", *names] + (["ours/theirs"] if len(names) > 1 else []))
+
+    def row(label, key, fmt, ratio=True, scale=1.0):
+        vals = [res[n].get(key) for n in names]
+        if scale != 1.0:
+            vals = [v * scale if isinstance(v, (int, float)) else v for v in vals]
+        cells = [fmt(v) if v is not None else "n/a" for v in vals]
+        if len(names) > 1:
+            r = ""
+            if ratio and all(isinstance(v, (int, float)) for v in vals) and vals[1]:
+                r = f"{vals[0] / vals[1]:.3g}"
+            cells.append(r)
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+
+    def answer_rows(key, label, raw_size=None):
+        vals = [res[n].get(key) for n in names]
+        cells = [f"{v[0]:,}" if v else "n/a (no such tool)" for v in vals]
+        ratio = [f"{vals[0][0] / vals[1][0]:.3g}"] if len(names) > 1 and all(vals) else ([""] if len(names) > 1 else [])
+        extra = f"; stand-in's answer {raw_size:,}" if raw_size else ""
+        out.append(f"| {label}: bytes{extra} | " + " | ".join(cells + ratio) + " |")
+        cells = [f"{ms(v[1]):.2f}" if v else "n/a" for v in vals]
+        ratio = [f"{vals[0][1] / vals[1][1]:.3g}"] if len(names) > 1 and all(vals) else ([""] if len(names) > 1 else [])
+        out.append(f"| {label}: p50 ms | " + " | ".join(cells + ratio) + " |")
+
+    f2 = lambda v: f"{v:,.2f}"  # noqa: E731
+    f3 = lambda v: f"{v:,.3f}"  # noqa: E731
+    fi = lambda v: f"{v:,}"  # noqa: E731
+    row("cold start to initialize (ms)", "init", f2, scale=1000)
+    row("cold start to first tools/list (ms)", "list", f2, scale=1000)
+    row("tools/list bytes, default", "tl_default", fi)
+    row("tools/list bytes, read-only", "tl_ro", fi)
+    row("tools/list bytes, all", "tl_all", fi)
+    out.append("| tools, default / read-only / all | "
+               + " | ".join(f"{res[n]['n_default']} / {res[n]['n_ro']} / {res[n]['n_all']}" for n in names)
+               + (" | |" if len(names) > 1 else " |"))
+    out.append(f"| direct GET /api/system/status, same run, interleaved: p50 / p99 (ms) | "
+               + " | ".join(f"{ms(d50):.3f} / {ms(d99):.3f}" for _ in names) + (" | |" if len(names) > 1 else " |"))
+    out.append("| status tool round trip: p50 / p99 (ms) | "
+               + " | ".join(f"{ms(res[n]['p50']):.3f} / {ms(res[n]['p99']):.3f}" for n in names)
+               + (" | |" if len(names) > 1 else " |"))
+    row("per-call overhead p50 (ms): round trip p50 minus direct p50", "over50", f3, scale=1000)
+    row("per-call overhead p99 (ms): round trip p99 minus direct p99", "over99", f3, scale=1000)
+    row("per-call overhead, median of paired differences (ms): call i minus direct GET i", "paired", f3, scale=1000)
+    row("throughput, 32 calls in flight (calls/s)", "tput", lambda v: f"{v:,.0f}")
+    row("peak RSS after the status calls (MB, VmHWM)", "hwm", lambda v: f"{v:,.1f}", scale=1 / 1024)
+    answer_rows("envs", like[0][1], raw["envs"][0])
+    answer_rows("ctrs", like[1][1], raw["ctrs"][0])
+    answer_rows("logs", like[2][1], raw["logs"][0])
+    answer_rows("s_ctrs", "container list, 50 containers: ours shaped `docker_container_list`")
+    answer_rows("s_logs", "logs, 1,000 lines: ours shaped `docker_container_logs`")
+    out += ["", "Bytes are bytes on the wire: the whole JSON-RPC response line, structuredContent included "
+                "(ours sends text and structuredContent; the peer's proxy sends text only). Each server cuts long "
+                "answers at its default cap: ours at 20,000 characters, the peer at 50,000. Overheads compare each "
+                "call with a direct keep-alive GET of the same stand-in path, sample by sample in rotating order. "
+                f"Direct GETs of the answers' paths, p50 (ms): environments {ms(raw['envs'][1]):.3f}, "
+                f"containers {ms(raw['ctrs'][1]):.3f}, logs {ms(raw['logs'][1]):.3f}."]
+    return out
+
+
+# --- section: scaling --------------------------------------------------------------
+
+def scaling_point(side, url, extra, tool, args):
+    s = side.stdio(url, extra)
+    try:
+        s.initialize()
+        s.call(side.status_tool, {})  # connection to the stand-in made, code paths warm
+        pid = s.pid
+        before = proc_kb(pid, "VmRSS")
+        reset = reset_peak(pid)
+        msg, size, secs = s.request("tools/call", {"name": tool, "arguments": args})
+        hwm, after = proc_kb(pid, "VmHWM"), proc_kb(pid, "VmRSS")
+        if msg.get("error") or msg.get("result", {}).get("isError"):
+            size = f"error ({size:,} B)"
+        for _ in range(100):
+            s.call(side.status_tool, {})
+        settled = proc_kb(pid, "VmRSS")
+    finally:
+        s.close()
+    return {"ms": ms(secs), "before": before / 1024, "growth": (hwm - before) / 1024, "after": after / 1024,
+            "settled": settled / 1024, "bytes": size, "reset": reset}
+
+
+def scaling_section(a, sides):
+    rows = []
+    all_reset = True
+    for n in a.scaling:
+        log(f"scaling: stand-in with {n:,} containers")
+        standin = StandIn(n)
+        try:
+            direct = Direct(standin.port, TOKEN)
+            status, raw_size, secs = direct.get("/api/endpoints/1/docker/containers/json")
+            direct.close()
+            for side in sides:
+                plans = [("`docker_proxy`", side.with_proxy, *side.proxy("containers/json", {"all": True}))]
+                if side.name == Ours.name:
+                    plans.append(("`docker_container_list` (shaped)", {}, "docker_container_list",
+                                  {"environment_id": 1, "all": True}))
+                for label, extra, tool, args in plans:
+                    log(f"scaling: {n:,} containers, {side.name} {label}")
+                    p = scaling_point(side, standin.url, extra, tool, args)
+                    all_reset &= p["reset"]
+                    rows.append((n, raw_size, ms(secs), f"{side.name} {label}", p))
+        finally:
+            standin.close()
+    out = ["#### Scaling: one container list of N containers, fresh server per row", ""]
+    out += table_head(["containers (stand-in answer)", "server, tool", "call (ms)", "RSS before (MB)",
+                       "RSS growth, peak (MB)", "RSS after (MB)", "RSS after +100 small calls (MB)", "answer bytes"])
+    for n, raw_size, direct_ms, label, p in rows:
+        b = f"{p['bytes']:,}" if isinstance(p["bytes"], int) else p["bytes"]
+        out.append(f"| {n:,} ({raw_size / 1e6:.1f} MB; direct GET {direct_ms:.0f} ms) | {label} | {p['ms']:,.0f} | "
+                   f"{p['before']:.1f} | {p['growth']:.1f} | {p['after']:.1f} | {p['settled']:.1f} | {b} |")
+    out += ["", "RSS growth is VmHWM after the call minus VmRSS before it"
+            + (" (VmHWM reset just before the call through /proc/PID/clear_refs)." if all_reset else
+               " (VmHWM could not be reset, so it may include start-up).")
+            + " The small calls are the status tool."]
+    return out
+
+
+# --- section: HTTP -------------------------------------------------------------------
+
+def http_point(side, url, sessions, calls):
+    port = free_port()
+    proc = side.http(url, port)
+    try:
+        wait_for_port(port, proc)
+        headers = {"Authorization": f"Bearer {GATE}", "X-Portainer-API-Key": TOKEN}
+        # Warm up (first-call costs, the token check against the stand-in), then
+        # give rate limiters time to refill (ours: 2 s fills a default bucket).
+        run_sessions([HttpSession(port, headers, side.status_tool, {}, 5)])
+        time.sleep(2.0)
+        return run_sessions([HttpSession(port, headers, side.status_tool, {}, calls) for _ in range(sessions)])
+    finally:
+        stop(proc)
+
+
+def http_section(a, sides):
+    standin = StandIn(50)
+    rows = []
+    try:
+        for side in sides:
+            for n in a.http_sessions:
+                log(f"http: {side.name}, {n} sessions x {a.http_calls} calls")
+                rows.append((side.name, n, http_point(side, standin.url, n, a.http_calls)))
+    finally:
+        standin.close()
+    out = [f"#### Streamable HTTP, default settings: sessions x {a.http_calls} status calls, all at once", ""]
+    out += table_head(["server", "sessions started", "p50 (ms)", "p99 (ms)", "answered calls/s", "calls answered",
+                       "rejected (non-200)", "errors"])
+    notes = []
+    for name, n, r in rows:
+        lat = r["latencies"]
+        rejected = sum(r["rejected"].values())
+        p50 = f"{ms(percentile(lat, 50)):.2f}" if lat else "n/a"
+        p99 = f"{ms(percentile(lat, 99)):.2f}" if lat else "n/a"
+        rate = f"{len(lat) / r['wall']:,.0f}" if r["wall"] else "n/a"
+        detail = ", ".join(f"{k}: {v:,}" for k, v in sorted(r["rejected"].items()))
+        out.append(f"| {name} | {n - len(r['failed'])} / {n} | {p50} | {p99} | {rate} | {len(lat):,} / {n * a.http_calls:,} | "
+                   f"{rejected:,}{f' ({detail})' if detail else ''} | {r['errors']:,} |")
+        if r["failed"]:
+            notes.append(f"{name}, {n} sessions: {len(r['failed'])} could not start "
+                         f"(so made no calls), e.g. {r['failed'][0][:160]}.")
+    out += ["", "Each session is an MCP Streamable HTTP session on its own keep-alive connection "
+            "(initialize, notifications/initialized, then tools/call one after another); the calls start when "
+            "every session is initialized, after one warm-up session of 5 calls and a 2 s pause. Latency counts answered "
+            "calls only; rejected counts every non-200 answer, session start included. Both servers get a gate token "
+            "and the caller's Portainer key in X-Portainer-API-Key. " + " ".join(notes)]
+    return out
+
+
+# --- output ------------------------------------------------------------------------
+
+def table_head(cols):
+    return ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+
+
+def describe_host():
+    mem = ""
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        pass
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = f" ({line.split(':', 1)[1].strip()})"
+                    break
+    except OSError:
+        pass
+    return f"Linux, {os.cpu_count()} cores{cpu}{mem}"
+
+
+def describe_commit():
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        return f"commit {rev}{' plus uncommitted changes' if dirty else ''}"
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown commit"
+
+
+def int_list(text):
+    return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--calls", type=int, default=2000)
-    ap.add_argument("--skip-peer", action="store_true")
+    ap = argparse.ArgumentParser(description="portainer-mcp vs mcp-portainer on a loopback stand-in Portainer")
+    ap.add_argument("--calls", type=int, default=2000, help="calls per latency/throughput measurement (stdio)")
+    ap.add_argument("--repeat", type=int, default=50, help="samples per answer-size row")
+    ap.add_argument("--scaling", type=int_list, default=[1000, 10000, 50000], help="container counts, e.g. 1000,10000")
+    ap.add_argument("--http-sessions", type=int_list, default=[1, 10, 50], help="concurrent sessions, e.g. 1,10,50")
+    ap.add_argument("--http-calls", type=int, default=200, help="calls per HTTP session")
+    ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: calls,scaling,http")
+    ap.add_argument("--skip-peer", action="store_true", help="measure portainer-mcp alone")
+    ap.add_argument("--no-build", action="store_true", help="use the binary as it is")
+    ap.add_argument("--binary", type=Path, default=OURS, help="our server's binary (default: target/release; implies --no-build)")
     a = ap.parse_args()
+    only = [s.strip() for s in a.only.split(",") if s.strip()]
+    for s in only:
+        if s not in SECTIONS:
+            ap.error(f"--only: unknown section {s!r} (choose from {', '.join(SECTIONS)})")
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
-    port = free_port()
-    standin = subprocess.Popen([sys.executable, str(Path(__file__).parent / "standin.py"), str(port)])
-    time.sleep(0.5)
-    url = f"http://127.0.0.1:{port}"
-    base = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")}
-    try:
-        ours = Target("portainer-mcp", [str(OURS)], {**base, "PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN},
-                      {"PORTAINER_READ_ONLY": "true"}, {"PORTAINER_TOOLSETS": "all"}, None)
-        targets = [ours]
-        if not a.skip_peer:
-            peer_bin = peer_env_dir()
-            peer = Target("mcp-portainer (Python)", [str(peer_bin)],
-                          {**base, "PORTAINER_URL": url, "PORTAINER_API_KEY": TOKEN,
-                           "PORTAINER_MCP_DISABLE_GUIDANCE_GATE": "1", "PORTAINER_MCP_LOG_LEVEL": "ERROR"},
-                          {"PORTAINER_READ_ONLY": "1"}, {"PORTAINER_PROFILES": "ALL"}, None)
-            targets.append(peer)
+    if a.binary == OURS and not a.no_build:
+        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
+    if not a.binary.exists():
+        sys.exit(f"{a.binary} is missing: build it (cargo build --release --locked) or drop --no-build")
+    version = subprocess.run([str(a.binary), "--version"], capture_output=True, text=True).stdout.strip()
+    sides = [Ours(a.binary.resolve())]
+    if not a.skip_peer:
+        peer = Peer(peer_exe())
+        standin = StandIn(50)
+        try:
+            peer.find_tools(standin.url)
+        finally:
+            standin.close()
+        sides.append(peer)
 
-        direct = direct_round_trips(port, a.calls)
-        rows = {}
-        for t in targets:
-            r = rows[t.name] = {}
-            r["init"], r["list"] = cold_start(t)
-            r["tl_default"], r["n_default"] = tools_list_bytes(t, {})
-            r["tl_ro"], r["n_ro"] = tools_list_bytes(t, t.ro_env)
-            r["tl_all"], r["n_all"] = tools_list_bytes(t, t.all_env)
-            status = "system_status" if t is ours else find_tool(t, "systemStatus", "system_status")
-            times, rss = per_call(t, status, {}, a.calls)
-            # Overhead: the MCP round trip's percentile minus the direct HTTP one's.
-            r["p50"] = (percentile(times, 50) - percentile(direct, 50)) * 1000
-            r["p99"] = (percentile(times, 99) - percentile(direct, 99)) * 1000
-            r["rss"] = rss
-            r["tput"] = throughput(t, status, {}, a.calls)
-            if t is ours:
-                r["envs"] = answer_bytes(t, "environment_list", {})
-                r["ctrs"] = answer_bytes(t, "docker_container_list", {"environment_id": 1})
-                r["logs"] = answer_bytes(t, "docker_container_logs", {"environment_id": 1, "id": "app-1", "tail": "all"})
-            else:
-                env_tool = find_tool(t, "EndpointList", "endpoint_list")
-                r["envs"] = answer_bytes(t, env_tool, {})
-                proxy = find_tool(t, "docker_proxy")
-                # Its proxy wants a leading slash and string query values.
-                r["ctrs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "/containers/json"}) if proxy else None
-                r["logs"] = answer_bytes(t, proxy, {"environment_id": 1, "method": "GET", "path": "/containers/app-1/logs",
-                                                    "query_params": {"stdout": "1", "stderr": "1", "tail": "all"}}) if proxy else None
-        raw = {"envs": len(json.dumps(json.loads(json.dumps(__import__("standin").ENVS)))),
-               "ctrs": len(json.dumps(__import__("standin").CONTAINERS)), "logs": len(__import__("standin").LOGS)}
-    finally:
-        standin.terminate()
-
-    names = list(rows)
-    def fmt(v, unit=""):
-        if v is None:
-            return "n/a"
-        return f"{v:,.2f}{unit}" if isinstance(v, float) else f"{v:,}{unit}"
-    lines = [
-        ("cold start to initialize (ms)", "init", 1000),
-        ("cold start to first tools/list (ms)", "list", 1000),
-        ("tools/list bytes, default", "tl_default", None),
-        ("tools/list bytes, read-only", "tl_ro", None),
-        ("tools/list bytes, all", "tl_all", None),
-        ("tools, default / read-only / all", None, None),
-        (f"per-call overhead p50 (ms, {a.calls} calls)", "p50", None),
-        ("per-call overhead p99 (ms)", "p99", None),
-        ("throughput, 32 in flight (calls/s)", "tput", None),
-        ("peak RSS during per-call run (MB)", "rss", 1 / 1024),
-        (f"environment list, 20 envs (bytes; raw {raw['envs']:,})", "envs", None),
-        (f"container list, 50 containers (bytes; raw {raw['ctrs']:,})", "ctrs", None),
-        (f"logs, 1,000 lines (bytes; raw {raw['logs']:,})", "logs", None),
-    ]
-    header = "| | " + " | ".join(names) + (" | ours/theirs |" if len(names) > 1 else " |")
-    print(header)
-    print("|---" * (len(names) + (2 if len(names) > 1 else 1)) + "|")
-    for label, key, scale in lines:
-        if key is None:
-            cells = [f"{rows[n]['n_default']} / {rows[n]['n_ro']} / {rows[n]['n_all']}" for n in names]
-            ratio = ""
-        else:
-            vals = [rows[n][key] for n in names]
-            vals = [v * scale if (v is not None and scale) else v for v in vals]
-            cells = [fmt(float(v)) if isinstance(v, float) else fmt(v) for v in vals]
-            ratio = ""
-            if len(vals) > 1 and vals[0] is not None and vals[1]:
-                ratio = f"{vals[0] / vals[1]:.3g}"
-        print(f"| {label} | " + " | ".join(cells) + (f" | {ratio} |" if len(names) > 1 else " |"))
-    tokens = rows[names[0]]["tl_default"] // 4
-    print(f"\nDefault tools/list of {names[0]} is about {tokens:,} tokens (bytes/4).")
+    command = "python3 bench/bench.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
+    out = [f"Measured {datetime.date.today().isoformat()} with `{command}` on {describe_host()}; "
+           f"{version or 'portainer-mcp'} ({describe_commit() if a.binary == OURS else f'binary {a.binary}'})"
+           + (f" and mcp-portainer {PEER_VERSION} from PyPI." if not a.skip_peer else "."), ""]
+    sections = {"calls": calls_section, "scaling": scaling_section, "http": http_section}
+    for name in SECTIONS:
+        if name in only:
+            out += sections[name](a, sides) + [""]
+    print("\n".join(out).rstrip())
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).parent))
     main()

@@ -146,8 +146,32 @@ impl Args {
                 quoted(&missing)
             )));
         }
+        for (name, value) in &self.map {
+            if let Some(p) = props.and_then(|p| p.get(name)) {
+                check_bounds(name, value, p)?;
+            }
+        }
         Ok(())
     }
+}
+
+/// A number's `minimum`/`maximum` from its schema (ids start at 1).
+fn check_bounds(name: &str, value: &Value, schema: &Value) -> Result<(), ToolError> {
+    let Some(n) = value.as_f64() else {
+        return Ok(());
+    };
+    let bound = |k: &str| schema.get(k).and_then(Value::as_f64);
+    if let Some(min) = bound("minimum").filter(|m| n < *m) {
+        return Err(ToolError::BadArguments(format!(
+            "`{name}` must be at least {min}, not {value}"
+        )));
+    }
+    if let Some(max) = bound("maximum").filter(|m| n > *m) {
+        return Err(ToolError::BadArguments(format!(
+            "`{name}` must be at most {max}, not {value}"
+        )));
+    }
+    Ok(())
 }
 
 fn quoted(names: &[&str]) -> String {

@@ -176,14 +176,35 @@ pub struct Options {
     )]
     pub http_allowed_origins: Option<Vec<String>>,
 
-    /// HTTP requests per second per client address (bursts of twice that).
+    /// Tool calls per second per Portainer user over HTTP (bursts of twice
+    /// that); 0, the default, sets no limit. Failed authentications are
+    /// always limited per client address.
     #[arg(
         long,
         env = "PORTAINER_MCP_RATE_LIMIT",
         global = true,
-        default_value_t = 20
+        default_value_t = 0
     )]
     pub http_rate_limit: u32,
+
+    /// Open HTTP connections at most; more are closed as they arrive.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_MAX_CONNECTIONS",
+        global = true,
+        default_value_t = 1024
+    )]
+    pub http_max_connections: usize,
+
+    /// Addresses of reverse proxies whose X-Forwarded-For header names the
+    /// client (for the failed-authentication limit and the audit log).
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TRUSTED_PROXIES",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_trusted_proxies: Option<Vec<std::net::IpAddr>>,
 
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = ArgAction::Count, global = true)]

@@ -71,6 +71,8 @@ async fn run(cli: Cli) -> Result<(), String> {
         allowed_origins: o.http_allowed_origins.clone().unwrap_or_default(),
         rate: o.http_rate_limit,
         max_body: 1 << 20,
+        max_connections: o.http_max_connections,
+        trusted_proxies: o.http_trusted_proxies.clone().unwrap_or_default(),
     });
     if let Some(h) = &http_options {
         h.check()?;

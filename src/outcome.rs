@@ -125,6 +125,28 @@ fn lenient(x: Option<&Exchange>, why: &str) {
     tracing::warn!(%method, %path, "response does not match spec/ ({why}); returned as sent");
 }
 
+/// The most characters of an error text a caller gets (and the audit log
+/// keeps): upstream messages can echo megabytes of input.
+pub const MAX_ERROR_CHARS: usize = 2_000;
+
+/// An error as the caller sees it: secrets hidden, cut to the cap.
+pub fn error_text(e: &ToolError) -> String {
+    let mut text = e.to_string();
+    crate::shaping::redact_text::redact_text(&mut text);
+    cap_text(text, MAX_ERROR_CHARS)
+}
+
+/// `text` cut to at most `max` characters, saying how much was left out.
+pub fn cap_text(text: String, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text;
+    }
+    let keep = max.saturating_sub(40);
+    let cut = text.char_indices().nth(keep).map_or(text.len(), |(i, _)| i);
+    format!("{}… [{} more characters]", &text[..cut], n - keep)
+}
+
 pub fn upstream(status: u16, message: String) -> ToolError {
     let reason = reqwest::StatusCode::from_u16(status)
         .ok()
@@ -133,7 +155,7 @@ pub fn upstream(status: u16, message: String) -> ToolError {
     let message = if message.is_empty() {
         "(no message)".to_string()
     } else {
-        message
+        cap_text(message, MAX_ERROR_CHARS)
     };
     ToolError::Upstream {
         status,
@@ -228,6 +250,27 @@ mod tests {
         assert_eq!(text_message(b"404 page not found\n"), "404 page not found");
         assert_eq!(body_value(b""), Value::Null);
         assert_eq!(body_value(b"plain"), Value::String("plain".into()));
+    }
+
+    #[test]
+    fn error_texts_are_capped_and_redacted() {
+        let huge = upstream(500, "x".repeat(2_000_000));
+        let text = error_text(&huge);
+        assert!(text.chars().count() <= MAX_ERROR_CHARS, "{}", text.len());
+        assert!(
+            text.ends_with("more characters]"),
+            "{}",
+            &text[text.len() - 60..]
+        );
+        let bad = ToolError::BadArguments(format!(
+            "no container {} (url postgres://u:pw@db)",
+            "i".repeat(1_000_000)
+        ));
+        let text = error_text(&bad);
+        assert!(text.chars().count() <= MAX_ERROR_CHARS);
+        let leaky =
+            ToolError::Transport("cannot reach https://admin:hunter2@portainer:9443/api".into());
+        assert!(!error_text(&leaky).contains("hunter2"));
     }
 
     #[test]

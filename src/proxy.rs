@@ -15,7 +15,7 @@ use serde_json::Value;
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Environment id (from environment_list)."},
     "method": {"type": "string", "enum": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"], "default": "GET"},
     "path": {"type": "string", "description": "Path below the API root, without leading host or '..'."},
     "query": {"type": "object", "description": "Query parameters; array values repeat the parameter.",

@@ -116,7 +116,8 @@ impl PortainerServer {
         peer: Option<&rmcp::Peer<RoleServer>>,
     ) -> Result<CallToolResult, McpError> {
         let Some((def, schema)) = self.served.get(name) else {
-            return Err(match self.left_out.get(name) {
+            let name = crate::outcome::cap_text(name.to_string(), 200);
+            return Err(match self.left_out.get(name.as_str()) {
                 Some(why) => {
                     McpError::invalid_params(format!("tool `{name}` is not available: {why}"), None)
                 }
@@ -205,9 +206,10 @@ impl PortainerServer {
                 CallToolResult::structured(v)
             }
             Err(e) => {
-                tracing::info!(tool = def.name, ms, error = %e, "failed");
+                let text = crate::outcome::error_text(&e);
+                tracing::info!(tool = def.name, ms, error = %text, "failed");
                 record["outcome"] = json!("error");
-                record["error"] = json!(e.to_string());
+                record["error"] = json!(text);
                 error_result(&e)
             }
         };
@@ -255,6 +257,23 @@ impl PortainerServer {
         audit.write(record);
     }
 
+    /// HTTP mode: the Portainer user a token belongs to.
+    pub async fn verify_caller(&self, token: Option<&str>) -> Result<User, ToolError> {
+        match &self.options.users {
+            Some(users) => users.verify(&self.client, token).await,
+            None => Err(ToolError::Refused(
+                "callers are checked in HTTP mode only".into(),
+            )),
+        }
+    }
+
+    /// A request the HTTP transport refused before any tool ran.
+    pub fn audit_refusal(&self, client: &str, why: &str) {
+        if let Some(audit) = &self.options.audit {
+            audit.write(json!({"phase": "refused", "client": client, "reason": why}));
+        }
+    }
+
     pub fn tools(&self) -> &[Tool] {
         &self.tools
     }
@@ -282,7 +301,7 @@ static HELD: ToolDef = ToolDef {
 };
 
 fn error_result(e: &ToolError) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(e.to_string())])
+    CallToolResult::error(vec![ContentBlock::text(crate::outcome::error_text(e))])
 }
 
 /// The shaping arguments, checked before anything is sent.
@@ -305,7 +324,7 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     };
     props.insert(
         shaping::SELECT.into(),
-        json!({"type": "string", "description": "JMESPath filter of the result"}),
+        json!({"type": "string", "description": "JMESPath filter"}),
     );
     if def.client_paging {
         props.insert(shaping::LIMIT.into(), json!({"type": "integer", "minimum": 0, "description": "Return at most this many items."}));
@@ -382,15 +401,21 @@ impl ServerHandler for PortainerServer {
     ) -> Result<CallToolResponse, McpError> {
         let user = match &self.options.users {
             None => None,
-            Some(users) => {
-                let token = context
-                    .extensions
-                    .get::<http::request::Parts>()
-                    .and_then(|p| p.headers.get(TOKEN_HEADER))
-                    .and_then(|v| v.to_str().ok());
-                match users.verify(&self.client, token).await {
-                    Ok(u) => Some(u),
-                    Err(e) => return Ok(error_result(&e).into()),
+            Some(_) => {
+                let parts = context.extensions.get::<http::request::Parts>();
+                // The HTTP transport checked the caller before this request
+                // reached us; otherwise check here.
+                match parts.and_then(|p| p.extensions.get::<User>()) {
+                    Some(u) => Some(u.clone()),
+                    None => {
+                        let token = parts
+                            .and_then(|p| p.headers.get(TOKEN_HEADER))
+                            .and_then(|v| v.to_str().ok());
+                        match self.verify_caller(token).await {
+                            Ok(u) => Some(u),
+                            Err(e) => return Ok(error_result(&e).into()),
+                        }
+                    }
                 }
             }
         };

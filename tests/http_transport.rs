@@ -117,11 +117,12 @@ async fn two_users_each_with_their_own_token() {
     assert_ne!(r.is_error, Some(true));
     let r = call(&bob, "stack_stop", json!({"id": 7, "environment_id": 1})).await;
     assert_ne!(r.is_error, Some(true));
-    // No token of one's own: refused, with a clear message.
-    let nobody = client(&s.url, GATE, None).await.unwrap();
-    let r = call(&nobody, "stack_list", json!({})).await;
-    assert_eq!(r.is_error, Some(true));
-    assert!(format!("{:?}", r.content).contains("X-Portainer-API-Key"));
+    // No token of one's own: refused from initialize on, with a clear message.
+    let nobody = client(&s.url, GATE, None).await.err().expect("refused");
+    assert!(
+        nobody.contains("401") && nobody.contains("X-Portainer-API-Key"),
+        "{nobody}"
+    );
 
     // Portainer saw each user's own token.
     let seen = p.seen().await;
@@ -219,6 +220,7 @@ async fn the_gate_and_host_checks_refuse_strangers() {
         let sent = http
             .post(format!("{}/mcp", s.url))
             .bearer_auth(GATE)
+            .header("x-portainer-api-key", TOKEN)
             .body(big.clone())
             .send()
             .await;
@@ -232,8 +234,8 @@ async fn the_gate_and_host_checks_refuse_strangers() {
         p.seen()
             .await
             .iter()
-            .all(|r| r.path == "/api/system/status"),
-        "nothing reached Portainer"
+            .all(|r| r.path == "/api/system/status" || r.path == "/api/users/me"),
+        "nothing but the caller check reached Portainer"
     );
 }
 
@@ -346,18 +348,41 @@ async fn serves_https_with_the_given_certificate() {
 }
 
 #[tokio::test]
-async fn a_client_over_its_rate_is_told_to_slow_down() {
+async fn a_user_over_the_configured_rate_is_told_when_to_retry() {
     let p = StandIn::start().await;
     let s = start(&p.url(), &["--http-rate-limit", "2"]).await;
     let http = reqwest::Client::new();
+    let init = |key: &'static str| {
+        http.post(format!("{}/mcp", s.url))
+            .bearer_auth(GATE)
+            .header("x-portainer-api-key", key)
+            .header("accept", "application/json, text/event-stream")
+            .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}))
+            .send()
+    };
     let mut statuses = Vec::new();
+    let mut retry = None;
     for _ in 0..10 {
-        statuses.push(metrics(&http, &s.url).await.status().as_u16());
+        let r = init(TOKEN).await.unwrap();
+        if r.status() == 429 {
+            retry = r
+                .headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_string());
+        }
+        statuses.push(r.status().as_u16());
     }
     // A burst of twice the rate passes, then 429 until the bucket refills.
     assert_eq!(&statuses[..4], &[200; 4], "{statuses:?}");
     assert!(statuses[4..].contains(&429), "{statuses:?}");
+    assert_eq!(retry.as_deref(), Some("1"), "429 says when to retry");
+    // The bucket is the user's: another user is not slowed down.
+    assert_eq!(init(BOB_TOKEN).await.unwrap().status(), 200);
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let r = metrics(&http, &s.url).await;
-    assert_eq!(r.status(), 200, "the bucket refills with time");
+    assert_eq!(
+        init(TOKEN).await.unwrap().status(),
+        200,
+        "the bucket refills with time"
+    );
 }

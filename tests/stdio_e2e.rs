@@ -1230,7 +1230,8 @@ async fn docker_tools_answer_in_their_own_shapes() {
         logs,
         json!({"result": "listening on :8080\nwarning: cache cold\nGET /health 200\n"})
     );
-    // Env values in an inspect are redacted, names kept.
+    // Env values in an inspect are redacted, names kept, harmless ones shown;
+    // the result says how many were hidden and how to see them.
     let c = s
         .ok(
             "docker_container_inspect",
@@ -1239,7 +1240,11 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .await;
     assert_eq!(
         c["Config"]["Env"],
-        json!(["PATH=<redacted>", "DB_PASSWORD=<redacted>"])
+        json!(["PATH=/usr/bin", "DB_PASSWORD=<redacted>"])
+    );
+    assert!(
+        c["_redacted"].as_str().unwrap().contains("--show-secrets"),
+        "{c}"
     );
     // Stats drop the per-CPU and previous-sample noise by default.
     let st = s

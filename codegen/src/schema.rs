@@ -138,6 +138,11 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
         } else {
             convert(spec, &schema, Mode::Input, 0, &mut vec![])
         };
+        // Portainer and Docker ids in paths start at 1: refuse 0 and
+        // negatives before anything is sent.
+        if a.location == Location::Path && s.get("type") == Some(&json!("integer")) {
+            s["minimum"] = json!(1);
+        }
         let o = tool.params.get(crate::spec::plain(&a.wire));
         if let (Some(obj), Some(text)) = (s.as_object_mut(), o.and_then(|o| o.description.as_ref()))
         {

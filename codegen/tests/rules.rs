@@ -206,7 +206,7 @@ fn schema_for_path_query_and_body() {
             "type": "object",
             "additionalProperties": false,
             "properties": {
-                "id": {"type": "integer"},
+                "id": {"type": "integer", "minimum": 1},
                 "environment_id": {"type": "integer", "description": "Environment of the thing."},
                 "StackFileContent": {"type": "string"},
                 "Env": {"type": "array", "items": {"type": "object", "properties": {

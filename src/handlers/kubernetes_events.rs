@@ -11,7 +11,7 @@ use serde_json::Value;
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Kubernetes environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Kubernetes environment id (from environment_list)."},
     "namespace": {"type": "string", "description": "Namespace; all namespaces when left out."},
     "object": {"type": "string", "description": "Only events about the object with this name."},
     "object_kind": {"type": "string", "description": "Only events about objects of this kind, e.g. Pod."},

@@ -11,7 +11,7 @@ use serde_json::Value;
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Kubernetes environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Kubernetes environment id (from environment_list)."},
     "namespace": {"type": "string"},
     "pod": {"type": "string", "description": "Pod name."},
     "container": {"type": "string", "description": "Container name; needed when the pod has several."},

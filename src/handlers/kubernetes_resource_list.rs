@@ -11,7 +11,7 @@ use serde_json::Value;
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Kubernetes environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Kubernetes environment id (from environment_list)."},
     "api_version": {"type": "string", "default": "v1", "description": "e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1."},
     "kind": {"type": "string", "description": "Resource kind, e.g. Pod, Deployment, Service, ConfigMap, Ingress."},
     "namespace": {"type": "string", "description": "Namespace; all namespaces when left out."},

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Kubernetes environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Kubernetes environment id (from environment_list)."},
     "namespace": {"type": "string"},
     "name": {"type": "string", "description": "Workload name."},
     "kind": {"type": "string", "enum": ["Deployment", "StatefulSet"], "default": "Deployment"},

@@ -14,8 +14,8 @@ use serde_json::{json, Value};
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "id": {"type": "integer", "description": "Stack id (from stack_list); the stack must come from git."},
-    "environment_id": {"type": "integer", "description": "Id of the environment the stack runs on."},
+    "id": {"type": "integer", "minimum": 1, "description": "Stack id (from stack_list); the stack must come from git."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Id of the environment the stack runs on."},
     "ref": {"type": "string", "description": "Git reference to deploy, e.g. refs/heads/release; the stored one when left out."},
     "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
             "description": "Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true."},

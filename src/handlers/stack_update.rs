@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "id": {"type": "integer", "description": "Stack id (from stack_list)."},
-    "environment_id": {"type": "integer", "description": "Id of the environment the stack runs on."},
+    "id": {"type": "integer", "minimum": 1, "description": "Stack id (from stack_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Id of the environment the stack runs on."},
     "file": {"type": "string", "description": "New compose file content; the current file is kept when left out."},
     "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]},
             "description": "Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true."},

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Swarm environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Swarm environment id (from environment_list)."},
     "id": {"type": "string", "description": "Service id or name."},
     "replicas": {"type": "integer", "minimum": 0, "description": "Desired number of tasks; 0 stops them all."}
   },

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {
-    "environment_id": {"type": "integer", "description": "Swarm environment id (from environment_list)."},
+    "environment_id": {"type": "integer", "minimum": 1, "description": "Swarm environment id (from environment_list)."},
     "id": {"type": "string", "description": "Service id or name."},
     "image": {"type": "string", "description": "New image, e.g. registry.example.com/app:1.5.0."},
     "env": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean", "null"]},

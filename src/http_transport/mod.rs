@@ -3,22 +3,25 @@
 //! with Host/Origin checks, a body size limit, a per-client rate limit and
 //! /metrics.
 
+pub mod connections;
+pub mod guard;
 pub mod limits;
+pub mod sessions;
 pub mod users;
 
 use crate::metrics::Metrics;
 use crate::server::PortainerServer;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::State;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
+use guard::Gate;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -30,14 +33,31 @@ pub struct HttpOptions {
     pub allow_insecure: bool,
     /// Host header values accepted (DNS rebinding protection).
     pub allowed_hosts: Vec<String>,
+    /// Origin header values accepted; a request with any other is refused.
     pub allowed_origins: Vec<String>,
-    /// Requests per second per client address (burst: twice that).
+    /// Calls per second per Portainer user (burst: twice that); 0: no limit.
     pub rate: u32,
     pub max_body: usize,
+    /// Open connections at most.
+    pub max_connections: usize,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
+/// The shortest gate token accepted: a shared secret must resist guessing.
+pub const MIN_GATE_TOKEN: usize = 16;
+
+/// A client must send its request headers within this time.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Failed authentications a client address may make in a burst, and how
+/// many a second it regains.
+const FAILURE_BURST: f64 = 10.0;
+const FAILURES_PER_SECOND: f64 = 0.5;
+
 impl HttpOptions {
-    /// Plain HTTP only on loopback, unless explicitly allowed.
+    /// Plain HTTP only on loopback, unless explicitly allowed; a gate token
+    /// long enough not to be guessed.
     pub fn check(&self) -> Result<(), String> {
         if self.tls.is_none() && !self.addr.ip().is_loopback() && !self.allow_insecure {
             return Err(format!(
@@ -46,15 +66,15 @@ impl HttpOptions {
                 self.addr
             ));
         }
+        if let Some(t) = &self.gate_token {
+            if t.chars().count() < MIN_GATE_TOKEN {
+                return Err(format!(
+                    "--http-token: at least {MIN_GATE_TOKEN} characters are needed (e.g. `openssl rand -hex 24`)"
+                ));
+            }
+        }
         Ok(())
     }
-}
-
-struct Gate {
-    token: Option<String>,
-    limiter: limits::RateLimiter,
-    max_body: usize,
-    metrics: Arc<Metrics>,
 }
 
 pub async fn serve(
@@ -63,88 +83,59 @@ pub async fn serve(
     metrics: Arc<Metrics>,
 ) -> Result<(), String> {
     o.check()?;
-    let mut config =
-        StreamableHttpServerConfig::default().with_allowed_hosts(o.allowed_hosts.clone());
-    config.allowed_origins = o.allowed_origins.clone();
+    let config = StreamableHttpServerConfig::default()
+        .with_allowed_hosts(o.allowed_hosts.clone())
+        .with_allowed_origins(o.allowed_origins.clone())
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(o.max_body);
+    let mcp_server = server.clone();
     let mcp = StreamableHttpService::new(
-        move || Ok(server.clone()),
+        move || Ok(mcp_server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
     let gate = Arc::new(Gate {
         token: o.gate_token.clone(),
-        limiter: limits::RateLimiter::new(o.rate),
+        allowed_hosts: o.allowed_hosts.clone(),
+        allowed_origins: o.allowed_origins.clone(),
+        calls: (o.rate > 0)
+            .then(|| limits::RateLimiter::new(f64::from(o.rate), 2.0 * f64::from(o.rate))),
+        failures: limits::RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST),
+        trusted_proxies: o.trusted_proxies.clone(),
         max_body: o.max_body,
-        metrics,
+        sessions: sessions::Sessions::default(),
+        server,
     });
     let app = Router::new()
         .nest_service("/mcp", mcp)
         .route("/metrics", get(render_metrics))
-        .layer(axum::middleware::from_fn_with_state(gate.clone(), guard))
-        .with_state(gate);
+        .with_state(metrics)
+        .layer(axum::middleware::from_fn_with_state(gate, guard::guard));
     let make = app.into_make_service_with_connect_info::<SocketAddr>();
     tracing::info!(addr = %o.addr, tls = o.tls.is_some(), "serving MCP over Streamable HTTP at /mcp");
+    let acceptor = connections::Acceptor::new(o.max_connections);
     match &o.tls {
         Some((cert, key)) => {
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
-            axum_server::bind_rustls(o.addr, tls).serve(make).await
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(acceptor);
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
+            s.serve(make).await
         }
-        None => axum_server::bind(o.addr).serve(make).await,
+        None => {
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
+            s.serve(make).await
+        }
     }
     .map_err(|e| format!("--http {}: {e}", o.addr))
 }
 
-async fn render_metrics(State(gate): State<Arc<Gate>>) -> impl IntoResponse {
+async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
     (
         [("content-type", "text/plain; version=0.0.4")],
-        gate.metrics.render(),
+        metrics.render(),
     )
-}
-
-/// Gate token, rate limit and body size, before anything else runs.
-async fn guard(
-    State(gate): State<Arc<Gate>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    req: Request,
-    next: Next,
-) -> Response {
-    if let Some(expected) = &gate.token {
-        let given = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes())) {
-            return (
-                StatusCode::UNAUTHORIZED,
-                "missing or wrong gate token (Authorization: Bearer)",
-            )
-                .into_response();
-        }
-    }
-    if !gate.limiter.allow(peer.ip()) {
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate limit exceeded; slow down",
-        )
-            .into_response();
-    }
-    let too_big = req
-        .headers()
-        .get("content-length")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n > gate.max_body);
-    if too_big {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
-    }
-    // Bodies without a length are cut off at the same limit while read.
-    let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, gate.max_body)));
-    next.run(req).await
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

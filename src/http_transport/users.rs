@@ -48,7 +48,8 @@ impl Users {
         }
         let http = client.inner();
         let (me, _) = crate::call_state::run(false, Some(token.to_string()), async {
-            http.portainer_json(Method::GET, "users/me", None).await
+            http.portainer_json(Method::GET, "users/me?noEndpointAuthorizations=true", None)
+                .await
         })
         .await;
         let me = me.map_err(|e| match e {

@@ -4,7 +4,9 @@
 //! omissions and projection), then cut to the size cap.
 
 pub mod cost;
+pub mod expression_limits;
 pub mod redact;
+pub mod redact_text;
 pub mod truncate;
 
 use crate::outcome::ToolError;
@@ -41,9 +43,11 @@ pub const OFFSET: &str = "offset";
 
 pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<Value, ToolError> {
     let mut v = v;
-    if !opts.show_secrets {
-        redact::redact(&mut v);
-    }
+    let hidden = if opts.show_secrets {
+        0
+    } else {
+        redact::redact(&mut v)
+    };
     let mut v = as_object(v);
     if def.client_paging {
         page(&mut v, req.limit, req.offset);
@@ -60,7 +64,27 @@ pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<V
             }
         }
     };
+    let mut v = v;
+    // Only what the answer still shows: a select may have left them out.
+    let shown = if hidden > 0 {
+        redact::count_marked(&v)
+    } else {
+        0
+    };
+    if shown > 0 {
+        if let Value::Object(o) = &mut v {
+            o.insert(REDACTED_KEY.into(), json!(redaction_note(shown)));
+        }
+    }
     Ok(truncate::cap(v, opts.max_chars, def.keep_tail))
+}
+
+/// Where a result says that values were hidden.
+pub const REDACTED_KEY: &str = "_redacted";
+
+pub fn redaction_note(hidden: usize) -> String {
+    let values = if hidden == 1 { "value" } else { "values" };
+    format!("{hidden} secret {values} shown as <redacted>; the server's --show-secrets flag reveals them")
 }
 
 /// Structured content must be an object: arrays become {"items": [...]},
@@ -76,7 +100,14 @@ pub fn as_object(v: Value) -> Value {
 
 /// Checks a JMESPath expression without running it.
 pub fn check_expression(what: &str, expr: &str) -> Result<(), ToolError> {
-    jmespath::compile(expr).map(|_| ()).map_err(|e| {
+    compile(what, expr).map(|_| ())
+}
+
+/// Parses an expression whose text is within the limits (see
+/// expression_limits.rs: the parser recurses once per level).
+fn compile(what: &str, expr: &str) -> Result<jmespath::Expression<'static>, ToolError> {
+    expression_limits::check(expr).map_err(|e| ToolError::BadArguments(format!("{what} {e}")))?;
+    jmespath::compile(expr).map_err(|e| {
         ToolError::BadArguments(format!("{what}: not a valid JMESPath expression: {e}"))
     })
 }
@@ -86,9 +117,7 @@ pub fn check_expression(what: &str, expr: &str) -> Result<(), ToolError> {
 const SELECT_BUDGET: f64 = 32.0 * 1024.0 * 1024.0;
 
 fn search(what: &str, expr: &str, data: &Value) -> Result<Value, ToolError> {
-    let compiled = jmespath::compile(expr).map_err(|e| {
-        ToolError::BadArguments(format!("{what}: not a valid JMESPath expression: {e}"))
-    })?;
+    let compiled = compile(what, expr)?;
     let growth = cost::growth(compiled.as_ast());
     let input = truncate::size(data).max(1) as f64;
     if growth * input > SELECT_BUDGET {
@@ -259,6 +288,87 @@ mod tests {
         assert!(shape(Value::Array(big), &d, &req, &Options::default()).is_ok());
     }
 
+    /// Runs `f` on a thread with a tokio worker's default stack (2 MiB).
+    fn on_worker_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(2 * 1024 * 1024)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+    }
+
+    #[test]
+    fn the_deepest_admissible_selects_fit_a_worker_stack() {
+        use expression_limits::{MAX_NESTING, MAX_OPERATORS};
+        on_worker_stack(|| {
+            let d = def(None, &[], false);
+            let data = json!({"items": [{"a": {"a": 1}}]});
+            let n = MAX_NESTING;
+            let worst = [
+                "!".repeat(MAX_OPERATORS) + "a",
+                vec!["a"; MAX_OPERATORS].join("."),
+                vec!["a"; MAX_OPERATORS].join("|"),
+                "(".repeat(n) + "a" + &")".repeat(n),
+                "[".repeat(n) + "@" + &"]".repeat(n),
+                "{a:".repeat(n / 2) + "@" + &"}".repeat(n / 2),
+                vec!["a"; MAX_OPERATORS / 2].join(" && "),
+            ];
+            for e in worst {
+                let req = Request {
+                    select: Some(e.clone()),
+                    ..Default::default()
+                };
+                let out = shape(data.clone(), &d, &req, &Options::default());
+                assert!(out.is_ok(), "{e}: {out:?}");
+            }
+            // Past the limits: a clear error, before parsing.
+            for e in [
+                "(".repeat(3000) + "a" + &")".repeat(3000),
+                "!".repeat(50_000) + "a",
+            ] {
+                let req = Request {
+                    select: Some(e),
+                    ..Default::default()
+                };
+                let err = shape(data.clone(), &d, &req, &Options::default()).unwrap_err();
+                assert!(err.to_string().contains("the limit is"), "{err}");
+            }
+        });
+    }
+
+    #[test]
+    fn upstream_json_as_deep_as_the_parser_allows_is_safe() {
+        // serde_json refuses input nested over 128 levels, so a 100,000-deep
+        // body arrives as text; below that, every walk must fit the stack.
+        on_worker_stack(|| {
+            let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+            let v = outcome_body(deep.as_bytes());
+            assert!(v.is_string());
+            let limit = "[".repeat(120) + "{\"Password\": \"x\"}" + &"]".repeat(120);
+            let v: Value = serde_json::from_str(&limit).unwrap();
+            let d = def(None, &["items[].x"], true);
+            let out = shape(
+                v,
+                &d,
+                &Request::default(),
+                &Options {
+                    max_chars: 1000,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert!(truncate::size(&out) <= 1000);
+            let text = outcome_body(deep.as_bytes());
+            let out = shape(text, &d, &Request::default(), &Options::default()).unwrap();
+            assert!(truncate::size(&out) <= Options::default().max_chars);
+        });
+    }
+
+    fn outcome_body(b: &[u8]) -> Value {
+        crate::outcome::body_value(b)
+    }
+
     #[test]
     fn redaction_comes_before_select() {
         let d = def(None, &[], false);
@@ -273,7 +383,12 @@ mod tests {
             &Options::default(),
         )
         .unwrap();
-        assert_eq!(out, json!({"selected": "<redacted>"}));
+        assert_eq!(out["selected"], json!("<redacted>"));
+        assert_eq!(out[REDACTED_KEY], json!(redaction_note(1)));
+        assert!(out[REDACTED_KEY]
+            .as_str()
+            .unwrap()
+            .contains("--show-secrets"));
         let shown = Options {
             show_secrets: true,
             ..Default::default()

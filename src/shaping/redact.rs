@@ -2,6 +2,7 @@
 //! Type-preserving: strings become a marker, numbers and booleans (flags
 //! such as `PasswordSet`) stay, maps keep their keys.
 
+use super::redact_text;
 use serde_json::Value;
 
 pub const MARKER: &str = "<redacted>";
@@ -27,25 +28,54 @@ const SECRET_WORDS: [&str; 17] = [
     "registryauth",
 ];
 
-fn normalise(key: &str) -> String {
-    key.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_ascii_lowercase()
+/// Whether a key names a secret: its letters and digits, lower-cased,
+/// contain one of the words. Runs for every key of every result, so short
+/// keys are normalised on the stack.
+pub fn is_secret_key(key: &str) -> bool {
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        if len == buf.len() {
+            let long: Vec<u8> = key
+                .bytes()
+                .filter(u8::is_ascii_alphanumeric)
+                .map(|b| b.to_ascii_lowercase())
+                .collect();
+            return contains_word(&long);
+        }
+        buf[len] = b.to_ascii_lowercase();
+        len += 1;
+    }
+    contains_word(&buf[..len])
 }
 
-pub fn is_secret_key(key: &str) -> bool {
-    let k = normalise(key);
-    SECRET_WORDS.iter().any(|w| k.contains(w))
+fn contains_word(k: &[u8]) -> bool {
+    SECRET_WORDS
+        .iter()
+        .any(|w| k.windows(w.len()).any(|win| win == w.as_bytes()))
 }
+
+/// Keys whose values are command lines (or their words): Docker's top
+/// (`ps e` appends the environment), Cmd/Entrypoint/Args, exec inspect.
+const COMMAND_KEYS: [&str; 8] = [
+    "Processes",
+    "Cmd",
+    "Entrypoint",
+    "Args",
+    "Command",
+    "command",
+    "args",
+    "arguments",
+];
 
 /// Redacts in place; returns how many values were hidden.
 pub fn redact(v: &mut Value) -> usize {
     match v {
         Value::Object(obj) => {
             let mut n = 0;
-            let secret_kind = matches!(obj.get("kind").and_then(Value::as_str), Some("Secret"));
-            let secret_list = matches!(obj.get("kind").and_then(Value::as_str), Some("SecretList"));
+            let kind = obj.get("kind").and_then(Value::as_str);
+            let secret_kind = kind == Some("Secret");
+            let secret_list = kind == Some("SecretList");
             for (k, child) in obj.iter_mut() {
                 let secret_data = secret_kind && matches!(k.as_str(), "data" | "stringData");
                 n += if is_secret_key(k) || secret_data {
@@ -56,6 +86,10 @@ pub fn redact(v: &mut Value) -> usize {
                     redact_env(child) + redact(child)
                 } else if k == "annotations" {
                     redact_annotations(child) + redact(child)
+                } else if COMMAND_KEYS.contains(&k.as_str()) {
+                    redact_command(child)
+                } else if k == "Spec" {
+                    redact_swarm_data(child) + redact(child)
                 } else {
                     redact(child)
                 };
@@ -63,6 +97,25 @@ pub fn redact(v: &mut Value) -> usize {
             n
         }
         Value::Array(items) => items.iter_mut().map(redact).sum(),
+        Value::String(s) => redact_text::redact_text(s),
+        _ => 0,
+    }
+}
+
+/// Every string below a command key, read as a command line.
+fn redact_command(v: &mut Value) -> usize {
+    match v {
+        Value::String(s) => redact_text::redact_command_line(s),
+        Value::Array(a) => a.iter_mut().map(redact_command).sum(),
+        Value::Object(_) => redact(v),
+        _ => 0,
+    }
+}
+
+/// A Swarm secret's or config's `Spec.Data` (base64 of the whole file).
+fn redact_swarm_data(v: &mut Value) -> usize {
+    match v.get_mut("Data") {
+        Some(d @ Value::String(_)) => redact_all(d),
         _ => 0,
     }
 }
@@ -78,6 +131,16 @@ pub fn redact_arguments(v: &mut Value) {
         }
     }
     redact(v);
+}
+
+/// How many hidden values a (shaped) result still shows.
+pub fn count_marked(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.matches(MARKER).count(),
+        Value::Array(a) => a.iter().map(count_marked).sum(),
+        Value::Object(o) => o.values().map(count_marked).sum(),
+        _ => 0,
+    }
 }
 
 /// Every string below `v`.
@@ -116,7 +179,7 @@ fn redact_secret_items(v: &mut Value) -> usize {
 
 /// Environment variables: Docker's ["KEY=value"], Portainer's
 /// [{"name": .., "value": ..}] and Kubernetes' [{"name": .., "value": ..}].
-/// Names stay visible; values are hidden.
+/// Names stay visible; values are hidden, but for a few harmless names.
 fn redact_env(v: &mut Value) -> usize {
     let Value::Array(items) = v else { return 0 };
     let mut n = 0;
@@ -124,15 +187,21 @@ fn redact_env(v: &mut Value) -> usize {
         match item {
             Value::String(s) => {
                 if let Some((name, value)) = s.split_once('=') {
-                    if !value.is_empty() && value != MARKER {
+                    if !value.is_empty() && value != MARKER && !redact_text::is_harmless_env(name) {
                         *s = format!("{name}={MARKER}");
                         n += 1;
                     }
                 }
             }
             Value::Object(o) => {
+                let harmless = o
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(redact_text::is_harmless_env);
                 if let Some(val @ Value::String(_)) = o.get_mut("value") {
-                    n += redact_all(val);
+                    if !harmless {
+                        n += redact_all(val);
+                    }
                 }
             }
             _ => {}
@@ -166,14 +235,16 @@ mod tests {
         });
         let n = redact(&mut v);
         let text = v.to_string();
-        for s in [
-            "hunter2", "tok", "key.pem", "s3cret", "abc123", "/usr/bin", "\"p\"",
-        ] {
+        for s in ["hunter2", "tok", "key.pem", "s3cret", "abc123", "\"p\""] {
             assert!(!text.contains(s), "{s} leaked: {text}");
         }
         assert_eq!(v["Authentication"], true);
         assert_eq!(v["PasswordSet"], true);
         assert_eq!(v["Env"][0]["name"], "DB_PASSWORD");
+        assert_eq!(
+            v["Config"]["Env"][0], "PATH=/usr/bin",
+            "harmless names stay"
+        );
         assert_eq!(v["Config"]["Env"][1], "API_KEY=<redacted>");
         assert_eq!(v["Config"]["Env"][2], "FLAG");
         assert_eq!(v["Name"], "registry");
