@@ -23,6 +23,7 @@ TCP_NODELAY, one write per answer with Content-Length. The clients
 
 import argparse
 import datetime
+import itertools
 import os
 import shlex
 import socket
@@ -219,16 +220,18 @@ def cold_start(side, url, runs=5):
 
 
 def interleaved(runners, n, warmup=20):
-    """Run each runner once per sample, rotating the order sample by sample;
-    returns each runner's list of (seconds, bytes)."""
+    """Run each runner once per sample, in every order in turn, so that each
+    follows every other equally often (the Python peer keeps a core busy for
+    a while after it answers; a fixed rotation would always put the same
+    runner right after it); returns each runner's list of (seconds, bytes)."""
     names = list(runners)
     for _ in range(warmup):
         for name in names:
             runners[name]()
+    orders = list(itertools.permutations(names))
     out = {name: [] for name in names}
     for i in range(n):
-        k = i % len(names)
-        for name in names[k:] + names[:k]:
+        for name in orders[i % len(orders)]:
             out[name].append(runners[name]())
     return out
 
@@ -397,7 +400,7 @@ def calls_section(a, sides):
     out += ["", "Bytes are bytes on the wire: the whole JSON-RPC response line, structuredContent included "
                 "(ours sends text and structuredContent; the peer's proxy sends text only). Each server cuts long "
                 "answers at its default cap: ours at 20,000 characters, the peer at 50,000. Overheads compare each "
-                "call with a direct keep-alive GET of the same stand-in path, sample by sample in rotating order. "
+                "call with a direct keep-alive GET of the same stand-in path, sample by sample, in every order in turn. "
                 f"Direct GETs of the answers' paths, p50 (ms): environments {ms(raw['envs'][1]):.3f}, "
                 f"containers {ms(raw['ctrs'][1]):.3f}, logs {ms(raw['logs'][1]):.3f}."]
     return out

@@ -9,8 +9,13 @@ use url::Url;
 /// Portainer's API root for a base URL the user gave: `/api` is appended
 /// unless the URL already ends with it.
 pub fn api_root(base: &str) -> Result<Url, String> {
+    // Errors show the address with any password in it hidden.
+    let mut shown = base.to_string();
+    crate::shaping::redact_text::redact_text(&mut shown);
+    let base_text = base;
+    let base = &shown;
     let mut url =
-        Url::parse(base.trim()).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
+        Url::parse(base_text.trim()).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "--url `{base}` must start with https:// or http://"
@@ -101,5 +106,7 @@ mod tests {
         assert!(api_root("ftp://p").is_err());
         assert!(api_root("https://u:pw@p").is_err());
         assert!(api_root("not a url").is_err());
+        let e = api_root("https://admin:hunter2@p:9443").unwrap_err();
+        assert!(e.contains("credentials") && !e.contains("hunter2"), "{e}");
     }
 }

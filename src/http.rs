@@ -247,13 +247,21 @@ impl Http {
             if round > 0 {
                 tokio::time::sleep(backoff(round)).await;
             }
-            for root in std::iter::once(&self.api_root).chain(&self.fallbacks) {
+            let roots: Vec<&Url> = std::iter::once(&self.api_root)
+                .chain(&self.fallbacks)
+                .collect();
+            for (i, root) in roots.iter().enumerate() {
                 let Some(req) = self.retarget(&request, root) else {
                     break;
                 };
                 match self.client.execute(req).await {
                     Err(e) if e.is_connect() => {
-                        tracing::warn!(address = %root.origin().ascii_serialization(), "cannot connect; trying the next address");
+                        let address = root.origin().ascii_serialization();
+                        if i + 1 < roots.len() {
+                            tracing::warn!(%address, "cannot connect; trying the next address");
+                        } else {
+                            tracing::warn!(%address, "cannot connect");
+                        }
                         last = Some(Err(e));
                     }
                     Ok(resp) if rounds > 1 && matches!(resp.status().as_u16(), 502..=504) => {

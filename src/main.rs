@@ -114,7 +114,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
     let service = server
-        .serve(rmcp::transport::stdio())
+        .serve(portainer_mcp::stdio::transport())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;
     service

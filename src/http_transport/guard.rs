@@ -245,8 +245,8 @@ async fn read_body(gate: &Gate, req: Request) -> Result<Request, Response> {
             "batch requests are not supported: send one JSON-RPC message per request",
         ));
     }
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
-        return Err(json_rpc_error(-32700, &format!("parse error: {e}")));
+    if let Err(e) = crate::json_input::check(&bytes) {
+        return Err(json_rpc_error(-32700, &e));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

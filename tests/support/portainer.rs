@@ -282,6 +282,36 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
         ("GET", ["api", "endpoints", "5", "docker", "containers", "json"]) => {
             json_response(200, Value::Array(fixtures::containers(50)))
         }
+        // `ps e` (ps_args "auxe", "eww"): each command line ends with the
+        // process's environment.
+        ("GET", ["api", "endpoints", _, "docker", "containers", _, "top"])
+            if req
+                .url
+                .query()
+                .is_some_and(|q| q.contains("ps_args=") && q.contains('e')) =>
+        {
+            json_response(
+                200,
+                json!({"Titles": ["USER", "PID", "COMMAND"], "Processes": [
+                    ["root", "1", "sleep 1000 PATH=/usr/local/bin:/usr/bin HOSTNAME=web DB_PASSWORD=hunter2 API_TOKEN=tok-9f8e"],
+                    ["root", "7", "/app --db postgres://app:pgpass-77@db:5432/shop SESSION_KEY=abcdef"]]}),
+            )
+        }
+        ("GET", ["api", "endpoints", _, "docker", "containers", "huge500", "json"]) => {
+            json_response(
+                500,
+                json!({"message": format!("database error: {}", "x".repeat(2 << 20))}),
+            )
+        }
+        ("GET", ["api", "endpoints", _, "docker", "containers", "deep", "json"]) => {
+            ResponseTemplate::new(200).set_body_raw(
+                "[".repeat(100_000) + &"]".repeat(100_000),
+                "application/json",
+            )
+        }
+        ("GET", ["api", "endpoints", _, "docker", "containers", id, "json"]) if id.len() > 1000 => {
+            json_response(404, json!({"message": format!("No such container: {id}")}))
+        }
         (_, ["api", "endpoints", _, "docker", rest @ ..]) => docker(method, rest),
         (_, ["api", "endpoints", _, "kubernetes", rest @ ..]) => kubernetes(method, rest),
         _ => ResponseTemplate::new(404).set_body_string("404 page not found\n"),
