@@ -4,6 +4,7 @@
 //! mode the writes that were held back.
 
 use crate::http::Exchange;
+use crate::shaping::stream_list::ListPlan;
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
@@ -28,6 +29,12 @@ pub struct CallState {
     pub sent: Vec<Sent>,
     /// The writes a dry run held back: method, path, body.
     pub would_send: Vec<Value>,
+    /// How to shape a list answer while it arrives (taken by the first GET).
+    pub list_plan: Option<ListPlan>,
+    /// A list shaped on arrival: the value, and whether it is final.
+    pub streamed: Option<(Value, bool)>,
+    /// Why the call failed on the way back (an answer too large...).
+    pub failure: Option<crate::outcome::ToolError>,
 }
 
 tokio::task_local! {
@@ -39,11 +46,13 @@ tokio::task_local! {
 pub async fn run<F: std::future::Future>(
     dry_run: bool,
     token: Option<String>,
+    list_plan: Option<ListPlan>,
     f: F,
 ) -> (F::Output, CallState) {
     let state = CallState {
         dry_run,
         token,
+        list_plan,
         ..CallState::default()
     };
     scoped(state, f).await
@@ -85,6 +94,20 @@ pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState)
 /// The last response, for the finishers in outcome.rs.
 pub fn take_exchange() -> Option<Exchange> {
     CALL.try_with(|c| c.borrow_mut().last.take()).ok().flatten()
+}
+
+pub fn take_list_plan() -> Option<ListPlan> {
+    CALL.try_with(|c| c.borrow_mut().list_plan.take())
+        .ok()
+        .flatten()
+}
+
+pub fn set_streamed(value: Value, shaped: bool) {
+    let _ = CALL.try_with(|c| c.borrow_mut().streamed = Some((value, shaped)));
+}
+
+pub fn fail(e: crate::outcome::ToolError) {
+    let _ = CALL.try_with(|c| c.borrow_mut().failure = Some(e));
 }
 
 pub fn record(x: &Exchange, sent: bool) {

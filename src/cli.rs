@@ -102,6 +102,17 @@ pub struct Options {
     )]
     pub max_response_chars: usize,
 
+    /// The largest answer from Portainer read into memory, in MiB; a larger
+    /// one ends the call with an error saying how to narrow it. Lists are
+    /// read as they arrive and only counted past what a result can show.
+    #[arg(
+        long,
+        env = "PORTAINER_MAX_UPSTREAM_MB",
+        global = true,
+        default_value_t = 64
+    )]
+    pub max_upstream_mb: usize,
+
     /// Return secrets (passwords, tokens, env values, Secret data) unredacted.
     #[arg(long, env = "PORTAINER_SHOW_SECRETS", global = true, action = ArgAction::Set,
           num_args = 0..=1, require_equals = true, default_missing_value = "true",

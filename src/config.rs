@@ -82,6 +82,7 @@ pub fn http_settings(opts: &Options) -> Result<HttpSettings, String> {
         read_only: opts.read_only,
         tls_ca,
         insecure: opts.insecure,
+        max_body: opts.max_upstream_mb.max(1) << 20,
     })
 }
 

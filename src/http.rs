@@ -32,6 +32,8 @@ pub struct HttpSettings {
     pub read_only: bool,
     pub tls_ca: Option<Vec<u8>>,
     pub insecure: bool,
+    /// The largest answer read into memory, in bytes.
+    pub max_body: usize,
 }
 
 #[derive(Clone)]
@@ -41,6 +43,7 @@ pub struct Http {
     fallbacks: Vec<Url>,
     read_only: bool,
     timeout: Duration,
+    max_body: usize,
 }
 
 /// Shows where requests go, never the token.
@@ -90,6 +93,7 @@ impl Http {
             fallbacks: s.fallbacks.clone(),
             read_only: s.read_only,
             timeout: s.timeout,
+            max_body: s.max_body,
         })
     }
 
@@ -220,7 +224,12 @@ impl Http {
         let resp = self.send_resilient(request).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.bytes().await?;
+        let plan = if method == Method::GET && (200..300).contains(&status) {
+            crate::call_state::take_list_plan()
+        } else {
+            None
+        };
+        let body = self.read_body(resp, plan).await?;
         tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
         let x = Exchange {
             method,
@@ -230,6 +239,64 @@ impl Http {
         };
         crate::call_state::record(&x, true);
         Ok((x, headers))
+    }
+
+    /// The body of an answer: a list with a plan is shaped as it arrives
+    /// (see shaping/stream_list.rs) and only counted past what the result
+    /// shows; anything else is read whole, up to the limit. An answer over
+    /// the limit is not kept: the call fails saying how to narrow it.
+    async fn read_body(
+        &self,
+        mut resp: Response,
+        plan: Option<crate::shaping::stream_list::ListPlan>,
+    ) -> reqwest::Result<Bytes> {
+        use crate::shaping::stream_list::{ListStream, Streamed, SELECT_INPUT};
+        let mut list = plan.map(ListStream::new);
+        let mut whole = bytes::BytesMut::new();
+        let mut read = 0usize;
+        while let Some(chunk) = resp.chunk().await? {
+            read += chunk.len();
+            match &mut list {
+                Some(l) => {
+                    l.feed(&chunk);
+                    if l.buffered() > self.max_body {
+                        return Ok(self.too_large(read));
+                    }
+                }
+                None if whole.len() + chunk.len() > self.max_body => {
+                    return Ok(self.too_large(read));
+                }
+                None => whole.extend_from_slice(&chunk),
+            }
+        }
+        let Some(list) = list else {
+            return Ok(whole.freeze());
+        };
+        Ok(match list.finish() {
+            Streamed::Items { value, shaped } => {
+                crate::call_state::set_streamed(value, shaped);
+                Bytes::from_static(b"[]")
+            }
+            Streamed::NotAList(bytes) => Bytes::from(bytes),
+            Streamed::OverBudget { items } => {
+                crate::call_state::fail(crate::outcome::ToolError::BadArguments(format!(
+                    "select: the list has {items} items, more than the {} MiB a select may read; \
+                     narrow it first with the tool's filters or limit/offset, then select",
+                    SELECT_INPUT >> 20
+                )));
+                Bytes::from_static(b"[]")
+            }
+        })
+    }
+
+    fn too_large(&self, read: usize) -> Bytes {
+        crate::call_state::fail(crate::outcome::ToolError::Refused(format!(
+            "Portainer's answer is larger than {} MiB (read {read} bytes before stopping; \
+             the server's --max-upstream-mb); narrow the request: filters, a limit or page, \
+             a namespace, or `tail` for logs",
+            self.max_body >> 20
+        )));
+        Bytes::from_static(b"null")
     }
 
     /// Sends to the first address that can be reached (a refused connection

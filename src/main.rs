@@ -68,7 +68,10 @@ async fn run(cli: Cli) -> Result<(), String> {
             .http_allowed_hosts
             .clone()
             .unwrap_or_else(|| default_hosts(addr)),
-        allowed_origins: o.http_allowed_origins.clone().unwrap_or_default(),
+        allowed_origins: o
+            .http_allowed_origins
+            .clone()
+            .unwrap_or_else(|| default_origins(addr)),
         rate: o.http_rate_limit,
         max_body: 1 << 20,
         max_connections: o.http_max_connections,
@@ -122,6 +125,22 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("MCP service stopped: {e}"))?;
     Ok(())
+}
+
+/// Origins a browser page may call from: only the machine's own, and only
+/// when the server listens on loopback; none otherwise.
+fn default_origins(addr: std::net::SocketAddr) -> Vec<String> {
+    if !addr.ip().is_loopback() {
+        return vec![];
+    }
+    ["http", "https"]
+        .iter()
+        .flat_map(|scheme| {
+            ["localhost", "127.0.0.1", "[::1]"]
+                .iter()
+                .map(move |host| format!("{scheme}://{host}:*"))
+        })
+        .collect()
 }
 
 /// Host names a client may use to reach a local HTTP transport.

@@ -80,6 +80,7 @@ impl PortainerServer {
         args: &Args,
         plan: &safety::Plan,
         user: Option<&User>,
+        req: &shaping::Request,
     ) -> (Result<Value, ToolError>, call_state::CallState) {
         if plan.writes && !plan.hold {
             self.audit(def, args, user, json!({"phase": "intent"}));
@@ -90,7 +91,15 @@ impl PortainerServer {
         // Boxed: the dispatch future holds every tool's locals and is large.
         let dispatch = Box::pin(registry::dispatch(&self.client, def.name, args));
         let token = user.map(|u| u.token.clone());
-        let out = call_state::run(plan.hold, token, dispatch).await;
+        let list = shaping::list_plan(def, req, &self.options.shaping);
+        let (mut raw, mut state) = call_state::run(plan.hold, token, list, dispatch).await;
+        // The body was too large, or a list was already shaped on arrival.
+        if let Some(e) = state.failure.take() {
+            raw = Err(e);
+        } else if let (Ok(_), Some(streamed)) = (&raw, state.streamed.take()) {
+            raw = Ok(json!({ STREAMED: streamed.0, "shaped": streamed.1 }));
+        }
+        let out = (raw, state);
         if let Some(m) = &self.options.metrics {
             m.in_flight.dec();
         }
@@ -135,7 +144,7 @@ impl PortainerServer {
             Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
         };
         let (mut plan, mut raw, mut state) = {
-            let (raw, state) = self.execute(def, &args, &plan, user.as_ref()).await;
+            let (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
             (plan, raw, state)
         };
         // Ask the user where the client can (elicitation), then run for real.
@@ -147,7 +156,7 @@ impl PortainerServer {
                             writes: true,
                             ..Default::default()
                         };
-                        (raw, state) = self.execute(def, &args, &plan, user.as_ref()).await;
+                        (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
                     }
                     Some(false) => plan.declined = true,
                     None => {}
@@ -166,7 +175,12 @@ impl PortainerServer {
                     )
                 })
         } else {
-            raw.and_then(|v| shaping::shape(v, def, &req, &self.options.shaping))
+            raw.and_then(|v| match streamed(v) {
+                // Already shaped while it arrived.
+                Ok((v, true)) => Ok(v),
+                // Collected whole for a select, or not a list.
+                Ok((v, false)) | Err(v) => shaping::shape(v, def, &req, &self.options.shaping),
+            })
         };
         Ok(self.finish(
             def,
@@ -276,6 +290,19 @@ impl PortainerServer {
 
     pub fn tools(&self) -> &[Tool] {
         &self.tools
+    }
+}
+
+/// Marks a list shaped on arrival inside `execute`'s result.
+const STREAMED: &str = "\u{0}streamed";
+
+fn streamed(v: Value) -> Result<(Value, bool), Value> {
+    match v {
+        Value::Object(mut o) if o.contains_key(STREAMED) => {
+            let shaped = o.get("shaped").and_then(Value::as_bool).unwrap_or(false);
+            Ok((o.remove(STREAMED).unwrap_or(Value::Null), shaped))
+        }
+        other => Err(other),
     }
 }
 

@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
             read_only: true,
             tls_ca: None,
             insecure: false,
+            max_body: 64 << 20,
         };
         let http = portainer_mcp::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();

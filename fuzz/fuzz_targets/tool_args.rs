@@ -19,6 +19,7 @@ fn client() -> &'static portainer_mcp::client::Client {
             read_only: false,
             tls_ca: None,
             insecure: false,
+            max_body: 64 << 20,
         };
         let http = portainer_mcp::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();

@@ -47,7 +47,7 @@ impl Users {
             }
         }
         let http = client.inner();
-        let (me, _) = crate::call_state::run(false, Some(token.to_string()), async {
+        let (me, _) = crate::call_state::run(false, Some(token.to_string()), None, async {
             http.portainer_json(Method::GET, "users/me?noEndpointAuthorizations=true", None)
                 .await
         })

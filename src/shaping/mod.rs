@@ -7,6 +7,7 @@ pub mod cost;
 pub mod expression_limits;
 pub mod redact;
 pub mod redact_text;
+pub mod stream_list;
 pub mod truncate;
 
 use crate::outcome::ToolError;
@@ -79,6 +80,37 @@ pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<V
     Ok(truncate::cap(v, opts.max_chars, def.keep_tail))
 }
 
+/// How a list answer to this call is shaped while it arrives, if it is one:
+/// for generated tools and the proxies (one request per call), when no
+/// default projection needs the whole list.
+pub fn list_plan(def: &ToolDef, req: &Request, opts: &Options) -> Option<stream_list::ListPlan> {
+    let one_request = !def.method.is_empty() || def.operation.ends_with("_proxy");
+    if !one_request || def.project.is_some() {
+        return None;
+    }
+    let select = req.select.is_some();
+    let paged = def.client_paging && !select;
+    Some(stream_list::ListPlan {
+        offset: if paged { req.offset.unwrap_or(0) } else { 0 },
+        limit: if paged { req.limit } else { None },
+        report_total: paged,
+        max_chars: opts.max_chars,
+        keep_tail: def.keep_tail,
+        // A select is shaped afterwards, by `shape`, on the collected list.
+        redact: !opts.show_secrets && !select,
+        omit: if select {
+            vec![]
+        } else {
+            def.omit
+                .iter()
+                .filter_map(|p| p.strip_prefix("items[]."))
+                .map(str::to_string)
+                .collect()
+        },
+        keep_all: select,
+    })
+}
+
 /// Where a result says that values were hidden.
 pub const REDACTED_KEY: &str = "_redacted";
 
@@ -90,12 +122,16 @@ pub fn redaction_note(hidden: usize) -> String {
 /// Structured content must be an object: arrays become {"items": [...]},
 /// an empty body {"ok": true}, anything else {"result": ...}.
 pub fn as_object(v: Value) -> Value {
-    match v {
-        Value::Object(_) => v,
-        Value::Array(_) => json!({"items": v}),
-        Value::Null => json!({"ok": true}),
-        other => json!({"result": other}),
-    }
+    // Moved into the map, never copied: lists can be large.
+    let (key, value) = match v {
+        Value::Object(_) => return v,
+        Value::Array(_) => ("items", v),
+        Value::Null => ("ok", Value::Bool(true)),
+        other => ("result", other),
+    };
+    let mut o = serde_json::Map::new();
+    o.insert(key.into(), value);
+    Value::Object(o)
 }
 
 /// Checks a JMESPath expression without running it.

@@ -34,11 +34,34 @@ impl std::io::Write for CharCounter {
 /// Cuts `v` (an object) to at most `max` characters. `keep_tail` keeps the
 /// end of lists and long strings (logs) instead of the start.
 pub fn cap(v: Value, max: usize, keep_tail: bool) -> Value {
+    cap_counted(v, max, keep_tail, None)
+}
+
+/// `cap` for a list of which only some items were read: `of` is how many
+/// the page has, so the note can say how many are not shown.
+pub fn cap_list(v: Value, max: usize, keep_tail: bool, of: usize) -> Value {
+    let shown = v.get("items").and_then(Value::as_array).map_or(0, Vec::len);
+    let mut v = cap_counted(v, max, keep_tail, Some(of));
+    if shown < of && v.get(NOTE_KEY).is_none() {
+        let range = if keep_tail { "last" } else { "first" };
+        if let Value::Object(o) = &mut v {
+            o.insert(
+                NOTE_KEY.into(),
+                json!(format!(
+                    "the list has {of} items, over the {max}-character limit: showing the {range} {shown}; {ADVICE}"
+                )),
+            );
+        }
+    }
+    v
+}
+
+fn cap_counted(v: Value, max: usize, keep_tail: bool, of: Option<usize>) -> Value {
     let total = size(&v);
     if total <= max {
         return v;
     }
-    let v = match cut_items(v, max, keep_tail, total) {
+    let v = match cut_items(v, max, keep_tail, total, of) {
         Ok(done) => return done,
         Err(v) => v,
     };
@@ -46,11 +69,18 @@ pub fn cap(v: Value, max: usize, keep_tail: bool) -> Value {
 }
 
 /// Keeps as many whole `items` as fit.
-fn cut_items(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Result<Value, Value> {
+fn cut_items(
+    mut v: Value,
+    max: usize,
+    keep_tail: bool,
+    total: usize,
+    of: Option<usize>,
+) -> Result<Value, Value> {
     let Some(Value::Array(items)) = v.get_mut("items").map(std::mem::take) else {
         return Err(v);
     };
     let n = items.len();
+    let of = of.unwrap_or(n).max(n);
     let with = |k: usize, v: &Value| -> Value {
         let kept: Vec<Value> = if keep_tail {
             items[n - k..].to_vec()
@@ -65,7 +95,7 @@ fn cut_items(mut v: Value, max: usize, keep_tail: bool, total: usize) -> Result<
             format!("the first {k}")
         };
         out[NOTE_KEY] = json!(format!(
-            "result was {total} characters, over the {max} limit: showing {range} of {n} items; {ADVICE}"
+            "result was {total} characters, over the {max} limit: showing {range} of {of} items; {ADVICE}"
         ));
         out
     };
