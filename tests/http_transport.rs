@@ -386,3 +386,233 @@ async fn a_user_over_the_configured_rate_is_told_when_to_retry() {
         "the bucket refills with time"
     );
 }
+
+/// A raw JSON-RPC POST to /mcp with the gate token and a Portainer key.
+async fn post(
+    http: &reqwest::Client,
+    url: &str,
+    key: Option<&str>,
+    session: Option<&str>,
+    body: Value,
+) -> reqwest::Response {
+    let mut r = http
+        .post(format!("{url}/mcp"))
+        .bearer_auth(GATE)
+        .header("accept", "application/json, text/event-stream")
+        .json(&body);
+    if let Some(k) = key {
+        r = r.header("x-portainer-api-key", k);
+    }
+    if let Some(s) = session {
+        r = r
+            .header("mcp-session-id", s)
+            .header("mcp-protocol-version", "2025-06-18");
+    }
+    r.send().await.unwrap()
+}
+
+fn initialize() -> Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+}
+
+#[tokio::test]
+async fn sessions_belong_to_their_user_and_foreign_origins_are_refused() {
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &[]).await;
+    let http = reqwest::Client::new();
+    // Origins: the machine's own pass on a loopback server, others do not.
+    let with_origin = |origin: &'static str| {
+        http.post(format!("{}/mcp", s.url))
+            .bearer_auth(GATE)
+            .header("x-portainer-api-key", TOKEN)
+            .header("origin", origin)
+            .header("accept", "application/json, text/event-stream")
+            .json(&initialize())
+            .send()
+    };
+    assert_eq!(
+        with_origin("https://evil.example").await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        with_origin("http://localhost:6274").await.unwrap().status(),
+        200
+    );
+
+    let r = post(&http, &s.url, Some(TOKEN), None, initialize()).await;
+    assert_eq!(r.status(), 200);
+    let sid = r.headers()["mcp-session-id"].to_str().unwrap().to_string();
+    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
+    // Another user, or nobody, holding the id gets nothing.
+    let r = post(&http, &s.url, Some(BOB_TOKEN), Some(&sid), list.clone()).await;
+    assert_eq!(r.status(), 404);
+    let r = post(&http, &s.url, None, Some(&sid), list.clone()).await;
+    assert_eq!(r.status(), 401);
+    let r = http
+        .delete(format!("{}/mcp", s.url))
+        .bearer_auth(GATE)
+        .header("x-portainer-api-key", BOB_TOKEN)
+        .header("mcp-session-id", &sid)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "bob cannot end alice's session");
+    let r = http
+        .get(format!("{}/mcp", s.url))
+        .bearer_auth(GATE)
+        .header("x-portainer-api-key", BOB_TOKEN)
+        .header("mcp-session-id", &sid)
+        .header("accept", "text/event-stream")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "nor open its stream");
+    // The owner still can.
+    let _ = post(
+        &http,
+        &s.url,
+        Some(TOKEN),
+        Some(&sid),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    )
+    .await;
+    let r = post(&http, &s.url, Some(TOKEN), Some(&sid), list).await;
+    assert_eq!(r.status(), 200);
+    // /metrics is behind the Host check too.
+    let r = http
+        .get(format!("{}/metrics", s.url))
+        .bearer_auth(GATE)
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn guessing_the_gate_token_is_slowed_down_and_audited() {
+    let p = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let s = start(&p.url(), &["--audit-log", audit.to_str().unwrap()]).await;
+    let http = reqwest::Client::new();
+    let mut statuses = vec![];
+    let mut retry = None;
+    for i in 0..15 {
+        let r = http
+            .post(format!("{}/mcp", s.url))
+            .bearer_auth(format!("wrong-guess-{i:08}"))
+            .json(&initialize())
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            retry = r.headers().get("retry-after").cloned();
+        }
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(&statuses[..10], &[401; 10], "{statuses:?}");
+    assert!(statuses[10..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert!(retry.is_some(), "429 says when to retry");
+    let refused = std::fs::read_to_string(&audit)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains("\"refused\""))
+        .count();
+    assert_eq!(refused, 10, "each refused attempt is audited");
+    // The scheme is read in any case (from another address's view: a fresh server).
+    let s2 = start(&p.url(), &[]).await;
+    let r = http
+        .post(format!("{}/mcp", s2.url))
+        .header("authorization", format!("bearer {GATE}"))
+        .header("x-portainer-api-key", TOKEN)
+        .header("accept", "application/json, text/event-stream")
+        .json(&initialize())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn a_short_gate_token_is_refused_at_start() {
+    let out = std::process::Command::new(BIN)
+        .env("PORTAINER_URL", "http://127.0.0.1:9")
+        .args([
+            "--http",
+            "127.0.0.1:0",
+            "--http-token",
+            "short",
+            "--disable-version-check",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 16"));
+}
+
+#[tokio::test]
+async fn bodies_get_the_right_status() {
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &[]).await;
+    let http = reqwest::Client::new();
+    let send = |body: reqwest::Body| {
+        http.post(format!("{}/mcp", s.url))
+            .bearer_auth(GATE)
+            .header("x-portainer-api-key", TOKEN)
+            .header("content-type", "application/json")
+            .header("accept", "application/json, text/event-stream")
+            .body(body)
+            .send()
+    };
+    // Chunked (no length) and over the limit.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..20).map(|_| Ok(vec![b' '; 64 << 10])).collect();
+    let r = send(reqwest::Body::wrap_stream(futures_stream(chunks)))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let r = send(json!([initialize(), initialize()]).to_string().into())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "batches");
+    let deep = "{\"a\":".repeat(5000) + "1" + &"}".repeat(5000);
+    let r = send(deep.into()).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], -32700);
+}
+
+fn futures_stream(
+    items: Vec<Result<Vec<u8>, std::io::Error>>,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send + 'static {
+    struct It(std::vec::IntoIter<Result<Vec<u8>, std::io::Error>>);
+    impl futures_core::Stream for It {
+        type Item = Result<Vec<u8>, std::io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.next())
+        }
+    }
+    It(items.into_iter())
+}
+
+#[tokio::test]
+async fn connections_over_the_cap_are_closed() {
+    use tokio::io::AsyncReadExt;
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &["--http-max-connections", "2"]).await;
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let _a = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let _b = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let mut buf = [0u8; 16];
+    let n = tokio::time::timeout(Duration::from_secs(5), c.read(&mut buf))
+        .await
+        .expect("closed at once, not held");
+    assert!(matches!(n, Ok(0) | Err(_)), "{n:?}");
+}

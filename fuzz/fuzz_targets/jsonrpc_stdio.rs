@@ -1,6 +1,9 @@
 //! Raw input on the stdio transport: whatever bytes arrive, the server
-//! answers or ignores them and never panics.
+//! answers or ignores them and never panics (on a worker-sized stack).
 #![no_main]
+
+#[path = "common/stack.rs"]
+mod stack;
 
 use libfuzzer_sys::fuzz_target;
 use portainer_mcp::selection::{select, Choice};
@@ -9,6 +12,11 @@ use rmcp::ServiceExt;
 use tokio::io::AsyncWriteExt;
 
 fuzz_target!(|data: &[u8]| {
+    let data = data.to_vec();
+    stack::on_worker_stack(move || run(&data));
+});
+
+fn run(data: &[u8]) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -47,10 +55,12 @@ fuzz_target!(|data: &[u8]| {
         let _ = to_server.write_all(data).await;
         let _ = to_server.write_all(b"\n").await;
         drop(to_server);
-        if let Ok(running) = server.serve((server_in, server_out)).await {
+        // Through the same front as the real stdio transport.
+        let transport = portainer_mcp::stdio::front(server_in, server_out);
+        if let Ok(running) = server.serve(transport).await {
             let _ =
                 tokio::time::timeout(std::time::Duration::from_secs(2), running.waiting()).await;
         }
         let _ = drain.await;
     });
-});
+}

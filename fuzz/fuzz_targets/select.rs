@@ -2,6 +2,9 @@
 //! JSON either works or is a clean error, and the size cap holds.
 #![no_main]
 
+#[path = "common/stack.rs"]
+mod stack;
+
 use libfuzzer_sys::fuzz_target;
 use portainer_mcp::registry::TOOLS;
 use portainer_mcp::shaping::{shape, Options, Request};
@@ -26,9 +29,11 @@ fuzz_target!(|data: &[u8]| {
         ..Request::default()
     };
     let def = &TOOLS[data.len() % TOOLS.len()];
-    if let Ok(out) = shape(value, def, &req, &opts) {
-        assert!(out.is_object());
-        let size = serde_json::to_string(&out).unwrap().chars().count();
-        assert!(size <= 2_000, "{size} chars over the cap");
-    }
+    stack::on_worker_stack(move || {
+        if let Ok(out) = shape(value, def, &req, &opts) {
+            assert!(out.is_object());
+            let size = serde_json::to_string(&out).unwrap().chars().count();
+            assert!(size <= 2_000, "{size} chars over the cap");
+        }
+    });
 });

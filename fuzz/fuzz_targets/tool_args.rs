@@ -3,6 +3,9 @@
 //! a panic. Nothing leaves the process (offline calls).
 #![no_main]
 
+#[path = "common/stack.rs"]
+mod stack;
+
 use libfuzzer_sys::fuzz_target;
 use portainer_mcp::args::Args;
 use portainer_mcp::registry::{dispatch, TOOLS};
@@ -35,14 +38,17 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let def = &TOOLS[usize::from(pick) % TOOLS.len()];
-    let args = Args::new(map);
-    let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
-    let _ = args.check_against(&schema);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let _ = portainer_mcp::call_state::run_offline(dispatch(client(), def.name, &args)).await;
+    stack::on_worker_stack(move || {
+        let args = Args::new(map);
+        let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
+        let _ = args.check_against(&schema);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let _ =
+                portainer_mcp::call_state::run_offline(dispatch(client(), def.name, &args)).await;
+        });
     });
 });

@@ -131,6 +131,14 @@ class Front:
         self.engine = engine
         self.port = free_port()
         self.proc = None
+        # Every request that reaches the front, one JSON object a line
+        # (front.py --record); test_upstream_conformance.py checks them all.
+        self.record = engine.base / "requests.jsonl"
+
+    def recorded(self):
+        if not self.record.exists():
+            return []
+        return [json.loads(line) for line in self.record.read_text().splitlines() if line]
 
     @property
     def url(self):
@@ -139,7 +147,7 @@ class Front:
     def start(self):
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).parent / "front.py"), "--port", str(self.port),
-             "--docker-sock", str(self.engine.sock), "--token", TOKEN],
+             "--docker-sock", str(self.engine.sock), "--token", TOKEN, "--record", str(self.record)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: port_open(self.port), "the test front")
 
@@ -204,6 +212,13 @@ class Prism:
     def stop(self):
         if self.proc:
             stop(self.proc, "prism")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The check over everything the front recorded runs last, whatever the
+    order of files or tests, so that it sees every request."""
+    last = [i for i in items if i.name == "test_every_recorded_request_matches_upstream"]
+    items[:] = [i for i in items if i not in last] + last
 
 
 @pytest.fixture(scope="session")

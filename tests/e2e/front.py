@@ -4,10 +4,16 @@ Answers the Portainer routes the tools use with Portainer-shaped JSON and
 relays /api/endpoints/1/docker/* unchanged to a real Docker engine's unix
 socket, checking X-API-Key like Portainer does (401 without it).
 
-    python3 front.py --port 9000 --docker-sock /tmp/d/docker.sock --token T
+With --record FILE it appends one JSON line per request that reaches it
+(method, path, raw query, headers with credentials masked, content type,
+body), before any routing or authentication, so that the suite can check
+every request against the upstream API descriptions (upstream.py).
+
+    python3 front.py --port 9000 --docker-sock /tmp/d/docker.sock --token T [--record F]
 """
 
 import argparse
+import base64
 import http.client
 import http.server
 import json
@@ -41,6 +47,29 @@ def environment():
     }
 
 
+# Header values never written to the record (names are kept).
+SECRET_HEADERS = {"x-api-key", "authorization", "x-portainer-api-key", "x-registry-auth", "cookie"}
+
+
+def record(server, method, target, headers, body):
+    if not server.record:
+        return
+    path, _, query = target.partition("?")
+    entry = {
+        "method": method, "path": path, "query": query,
+        "headers": {k: ("<masked>" if k.lower() in SECRET_HEADERS else v) for k, v in headers.items()},
+        "content_type": headers.get("Content-Type"),
+    }
+    try:
+        entry["body"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        entry["body_base64"] = base64.b64encode(body).decode()
+    line = json.dumps(entry) + "\n"
+    with server.record_lock:
+        with open(server.record, "a", encoding="utf-8") as f:
+            f.write(line)
+
+
 class Front(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "portainer-front"
@@ -60,6 +89,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        record(self.server, self.command, self.path, self.headers, body)
         if path != "/api/system/status" and self.headers.get("X-API-Key") != self.server.token:
             return self.send_json(401, {"message": "Unauthorized", "details": "A valid authorisation token is missing"})
         parts = [p for p in path.split("/") if p]
@@ -70,6 +100,9 @@ class Front(http.server.BaseHTTPRequestHandler):
         if m == "GET" and rest == ["system", "version"]:
             return self.send_json(200, {"ServerVersion": VERSION, "ServerEdition": "CE", "DatabaseVersion": VERSION,
                                         "UpdateAvailable": False, "LatestVersion": ""})
+        if m == "GET" and rest == ["users", "me"]:
+            # The HTTP transport's caller check; only the front's token gets here.
+            return self.send_json(200, {"Id": 1, "Username": "admin"})
         if m == "GET" and rest == ["system", "status"]:
             return self.send_json(200, {"Version": VERSION, "InstanceID": "e2e-front"})
         if m == "GET" and rest == ["endpoints"]:
@@ -117,11 +150,14 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--docker-sock", required=True)
     ap.add_argument("--token", required=True)
+    ap.add_argument("--record", help="append each request received, as a JSON line, to this file")
     a = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Front)
     srv.daemon_threads = True
     srv.token = a.token
     srv.docker_sock = a.docker_sock
+    srv.record = a.record
+    srv.record_lock = threading.Lock()
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)
     try:
         srv.serve_forever()

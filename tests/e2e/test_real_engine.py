@@ -15,7 +15,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
 
-from conftest import BIN, NODE_BIN, TOKEN
+from conftest import BIN, NODE_BIN, TOKEN, free_port, port_open, stop, wait_for
 
 
 def server_env(url):
@@ -167,6 +167,57 @@ def test_scenario_5_front_goes_away_and_comes_back(world):
             assert again["items"], "the same session works once the front is back"
 
     asyncio.run(go())
+
+
+GATE = "e2e-gate-token-4b1d9c7e"
+
+
+@asynccontextmanager
+async def http_session(url, headers):
+    """The SDK's Streamable HTTP client: the current API where this SDK
+    has it, the older (now deprecated) one otherwise."""
+    import mcp.client.streamable_http as sh
+
+    if hasattr(sh, "streamable_http_client"):
+        async with sh.create_mcp_http_client(headers=headers) as client:
+            async with sh.streamable_http_client(url, http_client=client) as (read, write, _):
+                async with ClientSession(read, write) as s:
+                    await s.initialize()
+                    yield s
+    else:
+        async with sh.streamablehttp_client(url, headers=headers) as (read, write, _):
+            async with ClientSession(read, write) as s:
+                await s.initialize()
+                yield s
+
+
+def test_scenario_6_http_mode_with_the_callers_token(world):
+    """--http: no server token; the version check reads the public
+    /api/system/status, each caller is checked against /api/users/me with
+    their own X-Portainer-API-Key, and their calls carry that token."""
+    engine, front, prism = world
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")}
+    env["PORTAINER_URL"] = prism.url
+    log = engine.base / "http-mode.log"
+    proc = subprocess.Popen([str(BIN), "-v", "--http", f"127.0.0.1:{port}", "--http-token", GATE], env=env,
+                            stdin=subprocess.DEVNULL, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: proc.poll() is None and port_open(port), "the server in HTTP mode")
+
+        async def go():
+            headers = {"Authorization": f"Bearer {GATE}", "X-Portainer-API-Key": TOKEN}
+            async with http_session(f"http://127.0.0.1:{port}/mcp", headers) as s:
+                listed = await ok(s, "docker_container_list", {"environment_id": 1})
+                assert {"/web"} <= {n for c in listed["items"] for n in c["Names"]}
+
+        asyncio.run(go())
+    finally:
+        stop(proc, "portainer-mcp --http")
+    seen = {(r["method"], r["path"]) for r in front.recorded()}
+    assert ("GET", "/api/system/status") in seen, "the start-up version check reached the front"
+    assert ("GET", "/api/users/me") in seen, "the caller check reached the front"
+    assert prism.violations() == []
 
 
 def inspector(url, *args):

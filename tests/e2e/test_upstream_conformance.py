@@ -1,0 +1,230 @@
+"""Every request the suite sent to the front, checked against the UPSTREAM
+descriptions (../shared/upstream), not against our spec/: Prism already
+checks spec/, and what spec/ got wrong would pass there unseen (issue 10,
+item 6: GET /api/users/me without its required noEndpointAuthorizations).
+
+The check over the record runs after the scenarios (conftest orders it
+last), so it sees everything they sent.
+"""
+
+import asyncio
+
+import pytest
+
+from test_real_engine import session, text
+from upstream import DOCKER_FILE, EE_FILE, UpstreamCheck
+
+MISSING = "e2e-sweep-missing"  # no such container, image, volume, network, service
+NO_ID = 4242  # no such Portainer object
+
+# One call per tool with most of its optional arguments set, so that the
+# record holds each tool's request with its parameters and body. Writes
+# name things that do not exist (the engine answers 404) or hit routes the
+# front does not serve (404 too): only the requests matter here.
+SWEEP = {
+    "environment_list": {"excludeSnapshots": True, "groupIds": [1], "limit": 5, "order": "asc", "search": "loc",
+                         "sort": "Name", "start": 0, "status": [1], "tagIds": [1], "tagsPartialMatch": True,
+                         "types": [1]},
+    "environment_get": {"id": 1, "excludeSnapshot": True},
+    "environment_update": {"id": 1, "name": "local2", "group_id": 1, "public_url": "example.test", "tag_ids": [1],
+                           "user_access": {"2": {"RoleId": 1}}, "team_access": {"3": {"RoleId": 2}}},
+    "environment_group_list": {"limit": 5, "offset": 0},
+    "environment_group_get": {"id": 1, "size": True},
+    "environment_group_create": {"name": "sweep", "description": "d", "environment_ids": [1], "tag_ids": [1]},
+    "environment_group_update": {"id": NO_ID, "name": "sweep2", "description": "d", "environment_ids": [1],
+                                 "tag_ids": [1], "user_access": {"2": {"RoleId": 1}}},
+    "environment_group_delete": {"id": NO_ID, "confirm": True},
+    "tag_list": {"limit": 5, "offset": 0},
+    "tag_create": {"name": "sweep"},
+    "tag_delete": {"id": NO_ID, "confirm": True},
+    "stack_list": {"filters": '{"EndpointID":1}', "limit": 5, "offset": 0},
+    "stack_get": {"id": NO_ID},
+    "stack_file_get": {"id": NO_ID, "version": 1, "commitHash": "abc123"},
+    "stack_start": {"environment_id": 1, "id": NO_ID},
+    "stack_stop": {"environment_id": 1, "id": NO_ID},
+    "stack_create": {"environment_id": 1, "name": "sweep", "type": "standalone",
+                     "file": "services:\n  a:\n    image: mcp-busybox:test\n", "env": [{"name": "A", "value": "1"}]},
+    "stack_update": {"environment_id": 1, "id": NO_ID, "file": "services: {}\n", "env": {"A": "1"}, "prune": True,
+                     "pull_image": True},
+    "stack_delete": {"environment_id": 1, "id": NO_ID, "remove_volumes": True, "confirm": True},
+    "stack_git_redeploy": {"environment_id": 1, "id": NO_ID, "ref": "refs/heads/main", "prune": True,
+                           "pull_image": True, "env": {"A": "1"}},
+    "user_list": {"environmentId": 1, "limit": 5, "offset": 0},
+    "user_get": {"id": NO_ID},
+    "user_create": {"username": "sweep", "password": "Sweep-pass-12345", "role": 2},
+    "user_set_role": {"id": NO_ID, "role": 2},
+    "user_delete": {"id": NO_ID, "confirm": True},
+    "team_list": {"environmentId": 1, "onlyLedTeams": True, "limit": 5, "offset": 0},
+    "team_get": {"id": NO_ID},
+    "team_create": {"name": "sweep", "leader_ids": [1]},
+    "team_update": {"id": NO_ID, "name": "sweep2"},
+    "team_delete": {"id": NO_ID, "confirm": True},
+    "team_membership_list": {"limit": 5, "offset": 0},
+    "team_membership_add": {"user_id": NO_ID, "team_id": NO_ID, "role": 2},
+    "team_membership_remove": {"id": NO_ID, "confirm": True},
+    "role_list": {"limit": 5, "offset": 0},
+    "registry_list": {"limit": 5, "offset": 0},
+    "registry_get": {"id": NO_ID},
+    "registry_create": {"name": "sweep", "type": 3, "url": "registry.example.test", "authentication": True,
+                        "username": "u", "password": "p", "base_url": "registry.example.test"},
+    "registry_update": {"id": NO_ID, "name": "sweep", "url": "registry.example.test", "authentication": False},
+    "registry_delete": {"id": NO_ID, "confirm": True},
+    "edge_group_list": {"limit": 5, "offset": 0},
+    "edge_stack_list": {"limit": 5, "offset": 0},
+    "edge_stack_get": {"id": NO_ID},
+    "edge_job_list": {"limit": 5, "offset": 0},
+    "system_version": {},
+    "system_status": {},
+    "settings_get": {},
+    "docker_proxy": {"environment_id": 1, "path": "containers/json", "query": {"all": True, "limit": 2}},
+    "kubernetes_proxy": {"environment_id": 1, "path": "api/v1/namespaces"},
+    "docker_container_list": {"environment_id": 1, "all": True, "filters": {"name": ["web"]}, "last": 3,
+                              "limit": 5, "offset": 0},
+    "docker_container_inspect": {"environment_id": 1, "id": "web"},
+    "docker_container_logs": {"environment_id": 1, "id": "logger", "since": 1, "until": 2000000000,
+                              "stderr": True, "stdout": True, "tail": "5", "timestamps": True},
+    "docker_container_top": {"environment_id": 1, "id": "web", "ps_args": "-o pid,comm"},
+    "docker_container_stats": {"environment_id": 1, "id": "web"},
+    "docker_container_action": {"environment_id": 1, "id": MISSING, "action": "kill", "signal": "SIGTERM"},
+    "docker_remove": {"environment_id": 1, "kind": "container", "id": MISSING, "force": True, "volumes": True,
+                      "confirm": True},
+    "docker_image_list": {"environment_id": 1, "all": True, "filters": {"reference": ["mcp-*"]}, "limit": 5,
+                          "offset": 0},
+    "docker_image_inspect": {"environment_id": 1, "name": "mcp-busybox:test"},
+    "docker_volume_list": {"environment_id": 1, "filters": {"name": ["mcp-data"]}},
+    "docker_volume_inspect": {"environment_id": 1, "name": "mcp-data"},
+    "docker_network_list": {"environment_id": 1, "filters": {"name": ["mcp-net"]}, "limit": 5, "offset": 0},
+    "docker_network_inspect": {"environment_id": 1, "id": "mcp-net"},
+    "docker_info": {"environment_id": 1},
+    "docker_version": {"environment_id": 1},
+    "docker_disk_usage": {"environment_id": 1},
+    "swarm_service_list": {"environment_id": 1, "filters": {"name": ["x"]}, "limit": 5, "offset": 0},
+    "swarm_service_inspect": {"environment_id": 1, "id": MISSING},
+    "swarm_service_scale": {"environment_id": 1, "id": MISSING, "replicas": 2},
+    "swarm_service_update": {"environment_id": 1, "id": MISSING, "image": "mcp-busybox:test", "env": {"A": "1"},
+                             "force": True},
+    "swarm_task_list": {"environment_id": 1, "filters": {"service": [MISSING]}, "limit": 5, "offset": 0},
+    "swarm_node_list": {"environment_id": 1, "filters": {"role": ["manager"]}, "limit": 5, "offset": 0},
+    "kubernetes_namespace_list": {"environment_id": 1, "with_quota": True, "limit": 5, "offset": 0},
+    "kubernetes_resource_list": {"environment_id": 1, "kind": "pods", "namespace": "default",
+                                 "label_selector": "a=b", "field_selector": "status.phase=Running", "limit": 5},
+    "kubernetes_resource_get": {"environment_id": 1, "kind": "pods", "name": "p", "namespace": "default"},
+    "kubernetes_pod_logs": {"environment_id": 1, "namespace": "default", "pod": "p", "container": "c",
+                            "previous": True, "since_seconds": 60, "tail": 5, "timestamps": True},
+    "kubernetes_events": {"environment_id": 1, "namespace": "default", "object": "p", "object_kind": "Pod",
+                          "type": "Warning"},
+    "kubernetes_scale": {"environment_id": 1, "namespace": "default", "name": "d", "replicas": 2},
+    "kubernetes_rollout_restart": {"environment_id": 1, "namespace": "default", "name": "d"},
+    "helm_release_list": {"environment_id": 1, "namespace": "default", "filter": "a", "selector": "owner=helm",
+                          "limit": 5, "offset": 0},
+    "helm_install": {"environment_id": 1, "chart": "nginx", "name": "sweep", "namespace": "default",
+                     "repo": "https://charts.example.test", "values": "a: 1\n", "version": "1.0.0", "atomic": True},
+    "helm_uninstall": {"environment_id": 1, "release": "sweep", "namespace": "default", "confirm": True},
+}
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    for f in (EE_FILE, DOCKER_FILE):
+        if not f.exists():
+            pytest.fail(f"{f} is missing (set E2E_UPSTREAM to the directory holding the upstream descriptions)")
+    return UpstreamCheck()
+
+
+def rec(method, path, query="", body=None, content_type=None):
+    r = {"method": method, "path": path, "query": query, "headers": {"X-API-Key": "<masked>"},
+         "content_type": content_type}
+    if body is not None:
+        r["body"] = body
+        r["headers"]["Content-Type"] = content_type
+    return r
+
+
+def test_the_check_rejects_what_upstream_does_not_describe(upstream):
+    """A control, so that an empty mismatch list below means something."""
+    bad = {
+        "users/me without its required query": rec("GET", "/api/users/me"),
+        "Portainer query of the wrong type": rec("GET", "/api/endpoints", "limit=many"),
+        "Portainer query outside its enum": rec("GET", "/api/endpoints", "sort=Colour"),
+        "unknown Portainer route": rec("GET", "/api/no/such/route"),
+        "method the route lacks": rec("DELETE", "/api/system/version"),
+        "non-integer environment id": rec("GET", "/api/endpoints/one/docker/containers/json"),
+        "Docker query of the wrong type": rec("GET", "/api/endpoints/1/docker/containers/json", "limit=ten"),
+        "unknown Docker route": rec("GET", "/api/endpoints/1/docker/v1.41/containers/web/colour"),
+        "Docker method the route lacks": rec("PUT", "/api/endpoints/1/docker/containers/web/restart"),
+        "Docker body off its schema": rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1",
+                                          '{"Image": 5, "HostConfig": {"RestartPolicy": {"Name": "sometimes"}}}',
+                                          "application/json"),
+        "Docker body missing where required": rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1"),
+        "undeclared Portainer query": rec("GET", "/api/endpoints/1", "excludeSnapshots=true"),
+        "undeclared Docker query": rec("GET", "/api/endpoints/1/docker/containers/json", "al=true"),
+        "Portainer array sent bare (the server reads name[] only)": rec("GET", "/api/endpoints", "groupIds=1"),
+        "Portainer array item of the wrong type": rec("GET", "/api/endpoints", "groupIds%5B%5D=1&groupIds%5B%5D=x"),
+    }
+    accepted = {why for why, r in bad.items() if not upstream.check(r)}
+    assert accepted == set(), "accepted although off the upstream descriptions"
+    assert "noEndpointAuthorizations" in " ".join(upstream.check(bad["users/me without its required query"]))
+    body_errors = " ".join(upstream.check(bad["Docker body off its schema"]))
+    assert "Image" in body_errors and "sometimes" in body_errors, body_errors
+
+
+def test_the_check_accepts_what_upstream_describes(upstream):
+    good = [
+        rec("GET", "/api/users/me", "noEndpointAuthorizations=true"),
+        rec("GET", "/api/system/version"),
+        rec("GET", "/api/system/status"),
+        rec("GET", "/api/endpoints", "start=0&limit=10&sort=Name"),
+        rec("GET", "/api/endpoints", "groupIds%5B%5D=1&groupIds%5B%5D=2&types%5B%5D=1"),
+        rec("GET", "/api/endpoints/1/docker/containers/json", "all=true&filters=%7B%22name%22%3A%5B%22web%22%5D%7D"),
+        rec("GET", "/api/endpoints/1/docker/v1.41/containers/json", "all=1"),
+        rec("POST", "/api/endpoints/1/docker/containers/web/restart", "t=1"),
+        rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1", '{"Image": "busybox"}', "application/json"),
+    ]
+    assert {r["path"] + "?" + r["query"]: upstream.check(r) for r in good if upstream.check(r)} == {}
+    # Portainer's own routes under the passthrough prefixes are Portainer's;
+    # the Kubernetes API behind the other has no description here.
+    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/helm")) == []
+    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/api/v1/namespaces")) is None
+
+
+def test_sweep_sends_every_tool_once(world):
+    """Gives the check below each tool's request; the answers do not matter
+    (most are 404s from the front or the engine), the engine must not change."""
+    engine, front, prism = world
+    before = engine.states()
+    outcomes = {}
+
+    async def go():
+        # Straight at the front: Prism would stop what spec/ does not describe,
+        # and what upstream says is the question here.
+        async with session(front.url, "--toolsets", "all") as s:
+            names = {t.name for t in (await s.list_tools()).tools}
+            assert names == set(SWEEP), "SWEEP lists every tool exactly once"
+            for name, args in SWEEP.items():
+                try:
+                    r = await s.call_tool(name, args)
+                    outcomes[name] = ("error: " if r.isError else "ok: ") + text(r)[:120]
+                except Exception as e:  # a refusal before any request is an outcome too
+                    outcomes[name] = f"raised: {e}"
+
+    asyncio.run(go())
+    for name, outcome in outcomes.items():
+        print(f"{name}: {outcome}")
+    assert engine.states() == before, "the sweep changed no container"
+
+
+def test_every_recorded_request_matches_upstream(world, upstream, request):
+    engine, front, prism = world
+    records = front.recorded()
+    ran = {item.name for item in request.session.items}
+    assert records, "the front recorded requests"
+    seen = {(r["method"], r["path"]) for r in records}
+    if "test_scenario_1_look_around" in ran:
+        assert ("GET", "/api/system/version") in seen, "the start-up version check is recorded"
+    if "test_scenario_6_http_mode_with_the_callers_token" in ran:
+        assert ("GET", "/api/users/me") in seen, "the HTTP-mode caller check is recorded"
+    unchecked = []
+    bad = upstream.mismatches(records, unchecked)
+    print(f"{len(records)} requests recorded, {len(bad)} off the upstream descriptions, "
+          f"{len(unchecked)} to the Kubernetes API (no description here): {sorted(set(unchecked))}")
+    assert bad == [], "requests that do not match the upstream descriptions:\n" + "\n".join(dict.fromkeys(bad))

@@ -1,0 +1,320 @@
+"""Checks recorded requests against the UPSTREAM API descriptions in
+../shared/upstream (not against our spec/, which is derived from them: a
+mistake made when importing them would otherwise stay invisible).
+
+- Portainer routes are checked against Portainer EE 2.45.3's OpenAPI 3.0
+  description, the one spec/ is imported from and the version front.py
+  claims. (CE 2.39.0's file is an older release, converted by a third
+  party, and fails openapi-core's own check of the description:
+  /endpoints/{id}/kubernetes/helm/{release}/history declares no `release`.)
+- /api/endpoints/{id}/docker/{path} is Portainer's passthrough, described
+  by neither Portainer file: {id} must be an integer, and {path} (with an
+  optional /v1.41 version prefix) is checked against the Docker Engine API
+  1.41 Swagger 2.0 description, converted here to OpenAPI 3.0.
+
+The checking itself is openapi-core's (path template, method, required
+path/query/header parameters, their types and enums, the JSON body against
+the requestBody schema with $refs resolved). Security requirements are not
+checked: authentication (X-API-Key) is the front's business, not the
+description's. A record is what front.py --record writes: method, path,
+query (raw), headers, content_type, body.
+
+    python3 upstream.py requests.jsonl   # prints every mismatch
+"""
+
+import base64
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
+from openapi_core.testing import MockRequest
+
+UPSTREAM = Path(os.environ.get("E2E_UPSTREAM", Path(__file__).resolve().parents[3] / "shared" / "upstream"))
+EE_FILE = UPSTREAM / "portainer-ee-2.45.3.openapi.yaml"
+DOCKER_FILE = UPSTREAM / "docker-engine-api-1.41.swagger.yaml"
+
+PASSTHROUGH = re.compile(r"^/api/endpoints/(?P<id>[^/]+)/(?P<kind>docker|kubernetes)(?P<rest>/.*)?$")
+DOCKER_VERSION_PREFIX = re.compile(r"^/v1\.41(?=/)")
+
+
+def load_yaml(path):
+    with open(path, encoding="utf-8") as f:
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def walk(node, fn):
+    """Calls fn on every mapping inside node (depth first, in place)."""
+    if isinstance(node, dict):
+        fn(node)
+        for v in node.values():
+            walk(v, fn)
+    elif isinstance(node, list):
+        for v in node:
+            walk(v, fn)
+
+
+def for_requests(doc):
+    """Fix-ups shared by every description, for checking requests only.
+
+    - Responses are reduced to a bare default. Only requests are checked,
+      and Portainer's responses are where its known flaws sit: `*/*`
+      content types (which say nothing about the JSON it really sends) and
+      examples that break their own schemas (upstream README).
+    - Every `example`/`examples` is dropped for the same reason: examples
+      constrain no request, and some of Portainer's break their own schemas
+      (e.g. Endpoint.Status 0, outside its enum), which a stricter check of
+      the description would trip on.
+    """
+    for item in doc.get("paths", {}).values():
+        for op in item.values():
+            if isinstance(op, dict) and "responses" in op:
+                op["responses"] = {"default": {"description": ""}}
+
+    def drop_examples(node, in_properties=False):
+        # Not inside a `properties` map, where "example" would be a
+        # property's name rather than the keyword.
+        if isinstance(node, dict):
+            if not in_properties:
+                node.pop("example", None)
+                node.pop("examples", None)
+            for k, v in node.items():
+                drop_examples(v, k == "properties" and not in_properties)
+        elif isinstance(node, list):
+            for v in node:
+                drop_examples(v)
+
+    drop_examples(doc)
+    return doc
+
+
+def portainer_doc(path):
+    return for_requests(load_yaml(path))
+
+
+# Swagger 2.0 parameter keywords that are schema keywords in OpenAPI 3.0.
+SCHEMA_KEYS = ("type", "format", "enum", "items", "default", "pattern", "minimum", "maximum",
+               "minLength", "maxLength", "minItems", "maxItems", "uniqueItems")
+
+
+def docker_doc(path):
+    """Docker's Swagger 2.0 as OpenAPI 3.0, converted only as far as
+    request checking needs: definitions become components/schemas,
+    x-nullable becomes nullable, non-body parameters get a schema, the body
+    parameter becomes a requestBody for the operation's `consumes` types.
+    The version prefix (basePath /v1.41) is optional on a real engine, so
+    paths are served at / and the caller strips /v1.41."""
+    sw = load_yaml(path)
+
+    def fix_schema(node):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/definitions/"):
+            node["$ref"] = "#/components/schemas/" + ref[len("#/definitions/"):]
+        if node.pop("x-nullable", False) is True:
+            node["nullable"] = True
+        # Swagger 2's discriminator is a property name; OpenAPI 3.0's an object.
+        if isinstance(node.get("discriminator"), str):
+            node["discriminator"] = {"propertyName": node["discriminator"]}
+
+    walk(sw, fix_schema)
+    global_consumes = sw.get("consumes", ["application/json"])
+    paths = {}
+    for route, item in sw["paths"].items():
+        common = item.get("parameters", [])
+        out = {}
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            params, body = [], None
+            for prm in common + op.get("parameters", []):
+                if prm["in"] == "body":
+                    content = {ct: {"schema": prm.get("schema", {})} for ct in op.get("consumes", global_consumes)}
+                    body = {"required": bool(prm.get("required")), "content": content}
+                    continue
+                if prm["in"] == "formData":
+                    raise ValueError(f"{method} {route}: formData parameters are not converted")
+                if prm["in"] == "header" and prm["name"].lower() in ("content-type", "accept", "authorization"):
+                    # OpenAPI 3.0 ignores these as parameters; the media
+                    # type of the body is checked through requestBody.
+                    continue
+                new = {"name": prm["name"], "in": prm["in"], "required": bool(prm.get("required")),
+                       "schema": {k: prm[k] for k in SCHEMA_KEYS if k in prm}}
+                if prm.get("type") == "array":
+                    # Swagger 2's default collectionFormat (csv) is form, not exploded.
+                    new["style"], new["explode"] = "form", prm.get("collectionFormat") == "multi"
+                params.append(new)
+            out[method] = {"operationId": op.get("operationId", f"{method} {route}"), "parameters": params,
+                           "responses": {"default": {"description": ""}}}
+            if body:
+                out[method]["requestBody"] = body
+        paths[route] = out
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": sw["info"]["title"], "version": sw["info"]["version"]},
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {"schemas": sw.get("definitions", {})},
+    }
+
+
+class Api:
+    def __init__(self, name, doc, base_url, prefix="", bracket_arrays=False):
+        self.name = name
+        self.bracket_arrays = bracket_arrays
+        self.api = OpenAPI.from_dict(doc)  # also validates the (fixed) description
+        self.base_url = base_url
+        self.validators = (V30RequestParametersValidator(self.api.spec), V30RequestBodyValidator(self.api.spec))
+        self.doc = doc
+        # Path templates as regular expressions ({name}: one segment), the
+        # most literal first, as OpenAPI prefers a concrete path to a template.
+        templates = [(re.compile("^" + "[^/]+".join(re.escape(part) for part in re.split(r"\{[^/}]+\}", prefix + p))
+                                 + "$"), p) for p in doc["paths"]]
+        self.templates = sorted(templates, key=lambda t: t[1].count("{"))
+
+    def template(self, path):
+        return next((p for t, p in self.templates if t.match(path)), None)
+
+    def describes(self, path):
+        """Whether some path template of this description matches."""
+        return self.template(path) is not None
+
+    def query_params(self, path, method):
+        """name -> the query parameters the operation declares (None: no operation)."""
+        item = self.doc["paths"].get(self.template(path) or "", {})
+        op = item.get(method.lower())
+        if not isinstance(op, dict):
+            return None
+        out = {}
+        for prm in item.get("parameters", []) + op.get("parameters", []):
+            if "$ref" in prm:
+                prm = self.doc["components"]["parameters"][prm["$ref"].rsplit("/", 1)[-1]]
+            if prm.get("in") == "query":
+                out[prm["name"]] = prm
+        return out
+
+    def portainer_arrays(self, pairs, declared):
+        """Portainer reads an array query parameter only as a repeated
+        `name[]` (libhttp's RetrieveArrayQueryParameter: r.Form[name + "[]"]),
+        whatever style its description declares (form, not exploded, under
+        the bare name): a known flaw of the description, which our importer
+        fixes the same way (xtask/src/import.rs). So `name[]=1&name[]=2` is
+        checked as the description's `name=1,2`, and the bare `name`, which
+        the server would ignore, is a mismatch."""
+        problems, out, arrays = [], [], {}
+        for name, value in pairs:
+            base = name[:-2] if name.endswith("[]") else None
+            if base is not None and declared.get(base, {}).get("schema", {}).get("type") == "array":
+                arrays.setdefault(base, []).append(value)
+            else:
+                if declared.get(name, {}).get("schema", {}).get("type") == "array":
+                    problems.append(f"array query parameter `{name}` sent bare; Portainer reads only `{name}[]`")
+                out.append((name, value))
+        for base, values in arrays.items():
+            prm = declared[base]
+            explode = prm.get("explode", prm.get("style", "form") == "form")
+            out += [(base, v) for v in values] if explode else [(base, ",".join(values))]
+        return problems, out
+
+    def errors(self, method, path, query, headers, content_type, body):
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        seen, out = set(), []
+        pairs = parse_qsl(query, keep_blank_values=True)
+        declared = self.query_params(path, method)
+        if declared is not None:
+            if self.bracket_arrays:
+                problems, pairs = self.portainer_arrays(pairs, declared)
+                out += problems
+            # Beyond openapi-core, which lets undeclared query parameters
+            # through: a server ignores a name it does not know, so a
+            # misspelt or invented parameter silently does nothing.
+            for name in dict.fromkeys(n for n, _ in pairs):
+                if name not in declared:
+                    out.append(f"query parameter `{name}` is not described "
+                               f"(declared: {', '.join(sorted(declared)) or 'none'})")
+        # openapi-core's own request object for tests: it takes the query
+        # as (name, value) pairs, so a repeated name stays repeated.
+        req = MockRequest(self.base_url, method.lower(), path,
+                          args=pairs,
+                          headers=headers, data=body,
+                          content_type=content_type or "application/json")
+        for v in self.validators:
+            for e in v.iter_errors(req):
+                msg = describe(e)
+                if msg not in seen:  # path/method errors come from both validators
+                    seen.add(msg)
+                    out.append(msg)
+        return out
+
+
+def describe(e):
+    """The error with its causes, down to the schema errors' own words."""
+    parts, cur = [str(e) or type(e).__name__], e.__cause__
+    while cur is not None:
+        schema_errors = getattr(cur, "schema_errors", None)
+        if schema_errors:
+            for sub in schema_errors:
+                where = "/".join(str(p) for p in sub.absolute_path)
+                parts.append(f"{where + ': ' if where else ''}{sub.message}"[:300])
+        elif str(cur):
+            parts.append(str(cur)[:300])
+        cur = cur.__cause__
+    return " | ".join(dict.fromkeys(parts))
+
+
+class UpstreamCheck:
+    def __init__(self, portainer=EE_FILE, docker=DOCKER_FILE):
+        self.portainer = Api(Path(portainer).name, portainer_doc(portainer), "http://portainer", prefix="/api",
+                             bracket_arrays=True)
+        self.docker = Api(Path(docker).name, docker_doc(docker), "http://docker")
+
+    def check(self, rec):
+        """Mismatches of one recorded request with the upstream descriptions
+        (an empty list: it matches; None: nothing here describes it, i.e.
+        the Kubernetes API behind Portainer's kubernetes passthrough)."""
+        method, path, query = rec["method"], rec["path"], rec.get("query", "")
+        headers = {k: v for k, v in rec.get("headers", {}).items()}
+        body = rec.get("body")
+        if body is None and "body_base64" in rec:
+            body = base64.b64decode(rec["body_base64"])
+        body = body or None
+        # Portainer's own routes first: some sit under the passthrough
+        # prefixes (/endpoints/{id}/kubernetes/helm, .../docker/v2/browse/put).
+        m = PASSTHROUGH.match(path)
+        if m and not self.portainer.describes(path):
+            problems = []
+            if not m["id"].isdigit():
+                problems.append(f"environment id `{m['id']}` is not an integer")
+            if m["kind"] != "docker":
+                return problems or None
+            rest = DOCKER_VERSION_PREFIX.sub("", m["rest"] or "/")
+            return problems + self.docker.errors(method, rest, query, headers, rec.get("content_type"), body)
+        if not path.startswith("/api/"):
+            return ["outside /api, where Portainer's API is served"]
+        return self.portainer.errors(method, path, query, headers, rec.get("content_type"), body)
+
+    def mismatches(self, records, unchecked=None):
+        """`METHOD path?query: problems` for every record that does not
+        match; those nothing here describes go to `unchecked` if given."""
+        out = []
+        for rec in records:
+            errs = self.check(rec)
+            target = f"{rec['method']} {rec['path']}" + ("?" + rec["query"] if rec.get("query") else "")
+            if errs is None and unchecked is not None:
+                unchecked.append(target)
+            elif errs:
+                out.append(f"{target}: " + "; ".join(errs))
+        return out
+
+
+if __name__ == "__main__":
+    check = UpstreamCheck()
+    recs = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+    bad = check.mismatches(recs)
+    print("\n".join(bad) or f"all {len(recs)} requests match")
+    sys.exit(1 if bad else 0)
