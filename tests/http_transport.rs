@@ -118,7 +118,9 @@ async fn two_users_each_with_their_own_token() {
     let r = call(&bob, "stack_stop", json!({"id": 7, "environment_id": 1})).await;
     assert_ne!(r.is_error, Some(true));
     // No token of one's own: refused from initialize on, with a clear message.
-    let nobody = client(&s.url, GATE, None).await.err().expect("refused");
+    let Err(nobody) = client(&s.url, GATE, None).await else {
+        panic!("a caller without a Portainer token is refused")
+    };
     assert!(
         nobody.contains("401") && nobody.contains("X-Portainer-API-Key"),
         "{nobody}"
@@ -615,4 +617,45 @@ async fn connections_over_the_cap_are_closed() {
         .await
         .expect("closed at once, not held");
     assert!(matches!(n, Ok(0) | Err(_)), "{n:?}");
+}
+
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &[]).await;
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let mut c = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    c.write_all(b"POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buf = [0u8; 256];
+    let n = tokio::time::timeout(Duration::from_secs(20), c.read(&mut buf))
+        .await
+        .expect("the server closes a connection whose headers never end");
+    assert!(started.elapsed() < Duration::from_secs(15));
+    // Closed, or answered with an error status, never left hanging.
+    if let Ok(n) = n {
+        let text = String::from_utf8_lossy(&buf[..n]);
+        assert!(n == 0 || text.starts_with("HTTP/1.1 4"), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn a_hostile_select_does_not_take_the_server_down_for_others() {
+    let p = StandIn::start().await;
+    let s = start(&p.url(), &[]).await;
+    let alice = client(&s.url, GATE, Some(TOKEN)).await.unwrap();
+    let bob = client(&s.url, GATE, Some(BOB_TOKEN)).await.unwrap();
+    let nasty = "(".repeat(3000) + "Id" + &")".repeat(3000);
+    let r = call(
+        &alice,
+        "docker_container_list",
+        json!({"environment_id": 1, "select": nasty}),
+    )
+    .await;
+    assert_eq!(r.is_error, Some(true));
+    let r = call(&bob, "stack_list", json!({})).await;
+    assert_ne!(r.is_error, Some(true), "the server still answers others");
 }

@@ -37,6 +37,7 @@ fn expand(data: &[u8]) -> (String, usize) {
 fuzz_target!(|data: &[u8]| {
     let (text, _) = expand(data);
     let def = &TOOLS[data.len() % TOOLS.len()];
+    let keep_all = data.len() % 2 == 0;
     stack::on_worker_stack(move || {
         let opts = Options {
             show_secrets: false,
@@ -62,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
             keep_tail: false,
             redact: true,
             omit: vec![],
-            keep_all: data.len() % 2 == 0,
+            keep_all,
         });
         for chunk in text.as_bytes().chunks(4096) {
             list.feed(chunk);
