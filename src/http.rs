@@ -224,7 +224,12 @@ impl Http {
         let resp = self.send_resilient(request).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let plan = if method == Method::GET && (200..300).contains(&status) {
+        // Only a JSON answer can be a list (a log can start with `[`).
+        let json = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("json"));
+        let plan = if method == Method::GET && (200..300).contains(&status) && json {
             crate::call_state::take_list_plan()
         } else {
             None

@@ -216,3 +216,71 @@ async fn a_line_that_is_not_json_gets_a_parse_error() {
     drop(stdin);
     let _ = child.wait().await;
 }
+
+#[tokio::test]
+async fn a_log_that_starts_like_a_json_list_stays_text() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let r = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "tty"}),
+        )
+        .await;
+    assert_eq!(r, json!({"result": "[INFO] started\n[WARN] cache cold\n"}));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_large_list_is_counted_whole_and_paged() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let page = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 9, "offset": 4990, "limit": 5}),
+        )
+        .await;
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["Names"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "/app-4990",
+            "/app-4991",
+            "/app-4992",
+            "/app-4993",
+            "/app-4994"
+        ]
+    );
+    assert_eq!(
+        (page["total"].clone(), page["returned"].clone()),
+        (json!(5000), json!(5))
+    );
+    assert!(
+        page["items"][0].get("NetworkSettings").is_none(),
+        "default omissions"
+    );
+    let all = s
+        .ok("docker_container_list", json!({"environment_id": 9}))
+        .await;
+    assert_eq!(all["total"], 5000);
+    let note = all["_truncated"].as_str().unwrap();
+    assert!(
+        note.contains("of 5000") && note.contains("select"),
+        "{note}"
+    );
+    // A select sees every item.
+    let sel = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 9, "select": "length(items[?State=='exited'])"}),
+        )
+        .await;
+    assert_eq!(sel["selected"], 1000);
+    s.stop().await;
+}

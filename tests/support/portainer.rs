@@ -279,6 +279,9 @@ fn respond(req: &Request, version: &str) -> ResponseTemplate {
         ("GET", ["api", "endpoints", "2", "docker", "containers", "json"]) => {
             json_response(200, Value::Array(fixtures::containers(300)))
         }
+        ("GET", ["api", "endpoints", "9", "docker", "containers", "json"]) => {
+            json_response(200, Value::Array(fixtures::containers(5000)))
+        }
         ("GET", ["api", "endpoints", "5", "docker", "containers", "json"]) => {
             json_response(200, Value::Array(fixtures::containers(50)))
         }
@@ -330,6 +333,11 @@ fn docker(method: &str, rest: &[&str]) -> ResponseTemplate {
         | ("POST", ["containers", "missing", ..])
         | ("DELETE", ["containers", "missing"]) => no_such("container", "missing"),
         ("GET", ["containers", id, "json"]) => json_response(200, fixtures::container_inspect(id)),
+        // A TTY container's log is not framed, and may look like JSON.
+        ("GET", ["containers", "tty", "logs"]) => ResponseTemplate::new(200).set_body_raw(
+            "[INFO] started\n[WARN] cache cold\n",
+            "application/vnd.docker.raw-stream",
+        ),
         ("GET", ["containers", _, "logs"]) => ResponseTemplate::new(200).set_body_raw(
             fixtures::log_stream(&[
                 (1, "listening on :8080\n"),
