@@ -33,6 +33,8 @@ pub struct CallState {
     pub list_plan: Option<ListPlan>,
     /// A list shaped on arrival: the value, and whether it is final.
     pub streamed: Option<(Value, bool)>,
+    /// The call's result is that final list: shaping it again would cut twice.
+    pub shaped: bool,
     /// Why the call failed on the way back (an answer too large...).
     pub failure: Option<crate::outcome::ToolError>,
 }

@@ -96,8 +96,9 @@ impl PortainerServer {
         // The body was too large, or a list was already shaped on arrival.
         if let Some(e) = state.failure.take() {
             raw = Err(e);
-        } else if let (Ok(_), Some(streamed)) = (&raw, state.streamed.take()) {
-            raw = Ok(json!({ STREAMED: streamed.0, "shaped": streamed.1 }));
+        } else if let (Ok(_), Some((value, shaped))) = (&raw, state.streamed.take()) {
+            raw = Ok(value);
+            state.shaped = shaped;
         }
         let out = (raw, state);
         if let Some(m) = &self.options.metrics {
@@ -175,11 +176,11 @@ impl PortainerServer {
                     )
                 })
         } else {
-            raw.and_then(|v| match streamed(v) {
-                // Already shaped while it arrived.
-                Ok((v, true)) => Ok(v),
-                // Collected whole for a select, or not a list.
-                Ok((v, false)) | Err(v) => shaping::shape(v, def, &req, &self.options.shaping),
+            // A list shaped while it arrived is final; anything else
+            // (a list collected whole for a select included) is shaped now.
+            raw.and_then(|v| match state.shaped {
+                true => Ok(v),
+                false => shaping::shape(v, def, &req, &self.options.shaping),
             })
         };
         Ok(self.finish(
@@ -290,19 +291,6 @@ impl PortainerServer {
 
     pub fn tools(&self) -> &[Tool] {
         &self.tools
-    }
-}
-
-/// Marks a list shaped on arrival inside `execute`'s result.
-const STREAMED: &str = "\u{0}streamed";
-
-fn streamed(v: Value) -> Result<(Value, bool), Value> {
-    match v {
-        Value::Object(mut o) if o.contains_key(STREAMED) => {
-            let shaped = o.get("shaped").and_then(Value::as_bool).unwrap_or(false);
-            Ok((o.remove(STREAMED).unwrap_or(Value::Null), shaped))
-        }
-        other => Err(other),
     }
 }
 

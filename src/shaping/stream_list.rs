@@ -57,8 +57,6 @@ pub struct ListStream {
     current: Option<Vec<u8>>,
     kept: VecDeque<(Value, usize)>,
     kept_chars: usize,
-    /// Items of the page left out to fit the cap (never parsed).
-    dropped: usize,
     hidden: usize,
     over_budget: bool,
 }
@@ -78,7 +76,6 @@ impl ListStream {
             current: None,
             kept: VecDeque::new(),
             kept_chars: 0,
-            dropped: 0,
             hidden: 0,
             over_budget: false,
         }
@@ -192,9 +189,6 @@ impl ListStream {
             self.in_item = true;
             *from = at;
             self.current = self.wanted(self.index).then(Vec::new);
-            if self.current.is_none() && self.in_page(self.index) {
-                self.dropped += 1;
-            }
         }
     }
 
@@ -230,7 +224,6 @@ impl ListStream {
             }
             self.kept.pop_front();
             self.kept_chars -= first;
-            self.dropped += 1;
         }
     }
 
