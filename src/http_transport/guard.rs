@@ -254,9 +254,12 @@ async fn read_body(gate: &Gate, req: Request) -> Result<Request, Response> {
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
+/// The rest of the body is left unread, so the connection cannot carry
+/// another request: say so, or a client's pool may reuse it and fail.
 fn too_large(max: usize) -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
         format!("request body over the {max}-byte limit"),
     )
         .into_response()
