@@ -12,7 +12,7 @@ fn main() {
         "tools.toml",
         "spec/portainer.json",
         "spec/docker.json",
-        "src/handlers",
+        "src/tools/handlers",
     ] {
         println!("cargo:rerun-if-changed={input}");
     }

@@ -10395,7 +10395,7 @@ Version: 2.45.3*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::http::Http,
+    pub(crate) inner: crate::portainer::http::Http,
 }
 impl Client {
     /// Create a new client.
@@ -10403,7 +10403,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: crate::http::Http) -> Self {
+    pub fn new(baseurl: &str, inner: crate::portainer::http::Http) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -10422,7 +10422,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::http::Http,
+        inner: crate::portainer::http::Http,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -10431,7 +10431,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::http::Http> for Client {
+impl ClientInfo<crate::portainer::http::Http> for Client {
     fn api_version() -> &'static str {
         "2.45.3"
     }
@@ -10441,7 +10441,7 @@ impl ClientInfo<crate::http::Http> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::http::Http {
+    fn inner(&self) -> &crate::portainer::http::Http {
         &self.inner
     }
 }
@@ -10449,7 +10449,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::http::Http>,
+        Client: ClientHooks<crate::portainer::http::Http>,
     {}
 };
 #[allow(clippy::all)]

@@ -1,12 +1,15 @@
 use clap::Parser;
-use portainer_mcp::audit::Audit;
-use portainer_mcp::cli::{normalize_args, Cli, Command};
-use portainer_mcp::http_transport::users::Users;
-use portainer_mcp::metrics::Metrics;
-use portainer_mcp::selection::{select, Choice};
-use portainer_mcp::{
-    client, config, http, http_transport, registry, server, shaping, tools_cmd, version_check,
-};
+use portainer_mcp::cli::flags::{normalize_args, Cli, Command};
+use portainer_mcp::cli::{config, tools_listing};
+use portainer_mcp::mcp::audit::Audit;
+use portainer_mcp::mcp::callers::Users;
+use portainer_mcp::mcp::metrics::Metrics;
+use portainer_mcp::mcp::server;
+use portainer_mcp::portainer::{client, http, version_check};
+use portainer_mcp::shaping;
+use portainer_mcp::tools::catalogue;
+use portainer_mcp::tools::selection::{select, Choice};
+use portainer_mcp::transport;
 use rmcp::ServiceExt;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -53,30 +56,13 @@ async fn run(cli: Cli) -> Result<(), String> {
     };
     let selection = select(&choice)?;
     if let Some(Command::Tools { json }) = cli.command {
-        print!("{}", tools_cmd::render(&selection, o.read_only, json));
+        print!("{}", tools_listing::render(&selection, o.read_only, json));
         return Ok(());
     }
     if o.max_response_chars < 1000 {
         return Err("--max-response-chars must be at least 1000".into());
     }
-    let http_options = o.http.map(|addr| http_transport::HttpOptions {
-        addr,
-        gate_token: o.http_token.clone(),
-        tls: o.tls_cert.clone().zip(o.tls_key.clone()),
-        allow_insecure: o.allow_insecure_http,
-        allowed_hosts: o
-            .http_allowed_hosts
-            .clone()
-            .unwrap_or_else(|| default_hosts(addr)),
-        allowed_origins: o
-            .http_allowed_origins
-            .clone()
-            .unwrap_or_else(|| default_origins(addr)),
-        rate: o.http_rate_limit,
-        max_body: 1 << 20,
-        max_connections: o.http_max_connections,
-        trusted_proxies: o.http_trusted_proxies.clone().unwrap_or_default(),
-    });
+    let http_options = config::http_transport(o);
     if let Some(h) = &http_options {
         h.check()?;
     }
@@ -91,15 +77,15 @@ async fn run(cli: Cli) -> Result<(), String> {
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
     if !o.disable_version_check {
-        version_check::run(&http, registry::SPEC_VERSION, has_token).await?;
+        version_check::run(&http, catalogue::SPEC_VERSION, has_token).await?;
     }
     let reqwest_client = http.client().clone();
     let client =
         client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);
     let metrics = Arc::new(Metrics::default());
-    let options = server::Options {
+    let options = server::CallSettings {
         read_only: o.read_only,
-        shaping: shaping::Options {
+        shaping: shaping::Limits {
             show_secrets: o.show_secrets,
             max_chars: o.max_response_chars,
         },
@@ -113,11 +99,11 @@ async fn run(cli: Cli) -> Result<(), String> {
     let server = server::PortainerServer::new(client, selection, options);
     if let Some(h) = http_options {
         tracing::info!(tools, read_only = o.read_only, "serving MCP over HTTP");
-        return http_transport::serve(h, server, metrics).await;
+        return transport::http::serve(h, server, metrics).await;
     }
     tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
     let service = server
-        .serve(portainer_mcp::stdio::transport())
+        .serve(transport::stdio::transport())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;
     service
@@ -125,33 +111,4 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("MCP service stopped: {e}"))?;
     Ok(())
-}
-
-/// Origins a browser page may call from: only the machine's own, and only
-/// when the server listens on loopback; none otherwise.
-fn default_origins(addr: std::net::SocketAddr) -> Vec<String> {
-    if !addr.ip().is_loopback() {
-        return vec![];
-    }
-    ["http", "https"]
-        .iter()
-        .flat_map(|scheme| {
-            ["localhost", "127.0.0.1", "[::1]"]
-                .iter()
-                .map(move |host| format!("{scheme}://{host}:*"))
-        })
-        .collect()
-}
-
-/// Host names a client may use to reach a local HTTP transport.
-fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
-    let mut hosts = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
-    if !addr.ip().is_unspecified() {
-        hosts.push(addr.ip().to_string());
-    }
-    hosts
 }

@@ -25,15 +25,15 @@ fn build_script() -> PathBuf {
 fn copy_inputs(to: &Path, tools_toml: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(to.join("spec")).unwrap();
-    std::fs::create_dir_all(to.join("src/handlers")).unwrap();
+    std::fs::create_dir_all(to.join("src/tools/handlers")).unwrap();
     for f in ["portainer.json", "docker.json"] {
         std::fs::copy(root.join("spec").join(f), to.join("spec").join(f)).unwrap();
     }
-    for h in std::fs::read_dir(root.join("src/handlers"))
+    for h in std::fs::read_dir(root.join("src/tools/handlers"))
         .unwrap()
         .flatten()
     {
-        std::fs::copy(h.path(), to.join("src/handlers").join(h.file_name())).unwrap();
+        std::fs::copy(h.path(), to.join("src/tools/handlers").join(h.file_name())).unwrap();
     }
     std::fs::write(to.join("tools.toml"), tools_toml).unwrap();
 }

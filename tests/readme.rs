@@ -1,7 +1,7 @@
 //! The README's tool table is generated from the registry (tools.toml).
 //! `UPDATE_README=1 cargo test --test readme` rewrites it.
 
-use portainer_mcp::registry::{Access, TOOLS, TOOLSETS};
+use portainer_mcp::tools::catalogue::{Access, TOOLS, TOOLSETS};
 
 const BEGIN: &str = "<!-- tools:begin";
 const END: &str = "<!-- tools:end -->";

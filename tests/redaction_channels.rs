@@ -2,7 +2,8 @@
 //! Kubernetes return it, through the shaping every tool result passes (the
 //! proxies included). Each secret is unique so a leak names its channel.
 
-use portainer_mcp::outcome::{error_text, ToolError};
+use portainer_mcp::error::ToolError;
+use portainer_mcp::mcp::results::error_text;
 use portainer_mcp::shaping::redact::{redact, MARKER};
 use serde_json::{json, Value};
 

@@ -139,7 +139,7 @@ async fn tools_subcommand_prints_the_catalogue_offline() {
     let all: serde_json::Value =
         serde_json::from_str(&run(&["tools", "--toolsets", "all", "--json"])).unwrap();
     let all = all.as_array().unwrap();
-    assert_eq!(all.len(), portainer_mcp::registry::TOOLS.len());
+    assert_eq!(all.len(), portainer_mcp::tools::catalogue::TOOLS.len());
     for t in all {
         for k in [
             "name",

@@ -769,7 +769,7 @@ fn docker_cases() -> Vec<Case> {
 
 /// Destructive tools need `confirm: true` under the default --confirm policy.
 fn confirmed(tool: &str, mut args: Value) -> Value {
-    if portainer_mcp::registry::find(tool).is_some_and(|d| d.destructive) {
+    if portainer_mcp::tools::catalogue::find(tool).is_some_and(|d| d.destructive) {
         args["confirm"] = json!(true);
     }
     args
@@ -1627,10 +1627,10 @@ async fn read_only_default_tools_all_work() {
     let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     assert!(listed.len() >= 25, "{listed:?}");
     for name in &listed {
-        let def = portainer_mcp::registry::find(name).unwrap();
+        let def = portainer_mcp::tools::catalogue::find(name).unwrap();
         assert_eq!(
             def.access,
-            portainer_mcp::registry::Access::Read,
+            portainer_mcp::tools::catalogue::Access::Read,
             "{name} is listed in read-only mode"
         );
         if let Some(case) = cases()

@@ -18,7 +18,7 @@ pub fn generate(pruned: &Value) -> Result<TokenStream, String> {
         // Our HTTP layer (auth, timeouts, the read-only guard) sits behind
         // the client's hooks; see src/http.rs.
         .with_hooks(HooksMode::Expected)
-        .with_inner_type(quote!(crate::http::Http));
+        .with_inner_type(quote!(crate::portainer::http::Http));
     Generator::new(&settings)
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor: {e}"))

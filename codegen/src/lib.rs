@@ -39,7 +39,7 @@ pub fn generate(root: &Path) -> Result<Output, String> {
     let read = |rel: &str| {
         std::fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"))
     };
-    let handlers = handler_modules(&root.join("src/handlers"));
+    let handlers = handler_modules(&root.join("src/tools/handlers"));
     let handlers: Vec<&str> = handlers.iter().map(String::as_str).collect();
     let (portainer, docker) = (read("spec/portainer.json")?, read("spec/docker.json")?);
     generate_from(&read("tools.toml")?, &[&portainer, &docker], &handlers)
@@ -79,7 +79,7 @@ pub fn generate_from(
     })
 }
 
-/// Hand-written tool handlers: one file each under src/handlers.
+/// Hand-written tool handlers: one file each under src/tools/handlers.
 pub fn handler_modules(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(dir)
         .into_iter()

@@ -54,12 +54,12 @@ pub fn generate(
         arms.push(dispatch_arm(p, methods)?);
     }
     Ok(quote! {
-        use crate::args::Args;
+        use crate::tools::args::Args;
         #[allow(unused_imports)]
-        use crate::client::types;
-        use crate::client::Client;
-        use crate::outcome::ToolError;
-        use crate::registry::{Access, ReadOnlyMode, ToolDef, ToolsetDef};
+        use crate::portainer::client::types;
+        use crate::portainer::client::Client;
+        use crate::error::ToolError;
+        use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef, ToolsetDef};
 
         /// Portainer version of the spec/ this registry was generated from.
         pub const SPEC_VERSION: &str = #version;
@@ -102,6 +102,9 @@ fn tool_def(p: &Planned) -> TokenStream {
     let omit = &e.omit;
     let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
     let client_paging = e.paging.is_some();
+    // Generated tools send one request; of the handlers, only the proxies do.
+    let single_request =
+        matches!(p.kind, Kind::Generated { .. }) || e.read_only_mode == Some(ReadOnlyMode::GetOnly);
     let (operation, method, path, input, output, idempotent) = match &p.kind {
         Kind::Generated {
             calls,
@@ -146,7 +149,7 @@ fn tool_def(p: &Planned) -> TokenStream {
                 h.clone(),
                 String::new(),
                 String::new(),
-                quote!(crate::handlers::#module::INPUT_SCHEMA),
+                quote!(crate::tools::handlers::#module::INPUT_SCHEMA),
                 quote!(None),
                 e.idempotent.unwrap_or(false),
             )
@@ -167,10 +170,13 @@ fn tool_def(p: &Planned) -> TokenStream {
             path: #path,
             input_schema: #input,
             output_schema: #output,
-            project: #project,
-            omit: &[#(#omit),*],
-            keep_tail: #keep_tail,
-            client_paging: #client_paging,
+            shape: crate::shaping::Rules {
+                project: #project,
+                omit: &[#(#omit),*],
+                keep_tail: #keep_tail,
+                client_paging: #client_paging,
+                single_request: #single_request,
+            },
         }
     }
 }
@@ -180,7 +186,7 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
     let calls = match &p.kind {
         Kind::Handler(h) => {
             let module = format_ident!("{}", h);
-            return Ok(quote!(#name => crate::handlers::#module::call(client, args).await,));
+            return Ok(quote!(#name => crate::tools::handlers::#module::call(client, args).await,));
         }
         Kind::Generated { calls, .. } => calls,
     };
@@ -262,9 +268,9 @@ fn call_body(
         passes.push(how.pass);
     }
     let finish = match body_kind(&m.ok) {
-        "unit" => quote!(crate::outcome::finish_unit),
-        "bytes" => quote!(crate::outcome::finish_bytes),
-        _ => quote!(crate::outcome::finish_json),
+        "unit" => quote!(crate::portainer::decode::finish_unit),
+        "bytes" => quote!(crate::portainer::decode::finish_bytes),
+        _ => quote!(crate::portainer::decode::finish_json),
     };
     let call = format_ident!("{}", client_fn);
     Ok(quote! {
@@ -276,7 +282,7 @@ fn call_body(
 fn field_spec(a: &Arg) -> TokenStream {
     let (exposed, wire, hidden) = (&a.exposed, &a.wire, a.hidden);
     let default = opt_str(&a.default);
-    quote!(crate::args::Field { exposed: #exposed, wire: #wire, hidden: #hidden, default: #default })
+    quote!(crate::tools::args::Field { exposed: #exposed, wire: #wire, hidden: #hidden, default: #default })
 }
 
 fn opt_str(s: &Option<String>) -> TokenStream {

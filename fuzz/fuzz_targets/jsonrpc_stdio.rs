@@ -6,8 +6,8 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::selection::{select, Choice};
-use portainer_mcp::server::{Options, PortainerServer};
+use portainer_mcp::tools::selection::{select, Choice};
+use portainer_mcp::mcp::server::{CallSettings, PortainerServer};
 use rmcp::ServiceExt;
 use tokio::io::AsyncWriteExt;
 
@@ -22,7 +22,7 @@ fn run(data: &[u8]) {
         .build()
         .unwrap();
     rt.block_on(async {
-        let settings = portainer_mcp::http::HttpSettings {
+        let settings = portainer_mcp::portainer::http::HttpSettings {
             api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
             fallbacks: vec![],
             token: Some("fuzz".into()),
@@ -32,14 +32,14 @@ fn run(data: &[u8]) {
             insecure: false,
             max_body: 64 << 20,
         };
-        let http = portainer_mcp::http::Http::new(&settings).unwrap();
+        let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();
         let client =
-            portainer_mcp::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http);
-        let options = Options {
+            portainer_mcp::portainer::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http);
+        let options = CallSettings {
             read_only: true,
             shaping: Default::default(),
-            confirm: portainer_mcp::safety::Confirm::Destructive,
+            confirm: portainer_mcp::mcp::confirm::Confirm::Destructive,
             audit: None,
             caller: "fuzz".into(),
             users: None,
@@ -56,7 +56,7 @@ fn run(data: &[u8]) {
         let _ = to_server.write_all(b"\n").await;
         drop(to_server);
         // Through the same front as the real stdio transport.
-        let transport = portainer_mcp::stdio::front(server_in, server_out);
+        let transport = portainer_mcp::transport::stdio::front(server_in, server_out);
         if let Ok(running) = server.serve(transport).await {
             let _ =
                 tokio::time::timeout(std::time::Duration::from_secs(2), running.waiting()).await;

@@ -8,9 +8,9 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::registry::TOOLS;
+use portainer_mcp::tools::catalogue::TOOLS;
 use portainer_mcp::shaping::stream_list::{ListPlan, ListStream};
-use portainer_mcp::shaping::{shape, Options, Request};
+use portainer_mcp::shaping::{shape, Limits, Request};
 
 /// `open`×n + `middle` + `close`×n, from the recipe's bytes.
 fn expand(data: &[u8]) -> (String, usize) {
@@ -39,21 +39,21 @@ fuzz_target!(|data: &[u8]| {
     let def = &TOOLS[data.len() % TOOLS.len()];
     let keep_all = data.len() % 2 == 0;
     stack::on_worker_stack(move || {
-        let opts = Options {
+        let opts = Limits {
             show_secrets: false,
             max_chars: 2_000,
         };
         // As an answer from Portainer.
-        let v = portainer_mcp::outcome::body_value(text.as_bytes());
-        let _ = shape(v, def, &Request::default(), &opts);
+        let v = portainer_mcp::portainer::exchange::body_value(text.as_bytes());
+        let _ = shape(v, &def.shape, &Request::default(), &opts);
         // As a select over a small document.
         let req = Request {
             select: Some(text.clone()),
             ..Request::default()
         };
-        let _ = shape(serde_json::json!({"items": [{"a": 1}]}), def, &req, &opts);
+        let _ = shape(serde_json::json!({"items": [{"a": 1}]}), &def.shape, &req, &opts);
         // As a JSON-RPC message.
-        let _ = portainer_mcp::json_input::check(text.as_bytes());
+        let _ = portainer_mcp::transport::json_input::check(text.as_bytes());
         // As a list body, shaped while it arrives.
         let mut list = ListStream::new(ListPlan {
             offset: 0,

@@ -6,8 +6,8 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::registry::TOOLS;
-use portainer_mcp::shaping::{shape, Options, Request};
+use portainer_mcp::tools::catalogue::TOOLS;
+use portainer_mcp::shaping::{shape, Limits, Request};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(value) = serde_json::from_str::<serde_json::Value>(doc) else {
         return;
     };
-    let opts = Options {
+    let opts = Limits {
         show_secrets: false,
         max_chars: 2_000,
     };
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let def = &TOOLS[data.len() % TOOLS.len()];
     stack::on_worker_stack(move || {
-        if let Ok(out) = shape(value, def, &req, &opts) {
+        if let Ok(out) = shape(value, &def.shape, &req, &opts) {
             assert!(out.is_object());
             let size = serde_json::to_string(&out).unwrap().chars().count();
             assert!(size <= 2_000, "{size} chars over the cap");

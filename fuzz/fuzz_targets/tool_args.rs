@@ -7,14 +7,14 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::args::Args;
-use portainer_mcp::registry::{dispatch, TOOLS};
+use portainer_mcp::tools::args::Args;
+use portainer_mcp::tools::catalogue::{dispatch, TOOLS};
 use std::sync::OnceLock;
 
-fn client() -> &'static portainer_mcp::client::Client {
-    static CLIENT: OnceLock<portainer_mcp::client::Client> = OnceLock::new();
+fn client() -> &'static portainer_mcp::portainer::client::Client {
+    static CLIENT: OnceLock<portainer_mcp::portainer::client::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        let settings = portainer_mcp::http::HttpSettings {
+        let settings = portainer_mcp::portainer::http::HttpSettings {
             api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
             fallbacks: vec![],
             token: Some("fuzz".into()),
@@ -24,9 +24,9 @@ fn client() -> &'static portainer_mcp::client::Client {
             insecure: false,
             max_body: 64 << 20,
         };
-        let http = portainer_mcp::http::Http::new(&settings).unwrap();
+        let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();
-        portainer_mcp::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http)
+        portainer_mcp::portainer::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http)
     })
 }
 
@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             .unwrap();
         rt.block_on(async {
             let _ =
-                portainer_mcp::call_state::run_offline(dispatch(client(), def.name, &args)).await;
+                portainer_mcp::portainer::call_record::run_offline(dispatch(client(), def.name, &args)).await;
         });
     });
 });

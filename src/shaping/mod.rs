@@ -10,19 +10,18 @@ pub mod redact_text;
 pub mod stream_list;
 pub mod truncate;
 
-use crate::outcome::ToolError;
-use crate::registry::ToolDef;
+use crate::error::ToolError;
 use serde_json::{json, Value};
 
 #[derive(Debug, Clone)]
-pub struct Options {
+pub struct Limits {
     pub show_secrets: bool,
     pub max_chars: usize,
 }
 
-impl Default for Options {
+impl Default for Limits {
     fn default() -> Self {
-        Options {
+        Limits {
             show_secrets: false,
             max_chars: 20_000,
         }
@@ -37,12 +36,27 @@ pub struct Request {
     pub offset: Option<usize>,
 }
 
+/// How one tool's results are shaped, from its tools.toml entry.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Rules {
+    /// Default JMESPath projection of the wrapped result.
+    pub project: Option<&'static str>,
+    /// Paths removed from the result by default.
+    pub omit: &'static [&'static str],
+    /// Keep the end of long lists and strings when cutting (logs).
+    pub keep_tail: bool,
+    /// The API cannot page: limit/offset are ours.
+    pub client_paging: bool,
+    /// One request per call, so a list answer can be shaped as it arrives.
+    pub single_request: bool,
+}
+
 /// Argument names the shaping layer adds to tools' input schemas.
 pub const SELECT: &str = "select";
 pub const LIMIT: &str = "limit";
 pub const OFFSET: &str = "offset";
 
-pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<Value, ToolError> {
+pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Value, ToolError> {
     let mut v = v;
     let hidden = if opts.show_secrets {
         0
@@ -56,7 +70,7 @@ pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<V
     let v = match &req.select {
         Some(expr) => json!({"selected": search(SELECT, expr, &v)?}),
         None => {
-            for path in def.omit {
+            for path in def.omit.iter() {
                 omit(&mut v, path);
             }
             match def.project {
@@ -83,9 +97,8 @@ pub fn shape(v: Value, def: &ToolDef, req: &Request, opts: &Options) -> Result<V
 /// How a list answer to this call is shaped while it arrives, if it is one:
 /// for generated tools and the proxies (one request per call), when no
 /// default projection needs the whole list.
-pub fn list_plan(def: &ToolDef, req: &Request, opts: &Options) -> Option<stream_list::ListPlan> {
-    let one_request = !def.method.is_empty() || def.operation.ends_with("_proxy");
-    if !one_request || def.project.is_some() {
+pub fn list_plan(def: &Rules, req: &Request, opts: &Limits) -> Option<stream_list::ListPlan> {
+    if !def.single_request || def.project.is_some() {
         return None;
     }
     let select = req.select.is_some();
@@ -215,31 +228,18 @@ fn page(v: &mut Value, limit: Option<usize>, offset: Option<usize>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::{Access, ReadOnlyMode};
 
     fn def(
         project: Option<&'static str>,
         omit: &'static [&'static str],
         client_paging: bool,
-    ) -> ToolDef {
-        ToolDef {
-            name: "t",
-            title: "t",
-            description: "t",
-            toolset: "t",
-            access: Access::Read,
-            destructive: false,
-            idempotent: true,
-            read_only_mode: ReadOnlyMode::Hidden,
-            operation: "t",
-            method: "GET",
-            path: "/t",
-            input_schema: "{}",
-            output_schema: None,
+    ) -> Rules {
+        Rules {
             project,
             omit,
             keep_tail: false,
             client_paging,
+            single_request: true,
         }
     }
 
@@ -253,14 +253,14 @@ mod tests {
         let v =
             json!([{"Names": ["/a"], "State": "running"}, {"Names": ["/b"], "State": "exited"}]);
         assert_eq!(
-            shape(v, &d, &req, &Options::default()).unwrap(),
+            shape(v, &d, &req, &Limits::default()).unwrap(),
             json!({"selected": ["/a"]})
         );
         let bad = Request {
             select: Some("items[".into()),
             ..Default::default()
         };
-        let e = shape(json!([]), &d, &bad, &Options::default())
+        let e = shape(json!([]), &d, &bad, &Limits::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("select") && e.contains("JMESPath"), "{e}");
@@ -274,7 +274,7 @@ mod tests {
             false,
         );
         let v = json!([{"Id": 1, "Snapshots": [1], "Kubernetes": {"Snapshots": [2], "Flags": {}}}]);
-        let out = shape(v.clone(), &d, &Request::default(), &Options::default()).unwrap();
+        let out = shape(v.clone(), &d, &Request::default(), &Limits::default()).unwrap();
         assert_eq!(
             out,
             json!({"items": [{"Id": 1, "Kubernetes": {"Flags": {}}}]})
@@ -284,7 +284,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            shape(v, &d, &req, &Options::default()).unwrap(),
+            shape(v, &d, &req, &Limits::default()).unwrap(),
             json!({"selected": [1]})
         );
         let d = def(Some("{Name: Name}"), &[], false);
@@ -293,7 +293,7 @@ mod tests {
                 json!({"Name": "x", "Big": 1}),
                 &d,
                 &Request::default(),
-                &Options::default()
+                &Limits::default()
             )
             .unwrap(),
             json!({"Name": "x"})
@@ -309,7 +309,7 @@ mod tests {
             select: Some(nasty),
             ..Default::default()
         };
-        let e = shape(json!({"items": [1, 2, 3]}), &d, &req, &Options::default())
+        let e = shape(json!({"items": [1, 2, 3]}), &d, &req, &Limits::default())
             .unwrap_err()
             .to_string();
         assert!(e.contains("simplify"), "{e}");
@@ -321,7 +321,7 @@ mod tests {
             select: Some("items[].{id: Id, name: Name}".into()),
             ..Default::default()
         };
-        assert!(shape(Value::Array(big), &d, &req, &Options::default()).is_ok());
+        assert!(shape(Value::Array(big), &d, &req, &Limits::default()).is_ok());
     }
 
     /// Runs `f` on a thread with a tokio worker's default stack (2 MiB).
@@ -355,7 +355,7 @@ mod tests {
                     select: Some(e.clone()),
                     ..Default::default()
                 };
-                let out = shape(data.clone(), &d, &req, &Options::default());
+                let out = shape(data.clone(), &d, &req, &Limits::default());
                 assert!(out.is_ok(), "{e}: {out:?}");
             }
             // Past the limits: a clear error, before parsing.
@@ -367,7 +367,7 @@ mod tests {
                     select: Some(e),
                     ..Default::default()
                 };
-                let err = shape(data.clone(), &d, &req, &Options::default()).unwrap_err();
+                let err = shape(data.clone(), &d, &req, &Limits::default()).unwrap_err();
                 assert!(err.to_string().contains("the limit is"), "{err}");
             }
         });
@@ -388,7 +388,7 @@ mod tests {
                 v,
                 &d,
                 &Request::default(),
-                &Options {
+                &Limits {
                     max_chars: 1000,
                     ..Default::default()
                 },
@@ -396,13 +396,13 @@ mod tests {
             .unwrap();
             assert!(truncate::size(&out) <= 1000);
             let text = outcome_body(deep.as_bytes());
-            let out = shape(text, &d, &Request::default(), &Options::default()).unwrap();
-            assert!(truncate::size(&out) <= Options::default().max_chars);
+            let out = shape(text, &d, &Request::default(), &Limits::default()).unwrap();
+            assert!(truncate::size(&out) <= Limits::default().max_chars);
         });
     }
 
     fn outcome_body(b: &[u8]) -> Value {
-        crate::outcome::body_value(b)
+        crate::portainer::exchange::body_value(b)
     }
 
     #[test]
@@ -412,20 +412,14 @@ mod tests {
             select: Some("Password".into()),
             ..Default::default()
         };
-        let out = shape(
-            json!({"Password": "hunter2"}),
-            &d,
-            &req,
-            &Options::default(),
-        )
-        .unwrap();
+        let out = shape(json!({"Password": "hunter2"}), &d, &req, &Limits::default()).unwrap();
         assert_eq!(out["selected"], json!("<redacted>"));
         assert_eq!(out[REDACTED_KEY], json!(redaction_note(1)));
         assert!(out[REDACTED_KEY]
             .as_str()
             .unwrap()
             .contains("--show-secrets"));
-        let shown = Options {
+        let shown = Limits {
             show_secrets: true,
             ..Default::default()
         };
@@ -443,12 +437,12 @@ mod tests {
             offset: Some(1),
             ..Default::default()
         };
-        let out = shape(json!([1, 2, 3, 4]), &d, &req, &Options::default()).unwrap();
+        let out = shape(json!([1, 2, 3, 4]), &d, &req, &Limits::default()).unwrap();
         assert_eq!(
             out,
             json!({"items": [2, 3], "total": 4, "offset": 1, "returned": 2})
         );
-        let out = shape(json!([1, 2]), &d, &Request::default(), &Options::default()).unwrap();
+        let out = shape(json!([1, 2]), &d, &Request::default(), &Limits::default()).unwrap();
         assert_eq!(out, json!({"items": [1, 2], "total": 2}));
     }
 }

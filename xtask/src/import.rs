@@ -450,7 +450,7 @@ fn fix_responses(op: &mut Map<String, Value>) {
         .cloned()
         .unwrap_or_else(|| "200".to_string());
     // One success response; 1xx and 3xx (Docker's 304 "already started")
-    // are the transport's business, handled in src/outcome.rs.
+    // are the transport's business, handled in src/portainer/decode.rs.
     responses
         .retain(|k, _| k == &success || k.starts_with('4') || k.starts_with('5') || k == "default");
     let ok = responses

@@ -1,0 +1,165 @@
+//! Resolved settings: the CLI's raw options checked and turned into what the
+//! server needs. Errors here name the flag at fault.
+
+use crate::cli::flags::Flags;
+use crate::portainer::http::HttpSettings;
+use crate::transport::http::HttpOptions;
+use std::time::Duration;
+use url::Url;
+
+/// Portainer's API root for a base URL the user gave: `/api` is appended
+/// unless the URL already ends with it.
+pub fn api_root(base: &str) -> Result<Url, String> {
+    // Errors show the address with any password in it hidden.
+    let mut shown = base.to_string();
+    crate::shaping::redact_text::redact_text(&mut shown);
+    let base_text = base;
+    let base = &shown;
+    let mut url =
+        Url::parse(base_text.trim()).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "--url `{base}` must start with https:// or http://"
+        ));
+    }
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
+        return Err(format!(
+            "--url `{base}` must not carry a query, fragment or credentials"
+        ));
+    }
+    let path = url.path().trim_end_matches('/').to_string();
+    let path = if path.ends_with("/api") {
+        path
+    } else {
+        format!("{path}/api")
+    };
+    url.set_path(&path);
+    Ok(url)
+}
+
+pub fn token(opts: &Flags) -> Result<String, String> {
+    let token = match (&opts.token, &opts.token_file) {
+        (Some(t), _) => t.clone(),
+        (None, Some(path)) => std::fs::read_to_string(path)
+            .map_err(|e| format!("--token-file {}: {e}", path.display()))?,
+        (None, None) => {
+            return Err("no Portainer token: set PORTAINER_TOKEN, --token or --token-file".into());
+        }
+    };
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return Err("the Portainer token is empty".into());
+    }
+    Ok(token)
+}
+
+pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
+    let mut urls = opts.url.iter().map(|u| u.trim()).filter(|u| !u.is_empty());
+    let url = urls
+        .next()
+        .ok_or("no Portainer URL: set PORTAINER_URL or --url")?;
+    let fallbacks = urls.map(api_root).collect::<Result<Vec<_>, _>>()?;
+    if opts.timeout == 0 {
+        return Err("--timeout must be at least 1 second".into());
+    }
+    let tls_ca = match &opts.tls_ca {
+        Some(p) => Some(std::fs::read(p).map_err(|e| format!("--tls-ca {}: {e}", p.display()))?),
+        None => None,
+    };
+    Ok(HttpSettings {
+        api_root: api_root(url)?,
+        fallbacks,
+        // Over HTTP each caller sends their own token; the server's is optional.
+        token: if opts.http.is_some() {
+            token(opts).ok()
+        } else {
+            Some(token(opts)?)
+        },
+        timeout: Duration::from_secs(opts.timeout),
+        read_only: opts.read_only,
+        tls_ca,
+        insecure: opts.insecure,
+        max_body: opts.max_upstream_mb.max(1) << 20,
+    })
+}
+
+/// The Streamable HTTP transport's settings, when --http is given.
+pub fn http_transport(o: &Flags) -> Option<HttpOptions> {
+    o.http.map(|addr| HttpOptions {
+        addr,
+        gate_token: o.http_token.clone(),
+        tls: o.tls_cert.clone().zip(o.tls_key.clone()),
+        allow_insecure: o.allow_insecure_http,
+        allowed_hosts: o
+            .http_allowed_hosts
+            .clone()
+            .unwrap_or_else(|| default_hosts(addr)),
+        allowed_origins: o
+            .http_allowed_origins
+            .clone()
+            .unwrap_or_else(|| default_origins(addr)),
+        rate: o.http_rate_limit,
+        max_body: 1 << 20,
+        max_connections: o.http_max_connections,
+        trusted_proxies: o.http_trusted_proxies.clone().unwrap_or_default(),
+    })
+}
+
+/// Origins a browser page may call from: only the machine's own, and only
+/// when the server listens on loopback; none otherwise.
+fn default_origins(addr: std::net::SocketAddr) -> Vec<String> {
+    if !addr.ip().is_loopback() {
+        return vec![];
+    }
+    ["http", "https"]
+        .iter()
+        .flat_map(|scheme| {
+            ["localhost", "127.0.0.1", "[::1]"]
+                .iter()
+                .map(move |host| format!("{scheme}://{host}:*"))
+        })
+        .collect()
+}
+
+/// Host names a client may use to reach a local HTTP transport.
+fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+    ];
+    if !addr.ip().is_unspecified() {
+        hosts.push(addr.ip().to_string());
+    }
+    hosts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_root_appends_api_once() {
+        assert_eq!(
+            api_root("https://p:9443").unwrap().as_str(),
+            "https://p:9443/api"
+        );
+        assert_eq!(
+            api_root("https://p:9443/").unwrap().as_str(),
+            "https://p:9443/api"
+        );
+        assert_eq!(
+            api_root("https://p/portainer/api/").unwrap().as_str(),
+            "https://p/portainer/api"
+        );
+        assert!(api_root("ftp://p").is_err());
+        assert!(api_root("https://u:pw@p").is_err());
+        assert!(api_root("not a url").is_err());
+        let e = api_root("https://admin:hunter2@p:9443").unwrap_err();
+        assert!(e.contains("credentials") && !e.contains("hunter2"), "{e}");
+    }
+}

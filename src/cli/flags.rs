@@ -1,0 +1,291 @@
+//! Command line: every flag can also come from the environment. The official
+//! Go server's single-dash spellings (-server, -token, -read-only,
+//! -disable-version-check) are accepted so existing client configs work.
+
+use clap::{ArgAction, Args as ClapArgs, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "portainer-mcp",
+    version = concat!(env!("CARGO_PKG_VERSION"), " (tools generated for Portainer ", env!("PORTAINER_SPEC_VERSION"), ")"),
+    about = "MCP server for Portainer"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub opts: Flags,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve MCP over stdio (the default).
+    Serve,
+    /// Print the tools that would be served, without contacting Portainer.
+    Tools {
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct Flags {
+    /// Portainer base URL, e.g. https://portainer.example.com:9443; several
+    /// (comma separated) are tried in order when one cannot be reached.
+    #[arg(long, env = "PORTAINER_URL", global = true, value_delimiter = ',')]
+    pub url: Vec<String>,
+
+    /// Portainer access token (X-API-Key). Prefer --token-file or the env var.
+    #[arg(long, env = "PORTAINER_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+
+    /// File holding the Portainer access token.
+    #[arg(
+        long,
+        env = "PORTAINER_TOKEN_FILE",
+        global = true,
+        conflicts_with = "token"
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// Serve read tools only; no request other than GET leaves the server.
+    #[arg(long, env = "PORTAINER_READ_ONLY", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub read_only: bool,
+
+    /// Toolsets to serve, comma separated: names, `default`, or `all`.
+    #[arg(long, env = "PORTAINER_TOOLSETS", global = true, value_delimiter = ',')]
+    pub toolsets: Option<Vec<String>>,
+
+    /// Tools to serve by name, comma separated (alone: only these).
+    #[arg(long, env = "PORTAINER_TOOLS", global = true, value_delimiter = ',')]
+    pub tools: Option<Vec<String>>,
+
+    /// Tools never to serve, comma separated.
+    #[arg(
+        long,
+        env = "PORTAINER_DENY_TOOLS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub deny_tools: Option<Vec<String>>,
+
+    /// Timeout of each request to Portainer, in seconds.
+    #[arg(long, env = "PORTAINER_TIMEOUT", global = true, default_value_t = 30)]
+    pub timeout: u64,
+
+    /// PEM file of CA certificates to trust for Portainer's TLS certificate.
+    #[arg(long, env = "PORTAINER_TLS_CA", global = true)]
+    pub tls_ca: Option<PathBuf>,
+
+    /// Accept any TLS certificate from Portainer (unsafe; off by default).
+    #[arg(long, env = "PORTAINER_INSECURE", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub insecure: bool,
+
+    /// Skip the start-up check of Portainer's version against the spec's.
+    #[arg(long, env = "PORTAINER_DISABLE_VERSION_CHECK", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub disable_version_check: bool,
+
+    /// Largest result returned, in characters; larger ones are cut with a note.
+    #[arg(
+        long,
+        env = "PORTAINER_MAX_RESPONSE_CHARS",
+        global = true,
+        default_value_t = 20_000
+    )]
+    pub max_response_chars: usize,
+
+    /// The largest answer from Portainer read into memory, in MiB; a larger
+    /// one ends the call with an error saying how to narrow it. Lists are
+    /// read as they arrive and only counted past what a result can show.
+    #[arg(
+        long,
+        env = "PORTAINER_MAX_UPSTREAM_MB",
+        global = true,
+        default_value_t = 64
+    )]
+    pub max_upstream_mb: usize,
+
+    /// Return secrets (passwords, tokens, env values, Secret data) unredacted.
+    #[arg(long, env = "PORTAINER_SHOW_SECRETS", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub show_secrets: bool,
+
+    /// Which write tools need `confirm: true`: destructive, writes or none.
+    #[arg(
+        long,
+        env = "PORTAINER_CONFIRM",
+        global = true,
+        value_enum,
+        default_value = "destructive"
+    )]
+    pub confirm: crate::mcp::confirm::Confirm,
+
+    /// Append a JSON line per tool call to this file (writes: before and after).
+    #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]
+    pub audit_log: Option<PathBuf>,
+
+    /// Serve Streamable HTTP at ADDR (path /mcp) instead of stdio; each
+    /// request then carries its caller's token in X-Portainer-API-Key.
+    #[arg(long, env = "PORTAINER_MCP_HTTP", global = true)]
+    pub http: Option<std::net::SocketAddr>,
+
+    /// Shared token every HTTP request must carry as `Authorization: Bearer`.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_HTTP_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub http_token: Option<String>,
+
+    /// PEM certificate (chain) to serve HTTPS with.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TLS_CERT",
+        global = true,
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM private key for --tls-cert.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TLS_KEY",
+        global = true,
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+
+    /// Allow plain HTTP on a non-loopback address (tokens cross the network in clear).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
+
+    /// Host header values the HTTP transport accepts (DNS rebinding protection).
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_ALLOWED_HOSTS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_allowed_hosts: Option<Vec<String>>,
+
+    /// Origin header values the HTTP transport accepts from browsers.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_ALLOWED_ORIGINS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_allowed_origins: Option<Vec<String>>,
+
+    /// Tool calls per second per Portainer user over HTTP (bursts of twice
+    /// that); 0, the default, sets no limit. Failed authentications are
+    /// always limited per client address.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_RATE_LIMIT",
+        global = true,
+        default_value_t = 0
+    )]
+    pub http_rate_limit: u32,
+
+    /// Open HTTP connections at most; more are closed as they arrive.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_MAX_CONNECTIONS",
+        global = true,
+        default_value_t = 1024
+    )]
+    pub http_max_connections: usize,
+
+    /// Addresses of reverse proxies whose X-Forwarded-For header names the
+    /// client (for the failed-authentication limit and the audit log).
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_TRUSTED_PROXIES",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub http_trusted_proxies: Option<Vec<std::net::IpAddr>>,
+
+    /// More logging on stderr (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+}
+
+/// Rewrites the Go server's single-dash flags into ours.
+pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
+    const ALIASES: [(&str, &str); 4] = [
+        ("-server", "--url"),
+        ("-token", "--token"),
+        ("-read-only", "--read-only"),
+        ("-disable-version-check", "--disable-version-check"),
+    ];
+    let mut out = vec![];
+    for a in args {
+        let (flag, value) = match a.split_once('=') {
+            Some((f, v)) => (f.to_string(), Some(v.to_string())),
+            None => (a.clone(), None),
+        };
+        match ALIASES.iter().find(|(go, _)| *go == flag) {
+            Some((_, ours)) => out.push(match value {
+                Some(v) => format!("{ours}={v}"),
+                None => ours.to_string(),
+            }),
+            None => out.push(a),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Cli {
+        let v = normalize_args(args.iter().map(|s| s.to_string()));
+        Cli::try_parse_from(v).unwrap()
+    }
+
+    #[test]
+    fn go_spellings_are_aliases() {
+        let c = parse(&[
+            "portainer-mcp",
+            "-server",
+            "https://p:9443",
+            "-token",
+            "t",
+            "-read-only",
+            "-disable-version-check=true",
+        ]);
+        assert_eq!(c.opts.url, vec!["https://p:9443"]);
+        assert_eq!(c.opts.token.as_deref(), Some("t"));
+        assert!(c.opts.read_only);
+        assert!(c.opts.disable_version_check);
+    }
+
+    #[test]
+    fn lists_and_subcommand() {
+        let c = parse(&[
+            "portainer-mcp",
+            "tools",
+            "--toolsets",
+            "stacks,system",
+            "--deny-tools=stack_stop",
+            "--json",
+        ]);
+        assert!(matches!(c.command, Some(Command::Tools { json: true })));
+        assert_eq!(c.opts.toolsets.unwrap(), vec!["stacks", "system"]);
+        assert_eq!(c.opts.deny_tools.unwrap(), vec!["stack_stop"]);
+        assert!(!c.opts.insecure);
+    }
+}

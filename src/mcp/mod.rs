@@ -1,0 +1,11 @@
+//! The MCP layer: the server handler, tool entries for tools/list,
+//! confirmation and elicitation, audit, metrics, and who is calling.
+
+pub mod audit;
+pub mod callers;
+pub mod confirm;
+pub mod elicitation;
+pub mod metrics;
+pub mod results;
+pub mod server;
+pub mod tool_build;

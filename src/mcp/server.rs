@@ -1,0 +1,377 @@
+//! The MCP server: tools/list from the selection, tools/call through the
+//! generated dispatch, results as structured content plus a text copy.
+
+use crate::error::ToolError;
+use crate::mcp::audit::Audit;
+use crate::mcp::callers::{User, Users, TOKEN_HEADER};
+use crate::mcp::confirm::{self, Confirm};
+use crate::mcp::metrics::{CallLabels, Metrics, StatusLabel, ToolLabel};
+use crate::portainer::call_record;
+use crate::portainer::client::Client;
+use crate::shaping;
+use crate::tools::args::Args;
+use crate::tools::catalogue::{self, ToolDef};
+use crate::tools::selection::Selection;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+const INSTRUCTIONS: &str = "Tools for one Portainer server. Most tools need a numeric environment id: \
+get it from environment_list first. Every tool takes `select`, a JMESPath expression over its result \
+(e.g. items[?State=='running'].Names); the answer then comes as {\"selected\": ...}. Large results are \
+cut with a `_truncated` note. Write tools change real systems: confirm intent before calling them.";
+
+/// How the server treats calls: everything but the tool list itself.
+pub struct CallSettings {
+    pub read_only: bool,
+    pub shaping: shaping::Limits,
+    pub confirm: Confirm,
+    pub audit: Option<Audit>,
+    /// Who is calling, for the audit log ("stdio" for the local transport).
+    pub caller: String,
+    /// HTTP mode: each request's own Portainer token, checked per user.
+    pub users: Option<Arc<Users>>,
+    pub metrics: Option<Arc<Metrics>>,
+}
+
+/// Cheap to clone: the HTTP transport makes one per session.
+#[derive(Clone)]
+pub struct PortainerServer {
+    client: Arc<Client>,
+    options: Arc<CallSettings>,
+    tools: Arc<Vec<Tool>>,
+    served: Arc<HashMap<&'static str, (&'static ToolDef, Value)>>,
+    left_out: Arc<BTreeMap<&'static str, String>>,
+}
+
+impl PortainerServer {
+    pub fn new(client: Client, selection: Selection, options: CallSettings) -> Self {
+        let mut tools = vec![];
+        let mut served = HashMap::new();
+        for def in &selection.served {
+            let tool = super::tool_build::mcp_tool(def, options.read_only, options.confirm);
+            served.insert(
+                def.name,
+                (*def, Value::Object((*tool.input_schema).clone())),
+            );
+            tools.push(tool);
+        }
+        PortainerServer {
+            client: Arc::new(client),
+            options: Arc::new(options),
+            tools: Arc::new(tools),
+            served: Arc::new(served),
+            left_out: Arc::new(selection.left_out),
+        }
+    }
+
+    /// Dispatches one call under its plan, audit and metrics around it.
+    async fn execute(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        plan: &confirm::Plan,
+        user: Option<&User>,
+        req: &shaping::Request,
+    ) -> (Result<Value, ToolError>, call_record::CallState) {
+        if plan.writes && !plan.hold {
+            self.audit(def, args, user, json!({"phase": "intent"}));
+        }
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.inc();
+        }
+        // Boxed: the dispatch future holds every tool's locals and is large.
+        let dispatch = Box::pin(catalogue::dispatch(&self.client, def.name, args));
+        let token = user.map(|u| u.token.clone());
+        let list = shaping::list_plan(&def.shape, req, &self.options.shaping);
+        let (mut raw, mut state) = call_record::run(plan.hold, token, list, dispatch).await;
+        // The body was too large, or a list was already shaped on arrival.
+        if let Some(e) = state.failure.take() {
+            raw = Err(e);
+        } else if let (Ok(_), Some((value, shaped))) = (&raw, state.streamed.take()) {
+            raw = Ok(value);
+            state.shaped = shaped;
+        }
+        let out = (raw, state);
+        if let Some(m) = &self.options.metrics {
+            m.in_flight.dec();
+        }
+        out
+    }
+
+    /// Runs one call; errors the model can act on become isError results.
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, McpError> {
+        self.call_as(name, arguments, None, None).await
+    }
+
+    /// A call on behalf of a Portainer user (HTTP mode), or with the
+    /// server's own token (`user` None).
+    pub async fn call_as(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+        user: Option<User>,
+        peer: Option<&rmcp::Peer<RoleServer>>,
+    ) -> Result<CallToolResult, McpError> {
+        let Some((def, schema)) = self.served.get(name) else {
+            let name = crate::error::cap_text(name.to_string(), 200);
+            return Err(match self.left_out.get(name.as_str()) {
+                Some(why) => {
+                    McpError::invalid_params(format!("tool `{name}` is not available: {why}"), None)
+                }
+                None => McpError::invalid_params(format!("unknown tool `{name}`"), None),
+            });
+        };
+        let args = Args::new(arguments.unwrap_or_default());
+        let started = Instant::now();
+        let checked = args
+            .check_against(schema)
+            .and_then(|()| shaping_request(&args))
+            .and_then(|req| Ok((req, confirm::plan(def, &args, self.options.confirm)?)));
+        let (req, plan) = match checked {
+            Ok(v) => v,
+            Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
+        };
+        let (mut plan, mut raw, mut state) = {
+            let (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
+            (plan, raw, state)
+        };
+        // Ask the user where the client can (elicitation), then run for real.
+        if plan.unconfirmed && raw.is_ok() {
+            if let Some(peer) = peer {
+                match super::elicitation::ask(peer, def.name, &state.would_send).await {
+                    Some(true) => {
+                        plan = confirm::Plan {
+                            writes: true,
+                            ..Default::default()
+                        };
+                        (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
+                    }
+                    Some(false) => plan.declined = true,
+                    None => {}
+                }
+            }
+        }
+        let result = if plan.hold {
+            // What the call would have sent; a failed read on the way is still an error.
+            raw.map(|_| confirm::held_answer(&plan, state.would_send.clone()))
+                .and_then(|v| {
+                    shaping::shape(
+                        v,
+                        &HELD,
+                        &shaping::Request::default(),
+                        &self.options.shaping,
+                    )
+                })
+        } else {
+            // A list shaped while it arrived is final; anything else
+            // (a list collected whole for a select included) is shaped now.
+            raw.and_then(|v| match state.shaped {
+                true => Ok(v),
+                false => shaping::shape(v, &def.shape, &req, &self.options.shaping),
+            })
+        };
+        Ok(self.finish(
+            def,
+            &args,
+            user.as_ref(),
+            started,
+            Some((&plan, &state)),
+            result,
+        ))
+    }
+
+    fn finish(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        user: Option<&User>,
+        started: Instant,
+        ran: Option<(&confirm::Plan, &call_record::CallState)>,
+        result: Result<Value, ToolError>,
+    ) -> CallToolResult {
+        let ms = started.elapsed().as_millis() as u64;
+        let sent: Vec<Value> = ran
+            .map(|(_, st)| {
+                st.sent
+                    .iter()
+                    .map(|x| json!({"method": x.method, "path": x.path, "status": x.status}))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let held = ran.is_some_and(|(p, _)| p.hold);
+        let mut record =
+            json!({"phase": "outcome", "requests": sent, "duration_ms": ms, "held": held});
+        let answer = match result {
+            Ok(v) => {
+                tracing::info!(tool = def.name, ms, held, "ok");
+                record["outcome"] = json!("ok");
+                CallToolResult::structured(v)
+            }
+            Err(e) => {
+                let text = super::results::error_text(&e);
+                tracing::info!(tool = def.name, ms, error = %text, "failed");
+                record["outcome"] = json!("error");
+                record["error"] = json!(text);
+                error_result(&e)
+            }
+        };
+        if let Some(m) = &self.options.metrics {
+            let outcome = if held {
+                "held"
+            } else {
+                record["outcome"].as_str().unwrap_or("error")
+            };
+            let call = CallLabels {
+                tool: def.name.into(),
+                outcome: outcome.into(),
+            };
+            m.calls.get_or_create(&call).inc();
+            let tool = ToolLabel {
+                tool: def.name.into(),
+            };
+            m.latency
+                .get_or_create(&tool)
+                .observe(started.elapsed().as_secs_f64());
+            for x in ran.map(|(_, st)| st.sent.as_slice()).unwrap_or_default() {
+                let status = StatusLabel {
+                    status: x.status.to_string(),
+                };
+                m.upstream.get_or_create(&status).inc();
+            }
+        }
+        self.audit(def, args, user, record);
+        answer
+    }
+
+    fn audit(&self, def: &ToolDef, args: &Args, user: Option<&User>, mut record: Value) {
+        let Some(audit) = &self.options.audit else {
+            return;
+        };
+        let mut arguments = args.as_value();
+        shaping::redact::redact_arguments(&mut arguments);
+        record["caller"] = match user {
+            Some(u) => json!({"name": u.name, "id": u.id}),
+            None => json!(self.options.caller),
+        };
+        record["tool"] = json!(def.name);
+        record["access"] = json!(if confirm::writes(def) {
+            "write"
+        } else {
+            "read"
+        });
+        record["arguments"] = arguments;
+        audit.write(record);
+    }
+
+    /// HTTP mode: the Portainer user a token belongs to.
+    pub async fn verify_caller(&self, token: Option<&str>) -> Result<User, ToolError> {
+        match &self.options.users {
+            Some(users) => users.verify(&self.client, token).await,
+            None => Err(ToolError::Refused(
+                "callers are checked in HTTP mode only".into(),
+            )),
+        }
+    }
+
+    /// A request the HTTP transport refused before any tool ran.
+    pub fn audit_refusal(&self, client: &str, why: &str) {
+        if let Some(audit) = &self.options.audit {
+            audit.write(json!({"phase": "refused", "client": client, "reason": why}));
+        }
+    }
+
+    pub fn tools(&self) -> &[Tool] {
+        &self.tools
+    }
+}
+
+/// Shaping for a held call's answer: redaction and the cap, no projection.
+const HELD: shaping::Rules = shaping::Rules {
+    project: None,
+    omit: &[],
+    keep_tail: false,
+    client_paging: false,
+    single_request: false,
+};
+
+fn error_result(e: &ToolError) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(super::results::error_text(e))])
+}
+
+/// The shaping arguments, checked before anything is sent.
+fn shaping_request(args: &Args) -> Result<shaping::Request, ToolError> {
+    let select: Option<String> = args.get(shaping::SELECT, None)?;
+    if let Some(expr) = &select {
+        shaping::check_expression("select", expr)?;
+    }
+    Ok(shaping::Request {
+        select,
+        limit: args.get(shaping::LIMIT, None)?,
+        offset: args.get(shaping::OFFSET, None)?,
+    })
+}
+
+impl ServerHandler for PortainerServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new(
+                "portainer-mcp",
+                env!("CARGO_PKG_VERSION"),
+            ))
+            .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        Ok(ListToolsResult::with_all_items((*self.tools).clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let user = match &self.options.users {
+            None => None,
+            Some(_) => {
+                let parts = context.extensions.get::<http::request::Parts>();
+                // The HTTP transport checked the caller before this request
+                // reached us; otherwise check here.
+                match parts.and_then(|p| p.extensions.get::<User>()) {
+                    Some(u) => Some(u.clone()),
+                    None => {
+                        let token = parts
+                            .and_then(|p| p.headers.get(TOKEN_HEADER))
+                            .and_then(|v| v.to_str().ok());
+                        match self.verify_caller(token).await {
+                            Ok(u) => Some(u),
+                            Err(e) => return Ok(error_result(&e).into()),
+                        }
+                    }
+                }
+            }
+        };
+        self.call_as(&request.name, request.arguments, user, Some(&context.peer))
+            .await
+            .map(Into::into)
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools.iter().find(|t| t.name == name).cloned()
+    }
+}

@@ -1,0 +1,138 @@
+//! What one tool call did over HTTP, kept in a task-local for the duration
+//! of the call: the raw last response (the typed client only hands back
+//! decoded values), every request sent (for the audit log), and in dry-run
+//! mode the writes that were held back.
+
+use crate::portainer::exchange::Exchange;
+use crate::shaping::stream_list::ListPlan;
+use serde_json::{json, Value};
+use std::cell::RefCell;
+
+/// One request that left the process.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub method: String,
+    pub path: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Default)]
+pub struct CallState {
+    /// Writes are captured instead of sent.
+    pub dry_run: bool,
+    /// Nothing is sent at all; every request is captured (fuzzing, tests).
+    pub offline: bool,
+    /// The caller's own Portainer token (HTTP transport), instead of the
+    /// server's.
+    pub token: Option<String>,
+    pub last: Option<Exchange>,
+    pub sent: Vec<Sent>,
+    /// The writes a dry run held back: method, path, body.
+    pub would_send: Vec<Value>,
+    /// How to shape a list answer while it arrives (taken by the first GET).
+    pub list_plan: Option<ListPlan>,
+    /// A list shaped on arrival: the value, and whether it is final.
+    pub streamed: Option<(Value, bool)>,
+    /// The call's result is that final list: shaping it again would cut twice.
+    pub shaped: bool,
+    /// Why the call failed on the way back (an answer too large...).
+    pub failure: Option<crate::error::ToolError>,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallState>;
+}
+
+/// Runs one tool call with its own record; returns the call's output and
+/// what it did.
+pub async fn run<F: std::future::Future>(
+    dry_run: bool,
+    token: Option<String>,
+    list_plan: Option<ListPlan>,
+    f: F,
+) -> (F::Output, CallState) {
+    let state = CallState {
+        dry_run,
+        token,
+        list_plan,
+        ..CallState::default()
+    };
+    scoped(state, f).await
+}
+
+/// Runs `f` with `state` as the call's record and hands the record back.
+async fn scoped<F: std::future::Future>(state: CallState, f: F) -> (F::Output, CallState) {
+    CALL.scope(RefCell::new(state), async move {
+        let out = f.await;
+        let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        (out, state)
+    })
+    .await
+}
+
+pub fn token() -> Option<String> {
+    CALL.try_with(|c| c.borrow().token.clone()).ok().flatten()
+}
+
+pub fn dry_run() -> bool {
+    CALL.try_with(|c| c.borrow().dry_run).unwrap_or(false)
+}
+
+pub fn offline() -> bool {
+    CALL.try_with(|c| c.borrow().offline).unwrap_or(false)
+}
+
+/// Runs a call in which no request leaves the process: every request is
+/// captured and answered with an empty 200 (for fuzzing the decoders).
+pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState) {
+    let state = CallState {
+        dry_run: true,
+        offline: true,
+        ..CallState::default()
+    };
+    scoped(state, f).await
+}
+
+/// The last response, for the finishers in outcome.rs.
+pub fn take_exchange() -> Option<Exchange> {
+    CALL.try_with(|c| c.borrow_mut().last.take()).ok().flatten()
+}
+
+pub fn take_list_plan() -> Option<ListPlan> {
+    CALL.try_with(|c| c.borrow_mut().list_plan.take())
+        .ok()
+        .flatten()
+}
+
+pub fn set_streamed(value: Value, shaped: bool) {
+    let _ = CALL.try_with(|c| c.borrow_mut().streamed = Some((value, shaped)));
+}
+
+pub fn fail(e: crate::error::ToolError) {
+    let _ = CALL.try_with(|c| c.borrow_mut().failure = Some(e));
+}
+
+pub fn record(x: &Exchange, sent: bool) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        if sent {
+            c.sent.push(Sent {
+                method: x.method.to_string(),
+                path: x.path.clone(),
+                status: x.status,
+            });
+        }
+        c.last = Some(x.clone());
+    });
+}
+
+pub fn capture(method: &str, path: &str, body: Option<&[u8]>) {
+    let body = body
+        .map(crate::portainer::exchange::body_value)
+        .unwrap_or(Value::Null);
+    let _ = CALL.try_with(|c| {
+        c.borrow_mut()
+            .would_send
+            .push(json!({"method": method, "path": path, "body": body}));
+    });
+}

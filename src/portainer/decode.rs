@@ -1,0 +1,112 @@
+//! Turning what the typed client returns into a tool result or a tool error.
+//!
+//! Successful calls return the body exactly as Portainer sent it (see
+//! exchange.rs): the typed decode checks it against the spec, but a body
+//! that does not match (Go's nulls, fields newer than our spec) still
+//! succeeds, with a log line, and no field is dropped.
+
+use super::call_record::take_exchange;
+use super::exchange::{body_value, describe_transport, portainer_message, text_message, Exchange};
+use crate::error::{upstream, ToolError};
+use progenitor_client::{Error, ResponseValue};
+use serde::Serialize;
+use serde_json::Value;
+
+/// For operations whose success response has a JSON body.
+pub async fn finish_json<T, E: Serialize>(
+    r: Result<ResponseValue<T>, Error<E>>,
+) -> Result<Value, ToolError> {
+    finish(r).await
+}
+
+/// For operations whose success response has no body.
+pub async fn finish_unit<E: Serialize>(
+    r: Result<ResponseValue<()>, Error<E>>,
+) -> Result<Value, ToolError> {
+    finish(r).await
+}
+
+/// For operations whose success response is not JSON: text, or Docker's
+/// multiplexed log stream (returned demultiplexed, as plain text).
+pub async fn finish_bytes<T, E: Serialize>(
+    r: Result<ResponseValue<T>, Error<E>>,
+) -> Result<Value, ToolError> {
+    let exchange = match &r {
+        Ok(_) => take_exchange(),
+        Err(_) => return finish(r).await,
+    };
+    let bytes = exchange.map(|x| x.body).unwrap_or_default();
+    Ok(match crate::portainer::docker_log::demultiplex(&bytes) {
+        Some(text) => Value::String(text),
+        None => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
+    })
+}
+
+async fn finish<T, E: Serialize>(
+    r: Result<ResponseValue<T>, Error<E>>,
+) -> Result<Value, ToolError> {
+    match r {
+        Ok(_) => Ok(take_exchange()
+            .map(|x| body_value(&x.body))
+            .unwrap_or(Value::Null)),
+        Err(e) => from_client_error(e).await,
+    }
+}
+
+async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError> {
+    let exchange = take_exchange();
+    match e {
+        Error::ErrorResponse(rv) => {
+            let status = rv.status().as_u16();
+            let declared = serde_json::to_value(rv.into_inner()).unwrap_or(Value::Null);
+            let mut message = portainer_message(&declared);
+            if message.is_empty() {
+                message = exchange
+                    .as_ref()
+                    .map(|x| text_message(&x.body))
+                    .unwrap_or_default();
+            }
+            Err(upstream(status, message))
+        }
+        Error::InvalidResponsePayload(bytes, err) => {
+            let status = exchange.as_ref().map(|x| x.status).unwrap_or(0);
+            if (200..300).contains(&status) {
+                lenient(exchange.as_ref(), &err.to_string());
+                Ok(body_value(&bytes))
+            } else {
+                Err(upstream(status, text_message(&bytes)))
+            }
+        }
+        Error::UnexpectedResponse(resp) => {
+            let status = resp.status().as_u16();
+            let body = resp.bytes().await.unwrap_or_default();
+            if status == 304 {
+                // Docker: the container is already in the requested state.
+                return Ok(
+                    serde_json::json!({"ok": true, "status": 304, "note": "nothing to do: already in the requested state"}),
+                );
+            }
+            if (200..300).contains(&status) {
+                lenient(
+                    exchange.as_ref(),
+                    &format!("status {status} is not the one the spec declares"),
+                );
+                Ok(body_value(&body))
+            } else {
+                Err(upstream(status, text_message(&body)))
+            }
+        }
+        Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e) => {
+            Err(ToolError::Transport(describe_transport(&e)))
+        }
+        Error::Custom(msg) => Err(ToolError::Refused(msg)),
+        Error::InvalidRequest(msg) => Err(ToolError::BadArguments(msg)),
+    }
+}
+
+fn lenient(x: Option<&Exchange>, why: &str) {
+    let (method, path) = x
+        .map(|x| (x.method.as_str(), x.path.as_str()))
+        .unwrap_or(("?", "?"));
+    tracing::warn!(%method, %path, "response does not match spec/ ({why}); returned as sent");
+}

@@ -1,0 +1,390 @@
+//! The one HTTP layer every tool shares: authentication, TLS, timeouts and
+//! the read-only guard. Generated client calls reach it through the hooks
+//! in client.rs; hand-written tools call `Http::send`.
+
+use super::exchange::Exchange;
+use bytes::Bytes;
+use reqwest::{Method, Request, Response};
+use std::time::{Duration, Instant};
+use url::Url;
+
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    /// Portainer's API root, e.g. https://portainer:9443/api
+    pub api_root: Url,
+    /// Further addresses of the same Portainer, tried in order when the one
+    /// before cannot be reached.
+    pub fallbacks: Vec<Url>,
+    /// The server's own token; absent in HTTP mode, where each caller sends theirs.
+    pub token: Option<String>,
+    pub timeout: Duration,
+    pub read_only: bool,
+    pub tls_ca: Option<Vec<u8>>,
+    pub insecure: bool,
+    /// The largest answer read into memory, in bytes.
+    pub max_body: usize,
+}
+
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    api_root: Url,
+    fallbacks: Vec<Url>,
+    read_only: bool,
+    timeout: Duration,
+    max_body: usize,
+}
+
+/// Shows where requests go, never the token.
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http")
+            .field("api_root", &self.api_root.as_str())
+            .field("read_only", &self.read_only)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+impl Http {
+    pub fn new(s: &HttpSettings) -> Result<Http, String> {
+        // reqwest is built without a bundled crypto provider; pick ring once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(token) = &s.token {
+            headers.insert("X-API-Key", api_key_header(token)?);
+        }
+        let mut builder = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
+            .timeout(s.timeout)
+            .connect_timeout(s.timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(pem) = &s.tls_ca {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| format!("--tls-ca: not a PEM certificate bundle: {e}"))?;
+            if certs.is_empty() {
+                return Err("--tls-ca: no certificate found in the file".into());
+            }
+            for c in certs {
+                builder = builder.add_root_certificate(c);
+            }
+        }
+        if s.insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Http {
+            client,
+            api_root: s.api_root.clone(),
+            fallbacks: s.fallbacks.clone(),
+            read_only: s.read_only,
+            timeout: s.timeout,
+            max_body: s.max_body,
+        })
+    }
+
+    pub fn api_root(&self) -> &Url {
+        &self.api_root
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.read_only
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The policy every request passes: only GET in read-only mode, and only
+    /// to the configured Portainer.
+    pub fn guard(&self, method: &Method, url: &Url) -> Result<(), String> {
+        if url.origin() != self.api_root.origin() || !url.path().starts_with(self.api_root.path()) {
+            return Err(format!(
+                "refusing a request outside the Portainer API root: {}",
+                url.path()
+            ));
+        }
+        if self.read_only && method != Method::GET {
+            return Err(format!(
+                "read-only mode: {method} {} was not sent (only GET requests leave this server)",
+                url.path()
+            ));
+        }
+        Ok(())
+    }
+
+    /// The hook behind the typed client: sends, buffers the body, records
+    /// the exchange for the tool call, and hands progenitor a response.
+    pub async fn execute(&self, request: Request) -> reqwest::Result<Response> {
+        let (x, headers) = self.exchange(request).await?;
+        let status =
+            reqwest::StatusCode::from_u16(x.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
+        let body = x.body.clone();
+        Ok(rebuild(status, headers, body))
+    }
+
+    /// Guard, send, and hand back the whole exchange (hand-written tools).
+    pub async fn send(&self, request: Request) -> Result<Exchange, crate::error::ToolError> {
+        use super::exchange::describe_transport;
+        use crate::error::ToolError;
+        self.guard(request.method(), request.url())
+            .map_err(ToolError::Refused)?;
+        let (x, _) = self
+            .exchange(request)
+            .await
+            .map_err(|e| ToolError::Transport(describe_transport(&e)))?;
+        Ok(x)
+    }
+
+    /// A JSON request to Portainer's API (`path` below the API root, with
+    /// any query) for hand-written tools: 2xx gives the body, anything else
+    /// a tool error with the status and Portainer's message.
+    pub async fn portainer_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value, crate::error::ToolError> {
+        use crate::error::ToolError;
+        let url = format!(
+            "{}/{}",
+            self.api_root.as_str().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
+        let mut req = self.client.request(method, &url);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let req = req
+            .build()
+            .map_err(|e| ToolError::Internal(format!("cannot build the request: {e}")))?;
+        self.send(req).await?.into_json()
+    }
+
+    /// Every request of every tool ends here. One the guard refuses is not
+    /// sent: it gets a synthetic 403, as a last line behind the checks
+    /// callers make first. In a dry run, writes are captured, not sent.
+    async fn exchange(
+        &self,
+        mut request: Request,
+    ) -> reqwest::Result<(Exchange, reqwest::header::HeaderMap)> {
+        // In HTTP mode each call carries its caller's own token.
+        if let Some(token) = crate::portainer::call_record::token() {
+            if let Ok(v) = api_key_header(&token) {
+                request.headers_mut().insert("X-API-Key", v);
+            }
+        }
+        let method = request.method().clone();
+        let path = match request.url().query() {
+            Some(q) => format!("{}?{q}", request.url().path()),
+            None => request.url().path().to_string(),
+        };
+        let synthetic = |status: u16, body: String| {
+            let x = Exchange {
+                method: method.clone(),
+                path: path.clone(),
+                status,
+                body: body.into(),
+            };
+            crate::portainer::call_record::record(&x, false);
+            Ok((x, reqwest::header::HeaderMap::new()))
+        };
+        if let Err(why) = self.guard(&method, request.url()) {
+            tracing::warn!(%method, %path, "{why}");
+            return synthetic(403, serde_json::json!({"message": why}).to_string());
+        }
+        if (method != Method::GET && crate::portainer::call_record::dry_run())
+            || crate::portainer::call_record::offline()
+        {
+            let body = request.body().and_then(|b| b.as_bytes());
+            crate::portainer::call_record::capture(method.as_str(), &path, body);
+            return synthetic(200, "{}".into());
+        }
+        let started = Instant::now();
+        let resp = self.send_resilient(request).await?;
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        // Only a JSON answer can be a list (a log can start with `[`).
+        let json = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.contains("json"));
+        let plan = if method == Method::GET && (200..300).contains(&status) && json {
+            crate::portainer::call_record::take_list_plan()
+        } else {
+            None
+        };
+        let body = self.read_body(resp, plan).await?;
+        tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
+        let x = Exchange {
+            method,
+            path,
+            status,
+            body,
+        };
+        crate::portainer::call_record::record(&x, true);
+        Ok((x, headers))
+    }
+
+    /// The body of an answer: a list with a plan is shaped as it arrives
+    /// (see shaping/stream_list.rs) and only counted past what the result
+    /// shows; anything else is read whole, up to the limit. An answer over
+    /// the limit is not kept: the call fails saying how to narrow it.
+    async fn read_body(
+        &self,
+        mut resp: Response,
+        plan: Option<crate::shaping::stream_list::ListPlan>,
+    ) -> reqwest::Result<Bytes> {
+        use crate::shaping::stream_list::{ListStream, Streamed, SELECT_INPUT};
+        let mut list = plan.map(ListStream::new);
+        let mut whole = bytes::BytesMut::new();
+        let mut read = 0usize;
+        while let Some(chunk) = resp.chunk().await? {
+            read += chunk.len();
+            match &mut list {
+                Some(l) => {
+                    l.feed(&chunk);
+                    if l.buffered() > self.max_body {
+                        return Ok(self.too_large(read));
+                    }
+                }
+                None if whole.len() + chunk.len() > self.max_body => {
+                    return Ok(self.too_large(read));
+                }
+                None => whole.extend_from_slice(&chunk),
+            }
+        }
+        let Some(list) = list else {
+            return Ok(whole.freeze());
+        };
+        Ok(match list.finish() {
+            Streamed::Items { value, shaped } => {
+                crate::portainer::call_record::set_streamed(value, shaped);
+                Bytes::from_static(b"[]")
+            }
+            Streamed::NotAList(bytes) => Bytes::from(bytes),
+            Streamed::OverBudget { items } => {
+                crate::portainer::call_record::fail(crate::error::ToolError::BadArguments(
+                    format!(
+                    "select: the list has {items} items, more than the {} MiB a select may read; \
+                     narrow it first with the tool's filters or limit/offset, then select",
+                    SELECT_INPUT >> 20
+                ),
+                ));
+                Bytes::from_static(b"[]")
+            }
+        })
+    }
+
+    fn too_large(&self, read: usize) -> Bytes {
+        crate::portainer::call_record::fail(crate::error::ToolError::Refused(format!(
+            "Portainer's answer is larger than {} MiB (read {read} bytes before stopping; \
+             the server's --max-upstream-mb); narrow the request: filters, a limit or page, \
+             a namespace, or `tail` for logs",
+            self.max_body >> 20
+        )));
+        Bytes::from_static(b"null")
+    }
+
+    /// Sends to the first address that can be reached (a refused connection
+    /// sent nothing, so any method may move on); GETs are tried again, with
+    /// backoff and jitter, after connection failures and 502/503/504.
+    /// Writes are never repeated: a retried create could deploy twice.
+    async fn send_resilient(&self, request: Request) -> reqwest::Result<Response> {
+        let rounds = if request.method() == Method::GET {
+            GET_ATTEMPTS
+        } else {
+            1
+        };
+        let mut last: Option<reqwest::Result<Response>> = None;
+        for round in 0..rounds {
+            if round > 0 {
+                tokio::time::sleep(backoff(round)).await;
+            }
+            let roots: Vec<&Url> = std::iter::once(&self.api_root)
+                .chain(&self.fallbacks)
+                .collect();
+            for (i, root) in roots.iter().enumerate() {
+                let Some(req) = self.retarget(&request, root) else {
+                    break;
+                };
+                match self.client.execute(req).await {
+                    Err(e) if e.is_connect() => {
+                        let address = root.origin().ascii_serialization();
+                        if i + 1 < roots.len() {
+                            tracing::warn!(%address, "cannot connect; trying the next address");
+                        } else {
+                            tracing::warn!(%address, "cannot connect");
+                        }
+                        last = Some(Err(e));
+                    }
+                    Ok(resp) if rounds > 1 && matches!(resp.status().as_u16(), 502..=504) => {
+                        tracing::warn!(
+                            status = resp.status().as_u16(),
+                            round,
+                            "Portainer unavailable; will retry"
+                        );
+                        last = Some(Ok(resp));
+                        break;
+                    }
+                    other => return other,
+                }
+            }
+        }
+        last.expect("at least one attempt was made")
+    }
+
+    /// The same request aimed at another address of the same Portainer.
+    fn retarget(&self, request: &Request, root: &Url) -> Option<Request> {
+        let mut req = request.try_clone()?;
+        if root != &self.api_root {
+            let rest = request
+                .url()
+                .as_str()
+                .strip_prefix(self.api_root.as_str().trim_end_matches('/'))?;
+            *req.url_mut() =
+                Url::parse(&format!("{}{rest}", root.as_str().trim_end_matches('/'))).ok()?;
+        }
+        Some(req)
+    }
+}
+
+/// Attempts of a GET in all (the first and the retries).
+const GET_ATTEMPTS: u32 = 3;
+
+fn backoff(round: u32) -> Duration {
+    let base = Duration::from_millis(200 * 2u64.pow(round - 1));
+    // Jitter from the clock's nanoseconds: enough to spread retries apart.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    base + Duration::from_millis(u64::from(nanos % 100))
+}
+
+/// The X-API-Key header, marked sensitive so that no Debug output shows it.
+pub fn api_key_header(token: &str) -> Result<reqwest::header::HeaderValue, String> {
+    let mut key = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
+        "the Portainer token contains characters not allowed in an HTTP header".to_string()
+    })?;
+    key.set_sensitive(true);
+    Ok(key)
+}
+
+fn rebuild(
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: Bytes,
+) -> Response {
+    let mut r = http::Response::new(body);
+    *r.status_mut() = status;
+    *r.headers_mut() = headers;
+    Response::from(r)
+}

@@ -1,0 +1,180 @@
+//! Kubernetes through Portainer's passthrough: API discovery (kind to
+//! resource name), paths, and the request helper the kubernetes_* tools use.
+
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::passthrough::{passthrough, Backend};
+use reqwest::Method;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// A resource type as discovery reports it.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    /// Plural name used in paths, e.g. "deployments".
+    pub name: String,
+    pub namespaced: bool,
+}
+
+/// Discovery answers per (environment, apiVersion); they rarely change.
+static DISCOVERY: Mutex<Option<HashMap<(u64, String), Value>>> = Mutex::new(None);
+
+/// `v1` -> `api/v1`; `apps/v1` -> `apis/apps/v1`.
+pub fn group_path(api_version: &str) -> Result<String, ToolError> {
+    let ok = api_version.split('/').count() <= 2
+        && api_version.split('/').all(|seg| {
+            seg.starts_with(|c: char| c.is_ascii_alphanumeric())
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        });
+    if !ok {
+        return Err(ToolError::BadArguments(format!(
+            "api_version `{api_version}` is not like `v1` or `apps/v1`"
+        )));
+    }
+    Ok(if api_version.contains('/') {
+        format!("apis/{api_version}")
+    } else {
+        format!("api/{api_version}")
+    })
+}
+
+pub fn check_name(what: &str, v: &str) -> Result<(), ToolError> {
+    let ok = !v.is_empty()
+        && v.len() <= 253
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ToolError::BadArguments(format!(
+            "{what} `{v}` is not a valid Kubernetes name"
+        )))
+    }
+}
+
+/// GET/PATCH on the passthrough, JSON in and out.
+pub async fn request(
+    http: &Http,
+    env: u64,
+    method: Method,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<(Value, &str)>,
+) -> Result<Value, ToolError> {
+    let x = passthrough(http, Backend::Kubernetes, env, method, path, query, body).await?;
+    x.into_json()
+}
+
+/// Finds the resource for `kind` in `api_version` by asking the cluster.
+pub async fn resolve(
+    http: &Http,
+    env: u64,
+    api_version: &str,
+    kind: &str,
+) -> Result<Resource, ToolError> {
+    let key = (env, api_version.to_string());
+    let cached = DISCOVERY
+        .lock()
+        .ok()
+        .and_then(|c| c.as_ref().and_then(|m| m.get(&key).cloned()));
+    let list = match cached {
+        Some(v) => v,
+        None => {
+            let v = request(http, env, Method::GET, &group_path(api_version)?, &[], None).await?;
+            if let Ok(mut c) = DISCOVERY.lock() {
+                c.get_or_insert_with(HashMap::new).insert(key, v.clone());
+            }
+            v
+        }
+    };
+    let resources = list["resources"].as_array().cloned().unwrap_or_default();
+    let found = resources.iter().find(|r| {
+        let name = r["name"].as_str().unwrap_or("");
+        // Subresources (deployments/scale) share the kind; skip them.
+        !name.contains('/')
+            && (r["kind"]
+                .as_str()
+                .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+                || name.eq_ignore_ascii_case(kind)
+                || r["singularName"]
+                    .as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(kind)))
+    });
+    match found {
+        Some(r) => Ok(Resource {
+            name: r["name"].as_str().unwrap_or_default().to_string(),
+            namespaced: r["namespaced"].as_bool().unwrap_or(false),
+        }),
+        None => {
+            let kinds: Vec<&str> = resources
+                .iter()
+                .filter(|r| !r["name"].as_str().unwrap_or("/").contains('/'))
+                .filter_map(|r| r["kind"].as_str())
+                .collect();
+            Err(ToolError::BadArguments(format!(
+                "kind `{kind}` is not served by {api_version} on this cluster (it has: {})",
+                kinds.join(", ")
+            )))
+        }
+    }
+}
+
+/// Path of a resource collection or object.
+pub fn resource_path(
+    api_version: &str,
+    r: &Resource,
+    namespace: Option<&str>,
+    name: Option<&str>,
+) -> Result<String, ToolError> {
+    let mut path = group_path(api_version)?;
+    if let (true, Some(ns)) = (r.namespaced, namespace) {
+        check_name("namespace", ns)?;
+        path += &format!("/namespaces/{ns}");
+    }
+    path += &format!("/{}", r.name);
+    if let Some(n) = name {
+        check_name("name", n)?;
+        path += &format!("/{n}");
+    }
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(group_path("v1").unwrap(), "api/v1");
+        assert_eq!(group_path("apps/v1").unwrap(), "apis/apps/v1");
+        assert!(group_path("../v1").is_err());
+        let dep = Resource {
+            name: "deployments".into(),
+            namespaced: true,
+        };
+        assert_eq!(
+            resource_path("apps/v1", &dep, Some("shop"), Some("web")).unwrap(),
+            "apis/apps/v1/namespaces/shop/deployments/web"
+        );
+        assert_eq!(
+            resource_path("apps/v1", &dep, None, None).unwrap(),
+            "apis/apps/v1/deployments"
+        );
+        let ns = Resource {
+            name: "namespaces".into(),
+            namespaced: false,
+        };
+        assert_eq!(
+            resource_path("v1", &ns, Some("x"), None).unwrap(),
+            "api/v1/namespaces"
+        );
+        assert!(resource_path("v1", &dep, Some("a/b"), None).is_err());
+        assert!(
+            check_name("name", "..").is_ok(),
+            "dots alone are caught by the path check"
+        );
+    }
+}

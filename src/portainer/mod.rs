@@ -1,0 +1,14 @@
+//! The Portainer side: the generated client and its hooks, the one HTTP
+//! layer (guard, failover, body limits), the per-call record, answers and
+//! their decoding, and the Docker, Kubernetes and Swarm helpers.
+
+pub mod call_record;
+pub mod client;
+pub mod decode;
+pub mod docker_log;
+pub mod exchange;
+pub mod http;
+pub mod kubernetes;
+pub mod passthrough;
+pub mod swarm;
+pub mod version_check;

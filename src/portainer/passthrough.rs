@@ -1,0 +1,139 @@
+//! Portainer's passthrough to an environment's Docker or Kubernetes API
+//! (/api/endpoints/{id}/{docker,kubernetes}/...): one request, its path
+//! checked so that it cannot leave that passthrough.
+
+use super::exchange::Exchange;
+use super::http::Http;
+use crate::error::ToolError;
+use reqwest::Method;
+use serde_json::Value;
+
+/// Which passthrough a proxy tool uses.
+#[derive(Clone, Copy)]
+pub enum Backend {
+    Docker,
+    Kubernetes,
+}
+
+impl Backend {
+    pub fn segment(self) -> &'static str {
+        match self {
+            Backend::Docker => "docker",
+            Backend::Kubernetes => "kubernetes",
+        }
+    }
+}
+
+/// One request to an environment's Docker or Kubernetes API through
+/// Portainer; `path` is checked to stay inside the passthrough.
+pub async fn passthrough(
+    http: &Http,
+    backend: Backend,
+    env: u64,
+    method: Method,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<(Value, &str)>,
+) -> Result<Exchange, ToolError> {
+    let path = check_path(path)?;
+    let root = http.api_root().as_str().trim_end_matches('/');
+    let prefix = format!("{root}/endpoints/{env}/{}/", backend.segment());
+    let mut url = url::Url::parse(&format!("{prefix}{path}"))
+        .map_err(|e| ToolError::BadArguments(format!("path: not a valid URL path: {e}")))?;
+    // After the URL parser's own normalisation the request must still sit
+    // inside this environment's passthrough.
+    if !url.as_str().starts_with(&prefix) {
+        return Err(ToolError::BadArguments(
+            "path: leaves the passthrough".into(),
+        ));
+    }
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query.iter());
+    }
+    let mut req = http.client().request(method, url);
+    if let Some((b, content_type)) = body {
+        req = req
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(b.to_string());
+    }
+    let req = req
+        .build()
+        .map_err(|e| ToolError::BadArguments(format!("cannot build the request: {e}")))?;
+    http.send(req).await
+}
+
+/// Accepts a path relative to the passthrough root; a leading '/' is taken
+/// as that root. Refuses anything that could point elsewhere.
+pub fn check_path(path: &str) -> Result<String, ToolError> {
+    let bad = |why: &str| Err(ToolError::BadArguments(format!("path `{path}`: {why}")));
+    if path.starts_with("//") || path.contains("://") {
+        return bad("must be a relative path, not a URL");
+    }
+    let rel = path.trim_start_matches('/');
+    if rel.is_empty() {
+        return bad("is empty");
+    }
+    if rel
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return bad("contains whitespace, control characters or backslashes");
+    }
+    if rel.contains('?') || rel.contains('#') {
+        return bad("put query parameters in `query`, not in the path");
+    }
+    let lower = rel.to_ascii_lowercase();
+    if ["%2e", "%2f", "%5c"].iter().any(|enc| lower.contains(enc)) {
+        return bad("contains an encoded '.', '/' or '\\'");
+    }
+    if rel.split('/').any(|seg| seg == ".." || seg == ".") {
+        return bad("contains '.' or '..' segments");
+    }
+    if rel.split('/').next().is_some_and(|s| s.contains(':')) {
+        return bad("must be a relative path, not a URL");
+    }
+    Ok(rel.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_ordinary_paths() {
+        assert_eq!(check_path("containers/json").unwrap(), "containers/json");
+        assert_eq!(
+            check_path("/v1.41/containers/abc/json").unwrap(),
+            "v1.41/containers/abc/json"
+        );
+        assert_eq!(
+            check_path("images/registry.local:5000/app:1.2/json").unwrap(),
+            "images/registry.local:5000/app:1.2/json"
+        );
+        assert_eq!(
+            check_path("api/v1/namespaces/default/pods").unwrap(),
+            "api/v1/namespaces/default/pods"
+        );
+    }
+
+    #[test]
+    fn refuses_escapes() {
+        for p in [
+            "../../users",
+            "containers/../../../users",
+            "./x",
+            "%2e%2e/users",
+            "containers%2F..%2Fusers",
+            "http://evil.example/x",
+            "//evil.example/x",
+            "javascript:alert(1)",
+            "containers/json?all=1",
+            "a\\..\\b",
+            "a b",
+            "",
+            "/",
+        ] {
+            assert!(check_path(p).is_err(), "{p} should be refused");
+        }
+    }
+}

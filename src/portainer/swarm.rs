@@ -1,0 +1,93 @@
+//! Swarm services through the Docker passthrough: read a service with its
+//! version, write its spec back at that version (Docker's optimistic lock).
+
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::passthrough::{passthrough, Backend};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+pub async fn read_service(http: &Http, env: u64, id: &str) -> Result<(u64, Value), ToolError> {
+    check_id(id)?;
+    let x = passthrough(
+        http,
+        Backend::Docker,
+        env,
+        Method::GET,
+        &format!("services/{id}"),
+        &[],
+        None,
+    )
+    .await?;
+    let service = x.into_json()?;
+    let version = service["Version"]["Index"].as_u64().ok_or_else(|| {
+        ToolError::Internal("Docker returned a service without Version.Index".into())
+    })?;
+    Ok((version, service["Spec"].clone()))
+}
+
+pub async fn write_service(
+    http: &Http,
+    env: u64,
+    id: &str,
+    version: u64,
+    spec: &Value,
+) -> Result<Value, ToolError> {
+    let query = [("version".to_string(), version.to_string())];
+    let x = passthrough(
+        http,
+        Backend::Docker,
+        env,
+        Method::POST,
+        &format!("services/{id}/update"),
+        &query,
+        Some((spec.clone(), "application/json")),
+    )
+    .await?;
+    x.into_json()
+}
+
+fn check_id(id: &str) -> Result<(), ToolError> {
+    if !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    {
+        Ok(())
+    } else {
+        Err(ToolError::BadArguments(format!(
+            "service `{id}` is not a service id or name"
+        )))
+    }
+}
+
+/// Docker's ["K=V"] as Portainer-style [{"name", "value"}], and back.
+pub fn env_to_pairs(env: &Value) -> Value {
+    let pairs: Vec<Value> = env
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => json!({"name": k, "value": v}),
+            None => json!({"name": kv, "value": ""}),
+        })
+        .collect();
+    Value::Array(pairs)
+}
+
+pub fn pairs_to_env(pairs: &Value) -> Value {
+    let env: Vec<Value> = pairs
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            json!(format!(
+                "{}={}",
+                p["name"].as_str().unwrap_or(""),
+                p["value"].as_str().unwrap_or("")
+            ))
+        })
+        .collect();
+    Value::Array(env)
+}

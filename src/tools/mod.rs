@@ -1,0 +1,8 @@
+//! The tools: the catalogue generated from tools.toml, which of them this
+//! server serves and how (selection and policy), argument decoding, and the
+//! hand-written handlers.
+
+pub mod args;
+pub mod catalogue;
+pub mod handlers;
+pub mod selection;

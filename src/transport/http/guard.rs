@@ -1,0 +1,348 @@
+//! Everything a request to the HTTP transport passes before the MCP layer
+//! sees it, in order: Host (DNS rebinding) and Origin checks on every path,
+//! the limit on failed authentications, the gate token, the caller's own
+//! Portainer token (checked against Portainer, initialize included), the
+//! per-caller rate limit, the session's owner, and the body (size, one JSON
+//! message, bounded nesting).
+
+use super::limits::{retry_after, RateLimiter};
+use super::sessions::Sessions;
+use crate::mcp::callers::{User, TOKEN_HEADER};
+use crate::mcp::server::PortainerServer;
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
+use serde_json::json;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+pub struct Gate {
+    pub token: Option<String>,
+    pub allowed_hosts: Vec<String>,
+    pub allowed_origins: Vec<String>,
+    /// Calls per second per Portainer user, when configured.
+    pub calls: Option<RateLimiter<i64>>,
+    /// Failed authentications per client address.
+    pub failures: RateLimiter<IpAddr>,
+    /// Proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    pub max_body: usize,
+    pub sessions: Sessions,
+    pub server: PortainerServer,
+}
+
+const SESSION_HEADER: &str = "mcp-session-id";
+
+pub async fn guard(
+    State(gate): State<std::sync::Arc<Gate>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if let Err(r) = check_host_and_origin(&gate, &req) {
+        return r;
+    }
+    let client = client_address(&gate, peer.ip(), req.headers());
+    if let Some(wait) = gate.failures.wait(&client) {
+        return too_many(wait, "too many failed authentications from this address");
+    }
+    if let Some(expected) = &gate.token {
+        if !bearer_matches(req.headers(), expected) {
+            return refuse(
+                &gate,
+                client,
+                StatusCode::UNAUTHORIZED,
+                "missing or wrong gate token (Authorization: Bearer)",
+            );
+        }
+    }
+    if !req.uri().path().starts_with("/mcp") {
+        return next.run(req).await;
+    }
+    let key = req
+        .headers()
+        .get(TOKEN_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let user = match gate.server.verify_caller(key.as_deref()).await {
+        Ok(u) => u,
+        Err(e) => {
+            let text = crate::mcp::results::error_text(&e);
+            return refuse(&gate, client, StatusCode::UNAUTHORIZED, &text);
+        }
+    };
+    if let Some(calls) = &gate.calls {
+        if let Err(wait) = calls.take(&user.id) {
+            return too_many(wait, "rate limit for this user exceeded; slow down");
+        }
+    }
+    let session = req
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    if let Some(id) = &session {
+        if !gate.sessions.owned_by(id, user.id) {
+            // The same answer as for an unknown session: say nothing of others'.
+            return (StatusCode::NOT_FOUND, "unknown session").into_response();
+        }
+    }
+    let method = req.method().clone();
+    let mut req = match read_body(&gate, req).await {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    req.extensions_mut().insert(user.clone());
+    let resp = next.run(req).await;
+    remember_session(&gate, &user, session, &method, &resp);
+    resp
+}
+
+// The refusal is the response itself; once per request, its size is no cost.
+#[allow(clippy::result_large_err)]
+fn check_host_and_origin(gate: &Gate, req: &Request) -> Result<(), Response> {
+    let headers = req.headers();
+    // HTTP/2 carries the host in the request's authority, not a header.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()))
+        .map(host_name)
+        .unwrap_or_default();
+    if !gate
+        .allowed_hosts
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(&host))
+    {
+        return Err((StatusCode::FORBIDDEN, "Host not allowed").into_response());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let origin = origin.to_str().unwrap_or("");
+        let allowed = gate
+            .allowed_origins
+            .iter()
+            .any(|o| origin_matches(o, origin));
+        if !allowed {
+            return Err((
+                StatusCode::FORBIDDEN,
+                "Origin not allowed (see --http-allowed-origins)",
+            )
+                .into_response());
+        }
+    }
+    Ok(())
+}
+
+/// An allowed origin as configured (`scheme://host[:port]`, or `:*` for
+/// any port) against a request's.
+fn origin_matches(allowed: &str, origin: &str) -> bool {
+    let allowed = allowed.trim().trim_end_matches('/');
+    match allowed.strip_suffix('*') {
+        Some(prefix) if prefix.ends_with(':') => {
+            origin.len() > prefix.len()
+                && origin[..prefix.len()].eq_ignore_ascii_case(prefix)
+                && origin[prefix.len()..].bytes().all(|b| b.is_ascii_digit())
+        }
+        _ => allowed.eq_ignore_ascii_case(origin),
+    }
+}
+
+/// `host`, `host:port`, `[v6]:port` → the host alone.
+fn host_name(h: &str) -> String {
+    if let Some(rest) = h.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or("").to_string();
+    }
+    match h.rsplit_once(':') {
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name.to_string(),
+        _ => h.to_string(),
+    }
+}
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy,
+/// the last address in X-Forwarded-For that is not one.
+fn client_address(gate: &Gate, peer: IpAddr, headers: &HeaderMap) -> IpAddr {
+    if !gate.trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|a| !gate.trusted_proxies.contains(a))
+        .unwrap_or(peer)
+}
+
+/// `Authorization: Bearer <token>`, the scheme in any case, compared in
+/// constant time.
+fn bearer_matches(headers: &HeaderMap, expected: &str) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim());
+    given.is_some_and(|g| constant_time_eq(g.as_bytes(), expected.as_bytes()))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A failed authentication: counted against the address, audited, refused.
+fn refuse(gate: &Gate, client: IpAddr, status: StatusCode, why: &str) -> Response {
+    let _ = gate.failures.take(&client);
+    gate.server.audit_refusal(&client.to_string(), why);
+    (status, why.to_string()).into_response()
+}
+
+fn too_many(wait: Duration, why: &str) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, retry_after(wait))],
+        why.to_string(),
+    )
+        .into_response()
+}
+
+/// Reads a POST body within the size limit, and refuses what the MCP layer
+/// would answer badly: batches and JSON nested past the parser's limit.
+#[allow(clippy::result_large_err)]
+async fn read_body(gate: &Gate, req: Request) -> Result<Request, Response> {
+    if req.method() != Method::POST {
+        return Ok(req);
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > gate.max_body as u64) {
+        return Err(too_large(gate.max_body));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes: Bytes = match http_body_util::Limited::new(body, gate.max_body)
+        .collect()
+        .await
+    {
+        Ok(c) => c.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
+            return Err(too_large(gate.max_body))
+        }
+        Err(_) => {
+            return Err((StatusCode::BAD_REQUEST, "cannot read the request body").into_response())
+        }
+    };
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first == Some(&b'[') {
+        return Err(json_rpc_error(
+            -32600,
+            "batch requests are not supported: send one JSON-RPC message per request",
+        ));
+    }
+    if let Err(e) = crate::transport::json_input::check(&bytes) {
+        return Err(json_rpc_error(-32700, &e));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The rest of the body is left unread, so the connection cannot carry
+/// another request: say so, or a client's pool may reuse it and fail.
+fn too_large(max: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
+        format!("request body over the {max}-byte limit"),
+    )
+        .into_response()
+}
+
+fn json_rpc_error(code: i64, message: &str) -> Response {
+    let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A new session belongs to the user who opened it; an ended one is forgotten.
+fn remember_session(
+    gate: &Gate,
+    user: &User,
+    asked: Option<String>,
+    method: &Method,
+    resp: &Response,
+) {
+    match asked {
+        None => {
+            if let Some(id) = resp
+                .headers()
+                .get(SESSION_HEADER)
+                .and_then(|v| v.to_str().ok())
+            {
+                gate.sessions.bind(id, user.id);
+            }
+        }
+        Some(id) if method == Method::DELETE && resp.status().is_success() => {
+            gate.sessions.forget(&id)
+        }
+        Some(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names_without_ports() {
+        assert_eq!(host_name("localhost:8080"), "localhost");
+        assert_eq!(host_name("[::1]:8080"), "::1");
+        assert_eq!(host_name("example.com"), "example.com");
+    }
+
+    #[test]
+    fn origins_exact_or_any_port() {
+        assert!(origin_matches(
+            "https://app.example.com",
+            "https://app.example.com"
+        ));
+        assert!(origin_matches(
+            "http://localhost:*",
+            "http://localhost:6274"
+        ));
+        assert!(!origin_matches(
+            "http://localhost:*",
+            "http://localhost.evil.example"
+        ));
+        assert!(!origin_matches(
+            "https://app.example.com",
+            "https://evil.example"
+        ));
+    }
+
+    #[test]
+    fn bearer_scheme_in_any_case() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            "bearer s3cret-gate-token".parse().unwrap(),
+        );
+        assert!(bearer_matches(&h, "s3cret-gate-token"));
+        h.insert(
+            header::AUTHORIZATION,
+            "Basic s3cret-gate-token".parse().unwrap(),
+        );
+        assert!(!bearer_matches(&h, "s3cret-gate-token"));
+    }
+}

@@ -1,0 +1,140 @@
+//! Streamable HTTP transport (`--http ADDR`, path /mcp): many users, each
+//! with their own Portainer token, behind an optional shared gate token,
+//! with Host/Origin checks, a body size limit, a per-client rate limit and
+//! /metrics.
+
+pub mod connections;
+pub mod guard;
+pub mod limits;
+pub mod sessions;
+
+use crate::mcp::metrics::Metrics;
+use crate::mcp::server::PortainerServer;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use guard::Gate;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub addr: SocketAddr,
+    /// Shared secret every request must carry as `Authorization: Bearer`.
+    pub gate_token: Option<String>,
+    /// (certificate, key) PEM files.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    pub allow_insecure: bool,
+    /// Host header values accepted (DNS rebinding protection).
+    pub allowed_hosts: Vec<String>,
+    /// Origin header values accepted; a request with any other is refused.
+    pub allowed_origins: Vec<String>,
+    /// Calls per second per Portainer user (burst: twice that); 0: no limit.
+    pub rate: u32,
+    pub max_body: usize,
+    /// Open connections at most.
+    pub max_connections: usize,
+    /// Reverse proxies whose X-Forwarded-For names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// The shortest gate token accepted: a shared secret must resist guessing.
+pub const MIN_GATE_TOKEN: usize = 16;
+
+/// A client must send its request headers within this time.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Failed authentications a client address may make in a burst, and how
+/// many a second it regains.
+const FAILURE_BURST: f64 = 10.0;
+const FAILURES_PER_SECOND: f64 = 0.5;
+
+impl HttpOptions {
+    /// Plain HTTP only on loopback, unless explicitly allowed; a gate token
+    /// long enough not to be guessed.
+    pub fn check(&self) -> Result<(), String> {
+        if self.tls.is_none() && !self.addr.ip().is_loopback() && !self.allow_insecure {
+            return Err(format!(
+                "--http {}: refusing to serve tokens over plain HTTP on a non-loopback address; \
+                 give --tls-cert and --tls-key, or --allow-insecure-http",
+                self.addr
+            ));
+        }
+        if let Some(t) = &self.gate_token {
+            if t.chars().count() < MIN_GATE_TOKEN {
+                return Err(format!(
+                    "--http-token: at least {MIN_GATE_TOKEN} characters are needed (e.g. `openssl rand -hex 24`)"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+pub async fn serve(
+    o: HttpOptions,
+    server: PortainerServer,
+    metrics: Arc<Metrics>,
+) -> Result<(), String> {
+    o.check()?;
+    let config = StreamableHttpServerConfig::default()
+        .with_allowed_hosts(o.allowed_hosts.clone())
+        .with_allowed_origins(o.allowed_origins.clone())
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(o.max_body);
+    let mcp_server = server.clone();
+    let mcp = StreamableHttpService::new(
+        move || Ok(mcp_server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    let gate = Arc::new(Gate {
+        token: o.gate_token.clone(),
+        allowed_hosts: o.allowed_hosts.clone(),
+        allowed_origins: o.allowed_origins.clone(),
+        calls: (o.rate > 0)
+            .then(|| limits::RateLimiter::new(f64::from(o.rate), 2.0 * f64::from(o.rate))),
+        failures: limits::RateLimiter::new(FAILURES_PER_SECOND, FAILURE_BURST),
+        trusted_proxies: o.trusted_proxies.clone(),
+        max_body: o.max_body,
+        sessions: sessions::Sessions::default(),
+        server,
+    });
+    let app = Router::new()
+        .nest_service("/mcp", mcp)
+        .route("/metrics", get(render_metrics))
+        .with_state(metrics)
+        .layer(axum::middleware::from_fn_with_state(gate, guard::guard));
+    let make = app.into_make_service_with_connect_info::<SocketAddr>();
+    tracing::info!(addr = %o.addr, tls = o.tls.is_some(), "serving MCP over Streamable HTTP at /mcp");
+    let acceptor = connections::Acceptor::new(o.max_connections);
+    match &o.tls {
+        Some((cert, key)) => {
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+                .await
+                .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+            let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(acceptor);
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
+            s.serve(make).await
+        }
+        None => {
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
+            s.serve(make).await
+        }
+    }
+    .map_err(|e| format!("--http {}: {e}", o.addr))
+}
+
+async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        metrics.render(),
+    )
+}
