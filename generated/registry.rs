@@ -6,7 +6,9 @@ use crate::tools::args::Args;
 use crate::portainer::client::types;
 use crate::portainer::client::Client;
 use crate::error::ToolError;
-use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef, ToolsetDef};
+use crate::tools::catalogue::{Access, Input, ToolDef, ToolsetDef};
+#[allow(unused_imports)]
+use progenitor_client::ClientInfo;
 /// Portainer version of the spec/ this registry was generated from.
 pub const SPEC_VERSION: &str = "2.45.3";
 pub static TOOLSETS: &[ToolsetDef] = &[
@@ -75,11 +77,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointList",
         method: "GET",
         path: "/endpoints",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blobs (large). Set false to include them.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Maximum number of environments to return (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"Index of the first environment to return (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true matches any of the tags, false (default) requires all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blobs (large). Set false to include them.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Maximum number of environments to return (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"Index of the first environment to return (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true matches any of the tags, false (default) requires all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Agent\":{},\"AzureCredentials\":{},\"ChangeWindow\":{},\"CloudProvider\":{},\"ComposeSyntaxMaxVersion\":{},\"ContainerEngine\":{},\"DeploymentOptions\":{},\"Edge\":{},\"EdgeCheckinInterval\":{},\"EdgeID\":{},\"EdgeKey\":{},\"EnableGPUManagement\":{},\"EnableImageNotification\":{},\"Gpus\":{},\"GroupId\":{},\"Heartbeat\":{},\"Id\":{},\"Kubernetes\":{},\"LastCheckInDate\":{},\"LocalTimeZone\":{},\"MTLSStatus\":{},\"Name\":{},\"Policies\":{},\"PublicURL\":{},\"SecuritySettings\":{},\"Snapshots\":{},\"Status\":{},\"StatusMessage\":{},\"TLSConfig\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"UserTrusted\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -99,11 +103,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointInspect",
         method: "GET",
         path: "/endpoints/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Agent\":{},\"AzureCredentials\":{},\"ChangeWindow\":{},\"CloudProvider\":{},\"ComposeSyntaxMaxVersion\":{},\"ContainerEngine\":{},\"DeploymentOptions\":{},\"Edge\":{},\"EdgeCheckinInterval\":{},\"EdgeID\":{},\"EdgeKey\":{},\"EnableGPUManagement\":{},\"EnableImageNotification\":{},\"Gpus\":{},\"GroupId\":{},\"Heartbeat\":{},\"Id\":{},\"Kubernetes\":{},\"LastCheckInDate\":{},\"LocalTimeZone\":{},\"MTLSStatus\":{},\"Name\":{},\"Policies\":{},\"PublicURL\":{},\"SecuritySettings\":{},\"Snapshots\":{},\"Status\":{},\"StatusMessage\":{},\"TLSConfig\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"UserTrusted\":{}},\"type\":\"object\"}",
         ),
@@ -123,11 +129,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointUpdate",
         method: "PUT",
         path: "/endpoints/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -145,11 +153,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointGroupList",
         method: "GET",
         path: "/endpoint_groups",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Description\":{},\"Id\":{},\"Name\":{},\"Policies\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Total\":{},\"TypeInfo\":{},\"UserAccessPolicies\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -169,11 +179,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TagList",
         method: "GET",
         path: "/tags",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"EndpointGroups\":{},\"Endpoints\":{},\"ID\":{},\"Name\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -193,11 +205,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackList",
         method: "GET",
         path: "/stacks",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AdditionalFiles\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeploymentStartStatus\":{},\"DeploymentStatus\":{},\"EndpointId\":{},\"EntryPoint\":{},\"Env\":{},\"FilesystemPath\":{},\"FromAppTemplate\":{},\"GitConfig\":{},\"HelmChartPath\":{},\"HelmValuesFiles\":{},\"Id\":{},\"IsDetachedFromGit\":{},\"Name\":{},\"Namespace\":{},\"Option\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"Registries\":{},\"ResourceControl\":{},\"StackFileVersion\":{},\"Status\":{},\"SupportRelativePath\":{},\"SwarmId\":{},\"Type\":{},\"UpdateDate\":{},\"UpdatedBy\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -217,11 +231,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackInspect",
         method: "GET",
         path: "/stacks/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"AdditionalFiles\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeploymentStartStatus\":{},\"DeploymentStatus\":{},\"EndpointId\":{},\"EntryPoint\":{},\"Env\":{},\"FilesystemPath\":{},\"FromAppTemplate\":{},\"GitConfig\":{},\"HelmChartPath\":{},\"HelmValuesFiles\":{},\"Id\":{},\"IsDetachedFromGit\":{},\"Name\":{},\"Namespace\":{},\"Option\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"Registries\":{},\"ResourceControl\":{},\"StackFileVersion\":{},\"Status\":{},\"SupportRelativePath\":{},\"SwarmId\":{},\"Type\":{},\"UpdateDate\":{},\"UpdatedBy\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"}",
         ),
@@ -241,11 +257,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackFileInspect",
         method: "GET",
         path: "/stacks/{id}/file",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"StackFileContent\":{}},\"type\":\"object\"}",
         ),
@@ -265,11 +283,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackStart",
         method: "POST",
         path: "/stacks/{id}/start",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -287,11 +307,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackStop",
         method: "POST",
         path: "/stacks/{id}/stop",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -309,11 +331,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackCreateDockerStandaloneString|StackCreateDockerSwarmString",
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -331,11 +355,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "stack_update",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::stack_update::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::STACK_UPDATE),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -353,11 +377,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "StackDelete",
         method: "DELETE",
         path: "/stacks/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -375,11 +401,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "stack_git_redeploy",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::stack_git_redeploy::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::STACK_GIT_REDEPLOY),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -397,11 +423,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "UserList",
         method: "GET",
         path: "/users",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only users who can access this environment id.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only users who can access this environment id.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{},\"Role\":{},\"Username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -421,11 +449,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamList",
         method: "GET",
         path: "/teams",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only teams that can access this environment id.\",\"type\":\"integer\"},\"onlyLedTeams\":{\"description\":\"Only the teams the caller leads.\",\"type\":\"boolean\"}},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only teams that can access this environment id.\",\"type\":\"integer\"},\"onlyLedTeams\":{\"description\":\"Only the teams the caller leads.\",\"type\":\"boolean\"}},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"DenyPortainerAccess\":{},\"Id\":{},\"Name\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -445,11 +475,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "systemVersion",
         method: "GET",
         path: "/system/version",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Build\":{},\"DatabaseVersion\":{},\"Dependencies\":{},\"LatestVersion\":{},\"Runtime\":{},\"ServerEdition\":{},\"ServerVersion\":{},\"UpdateAvailable\":{},\"VersionSupport\":{}},\"type\":\"object\"}",
         ),
@@ -469,11 +501,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "systemStatus",
         method: "GET",
         path: "/system/status",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"InstanceID\":{},\"Version\":{}},\"type\":\"object\"}",
         ),
@@ -493,11 +527,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "SettingsInspect",
         method: "GET",
         path: "/settings",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"AdditionalFunctionality\":{},\"AddonsCatalogURL\":{},\"AgentSecret\":{},\"AllowBindMountsForRegularUsers\":{},\"AllowContainerCapabilitiesForRegularUsers\":{},\"AllowDeviceMappingForRegularUsers\":{},\"AllowHostNamespaceForRegularUsers\":{},\"AllowPrivilegedModeForRegularUsers\":{},\"AllowStackManagementForRegularUsers\":{},\"AllowVolumeBrowserForRegularUsers\":{},\"AuthenticationMethod\":{},\"AutoPatchSettings\":{},\"BlackListedLabels\":{},\"CloudApiKeys\":{},\"CustomLoginBanner\":{},\"DefaultRegistry\":{},\"DisableKubeRolesSync\":{},\"DisableKubeShell\":{},\"DisableKubeconfigDownload\":{},\"DisplayDonationHeader\":{},\"DisplayExternalContributors\":{},\"Edge\":{},\"EdgeAgentCheckinInterval\":{},\"EdgePortainerUrl\":{},\"EnableEdgeComputeFeatures\":{},\"EnableHostManagementFeatures\":{},\"EnforceEdgeID\":{},\"ExperimentalFeatures\":{},\"FeatureFlagSettings\":{},\"ForceSecureCookies\":{},\"GlobalDeploymentOptions\":{},\"HelmRepositoryURL\":{},\"InternalAuthSettings\":{},\"IsDockerDesktopExtension\":{},\"KubeconfigExpiry\":{},\"KubectlShellImage\":{},\"LDAPSettings\":{},\"LogoURL\":{},\"OAuthSettings\":{},\"SnapshotInterval\":{},\"TemplatesURL\":{},\"TrustOnFirstConnect\":{},\"UserSessionTimeout\":{}},\"type\":\"object\"}",
         ),
@@ -517,11 +553,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::GetOnly,
+        method_argument: Some("method"),
         operation: "docker_proxy",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::docker_proxy::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::DOCKER_PROXY),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -539,11 +575,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::GetOnly,
+        method_argument: Some("method"),
         operation: "kubernetes_proxy",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_proxy::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_PROXY),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -561,11 +597,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Command\":{},\"Created\":{},\"HostConfig\":{},\"Id\":{},\"Image\":{},\"ImageID\":{},\"Labels\":{},\"Mounts\":{},\"Names\":{},\"NetworkSettings\":{},\"Ports\":{},\"SizeRootFs\":{},\"SizeRw\":{},\"State\":{},\"Status\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -590,11 +628,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/json",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"AppArmorProfile\":{},\"Args\":{},\"Config\":{},\"Created\":{},\"Driver\":{},\"ExecIDs\":{},\"GraphDriver\":{},\"HostConfig\":{},\"HostnamePath\":{},\"HostsPath\":{},\"Id\":{},\"Image\":{},\"LogPath\":{},\"MountLabel\":{},\"Mounts\":{},\"Name\":{},\"NetworkSettings\":{},\"Path\":{},\"Platform\":{},\"ProcessLabel\":{},\"ResolvConfPath\":{},\"RestartCount\":{},\"SizeRootFs\":{},\"SizeRw\":{},\"State\":{}},\"type\":\"object\"}",
         ),
@@ -614,11 +654,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerLogs",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/logs",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"description\":\"Prefix each line with its timestamp.\",\"type\":\"boolean\"},\"until\":{\"default\":0,\"description\":\"Only lines before this Unix timestamp.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"description\":\"Prefix each line with its timestamp.\",\"type\":\"boolean\"},\"until\":{\"default\":0,\"description\":\"Only lines before this Unix timestamp.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -636,11 +678,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerTop",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/top",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Processes\":{},\"Titles\":{}},\"type\":\"object\"}",
         ),
@@ -660,11 +704,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerStats",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/stats",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some("{\"type\":\"object\"}"),
         shape: crate::shaping::Rules {
             project: None,
@@ -686,11 +732,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerKill|DockerContainerRestart|DockerContainerStart|DockerContainerStop",
         method: "POST",
         path: "/endpoints/{environmentId}/docker/containers/{id}/kill|/endpoints/{environmentId}/docker/containers/{id}/restart|/endpoints/{environmentId}/docker/containers/{id}/start|/endpoints/{environmentId}/docker/containers/{id}/stop",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"action\":{\"description\":\"Which action to perform.\",\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"action\":{\"description\":\"Which action to perform.\",\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -708,11 +756,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerContainerDelete|DockerImageDelete|DockerVolumeDelete",
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"description\":\"Which kind to perform.\",\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"description\":\"Which kind to perform.\",\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -730,11 +780,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerImageList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/json",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"reference\\\": [\\\"nginx\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"reference\\\": [\\\"nginx\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Containers\":{},\"Created\":{},\"Id\":{},\"Labels\":{},\"ParentId\":{},\"RepoDigests\":{},\"RepoTags\":{},\"SharedSize\":{},\"Size\":{},\"VirtualSize\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -754,11 +806,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerImageInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/{name}/json",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Architecture\":{},\"Author\":{},\"Comment\":{},\"Config\":{},\"Container\":{},\"ContainerConfig\":{},\"Created\":{},\"DockerVersion\":{},\"GraphDriver\":{},\"Id\":{},\"Metadata\":{},\"Os\":{},\"OsVersion\":{},\"Parent\":{},\"RepoDigests\":{},\"RepoTags\":{},\"RootFS\":{},\"Size\":{},\"VirtualSize\":{}},\"type\":\"object\"}",
         ),
@@ -778,11 +832,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerVolumeList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/volumes",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Volumes\":{},\"Warnings\":{}},\"type\":\"object\"}",
         ),
@@ -802,11 +858,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerVolumeInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/volumes/{name}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"CreatedAt\":{},\"Driver\":{},\"Labels\":{},\"Mountpoint\":{},\"Name\":{},\"Options\":{},\"Scope\":{},\"Status\":{},\"UsageData\":{}},\"type\":\"object\"}",
         ),
@@ -826,11 +884,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerNetworkList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/networks",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"driver\\\": [\\\"bridge\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"driver\\\": [\\\"bridge\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Attachable\":{},\"Containers\":{},\"Created\":{},\"Driver\":{},\"EnableIPv6\":{},\"IPAM\":{},\"Id\":{},\"Ingress\":{},\"Internal\":{},\"Labels\":{},\"Name\":{},\"Options\":{},\"Scope\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -850,11 +910,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerNetworkInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/networks/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Attachable\":{},\"Containers\":{},\"Created\":{},\"Driver\":{},\"EnableIPv6\":{},\"IPAM\":{},\"Id\":{},\"Ingress\":{},\"Internal\":{},\"Labels\":{},\"Name\":{},\"Options\":{},\"Scope\":{}},\"type\":\"object\"}",
         ),
@@ -874,11 +936,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerSystemInfo",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/info",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Architecture\":{},\"BridgeNfIp6tables\":{},\"BridgeNfIptables\":{},\"CPUSet\":{},\"CPUShares\":{},\"CgroupDriver\":{},\"CgroupVersion\":{},\"ClusterAdvertise\":{},\"ClusterStore\":{},\"ContainerdCommit\":{},\"Containers\":{},\"ContainersPaused\":{},\"ContainersRunning\":{},\"ContainersStopped\":{},\"CpuCfsPeriod\":{},\"CpuCfsQuota\":{},\"Debug\":{},\"DefaultAddressPools\":{},\"DefaultRuntime\":{},\"DockerRootDir\":{},\"Driver\":{},\"DriverStatus\":{},\"ExperimentalBuild\":{},\"GenericResources\":{},\"HttpProxy\":{},\"HttpsProxy\":{},\"ID\":{},\"IPv4Forwarding\":{},\"Images\":{},\"IndexServerAddress\":{},\"InitBinary\":{},\"InitCommit\":{},\"Isolation\":{},\"KernelMemory\":{},\"KernelVersion\":{},\"Labels\":{},\"LiveRestoreEnabled\":{},\"LoggingDriver\":{},\"MemTotal\":{},\"MemoryLimit\":{},\"NCPU\":{},\"NEventsListener\":{},\"NFd\":{},\"NGoroutines\":{},\"Name\":{},\"NoProxy\":{},\"OSType\":{},\"OSVersion\":{},\"OomKillDisable\":{},\"OperatingSystem\":{},\"PidsLimit\":{},\"Plugins\":{},\"ProductLicense\":{},\"RegistryConfig\":{},\"RuncCommit\":{},\"Runtimes\":{},\"SecurityOptions\":{},\"ServerVersion\":{},\"SwapLimit\":{},\"Swarm\":{},\"SystemTime\":{},\"Warnings\":{}},\"type\":\"object\"}",
         ),
@@ -898,11 +962,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerSystemVersion",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/version",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"ApiVersion\":{},\"Arch\":{},\"BuildTime\":{},\"Components\":{},\"Experimental\":{},\"GitCommit\":{},\"GoVersion\":{},\"KernelVersion\":{},\"MinAPIVersion\":{},\"Os\":{},\"Platform\":{},\"Version\":{}},\"type\":\"object\"}",
         ),
@@ -922,11 +988,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerSystemDataUsage",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/system/df",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"BuildCache\":{},\"Containers\":{},\"Images\":{},\"LayersSize\":{},\"Volumes\":{}},\"type\":\"object\"}",
         ),
@@ -946,11 +1014,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "getEndpointGroupsId",
         method: "GET",
         path: "/endpoint_groups/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Description\":{},\"Id\":{},\"Name\":{},\"Policies\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Total\":{},\"TypeInfo\":{},\"UserAccessPolicies\":{}},\"type\":\"object\"}",
         ),
@@ -970,11 +1040,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointGroupCreate",
         method: "POST",
         path: "/endpoint_groups",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -992,11 +1064,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointGroupUpdate",
         method: "PUT",
         path: "/endpoint_groups/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1014,11 +1088,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EndpointGroupDelete",
         method: "DELETE",
         path: "/endpoint_groups/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1036,11 +1112,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TagCreate",
         method: "POST",
         path: "/tags",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1058,11 +1136,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TagDelete",
         method: "DELETE",
         path: "/tags/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1080,11 +1160,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "UserInspect",
         method: "GET",
         path: "/users/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"Id\":{},\"PortainerAuthorizations\":{},\"Role\":{},\"ThemeSettings\":{},\"TokenIssueAt\":{},\"UseCache\":{},\"Username\":{}},\"type\":\"object\"}",
         ),
@@ -1104,11 +1186,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "UserCreate",
         method: "POST",
         path: "/users",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1126,11 +1210,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "UserUpdate",
         method: "PUT",
         path: "/users/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1148,11 +1234,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "UserDelete",
         method: "DELETE",
         path: "/users/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1170,11 +1258,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamInspect",
         method: "GET",
         path: "/teams/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"DenyPortainerAccess\":{},\"Id\":{},\"Name\":{}},\"type\":\"object\"}",
         ),
@@ -1194,11 +1284,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamCreate",
         method: "POST",
         path: "/teams",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1216,11 +1308,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamUpdate",
         method: "PUT",
         path: "/teams/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1238,11 +1332,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamDelete",
         method: "DELETE",
         path: "/teams/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1260,11 +1356,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamMembershipList",
         method: "GET",
         path: "/team_memberships",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{},\"Role\":{},\"TeamID\":{},\"UserID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1284,11 +1382,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamMembershipCreate",
         method: "POST",
         path: "/team_memberships",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1306,11 +1406,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "TeamMembershipDelete",
         method: "DELETE",
         path: "/team_memberships/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Membership id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Membership id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1328,11 +1430,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RoleList",
         method: "GET",
         path: "/roles",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Authorizations\":{},\"Description\":{},\"Id\":{},\"Name\":{},\"Priority\":{},\"Scope\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1352,11 +1456,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RegistryList",
         method: "GET",
         path: "/registries",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AccessToken\":{},\"AccessTokenExpiry\":{},\"Authentication\":{},\"AuthorizedTeams\":{},\"AuthorizedUsers\":{},\"BaseURL\":{},\"Ecr\":{},\"Github\":{},\"Gitlab\":{},\"Id\":{},\"ManagementConfiguration\":{},\"Name\":{},\"Password\":{},\"Quay\":{},\"RegistryAccesses\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"Username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1376,11 +1482,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RegistryInspect",
         method: "GET",
         path: "/registries/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"AccessToken\":{},\"AccessTokenExpiry\":{},\"Authentication\":{},\"AuthorizedTeams\":{},\"AuthorizedUsers\":{},\"BaseURL\":{},\"Ecr\":{},\"Github\":{},\"Gitlab\":{},\"Id\":{},\"ManagementConfiguration\":{},\"Name\":{},\"Password\":{},\"Quay\":{},\"RegistryAccesses\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"Username\":{}},\"type\":\"object\"}",
         ),
@@ -1400,11 +1508,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RegistryCreate",
         method: "POST",
         path: "/registries",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1422,11 +1532,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RegistryUpdate",
         method: "PUT",
         path: "/registries/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1444,11 +1556,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "RegistryDelete",
         method: "DELETE",
         path: "/registries/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1466,11 +1580,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EdgeGroupList",
         method: "GET",
         path: "/edge_groups",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Dynamic\":{},\"EdgeUpdateID\":{},\"EndpointIds\":{},\"EndpointTypes\":{},\"Endpoints\":{},\"EndpointsCount\":{},\"HasEdgeConfig\":{},\"HasEdgeJob\":{},\"HasEdgeStack\":{},\"Id\":{},\"Name\":{},\"PartialMatch\":{},\"TagIds\":{},\"TrustedEndpoints\":{},\"TrustedEndpointsCount\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1490,11 +1606,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EdgeStackList",
         method: "GET",
         path: "/edge_stacks",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeployerOptions\":{},\"DeploymentType\":{},\"EdgeGroups\":{},\"EdgeUpdateID\":{},\"EntryPoint\":{},\"EnvVars\":{},\"FilesystemPath\":{},\"GitConfig\":{},\"GitSourceId\":{},\"HelmConfig\":{},\"Id\":{},\"ManifestPath\":{},\"Name\":{},\"NumDeployments\":{},\"PerDeviceConfigsGroupMatchType\":{},\"PerDeviceConfigsMatchType\":{},\"PerDeviceConfigsPath\":{},\"PrePullImage\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"RePullImage\":{},\"Registries\":{},\"RetryDeploy\":{},\"RetryPeriod\":{},\"ScheduledTime\":{},\"StackFileVersion\":{},\"StaggerConfig\":{},\"Status\":{},\"StatusSummary\":{},\"SupportPerDeviceConfigs\":{},\"SupportRelativePath\":{},\"UseManifestNamespaces\":{},\"Version\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1514,11 +1632,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EdgeStackInspect",
         method: "GET",
         path: "/edge_stacks/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeployerOptions\":{},\"DeploymentType\":{},\"EdgeGroups\":{},\"EdgeUpdateID\":{},\"EntryPoint\":{},\"EnvVars\":{},\"FilesystemPath\":{},\"GitConfig\":{},\"HelmConfig\":{},\"Id\":{},\"ManifestPath\":{},\"Name\":{},\"NumDeployments\":{},\"PerDeviceConfigsGroupMatchType\":{},\"PerDeviceConfigsMatchType\":{},\"PerDeviceConfigsPath\":{},\"PrePullImage\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"RePullImage\":{},\"Registries\":{},\"RetryDeploy\":{},\"RetryPeriod\":{},\"ScheduledTime\":{},\"StackFileVersion\":{},\"StaggerConfig\":{},\"Status\":{},\"SupportPerDeviceConfigs\":{},\"SupportRelativePath\":{},\"UseManifestNamespaces\":{},\"Version\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"}",
         ),
@@ -1538,11 +1658,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "EdgeJobList",
         method: "GET",
         path: "/edge_jobs",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Created\":{},\"CronExpression\":{},\"EdgeGroups\":{},\"Endpoints\":{},\"GroupLogsCollection\":{},\"Id\":{},\"Name\":{},\"Recurring\":{},\"ScriptPath\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1562,11 +1684,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "GetKubernetesNamespaces",
         method: "GET",
         path: "/kubernetes/{id}/namespaces",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Annotations\":{},\"CreationDate\":{},\"Id\":{},\"IsDefault\":{},\"IsSystem\":{},\"Name\":{},\"NamespaceOwner\":{},\"ResourceQuota\":{},\"Status\":{},\"UnhealthyEventCount\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1586,11 +1710,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_resource_list",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_resource_list::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_LIST),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1608,11 +1732,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_resource_get",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_resource_get::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_GET),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1630,11 +1754,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_pod_logs",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_pod_logs::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_POD_LOGS),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1652,11 +1776,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_events",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_events::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_EVENTS),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: Some(
@@ -1676,11 +1800,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_scale",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_scale::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_SCALE),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1698,11 +1822,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "kubernetes_rollout_restart",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::kubernetes_rollout_restart::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1720,11 +1844,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerServiceList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{},\"Endpoint\":{},\"ID\":{},\"JobStatus\":{},\"ServiceStatus\":{},\"Spec\":{},\"UpdateStatus\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1747,11 +1873,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerServiceInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services/{id}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"CreatedAt\":{},\"Endpoint\":{},\"ID\":{},\"JobStatus\":{},\"ServiceStatus\":{},\"Spec\":{},\"UpdateStatus\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"}",
         ),
@@ -1771,11 +1899,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "swarm_service_scale",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::swarm_service_scale::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_SCALE),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1793,11 +1921,11 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "swarm_service_update",
         method: "",
         path: "",
-        input_schema: crate::tools::handlers::swarm_service_update::INPUT_SCHEMA,
+        input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_UPDATE),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1815,11 +1943,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerTaskList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/tasks",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AssignedGenericResources\":{},\"CreatedAt\":{},\"DesiredState\":{},\"ID\":{},\"JobIteration\":{},\"Labels\":{},\"Name\":{},\"NodeID\":{},\"ServiceID\":{},\"Slot\":{},\"Spec\":{},\"Status\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1839,11 +1969,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "DockerNodeList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/nodes",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{},\"Description\":{},\"ID\":{},\"ManagerStatus\":{},\"Spec\":{},\"Status\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1863,11 +1995,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Read,
         destructive: false,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "HelmList",
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"appVersion\":{},\"chart\":{},\"name\":{},\"namespace\":{},\"revision\":{},\"status\":{},\"updated\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
@@ -1887,11 +2021,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: false,
         idempotent: false,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "HelmInstall",
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -1909,11 +2045,13 @@ pub static TOOLS: &[ToolDef] = &[
         access: Access::Write,
         destructive: true,
         idempotent: true,
-        read_only_mode: ReadOnlyMode::Hidden,
+        method_argument: None,
         operation: "HelmDelete",
         method: "DELETE",
         path: "/endpoints/{id}/kubernetes/helm/{release}",
-        input_schema: "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+        ),
         output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
@@ -2376,7 +2514,9 @@ pub async fn dispatch(
                 }
             }
         }
-        "stack_update" => crate::tools::handlers::stack_update::call(client, args).await,
+        "stack_update" => {
+            (crate::tools::handlers::STACK_UPDATE.call)(client.inner(), args).await
+        }
         "stack_delete" => {
             let a_id: i64 = args.get("id", None)?;
             let a_endpoint_id: i64 = args.get("environment_id", None)?;
@@ -2390,7 +2530,7 @@ pub async fn dispatch(
                 .await
         }
         "stack_git_redeploy" => {
-            crate::tools::handlers::stack_git_redeploy::call(client, args).await
+            (crate::tools::handlers::STACK_GIT_REDEPLOY.call)(client.inner(), args).await
         }
         "user_list" => {
             let a_environment_id: Option<i64> = args.get("environmentId", None)?;
@@ -2416,9 +2556,11 @@ pub async fn dispatch(
         "settings_get" => {
             crate::portainer::decode::finish_json(client.settings_inspect().await).await
         }
-        "docker_proxy" => crate::tools::handlers::docker_proxy::call(client, args).await,
+        "docker_proxy" => {
+            (crate::tools::handlers::DOCKER_PROXY.call)(client.inner(), args).await
+        }
         "kubernetes_proxy" => {
-            crate::tools::handlers::kubernetes_proxy::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_PROXY.call)(client.inner(), args).await
         }
         "docker_container_list" => {
             let a_environment_id: i64 = args.get("environment_id", None)?;
@@ -3274,22 +3416,27 @@ pub async fn dispatch(
                 .await
         }
         "kubernetes_resource_list" => {
-            crate::tools::handlers::kubernetes_resource_list::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_RESOURCE_LIST.call)(client.inner(), args)
+                .await
         }
         "kubernetes_resource_get" => {
-            crate::tools::handlers::kubernetes_resource_get::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_RESOURCE_GET.call)(client.inner(), args)
+                .await
         }
         "kubernetes_pod_logs" => {
-            crate::tools::handlers::kubernetes_pod_logs::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_POD_LOGS.call)(client.inner(), args)
+                .await
         }
         "kubernetes_events" => {
-            crate::tools::handlers::kubernetes_events::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_EVENTS.call)(client.inner(), args).await
         }
         "kubernetes_scale" => {
-            crate::tools::handlers::kubernetes_scale::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_SCALE.call)(client.inner(), args).await
         }
         "kubernetes_rollout_restart" => {
-            crate::tools::handlers::kubernetes_rollout_restart::call(client, args).await
+            (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART
+                .call)(client.inner(), args)
+                .await
         }
         "swarm_service_list" => {
             let a_environment_id: i64 = args.get("environment_id", None)?;
@@ -3322,10 +3469,12 @@ pub async fn dispatch(
                 .await
         }
         "swarm_service_scale" => {
-            crate::tools::handlers::swarm_service_scale::call(client, args).await
+            (crate::tools::handlers::SWARM_SERVICE_SCALE.call)(client.inner(), args)
+                .await
         }
         "swarm_service_update" => {
-            crate::tools::handlers::swarm_service_update::call(client, args).await
+            (crate::tools::handlers::SWARM_SERVICE_UPDATE.call)(client.inner(), args)
+                .await
         }
         "swarm_task_list" => {
             let a_environment_id: i64 = args.get("environment_id", None)?;

@@ -50,13 +50,14 @@ async fn run(cli: Cli) -> Result<(), String> {
     let o = &cli.opts;
     let choice = Choice {
         read_only: o.read_only,
+        confirm: o.confirm,
         toolsets: o.toolsets.clone(),
         tools: o.tools.clone(),
         deny_tools: o.deny_tools.clone(),
     };
     let selection = select(&choice)?;
     if let Some(Command::Tools { json }) = cli.command {
-        print!("{}", tools_listing::render(&selection, o.read_only, json));
+        print!("{}", tools_listing::render(&selection, json));
         return Ok(());
     }
     if o.max_response_chars < 1000 {
@@ -84,12 +85,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);
     let metrics = Arc::new(Metrics::default());
     let options = server::CallSettings {
-        read_only: o.read_only,
         shaping: shaping::Limits {
             show_secrets: o.show_secrets,
             max_chars: o.max_response_chars,
         },
-        confirm: o.confirm,
         audit: o.audit_log.as_deref().map(Audit::open).transpose()?,
         caller: "stdio".into(),
         users: http_options.as_ref().map(|_| Arc::new(Users::default())),

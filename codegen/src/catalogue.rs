@@ -28,16 +28,6 @@ pub enum Access {
     Write,
 }
 
-/// What a tool still does when the server runs with --read-only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReadOnlyMode {
-    /// Left out entirely (the default for write tools).
-    Hidden,
-    /// Kept, but the HTTP method is pinned to GET (the raw proxies).
-    GetOnly,
-}
-
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ToolEntry {
@@ -58,7 +48,9 @@ pub struct ToolEntry {
     pub idempotent: Option<bool>,
     /// Why a non-GET operation is safe to class as read.
     pub read_reason: Option<String>,
-    pub read_only_mode: Option<ReadOnlyMode>,
+    /// For a passthrough: the argument that holds the HTTP method. A GET
+    /// reads; other methods write; a read-only server pins it to GET.
+    pub method_argument: Option<String>,
     pub toolset: String,
     pub title: String,
     #[serde(default)]
@@ -204,8 +196,8 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
                 err(format!("project is not a valid JMESPath expression: {e}"));
             }
         }
-        if t.read_only_mode == Some(ReadOnlyMode::GetOnly) && t.handler.is_none() {
-            err("read_only_mode = \"get-only\" needs a handler that can pin its method".into());
+        if t.method_argument.is_some() && (t.handler.is_none() || t.access != Access::Write) {
+            err("method_argument is for write handlers whose method argument decides (passthroughs)".into());
         }
     }
     if errors.is_empty() {

@@ -79,16 +79,20 @@ pub fn generate_from(
     })
 }
 
-/// Hand-written tool handlers: one file each under src/tools/handlers.
+/// Hand-written tool handlers: the names declared with `handler!(NAME, ...)`
+/// in src/tools/handlers, lower-cased as tools.toml writes them.
 pub fn handler_modules(dir: &Path) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_suffix(".rs")?.to_string();
-            (stem != "mod").then_some(stem)
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .flat_map(|text| {
+            text.lines()
+                .filter_map(|l| l.trim().strip_prefix("handler!("))
+                .filter_map(|rest| rest.split(',').next())
+                .map(|name| name.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
         })
         .collect();
     out.sort();

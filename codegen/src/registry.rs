@@ -1,6 +1,6 @@
 //! The tool registry: static tool definitions and the dispatch function.
 
-use crate::catalogue::{Access, Catalogue, ReadOnlyMode, ToolEntry};
+use crate::catalogue::{Access, Catalogue, ToolEntry};
 use crate::client::{body_kind, passing, Method};
 use crate::schema::{self, Arg, Location};
 use crate::spec::Spec;
@@ -59,7 +59,9 @@ pub fn generate(
         use crate::portainer::client::types;
         use crate::portainer::client::Client;
         use crate::error::ToolError;
-        use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef, ToolsetDef};
+        use crate::tools::catalogue::{Access, Input, ToolDef, ToolsetDef};
+        #[allow(unused_imports)]
+        use progenitor_client::ClientInfo;
 
         /// Portainer version of the spec/ this registry was generated from.
         pub const SPEC_VERSION: &str = #version;
@@ -90,9 +92,9 @@ fn tool_def(p: &Planned) -> TokenStream {
         Access::Read => quote!(Access::Read),
         Access::Write => quote!(Access::Write),
     };
-    let ro_mode = match e.read_only_mode {
-        Some(ReadOnlyMode::GetOnly) => quote!(ReadOnlyMode::GetOnly),
-        _ => quote!(ReadOnlyMode::Hidden),
+    let method_argument = match &e.method_argument {
+        Some(m) => quote!(Some(#m)),
+        None => quote!(None),
     };
     let destructive = e.destructive;
     let project = match &e.project {
@@ -103,8 +105,7 @@ fn tool_def(p: &Planned) -> TokenStream {
     let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
     let client_paging = e.paging.is_some();
     // Generated tools send one request; of the handlers, only the proxies do.
-    let single_request =
-        matches!(p.kind, Kind::Generated { .. }) || e.read_only_mode == Some(ReadOnlyMode::GetOnly);
+    let single_request = matches!(p.kind, Kind::Generated { .. }) || e.method_argument.is_some();
     let (operation, method, path, input, output, idempotent) = match &p.kind {
         Kind::Generated {
             calls,
@@ -138,18 +139,18 @@ fn tool_def(p: &Planned) -> TokenStream {
                 join(&|c| c.operation.clone()),
                 join(&|c| c.method.to_uppercase()),
                 join(&|c| c.path.clone()),
-                quote!(#input),
+                quote!(Input::Schema(#input)),
                 output,
                 idem,
             )
         }
         Kind::Handler(h) => {
-            let module = format_ident!("{}", h);
+            let handler = format_ident!("{}", h.to_ascii_uppercase());
             (
                 h.clone(),
                 String::new(),
                 String::new(),
-                quote!(crate::tools::handlers::#module::INPUT_SCHEMA),
+                quote!(Input::Handler(&crate::tools::handlers::#handler)),
                 quote!(None),
                 e.idempotent.unwrap_or(false),
             )
@@ -164,11 +165,11 @@ fn tool_def(p: &Planned) -> TokenStream {
             access: #access,
             destructive: #destructive,
             idempotent: #idempotent,
-            read_only_mode: #ro_mode,
+            method_argument: #method_argument,
             operation: #operation,
             method: #method,
             path: #path,
-            input_schema: #input,
+            input: #input,
             output_schema: #output,
             shape: crate::shaping::Rules {
                 project: #project,
@@ -185,8 +186,10 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
     let name = &p.entry.name;
     let calls = match &p.kind {
         Kind::Handler(h) => {
-            let module = format_ident!("{}", h);
-            return Ok(quote!(#name => crate::tools::handlers::#module::call(client, args).await,));
+            let handler = format_ident!("{}", h.to_ascii_uppercase());
+            return Ok(
+                quote!(#name => (crate::tools::handlers::#handler.call)(client.inner(), args).await,),
+            );
         }
         Kind::Generated { calls, .. } => calls,
     };

@@ -127,7 +127,7 @@ pub struct Flags {
         value_enum,
         default_value = "destructive"
     )]
-    pub confirm: crate::mcp::confirm::Confirm,
+    pub confirm: crate::tools::policy::Confirm,
 
     /// Append a JSON line per tool call to this file (writes: before and after).
     #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]

@@ -1,30 +1,24 @@
 //! `portainer-mcp tools`: the catalogue this configuration would serve.
 
-use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef};
+use crate::tools::policy::Mode;
 use crate::tools::selection::Selection;
 use serde_json::json;
 
-/// Access as served: a get-only tool in read-only mode only reads.
-fn access(t: &ToolDef, read_only: bool) -> &'static str {
-    match t.access {
-        Access::Read => "read",
-        Access::Write if read_only && t.read_only_mode == ReadOnlyMode::GetOnly => "read",
-        Access::Write => "write",
-    }
-}
-
-pub fn render(sel: &Selection, read_only: bool, as_json: bool) -> String {
+/// Access and confirmation as served (see tools/policy.rs).
+pub fn render(sel: &Selection, as_json: bool) -> String {
     if as_json {
         let rows: Vec<_> = sel
             .served
             .iter()
-            .map(|t| {
+            .map(|s| {
+                let t = s.def;
                 json!({
                     "name": t.name,
                     "title": t.title,
                     "toolset": t.toolset,
-                    "access": access(t, read_only),
-                    "get_only": read_only && t.read_only_mode == ReadOnlyMode::GetOnly,
+                    "access": s.mode.label(),
+                    "get_only": matches!(s.mode, Mode::GetOnly { .. }),
+                    "confirm": s.mode.needs_confirm(),
                     "destructive": t.destructive,
                     "operation": t.operation,
                     "method": t.method,
@@ -38,12 +32,13 @@ pub fn render(sel: &Selection, read_only: bool, as_json: bool) -> String {
         "{:<26} {:<13} {:<6} {:<12} {}\n",
         "TOOL", "TOOLSET", "ACCESS", "DESTRUCTIVE", "TITLE"
     );
-    for t in &sel.served {
+    for s in &sel.served {
+        let t = s.def;
         out += &format!(
             "{:<26} {:<13} {:<6} {:<12} {}\n",
             t.name,
             t.toolset,
-            access(t, read_only),
+            s.mode.label(),
             if t.destructive { "yes" } else { "no" },
             t.title
         );

@@ -4,40 +4,14 @@
 //! as a dry run that says so.
 
 use crate::error::ToolError;
-use crate::tools::args::Args;
-use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef};
+use crate::tools::args::{Args, CONFIRM, DRY_RUN};
+use crate::tools::policy::Mode;
 use serde_json::{json, Value};
 
-pub const DRY_RUN: &str = "dry_run";
-pub const CONFIRM: &str = "confirm";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Confirm {
-    /// Destructive tools (deletes, removals) need confirm: true.
-    Destructive,
-    /// Every write tool needs confirm: true.
-    Writes,
-    /// No confirmation.
-    None,
-}
-
-/// Whether the tool can write at all (proxies only with a non-GET method).
-pub fn writes(def: &ToolDef) -> bool {
-    def.access == Access::Write
-}
-
-pub fn needs_confirm(def: &ToolDef, policy: Confirm) -> bool {
-    writes(def)
-        && match policy {
-            Confirm::Destructive => def.destructive,
-            Confirm::Writes => true,
-            Confirm::None => false,
-        }
-}
-
-/// Adds dry_run (and confirm where the policy asks) to a write tool's schema.
-pub fn add_args(input: &mut Value, def: &ToolDef, policy: Confirm) {
-    if !writes(def) {
+/// Adds dry_run (and confirm where the policy asks) to the schema of a tool
+/// that can write.
+pub fn add_args(input: &mut Value, mode: Mode) {
+    if !mode.can_write() {
         return;
     }
     let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
@@ -47,7 +21,7 @@ pub fn add_args(input: &mut Value, def: &ToolDef, policy: Confirm) {
         DRY_RUN.into(),
         json!({"type": "boolean", "description": "Only show what would be sent"}),
     );
-    if needs_confirm(def, policy) {
+    if mode.needs_confirm() {
         props.insert(CONFIRM.into(), json!({"type": "boolean", "description": "true to do it; else only shows what it would do"}));
     }
 }
@@ -64,23 +38,13 @@ pub struct Plan {
     pub declined: bool,
 }
 
-pub fn plan(def: &ToolDef, args: &Args, policy: Confirm) -> Result<Plan, ToolError> {
-    if !writes(def) {
+pub fn plan(mode: Mode, args: &Args) -> Result<Plan, ToolError> {
+    if !mode.call_writes(args)? {
         return Ok(Plan::default());
-    }
-    // A raw proxy call with GET reads; only its other methods write.
-    if def.read_only_mode == ReadOnlyMode::GetOnly {
-        let method: Option<String> = args.get("method", None)?;
-        if method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case("GET"))
-        {
-            return Ok(Plan::default());
-        }
     }
     let dry_run: bool = args.get(DRY_RUN, Some("false"))?;
     let confirmed: bool = args.get(CONFIRM, Some("false"))?;
-    let unconfirmed = needs_confirm(def, policy) && !confirmed;
+    let unconfirmed = mode.needs_confirm() && !confirmed;
     Ok(Plan {
         writes: true,
         hold: dry_run || unconfirmed,

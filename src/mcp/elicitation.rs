@@ -1,6 +1,6 @@
 //! Asking the user (MCP elicitation) whether held writes may be sent.
 
-use super::confirm::CONFIRM;
+use crate::tools::args::CONFIRM;
 use serde_json::{json, Value};
 
 /// Asks the user, where the client supports it (MCP elicitation), whether

@@ -4,13 +4,14 @@
 use crate::error::ToolError;
 use crate::mcp::audit::Audit;
 use crate::mcp::callers::{User, Users, TOKEN_HEADER};
-use crate::mcp::confirm::{self, Confirm};
+use crate::mcp::confirm;
 use crate::mcp::metrics::{CallLabels, Metrics, StatusLabel, ToolLabel};
 use crate::portainer::call_record;
 use crate::portainer::client::Client;
 use crate::shaping;
 use crate::tools::args::Args;
 use crate::tools::catalogue::{self, ToolDef};
+use crate::tools::policy::Mode;
 use crate::tools::selection::Selection;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
@@ -30,9 +31,7 @@ cut with a `_truncated` note. Write tools change real systems: confirm intent be
 
 /// How the server treats calls: everything but the tool list itself.
 pub struct CallSettings {
-    pub read_only: bool,
     pub shaping: shaping::Limits,
-    pub confirm: Confirm,
     pub audit: Option<Audit>,
     /// Who is calling, for the audit log ("stdio" for the local transport).
     pub caller: String,
@@ -47,7 +46,7 @@ pub struct PortainerServer {
     client: Arc<Client>,
     options: Arc<CallSettings>,
     tools: Arc<Vec<Tool>>,
-    served: Arc<HashMap<&'static str, (&'static ToolDef, Value)>>,
+    served: Arc<HashMap<&'static str, (&'static ToolDef, Mode, Value)>>,
     left_out: Arc<BTreeMap<&'static str, String>>,
 }
 
@@ -55,12 +54,10 @@ impl PortainerServer {
     pub fn new(client: Client, selection: Selection, options: CallSettings) -> Self {
         let mut tools = vec![];
         let mut served = HashMap::new();
-        for def in &selection.served {
-            let tool = super::tool_build::mcp_tool(def, options.read_only, options.confirm);
-            served.insert(
-                def.name,
-                (*def, Value::Object((*tool.input_schema).clone())),
-            );
+        for s in &selection.served {
+            let tool = super::tool_build::mcp_tool(s);
+            let schema = Value::Object((*tool.input_schema).clone());
+            served.insert(s.def.name, (s.def, s.mode, schema));
             tools.push(tool);
         }
         PortainerServer {
@@ -124,7 +121,7 @@ impl PortainerServer {
         user: Option<User>,
         peer: Option<&rmcp::Peer<RoleServer>>,
     ) -> Result<CallToolResult, McpError> {
-        let Some((def, schema)) = self.served.get(name) else {
+        let Some(&(def, mode, ref schema)) = self.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
             return Err(match self.left_out.get(name.as_str()) {
                 Some(why) => {
@@ -138,7 +135,7 @@ impl PortainerServer {
         let checked = args
             .check_against(schema)
             .and_then(|()| shaping_request(&args))
-            .and_then(|req| Ok((req, confirm::plan(def, &args, self.options.confirm)?)));
+            .and_then(|req| Ok((req, confirm::plan(mode, &args)?)));
         let (req, plan) = match checked {
             Ok(v) => v,
             Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
@@ -266,11 +263,8 @@ impl PortainerServer {
             None => json!(self.options.caller),
         };
         record["tool"] = json!(def.name);
-        record["access"] = json!(if confirm::writes(def) {
-            "write"
-        } else {
-            "read"
-        });
+        let mode = self.served.get(def.name).map(|s| s.1);
+        record["access"] = json!(mode.map_or("read", Mode::label));
         record["arguments"] = arguments;
         audit.write(record);
     }

@@ -1,9 +1,11 @@
 //! A tool's entry in tools/list: its input schema with the arguments every
 //! tool (or every write tool) adds, its description, and its hints.
 
-use crate::mcp::confirm::{self, Confirm};
+use crate::mcp::confirm;
 use crate::shaping;
-use crate::tools::catalogue::{Access, ReadOnlyMode, ToolDef};
+use crate::tools::catalogue::ToolDef;
+use crate::tools::policy::Mode;
+use crate::tools::selection::Served;
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -26,22 +28,20 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     }
 }
 
-pub fn mcp_tool(def: &ToolDef, read_only: bool, confirm: Confirm) -> Tool {
-    let mut input: Value =
-        serde_json::from_str(def.input_schema).expect("generated input schema is JSON");
+/// The tools/list entry of a served tool, as its mode allows it to act.
+pub fn mcp_tool(served: &Served) -> Tool {
+    let Served { def, mode } = *served;
+    let mut input = def.input_schema();
     add_shaping_args(&mut input, def);
-    if !read_only {
-        confirm::add_args(&mut input, def, confirm);
-    }
-    let get_only = read_only && def.read_only_mode == ReadOnlyMode::GetOnly;
+    confirm::add_args(&mut input, mode);
     let mut description = def.description.to_string();
-    if get_only {
-        if let Some(m) = input.pointer_mut("/properties/method") {
+    if let Mode::GetOnly { method_arg } = mode {
+        if let Some(m) = input.pointer_mut(&format!("/properties/{method_arg}")) {
             m["enum"] = json!(["GET"]);
         }
         description.push_str(" Read-only mode: GET only.");
     }
-    let reads = def.access == Access::Read || get_only;
+    let reads = !mode.can_write();
     // The title is the tool's own field; repeating it here costs context.
     // Only the hints that carry information: destructive and idempotent
     // mean nothing for a read, and openWorldHint defaults to true.

@@ -7,6 +7,7 @@ pub mod cost;
 pub mod expression_limits;
 pub mod redact;
 pub mod redact_text;
+pub mod secret_names;
 pub mod stream_list;
 pub mod truncate;
 

@@ -4,7 +4,7 @@
 //! the command), and the data of Kubernetes Secrets written as YAML (Helm
 //! manifests). Each function returns how many values it hid.
 
-use super::redact::{is_secret_key, MARKER};
+use super::secret_names::{is_secret_key, MARKER};
 
 /// Environment variable names whose values are kept: they say how a process
 /// runs and never carry credentials. Everything else is hidden.

@@ -6,6 +6,10 @@ use crate::error::ToolError;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+/// Arguments the confirmation layer adds to tools that can write.
+pub const DRY_RUN: &str = "dry_run";
+pub const CONFIRM: &str = "confirm";
+
 /// The arguments object of one tools/call.
 #[derive(Debug, Default)]
 pub struct Args {
@@ -43,6 +47,21 @@ impl Args {
         decode(name, self.raw(name).cloned(), default)
     }
 
+    /// All the arguments as a handler's typed arguments. Shaping and
+    /// confirmation arguments are not fields of those types and are ignored;
+    /// unknown ones were already refused by `check_against`.
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, ToolError> {
+        let value = Value::Object(self.map.clone());
+        serde_path_to_error::deserialize(&value).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            match path.as_str() {
+                "." | "" => ToolError::BadArguments(inner.to_string()),
+                _ => ToolError::BadArguments(format!("argument `{path}`: {inner}")),
+            }
+        })
+    }
+
     /// A parameter the API takes as JSON text: a string is passed as is, an
     /// object or array is encoded (Docker's `filters`).
     pub fn get_json_text<T: DeserializeOwned>(&self, name: &str) -> Result<T, ToolError> {
@@ -60,8 +79,8 @@ impl Args {
             crate::shaping::SELECT,
             crate::shaping::LIMIT,
             crate::shaping::OFFSET,
-            crate::mcp::confirm::DRY_RUN,
-            crate::mcp::confirm::CONFIRM,
+            DRY_RUN,
+            CONFIRM,
         ];
         let extra: Vec<&str> = self
             .map

@@ -4,21 +4,14 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 }
 
+use crate::tools::handlers::Handler;
 pub use generated::{dispatch, SPEC_VERSION, TOOLS, TOOLSETS};
+use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
     Write,
-}
-
-/// What a tool does when the server runs with --read-only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReadOnlyMode {
-    /// Write tools are not served at all.
-    Hidden,
-    /// Served, with the HTTP method pinned to GET (the raw proxies).
-    GetOnly,
 }
 
 #[derive(Debug)]
@@ -37,24 +30,38 @@ pub struct ToolDef {
     pub access: Access,
     pub destructive: bool,
     pub idempotent: bool,
-    pub read_only_mode: ReadOnlyMode,
+    /// For a passthrough: the argument holding the HTTP method, which
+    /// decides whether a call writes (see policy.rs).
+    pub method_argument: Option<&'static str>,
     /// operationId, or the handler module for hand-written tools.
     pub operation: &'static str,
     /// HTTP method and API path; empty for hand-written tools.
     pub method: &'static str,
     pub path: &'static str,
-    /// JSON Schema of the arguments.
-    pub input_schema: &'static str,
+    /// The arguments: a generated JSON Schema, or a handler's typed arguments.
+    pub input: Input,
     /// JSON Schema of the structured result, when the API describes one.
     pub output_schema: Option<&'static str>,
     /// How results are shaped: default projection, omissions, cutting.
     pub shape: crate::shaping::Rules,
 }
 
+/// Where a tool's arguments are declared.
+#[derive(Debug)]
+pub enum Input {
+    /// Generated from the operation's parameters in spec/ (JSON text).
+    Schema(&'static str),
+    /// A hand-written handler, whose argument type gives the schema.
+    Handler(&'static Handler),
+}
+
 impl ToolDef {
-    /// Whether this tool is served (and how) in read-only mode.
-    pub fn available_read_only(&self) -> bool {
-        self.access == Access::Read || self.read_only_mode == ReadOnlyMode::GetOnly
+    /// The JSON Schema of the tool's own arguments.
+    pub fn input_schema(&self) -> Value {
+        match self.input {
+            Input::Schema(text) => serde_json::from_str(text).expect("generated schemas are JSON"),
+            Input::Handler(h) => (h.schema)(),
+        }
     }
 }
 

@@ -5,4 +5,5 @@
 pub mod args;
 pub mod catalogue;
 pub mod handlers;
+pub mod policy;
 pub mod selection;

@@ -2,19 +2,40 @@
 //! tool is not available. Every switch is applied here and only here.
 
 use crate::tools::catalogue::{ToolDef, TOOLS, TOOLSETS};
+use crate::tools::policy::{Confirm, Mode};
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Choice {
     pub read_only: bool,
+    pub confirm: Confirm,
     pub toolsets: Option<Vec<String>>,
     pub tools: Option<Vec<String>>,
     pub deny_tools: Option<Vec<String>>,
 }
 
+impl Default for Choice {
+    fn default() -> Self {
+        Choice {
+            read_only: false,
+            confirm: Confirm::Destructive,
+            toolsets: None,
+            tools: None,
+            deny_tools: None,
+        }
+    }
+}
+
+/// A tool this server serves, and how it may act here (see policy.rs).
+#[derive(Debug, Clone, Copy)]
+pub struct Served {
+    pub def: &'static ToolDef,
+    pub mode: Mode,
+}
+
 #[derive(Debug)]
 pub struct Selection {
-    pub served: Vec<&'static ToolDef>,
+    pub served: Vec<Served>,
     /// Catalogue tools left out, with the reason, for clear call errors.
     pub left_out: BTreeMap<&'static str, String>,
 }
@@ -56,9 +77,10 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
     let mut served = vec![];
     let mut left_out = BTreeMap::new();
     for t in TOOLS {
+        let mode = Mode::of(t, c.read_only, c.confirm);
         let why = if denied.contains(t.name) {
             Some("it is denied by --deny-tools".to_string())
-        } else if c.read_only && !t.available_read_only() {
+        } else if mode.is_none() {
             Some("the server runs in read-only mode and this tool writes".to_string())
         } else if named.contains(t.name) {
             None
@@ -72,10 +94,10 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
         } else {
             None
         };
-        match why {
-            None => served.push(t),
-            Some(w) => {
-                left_out.insert(t.name, w);
+        match (why, mode) {
+            (None, Some(mode)) => served.push(Served { def: t, mode }),
+            (why, _) => {
+                left_out.insert(t.name, why.unwrap_or_default());
             }
         }
     }
@@ -104,10 +126,9 @@ fn known_names<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tools::catalogue::Access;
 
     fn names(s: &Selection) -> Vec<&str> {
-        s.served.iter().map(|t| t.name).collect()
+        s.served.iter().map(|t| t.def.name).collect()
     }
 
     #[test]
@@ -115,9 +136,11 @@ mod tests {
         let s = select(&Choice::default()).unwrap();
         for t in &s.served {
             assert!(
-                TOOLSETS.iter().any(|ts| ts.name == t.toolset && ts.default),
+                TOOLSETS
+                    .iter()
+                    .any(|ts| ts.name == t.def.toolset && ts.default),
                 "{}",
-                t.name
+                t.def.name
             );
         }
         assert!(s.left_out.values().all(|w| w.contains("toolset")));
@@ -132,11 +155,7 @@ mod tests {
         })
         .unwrap();
         for t in &s.served {
-            assert!(
-                t.access == Access::Read || t.available_read_only(),
-                "{}",
-                t.name
-            );
+            assert!(!t.mode.can_write(), "{}", t.def.name);
         }
         assert!(!names(&s).contains(&"stack_stop"));
         assert!(names(&s).contains(&"docker_proxy"));

@@ -1,17 +1,150 @@
-//! Hand-written tools. Each file here is a handler tools.toml can name with
-//! `handler = "<file stem>"`; build.rs lists this folder to check that.
+//! Hand-written tools, grouped by family. Each declares its arguments as a
+//! Rust type (serde + JsonSchema), so the schema, defaults and enums are
+//! written once, and exports a `Handler` static that tools.toml names with
+//! `handler = "<name>"` (the generated registry refers to it by that name,
+//! upper-cased, so a missing handler fails the build).
 
-pub mod docker_proxy;
-pub mod kubernetes_events;
-pub mod kubernetes_pod_logs;
-pub mod kubernetes_proxy;
-pub mod kubernetes_resource_get;
-pub mod kubernetes_resource_list;
-pub mod kubernetes_rollout_restart;
-pub mod kubernetes_scale;
-pub mod proxy;
+pub mod kubernetes;
+pub mod kubernetes_workloads;
+pub mod passthrough;
 pub mod stack_env;
-pub mod stack_git_redeploy;
-pub mod stack_update;
-pub mod swarm_service_scale;
-pub mod swarm_service_update;
+pub mod stacks;
+pub mod swarm;
+
+pub use kubernetes::{
+    KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
+};
+pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
+pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
+pub use stacks::{STACK_GIT_REDEPLOY, STACK_UPDATE};
+pub use swarm::{SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};
+
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::tools::args::Args;
+use serde_json::{Map, Value};
+use std::future::Future;
+use std::pin::Pin;
+
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+
+/// One hand-written tool: its arguments' schema and its call.
+pub struct Handler {
+    pub schema: fn() -> Value,
+    pub call: for<'a> fn(&'a Http, &'a Args) -> CallFuture<'a>,
+}
+
+impl std::fmt::Debug for Handler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Handler")
+    }
+}
+
+/// `handler!(NAME, ArgsType, function)`: a `Handler` whose call decodes the
+/// arguments into `ArgsType` and runs `function(http, args)`.
+macro_rules! handler {
+    ($name:ident, $args:ty, $f:path) => {
+        pub static $name: $crate::tools::handlers::Handler = $crate::tools::handlers::Handler {
+            schema: $crate::tools::handlers::schema_of::<$args>,
+            call: {
+                fn call<'a>(
+                    http: &'a $crate::portainer::http::Http,
+                    args: &'a $crate::tools::args::Args,
+                ) -> $crate::tools::handlers::CallFuture<'a> {
+                    Box::pin(async move { $f(http, args.decode::<$args>()?).await })
+                }
+                call
+            },
+        };
+    };
+}
+pub(crate) use handler;
+
+/// The JSON Schema of a handler's arguments, in the compact form tools/list
+/// uses: subschemas inlined, no meta keys or Rust number formats, optional
+/// fields plain (not "or null"), and no arguments but those declared.
+pub fn schema_of<T: schemars::JsonSchema>() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| {
+            s.inline_subschemas = true;
+            s.meta_schema = None;
+        })
+        .into_generator();
+    let mut v = generator.into_root_schema_for::<T>().to_value();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("title");
+        o.remove("description");
+        o.insert("additionalProperties".into(), Value::Bool(false));
+        if let Some(Value::Object(props)) = o.get_mut("properties") {
+            props.values_mut().for_each(compact);
+        }
+    }
+    v
+}
+
+fn compact(v: &mut Value) {
+    let Some(o) = v.as_object_mut() else { return };
+    o.remove("format");
+    // Option<T> reads as ["T", "null"]: absence already says "not given".
+    if let Some(Value::Array(types)) = o.get("type") {
+        let real: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+        if real.len() == 1 {
+            o.insert("type".into(), real[0].clone());
+        } else {
+            o.insert("type".into(), Value::Array(real));
+        }
+    }
+    if let Some(Value::Array(any)) = o.get("anyOf") {
+        // An optional enum: anyOf [{enum...}, {type: null}].
+        let real: Vec<&Value> = any.iter().filter(|s| s["type"] != "null").collect();
+        if let [one] = real.as_slice() {
+            let one: Map<String, Value> = one.as_object().cloned().unwrap_or_default();
+            o.remove("anyOf");
+            o.extend(one);
+        }
+    }
+    if let Some(Value::Array(values)) = o.get_mut("enum") {
+        values.retain(|x| !x.is_null());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::tools::catalogue::{Input, TOOLS};
+    use serde_json::Value;
+
+    /// Every handler's schema is a closed object whose required arguments
+    /// are declared, with no Rust-only keywords left.
+    #[test]
+    fn handler_schemas_are_compact_and_closed() {
+        for t in TOOLS {
+            let Input::Handler(h) = t.input else { continue };
+            let s = (h.schema)();
+            assert_eq!(s["type"], "object", "{}", t.name);
+            assert_eq!(s["additionalProperties"], false, "{}", t.name);
+            let text = s.to_string();
+            for word in ["\"format\"", "$defs", "$ref", "$schema"] {
+                assert!(!text.contains(word), "{}: {word} in {text}", t.name);
+            }
+            let props = s["properties"].as_object().unwrap();
+            for (name, p) in props {
+                let types = p["type"].as_array().into_iter().flatten();
+                assert!(types.clone().all(|t| t != "null"), "{}.{name}", t.name);
+                assert!(p.get("anyOf").is_none(), "{}.{name}: {p}", t.name);
+            }
+            for r in s["required"].as_array().into_iter().flatten() {
+                assert!(props.contains_key(r.as_str().unwrap()), "{}", t.name);
+            }
+            if let Some(m) = t.method_argument {
+                let methods = &props[m]["enum"];
+                assert!(
+                    methods
+                        .as_array()
+                        .is_some_and(|a| a.contains(&Value::from("GET"))),
+                    "{}: {m} must list GET",
+                    t.name
+                );
+            }
+        }
+    }
+}

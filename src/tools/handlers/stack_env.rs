@@ -3,15 +3,40 @@
 //! must be merged into the current list, or the others are lost.
 
 use crate::error::ToolError;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
-/// The `env` argument: name -> new value, or null to remove.
-pub fn parse_change(arg: Option<&Value>) -> Result<Map<String, Value>, ToolError> {
-    let Some(v) = arg else { return Ok(Map::new()) };
-    let obj = v.as_object().ok_or_else(|| {
-        ToolError::BadArguments("env: must be an object of NAME: value (null removes NAME)".into())
-    })?;
-    for (k, val) in obj {
+/// The `env` argument's type: NAME -> new value, null removes NAME.
+pub type EnvChange = Option<std::collections::BTreeMap<String, EnvValue>>;
+
+/// One variable's new value in `env` (its schema; values arrive as JSON).
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
+pub struct EnvValue(pub Value);
+
+impl JsonSchema for EnvValue {
+    fn schema_name() -> Cow<'static, str> {
+        "EnvValue".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number", "boolean", "null"]})
+    }
+}
+
+/// The `env` argument, checked: name -> new value, or null to remove.
+pub fn parse_change(arg: EnvChange) -> Result<Map<String, Value>, ToolError> {
+    let obj: Map<String, Value> = arg
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, v.0))
+        .collect();
+    for (k, val) in &obj {
         if k.is_empty() || k.contains('=') {
             return Err(ToolError::BadArguments(format!(
                 "env: `{k}` is not a variable name"
@@ -23,7 +48,7 @@ pub fn parse_change(arg: Option<&Value>) -> Result<Map<String, Value>, ToolError
             )));
         }
     }
-    Ok(obj.clone())
+    Ok(obj)
 }
 
 /// The list to send and a summary of what changed (names only: values may
@@ -69,10 +94,14 @@ fn text(v: &Value) -> String {
 mod tests {
     use super::*;
 
+    fn given(v: Value) -> EnvChange {
+        serde_json::from_value(v).unwrap()
+    }
+
     #[test]
     fn naming_some_variables_keeps_the_others() {
         let current = json!([{"name": "A", "value": "1"}, {"name": "B", "value": "2"}, {"name": "C", "value": "3"}]);
-        let change = parse_change(Some(&json!({"B": "20", "C": null, "D": 4}))).unwrap();
+        let change = parse_change(given(json!({"B": "20", "C": null, "D": 4}))).unwrap();
         let (env, summary) = merge(&current, &change, false);
         assert_eq!(
             env,
@@ -89,7 +118,8 @@ mod tests {
         );
         let (env, _) = merge(&current, &Map::new(), false);
         assert_eq!(env, current);
-        assert!(parse_change(Some(&json!(["A=1"]))).is_err());
-        assert!(parse_change(Some(&json!({"A": {"x": 1}}))).is_err());
+        assert!(serde_json::from_value::<EnvChange>(json!(["A=1"])).is_err());
+        assert!(parse_change(given(json!({"A": {"x": 1}}))).is_err());
+        assert!(parse_change(given(json!({"A=B": "1"}))).is_err());
     }
 }

@@ -1,0 +1,200 @@
+//! Kubernetes reads through Portainer's passthrough: any resource found by
+//! discovery, one object, pod logs, events.
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::kubernetes as kube;
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+fn v1() -> String {
+    "v1".into()
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct ResourceList {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
+    #[serde(default = "v1")]
+    api_version: String,
+    /// Resource kind, e.g. Pod, Deployment, Service, ConfigMap, Ingress.
+    kind: String,
+    /// Namespace; all namespaces when left out.
+    namespace: Option<String>,
+    /// e.g. app=web,tier!=cache
+    label_selector: Option<String>,
+    /// e.g. status.phase=Running
+    field_selector: Option<String>,
+    /// At most this many items; the answer's metadata.continue fetches the next page.
+    #[schemars(range(min = 1))]
+    limit: Option<u64>,
+    /// Token from a previous answer's metadata.continue.
+    #[serde(rename = "continue")]
+    continue_token: Option<String>,
+}
+
+handler!(KUBERNETES_RESOURCE_LIST, ResourceList, resource_list);
+
+async fn resource_list(http: &Http, a: ResourceList) -> Result<Value, ToolError> {
+    let mut query = vec![];
+    for (param, v) in [
+        ("labelSelector", a.label_selector),
+        ("fieldSelector", a.field_selector),
+        ("continue", a.continue_token),
+    ] {
+        if let Some(v) = v {
+            query.push((param.to_string(), v));
+        }
+    }
+    if let Some(l) = a.limit {
+        query.push(("limit".to_string(), l.to_string()));
+    }
+    let env = a.environment_id;
+    let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
+    let path = kube::resource_path(&a.api_version, &resource, a.namespace.as_deref(), None)?;
+    kube::request(http, env, Method::GET, &path, &query, None).await
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct ResourceGet {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
+    #[serde(default = "v1")]
+    api_version: String,
+    /// Resource kind, e.g. Pod, Deployment, Service.
+    kind: String,
+    /// Namespace of a namespaced kind.
+    namespace: Option<String>,
+    /// Object name.
+    name: String,
+}
+
+handler!(KUBERNETES_RESOURCE_GET, ResourceGet, resource_get);
+
+async fn resource_get(http: &Http, a: ResourceGet) -> Result<Value, ToolError> {
+    let env = a.environment_id;
+    let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
+    if resource.namespaced && a.namespace.is_none() {
+        return Err(ToolError::BadArguments(format!(
+            "kind `{}` is namespaced: give namespace",
+            a.kind
+        )));
+    }
+    let path = kube::resource_path(
+        &a.api_version,
+        &resource,
+        a.namespace.as_deref(),
+        Some(&a.name),
+    )?;
+    kube::request(http, env, Method::GET, &path, &[], None).await
+}
+
+fn two_hundred() -> u64 {
+    200
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct PodLogs {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    namespace: String,
+    /// Pod name.
+    pod: String,
+    /// Container name; needed when the pod has several.
+    container: Option<String>,
+    /// Lines from the end.
+    #[serde(default = "two_hundred")]
+    #[schemars(range(min = 1))]
+    tail: u64,
+    /// Only lines from the last this many seconds.
+    #[schemars(range(min = 1))]
+    since_seconds: Option<u64>,
+    /// Prefix each line with its timestamp.
+    timestamps: Option<bool>,
+    /// The previous (crashed) instance of the container.
+    previous: Option<bool>,
+}
+
+handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
+
+async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
+    kube::check_name("namespace", &a.namespace)?;
+    kube::check_name("pod", &a.pod)?;
+    let mut query = vec![("tailLines".to_string(), a.tail.to_string())];
+    if let Some(c) = a.container {
+        query.push(("container".into(), c));
+    }
+    if let Some(s) = a.since_seconds {
+        query.push(("sinceSeconds".into(), s.to_string()));
+    }
+    for (flag, on) in [("timestamps", a.timestamps), ("previous", a.previous)] {
+        if on == Some(true) {
+            query.push((flag.into(), "true".into()));
+        }
+    }
+    let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
+    kube::request(http, a.environment_id, Method::GET, &path, &query, None).await
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub enum EventType {
+    Normal,
+    Warning,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Events {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// Namespace; all namespaces when left out.
+    namespace: Option<String>,
+    /// Only events about the object with this name.
+    object: Option<String>,
+    /// Only events about objects of this kind, e.g. Pod.
+    object_kind: Option<String>,
+    /// Only this event type.
+    #[serde(rename = "type")]
+    event_type: Option<EventType>,
+}
+
+handler!(KUBERNETES_EVENTS, Events, events);
+
+async fn events(http: &Http, a: Events) -> Result<Value, ToolError> {
+    let event_type = a.event_type.map(|t| match t {
+        EventType::Normal => "Normal".to_string(),
+        EventType::Warning => "Warning".to_string(),
+    });
+    let mut selectors = vec![];
+    for (arg, field, v) in [
+        ("object", "involvedObject.name", a.object),
+        ("object_kind", "involvedObject.kind", a.object_kind),
+        ("type", "type", event_type),
+    ] {
+        if let Some(v) = v {
+            kube::check_name(arg, &v)?;
+            selectors.push(format!("{field}={v}"));
+        }
+    }
+    let path = match &a.namespace {
+        Some(ns) => {
+            kube::check_name("namespace", ns)?;
+            format!("api/v1/namespaces/{ns}/events")
+        }
+        None => "api/v1/events".to_string(),
+    };
+    let query = if selectors.is_empty() {
+        vec![]
+    } else {
+        vec![("fieldSelector".to_string(), selectors.join(","))]
+    };
+    kube::request(http, a.environment_id, Method::GET, &path, &query, None).await
+}

@@ -1,0 +1,99 @@
+//! Kubernetes workload writes: scaling, and what `kubectl rollout restart`
+//! does (a new restartedAt annotation on the pod template makes the
+//! controller replace every pod, rolling).
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::kubernetes as kube;
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy)]
+pub enum Scalable {
+    #[default]
+    Deployment,
+    StatefulSet,
+}
+
+#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy)]
+pub enum Restartable {
+    #[default]
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Scale {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    namespace: String,
+    /// Workload name.
+    name: String,
+    #[serde(default)]
+    kind: Scalable,
+    /// Desired replicas; 0 stops every pod.
+    replicas: u32,
+}
+
+handler!(KUBERNETES_SCALE, Scale, scale);
+
+async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
+    let plural = match a.kind {
+        Scalable::Deployment => "deployments",
+        Scalable::StatefulSet => "statefulsets",
+    };
+    kube::check_name("namespace", &a.namespace)?;
+    kube::check_name("name", &a.name)?;
+    let path = format!(
+        "apis/apps/v1/namespaces/{}/{plural}/{}/scale",
+        a.namespace, a.name
+    );
+    let patch = json!({"spec": {"replicas": a.replicas}});
+    let body = Some((patch, "application/merge-patch+json"));
+    kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct RolloutRestart {
+    /// Kubernetes environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    namespace: String,
+    /// Workload name.
+    name: String,
+    #[serde(default)]
+    kind: Restartable,
+}
+
+handler!(KUBERNETES_ROLLOUT_RESTART, RolloutRestart, rollout_restart);
+
+async fn rollout_restart(http: &Http, a: RolloutRestart) -> Result<Value, ToolError> {
+    let (kind, plural) = match a.kind {
+        Restartable::Deployment => ("Deployment", "deployments"),
+        Restartable::StatefulSet => ("StatefulSet", "statefulsets"),
+        Restartable::DaemonSet => ("DaemonSet", "daemonsets"),
+    };
+    kube::check_name("namespace", &a.namespace)?;
+    kube::check_name("name", &a.name)?;
+    let path = format!(
+        "apis/apps/v1/namespaces/{}/{plural}/{}",
+        a.namespace, a.name
+    );
+    let at = crate::clock::now_rfc3339();
+    let patch = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
+    let body = Some((patch, "application/strategic-merge-patch+json"));
+    let updated = kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await?;
+    Ok(json!({
+        "restartedAt": at,
+        "kind": kind,
+        "name": updated["metadata"]["name"],
+        "namespace": updated["metadata"]["namespace"],
+        "generation": updated["metadata"]["generation"],
+        "replicas": updated["spec"]["replicas"]
+    }))
+}

@@ -1,0 +1,169 @@
+//! The raw proxy tools (docker_proxy, kubernetes_proxy): any request to an
+//! environment's Docker or Kubernetes API, relayed through Portainer. The
+//! two differ only in their backend, which tools.toml declares
+//! (`passthrough = "docker"`); whether a call writes is the policy's
+//! business (tools/policy.rs), by its `method`.
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::passthrough::{passthrough, Backend};
+use reqwest::Method;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+// The HTTP method of a proxied request, in any case on the way in. (No doc
+// comment: schemars would repeat it as the argument's description.)
+#[derive(JsonSchema, serde::Serialize, Default, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ProxyMethod {
+    #[default]
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+}
+
+impl<'de> Deserialize<'de> for ProxyMethod {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let m = String::deserialize(d)?;
+        Ok(match m.to_ascii_uppercase().as_str() {
+            "GET" => ProxyMethod::Get,
+            "POST" => ProxyMethod::Post,
+            "PUT" => ProxyMethod::Put,
+            "PATCH" => ProxyMethod::Patch,
+            "DELETE" => ProxyMethod::Delete,
+            "HEAD" => ProxyMethod::Head,
+            _ => {
+                return Err(serde::de::Error::custom(format!(
+                    "`{}` is not one of GET, POST, PUT, PATCH, DELETE, HEAD",
+                    crate::error::cap_text(m, 40)
+                )))
+            }
+        })
+    }
+}
+
+/// One query parameter's value (its schema; values arrive as JSON).
+#[derive(Deserialize)]
+#[serde(transparent)]
+pub struct QueryValue(pub Value);
+
+impl JsonSchema for QueryValue {
+    fn schema_name() -> Cow<'static, str> {
+        "QueryValue".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number", "boolean", "array"]})
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Proxy {
+    /// Environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    #[serde(default)]
+    method: ProxyMethod,
+    /// Path below the API root, without leading host or '..'.
+    path: String,
+    /// Query parameters; array values repeat the parameter.
+    query: Option<std::collections::BTreeMap<String, QueryValue>>,
+    /// JSON request body (not with GET).
+    body: Option<Value>,
+}
+
+handler!(DOCKER_PROXY, Proxy, docker);
+handler!(KUBERNETES_PROXY, Proxy, kubernetes);
+
+async fn docker(http: &Http, a: Proxy) -> Result<Value, ToolError> {
+    relay(http, Backend::Docker, a).await
+}
+
+async fn kubernetes(http: &Http, a: Proxy) -> Result<Value, ToolError> {
+    relay(http, Backend::Kubernetes, a).await
+}
+
+async fn relay(http: &Http, backend: Backend, a: Proxy) -> Result<Value, ToolError> {
+    let method = match a.method {
+        ProxyMethod::Get => Method::GET,
+        ProxyMethod::Post => Method::POST,
+        ProxyMethod::Put => Method::PUT,
+        ProxyMethod::Patch => Method::PATCH,
+        ProxyMethod::Delete => Method::DELETE,
+        ProxyMethod::Head => Method::HEAD,
+    };
+    let query = query_pairs(
+        a.query
+            .map(|q| q.into_iter().map(|(k, v)| (k, v.0)).collect()),
+    )?;
+    if a.body.is_some() && matches!(method, Method::GET | Method::HEAD) {
+        return Err(ToolError::BadArguments(format!(
+            "a {method} request cannot carry a body"
+        )));
+    }
+    let body = a.body.map(|b| (b, "application/json"));
+    passthrough(
+        http,
+        backend,
+        a.environment_id,
+        method,
+        &a.path,
+        &query,
+        body,
+    )
+    .await?
+    .into_json()
+}
+
+fn query_pairs(q: Option<Map<String, Value>>) -> Result<Vec<(String, String)>, ToolError> {
+    let Some(obj) = q else { return Ok(vec![]) };
+    let mut out = vec![];
+    let scalar = |k: &str, v: &Value| -> Result<String, ToolError> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            Value::Bool(b) => Ok(b.to_string()),
+            // Docker takes JSON-encoded filters, e.g. filters={"label":["a=b"]}.
+            Value::Object(_) => Ok(v.to_string()),
+            _ => Err(ToolError::BadArguments(format!(
+                "query.{k}: unsupported value {v}"
+            ))),
+        }
+    };
+    for (k, v) in &obj {
+        match v {
+            Value::Array(items) => {
+                for i in items {
+                    out.push((k.clone(), scalar(k, i)?));
+                }
+            }
+            Value::Null => {}
+            other => out.push((k.clone(), scalar(k, other)?)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values() {
+        let q = serde_json::json!({"all": true, "limit": 5, "label": ["a", "b"], "filters": {"status": ["running"]}});
+        let pairs = query_pairs(q.as_object().cloned()).unwrap();
+        assert!(pairs.contains(&("all".into(), "true".into())));
+        assert!(pairs.contains(&("label".into(), "b".into())));
+        assert!(pairs.contains(&("filters".into(), r#"{"status":["running"]}"#.into())));
+    }
+}

@@ -1,0 +1,92 @@
+//! Swarm service writes. Docker takes a service's whole spec back with the
+//! version it was read at, so each reads first and changes only its part.
+
+use super::handler;
+use super::stack_env::{self, EnvChange};
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::portainer::swarm;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Scale {
+    /// Swarm environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// Service id or name.
+    id: String,
+    /// Desired number of tasks; 0 stops them all.
+    replicas: u64,
+}
+
+handler!(SWARM_SERVICE_SCALE, Scale, scale);
+
+async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
+    let (env, id) = (a.environment_id, a.id);
+    let (version, mut spec) = swarm::read_service(http, env, &id).await?;
+    let Some(mode) = spec.pointer_mut("/Mode/Replicated") else {
+        return Err(ToolError::BadArguments(format!(
+            "service `{id}` is not replicated (global services run one task per node)"
+        )));
+    };
+    let before = mode["Replicas"].clone();
+    mode["Replicas"] = json!(a.replicas);
+    let answer = swarm::write_service(http, env, &id, version, &spec).await?;
+    Ok(
+        json!({"service": id, "replicas_before": before, "replicas": a.replicas, "warnings": answer["Warnings"]}),
+    )
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Update {
+    /// Swarm environment id (from environment_list).
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// Service id or name.
+    id: String,
+    /// New image, e.g. registry.example.com/app:1.5.0.
+    image: Option<String>,
+    /// Variables to set, NAME: value; null removes NAME; others are kept.
+    env: EnvChange,
+    /// Recreate every task even if nothing else changes.
+    #[serde(default)]
+    force: bool,
+}
+
+handler!(SWARM_SERVICE_UPDATE, Update, update);
+
+/// A new image or environment, or tasks forced to be recreated; everything
+/// else in the spec is kept.
+async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
+    let (env, id) = (a.environment_id, a.id);
+    let change = stack_env::parse_change(a.env)?;
+    if a.image.is_none() && change.is_empty() && !a.force {
+        return Err(ToolError::BadArguments(
+            "nothing to change: give image, env or force".into(),
+        ));
+    }
+    let (version, mut spec) = swarm::read_service(http, env, &id).await?;
+    let container = spec
+        .pointer_mut("/TaskTemplate/ContainerSpec")
+        .ok_or_else(|| ToolError::BadArguments(format!("service `{id}` has no container spec")))?;
+    if let Some(img) = &a.image {
+        container["Image"] = json!(img);
+    }
+    let mut env_summary = Value::Null;
+    if !change.is_empty() {
+        let pairs = swarm::env_to_pairs(&container["Env"]);
+        let (merged, summary) = stack_env::merge(&pairs, &change, false);
+        container["Env"] = swarm::pairs_to_env(&merged);
+        env_summary = summary;
+    }
+    if a.force {
+        let n = spec["TaskTemplate"]["ForceUpdate"].as_u64().unwrap_or(0);
+        spec["TaskTemplate"]["ForceUpdate"] = json!(n + 1);
+    }
+    let answer = swarm::write_service(http, env, &id, version, &spec).await?;
+    Ok(
+        json!({"service": id, "image": a.image, "env_changes": env_summary, "forced": a.force, "warnings": answer["Warnings"]}),
+    )
+}
