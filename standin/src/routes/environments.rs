@@ -1,0 +1,54 @@
+//! System, environments (endpoints), environment groups, tags.
+
+use super::Req;
+use crate::answer::{empty, json, no_route, not_found, raw, Answer};
+use crate::fixtures;
+use crate::server::Shared;
+use serde_json::{json, Value};
+
+/// `rest` is the path after `/api/`.
+pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
+    let version = shared.version.as_str();
+    match (req.method, rest) {
+        ("GET", ["system", "version"]) => json(200, fixtures::version(version)),
+        ("GET", ["system", "status"]) => json(
+            200,
+            json!({"Version": version, "InstanceID": "4b0b0e5d-8a4c-4c3e-9a55-2f3d1c9e0a11"}),
+        ),
+        ("GET", ["endpoints"]) => match &shared.bench.environments {
+            Some(list) => raw(200, "application/json", list.clone()),
+            None => json(200, Value::Array(fixtures::environments())),
+        },
+        ("GET", ["endpoints", "1"]) => json(200, fixtures::environments()[0].clone()),
+        ("GET", ["endpoints", "500"]) => json(
+            500,
+            json!({"message": "Unable to retrieve environment", "details": "database is locked"}),
+        ),
+        ("GET", ["endpoints", _]) => not_found("environment"),
+        ("PUT", ["endpoints", "1"]) => {
+            let mut e = fixtures::environments()[0].clone();
+            if let Some(n) = req.json().get("Name") {
+                e["Name"] = n.clone();
+            }
+            json(200, e)
+        }
+        ("GET", ["endpoint_groups"]) => json(200, fixtures::groups()),
+        ("GET", ["endpoint_groups", "2"]) => json(200, fixtures::groups()[1].clone()),
+        ("POST", ["endpoint_groups"]) => json(
+            200,
+            json!({"Id": 3, "Name": req.json()["Name"], "TagIds": []}),
+        ),
+        ("PUT", ["endpoint_groups", "2"]) => json(200, fixtures::groups()[1].clone()),
+        ("DELETE", ["endpoint_groups", "2"]) => empty(204),
+        ("GET", ["tags"]) => json(
+            200,
+            json!([{"ID": 1, "Name": "prod", "Endpoints": {"1": true}, "EndpointGroups": {}}, {"ID": 2, "Name": "edge", "Endpoints": null, "EndpointGroups": null}]),
+        ),
+        ("POST", ["tags"]) => json(
+            200,
+            json!({"ID": 3, "Name": req.json()["Name"], "Endpoints": {}, "EndpointGroups": {}}),
+        ),
+        ("DELETE", ["tags", "2"]) => empty(204),
+        _ => no_route(),
+    }
+}

@@ -1,0 +1,103 @@
+//! Kubernetes through Portainer: Helm releases and namespaces on
+//! environment 3 (Portainer's own routes), and the API server's answers
+//! through `/api/endpoints/{env}/kubernetes/...`.
+
+use super::Req;
+use crate::answer::{empty, json, no_route, text, Answer};
+use crate::fixtures;
+use serde_json::json;
+
+/// `rest` is the path after `/kubernetes`.
+pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
+    match (req.method, env, rest) {
+        ("GET", "3", ["helm"]) => json(
+            200,
+            json!([{"name": "ingress", "namespace": "ingress-nginx", "chart": {"metadata": {"name": "ingress-nginx", "version": "4.11.3", "appVersion": "1.11.3"}}, "info": {"status": "deployed"}, "version": 3}]),
+        ),
+        ("POST", "3", ["helm"]) => {
+            let b = req.json();
+            json(
+                201,
+                json!({"name": b["name"], "namespace": b["namespace"], "version": 1, "info": {"status": "deployed"}}),
+            )
+        }
+        ("DELETE", "3", ["helm", _]) => empty(204),
+        _ => api_server(req.method, rest),
+    }
+}
+
+/// Portainer's `/api/kubernetes/{env}/...`; `rest` starts at `kubernetes`.
+pub(super) fn portainer(req: &Req, rest: &[&str]) -> Answer {
+    match (req.method, rest) {
+        ("GET", ["kubernetes", "3", "namespaces"]) => json(
+            200,
+            json!([{"Id": "a1", "Name": "default", "Status": {"phase": "Active"}, "IsSystem": false}, {"Id": "b2", "Name": "kube-system", "IsSystem": true}]),
+        ),
+        _ => no_route(),
+    }
+}
+
+/// What the Kubernetes API server answers, the same on every environment.
+fn api_server(method: &str, rest: &[&str]) -> Answer {
+    let not_found = || {
+        json(
+            404,
+            json!({"kind": "Status", "status": "Failure", "message": "the server could not find the requested resource", "reason": "NotFound", "code": 404}),
+        )
+    };
+    match (method, rest) {
+        ("GET", ["api", "v1"]) => json(
+            200,
+            json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
+            {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod"},
+            {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod"},
+            {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret"},
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace"},
+            {"name": "events", "singularName": "event", "namespaced": true, "kind": "Event"}]}),
+        ),
+        ("GET", ["apis", "apps", "v1"]) => json(
+            200,
+            json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": [
+            {"name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment"},
+            {"name": "deployments/scale", "singularName": "", "namespaced": true, "kind": "Scale"}]}),
+        ),
+        ("GET", ["api", "v1", "namespaces"]) => json(
+            200,
+            json!({"kind": "NamespaceList", "apiVersion": "v1", "items": [{"metadata": {"name": "default"}}]}),
+        ),
+        ("GET", ["api", "v1", "namespaces", "shop", "pods"] | ["api", "v1", "pods"]) => json(
+            200,
+            json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "811", "continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"},
+            "items": [{"metadata": {"name": "web-7d4b9c-x2x", "namespace": "shop", "labels": {"app": "web"}, "managedFields": [{"manager": "kube-controller-manager", "operation": "Update", "fieldsV1": {"f:metadata": {}}}]},
+                       "status": {"phase": "Running", "podIP": "10.42.0.12"}}]}),
+        ),
+        ("GET", ["api", "v1", "namespaces", "shop", "secrets", "db"]) => json(
+            200,
+            json!({"kind": "Secret", "apiVersion": "v1",
+            "metadata": {"name": "db", "namespace": "shop", "annotations": {"kubectl.kubernetes.io/last-applied-configuration": "{\"data\":{\"password\":\"czNjcjN0\"}}"}},
+            "type": "Opaque", "data": {"password": "czNjcjN0", "user": "YWRtaW4="}}),
+        ),
+        ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
+            json(200, fixtures::deployment(3))
+        }
+        ("GET", ["api", "v1", "namespaces", "shop", "pods", "web-7d4b9c-x2x", "log"]) => {
+            text(200, "GET / 200\nGET /health 200\n")
+        }
+        ("GET", ["api", "v1", "namespaces", "shop", "events"] | ["api", "v1", "events"]) => json(
+            200,
+            json!({"kind": "EventList", "items": [
+            {"metadata": {"name": "web.1", "namespace": "shop"}, "type": "Warning", "reason": "BackOff", "message": "Back-off restarting failed container", "count": 7,
+             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}, "lastTimestamp": "2026-11-24T08:59:00Z", "source": {"component": "kubelet"}}]}),
+        ),
+        ("PATCH", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web", "scale"]) => {
+            json(
+                200,
+                json!({"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": {"name": "web", "namespace": "shop"}, "spec": {"replicas": 5}, "status": {"replicas": 3}}),
+            )
+        }
+        ("PATCH", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
+            json(200, fixtures::deployment(3))
+        }
+        _ => not_found(),
+    }
+}

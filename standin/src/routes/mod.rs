@@ -1,0 +1,49 @@
+//! Which answer a request gets, by route family. Within a family the
+//! order of the match arms matters: specific ids before the wildcards.
+
+mod access;
+mod docker;
+mod edge;
+mod environments;
+mod kubernetes;
+mod stacks;
+
+use crate::answer::{no_route, Answer};
+use crate::server::Shared;
+use serde_json::Value;
+
+/// The parts of a request the routes look at.
+pub(crate) struct Req<'a> {
+    pub method: &'a str,
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub body: &'a [u8],
+    pub key: Option<&'a str>,
+}
+
+impl Req<'_> {
+    /// The JSON body, or null (routes echo fields of what they were sent).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(self.body).unwrap_or(Value::Null)
+    }
+}
+
+pub(crate) fn route(req: &Req, shared: &Shared) -> Answer {
+    let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["api", "endpoints", env, "docker", rest @ ..] => docker::route(req, shared, env, rest),
+        ["api", "endpoints", env, "kubernetes", rest @ ..] => kubernetes::route(req, env, rest),
+        ["api", "kubernetes", ..] => kubernetes::portainer(req, &segs[1..]),
+        ["api", "system" | "endpoints" | "endpoint_groups" | "tags", ..] => {
+            environments::route(req, shared, &segs[1..])
+        }
+        ["api", "stacks", rest @ ..] => stacks::route(req, rest),
+        ["api", "users" | "teams" | "team_memberships" | "roles" | "settings", ..] => {
+            access::route(req, &segs[1..])
+        }
+        ["api", "registries" | "edge_groups" | "edge_stacks" | "edge_jobs", ..] => {
+            edge::route(req, &segs[1..])
+        }
+        _ => no_route(),
+    }
+}

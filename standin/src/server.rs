@@ -1,0 +1,105 @@
+//! The HTTP side: accepting, reading a request, recording it, answering.
+
+use crate::answer::{json, Answer};
+use crate::bench::Prepared;
+use crate::recording::{Log, Seen};
+use crate::routes::{self, Req};
+use crate::{Options, BOB_TOKEN, TOKEN};
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::http::Response;
+use axum::serve::ListenerExt;
+use axum::Router;
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Everything a request may need, shared by all connections.
+pub struct Shared {
+    pub(crate) version: String,
+    pub(crate) log: Log,
+    pub(crate) keys: Vec<String>,
+    pub(crate) bench: Prepared,
+    /// Answers registered by [`crate::StandIn::answer`], by (method, path).
+    pub(crate) overrides: Mutex<HashMap<(String, String), Answer>>,
+}
+
+impl Shared {
+    /// Prepares the bench lists once, here, not per request.
+    pub fn new(options: &Options) -> Shared {
+        Shared {
+            version: options.version.clone(),
+            log: Log::new(options.record),
+            keys: options.keys.clone(),
+            bench: Prepared::new(options),
+            overrides: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn admin_key(&self, key: &str) -> bool {
+        key == TOKEN || self.keys.iter().any(|k| k == key)
+    }
+}
+
+/// Serves until the future is dropped (or its runtime shut down).
+pub async fn serve(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?.tap_io(|tcp| {
+        // Like Go's net/http: no answer waits on Nagle and delayed ACKs.
+        let _ = tcp.set_nodelay(true);
+    });
+    let app = Router::new().fallback(handle).with_state(shared);
+    axum::serve(listener, app).await
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let req = Req {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query(),
+        body: &body,
+        key: parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()),
+    };
+    if shared.log.is_on() {
+        shared.log.push(Seen {
+            method: req.method.to_string(),
+            path: req.path.to_string(),
+            query: req.query.map(str::to_string),
+            body: serde_json::from_slice(req.body).ok(),
+            api_key: req.key.map(str::to_string),
+        });
+    }
+    respond(&shared, &req).into_response()
+}
+
+fn respond(shared: &Shared, req: &Req) -> Answer {
+    // 401 without a valid key, like the real one; the status is public.
+    let bob = req.key == Some(BOB_TOKEN);
+    let admin = req.key.is_some_and(|k| shared.admin_key(k));
+    if !(admin || bob) && req.path != "/api/system/status" {
+        return json(
+            401,
+            json!({"message": "Unauthorized", "details": "A valid authorisation token is missing"}),
+        );
+    }
+    let registered = shared
+        .overrides
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(req.method.to_string(), req.path.to_string()))
+        .cloned();
+    if let Some(answer) = registered {
+        return answer;
+    }
+    // The per-caller token check: whoever the key belongs to.
+    if req.path == "/api/users/me" {
+        return if bob {
+            json(200, json!({"Id": 2, "Username": "bob", "Role": 2}))
+        } else {
+            json(200, json!({"Id": 1, "Username": "admin", "Role": 1}))
+        };
+    }
+    routes::route(req, shared)
+}
