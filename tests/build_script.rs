@@ -81,4 +81,22 @@ fn a_bad_catalogue_fails_the_build_naming_the_tool() {
         stderr.contains("tool `stack_stop`: operation `StackStop` is POST"),
         "{stderr}"
     );
+
+    // Examples: a generated tool needs one, and it must be one of the
+    // tool's own requests.
+    let example = "[[tool.example]]\nargs = '{\"environment_id\": 1, \"id\": 7}'\nmethod = \"POST\"\npath = \"/api/stacks/7/stop\"\nquery = [\"endpointId=1\"]\n";
+    assert!(good.contains(example));
+    let (ok, stderr) = run(&good.replacen(example, "", 1));
+    assert!(!ok);
+    assert!(
+        stderr.contains("tool `stack_stop`: add an [[tool.example]]"),
+        "{stderr}"
+    );
+    let elsewhere = example.replace("/api/stacks/7/stop", "/api/stacks/7/start");
+    let (ok, stderr) = run(&good.replacen(example, &elsewhere, 1));
+    assert!(!ok);
+    assert!(
+        stderr.contains("tool `stack_stop`: example 1: POST /api/stacks/7/start is not a request of this tool's operations (POST /api/stacks/{id}/stop)"),
+        "{stderr}"
+    );
 }

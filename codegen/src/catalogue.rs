@@ -51,6 +51,9 @@ pub struct ToolEntry {
     /// For a passthrough: the argument that holds the HTTP method. A GET
     /// reads; other methods write; a read-only server pins it to GET.
     pub method_argument: Option<String>,
+    /// Calls and the requests they send (required for generated tools).
+    #[serde(default)]
+    pub example: Vec<Example>,
     pub toolset: String,
     pub title: String,
     #[serde(default)]
@@ -84,6 +87,28 @@ pub enum Paging {
 /// Argument names the server adds to every tool (select) or to client-paged
 /// tools (limit, offset); a tool's own arguments must not use them.
 pub const SHAPING_ARGS: [&str; 3] = ["select", "limit", "offset"];
+
+/// One call of the tool and the request it must send; the test suite runs
+/// every example against the stand-in Portainer (tests/catalogue_examples.rs).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The tool's arguments, as JSON text (TOML has no null).
+    pub args: String,
+    pub method: String,
+    /// Path as sent, from /api on.
+    pub path: String,
+    /// Query pairs (`name=value`, URL-encoded) that must all be present.
+    #[serde(default)]
+    pub query: Vec<String>,
+    /// The JSON body that must be sent, as JSON text.
+    pub body: Option<String>,
+    /// Whether the stand-in's answer is a success (default true).
+    pub ok: Option<bool>,
+    /// An answer for the stand-in to give to this request: `{"status": 200, "body": ...}`,
+    /// for routes it does not know.
+    pub answer: Option<String>,
+}
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +215,12 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
         }
         if !ops.is_empty() {
             check_params(t, &ops, &mut err);
+            if t.example.is_empty() {
+                err("add an [[tool.example]]: arguments and the request they send".into());
+            }
+        }
+        for (i, x) in t.example.iter().enumerate() {
+            check_example(i + 1, x, &ops, &mut err);
         }
         if let Some(p) = &t.project {
             if let Err(e) = jmespath::compile(p) {
@@ -205,6 +236,54 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
     } else {
         Err(errors)
     }
+}
+
+fn check_example(n: usize, x: &Example, ops: &[Operation], err: &mut impl FnMut(String)) {
+    let mut json = |what: &str, text: &str| {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+            err(format!("example {n}: {what} is not JSON: {e}"));
+        }
+    };
+    json("args", &x.args);
+    if let Some(b) = &x.body {
+        json("body", b);
+    }
+    if let Some(a) = &x.answer {
+        json("answer", a);
+    }
+    // Generated tools: the request must be one of the tool's operations.
+    if !ops.is_empty()
+        && !ops
+            .iter()
+            .any(|op| op.method.eq_ignore_ascii_case(&x.method) && path_matches(&op.path, &x.path))
+    {
+        let known: Vec<String> = ops
+            .iter()
+            .map(|op| format!("{} /api{}", op.method.to_uppercase(), op.path))
+            .collect();
+        err(format!(
+            "example {n}: {} {} is not a request of this tool's operations ({})",
+            x.method,
+            x.path,
+            known.join(", ")
+        ));
+    }
+}
+
+/// Whether `path` (from /api on) fits the spec's template (below /api).
+fn path_matches(template: &str, path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api") else {
+        return false;
+    };
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), rest.split('/').collect());
+    t.len() == p.len()
+        && t.iter().zip(&p).all(|(t, p)| {
+            if t.starts_with('{') && t.ends_with('}') {
+                !p.is_empty()
+            } else {
+                t == p
+            }
+        })
 }
 
 fn check_access(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {

@@ -13,8 +13,32 @@ default = true
 description = "Things."
 "#;
 
+/// The fixtures with the example every generated tool needs: a request
+/// of the (first) operation the entry names.
 fn catalogue_with(tools: &str) -> String {
-    format!("{TOOLSETS}\n{tools}")
+    let requests = [
+        ("ThingList", "GET", "/api/things"),
+        ("ThingInspect", "GET", "/api/things/1"),
+        ("ThingUpdate", "PUT", "/api/things/1"),
+        ("ThingDelete", "DELETE", "/api/things/1"),
+        ("ThingStart", "POST", "/api/things/1/start"),
+    ];
+    let mut out = String::from(TOOLSETS);
+    for (i, entry) in tools.split("[[tool]]").enumerate() {
+        if i > 0 {
+            out.push_str("[[tool]]");
+        }
+        out.push_str(entry);
+        let named = requests
+            .iter()
+            .find(|(op, _, _)| entry.contains(&format!("\"{op}\"")));
+        if let (true, Some((_, method, path))) = (i > 0, named) {
+            out.push_str(&format!(
+                "\n[[tool.example]]\nargs = '{{}}'\nmethod = \"{method}\"\npath = \"{path}\"\n"
+            ));
+        }
+    }
+    out
 }
 
 fn errors(tools: &str) -> String {

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
 
+pub mod examples;
 pub mod mcp;
 pub mod portainer;

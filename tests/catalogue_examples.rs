@@ -1,0 +1,62 @@
+//! Every `[[tool.example]]` in tools.toml, run through the built binary over
+//! stdio against the stand-in Portainer: the call must send exactly the
+//! request the example names, with the caller's token, and succeed or fail
+//! as it says. A new tool's test is its example; no Rust to write.
+
+mod support;
+
+use support::examples::{self, confirmed};
+use support::mcp::Session;
+use support::portainer::{StandIn, TOKEN};
+
+#[tokio::test]
+async fn every_example_sends_its_request() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    let all = examples::all();
+    assert!(all.len() >= 80, "{} examples", all.len());
+    for x in &all {
+        assert!(listed.contains(&x.tool), "{}: not served", x.tool);
+        if let Some((status, body)) = &x.answer {
+            p.answer(&x.method, &x.path, *status, body.clone());
+        }
+        let before = p.seen().await.len();
+        let r = s
+            .call(&x.tool, confirmed(&x.tool, x.args.clone()))
+            .await
+            .expect("tools/call");
+        let new = p.seen().await[before..].to_vec();
+        assert_eq!(
+            new.len(),
+            1,
+            "{}: expected one request, saw {new:?}",
+            x.tool
+        );
+        let req = &new[0];
+        assert_eq!(req.method, x.method, "{}", x.tool);
+        assert_eq!(req.path, x.path, "{}", x.tool);
+        let query: Vec<&str> = req.query.as_deref().unwrap_or("").split('&').collect();
+        for q in &x.query {
+            assert!(
+                query.contains(&q.as_str()),
+                "{}: query {q} missing from {query:?}",
+                x.tool
+            );
+        }
+        assert_eq!(req.body, x.body, "{}", x.tool);
+        assert_eq!(req.api_key.as_deref(), Some(TOKEN), "{}", x.tool);
+        assert_eq!(
+            r.is_error == Some(true),
+            !x.ok,
+            "{}: {:?}",
+            x.tool,
+            support::mcp::text_of(&r)
+        );
+        if x.ok {
+            let sc = r.structured_content.clone().expect("structured content");
+            assert!(sc.is_object(), "{}", x.tool);
+        }
+    }
+    s.stop().await;
+}
