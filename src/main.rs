@@ -98,7 +98,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let server = server::PortainerServer::new(client, selection, options);
     if let Some(h) = http_options {
         tracing::info!(tools, read_only = o.read_only, "serving MCP over HTTP");
-        return transport::http::serve(h, server, metrics).await;
+        return transport::streamable_http::serve(h, server, metrics).await;
     }
     tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
     let service = server

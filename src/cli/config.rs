@@ -3,7 +3,7 @@
 
 use crate::cli::flags::Flags;
 use crate::portainer::http::HttpSettings;
-use crate::transport::http::HttpOptions;
+use crate::transport::streamable_http::HttpOptions;
 use std::time::Duration;
 use url::Url;
 

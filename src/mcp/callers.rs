@@ -13,16 +13,20 @@ use std::time::{Duration, Instant};
 pub const TOKEN_HEADER: &str = "x-portainer-api-key";
 const REMEMBER: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct User {
     pub id: i64,
     pub name: String,
     pub token: String,
 }
 
-impl User {
-    pub fn caller(&self) -> String {
-        format!("{} (id {})", self.name, self.id)
+/// Names the user, never the token.
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 

@@ -31,7 +31,6 @@ pub struct Http {
     api_root: Url,
     fallbacks: Vec<Url>,
     read_only: bool,
-    timeout: Duration,
     max_body: usize,
 }
 
@@ -41,7 +40,6 @@ impl std::fmt::Debug for Http {
         f.debug_struct("Http")
             .field("api_root", &self.api_root.as_str())
             .field("read_only", &self.read_only)
-            .field("timeout", &self.timeout)
             .finish()
     }
 }
@@ -81,21 +79,12 @@ impl Http {
             api_root: s.api_root.clone(),
             fallbacks: s.fallbacks.clone(),
             read_only: s.read_only,
-            timeout: s.timeout,
             max_body: s.max_body,
         })
     }
 
     pub fn api_root(&self) -> &Url {
         &self.api_root
-    }
-
-    pub fn read_only(&self) -> bool {
-        self.read_only
-    }
-
-    pub fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     pub fn client(&self) -> &reqwest::Client {

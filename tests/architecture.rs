@@ -1,0 +1,164 @@
+//! The import graph of src/: each top-level folder may use only the ones
+//! below it (transport → mcp → tools → portainer → shaping → error), and no
+//! two files use each other, directly or around a circle.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Bottom first. main.rs and lib.rs wire everything and are not checked.
+const LAYERS: [&str; 8] = [
+    "error",
+    "clock",
+    "shaping",
+    "portainer",
+    "tools",
+    "mcp",
+    "transport",
+    "cli",
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// `tools/handlers/mod.rs` → "tools::handlers"; `tools/args.rs` → "tools::args".
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The modules a file's code (tests left out) refers to.
+fn uses(module: &str, is_mod_rs: bool, text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    let mut out = BTreeSet::new();
+    let parent = if is_mod_rs {
+        module.to_string()
+    } else {
+        module
+            .rsplit_once("::")
+            .map_or(String::new(), |(p, _)| p.to_string())
+    };
+    for (prefix, base) in [("crate::", String::new()), ("super::", parent)] {
+        for (i, _) in code.match_indices(prefix) {
+            let rest = &code[i + prefix.len()..];
+            let path: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let mut parts: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+            if !base.is_empty() {
+                parts.insert(0, &base);
+            }
+            // The longest prefix that is a module of ours.
+            while !parts.is_empty() {
+                let candidate = parts.join("::");
+                if known.contains(&candidate) {
+                    if candidate != module {
+                        out.insert(candidate);
+                    }
+                    break;
+                }
+                parts.pop();
+            }
+        }
+    }
+    out
+}
+
+fn graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![];
+    rust_files(&src, &mut files);
+    let modules: Vec<(String, PathBuf)> = files
+        .iter()
+        .map(|f| (module_of(&src, f), f.clone()))
+        .filter(|(m, _)| m != "main" && m != "lib")
+        .collect();
+    let known: BTreeSet<String> = modules.iter().map(|(m, _)| m.clone()).collect();
+    modules
+        .iter()
+        .map(|(m, f)| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let is_mod = f.file_name().is_some_and(|n| n == "mod.rs");
+            (m.clone(), uses(m, is_mod, &text, &known))
+        })
+        .collect()
+}
+
+fn layer(module: &str) -> usize {
+    let top = module.split("::").next().unwrap();
+    LAYERS
+        .iter()
+        .position(|l| *l == top)
+        .unwrap_or_else(|| panic!("src/{top} is in no layer: add it to LAYERS"))
+}
+
+#[test]
+fn no_arrow_runs_back_up() {
+    let mut wrong = vec![];
+    for (m, used) in graph() {
+        for u in used {
+            if layer(&u) > layer(&m) {
+                wrong.push(format!("{m} uses {u}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn no_import_circles() {
+    let g = graph();
+    // Depth-first search; a module met again on the current path closes a circle.
+    fn visit(
+        m: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+        circles: &mut Vec<String>,
+    ) {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            circles.push(format!("{} -> {m}", path[i..].join(" -> ")));
+            return;
+        }
+        if !done.insert(m.to_string()) {
+            return;
+        }
+        path.push(m.to_string());
+        for u in g.get(m).into_iter().flatten() {
+            // A folder's mod.rs declares its children; that is not a use.
+            if !u.starts_with(&format!("{m}::")) {
+                visit(u, g, path, done, circles);
+            }
+        }
+        path.pop();
+    }
+    let mut circles = vec![];
+    let mut done = BTreeSet::new();
+    for m in g.keys() {
+        visit(m, &g, &mut vec![], &mut done, &mut circles);
+    }
+    assert!(
+        circles.is_empty(),
+        "import circles:\n{}",
+        circles.join("\n")
+    );
+}
