@@ -39,7 +39,7 @@ pub struct ToolEntry {
     pub operations: Option<BTreeMap<String, String>>,
     /// Name of the argument choosing among `operations` (default "action").
     pub selector: Option<String>,
-    /// Module under src/handlers (hand-written tools).
+    /// A `handler!` declared in src/tools/handlers (hand-written tools).
     pub handler: Option<String>,
     pub access: Access,
     #[serde(default)]

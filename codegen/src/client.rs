@@ -16,7 +16,7 @@ pub fn generate(pruned: &Value) -> Result<TokenStream, String> {
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
         // Our HTTP layer (auth, timeouts, the read-only guard) sits behind
-        // the client's hooks; see src/http.rs.
+        // the client's hooks; see src/portainer/http.rs.
         .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::portainer::http::Http));
     Generator::new(&settings)

@@ -93,7 +93,7 @@ pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState)
     scoped(state, f).await
 }
 
-/// The last response, for the finishers in outcome.rs.
+/// The last response, for the finishers in decode.rs.
 pub fn take_exchange() -> Option<Exchange> {
     CALL.try_with(|c| c.borrow_mut().last.take()).ok().flatten()
 }

@@ -1,0 +1,88 @@
+//! Read-only mode end to end: write tools absent, proxies pinned to GET,
+//! and no request but GET leaves the server.
+
+mod support;
+
+use serde_json::json;
+use support::examples;
+use support::mcp::Session;
+use support::portainer::StandIn;
+
+#[tokio::test]
+async fn read_only_mode_sends_nothing_but_get() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    // Write tools are not there, and saying their name explains why.
+    let e = s
+        .call("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("stack_stop") && e.contains("read-only"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "POST", "path": "containers/x/stop"}),
+        )
+        .await;
+    assert!(e.contains("read-only"), "{e}");
+    let e = s
+        .tool_error(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "method": "DELETE", "path": "api/v1/namespaces/default"}),
+        )
+        .await;
+    assert!(e.contains("read-only"), "{e}");
+    // Reads still work.
+    s.ok("environment_list", json!({})).await;
+    s.ok(
+        "docker_proxy",
+        json!({"environment_id": 1, "path": "containers/json"}),
+    )
+    .await;
+    for x in examples::all() {
+        let _ = s.call(&x.tool, x.args.clone()).await;
+    }
+    s.stop().await;
+    let seen = p.seen().await;
+    assert!(seen.len() > 5);
+    let writes: Vec<_> = seen.iter().filter(|r| r.method != "GET").collect();
+    assert!(
+        writes.is_empty(),
+        "non-GET requests left a read-only server: {writes:?}"
+    );
+}
+
+#[tokio::test]
+async fn read_only_default_tools_all_work() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--read-only"]).await;
+    let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    assert!(listed.len() >= 25, "{listed:?}");
+    for name in &listed {
+        let def = portainer_mcp::tools::catalogue::find(name).unwrap();
+        assert_eq!(
+            def.access,
+            portainer_mcp::tools::catalogue::Access::Read,
+            "{name} is listed in read-only mode"
+        );
+        if let Some(x) = examples::all()
+            .into_iter()
+            .find(|x| &x.tool == name && x.ok && x.method == "GET")
+        {
+            s.ok(name, x.args.clone()).await;
+        } else {
+            // Tools without an example are hand-written ones with several
+            // requests, covered by tests/multi_request.rs.
+            assert!(
+                matches!(
+                    def.input,
+                    portainer_mcp::tools::catalogue::Input::Handler(_)
+                ),
+                "{name} has no read example"
+            );
+        }
+    }
+    s.stop().await;
+    assert!(p.seen().await.iter().all(|r| r.method == "GET"));
+}

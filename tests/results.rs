@@ -1,0 +1,283 @@
+//! What results look like: the bodies Portainer sent, shaped, errors with
+//! status and message, secrets redacted, the token nowhere.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::examples;
+use support::mcp::Session;
+use support::portainer::{StandIn, TOKEN};
+
+#[tokio::test]
+async fn results_are_the_bodies_portainer_sent() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    // Arrays come wrapped as {"items": [...]}, every field as sent, including
+    // Go's nulls where the spec says array and fields newer than our spec.
+    let envs = s.ok("environment_list", json!({})).await;
+    let items = envs["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["FieldNewerThanOurSpec"], "kept");
+    assert_eq!(items[1]["TagIds"], Value::Null);
+    let file = s.ok("stack_file_get", json!({"id": 7})).await;
+    assert!(file["StackFileContent"]
+        .as_str()
+        .unwrap()
+        .contains("nginx:1.27"));
+    let stopped = s
+        .ok("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .await;
+    assert_eq!(stopped["Status"], 2);
+    // A body that does not match the spec still succeeds, as sent, logged.
+    let odd = s.ok("stack_get", json!({"id": 8})).await;
+    assert_eq!(
+        odd,
+        json!({"Id": "eight", "Name": "odd", "Env": {"A": "1"}})
+    );
+    let (stderr, _) = s.stop().await;
+    assert!(
+        stderr.contains("does not match spec/") && stderr.contains("/api/stacks/8"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn upstream_errors_carry_status_and_message() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let e = s.tool_error("environment_get", json!({"id": 42})).await;
+    assert!(
+        e.contains("404") && e.contains("Unable to find a environment"),
+        "{e}"
+    );
+    let e = s.tool_error("environment_get", json!({"id": 500})).await;
+    assert!(
+        e.contains("500")
+            && e.contains("Unable to retrieve environment")
+            && e.contains("database is locked"),
+        "{e}"
+    );
+    let e = s
+        .tool_error("stack_start", json!({"id": 7, "environment_id": 1}))
+        .await;
+    assert!(e.contains("409") && e.contains("already active"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/missing/json"}),
+        )
+        .await;
+    assert!(e.contains("404") && e.contains("No such container"), "{e}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn results_are_shaped() {
+    let p = StandIn::start().await;
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--max-response-chars", "6000"],
+    )
+    .await;
+    // select runs on the wrapped result and answers under "selected".
+    let names = s
+        .ok(
+            "environment_list",
+            json!({"select": "items[?Status==`1`].Name"}),
+        )
+        .await;
+    assert_eq!(names, json!({"selected": ["local"]}));
+    let e = s
+        .tool_error("environment_list", json!({"select": "items[?"}))
+        .await;
+    assert!(e.contains("select") && e.contains("JMESPath"), "{e}");
+    // Secrets never show: stack env values are hidden, names kept.
+    let stack = s.ok("stack_get", json!({"id": 7})).await;
+    assert_eq!(
+        stack["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "<redacted>"}])
+    );
+    // A large list is cut at whole items, with a note saying how to narrow it.
+    let big = s
+        .ok(
+            "docker_proxy",
+            json!({"environment_id": 2, "path": "containers/json"}),
+        )
+        .await;
+    let text = big.to_string();
+    assert!(text.len() <= 6000, "{}", text.len());
+    let kept = big["items"].as_array().unwrap().len();
+    assert!(kept > 3 && kept < 300, "{kept}");
+    assert!(
+        big["_truncated"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("the first {kept} of 300")),
+        "{big}"
+    );
+    let few = s.ok("docker_proxy", json!({"environment_id": 2, "path": "containers/json", "select": "items[?State=='exited'].Names[0] | [:3]"})).await;
+    assert_eq!(few, json!({"selected": ["/app-0", "/app-5", "/app-10"]}));
+    s.stop().await;
+
+    let s = Session::start(&p.url(), &["--show-secrets"]).await;
+    let stack = s.ok("stack_get", json!({"id": 7})).await;
+    assert_eq!(
+        stack["Env"],
+        json!([{"name": "LOG_LEVEL", "value": "info"}])
+    );
+    let (stderr, _) = s.stop().await;
+    assert!(stderr.contains("--show-secrets"), "{stderr}");
+}
+
+#[tokio::test]
+async fn docker_tools_answer_in_their_own_shapes() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    // Logs come demultiplexed, as plain text.
+    let logs = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        logs,
+        json!({"result": "listening on :8080\nwarning: cache cold\nGET /health 200\n"})
+    );
+    // Env values in an inspect are redacted, names kept, harmless ones shown;
+    // the result says how many were hidden and how to see them.
+    let c = s
+        .ok(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        c["Config"]["Env"],
+        json!(["PATH=/usr/bin", "DB_PASSWORD=<redacted>"])
+    );
+    assert!(
+        c["_redacted"].as_str().unwrap().contains("--show-secrets"),
+        "{c}"
+    );
+    // Stats drop the per-CPU and previous-sample noise by default.
+    let st = s
+        .ok(
+            "docker_container_stats",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert!(
+        st.get("precpu_stats").is_none()
+            && st["cpu_stats"]["cpu_usage"].get("percpu_usage").is_none(),
+        "{st}"
+    );
+    assert_eq!(st["memory_stats"]["usage"], 52428800);
+    // 304 from Docker: nothing to do, not an error.
+    let again = s
+        .ok(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "already", "action": "start"}),
+        )
+        .await;
+    assert_eq!(again["status"], 304);
+    // An argument of another action is refused before anything is sent.
+    let before = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "start", "signal": "SIGKILL"}),
+        )
+        .await;
+    assert!(e.contains("`signal`") && e.contains("`start`"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "explode"}),
+        )
+        .await;
+    assert!(e.contains("explode") && e.contains("start"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "volume", "ref": "busy", "confirm": true}),
+        )
+        .await;
+    assert!(e.contains("409") && e.contains("volume is in use"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "missing"}),
+        )
+        .await;
+    assert!(e.contains("404") && e.contains("No such container"), "{e}");
+    assert_eq!(
+        p.seen().await.len(),
+        before + 2,
+        "only the two valid calls were sent"
+    );
+    s.stop().await;
+}
+
+/// Every secret the fixtures carry, and where it sits.
+const SECRETS: [(&str, &str); 10] = [
+    ("registry_get", "registry-pass"),
+    ("settings_get", "ldap-bind-secret"),
+    ("settings_get", "oauth-client-secret"),
+    ("environment_get", "azure-auth-key"),
+    ("environment_get", "key-secret"),
+    ("environment_get", "/data/tls/1/key.pem"),
+    ("stack_get", "info"),
+    ("docker_container_inspect", "s3cr3t-db-pass"),
+    ("swarm_task_list", "SECRET_KEY=abc"),
+    ("kubernetes_resource_get", "czNjcjN0"),
+];
+
+#[tokio::test]
+async fn secrets_are_redacted_everywhere() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let args = |tool: &str| match tool {
+        "registry_get" | "stack_get" => json!({"id": if tool == "stack_get" { 7 } else { 1 }}),
+        "environment_get" => json!({"id": 1}),
+        "docker_container_inspect" => json!({"environment_id": 1, "id": "web"}),
+        // select bypasses the default omission of Env, not redaction.
+        "swarm_task_list" => {
+            json!({"environment_id": 1, "select": "items[0].Spec.ContainerSpec.Env"})
+        }
+        "kubernetes_resource_get" => {
+            json!({"environment_id": 3, "kind": "Secret", "namespace": "shop", "name": "db"})
+        }
+        _ => json!({}),
+    };
+    for (tool, secret) in SECRETS {
+        let out = s.ok(tool, args(tool)).await;
+        let text = out.to_string();
+        assert!(!text.contains(secret), "{tool} leaked {secret}: {text}");
+        assert!(text.contains("<redacted>"), "{tool}: {text}");
+    }
+    s.stop().await;
+    // --show-secrets lifts it.
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--show-secrets"]).await;
+    let reg = s.ok("registry_get", json!({"id": 1})).await;
+    assert_eq!(reg["Password"], "registry-pass");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn the_token_never_shows() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    s.tools().await;
+    for x in examples::all() {
+        let _ = s.call(&x.tool, x.args.clone()).await;
+    }
+    let _ = s.call("environment_get", json!({"id": 42})).await;
+    let (stderr, transcript) = s.stop().await;
+    assert!(
+        stderr.contains("portainer"),
+        "verbose logs were written: {stderr}"
+    );
+    assert!(!stderr.contains(TOKEN), "token in stderr");
+    assert!(!transcript.contains(TOKEN), "token in results");
+}

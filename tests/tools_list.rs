@@ -1,0 +1,126 @@
+//! tools/list as a client sees it: schemas, annotations, and why a tool
+//! that is not served is not.
+
+mod support;
+
+use serde_json::json;
+use support::mcp::Session;
+use support::portainer::StandIn;
+
+#[tokio::test]
+async fn tools_list_carries_schemas_and_annotations() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let tools = s.tools().await;
+    let get = |n: &str| {
+        tools
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap_or_else(|| panic!("{n} listed"))
+            .clone()
+    };
+
+    let env = get("environment_get");
+    let input = serde_json::to_value(&*env.input_schema).unwrap();
+    assert_eq!(input["required"], json!(["id"]));
+    assert_eq!(input["properties"]["id"]["type"], "integer");
+    assert_eq!(input["additionalProperties"], false);
+    assert_eq!(input["properties"]["excludeSnapshot"]["default"], true);
+    let out = serde_json::to_value(env.output_schema.as_deref().unwrap()).unwrap();
+    assert_eq!(out["type"], "object");
+    assert!(out["properties"]["Name"].is_object());
+    let a = env.annotations.clone().unwrap();
+    // A read carries only readOnlyHint; the others mean nothing for it.
+    assert_eq!(
+        (
+            a.read_only_hint,
+            a.destructive_hint,
+            a.idempotent_hint,
+            a.title.clone()
+        ),
+        (Some(true), None, None, None)
+    );
+    let out_fields = out["properties"].as_object().unwrap();
+    assert!(
+        out_fields.values().all(|v| v == &json!({})),
+        "below the top level fields are only named"
+    );
+    assert_eq!(env.title.as_deref(), Some("Get an environment"));
+
+    // Lists come back wrapped, and their output schema says so.
+    let list = get("environment_list");
+    let out = serde_json::to_value(list.output_schema.as_deref().unwrap()).unwrap();
+    assert_eq!(out["properties"]["items"]["type"], "array");
+    let input = serde_json::to_value(&*list.input_schema).unwrap();
+    assert!(
+        input["properties"].get("edgeAsync").is_none(),
+        "hidden parameters stay hidden"
+    );
+    assert_eq!(input["properties"]["types"]["items"]["type"], "integer");
+
+    let stop = get("stack_stop").annotations.unwrap();
+    assert_eq!(
+        (
+            stop.read_only_hint,
+            stop.destructive_hint,
+            stop.idempotent_hint
+        ),
+        (Some(false), Some(false), Some(true))
+    );
+    let proxy = get("docker_proxy");
+    let a = proxy.annotations.clone().unwrap();
+    assert_eq!(
+        (a.read_only_hint, a.destructive_hint),
+        (Some(false), Some(true))
+    );
+    let input = serde_json::to_value(&*proxy.input_schema).unwrap();
+    assert_eq!(
+        input["properties"]["method"]["enum"]
+            .as_array()
+            .unwrap()
+            .len(),
+        6
+    );
+    s.stop().await;
+
+    // Read-only: write tools are gone, the proxies are pinned to GET.
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    let tools = s.tools().await;
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert!(
+        !names.contains(&"stack_start") && !names.contains(&"stack_stop"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"environment_list") && names.contains(&"docker_proxy"));
+    for t in &tools {
+        assert_eq!(
+            t.annotations.as_ref().unwrap().read_only_hint,
+            Some(true),
+            "{}",
+            t.name
+        );
+    }
+    let proxy = tools.iter().find(|t| t.name == "docker_proxy").unwrap();
+    let input = serde_json::to_value(&*proxy.input_schema).unwrap();
+    assert_eq!(input["properties"]["method"]["enum"], json!(["GET"]));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn disabled_tools_say_why() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--deny-tools", "stack_stop"]).await;
+    let e = s
+        .call("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--deny-tools"), "{e}");
+    let e = s
+        .call("docker_proxy", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("toolset `proxy` is not enabled"), "{e}");
+    s.stop().await;
+}
