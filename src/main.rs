@@ -1,3 +1,6 @@
+//! The binary: parse the command line, build the server from its parts,
+//! and serve on stdio or Streamable HTTP (or print the tool list).
+
 use clap::Parser;
 use portainer_mcp::cli::flags::{normalize_args, Cli, Command};
 use portainer_mcp::cli::{config, tools_listing};

@@ -41,38 +41,82 @@ fn module_of(src: &Path, file: &Path) -> String {
     parts.join("::")
 }
 
+/// The paths a use or an expression names after `crate::` or `super::`:
+/// `a::b::C`, and each member of a group `{a::X, b::{Y, Z}}`.
+fn paths_after(rest: &str) -> Vec<String> {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    if let Some(inner) = rest.strip_prefix('{') {
+        // The group's members, split at the commas of this level only.
+        let (mut depth, mut start, mut out) = (0, 0, vec![]);
+        for (i, c) in inner.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.extend(paths_after(inner[start..i].trim()));
+                    return out;
+                }
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.extend(paths_after(inner[start..i].trim()));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        return out;
+    }
+    let path: String = rest.chars().take_while(|c| ident(*c)).collect();
+    let after = &rest[path.len()..];
+    match path.strip_suffix("::") {
+        Some(head) if after.starts_with('{') => paths_after(after)
+            .into_iter()
+            .map(|tail| format!("{head}::{tail}"))
+            .collect(),
+        _ => vec![path],
+    }
+}
+
 /// The modules a file's code (tests left out) refers to.
 fn uses(module: &str, is_mod_rs: bool, text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let code = text.split("#[cfg(test)]").next().unwrap_or("");
     let mut out = BTreeSet::new();
-    let parent = if is_mod_rs {
-        module.to_string()
-    } else {
-        module
-            .rsplit_once("::")
-            .map_or(String::new(), |(p, _)| p.to_string())
-    };
-    for (prefix, base) in [("crate::", String::new()), ("super::", parent)] {
+    // `super` is the parent of the module; a mod.rs file is the module itself.
+    let mut here: Vec<&str> = module.split("::").collect();
+    if !is_mod_rs {
+        here.pop();
+    }
+    for prefix in ["crate::", "super::"] {
         for (i, _) in code.match_indices(prefix) {
-            let rest = &code[i + prefix.len()..];
-            let path: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
-                .collect();
-            let mut parts: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
-            if !base.is_empty() {
-                parts.insert(0, &base);
+            if prefix == "super::" && code[..i].ends_with("super::") {
+                continue; // counted from the first `super::` of the chain
             }
-            // The longest prefix that is a module of ours.
-            while !parts.is_empty() {
-                let candidate = parts.join("::");
-                if known.contains(&candidate) {
-                    if candidate != module {
-                        out.insert(candidate);
-                    }
-                    break;
+            let mut rest = &code[i + prefix.len()..];
+            let mut base: Vec<&str> = if prefix == "crate::" {
+                vec![]
+            } else {
+                here.clone()
+            };
+            if prefix == "super::" {
+                base.pop();
+                while let Some(r) = rest.strip_prefix("super::") {
+                    base.pop();
+                    rest = r;
                 }
-                parts.pop();
+            }
+            for path in paths_after(rest) {
+                let mut parts: Vec<&str> = base.clone();
+                parts.extend(path.split("::").filter(|s| !s.is_empty()));
+                // The longest prefix that is a module of ours.
+                while !parts.is_empty() {
+                    let candidate = parts.join("::");
+                    if known.contains(&candidate) {
+                        if candidate != module {
+                            out.insert(candidate);
+                        }
+                        break;
+                    }
+                    parts.pop();
+                }
             }
         }
     }
@@ -105,6 +149,32 @@ fn layer(module: &str) -> usize {
         .iter()
         .position(|l| *l == top)
         .unwrap_or_else(|| panic!("src/{top} is in no layer: add it to LAYERS"))
+}
+
+#[test]
+fn groups_and_super_chains_are_read() {
+    let known: BTreeSet<String> = ["a", "a::b", "c", "c::d", "e"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let used = uses(
+        "a::b",
+        false,
+        "use crate::{c::d::X, e};\nuse super::super::c;",
+        &known,
+    );
+    assert_eq!(
+        used,
+        ["c", "c::d", "e"].iter().map(|s| s.to_string()).collect()
+    );
+    // In a mod.rs, `super` is the parent folder.
+    let used = uses(
+        "c::d",
+        true,
+        "use super::X; use super::super::e::Y;",
+        &known,
+    );
+    assert_eq!(used, ["c", "e"].iter().map(|s| s.to_string()).collect());
 }
 
 #[test]

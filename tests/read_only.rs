@@ -33,6 +33,22 @@ async fn read_only_mode_sends_nothing_but_get() {
         )
         .await;
     assert!(e.contains("read-only"), "{e}");
+    // Any spelling of a non-GET method, HEAD included, is refused too.
+    for method in ["post", "Delete", "HEAD"] {
+        let e = s
+            .tool_error(
+                "docker_proxy",
+                json!({"environment_id": 1, "method": method, "path": "containers/json"}),
+            )
+            .await;
+        assert!(e.contains("read-only"), "{method}: {e}");
+    }
+    // A null method is no method: GET.
+    s.ok(
+        "docker_proxy",
+        json!({"environment_id": 1, "method": null, "path": "containers/json"}),
+    )
+    .await;
     // Reads still work.
     s.ok("environment_list", json!({})).await;
     s.ok(

@@ -6,8 +6,8 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::tools::selection::{select, Choice};
 use portainer_mcp::mcp::server::{CallSettings, PortainerServer};
+use portainer_mcp::tools::selection::{select, Choice};
 use rmcp::ServiceExt;
 use tokio::io::AsyncWriteExt;
 
@@ -34,18 +34,27 @@ fn run(data: &[u8]) {
         };
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();
-        let client =
-            portainer_mcp::portainer::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http);
+        let client = portainer_mcp::portainer::client::Client::new_with_client(
+            "http://127.0.0.1:1/api",
+            inner,
+            http,
+        );
         let options = CallSettings {
-            read_only: true,
             shaping: Default::default(),
-            confirm: portainer_mcp::mcp::confirm::Confirm::Destructive,
             audit: None,
             caller: "fuzz".into(),
             users: None,
             metrics: None,
         };
-        let server = PortainerServer::new(client, select(&Choice::default()).unwrap(), options);
+        let server = PortainerServer::new(
+            client,
+            select(&Choice {
+                read_only: true,
+                ..Choice::default()
+            })
+            .unwrap(),
+            options,
+        );
         let (mut to_server, server_in) = tokio::io::duplex(1 << 16);
         let (server_out, mut from_server) = tokio::io::duplex(1 << 16);
         let drain = tokio::spawn(async move {

@@ -8,9 +8,9 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::tools::catalogue::TOOLS;
 use portainer_mcp::shaping::stream_list::{ListPlan, ListStream};
 use portainer_mcp::shaping::{shape, Limits, Request};
+use portainer_mcp::tools::catalogue::TOOLS;
 
 /// `open`×n + `middle` + `close`×n, from the recipe's bytes.
 fn expand(data: &[u8]) -> (String, usize) {
@@ -51,7 +51,12 @@ fuzz_target!(|data: &[u8]| {
             select: Some(text.clone()),
             ..Request::default()
         };
-        let _ = shape(serde_json::json!({"items": [{"a": 1}]}), &def.shape, &req, &opts);
+        let _ = shape(
+            serde_json::json!({"items": [{"a": 1}]}),
+            &def.shape,
+            &req,
+            &opts,
+        );
         // As a JSON-RPC message.
         let _ = portainer_mcp::transport::json_input::check(text.as_bytes());
         // As a list body, shaped while it arrives.

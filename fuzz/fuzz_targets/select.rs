@@ -6,8 +6,8 @@
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::tools::catalogue::TOOLS;
 use portainer_mcp::shaping::{shape, Limits, Request};
+use portainer_mcp::tools::catalogue::TOOLS;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {

@@ -26,7 +26,11 @@ fn client() -> &'static portainer_mcp::portainer::client::Client {
         };
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();
-        portainer_mcp::portainer::client::Client::new_with_client("http://127.0.0.1:1/api", inner, http)
+        portainer_mcp::portainer::client::Client::new_with_client(
+            "http://127.0.0.1:1/api",
+            inner,
+            http,
+        )
     })
 }
 
@@ -40,15 +44,19 @@ fuzz_target!(|data: &[u8]| {
     let def = &TOOLS[usize::from(pick) % TOOLS.len()];
     stack::on_worker_stack(move || {
         let args = Args::new(map);
-        let schema: serde_json::Value = serde_json::from_str(def.input_schema).unwrap();
+        let schema = def.input_schema();
         let _ = args.check_against(&schema);
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         rt.block_on(async {
-            let _ =
-                portainer_mcp::portainer::call_record::run_offline(dispatch(client(), def.name, &args)).await;
+            let _ = portainer_mcp::portainer::call_record::run_offline(dispatch(
+                client(),
+                def.name,
+                &args,
+            ))
+            .await;
         });
     });
 });

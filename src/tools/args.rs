@@ -51,7 +51,10 @@ impl Args {
     /// confirmation arguments are not fields of those types and are ignored;
     /// unknown ones were already refused by `check_against`.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, ToolError> {
-        let value = Value::Object(self.map.clone());
+        // A null argument is an absent one (as `raw` reads it), so that
+        // its default applies, as for generated tools.
+        let given = self.map.iter().filter(|(_, v)| !v.is_null());
+        let value = Value::Object(given.map(|(k, v)| (k.clone(), v.clone())).collect());
         serde_path_to_error::deserialize(&value).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
@@ -251,6 +254,25 @@ mod tests {
         );
         let e = a.get::<i64>("missing", None).unwrap_err().to_string();
         assert!(e.contains("missing required argument `missing`"), "{e}");
+    }
+
+    #[test]
+    fn typed_decoding_reads_null_as_absent_and_names_the_argument() {
+        #[derive(serde::Deserialize, Debug)]
+        struct A {
+            #[serde(default)]
+            flag: bool,
+            n: Option<u32>,
+        }
+        let a: A = args(json!({"flag": null, "n": null, "select": "x"}))
+            .decode()
+            .unwrap();
+        assert!(!a.flag && a.n.is_none());
+        let e = args(json!({"n": "three"}))
+            .decode::<A>()
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("argument `n`"), "{e}");
     }
 
     #[test]

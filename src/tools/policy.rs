@@ -1,8 +1,8 @@
 //! "Is this tool a write, here, now?" is answered here and only here. The
 //! selection gives every served tool its `Mode` once, at start-up; tools/list,
-//! the `tools` subcommand, confirmation, the audit log and the proxies all
-//! read that value. The HTTP layer's read-only guard stays as an independent
-//! last line behind it.
+//! the `tools` subcommand, confirmation (which also refuses a proxy call
+//! pinned to GET with another method) and the audit log all read that value.
+//! The HTTP layer's read-only guard stays as an independent last line.
 
 use crate::error::ToolError;
 use crate::tools::args::Args;

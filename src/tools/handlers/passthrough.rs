@@ -1,8 +1,8 @@
 //! The raw proxy tools (docker_proxy, kubernetes_proxy): any request to an
 //! environment's Docker or Kubernetes API, relayed through Portainer. The
-//! two differ only in their backend, which tools.toml declares
-//! (`passthrough = "docker"`); whether a call writes is the policy's
-//! business (tools/policy.rs), by its `method`.
+//! two share their arguments and differ only in the backend; whether a call
+//! writes is decided before it runs (tools/policy.rs, by its `method`, the
+//! argument tools.toml names with `method_argument`).
 
 use super::handler;
 use crate::error::ToolError;
@@ -41,7 +41,7 @@ impl<'de> Deserialize<'de> for ProxyMethod {
             _ => {
                 return Err(serde::de::Error::custom(format!(
                     "`{}` is not one of GET, POST, PUT, PATCH, DELETE, HEAD",
-                    crate::error::cap_text(m, 40)
+                    crate::error::cap_text(m, 80)
                 )))
             }
         })
