@@ -73,9 +73,13 @@ pub fn all() -> Vec<Example> {
         .collect()
 }
 
-/// Destructive tools need `confirm: true` under the default --confirm policy.
+/// `args` with `confirm: true` where the default --confirm policy asks for
+/// it (the server's own rule, tools/policy.rs).
 pub fn confirmed(tool: &str, mut args: Value) -> Value {
-    if portainer_mcp::tools::catalogue::find(tool).is_some_and(|d| d.destructive) {
+    use portainer_mcp::tools::policy::{Confirm, Mode};
+    let def = portainer_mcp::tools::catalogue::find(tool);
+    let mode = def.and_then(|d| Mode::of(d, false, Confirm::Destructive));
+    if mode.is_some_and(Mode::needs_confirm) {
         args["confirm"] = Value::Bool(true);
     }
     args
