@@ -1,6 +1,7 @@
-//! Generates the typed Portainer client and the MCP tool registry from
-//! spec/portainer.json and tools.toml (see codegen/). A bad catalogue entry
-//! fails the build with a message naming the tool.
+//! Generates the typed Portainer client, the MCP tool registry and the
+//! compatibility table from spec/ (every Portainer description in it) and
+//! tools.toml (see codegen/). A bad catalogue entry fails the build with a
+//! message naming the tool.
 
 use std::path::Path;
 
@@ -8,12 +9,7 @@ fn main() {
     // Read at run time (not env!) so tests can run this script on a copy.
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let root = Path::new(&root);
-    for input in [
-        "tools.toml",
-        "spec/portainer.json",
-        "spec/docker.json",
-        "src/tools/handlers",
-    ] {
+    for input in ["tools.toml", "spec", "src/tools/handlers"] {
         println!("cargo:rerun-if-changed={input}");
     }
     let out = match codegen::generate(root) {

@@ -10,8 +10,9 @@ use portainer_mcp::mcp::metrics::Metrics;
 use portainer_mcp::mcp::server;
 use portainer_mcp::portainer::{client, http, version_check};
 use portainer_mcp::shaping;
-use portainer_mcp::tools::catalogue;
+use portainer_mcp::tools::catalogue::DESCRIPTIONS;
 use portainer_mcp::tools::selection::{select, Choice};
+use portainer_mcp::tools::target::{self, Target};
 use portainer_mcp::transport;
 use rmcp::ServiceExt;
 use std::process::ExitCode;
@@ -28,6 +29,19 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Says which description's tools are served, and why if it is not an exact match.
+fn announce(t: Target) -> Target {
+    match &t.note {
+        Some(note) => tracing::warn!("{note}"),
+        None => tracing::info!(
+            portainer = %t.portainer,
+            description = %t.description(),
+            "serving the tools of this Portainer's API description"
+        ),
+    }
+    t
 }
 
 fn init_logging(verbose: u8) {
@@ -51,18 +65,28 @@ fn init_logging(verbose: u8) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let o = &cli.opts;
-    let choice = Choice {
+    let mut choice = Choice {
         read_only: o.read_only,
         confirm: o.confirm,
         toolsets: o.toolsets.clone(),
         tools: o.tools.clone(),
         deny_tools: o.deny_tools.clone(),
+        portainer: None,
     };
-    let selection = select(&choice)?;
-    if let Some(Command::Tools { json }) = cli.command {
-        print!("{}", tools_listing::render(&selection, json));
+    if let Some(Command::Tools { json, portainer }) = &cli.command {
+        if let Some(p) = portainer {
+            let (version, edition) = target::parse_assumed(p)?;
+            choice.portainer = Some(announce(target::choose(
+                &version,
+                edition.as_deref(),
+                DESCRIPTIONS,
+            )?));
+        }
+        print!("{}", tools_listing::render(&select(&choice)?, *json));
         return Ok(());
     }
+    // Flags are checked before Portainer is asked anything.
+    select(&choice)?;
     if o.max_response_chars < 1000 {
         return Err("--max-response-chars must be at least 1000".into());
     }
@@ -81,8 +105,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
     if !o.disable_version_check {
-        version_check::run(&http, catalogue::SPEC_VERSION, has_token).await?;
+        if let Some(info) = version_check::run(&http, has_token).await? {
+            let t = target::choose(&info.version, info.edition.as_deref(), DESCRIPTIONS)?;
+            choice.portainer = Some(announce(t));
+        }
     }
+    let selection = select(&choice)?;
     let reqwest_client = http.client().clone();
     let client =
         client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);

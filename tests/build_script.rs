@@ -26,8 +26,8 @@ fn copy_inputs(to: &Path, tools_toml: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(to.join("spec")).unwrap();
     std::fs::create_dir_all(to.join("src/tools/handlers")).unwrap();
-    for f in ["portainer.json", "docker.json"] {
-        std::fs::copy(root.join("spec").join(f), to.join("spec").join(f)).unwrap();
+    for f in std::fs::read_dir(root.join("spec")).unwrap().flatten() {
+        std::fs::copy(f.path(), to.join("spec").join(f.file_name())).unwrap();
     }
     for h in std::fs::read_dir(root.join("src/tools/handlers"))
         .unwrap()
@@ -65,7 +65,7 @@ fn a_bad_catalogue_fails_the_build_naming_the_tool() {
     let (ok, stderr) = run(&bad);
     assert!(!ok);
     assert!(
-        stderr.contains("tool `stack_stop`: operation `StackHalt` is not in spec/ (portainer.json, docker.json)"),
+        stderr.contains("tool `stack_stop`: operation `StackHalt` is in no description in spec/ (portainer-*.json, docker.json)"),
         "{stderr}"
     );
 

@@ -41,6 +41,13 @@ pub struct ToolEntry {
     pub selector: Option<String>,
     /// A `handler!` declared in src/tools/handlers (hand-written tools).
     pub handler: Option<String>,
+    /// For a handler: the Portainer operations it sends, so that it is only
+    /// served where they exist (passthrough-only handlers name none).
+    #[serde(default)]
+    pub uses: Vec<String>,
+    /// Why the tool exists in some Portainer editions or versions only
+    /// (shown in generated/compatibility.md).
+    pub edition_note: Option<String>,
     pub access: Access,
     #[serde(default)]
     pub destructive: bool,
@@ -200,12 +207,20 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
         if t.operations.as_ref().is_some_and(|m| m.len() < 2) {
             err("`operations` needs at least two entries (use `operation` for one)".into());
         }
+        if !t.uses.is_empty() && t.handler.is_none() {
+            err("`uses` is for handlers (a generated tool's operations are known)".into());
+        }
+        for id in &t.uses {
+            if spec.operation(id).is_none() {
+                err(format!("uses `{id}`, which no description in spec/ has"));
+            }
+        }
         let mut ops = vec![];
         for (_, id) in t.operation_ids() {
             match spec.operation(id) {
                 Some(op) => ops.push(op),
                 None => err(format!(
-                    "operation `{id}` is not in spec/ (portainer.json, docker.json)"
+                    "operation `{id}` is in no description in spec/ (portainer-*.json, docker.json)"
                 )),
             }
         }

@@ -2,6 +2,8 @@
 
 use crate::catalogue::{Access, Catalogue, ToolEntry};
 use crate::client::{body_kind, passing, Method};
+use crate::compat::ToolAvailability;
+use crate::descriptions::Description;
 use crate::schema::{self, Arg, Location};
 use crate::spec::Spec;
 use proc_macro2::TokenStream;
@@ -38,20 +40,27 @@ pub struct Call {
 
 pub fn generate(
     cat: &Catalogue,
-    spec: &Spec,
+    described: &[Description],
     planned: &[Planned],
+    availability: &[ToolAvailability],
     methods: &BTreeMap<String, Method>,
 ) -> Result<TokenStream, String> {
-    let version = spec.version();
+    if described.len() > 32 {
+        return Err("spec/ holds more than 32 Portainer descriptions; retire old ones".into());
+    }
+    let descriptions = described.iter().map(|d| {
+        let (edition, version) = (&d.edition, &d.version);
+        quote!(Description { edition: #edition, version: #version })
+    });
     let toolsets = cat.toolsets.iter().map(|(name, t)| {
         let (default, desc) = (t.default, t.description.trim());
         quote!(ToolsetDef { name: #name, default: #default, description: #desc })
     });
     let mut defs = vec![];
     let mut arms = vec![];
-    for p in planned {
-        defs.push(tool_def(p));
-        arms.push(dispatch_arm(p, methods)?);
+    for (p, a) in planned.iter().zip(availability) {
+        defs.push(tool_def(p, a));
+        arms.push(dispatch_arm(p, a, methods)?);
     }
     Ok(quote! {
         use crate::tools::args::Args;
@@ -59,12 +68,13 @@ pub fn generate(
         use crate::portainer::client::types;
         use crate::portainer::client::Client;
         use crate::error::ToolError;
-        use crate::tools::catalogue::{Access, Input, ToolDef, ToolsetDef};
+        use crate::tools::catalogue::{Access, Description, Gap, Input, ToolDef, ToolsetDef};
         #[allow(unused_imports)]
         use progenitor_client::ClientInfo;
 
-        /// Portainer version of the spec/ this registry was generated from.
-        pub const SPEC_VERSION: &str = #version;
+        /// The Portainer descriptions in spec/, oldest first; a tool's
+        /// `missing_in` bit i stands for DESCRIPTIONS[i].
+        pub static DESCRIPTIONS: &[Description] = &[#(#descriptions),*];
 
         pub static TOOLSETS: &[ToolsetDef] = &[#(#toolsets),*];
 
@@ -84,7 +94,19 @@ pub fn generate(
     })
 }
 
-fn tool_def(p: &Planned) -> TokenStream {
+/// Bit i set: description i lacks it.
+fn bits(set: impl IntoIterator<Item = usize>) -> u32 {
+    set.into_iter().fold(0, |acc, i| acc | (1 << i))
+}
+
+fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
+    let missing_in = bits(a.missing.keys().copied());
+    let gaps = a.gaps.iter().map(|g| {
+        let wire = &g.wire;
+        let exposed = opt_str(&g.exposed);
+        let missing = bits(g.missing.iter().copied());
+        quote!(Gap { wire: #wire, exposed: #exposed, missing_in: #missing })
+    });
     let e = p.entry;
     let (name, title, toolset) = (&e.name, e.title.trim(), &e.toolset);
     let description = e.description.trim();
@@ -171,6 +193,8 @@ fn tool_def(p: &Planned) -> TokenStream {
             path: #path,
             input: #input,
             output_schema: #output,
+            missing_in: #missing_in,
+            gaps: &[#(#gaps),*],
             shape: crate::shaping::Rules {
                 project: #project,
                 omit: &[#(#omit),*],
@@ -182,7 +206,12 @@ fn tool_def(p: &Planned) -> TokenStream {
     }
 }
 
-fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<TokenStream, String> {
+fn dispatch_arm(
+    p: &Planned,
+    a: &ToolAvailability,
+    methods: &BTreeMap<String, Method>,
+) -> Result<TokenStream, String> {
+    let gaps: Vec<&str> = a.gaps.iter().map(|g| g.wire.as_str()).collect();
     let name = &p.entry.name;
     let calls = match &p.kind {
         Kind::Handler(h) => {
@@ -194,7 +223,7 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
         Kind::Generated { calls, .. } => calls,
     };
     if let [only] = calls.as_slice() {
-        let body = call_body(name, only, methods)?;
+        let body = call_body(name, only, &gaps, methods)?;
         return Ok(quote!(#name => { #body }));
     }
     let selector = p.entry.selector();
@@ -203,7 +232,7 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
     let listed = choices.join(", ");
     for c in calls {
         let choice = c.choice.as_deref().unwrap_or_default();
-        let body = call_body(name, c, methods)?;
+        let body = call_body(name, c, &gaps, methods)?;
         // Arguments of the other operations are refused, not ignored.
         let mut allowed: Vec<&str> = c
             .args
@@ -226,10 +255,13 @@ fn dispatch_arm(p: &Planned, methods: &BTreeMap<String, Method>) -> Result<Token
     })
 }
 
-/// Decodes one operation's arguments and calls the client.
+/// Decodes one operation's arguments and calls the client. Arguments in
+/// `gaps` (missing from some Portainer versions) are not sent to a Portainer
+/// that lacks them.
 fn call_body(
     name: &str,
     c: &Call,
+    gaps: &[&str],
     methods: &BTreeMap<String, Method>,
 ) -> Result<TokenStream, String> {
     let (client_fn, args) = (&c.client_fn, &c.args);
@@ -261,10 +293,15 @@ fn call_body(
                 })?;
             let (exposed, wire) = (&arg.exposed, &arg.wire);
             let default = opt_str(&arg.default);
-            match (arg.hidden, arg.json_text) {
+            let decode = match (arg.hidden, arg.json_text) {
                 (true, _) => quote!(Args::fixed(#wire, #default)?),
                 (false, true) => quote!(args.get_json_text(#exposed)?),
                 (false, false) => quote!(args.get(#exposed, #default)?),
+            };
+            if gaps.contains(&wire.as_str()) {
+                quote!(if args.lacks(#wire) { None } else { #decode })
+            } else {
+                decode
             }
         };
         lets.push(quote!(let #var: #owned = #decode;));

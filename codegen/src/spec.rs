@@ -29,6 +29,22 @@ pub struct Operation {
     pub success: Option<Value>,
 }
 
+/// `METHOD /path/{}/...`: a route, whatever its path parameters are called
+/// (editions spell them differently: `{name}` in one, `{release}` in another).
+pub fn route_key(method: &str, path: &str) -> String {
+    let segments: Vec<&str> = path
+        .split('/')
+        .map(|s| {
+            if s.starts_with('{') && s.ends_with('}') {
+                "{}"
+            } else {
+                s
+            }
+        })
+        .collect();
+    format!("{} {}", method.to_ascii_uppercase(), segments.join("/"))
+}
+
 /// A parameter's name as tools.toml and the model see it: Portainer's
 /// array parameters travel as `name[]` (see the importer), shown as `name`.
 pub fn plain(name: &str) -> &str {
@@ -36,6 +52,10 @@ pub fn plain(name: &str) -> &str {
 }
 
 impl Operation {
+    pub fn route(&self) -> String {
+        route_key(&self.method, &self.path)
+    }
+
     pub fn param_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .params
@@ -129,6 +149,19 @@ impl Spec {
         let (path, method, op) = self
             .operations_raw()
             .find(|(_, _, op)| op["operationId"] == id)?;
+        self.read_operation(path, method, op)
+    }
+
+    /// The operation at this route (see [`route_key`]), whatever its id.
+    pub fn operation_at(&self, key: &str) -> Option<Operation> {
+        let (path, method, op) = self
+            .operations_raw()
+            .find(|(path, method, _)| route_key(method, path) == key)?;
+        self.read_operation(path, method, op)
+    }
+
+    fn read_operation(&self, path: &str, method: &str, op: &Value) -> Option<Operation> {
+        let id = op["operationId"].as_str()?;
         let params = op["parameters"]
             .as_array()
             .map(|ps| {
@@ -153,8 +186,9 @@ impl Spec {
                 .and_then(|(_, r)| r.pointer("/content/application~1json/schema"))
                 .map(|s| self.resolve(s))
         });
+        let id = id.to_string();
         Some(Operation {
-            id: id.to_string(),
+            id,
             method: method.to_string(),
             path: path.to_string(),
             params,

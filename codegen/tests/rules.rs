@@ -72,7 +72,7 @@ fn a_good_catalogue_generates() {
 fn unknown_operation() {
     let e = errors(&GOOD.replace("ThingInspect", "ThingInspekt"));
     assert!(
-        e.contains("tool `thing_get`: operation `ThingInspekt` is not in spec/ (portainer.json, docker.json)"),
+        e.contains("tool `thing_get`: operation `ThingInspekt` is in no description in spec/ (portainer-*.json, docker.json)"),
         "{e}"
     );
 }

@@ -27,6 +27,10 @@ pub enum Command {
         /// Print a JSON array instead of a table.
         #[arg(long)]
         json: bool,
+        /// The tools a server connected to this Portainer would serve,
+        /// e.g. 2.39.0-CE or 2.45.3-EE (default: every catalogued tool).
+        #[arg(long, value_name = "VERSION[-EDITION]")]
+        portainer: Option<String>,
     },
 }
 
@@ -283,7 +287,7 @@ mod tests {
             "--deny-tools=stack_stop",
             "--json",
         ]);
-        assert!(matches!(c.command, Some(Command::Tools { json: true })));
+        assert!(matches!(c.command, Some(Command::Tools { json: true, .. })));
         assert_eq!(c.opts.toolsets.unwrap(), vec!["stacks", "system"]);
         assert_eq!(c.opts.deny_tools.unwrap(), vec!["stack_stop"]);
         assert!(!c.opts.insecure);

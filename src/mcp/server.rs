@@ -40,13 +40,22 @@ pub struct CallSettings {
     pub metrics: Option<Arc<Metrics>>,
 }
 
+/// A served tool as calls need it: its mode, its arguments' schema as
+/// served, and the request parameters the connected Portainer lacks.
+struct ServedTool {
+    def: &'static ToolDef,
+    mode: Mode,
+    schema: Value,
+    lacking: Vec<&'static str>,
+}
+
 /// Cheap to clone: the HTTP transport makes one per session.
 #[derive(Clone)]
 pub struct PortainerServer {
     client: Arc<Client>,
     options: Arc<CallSettings>,
     tools: Arc<Vec<Tool>>,
-    served: Arc<HashMap<&'static str, (&'static ToolDef, Mode, Value)>>,
+    served: Arc<HashMap<&'static str, ServedTool>>,
     left_out: Arc<BTreeMap<&'static str, String>>,
 }
 
@@ -57,7 +66,13 @@ impl PortainerServer {
         for s in &selection.served {
             let tool = super::tool_build::mcp_tool(s);
             let schema = Value::Object((*tool.input_schema).clone());
-            served.insert(s.def.name, (s.def, s.mode, schema));
+            let entry = ServedTool {
+                def: s.def,
+                mode: s.mode,
+                schema,
+                lacking: s.lacking(),
+            };
+            served.insert(s.def.name, entry);
             tools.push(tool);
         }
         PortainerServer {
@@ -121,7 +136,7 @@ impl PortainerServer {
         user: Option<User>,
         peer: Option<&rmcp::Peer<RoleServer>>,
     ) -> Result<CallToolResult, McpError> {
-        let Some(&(def, mode, ref schema)) = self.served.get(name) else {
+        let Some(tool) = self.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
             return Err(match self.left_out.get(name.as_str()) {
                 Some(why) => {
@@ -130,7 +145,8 @@ impl PortainerServer {
                 None => McpError::invalid_params(format!("unknown tool `{name}`"), None),
             });
         };
-        let args = Args::new(arguments.unwrap_or_default());
+        let (def, mode, schema) = (tool.def, tool.mode, &tool.schema);
+        let args = Args::new(arguments.unwrap_or_default()).lacking(tool.lacking.clone());
         let started = Instant::now();
         let checked = args
             .check_against(schema)
@@ -263,7 +279,7 @@ impl PortainerServer {
             None => json!(self.options.caller),
         };
         record["tool"] = json!(def.name);
-        let mode = self.served.get(def.name).map(|s| s.1);
+        let mode = self.served.get(def.name).map(|s| s.mode);
         record["access"] = json!(mode.map_or("read", Mode::label));
         record["arguments"] = arguments;
         audit.write(record);

@@ -30,8 +30,8 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
 
 /// The tools/list entry of a served tool, as its mode allows it to act.
 pub fn mcp_tool(served: &Served) -> Tool {
-    let Served { def, mode } = *served;
-    let mut input = def.input_schema();
+    let Served { def, mode, .. } = *served;
+    let mut input = served.input_schema();
     add_shaping_args(&mut input, def);
     confirm::add_args(&mut input, mode);
     let mut description = def.description.to_string();

@@ -6,8 +6,10 @@
 //! succeeds, with a log line, and no field is dropped.
 
 use super::call_record::take_exchange;
-use super::exchange::{body_value, describe_transport, portainer_message, text_message, Exchange};
-use crate::error::{upstream, ToolError};
+use super::exchange::{
+    body_value, describe_transport, failure, portainer_message, text_message, Exchange,
+};
+use crate::error::ToolError;
 use progenitor_client::{Error, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
@@ -66,7 +68,7 @@ async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError
                     .map(|x| text_message(&x.body))
                     .unwrap_or_default();
             }
-            Err(upstream(status, message))
+            Err(failure(exchange.as_ref(), status, message))
         }
         Error::InvalidResponsePayload(bytes, err) => {
             let status = exchange.as_ref().map(|x| x.status).unwrap_or(0);
@@ -74,7 +76,7 @@ async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError
                 lenient(exchange.as_ref(), &err.to_string());
                 Ok(body_value(&bytes))
             } else {
-                Err(upstream(status, text_message(&bytes)))
+                Err(failure(exchange.as_ref(), status, text_message(&bytes)))
             }
         }
         Error::UnexpectedResponse(resp) => {
@@ -93,7 +95,7 @@ async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError
                 );
                 Ok(body_value(&body))
             } else {
-                Err(upstream(status, text_message(&body)))
+                Err(failure(exchange.as_ref(), status, text_message(&body)))
             }
         }
         Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e) => {

@@ -23,9 +23,48 @@ impl Exchange {
         if (200..300).contains(&self.status) {
             Ok(body_value(&self.body))
         } else {
-            Err(upstream(self.status, text_message(&self.body)))
+            Err(failure(Some(&self), self.status, text_message(&self.body)))
         }
     }
+
+    /// A 404/405 from Portainer's own API (not the Docker or Kubernetes
+    /// behind it) without Portainer's JSON error body: the route itself is
+    /// missing, as when a tool meets a Portainer older than its description.
+    fn route_missing(&self) -> bool {
+        let passthrough = self
+            .path
+            .split('/')
+            .collect::<Vec<_>>()
+            .windows(3)
+            .any(|w| {
+                w[0] == "endpoints"
+                    && w[1].bytes().all(|b| b.is_ascii_digit())
+                    && matches!(w[2], "docker" | "kubernetes")
+            });
+        let portainer_error = serde_json::from_slice::<Value>(&self.body)
+            .is_ok_and(|v| v.get("message").is_some() || v.get("details").is_some());
+        matches!(self.status, 404 | 405) && !passthrough && !portainer_error
+    }
+}
+
+/// The tool error for a failed answer: the status and Portainer's message,
+/// or, for a route the connected Portainer does not have, which one.
+pub fn failure(x: Option<&Exchange>, status: u16, message: String) -> ToolError {
+    let Some(x) = x.filter(|x| x.status == status && x.route_missing()) else {
+        return upstream(status, message);
+    };
+    let portainer = match super::version_check::connected() {
+        Some(info) => format!("Portainer {info}"),
+        None => "this Portainer (version unknown)".to_string(),
+    };
+    let path = x.path.split('?').next().unwrap_or_default();
+    upstream(
+        status,
+        format!(
+            "{portainer} has no route {} {path}: this tool's API is not in that version",
+            x.method
+        ),
+    )
 }
 
 /// A response body as JSON; non-JSON text becomes a string, empty becomes null.
@@ -111,5 +150,36 @@ mod tests {
         assert_eq!(text_message(b"404 page not found\n"), "404 page not found");
         assert_eq!(body_value(b""), Value::Null);
         assert_eq!(body_value(b"plain"), Value::String("plain".into()));
+    }
+
+    fn answer(path: &str, status: u16, body: &'static str) -> Exchange {
+        Exchange {
+            method: Method::POST,
+            path: path.into(),
+            status,
+            body: Bytes::from_static(body.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn names_a_missing_route_but_not_a_missing_object() {
+        let e = failure(
+            Some(&answer("/api/endpoint_groups?x=1", 404, "404 page not found\n")),
+            404,
+            "404 page not found".into(),
+        );
+        let e = e.to_string();
+        assert!(e.contains("has no route POST /api/endpoint_groups:"), "{e}");
+        // Portainer's own "not found" names the object, and stays as it is.
+        let body = r#"{"message":"Unable to find a stack","details":"not found"}"#;
+        let e = failure(Some(&answer("/api/stacks/9", 404, body)), 404, "Unable to find a stack".into());
+        assert!(!e.to_string().contains("no route"));
+        // Docker's or Kubernetes' 404 behind the passthrough is theirs.
+        let e = failure(
+            Some(&answer("/api/endpoints/1/docker/containers/x/json", 404, "page not found")),
+            404,
+            "page not found".into(),
+        );
+        assert!(!e.to_string().contains("no route"));
     }
 }

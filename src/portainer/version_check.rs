@@ -1,46 +1,55 @@
-//! Start-up check: is this Portainer the version our spec/ describes?
-//! Same major.minor: fine; other minor: a warning; other major: refuse.
+//! Start-up check: which Portainer is this? Its version and edition decide
+//! which API description's tools are served (tools/target.rs); a token it
+//! refuses stops the start.
 
 use super::exchange::text_message;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
+use std::sync::OnceLock;
 
-#[derive(Debug, PartialEq)]
-pub enum Verdict {
-    Match,
-    Warn(String),
-    Refuse(String),
+/// A Portainer as it reports itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerInfo {
+    pub version: String,
+    /// "CE" or "EE"; None where the route does not say (the public status).
+    pub edition: Option<String>,
 }
 
-pub fn compare(server: &str, spec: &str) -> Verdict {
-    let parse = |v: &str| -> Option<(u64, u64)> {
-        let mut it = v.trim().trim_start_matches('v').split('.');
-        Some((
-            it.next()?.parse().ok()?,
-            it.next()?
-                .split(|c: char| !c.is_ascii_digit())
-                .next()?
-                .parse()
-                .ok()?,
-        ))
-    };
-    match (parse(server), parse(spec)) {
-        (Some((smaj, _)), Some((pmaj, _))) if smaj != pmaj => Verdict::Refuse(format!(
-            "Portainer {server} is major version {smaj}, but this server's tools were generated for {spec} \
-             (major {pmaj}); refusing to start (use --disable-version-check to override)"
-        )),
-        (Some((_, smin)), Some((_, pmin))) if smin != pmin => Verdict::Warn(format!(
-            "Portainer {server} differs from the API description the tools were generated for ({spec}); \
-             some tools may not match"
-        )),
-        (Some(_), Some(_)) => Verdict::Match,
-        _ => Verdict::Warn(format!("cannot read Portainer's version `{server}`; skipping the version check")),
+impl std::fmt::Display for ServerInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.edition {
+            Some(e) => write!(f, "{} {e}", self.version),
+            None => write!(f, "{}", self.version),
+        }
     }
+}
+
+static CONNECTED: OnceLock<ServerInfo> = OnceLock::new();
+
+/// The Portainer this process found at start-up, for error messages.
+pub fn connected() -> Option<&'static ServerInfo> {
+    CONNECTED.get()
+}
+
+/// Reads a version answer: `ServerVersion`/`ServerEdition` from
+/// /system/version, `Version` (and `Edition`, if any) from /system/status.
+pub fn read_info(v: &serde_json::Value) -> Option<ServerInfo> {
+    let text = |keys: [&str; 2]| {
+        keys.iter()
+            .find_map(|k| v.get(*k).and_then(|s| s.as_str()))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
+    Some(ServerInfo {
+        version: text(["ServerVersion", "Version"])?,
+        edition: text(["ServerEdition", "Edition"]).map(|e| e.to_ascii_uppercase()),
+    })
 }
 
 /// GET /api/system/version (which needs the token, so it proves the token too).
 /// Without a server token (HTTP mode) it reads the public /api/system/status.
-pub async fn run(http: &Http, spec_version: &str, has_token: bool) -> Result<(), String> {
+/// Ok(None): Portainer could not say (unreachable, or no readable version).
+pub async fn run(http: &Http, has_token: bool) -> Result<Option<ServerInfo>, String> {
     let route = if has_token {
         "/system/version"
     } else {
@@ -58,7 +67,7 @@ pub async fn run(http: &Http, spec_version: &str, has_token: bool) -> Result<(),
             tracing::warn!(
                 "version check skipped: {e}; tools will report errors until Portainer answers"
             );
-            return Ok(());
+            return Ok(None);
         }
         Err(e) => return Err(e.to_string()),
     };
@@ -75,37 +84,33 @@ pub async fn run(http: &Http, spec_version: &str, has_token: bool) -> Result<(),
             "version check failed: {}",
             text_message(&x.body)
         );
-        return Ok(());
+        return Ok(None);
     }
     let v: serde_json::Value = serde_json::from_slice(&x.body).unwrap_or_default();
-    let server = v
-        .get("ServerVersion")
-        .or_else(|| v.get("Version"))
-        .and_then(|s| s.as_str())
-        .unwrap_or("");
-    match compare(server, spec_version) {
-        Verdict::Match => {
-            tracing::info!(server, spec = spec_version, "Portainer version matches");
-            Ok(())
+    let info = read_info(&v);
+    match &info {
+        Some(i) => {
+            let _ = CONNECTED.set(i.clone());
         }
-        Verdict::Warn(w) => {
-            tracing::warn!("{w}");
-            Ok(())
-        }
-        Verdict::Refuse(r) => Err(r),
+        None => tracing::warn!("Portainer's version answer names no version; serving every tool"),
     }
+    Ok(info)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
-    fn compares_major_and_minor() {
-        assert_eq!(compare("2.45.1", "2.45.3"), Verdict::Match);
-        assert!(matches!(compare("2.39.0", "2.45.3"), Verdict::Warn(_)));
-        assert!(matches!(compare("3.0.0", "2.45.3"), Verdict::Refuse(_)));
-        assert!(matches!(compare("", "2.45.3"), Verdict::Warn(_)));
-        assert_eq!(compare("2.45.0-rc1", "2.45.3"), Verdict::Match);
+    fn reads_both_version_routes() {
+        let v = json!({"ServerVersion": "2.39.0", "ServerEdition": "CE"});
+        assert_eq!(
+            read_info(&v).unwrap().to_string(),
+            "2.39.0 CE",
+        );
+        let s = json!({"Version": "2.45.3", "InstanceID": "x"});
+        assert_eq!(read_info(&s).unwrap(), ServerInfo { version: "2.45.3".into(), edition: None });
+        assert_eq!(read_info(&json!({"ServerVersion": " "})), None);
     }
 }

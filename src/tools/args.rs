@@ -14,6 +14,8 @@ pub const CONFIRM: &str = "confirm";
 #[derive(Debug, Default)]
 pub struct Args {
     map: Map<String, Value>,
+    /// Request parameters the connected Portainer lacks: never sent.
+    lacking: Vec<&'static str>,
 }
 
 /// One body field flattened into the arguments (see codegen/src/schema.rs).
@@ -26,7 +28,22 @@ pub struct Field {
 
 impl Args {
     pub fn new(map: Map<String, Value>) -> Self {
-        Args { map }
+        Args {
+            map,
+            lacking: vec![],
+        }
+    }
+
+    /// Marks request parameters (by their API names) as absent from the
+    /// connected Portainer, so that no default fills them in.
+    pub fn lacking(mut self, wire: Vec<&'static str>) -> Self {
+        self.lacking = wire;
+        self
+    }
+
+    /// Whether the connected Portainer lacks request parameter `wire`.
+    pub fn lacks(&self, wire: &str) -> bool {
+        self.lacking.contains(&wire)
     }
 
     /// All the arguments, as given.
@@ -109,7 +126,7 @@ impl Args {
     /// Builds an object body from flattened fields.
     pub fn body<T: DeserializeOwned>(&self, fields: &[Field]) -> Result<T, ToolError> {
         let mut body = Map::new();
-        for f in fields {
+        for f in fields.iter().filter(|f| !self.lacks(f.wire)) {
             let given = if f.hidden {
                 None
             } else {

@@ -5,13 +5,42 @@ mod generated {
 }
 
 use crate::tools::handlers::Handler;
-pub use generated::{dispatch, SPEC_VERSION, TOOLS, TOOLSETS};
+pub use generated::{dispatch, DESCRIPTIONS, TOOLS, TOOLSETS};
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
     Write,
+}
+
+/// A Portainer API description in spec/; the catalogue says which tools and
+/// arguments each one has (generated/compatibility.md).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Description {
+    /// "CE", "EE", or "" when unknown.
+    pub edition: &'static str,
+    pub version: &'static str,
+}
+
+impl std::fmt::Display for Description {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.edition {
+            "" => write!(f, "{}", self.version),
+            e => write!(f, "{e} {}", self.version),
+        }
+    }
+}
+
+/// An argument that some descriptions lack: not offered and not sent there.
+#[derive(Debug)]
+pub struct Gap {
+    /// Its name in the request.
+    pub wire: &'static str,
+    /// Its name in the tool's arguments; None when hidden.
+    pub exposed: Option<&'static str>,
+    /// Bit i set: DESCRIPTIONS[i] lacks it.
+    pub missing_in: u32,
 }
 
 #[derive(Debug)]
@@ -44,6 +73,10 @@ pub struct ToolDef {
     pub output_schema: Option<&'static str>,
     /// How results are shaped: default projection, omissions, cutting.
     pub shape: crate::shaping::Rules,
+    /// Bit i set: DESCRIPTIONS[i] lacks the tool's route(s).
+    pub missing_in: u32,
+    /// Arguments that some descriptions lack.
+    pub gaps: &'static [Gap],
 }
 
 /// Where a tool's arguments are declared.
@@ -62,6 +95,20 @@ impl ToolDef {
             Input::Schema(text) => serde_json::from_str(text).expect("generated schemas are JSON"),
             Input::Handler(h) => (h.schema)(),
         }
+    }
+}
+
+impl ToolDef {
+    /// Whether the Portainer that DESCRIPTIONS[index] describes has the tool.
+    pub fn exists_in(&self, index: usize) -> bool {
+        self.missing_in & (1 << index) == 0
+    }
+
+    /// The arguments DESCRIPTIONS[index] lacks.
+    pub fn gaps_in(&self, index: usize) -> impl Iterator<Item = &'static Gap> {
+        self.gaps
+            .iter()
+            .filter(move |g| g.missing_in & (1 << index) != 0)
     }
 }
 

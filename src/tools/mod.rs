@@ -7,3 +7,4 @@ pub mod catalogue;
 pub mod handlers;
 pub mod policy;
 pub mod selection;
+pub mod target;

@@ -3,6 +3,8 @@
 
 use crate::tools::catalogue::{ToolDef, TOOLS, TOOLSETS};
 use crate::tools::policy::{Confirm, Mode};
+use crate::tools::target::Target;
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone)]
@@ -12,6 +14,8 @@ pub struct Choice {
     pub toolsets: Option<Vec<String>>,
     pub tools: Option<Vec<String>>,
     pub deny_tools: Option<Vec<String>>,
+    /// The Portainer served, when known: only its tools and arguments.
+    pub portainer: Option<Target>,
 }
 
 impl Default for Choice {
@@ -22,6 +26,7 @@ impl Default for Choice {
             toolsets: None,
             tools: None,
             deny_tools: None,
+            portainer: None,
         }
     }
 }
@@ -31,6 +36,36 @@ impl Default for Choice {
 pub struct Served {
     pub def: &'static ToolDef,
     pub mode: Mode,
+    /// The description (index into DESCRIPTIONS) its arguments follow;
+    /// None: the Portainer is unknown and every argument is offered.
+    pub description: Option<usize>,
+}
+
+impl Served {
+    /// The tool's arguments as this Portainer has them.
+    pub fn input_schema(&self) -> Value {
+        let mut schema = self.def.input_schema();
+        let Some(i) = self.description else {
+            return schema;
+        };
+        for name in self.def.gaps_in(i).filter_map(|g| g.exposed) {
+            if let Some(p) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+                p.remove(name);
+            }
+            if let Some(r) = schema.get_mut("required").and_then(Value::as_array_mut) {
+                r.retain(|n| n != name);
+            }
+        }
+        schema
+    }
+
+    /// Request parameters this Portainer lacks: never sent.
+    pub fn lacking(&self) -> Vec<&'static str> {
+        match self.description {
+            Some(i) => self.def.gaps_in(i).map(|g| g.wire).collect(),
+            None => vec![],
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -78,7 +113,13 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
     let mut left_out = BTreeMap::new();
     for t in TOOLS {
         let mode = Mode::of(t, c.read_only, c.confirm);
-        let why = if denied.contains(t.name) {
+        let absent = c.portainer.as_ref().filter(|p| !t.exists_in(p.index));
+        let why = if let Some(p) = absent {
+            Some(format!(
+                "the connected Portainer ({}) does not have this tool's API route",
+                p.portainer
+            ))
+        } else if denied.contains(t.name) {
             Some("it is denied by --deny-tools".to_string())
         } else if mode.is_none() {
             Some("the server runs in read-only mode and this tool writes".to_string())
@@ -95,7 +136,11 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             None
         };
         match (why, mode) {
-            (None, Some(mode)) => served.push(Served { def: t, mode }),
+            (None, Some(mode)) => served.push(Served {
+                def: t,
+                mode,
+                description: c.portainer.as_ref().map(|p| p.index),
+            }),
             (why, _) => {
                 left_out.insert(t.name, why.unwrap_or_default());
             }

@@ -54,6 +54,8 @@ const NAME_MAPS: [&str; 12] = [
 #[derive(Debug, Default)]
 pub struct Report {
     pub version: String,
+    /// "CE", "EE", or "" when the title names neither.
+    pub edition: String,
     pub operations_in: usize,
     pub operations_kept: usize,
     /// operationId -> why it was left out.
@@ -111,9 +113,33 @@ fn drop_enums(v: &mut serde_yaml::Value) {
     }
 }
 
+/// Portainer's edition, as its description's title names it.
+pub fn edition_of(upstream: &Value) -> String {
+    let title = upstream
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    ["EE", "CE"]
+        .into_iter()
+        .find(|e| title.contains(e))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Operation ids that other descriptions in spec/ give to a route, keyed by
+/// [`route_key`]: an operation upstream left unnamed takes the id the same
+/// route has elsewhere, so that one tool finds it in every edition.
+pub type KnownIds = BTreeMap<String, String>;
+
+pub use codegen::spec::route_key;
+
 /// Runs every fix-up. `bracket_arrays`: the API reads array query parameters
 /// as repeated `name[]` (Portainer's handlers do; Docker's do not).
-pub fn import(upstream: &Value, bracket_arrays: bool) -> Result<(Value, Report), String> {
+pub fn import(
+    upstream: &Value,
+    bracket_arrays: bool,
+    known: &KnownIds,
+) -> Result<(Value, Report), String> {
     let openapi = upstream
         .get("openapi")
         .and_then(Value::as_str)
@@ -136,6 +162,7 @@ pub fn import(upstream: &Value, bracket_arrays: bool) -> Result<(Value, Report),
 
     let mut report = Report {
         version: version.clone(),
+        edition: edition_of(upstream),
         ..Report::default()
     };
 
@@ -193,7 +220,10 @@ pub fn import(upstream: &Value, bracket_arrays: bool) -> Result<(Value, Report),
                 .as_object_mut()
                 .ok_or_else(|| format!("{m} {path} is not an object"))?;
             if !op_obj.contains_key("operationId") {
-                let id = made_up_id(m, path, &used_ids);
+                let id = match known.get(&route_key(m, path)) {
+                    Some(id) if !used_ids.contains(id) => id.clone(),
+                    _ => made_up_id(m, path, &used_ids),
+                };
                 used_ids.insert(id.clone());
                 report.named.push(id.clone());
                 op_obj.insert("operationId".into(), Value::String(id));
@@ -589,7 +619,7 @@ mod tests {
 
     #[test]
     fn drops_prose_but_keeps_property_names() {
-        let (doc, _) = import(&upstream(), true).unwrap();
+        let (doc, _) = import(&upstream(), true, &KnownIds::new()).unwrap();
         let text = doc.to_string();
         assert!(!text.contains("prose"), "{text}");
         assert!(!text.contains("\"example\""));
@@ -604,8 +634,18 @@ mod tests {
     }
 
     #[test]
+    fn unnamed_operations_take_the_id_their_route_has_elsewhere() {
+        let mut known = KnownIds::new();
+        // Another edition names the route, with its path parameter spelled otherwise.
+        known.insert(route_key("put", "/things/{thingId}"), "ThingUpdate".into());
+        let (doc, report) = import(&upstream(), true, &known).unwrap();
+        assert_eq!(doc["paths"]["/things/{id}"]["put"]["operationId"], "ThingUpdate");
+        assert_eq!(report.named, vec!["ThingUpdate", "postThingsId"]);
+    }
+
+    #[test]
     fn fixes_operations() {
-        let (doc, report) = import(&upstream(), true).unwrap();
+        let (doc, report) = import(&upstream(), true, &KnownIds::new()).unwrap();
         let get = &doc["paths"]["/things/{id}"]["get"];
         // Path parameter renamed to match the template; header dropped; schema filled in.
         let params = get["parameters"].as_array().unwrap();
@@ -641,7 +681,7 @@ mod tests {
     fn refuses_other_openapi_versions() {
         let mut u = upstream();
         u["openapi"] = json!("3.1.0");
-        assert!(import(&u, true).unwrap_err().contains("3.1.0"));
+        assert!(import(&u, true, &KnownIds::new()).unwrap_err().contains("3.1.0"));
     }
 }
 
@@ -672,8 +712,8 @@ mod upstream_tests {
             eprintln!("../shared/upstream not present; skipped");
             return;
         };
-        let (a, report) = import(&up, true).unwrap();
-        let (b, _) = import(&up, true).unwrap();
+        let (a, report) = import(&up, true, &KnownIds::new()).unwrap();
+        let (b, _) = import(&up, true, &KnownIds::new()).unwrap();
         assert_eq!(
             serde_json::to_string_pretty(&a).unwrap(),
             serde_json::to_string_pretty(&b).unwrap()
@@ -691,7 +731,7 @@ mod upstream_tests {
         };
         let mut doc = crate::swagger2::to_openapi3(&up).unwrap();
         crate::swagger2::mount_under_passthrough(&mut doc);
-        let (doc, report) = import(&doc, false).unwrap();
+        let (doc, report) = import(&doc, false, &KnownIds::new()).unwrap();
         assert_eq!(report.operations_in, 106);
         assert!(report.operations_kept >= 100, "{report:?}");
         whole_spec_generates(&doc);
@@ -704,7 +744,7 @@ mod upstream_tests {
             eprintln!("../shared/upstream not present; skipped");
             return;
         };
-        let (doc, report) = import(&up, true).unwrap();
+        let (doc, report) = import(&up, true, &KnownIds::new()).unwrap();
         assert_eq!(report.version, "2.39.0");
         assert_eq!(report.operations_in, 237);
         assert!(report.operations_kept >= 228, "{report:?}");

@@ -8,9 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  cargo xtask import-spec FILE [--origin TEXT]    import a Portainer OpenAPI 3.0 description into spec/portainer.json
+  cargo xtask import-spec FILE [--origin TEXT]    import a Portainer OpenAPI 3.0 description into
+                                                  spec/portainer-<edition>-<version>.json (beside the others)
   cargo xtask import-docker FILE [--origin TEXT]  import the Docker Engine API (Swagger 2.0) into spec/docker.json
-  cargo xtask generate                            refresh generated/ from spec/ and tools.toml";
+  cargo xtask generate                            refresh generated/ (client, registry, compatibility
+                                                  table) from spec/ and tools.toml";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,13 +50,63 @@ enum Api {
 }
 
 impl Api {
-    /// (structural document, source record)
-    fn files(self) -> (&'static str, &'static str) {
+    /// (structural document, source record) in spec/. Each Portainer
+    /// description has its own pair, named by edition and version, so a
+    /// version bump adds files beside the others.
+    fn files(self, report: &import::Report) -> (String, String) {
         match self {
-            Api::Portainer => ("portainer.json", "SOURCE.toml"),
-            Api::Docker => ("docker.json", "docker.SOURCE.toml"),
+            Api::Portainer => {
+                let stem = match report.edition.as_str() {
+                    "" => format!("portainer-{}", report.version),
+                    e => format!("portainer-{}-{}", e.to_ascii_lowercase(), report.version),
+                };
+                (format!("{stem}.json"), format!("{stem}.SOURCE.toml"))
+            }
+            Api::Docker => ("docker.json".into(), "docker.SOURCE.toml".into()),
         }
     }
+}
+
+/// Ids that the Portainer descriptions already in spec/ (other than
+/// `except`) give their routes, leaving out ids their importer made up.
+fn known_ids(spec_dir: &Path, except: &str) -> Result<import::KnownIds, String> {
+    let mut known = import::KnownIds::new();
+    let Ok(entries) = std::fs::read_dir(spec_dir) else {
+        return Ok(known);
+    };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
+            name.is_some_and(|n| n.starts_with("portainer") && n.ends_with(".json") && n != except)
+        })
+        .collect();
+    files.sort();
+    for file in files {
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let doc: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let record = file.with_extension("SOURCE.toml");
+        let made_up: Vec<String> = std::fs::read_to_string(&record)
+            .ok()
+            .and_then(|t| t.parse::<toml::Table>().ok())
+            .and_then(|t| {
+                let named = t.get("operations")?.get("named_by_importer")?.as_array()?.clone();
+                Some(named.iter().filter_map(|n| n.as_str().map(String::from)).collect())
+            })
+            .unwrap_or_default();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                if let Some(id) = op.get("operationId").and_then(|i| i.as_str()) {
+                    if !made_up.iter().any(|m| m == id) {
+                        known.entry(import::route_key(method, path)).or_insert(id.to_string());
+                    }
+                }
+            }
+        }
+    }
+    Ok(known)
 }
 
 fn import_spec(args: &[String], api: Api) -> Result<String, String> {
@@ -69,12 +121,12 @@ fn import_spec(args: &[String], api: Api) -> Result<String, String> {
         }
     }
     let file = file.ok_or(USAGE)?;
-    let (json, record, report) = import_file(&file, origin.as_deref(), api)?;
     let spec_dir = root().join("spec");
+    let (json, record, report) = import_file(&file, origin.as_deref(), api, &spec_dir)?;
     std::fs::create_dir_all(&spec_dir).map_err(|e| e.to_string())?;
-    let (spec_file, record_file) = api.files();
-    write(&spec_dir.join(spec_file), &json)?;
-    write(&spec_dir.join(record_file), &record)?;
+    let (spec_file, record_file) = api.files(&report);
+    write(&spec_dir.join(&spec_file), &json)?;
+    write(&spec_dir.join(&record_file), &record)?;
     Ok(format!(
         "imported version {} ({} of {} operations kept, {} left out) into spec/{spec_file}",
         report.version,
@@ -89,17 +141,28 @@ fn import_file(
     file: &Path,
     origin: Option<&str>,
     api: Api,
+    spec_dir: &Path,
 ) -> Result<(String, String, import::Report), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let text =
         std::str::from_utf8(&bytes).map_err(|_| format!("{} is not UTF-8", file.display()))?;
     let upstream = import::parse_upstream(text)?;
     let (doc, report) = match api {
-        Api::Portainer => import::import(&upstream, true)?,
+        Api::Portainer => {
+            let mut probe = import::Report::default();
+            probe.version = upstream
+                .pointer("/info/version")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
+            probe.edition = import::edition_of(&upstream);
+            let (own, _) = api.files(&probe);
+            import::import(&upstream, true, &known_ids(spec_dir, &own)?)?
+        }
         Api::Docker => {
             let mut converted = swagger2::to_openapi3(&upstream)?;
             swagger2::mount_under_passthrough(&mut converted);
-            import::import(&converted, false)?
+            import::import(&converted, false, &import::KnownIds::new())?
         }
     };
     let file_name = file
@@ -129,13 +192,7 @@ fn source_record(
         .pointer("/info/title")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
-    let edition = if title.contains("EE") {
-        "EE"
-    } else if title.contains("CE") {
-        "CE"
-    } else {
-        ""
-    };
+    let edition = report.edition.as_str();
     let mut out = String::from("# Written by `cargo xtask import-spec` / `import-docker`; re-run it rather than editing.\n");
     out += &format!(
         "[api]\ntitle = {}\nversion = {}\nedition = {}\n\n",
@@ -182,7 +239,11 @@ fn generate() -> Result<String, String> {
     for (name, text) in out.files() {
         write(&dir.join(name), text)?;
     }
-    Ok(format!("refreshed generated/ ({} lines)", out.line_count()))
+    Ok(format!(
+        "refreshed generated/ ({} lines; tools by description in generated/compatibility.md)\n{}",
+        out.line_count(),
+        out.summary.join("\n")
+    ))
 }
 
 #[cfg(test)]
@@ -193,14 +254,29 @@ mod tests {
     /// they are at hand (../shared/upstream beside the checkout).
     #[test]
     fn committed_specs_are_reproducible() {
-        reproducible(Api::Portainer);
-        reproducible(Api::Docker);
+        let spec = root().join("spec");
+        let mut records: Vec<PathBuf> = std::fs::read_dir(&spec)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(".SOURCE.toml"))
+            .collect();
+        records.sort();
+        assert!(records.len() >= 3, "spec/ lost a description: {records:?}");
+        for record in records {
+            let name = record.file_name().unwrap().to_string_lossy().into_owned();
+            let api = if name.starts_with("docker") {
+                Api::Docker
+            } else {
+                Api::Portainer
+            };
+            reproducible(&record, api);
+        }
     }
 
-    fn reproducible(api: Api) {
+    fn reproducible(record_path: &Path, api: Api) {
         let root = root();
-        let (spec_file, record_file) = api.files();
-        let record: toml::Table = std::fs::read_to_string(root.join("spec").join(record_file))
+        let record: toml::Table = std::fs::read_to_string(record_path)
             .unwrap()
             .parse()
             .unwrap();
@@ -217,15 +293,15 @@ mod tests {
             input["sha256"].as_str().unwrap(),
             "input differs from the recorded sha256"
         );
-        let (json, text, _) = import_file(&file, input["origin"].as_str(), api).unwrap();
-        let committed = std::fs::read_to_string(root.join("spec").join(spec_file)).unwrap();
+        let (json, text, report) =
+            import_file(&file, input["origin"].as_str(), api, &root.join("spec")).unwrap();
+        let (spec_file, record_file) = api.files(&report);
+        assert_eq!(record_path, root.join("spec").join(&record_file));
+        let committed = std::fs::read_to_string(root.join("spec").join(&spec_file)).unwrap();
         assert!(
             json == committed,
             "spec/{spec_file} is not what the importer makes; re-import it"
         );
-        assert_eq!(
-            text,
-            std::fs::read_to_string(root.join("spec").join(record_file)).unwrap()
-        );
+        assert_eq!(text, std::fs::read_to_string(record_path).unwrap());
     }
 }
