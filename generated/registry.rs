@@ -100,6 +100,11 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[
             Gap {
+                wire: "order",
+                exposed: Some("order"),
+                missing_in: 1u32,
+            },
+            Gap {
                 wire: "updateInformation",
                 exposed: None,
                 missing_in: 1u32,
@@ -131,6 +136,11 @@ pub static TOOLS: &[ToolDef] = &[
             },
             Gap {
                 wire: "edgeStackId",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "edgeStackStatus",
                 exposed: None,
                 missing_in: 1u32,
             },
@@ -2421,7 +2431,11 @@ pub async fn dispatch(
             } else {
                 Args::fixed("edgeStackId", None)?
             };
-            let a_edge_stack_status: Option<i64> = Args::fixed("edgeStackStatus", None)?;
+            let a_edge_stack_status: Option<i64> = if args.lacks("edgeStackStatus") {
+                None
+            } else {
+                Args::fixed("edgeStackStatus", None)?
+            };
             let a_endpoint_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
                 "endpointIds[]",
                 None,
@@ -2456,7 +2470,11 @@ pub async fn dispatch(
             } else {
                 Args::fixed("nameFilter", None)?
             };
-            let a_order: Option<String> = args.get("order", None)?;
+            let a_order: Option<String> = if args.lacks("order") {
+                None
+            } else {
+                args.get("order", None)?
+            };
             let a_outdated: Option<bool> = if args.lacks("outdated") {
                 None
             } else {

@@ -82,7 +82,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 DESCRIPTIONS,
             )?));
         }
-        print!("{}", tools_listing::render(&select(&choice)?, *json));
+        let selection = select(&choice)?;
+        print!(
+            "{}",
+            tools_listing::render(&selection, choice.portainer.as_ref(), *json)
+        );
         return Ok(());
     }
     // Flags are checked before Portainer is asked anything.

@@ -6,6 +6,7 @@ use crate::descriptions::Description;
 use crate::registry::{Kind, Planned};
 use crate::schema::{Arg, Location};
 use crate::spec::{plain, Operation, Spec};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One tool across the descriptions (indexes into the description list).
@@ -26,6 +27,17 @@ pub struct Gap {
     /// Hidden, but sent with its default where it exists.
     pub defaulted: bool,
     pub missing: BTreeSet<usize>,
+    /// Of those, descriptions where it exists with another type (which).
+    pub retyped: BTreeMap<usize, String>,
+}
+
+/// How a description has one of our arguments.
+enum Presence {
+    Same,
+    Absent,
+    /// Same name, another type (CE 2.39.0's EndpointList `order` is an
+    /// integer, EE 2.45.3's a string): sending ours would be wrong there.
+    OtherType(String),
 }
 
 /// Availability of every planned tool, in catalogue order; or every
@@ -49,7 +61,10 @@ pub fn compute(
         };
         for (id, args) in &calls {
             let Some(op) = union.operation(id) else {
-                errors.push(problem(&e.name, format!("operation `{id}` is not in spec/")));
+                errors.push(problem(
+                    &e.name,
+                    format!("operation `{id}` is not in spec/"),
+                ));
                 continue;
             };
             for (i, d) in descriptions.iter().enumerate() {
@@ -62,26 +77,34 @@ pub fn compute(
                 };
                 for a in args {
                     check_arg(e, a, &op, &theirs, d, &mut errors);
-                    if has_arg(&theirs, a) {
-                        continue;
-                    }
+                    let retyped = match presence(&op, &theirs, a) {
+                        Presence::Same => continue,
+                        Presence::Absent => None,
+                        Presence::OtherType(t) => Some(t),
+                    };
                     if op.is_required(plain(&a.wire)) {
-                        avail
-                            .missing
-                            .insert(i, format!("needs `{}`, which it lacks", a.wire));
+                        avail.missing.insert(
+                            i,
+                            format!("needs `{}` as we send it, which it lacks", a.wire),
+                        );
                         continue;
                     }
-                    let exposed = (!a.hidden).then(|| a.exposed.clone());
-                    match avail.gaps.iter_mut().find(|g| g.wire == a.wire) {
-                        Some(g) => {
-                            g.missing.insert(i);
+                    let at = match avail.gaps.iter().position(|g| g.wire == a.wire) {
+                        Some(at) => at,
+                        None => {
+                            avail.gaps.push(Gap {
+                                wire: a.wire.clone(),
+                                exposed: (!a.hidden).then(|| a.exposed.clone()),
+                                defaulted: a.hidden && a.default.is_some(),
+                                missing: BTreeSet::new(),
+                                retyped: BTreeMap::new(),
+                            });
+                            avail.gaps.len() - 1
                         }
-                        None => avail.gaps.push(Gap {
-                            wire: a.wire.clone(),
-                            exposed,
-                            defaulted: a.hidden && a.default.is_some(),
-                            missing: BTreeSet::from([i]),
-                        }),
+                    };
+                    avail.gaps[at].missing.insert(i);
+                    if let Some(t) = retyped {
+                        avail.gaps[at].retyped.insert(i, t);
                     }
                 }
             }
@@ -111,18 +134,46 @@ pub fn compute(
     }
 }
 
-fn has_arg(op: &Operation, a: &Arg) -> bool {
+/// The schema of argument `a` in `op`; Some({}) for path parameters and
+/// whole bodies, which every description of the route has.
+fn arg_schema(op: &Operation, a: &Arg) -> Option<Value> {
     let name = plain(&a.wire);
     match a.location {
-        Location::Path | Location::Body => true,
+        Location::Path | Location::Body => Some(Value::Null),
         Location::Query => op
             .params
             .iter()
-            .any(|p| p.location == "query" && plain(&p.name) == name),
-        Location::BodyField => op
-            .body
-            .as_ref()
-            .is_some_and(|b| op.body_fields(b).iter().any(|(f, _)| f == name)),
+            .find(|p| p.location == "query" && plain(&p.name) == name)
+            .map(|p| p.schema.clone()),
+        Location::BodyField => op.body.as_ref().and_then(|b| {
+            op.body_fields(b)
+                .into_iter()
+                .find(|(f, _)| f == name)
+                .map(|(_, s)| s)
+        }),
+    }
+}
+
+fn has_arg(op: &Operation, a: &Arg) -> bool {
+    arg_schema(op, a).is_some()
+}
+
+fn presence(ours: &Operation, theirs: &Operation, a: &Arg) -> Presence {
+    let Some(t) = arg_schema(theirs, a) else {
+        return Presence::Absent;
+    };
+    // Compared by JSON type (and item type): what decides whether the
+    // value we send is read as meant. Untyped schemas ($ref'd objects) agree.
+    let kind = |s: &Value| {
+        let of = |s: &Value| s.get("type").and_then(Value::as_str).map(str::to_string);
+        of(s).map(|t| match (t.as_str(), s.get("items").and_then(of)) {
+            ("array", Some(item)) => format!("array of {item}"),
+            _ => t,
+        })
+    };
+    match (arg_schema(ours, a).as_ref().and_then(kind), kind(&t)) {
+        (Some(o), Some(t)) if o != t => Presence::OtherType(t),
+        _ => Presence::Same,
     }
 }
 
@@ -162,7 +213,11 @@ pub fn summary(descriptions: &[Description], avail: &[ToolAvailability]) -> Vec<
             let fewer = avail
                 .iter()
                 .filter(|a| !a.missing.contains_key(&i))
-                .filter(|a| a.gaps.iter().any(|g| g.exposed.is_some() && g.missing.contains(&i)))
+                .filter(|a| {
+                    a.gaps
+                        .iter()
+                        .any(|g| g.exposed.is_some() && g.missing.contains(&i))
+                })
                 .count();
             format!(
                 "Portainer {}: {served} of {} tools, {fewer} of them without some arguments",
@@ -235,7 +290,14 @@ pub fn table(cat: &Catalogue, descriptions: &[Description], avail: &[ToolAvailab
                 Some(x) => format!("`{x}`"),
                 None => format!("`{}` (hidden)", g.wire),
             };
-            let on: Vec<&str> = g.missing.iter().map(|i| labels[*i].as_str()).collect();
+            let on: Vec<String> = g
+                .missing
+                .iter()
+                .map(|i| match g.retyped.get(i) {
+                    Some(ty) => format!("{} (there: {ty})", labels[*i]),
+                    None => labels[*i].clone(),
+                })
+                .collect();
             out += &format!("- `{}`: {name}: not in {}\n", t.name, on.join(", "));
         }
     }

@@ -251,7 +251,8 @@ mod tests {
 
     #[test]
     fn union_keeps_the_newest_and_adds_older_routes_with_their_own_schemas() {
-        let thing = |field: &str| json!({"type": "object", "properties": {field: {"type": "string"}}});
+        let thing =
+            |field: &str| json!({"type": "object", "properties": {field: {"type": "string"}}});
         let get = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}}}}});
         let old = doc(
             "PortainerCE API",
@@ -271,9 +272,13 @@ mod tests {
         assert!(u.operation("ThingGet").is_some());
         assert!(u.operation("ThingInspect").is_none());
         // A route only the older one has comes with its own Thing.
-        let r = &u.doc["paths"]["/old"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"];
+        let r = &u.doc["paths"]["/old"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"]["$ref"];
         assert_eq!(r, "#/components/schemas/Thing_ce_2_39_0");
-        assert_eq!(u.doc["components"]["schemas"]["Thing_ce_2_39_0"], thing("a"));
+        assert_eq!(
+            u.doc["components"]["schemas"]["Thing_ce_2_39_0"],
+            thing("a")
+        );
         assert_eq!(u.doc["components"]["schemas"]["Thing"], thing("b"));
     }
 

@@ -114,8 +114,7 @@ pub fn generate_editions(
     let client_file: syn::File =
         syn::parse2(client_tokens).map_err(|e| format!("progenitor output does not parse: {e}"))?;
     let methods = client::methods(&client_file);
-    let registry_tokens =
-        registry::generate(&cat, &described, &planned, &availability, &methods)?;
+    let registry_tokens = registry::generate(&cat, &described, &planned, &availability, &methods)?;
     let registry_file: syn::File =
         syn::parse2(registry_tokens).map_err(|e| format!("registry does not parse: {e}"))?;
     Ok(Output {

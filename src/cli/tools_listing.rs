@@ -1,11 +1,21 @@
 //! `portainer-mcp tools`: the catalogue this configuration would serve.
 
 use crate::tools::policy::Mode;
-use crate::tools::selection::Selection;
+use crate::tools::selection::{Selection, Served};
+use crate::tools::target::Target;
 use serde_json::json;
 
-/// Access and confirmation as served (see tools/policy.rs).
-pub fn render(sel: &Selection, as_json: bool) -> String {
+/// Arguments of the tool that the chosen Portainer lacks (not offered).
+fn not_offered(s: &Served) -> Vec<&'static str> {
+    match s.description {
+        Some(i) => s.def.gaps_in(i).filter_map(|g| g.exposed).collect(),
+        None => vec![],
+    }
+}
+
+/// Access and confirmation as served (see tools/policy.rs); with a
+/// Portainer given, only what it has.
+pub fn render(sel: &Selection, target: Option<&Target>, as_json: bool) -> String {
     if as_json {
         let rows: Vec<_> = sel
             .served
@@ -23,12 +33,21 @@ pub fn render(sel: &Selection, as_json: bool) -> String {
                     "operation": t.operation,
                     "method": t.method,
                     "path": t.path,
+                    "not_offered": not_offered(s),
                 })
             })
             .collect();
         return serde_json::to_string_pretty(&rows).expect("plain JSON") + "\n";
     }
-    let mut out = format!(
+    let mut out = match target {
+        Some(t) => format!(
+            "# Portainer {}: the tools of its API description {}\n",
+            t.portainer,
+            t.description()
+        ),
+        None => String::new(),
+    };
+    out += &format!(
         "{:<26} {:<13} {:<6} {:<12} {}\n",
         "TOOL", "TOOLSET", "ACCESS", "DESTRUCTIVE", "TITLE"
     );
@@ -42,6 +61,30 @@ pub fn render(sel: &Selection, as_json: bool) -> String {
             if t.destructive { "yes" } else { "no" },
             t.title
         );
+    }
+    let lacking: Vec<String> = sel
+        .served
+        .iter()
+        .flat_map(|s| {
+            not_offered(s)
+                .into_iter()
+                .map(|a| format!("{}.{a}", s.def.name))
+        })
+        .collect();
+    if !lacking.is_empty() {
+        out += &format!(
+            "\nArguments this Portainer lacks (not offered): {}\n",
+            lacking.join(", ")
+        );
+    }
+    let absent: Vec<&str> = sel
+        .left_out
+        .iter()
+        .filter(|(_, why)| why.contains("does not have this tool"))
+        .map(|(n, _)| *n)
+        .collect();
+    if !absent.is_empty() {
+        out += &format!("Tools this Portainer lacks: {}\n", absent.join(", "));
     }
     out
 }

@@ -164,7 +164,11 @@ mod tests {
     #[test]
     fn names_a_missing_route_but_not_a_missing_object() {
         let e = failure(
-            Some(&answer("/api/endpoint_groups?x=1", 404, "404 page not found\n")),
+            Some(&answer(
+                "/api/endpoint_groups?x=1",
+                404,
+                "404 page not found\n",
+            )),
             404,
             "404 page not found".into(),
         );
@@ -172,11 +176,19 @@ mod tests {
         assert!(e.contains("has no route POST /api/endpoint_groups:"), "{e}");
         // Portainer's own "not found" names the object, and stays as it is.
         let body = r#"{"message":"Unable to find a stack","details":"not found"}"#;
-        let e = failure(Some(&answer("/api/stacks/9", 404, body)), 404, "Unable to find a stack".into());
+        let e = failure(
+            Some(&answer("/api/stacks/9", 404, body)),
+            404,
+            "Unable to find a stack".into(),
+        );
         assert!(!e.to_string().contains("no route"));
         // Docker's or Kubernetes' 404 behind the passthrough is theirs.
         let e = failure(
-            Some(&answer("/api/endpoints/1/docker/containers/x/json", 404, "page not found")),
+            Some(&answer(
+                "/api/endpoints/1/docker/containers/x/json",
+                404,
+                "page not found",
+            )),
             404,
             "page not found".into(),
         );

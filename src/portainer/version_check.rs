@@ -105,12 +105,15 @@ mod tests {
     #[test]
     fn reads_both_version_routes() {
         let v = json!({"ServerVersion": "2.39.0", "ServerEdition": "CE"});
-        assert_eq!(
-            read_info(&v).unwrap().to_string(),
-            "2.39.0 CE",
-        );
+        assert_eq!(read_info(&v).unwrap().to_string(), "2.39.0 CE",);
         let s = json!({"Version": "2.45.3", "InstanceID": "x"});
-        assert_eq!(read_info(&s).unwrap(), ServerInfo { version: "2.45.3".into(), edition: None });
+        assert_eq!(
+            read_info(&s).unwrap(),
+            ServerInfo {
+                version: "2.45.3".into(),
+                edition: None
+            }
+        );
         assert_eq!(read_info(&json!({"ServerVersion": " "})), None);
     }
 }

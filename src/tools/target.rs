@@ -82,7 +82,10 @@ pub fn choose(version: &str, edition: Option<&str>, all: &[Description]) -> Resu
         let n = numbers(all[*i].version);
         (n.get(1).copied().unwrap_or(0), all[*i].edition == wanted)
     };
-    let at_or_below = pool.iter().filter(|i| key(i).0 <= minor).max_by_key(|i| key(i));
+    let at_or_below = pool
+        .iter()
+        .filter(|i| key(i).0 <= minor)
+        .max_by_key(|i| key(i));
     let index = match at_or_below {
         Some(&i) => {
             if key(&i).0 < minor && Some(&i) == pool.iter().max_by_key(|i| key(i)) {
@@ -91,7 +94,10 @@ pub fn choose(version: &str, edition: Option<&str>, all: &[Description]) -> Resu
             i
         }
         None => {
-            let &i = pool.iter().min_by_key(|i| key(i)).expect("pool is not empty");
+            let &i = pool
+                .iter()
+                .min_by_key(|i| key(i))
+                .expect("pool is not empty");
             notes.push(
                 "it is older than every description in spec/; some tools may meet missing routes"
                     .to_string(),

@@ -4,13 +4,13 @@
 
 use serde_json::{json, Value};
 
-pub fn version(v: &str) -> Value {
+pub fn version(v: &str, edition: &str) -> Value {
     json!({
-        "ServerVersion": v, "ServerEdition": "EE", "DatabaseVersion": v, "UpdateAvailable": false,
+        "ServerVersion": v, "ServerEdition": edition, "DatabaseVersion": v, "UpdateAvailable": false,
         "LatestVersion": "", "VersionSupport": "STS",
         "Build": {"BuildNumber": "52", "ImageTag": v, "NodejsVersion": "18.20.4", "YarnVersion": "1.22.22", "WebpackVersion": "5.88.2", "GoVersion": "go1.23.4", "GitCommit": "8ad1b9f"},
         "Dependencies": {"DockerVersion": "27.3.1", "HelmVersion": "v3.16.2", "KubectlVersion": "v1.31.0", "ComposeVersion": "v2.29.7"},
-        "Runtime": {"Env": ["PORTAINER_EDITION=EE"], "Os": "linux", "Arch": "amd64"}
+        "Runtime": {"Env": [format!("PORTAINER_EDITION={edition}")], "Os": "linux", "Arch": "amd64"}
     })
 }
 

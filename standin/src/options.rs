@@ -7,6 +7,8 @@
 pub struct Options {
     /// What `/api/system/version` and `/api/system/status` report.
     pub version: String,
+    /// The edition `/api/system/version` reports: "EE" (default) or "CE".
+    pub edition: String,
     /// Keep every request for [`crate::StandIn::seen`]. Off for the
     /// benchmark, whose memory must not grow with each request.
     pub record: bool,
@@ -28,6 +30,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             version: "2.45.3".into(),
+            edition: "EE".into(),
             record: true,
             environments: None,
             containers: None,
@@ -52,6 +55,11 @@ impl Options {
 
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = version.into();
+        self
+    }
+
+    pub fn edition(mut self, edition: impl Into<String>) -> Self {
+        self.edition = edition.into();
         self
     }
 

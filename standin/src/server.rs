@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 /// Everything a request may need, shared by all connections.
 pub struct Shared {
     pub(crate) version: String,
+    pub(crate) edition: String,
     pub(crate) log: Log,
     pub(crate) keys: Vec<String>,
     pub(crate) bench: Prepared,
@@ -29,6 +30,7 @@ impl Shared {
     pub fn new(options: &Options) -> Shared {
         Shared {
             version: options.version.clone(),
+            edition: options.edition.clone(),
             log: Log::new(options.record),
             keys: options.keys.clone(),
             bench: Prepared::new(options),

@@ -127,13 +127,16 @@ class Engine:
 
 
 class Front:
-    def __init__(self, engine):
+    def __init__(self, engine, version="2.45.3", edition="EE"):
         self.engine = engine
         self.port = free_port()
         self.proc = None
+        # The Portainer it claims to be: EE 2.45.3 by default, whose upstream
+        # description test_upstream_conformance.py checks the requests against.
+        self.claims = ["--version", version, "--edition", edition]
         # Every request that reaches the front, one JSON object a line
         # (front.py --record); test_upstream_conformance.py checks them all.
-        self.record = engine.base / "requests.jsonl"
+        self.record = engine.base / f"requests-{edition}-{version}.jsonl"
 
     def recorded(self):
         if not self.record.exists():
@@ -147,7 +150,8 @@ class Front:
     def start(self):
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).parent / "front.py"), "--port", str(self.port),
-             "--docker-sock", str(self.engine.sock), "--token", TOKEN, "--record", str(self.record)],
+             "--docker-sock", str(self.engine.sock), "--token", TOKEN, "--record", str(self.record),
+             *self.claims],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: port_open(self.port), "the test front")
 
@@ -161,7 +165,8 @@ class Prism:
     match spec/ gets a 422 instead of reaching it.
 
     Fix-ups made here, for Prism only (spec/ stays as imported):
-    - spec/portainer.json and spec/docker.json are merged (Docker's paths
+    - spec/portainer-ee-2.45.3.json (the description of the Portainer the
+      front claims to be) and spec/docker.json are merged (Docker's paths
       already sit under /endpoints/{environmentId}/docker);
     - paths get the /api prefix, since Prism ignores a relative server URL;
     - responses are reduced to a bare default: Prism is here to check our
@@ -181,7 +186,7 @@ class Prism:
         return f"http://127.0.0.1:{self.port}"
 
     def write_spec(self):
-        doc = json.loads((ROOT / "spec" / "portainer.json").read_text())
+        doc = json.loads((ROOT / "spec" / "portainer-ee-2.45.3.json").read_text())
         docker = json.loads((ROOT / "spec" / "docker.json").read_text())
         doc["paths"].update(docker["paths"])
         doc["components"]["schemas"].update(docker["components"]["schemas"])

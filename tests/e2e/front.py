@@ -103,13 +103,15 @@ class Front(http.server.BaseHTTPRequestHandler):
             return self.send_json(404, {"message": "Not found"})
         rest = parts[1:]
         if m == "GET" and rest == ["system", "version"]:
-            return self.send_json(200, {"ServerVersion": VERSION, "ServerEdition": "CE", "DatabaseVersion": VERSION,
+            version = self.server.version
+            return self.send_json(200, {"ServerVersion": version, "ServerEdition": self.server.edition,
+                                        "DatabaseVersion": version,
                                         "UpdateAvailable": False, "LatestVersion": ""})
         if m == "GET" and rest == ["users", "me"]:
             # The HTTP transport's caller check; only the front's token gets here.
             return self.send_json(200, {"Id": 1, "Username": "admin"})
         if m == "GET" and rest == ["system", "status"]:
-            return self.send_json(200, {"Version": VERSION, "InstanceID": "e2e-front"})
+            return self.send_json(200, {"Version": self.server.version, "InstanceID": "e2e-front"})
         if m == "GET" and rest == ["endpoints"]:
             return self.send_json(200, [environment()])
         if m == "GET" and len(rest) == 2 and rest[0] == "endpoints":
@@ -156,12 +158,15 @@ def main():
     ap.add_argument("--docker-sock", required=True)
     ap.add_argument("--token", required=True)
     ap.add_argument("--record", help="append each request received, as a JSON line, to this file")
+    ap.add_argument("--version", default=VERSION, help="the Portainer version to claim")
+    ap.add_argument("--edition", default="EE", choices=["CE", "EE"], help="the Portainer edition to claim")
     a = ap.parse_args()
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Front)
     srv.daemon_threads = True
     srv.token = a.token
     srv.docker_sock = a.docker_sock
     srv.record = a.record
+    srv.version, srv.edition = a.version, a.edition
     srv.record_lock = threading.Lock()
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)
     try:

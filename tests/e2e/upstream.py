@@ -37,6 +37,7 @@ from openapi_core.testing import MockRequest
 
 UPSTREAM = Path(os.environ.get("E2E_UPSTREAM", Path(__file__).resolve().parents[3] / "shared" / "upstream"))
 EE_FILE = UPSTREAM / "portainer-ee-2.45.3.openapi.yaml"
+CE_FILE = UPSTREAM / "portainer-ce-2.39.0.openapi.yaml"
 DOCKER_FILE = UPSTREAM / "docker-engine-api-1.41.swagger.yaml"
 
 PASSTHROUGH = re.compile(r"^/api/endpoints/(?P<id>[^/]+)/(?P<kind>docker|kubernetes)(?P<rest>/.*)?$")
@@ -90,7 +91,45 @@ def for_requests(doc):
                 drop_examples(v)
 
     drop_examples(doc)
+    declare_path_params(doc)
+    walk(doc, dedupe_enum)
     return doc
+
+
+def dedupe_enum(node):
+    """CE 2.39.0 lists fs.FileMode's enum values twice, which the
+    description's own schema forbids (uniqueItems)."""
+    if isinstance(node.get("enum"), list):
+        seen = []
+        for v in node["enum"]:
+            if v not in seen:
+                seen.append(v)
+        node["enum"] = seen
+
+
+def declare_path_params(doc):
+    """CE 2.39.0's /endpoints/{id}/kubernetes/helm/{release}/history declares
+    `name` instead of `release`: a declared path parameter the template does
+    not have is renamed to the one it lacks (or dropped), and a template
+    parameter left undeclared becomes a string, so that openapi-core accepts
+    the description at all."""
+    for path, item in doc.get("paths", {}).items():
+        names = re.findall(r"{([^}]+)}", path)
+        shared = {p.get("name") for p in item.get("parameters", []) if p.get("in") == "path"}
+        for op in item.values():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            params = op.setdefault("parameters", [])
+            declared = shared | {p.get("name") for p in params if p.get("in") == "path"}
+            lacking = [n for n in names if n not in declared]
+            for p in list(params):
+                if p.get("in") == "path" and p.get("name") not in names:
+                    if lacking:
+                        p["name"] = lacking.pop(0)
+                    else:
+                        params.remove(p)
+            for n in lacking:
+                params.append({"name": n, "in": "path", "required": True, "schema": {"type": "string"}})
 
 
 def portainer_doc(path):

@@ -639,7 +639,10 @@ mod tests {
         // Another edition names the route, with its path parameter spelled otherwise.
         known.insert(route_key("put", "/things/{thingId}"), "ThingUpdate".into());
         let (doc, report) = import(&upstream(), true, &known).unwrap();
-        assert_eq!(doc["paths"]["/things/{id}"]["put"]["operationId"], "ThingUpdate");
+        assert_eq!(
+            doc["paths"]["/things/{id}"]["put"]["operationId"],
+            "ThingUpdate"
+        );
         assert_eq!(report.named, vec!["ThingUpdate", "postThingsId"]);
     }
 
@@ -681,7 +684,9 @@ mod tests {
     fn refuses_other_openapi_versions() {
         let mut u = upstream();
         u["openapi"] = json!("3.1.0");
-        assert!(import(&u, true, &KnownIds::new()).unwrap_err().contains("3.1.0"));
+        assert!(import(&u, true, &KnownIds::new())
+            .unwrap_err()
+            .contains("3.1.0"));
     }
 }
 

@@ -84,7 +84,8 @@ fn known_ids(spec_dir: &Path, except: &str) -> Result<import::KnownIds, String> 
         .collect();
     files.sort();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
         let record = file.with_extension("SOURCE.toml");
@@ -92,15 +93,26 @@ fn known_ids(spec_dir: &Path, except: &str) -> Result<import::KnownIds, String> 
             .ok()
             .and_then(|t| t.parse::<toml::Table>().ok())
             .and_then(|t| {
-                let named = t.get("operations")?.get("named_by_importer")?.as_array()?.clone();
-                Some(named.iter().filter_map(|n| n.as_str().map(String::from)).collect())
+                let named = t
+                    .get("operations")?
+                    .get("named_by_importer")?
+                    .as_array()?
+                    .clone();
+                Some(
+                    named
+                        .iter()
+                        .filter_map(|n| n.as_str().map(String::from))
+                        .collect(),
+                )
             })
             .unwrap_or_default();
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 if let Some(id) = op.get("operationId").and_then(|i| i.as_str()) {
                     if !made_up.iter().any(|m| m == id) {
-                        known.entry(import::route_key(method, path)).or_insert(id.to_string());
+                        known
+                            .entry(import::route_key(method, path))
+                            .or_insert(id.to_string());
                     }
                 }
             }
@@ -149,13 +161,15 @@ fn import_file(
     let upstream = import::parse_upstream(text)?;
     let (doc, report) = match api {
         Api::Portainer => {
-            let mut probe = import::Report::default();
-            probe.version = upstream
-                .pointer("/info/version")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            probe.edition = import::edition_of(&upstream);
+            let probe = import::Report {
+                version: upstream
+                    .pointer("/info/version")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string(),
+                edition: import::edition_of(&upstream),
+                ..import::Report::default()
+            };
             let (own, _) = api.files(&probe);
             import::import(&upstream, true, &known_ids(spec_dir, &own)?)?
         }

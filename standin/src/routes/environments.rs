@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
     let version = shared.version.as_str();
     match (req.method, rest) {
-        ("GET", ["system", "version"]) => json(200, fixtures::version(version)),
+        ("GET", ["system", "version"]) => json(200, fixtures::version(version, &shared.edition)),
         ("GET", ["system", "status"]) => json(
             200,
             json!({"Version": version, "InstanceID": "4b0b0e5d-8a4c-4c3e-9a55-2f3d1c9e0a11"}),
