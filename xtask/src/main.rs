@@ -71,18 +71,12 @@ impl Api {
 /// `except`) give their routes, leaving out ids their importer made up.
 fn known_ids(spec_dir: &Path, except: &str) -> Result<import::KnownIds, String> {
     let mut known = import::KnownIds::new();
-    let Ok(entries) = std::fs::read_dir(spec_dir) else {
-        return Ok(known);
-    };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned());
-            name.is_some_and(|n| n.starts_with("portainer") && n.ends_with(".json") && n != except)
-        })
-        .collect();
-    files.sort();
+    // None yet (a first import) is fine.
+    let names = codegen::portainer_files(spec_dir).unwrap_or_default();
+    let files = names
+        .iter()
+        .filter(|n| *n != except)
+        .map(|n| spec_dir.join(n));
     for file in files {
         let text =
             std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
