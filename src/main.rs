@@ -76,11 +76,8 @@ async fn run(cli: Cli) -> Result<(), String> {
     if let Some(Command::Tools { json, portainer }) = &cli.command {
         if let Some(p) = portainer {
             let (version, edition) = target::parse_assumed(p)?;
-            choice.portainer = Some(announce(target::choose(
-                &version,
-                edition.as_deref(),
-                DESCRIPTIONS,
-            )?));
+            let t = target::choose(&version, edition.as_deref(), DESCRIPTIONS)?;
+            choice.portainer = t.map(announce);
         }
         let selection = select(&choice)?;
         print!(
@@ -110,8 +107,17 @@ async fn run(cli: Cli) -> Result<(), String> {
     let http = http::Http::new(&settings)?;
     if !o.disable_version_check {
         if let Some(info) = version_check::run(&http, has_token).await? {
-            let t = target::choose(&info.version, info.edition.as_deref(), DESCRIPTIONS)?;
-            choice.portainer = Some(announce(t));
+            let edition = info.edition.as_deref().and_then(target::edition);
+            match target::choose(&info.version, edition, DESCRIPTIONS)? {
+                Some(t) => {
+                    target::remember(&t);
+                    choice.portainer = Some(announce(t));
+                }
+                None => tracing::warn!(
+                    "cannot read Portainer's version `{}`; serving every tool",
+                    info.version
+                ),
+            }
         }
     }
     let selection = select(&choice)?;

@@ -77,14 +77,12 @@ fn paths_after(rest: &str) -> Vec<String> {
 }
 
 /// The modules a file's code (tests left out) refers to.
-fn uses(module: &str, is_mod_rs: bool, text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
+fn uses(module: &str, text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let code = text.split("#[cfg(test)]").next().unwrap_or("");
     let mut out = BTreeSet::new();
-    // `super` is the parent of the module; a mod.rs file is the module itself.
-    let mut here: Vec<&str> = module.split("::").collect();
-    if !is_mod_rs {
-        here.pop();
-    }
+    // `super` is the parent of the module, whether the module is a file
+    // (a/b.rs: a) or a folder (a/b/mod.rs: a).
+    let here: Vec<&str> = module.split("::").collect();
     for prefix in ["crate::", "super::"] {
         for (i, _) in code.match_indices(prefix) {
             if prefix == "super::" && code[..i].ends_with("super::") {
@@ -137,8 +135,7 @@ fn graph() -> BTreeMap<String, BTreeSet<String>> {
         .iter()
         .map(|(m, f)| {
             let text = std::fs::read_to_string(f).unwrap();
-            let is_mod = f.file_name().is_some_and(|n| n == "mod.rs");
-            (m.clone(), uses(m, is_mod, &text, &known))
+            (m.clone(), uses(m, &text, &known))
         })
         .collect()
 }
@@ -153,13 +150,12 @@ fn layer(module: &str) -> usize {
 
 #[test]
 fn groups_and_super_chains_are_read() {
-    let known: BTreeSet<String> = ["a", "a::b", "c", "c::d", "e"]
+    let known: BTreeSet<String> = ["a", "a::b", "a::x", "c", "c::d", "e"]
         .iter()
         .map(|s| s.to_string())
         .collect();
     let used = uses(
         "a::b",
-        false,
         "use crate::{c::d::X, e};\nuse super::super::c;",
         &known,
     );
@@ -167,13 +163,11 @@ fn groups_and_super_chains_are_read() {
         used,
         ["c", "c::d", "e"].iter().map(|s| s.to_string()).collect()
     );
+    // In a file a/b.rs, `super` is a.
+    let used = uses("a::b", "use super::x::Y;", &known);
+    assert_eq!(used, ["a::x"].iter().map(|s| s.to_string()).collect());
     // In a mod.rs, `super` is the parent folder.
-    let used = uses(
-        "c::d",
-        true,
-        "use super::X; use super::super::e::Y;",
-        &known,
-    );
+    let used = uses("c::d", "use super::X; use super::super::e::Y;", &known);
     assert_eq!(used, ["c", "e"].iter().map(|s| s.to_string()).collect());
 }
 

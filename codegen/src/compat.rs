@@ -177,8 +177,9 @@ fn presence(ours: &Operation, theirs: &Operation, a: &Arg) -> Presence {
     }
 }
 
-/// A hidden argument is always its default: where a description requires
-/// it, there must be one.
+/// An argument a description requires but ours makes optional must have a
+/// default, or a call that leaves it out fails there (hidden ones are only
+/// ever their default).
 fn check_arg(
     e: &ToolEntry,
     a: &Arg,
@@ -188,16 +189,22 @@ fn check_arg(
     errors: &mut Vec<String>,
 ) {
     let name = plain(&a.wire);
-    if a.hidden
-        && a.default.is_none()
+    let forced = e.params.get(name).is_some_and(|o| o.required);
+    if a.default.is_none()
+        && !forced
         && !ours.is_required(name)
         && has_arg(theirs, a)
         && theirs.is_required(name)
     {
+        let why = if a.hidden {
+            "hiding it needs a default"
+        } else {
+            "an optional argument needs a default (or required = true)"
+        };
         errors.push(problem(
             &e.name,
             format!(
-                "params.{name} is required by Portainer {}, so hiding it needs a default",
+                "params.{name} is required by Portainer {}, so {why}",
                 d.label()
             ),
         ));

@@ -1,4 +1,5 @@
-//! spec/portainer.json: lookups by operationId, $ref resolution, pruning.
+//! One imported description of spec/: lookups by operationId and route,
+//! $ref resolution, pruning.
 
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
@@ -92,7 +93,7 @@ impl Operation {
 impl Spec {
     pub fn parse(text: &str) -> Result<Spec, String> {
         let doc: Value =
-            serde_json::from_str(text).map_err(|e| format!("spec/portainer.json: {e}"))?;
+            serde_json::from_str(text).map_err(|e| format!("a document of spec/: {e}"))?;
         Ok(Spec { doc })
     }
 

@@ -78,7 +78,13 @@ fn generate(tools: &[String]) -> Result<codegen::Output, String> {
 #[test]
 fn tools_and_arguments_missing_from_some_descriptions_are_tabled() {
     let out = match generate(&[
-        tool("thing_list", "ThingList", "GET", "/api/things", ""),
+        tool(
+            "thing_list",
+            "ThingList",
+            "GET",
+            "/api/things",
+            "[tool.params.search]\nrequired = true\n",
+        ),
         tool(
             "thing_start",
             "ThingStart",
@@ -154,6 +160,12 @@ fn a_hidden_argument_one_description_requires_needs_a_default() {
     let e = refused(&[tool("thing_list", "ThingList", "GET", "/api/things", hide)]);
     assert!(
         e.contains("tool `thing_list`: params.search is required by Portainer CE 1.1.0, so hiding it needs a default"),
+        "{e}"
+    );
+    // Shown but optional, it needs a default too, or to be required of the model.
+    let e = refused(&[tool("thing_list", "ThingList", "GET", "/api/things", "")]);
+    assert!(
+        e.contains("params.search is required by Portainer CE 1.1.0, so an optional argument needs a default (or required = true)"),
         "{e}"
     );
     let with_default = format!("{hide}default = \"x\"\n");

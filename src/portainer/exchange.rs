@@ -53,7 +53,7 @@ pub fn failure(x: Option<&Exchange>, status: u16, message: String) -> ToolError 
     let Some(x) = x.filter(|x| x.status == status && x.route_missing()) else {
         return upstream(status, message);
     };
-    let portainer = match super::version_check::connected() {
+    let portainer = match super::connected::get() {
         Some(info) => format!("Portainer {info}"),
         None => "this Portainer (version unknown)".to_string(),
     };

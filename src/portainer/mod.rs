@@ -4,6 +4,7 @@
 
 pub mod call_record;
 pub mod client;
+pub mod connected;
 pub mod decode;
 pub mod docker_log;
 pub mod exchange;

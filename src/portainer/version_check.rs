@@ -2,34 +2,10 @@
 //! which API description's tools are served (tools/target.rs); a token it
 //! refuses stops the start.
 
+use super::connected::{self, ServerInfo};
 use super::exchange::text_message;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
-use std::sync::OnceLock;
-
-/// A Portainer as it reports itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ServerInfo {
-    pub version: String,
-    /// "CE" or "EE"; None where the route does not say (the public status).
-    pub edition: Option<String>,
-}
-
-impl std::fmt::Display for ServerInfo {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.edition {
-            Some(e) => write!(f, "{} {e}", self.version),
-            None => write!(f, "{}", self.version),
-        }
-    }
-}
-
-static CONNECTED: OnceLock<ServerInfo> = OnceLock::new();
-
-/// The Portainer this process found at start-up, for error messages.
-pub fn connected() -> Option<&'static ServerInfo> {
-    CONNECTED.get()
-}
 
 /// Reads a version answer: `ServerVersion`/`ServerEdition` from
 /// /system/version, `Version` (and `Edition`, if any) from /system/status.
@@ -89,9 +65,7 @@ pub async fn run(http: &Http, has_token: bool) -> Result<Option<ServerInfo>, Str
     let v: serde_json::Value = serde_json::from_slice(&x.body).unwrap_or_default();
     let info = read_info(&v);
     match &info {
-        Some(i) => {
-            let _ = CONNECTED.set(i.clone());
-        }
+        Some(i) => connected::remember(i),
         None => tracing::warn!("Portainer's version answer names no version; serving every tool"),
     }
     Ok(info)

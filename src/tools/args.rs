@@ -256,6 +256,36 @@ mod tests {
     }
 
     #[test]
+    fn parameters_the_portainer_lacks_are_never_sent_even_as_defaults() {
+        let fields = [
+            Field {
+                exposed: "name",
+                wire: "Name",
+                hidden: false,
+                default: None,
+            },
+            Field {
+                exposed: "Webhook",
+                wire: "Webhook",
+                hidden: true,
+                default: Some("\"w\""),
+            },
+            Field {
+                exposed: "prune",
+                wire: "Prune",
+                hidden: false,
+                default: Some("true"),
+            },
+        ];
+        let full: Value = args(json!({"name": "a"})).body(&fields).unwrap();
+        assert_eq!(full, json!({"Name": "a", "Webhook": "w", "Prune": true}));
+        let a = args(json!({"name": "a"})).lacking(vec!["Webhook", "Prune"]);
+        let body: Value = a.body(&fields).unwrap();
+        assert_eq!(body, json!({"Name": "a"}));
+        assert!(a.lacks("Prune") && !a.lacks("Name"));
+    }
+
+    #[test]
     fn decodes_with_defaults_and_names_errors() {
         let a = args(json!({"id": 3, "name": "x"}));
         assert_eq!(a.get::<i64>("id", None).unwrap(), 3);

@@ -171,6 +171,68 @@ fn known_names<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tools::catalogue::{Access, Gap, Input};
+    use serde_json::json;
+
+    static GAPPY: ToolDef = ToolDef {
+        name: "gappy",
+        title: "t",
+        description: "d",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "X",
+        method: "POST",
+        path: "/x",
+        input: Input::Schema(
+            r#"{"type":"object","properties":{"id":{"type":"integer"},"remove_volumes":{"type":"boolean"}},"required":["id","remove_volumes"]}"#,
+        ),
+        output_schema: None,
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+        missing_in: 0,
+        gaps: &[
+            Gap {
+                wire: "removeVolumes",
+                exposed: Some("remove_volumes"),
+                missing_in: 0b01,
+            },
+            Gap {
+                wire: "Webhook",
+                exposed: None,
+                missing_in: 0b11,
+            },
+        ],
+    };
+
+    #[test]
+    fn a_served_tool_offers_and_sends_only_what_its_portainer_has() {
+        let at = |description| Served {
+            def: &GAPPY,
+            mode: Mode::Write { confirm: false },
+            description,
+        };
+        let older = at(Some(0));
+        assert_eq!(
+            older.input_schema(),
+            json!({"type":"object","properties":{"id":{"type":"integer"}},"required":["id"]})
+        );
+        assert_eq!(older.lacking(), ["removeVolumes", "Webhook"]);
+        let newer = at(Some(1));
+        assert!(newer.input_schema()["properties"]["remove_volumes"].is_object());
+        assert_eq!(newer.lacking(), ["Webhook"]);
+        // An unknown Portainer: everything offered, nothing held back.
+        assert_eq!(at(None).input_schema(), GAPPY.input_schema());
+        assert!(at(None).lacking().is_empty());
+    }
 
     fn names(s: &Selection) -> Vec<&str> {
         s.served.iter().map(|t| t.def.name).collect()

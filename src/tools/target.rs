@@ -2,6 +2,20 @@
 //! its version, of its edition. The tools and arguments served follow it.
 
 use crate::tools::catalogue::{Description, DESCRIPTIONS};
+use std::sync::OnceLock;
+
+static CURRENT: OnceLock<Target> = OnceLock::new();
+
+/// Records the Portainer this process serves (once, at start-up), for the
+/// tools that look at it per call (api_find, api_call).
+pub fn remember(t: &Target) {
+    let _ = CURRENT.set(t.clone());
+}
+
+/// The Portainer this process serves, when known.
+pub fn current() -> Option<&'static Target> {
+    CURRENT.get()
+}
 
 /// The Portainer this server serves, and the description it follows.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,32 +38,53 @@ impl Target {
 /// `tools --portainer` takes it.
 pub fn parse_assumed(text: &str) -> Result<(String, Option<String>), String> {
     let text = text.trim();
+    let bad = || {
+        format!(
+            "`{text}` is not a Portainer version: give MAJOR.MINOR[.PATCH][-CE|-EE], e.g. 2.39.0-CE"
+        )
+    };
     let (version, edition) = match text.rsplit_once(['-', ' ']) {
-        Some((v, e)) if ["CE", "EE"].contains(&e.to_ascii_uppercase().as_str()) => {
-            (v, Some(e.to_ascii_uppercase()))
+        Some((v, e)) if e.chars().all(|c| c.is_ascii_alphabetic()) => {
+            (v, Some(edition(e).ok_or_else(bad)?.to_string()))
         }
         _ => (text, None),
     };
     if numbers(version).len() < 2 {
-        return Err(format!(
-            "`{text}` is not a Portainer version: give MAJOR.MINOR[.PATCH][-CE|-EE], e.g. 2.39.0-CE"
-        ));
+        return Err(bad());
     }
     Ok((version.to_string(), edition))
 }
 
+/// "CE" or "EE" from what Portainer or a user wrote; None for anything else.
+pub fn edition(text: &str) -> Option<&'static str> {
+    match text.trim().to_ascii_uppercase().as_str() {
+        "CE" => Some("CE"),
+        "EE" | "BE" => Some("EE"),
+        _ => None,
+    }
+}
+
 /// The description for Portainer `version` of `edition` (None: unknown),
-/// among `all` (oldest first). Another major version is refused.
-pub fn choose(version: &str, edition: Option<&str>, all: &[Description]) -> Result<Target, String> {
+/// among `all` (oldest first): the nearest at or below it, of its edition.
+/// Ok(None): the version cannot be read (every tool is served then);
+/// another major version is refused.
+pub fn choose(
+    version: &str,
+    edition: Option<&str>,
+    all: &[Description],
+) -> Result<Option<Target>, String> {
     let v = numbers(version);
     let shown = match edition {
         Some(e) => format!("{version} {e}"),
         None => version.to_string(),
     };
     let Some(&major) = v.first() else {
-        return Err(format!("cannot read Portainer's version `{version}`"));
+        return Ok(None);
     };
-    let minor = v.get(1).copied().unwrap_or(0);
+    let here = (
+        v.get(1).copied().unwrap_or(0),
+        v.get(2).copied().unwrap_or(0),
+    );
     let same_major: Vec<usize> = (0..all.len())
         .filter(|&i| numbers(all[i].version).first() == Some(&major))
         .collect();
@@ -71,29 +106,43 @@ pub fn choose(version: &str, edition: Option<&str>, all: &[Description]) -> Resu
         .collect();
     if pool.is_empty() {
         pool = same_major;
-        if let Some(e) = edition {
-            notes.push(format!("spec/ has no {e} description"));
-        }
+        notes.push(match edition {
+            Some(e) => format!("spec/ has no {e} description"),
+            None => "its edition is unknown".to_string(),
+        });
     } else if edition.is_none() {
         notes.push("its edition is unknown, so CE's tools are served".to_string());
     }
-    // Patch releases keep the API: compare major.minor.
     let key = |i: &usize| {
         let n = numbers(all[*i].version);
-        (n.get(1).copied().unwrap_or(0), all[*i].edition == wanted)
+        (
+            n.get(1).copied().unwrap_or(0),
+            n.get(2).copied().unwrap_or(0),
+        )
     };
-    let at_or_below = pool
+    // Same minor first (patch releases keep the API): the nearest patch at
+    // or below, else the nearest above; then the nearest older minor; else
+    // the oldest, with a warning.
+    let same_minor = |i: &&usize| key(i).0 == here.0;
+    let below = pool
         .iter()
-        .filter(|i| key(i).0 <= minor)
+        .filter(same_minor)
+        .filter(|i| key(i) <= here)
+        .max_by_key(|i| key(i))
+        .or_else(|| pool.iter().filter(same_minor).min_by_key(|i| key(i)));
+    let older = pool
+        .iter()
+        .filter(|i| key(i).0 < here.0)
         .max_by_key(|i| key(i));
-    let index = match at_or_below {
-        Some(&i) => {
-            if key(&i).0 < minor && Some(&i) == pool.iter().max_by_key(|i| key(i)) {
+    let index = match (below, older) {
+        (Some(&i), _) => i,
+        (None, Some(&i)) => {
+            if pool.iter().all(|j| key(j) <= key(&i)) {
                 notes.push("it is newer than every description in spec/".to_string());
             }
             i
         }
-        None => {
+        (None, None) => {
             let &i = pool
                 .iter()
                 .min_by_key(|i| key(i))
@@ -112,11 +161,11 @@ pub fn choose(version: &str, edition: Option<&str>, all: &[Description]) -> Resu
             all[index]
         )
     });
-    Ok(Target {
+    Ok(Some(Target {
         index,
         portainer: shown,
         note,
-    })
+    }))
 }
 
 fn numbers(v: &str) -> Vec<u64> {
@@ -146,7 +195,7 @@ mod tests {
     ];
 
     fn pick(v: &str, e: Option<&str>) -> Target {
-        choose(v, e, TWO).unwrap()
+        choose(v, e, TWO).unwrap().unwrap()
     }
 
     #[test]
@@ -176,7 +225,7 @@ mod tests {
         assert_eq!(t.index, 0);
         assert!(t.note.unwrap().contains("edition is unknown"));
         let only_ee = &TWO[1..];
-        let t = choose("2.45.3", Some("CE"), only_ee).unwrap();
+        let t = choose("2.45.3", Some("CE"), only_ee).unwrap().unwrap();
         assert_eq!(t.index, 0);
         assert!(t.note.unwrap().contains("no CE description"));
     }
@@ -185,7 +234,36 @@ mod tests {
     fn another_major_is_refused() {
         let e = choose("3.0.0", Some("EE"), TWO).unwrap_err();
         assert!(e.contains("major version 3") && e.contains("CE 2.39.0, EE 2.45.3"));
-        assert!(choose("", None, TWO).is_err());
+        // An unreadable version is not a refusal: every tool is served.
+        assert_eq!(choose("develop", Some("EE"), TWO), Ok(None));
+    }
+
+    #[test]
+    fn patches_pick_the_nearest_at_or_below() {
+        const PATCHES: &[Description] = &[
+            Description {
+                edition: "CE",
+                version: "2.39.0",
+            },
+            Description {
+                edition: "CE",
+                version: "2.39.4",
+            },
+            Description {
+                edition: "CE",
+                version: "2.41.2",
+            },
+        ];
+        let at = |v: &str| choose(v, Some("CE"), PATCHES).unwrap().unwrap();
+        assert_eq!(at("2.39.1").index, 0);
+        assert_eq!(at("2.39.4").index, 1);
+        assert_eq!(at("2.40.0").index, 1);
+        // Below the only 2.41 patch: that minor's description, no warning.
+        let t = at("2.41.0");
+        assert_eq!((t.index, t.note), (2, None));
+        // Only EE known and no edition reported: said so.
+        let t = choose("2.45.3", None, &TWO[1..]).unwrap().unwrap();
+        assert!(t.note.unwrap().contains("edition is unknown"));
     }
 
     #[test]
@@ -200,5 +278,10 @@ mod tests {
         );
         assert_eq!(parse_assumed("2.45").unwrap(), ("2.45".into(), None));
         assert!(parse_assumed("latest").unwrap_err().contains("MAJOR.MINOR"));
+        assert!(parse_assumed("2.39.0-XE")
+            .unwrap_err()
+            .contains("MAJOR.MINOR"));
+        assert_eq!(edition(" ce "), Some("CE"));
+        assert_eq!(edition("Business"), None);
     }
 }

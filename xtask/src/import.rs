@@ -1,5 +1,5 @@
 //! Spec importer: turns an upstream Portainer OpenAPI 3.0 description into
-//! the project's own structural document (spec/portainer.json).
+//! the project's own structural documents (spec/portainer-*.json, spec/docker.json).
 //!
 //! Only structure survives: paths, operations, parameters, bodies, responses
 //! and schemas. Prose (descriptions, summaries, examples, titles) is dropped,
@@ -50,7 +50,7 @@ const NAME_MAPS: [&str; 12] = [
     "links",
 ];
 
-/// What the importer did, for the record in spec/SOURCE.toml.
+/// What the importer did, for the record beside the document (.SOURCE.toml).
 #[derive(Debug, Default)]
 pub struct Report {
     pub version: String,
@@ -60,8 +60,8 @@ pub struct Report {
     pub operations_kept: usize,
     /// operationId -> why it was left out.
     pub skipped: BTreeMap<String, String>,
-    /// operationIds the importer had to make up.
-    pub named: Vec<String>,
+    /// (route, operationId) of operations upstream left unnamed.
+    pub named: Vec<(String, String)>,
 }
 
 /// Parses upstream YAML (or JSON) into a JSON value.
@@ -225,7 +225,7 @@ pub fn import(
                     _ => made_up_id(m, path, &used_ids),
                 };
                 used_ids.insert(id.clone());
-                report.named.push(id.clone());
+                report.named.push((route_key(m, path), id.clone()));
                 op_obj.insert("operationId".into(), Value::String(id));
             }
             let id = op_obj["operationId"]
@@ -235,7 +235,16 @@ pub fn import(
             if let Some(Value::Array(shared)) = &shared_params {
                 merge_shared_params(op_obj, shared);
             }
+            // An operation's tags name its family (the operation index groups
+            // by them); they are names, not prose, unlike the top-level list.
+            let tags = op.get("tags").cloned();
             strip_node(&mut op);
+            if let Some(Value::Array(tags)) = tags {
+                let names: Vec<Value> = tags.into_iter().filter(Value::is_string).collect();
+                if !names.is_empty() {
+                    op["tags"] = Value::Array(names);
+                }
+            }
             match fix_operation(&mut op, path, &components, bracket_arrays) {
                 Ok(()) => {
                     report.operations_kept += 1;
@@ -643,7 +652,9 @@ mod tests {
             doc["paths"]["/things/{id}"]["put"]["operationId"],
             "ThingUpdate"
         );
-        assert_eq!(report.named, vec!["ThingUpdate", "postThingsId"]);
+        let ids: Vec<&str> = report.named.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, vec!["ThingUpdate", "postThingsId"]);
+        assert_eq!(report.named[0].0, "PUT /things/{}");
     }
 
     #[test]
@@ -676,7 +687,8 @@ mod tests {
         assert!(put["responses"]["204"].get("content").is_none());
         assert_eq!(report.operations_in, 3);
         assert_eq!(report.operations_kept, 2);
-        assert_eq!(report.named, vec!["putThingsId", "postThingsId"]);
+        let ids: Vec<&str> = report.named.iter().map(|(_, id)| id.as_str()).collect();
+        assert_eq!(ids, vec!["putThingsId", "postThingsId"]);
         assert_eq!(report.version, "9.8.7");
     }
 

@@ -67,47 +67,37 @@ impl Api {
     }
 }
 
-/// Ids that the Portainer descriptions already in spec/ (other than
-/// `except`) give their routes, leaving out ids their importer made up.
-fn known_ids(spec_dir: &Path, except: &str) -> Result<import::KnownIds, String> {
+/// Ids for routes upstream leaves unnamed: first the ones this
+/// description's own record gave before (so a re-import keeps them, whatever
+/// else spec/ holds), then every id the other Portainer descriptions in
+/// spec/ give the same route.
+fn known_ids(spec_dir: &Path, own: &str) -> Result<import::KnownIds, String> {
     let mut known = import::KnownIds::new();
+    let own_record = spec_dir.join(own).with_extension("SOURCE.toml");
+    if let Some(named) = std::fs::read_to_string(&own_record)
+        .ok()
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| t.get("named_by_importer")?.as_table().cloned())
+    {
+        for (route, id) in named {
+            if let Some(id) = id.as_str() {
+                known.insert(route, id.to_string());
+            }
+        }
+    }
     // None yet (a first import) is fine.
     let names = codegen::portainer_files(spec_dir).unwrap_or_default();
-    let files = names
-        .iter()
-        .filter(|n| *n != except)
-        .map(|n| spec_dir.join(n));
-    for file in files {
+    for file in names.iter().filter(|n| *n != own).map(|n| spec_dir.join(n)) {
         let text =
             std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let doc: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        let record = file.with_extension("SOURCE.toml");
-        let made_up: Vec<String> = std::fs::read_to_string(&record)
-            .ok()
-            .and_then(|t| t.parse::<toml::Table>().ok())
-            .and_then(|t| {
-                let named = t
-                    .get("operations")?
-                    .get("named_by_importer")?
-                    .as_array()?
-                    .clone();
-                Some(
-                    named
-                        .iter()
-                        .filter_map(|n| n.as_str().map(String::from))
-                        .collect(),
-                )
-            })
-            .unwrap_or_default();
         for (path, item) in doc["paths"].as_object().into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 if let Some(id) = op.get("operationId").and_then(|i| i.as_str()) {
-                    if !made_up.iter().any(|m| m == id) {
-                        known
-                            .entry(import::route_key(method, path))
-                            .or_insert(id.to_string());
-                    }
+                    known
+                        .entry(import::route_key(method, path))
+                        .or_insert(id.to_string());
                 }
             }
         }
@@ -214,13 +204,16 @@ fn source_record(
         q(origin),
         q(sha256)
     );
-    let named: Vec<String> = report.named.iter().map(|n| q(n)).collect();
     out += &format!(
-        "[operations]\nupstream = {}\nkept = {}\nnamed_by_importer = [{}]\n\n",
-        report.operations_in,
-        report.operations_kept,
-        named.join(", ")
+        "[operations]\nupstream = {}\nkept = {}\n\n",
+        report.operations_in, report.operations_kept,
     );
+    // Route -> id for operations upstream left unnamed; a re-import reuses them.
+    out += "[named_by_importer]\n";
+    for (route, id) in &report.named {
+        out += &format!("{} = {}\n", q(route), q(id));
+    }
+    out += "\n";
     out += "[left_out]\n";
     for (id, why) in &report.skipped {
         out += &format!("{} = {}\n", q(id), q(why));
