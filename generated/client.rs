@@ -4857,6 +4857,106 @@ pub mod types {
         )]
         pub username: ::std::option::Option<::std::string::String>,
     }
+    ///`GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType(pub i64);
+    impl ::std::ops::Deref
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<
+        GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType,
+    > for i64 {
+        fn from(
+            value: GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType,
+        ) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64>
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String>
+    for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    ///`GithubComPortainerPortainerEeApiGitTypesGitProvider`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct GithubComPortainerPortainerEeApiGitTypesGitProvider(pub i64);
+    impl ::std::ops::Deref for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GithubComPortainerPortainerEeApiGitTypesGitProvider>
+    for i64 {
+        fn from(value: GithubComPortainerPortainerEeApiGitTypesGitProvider) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64>
+    for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str>
+    for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String>
+    for GithubComPortainerPortainerEeApiGitTypesGitProvider {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     ///`GithubComPortainerPortainerEeApiGitTypesRepoConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct GithubComPortainerPortainerEeApiGitTypesRepoConfig {
@@ -7406,6 +7506,65 @@ pub mod types {
         )]
         pub policy_status: ::std::option::Option<PortainereePolicyStatus>,
     }
+    ///`PortainereeAuthActivityLog`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeAuthActivityLog {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub context: ::std::option::Option<PortainerAuthenticationMethod>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<i64>,
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<PortainereeAuthenticationActivityType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+    ///`PortainereeAuthenticationActivityType`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct PortainereeAuthenticationActivityType(pub i64);
+    impl ::std::ops::Deref for PortainereeAuthenticationActivityType {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<PortainereeAuthenticationActivityType> for i64 {
+        fn from(value: PortainereeAuthenticationActivityType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<i64> for PortainereeAuthenticationActivityType {
+        fn from(value: i64) -> Self {
+            Self(value)
+        }
+    }
+    impl ::std::fmt::Display for PortainereeAuthenticationActivityType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+    impl ::std::str::FromStr for PortainereeAuthenticationActivityType {
+        type Err = <i64 as ::std::str::FromStr>::Err;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.parse()?))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PortainereeAuthenticationActivityType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<String> for PortainereeAuthenticationActivityType {
+        type Error = <i64 as ::std::str::FromStr>::Err;
+        fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
     ///`PortainereeAutoPatchSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PortainereeAutoPatchSettings {
@@ -9305,6 +9464,22 @@ pub mod types {
         #[serde(rename = "Username")]
         pub username: ::std::string::String,
     }
+    ///`PortainereeUserActivityLog`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PortainereeUserActivityLog {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub action: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub context: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub payload: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
     ///`PortainereeUserThemeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PortainereeUserThemeSettings {
@@ -9673,6 +9848,100 @@ pub mod types {
         )]
         pub webhook: ::std::option::Option<::std::string::String>,
     }
+    ///`StacksComposeStackFromGitRepositoryPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StacksComposeStackFromGitRepositoryPayload {
+        #[serde(
+            rename = "AdditionalFiles",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub additional_files: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "AutoUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_update: ::std::option::Option<PortainerAutoUpdateSettings>,
+        #[serde(
+            rename = "ComposeFile",
+            default = "defaults::stacks_compose_stack_from_git_repository_payload_compose_file"
+        )]
+        pub compose_file: ::std::string::String,
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FilesystemPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filesystem_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "FromAppTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_app_template: ::std::option::Option<bool>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "RepositoryAuthentication",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_authentication: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RepositoryAuthorizationType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_authorization_type: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType,
+        >,
+        #[serde(
+            rename = "RepositoryPassword",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_provider: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesGitProvider,
+        >,
+        #[serde(
+            rename = "RepositoryReferenceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_reference_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryUsername",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_username: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SourceID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SupportRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_relative_path: ::std::option::Option<bool>,
+        #[serde(
+            rename = "TLSSkipVerify",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_skip_verify: ::std::option::Option<bool>,
+    }
     ///`StacksStackFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct StacksStackFileResponse {
@@ -9708,6 +9977,102 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub webhook: ::std::option::Option<::std::string::String>,
+    }
+    ///`StacksSwarmStackFromGitRepositoryPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct StacksSwarmStackFromGitRepositoryPayload {
+        #[serde(
+            rename = "AdditionalFiles",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub additional_files: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        #[serde(
+            rename = "AutoUpdate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_update: ::std::option::Option<PortainerAutoUpdateSettings>,
+        #[serde(
+            rename = "ComposeFile",
+            default = "defaults::stacks_swarm_stack_from_git_repository_payload_compose_file"
+        )]
+        pub compose_file: ::std::string::String,
+        #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
+        pub env: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
+        #[serde(
+            rename = "FilesystemPath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filesystem_path: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "FromAppTemplate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_app_template: ::std::option::Option<bool>,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Registries",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub registries: ::std::option::Option<::std::vec::Vec<i64>>,
+        #[serde(
+            rename = "RepositoryAuthentication",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_authentication: ::std::option::Option<bool>,
+        #[serde(
+            rename = "RepositoryAuthorizationType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_authorization_type: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType,
+        >,
+        #[serde(
+            rename = "RepositoryPassword",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_password: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryProvider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_provider: ::std::option::Option<
+            GithubComPortainerPortainerEeApiGitTypesGitProvider,
+        >,
+        #[serde(
+            rename = "RepositoryReferenceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_reference_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryURL",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_url: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "RepositoryUsername",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub repository_username: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "SourceID",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub source_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "SupportRelativePath",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub support_relative_path: ::std::option::Option<bool>,
+        #[serde(rename = "SwarmID")]
+        pub swarm_id: ::std::string::String,
+        #[serde(
+            rename = "TLSSkipVerify",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`TagsTagCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -9762,6 +10127,17 @@ pub mod types {
         pub object: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
+    }
+    ///`UseractivityLogsListResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UseractivityLogsListResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logs: ::std::option::Option<::std::vec::Vec<PortainereeUserActivityLog>>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
     }
     ///`UsersThemePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -10353,6 +10729,12 @@ pub mod types {
                     .into_iter()
                     .collect(),
             )
+        }
+        pub(super) fn stacks_compose_stack_from_git_repository_payload_compose_file() -> ::std::string::String {
+            "docker-compose.yml".to_string()
+        }
+        pub(super) fn stacks_swarm_stack_from_git_repository_payload_compose_file() -> ::std::string::String {
+            "docker-compose.yml".to_string()
         }
     }
     /// Error types.
@@ -12028,6 +12410,65 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/services/{id}/logs`
+
+*/
+    pub async fn docker_service_logs<'a>(
+        &'a self,
+        environment_id: i64,
+        id: &'a str,
+        details: Option<bool>,
+        follow: Option<bool>,
+        since: Option<i64>,
+        stderr: Option<bool>,
+        stdout: Option<bool>,
+        tail: Option<&'a str>,
+        timestamps: Option<bool>,
+    ) -> Result<ResponseValue<ByteStream>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/services/{}/logs", self.baseurl, encode_path(&
+            environment_id.to_string()), encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .query(&progenitor_client::QueryParam::new("details", &details))
+            .query(&progenitor_client::QueryParam::new("follow", &follow))
+            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(&progenitor_client::QueryParam::new("stderr", &stderr))
+            .query(&progenitor_client::QueryParam::new("stdout", &stdout))
+            .query(&progenitor_client::QueryParam::new("tail", &tail))
+            .query(&progenitor_client::QueryParam::new("timestamps", &timestamps))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_service_logs",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => Ok(ResponseValue::stream(response)),
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            503u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/endpoints/{environmentId}/docker/system/df`
 
 */
@@ -12421,6 +12862,56 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `DELETE` request to `/endpoints/{id}`
+
+*/
+    pub async fn endpoint_delete<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .delete(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_delete",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/endpoints/{id}/kubernetes/helm`
 
 */
@@ -12590,6 +13081,182 @@ impl Client {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}/history`
+
+*/
+    pub async fn helm_get_history<'a>(
+        &'a self,
+        id: i64,
+        release: &'a str,
+        namespace: Option<&'a str>,
+    ) -> Result<
+        ResponseValue<::std::option::Option<::std::vec::Vec<types::ReleaseRelease>>>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm/{}/history", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& release.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_get_history",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{id}/kubernetes/helm/{release}/rollback`
+
+*/
+    pub async fn helm_rollback<'a>(
+        &'a self,
+        id: i64,
+        release: &'a str,
+        force: Option<bool>,
+        namespace: Option<&'a str>,
+        recreate: Option<bool>,
+        revision: Option<i64>,
+        timeout: Option<i64>,
+        wait: Option<bool>,
+        wait_for_jobs: Option<bool>,
+    ) -> Result<ResponseValue<types::ReleaseRelease>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm/{}/rollback", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& release.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("force", &force))
+            .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+            .query(&progenitor_client::QueryParam::new("recreate", &recreate))
+            .query(&progenitor_client::QueryParam::new("revision", &revision))
+            .query(&progenitor_client::QueryParam::new("timeout", &timeout))
+            .query(&progenitor_client::QueryParam::new("wait", &wait))
+            .query(&progenitor_client::QueryParam::new("waitForJobs", &wait_for_jobs))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_rollback",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{id}/snapshot`
+
+*/
+    pub async fn endpoint_snapshot<'a>(
+        &'a self,
+        id: i64,
+    ) -> Result<ResponseValue<()>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/snapshot", self.baseurl, encode_path(& id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "endpoint_snapshot",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             404u16 => {
@@ -13053,6 +13720,51 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `POST` request to `/stacks/create/standalone/repository`
+
+*/
+    pub async fn stack_create_docker_standalone_repository<'a>(
+        &'a self,
+        endpoint_id: i64,
+        body: &'a types::StacksComposeStackFromGitRepositoryPayload,
+    ) -> Result<ResponseValue<types::PortainereeStack>, Error<types::PortainerError>> {
+        let url = format!("{}/stacks/create/standalone/repository", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "stack_create_docker_standalone_repository",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `POST` request to `/stacks/create/standalone/string`
 
 */
@@ -13090,6 +13802,54 @@ impl Client {
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/stacks/create/swarm/repository`
+
+*/
+    pub async fn stack_create_docker_swarm_repository<'a>(
+        &'a self,
+        endpoint_id: i64,
+        body: &'a types::StacksSwarmStackFromGitRepositoryPayload,
+    ) -> Result<ResponseValue<types::PortainereeStack>, Error<types::PortainerError>> {
+        let url = format!("{}/stacks/create/swarm/repository", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .query(&progenitor_client::QueryParam::new("endpointId", &endpoint_id))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "stack_create_docker_swarm_repository",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             500u16 => {
@@ -14010,6 +14770,122 @@ impl Client {
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/useractivity/authlogs`
+
+*/
+    pub async fn auth_logs_list<'a>(
+        &'a self,
+        after: Option<i64>,
+        before: Option<i64>,
+        keyword: Option<&'a str>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        sort_by: Option<&'a str>,
+        sort_desc: Option<bool>,
+    ) -> Result<
+        ResponseValue<
+            ::std::option::Option<::std::vec::Vec<types::PortainereeAuthActivityLog>>,
+        >,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/useractivity/authlogs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("before", &before))
+            .query(&progenitor_client::QueryParam::new("keyword", &keyword))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+            .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "auth_logs_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `GET` request to `/useractivity/logs`
+
+*/
+    pub async fn logs_list<'a>(
+        &'a self,
+        after: Option<i64>,
+        before: Option<i64>,
+        context: Option<&'a ::std::vec::Vec<::std::string::String>>,
+        keyword: Option<&'a str>,
+        limit: Option<i64>,
+        offset: Option<i64>,
+        sort_by: Option<&'a str>,
+        sort_desc: Option<bool>,
+        username: Option<&'a ::std::vec::Vec<::std::string::String>>,
+    ) -> Result<
+        ResponseValue<types::UseractivityLogsListResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!("{}/useractivity/logs", self.baseurl,);
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("after", &after))
+            .query(&progenitor_client::QueryParam::new("before", &before))
+            .query(&progenitor_client::QueryParam::new("context[]", &context))
+            .query(&progenitor_client::QueryParam::new("keyword", &keyword))
+            .query(&progenitor_client::QueryParam::new("limit", &limit))
+            .query(&progenitor_client::QueryParam::new("offset", &offset))
+            .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+            .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
+            .query(&progenitor_client::QueryParam::new("username[]", &username))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "logs_list",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }

@@ -28,6 +28,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Users, teams, roles, and environment groups and tags with their access policies.",
     },
     ToolsetDef {
+        name: "api",
+        default: true,
+        description: "Every other Portainer and Docker operation: find it by words, see its arguments, call it (typed and guarded).",
+    },
+    ToolsetDef {
         name: "docker",
         default: true,
         description: "Containers, images, volumes and networks of Docker environments, through Portainer.",
@@ -88,6 +93,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointList",
         method: "GET",
         path: "/endpoints",
@@ -177,15 +183,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointInspect",
         method: "GET",
         path: "/endpoints/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Agent\":{},\"AzureCredentials\":{},\"ChangeWindow\":{},\"CloudProvider\":{},\"ComposeSyntaxMaxVersion\":{},\"ContainerEngine\":{},\"DeploymentOptions\":{},\"Edge\":{},\"EdgeCheckinInterval\":{},\"EdgeID\":{},\"EdgeKey\":{},\"EnableGPUManagement\":{},\"EnableImageNotification\":{},\"Gpus\":{},\"GroupId\":{},\"Heartbeat\":{},\"Id\":{},\"Kubernetes\":{},\"LastCheckInDate\":{},\"LocalTimeZone\":{},\"MTLSStatus\":{},\"Name\":{},\"Policies\":{},\"PublicURL\":{},\"SecuritySettings\":{},\"Snapshots\":{},\"Status\":{},\"StatusMessage\":{},\"TLSConfig\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"UserTrusted\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -205,6 +210,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointUpdate",
         method: "PUT",
         path: "/endpoints/{id}",
@@ -257,6 +263,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointGroupList",
         method: "GET",
         path: "/endpoint_groups",
@@ -291,6 +298,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TagList",
         method: "GET",
         path: "/tags",
@@ -311,6 +319,60 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "environment_snapshot",
+        title: "Refresh an environment's snapshot",
+        description: "Ask Portainer to take a fresh snapshot of one environment now (containers, images, volumes, stacks counts and state) instead of waiting for the next interval.",
+        toolset: "environments",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "EndpointSnapshot",
+        method: "POST",
+        path: "/endpoints/{id}/snapshot",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "environment_delete",
+        title: "Remove an environment",
+        description: "Remove an environment from Portainer. Its containers and workloads keep running; Portainer forgets it, its access policies and its stack records.",
+        toolset: "environments",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "EndpointDelete",
+        method: "DELETE",
+        path: "/endpoints/{id}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
         name: "stack_list",
         title: "List stacks",
         description: "List the stacks Portainer manages, with id, name, type (1 swarm, 2 compose, 3 kubernetes), status (1 active, 2 inactive) and environment id. Narrow it with filters, a JSON object such as {\"EndpointID\": 3} or {\"SwarmID\": \"...\"}.",
@@ -319,6 +381,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackList",
         method: "GET",
         path: "/stacks",
@@ -347,15 +410,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackInspect",
         method: "GET",
         path: "/stacks/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"AdditionalFiles\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeploymentStartStatus\":{},\"DeploymentStatus\":{},\"EndpointId\":{},\"EntryPoint\":{},\"Env\":{},\"FilesystemPath\":{},\"FromAppTemplate\":{},\"GitConfig\":{},\"HelmChartPath\":{},\"HelmValuesFiles\":{},\"Id\":{},\"IsDetachedFromGit\":{},\"Name\":{},\"Namespace\":{},\"Option\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"Registries\":{},\"ResourceControl\":{},\"StackFileVersion\":{},\"Status\":{},\"SupportRelativePath\":{},\"SwarmId\":{},\"Type\":{},\"UpdateDate\":{},\"UpdatedBy\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -375,15 +437,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackFileInspect",
         method: "GET",
         path: "/stacks/{id}/file",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"StackFileContent\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -414,6 +475,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackStart",
         method: "POST",
         path: "/stacks/{id}/start",
@@ -440,6 +502,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackStop",
         method: "POST",
         path: "/stacks/{id}/stop",
@@ -466,6 +529,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "StackCreateDockerStandaloneString|StackCreateDockerSwarmString",
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
@@ -503,6 +567,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "stack_update",
         method: "",
         path: "",
@@ -521,12 +586,13 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_delete",
         title: "Delete a stack",
-        description: "Stop and remove a stack and its containers or services. Named volumes are kept unless remove_volumes is true.",
+        description: "Stop and remove a stack and its containers or services. Named volumes are kept unless remove_volumes (where offered) is true.",
         toolset: "stacks",
         access: Access::Write,
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "StackDelete",
         method: "DELETE",
         path: "/stacks/{id}",
@@ -559,6 +625,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "stack_git_redeploy",
         method: "",
         path: "",
@@ -575,6 +642,64 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "stack_create_git",
+        title: "Deploy a stack from git",
+        description: "Deploy a new stack from a compose file in a git repository: type \"standalone\" for a Docker host, \"swarm\" for a Swarm cluster (needs swarm_id). Portainer clones the repository; stack_git_redeploy pulls it again later.",
+        toolset: "stacks",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "StackCreateDockerStandaloneRepository|StackCreateDockerSwarmRepository",
+        method: "POST",
+        path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path of the compose file in the repository (default docker-compose.yml).\",\"type\":\"string\"},\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[
+            Gap {
+                wire: "FilesystemPath",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "Registries",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "RepositoryAuthorizationType",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "RepositoryProvider",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "SourceID",
+                exposed: None,
+                missing_in: 1u32,
+            },
+            Gap {
+                wire: "SupportRelativePath",
+                exposed: None,
+                missing_in: 1u32,
+            },
+        ],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
         name: "user_list",
         title: "List users",
         description: "List Portainer users with id, username and role (1 administrator, 2 standard user).",
@@ -583,6 +708,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "UserList",
         method: "GET",
         path: "/users",
@@ -611,6 +737,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamList",
         method: "GET",
         path: "/teams",
@@ -639,15 +766,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "systemVersion",
         method: "GET",
         path: "/system/version",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Build\":{},\"DatabaseVersion\":{},\"Dependencies\":{},\"LatestVersion\":{},\"Runtime\":{},\"ServerEdition\":{},\"ServerVersion\":{},\"UpdateAvailable\":{},\"VersionSupport\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -667,15 +793,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "systemStatus",
         method: "GET",
         path: "/system/status",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"InstanceID\":{},\"Version\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -695,15 +820,89 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "SettingsInspect",
         method: "GET",
         path: "/settings",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"AdditionalFunctionality\":{},\"AddonsCatalogURL\":{},\"AgentSecret\":{},\"AllowBindMountsForRegularUsers\":{},\"AllowContainerCapabilitiesForRegularUsers\":{},\"AllowDeviceMappingForRegularUsers\":{},\"AllowHostNamespaceForRegularUsers\":{},\"AllowPrivilegedModeForRegularUsers\":{},\"AllowStackManagementForRegularUsers\":{},\"AllowVolumeBrowserForRegularUsers\":{},\"AuthenticationMethod\":{},\"AutoPatchSettings\":{},\"BlackListedLabels\":{},\"CloudApiKeys\":{},\"CustomLoginBanner\":{},\"DefaultRegistry\":{},\"DisableKubeRolesSync\":{},\"DisableKubeShell\":{},\"DisableKubeconfigDownload\":{},\"DisplayDonationHeader\":{},\"DisplayExternalContributors\":{},\"Edge\":{},\"EdgeAgentCheckinInterval\":{},\"EdgePortainerUrl\":{},\"EnableEdgeComputeFeatures\":{},\"EnableHostManagementFeatures\":{},\"EnforceEdgeID\":{},\"ExperimentalFeatures\":{},\"FeatureFlagSettings\":{},\"ForceSecureCookies\":{},\"GlobalDeploymentOptions\":{},\"HelmRepositoryURL\":{},\"InternalAuthSettings\":{},\"IsDockerDesktopExtension\":{},\"KubeconfigExpiry\":{},\"KubectlShellImage\":{},\"LDAPSettings\":{},\"LogoURL\":{},\"OAuthSettings\":{},\"SnapshotInterval\":{},\"TemplatesURL\":{},\"TrustOnFirstConnect\":{},\"UserSessionTimeout\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "api_find",
+        title: "Find an API operation",
+        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\", \"auth logs\") when no other tool fits. Each hit gives the operation id, method, path, access and required arguments; a curated_tool, when named, is the better choice. Then api_describe, then api_call.",
+        toolset: "api",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "api_find",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::API_FIND),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "api_describe",
+        title: "Describe an API operation",
+        description: "The exact argument schema of one operation (from api_find) and the shape of its result.",
+        toolset: "api",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "api_describe",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::API_DESCRIBE),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "api_call",
+        title: "Call an API operation",
+        description: "Call one operation by id with arguments as api_describe shows them (path and query parameters by name, the body as `body`); they are checked before anything is sent. GET reads; other methods change things; DELETE needs confirm.",
+        toolset: "api",
+        access: Access::Write,
+        destructive: true,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: Some("operation"),
+        operation: "api_call",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::API_CALL),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -723,6 +922,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: false,
         method_argument: Some("method"),
+        operation_argument: None,
         operation: "docker_proxy",
         method: "",
         path: "",
@@ -747,6 +947,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: false,
         method_argument: Some("method"),
+        operation_argument: None,
         operation: "kubernetes_proxy",
         method: "",
         path: "",
@@ -771,6 +972,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
@@ -804,15 +1006,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/json",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"AppArmorProfile\":{},\"Args\":{},\"Config\":{},\"Created\":{},\"Driver\":{},\"ExecIDs\":{},\"GraphDriver\":{},\"HostConfig\":{},\"HostnamePath\":{},\"HostsPath\":{},\"Id\":{},\"Image\":{},\"LogPath\":{},\"MountLabel\":{},\"Mounts\":{},\"Name\":{},\"NetworkSettings\":{},\"Path\":{},\"Platform\":{},\"ProcessLabel\":{},\"ResolvConfPath\":{},\"RestartCount\":{},\"SizeRootFs\":{},\"SizeRw\":{},\"State\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -832,6 +1033,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerLogs",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/logs",
@@ -858,15 +1060,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerTop",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/top",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Processes\":{},\"Titles\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -886,13 +1087,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerStats",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/stats",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some("{\"type\":\"object\"}"),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -916,6 +1118,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerKill|DockerContainerRestart|DockerContainerStart|DockerContainerStop",
         method: "POST",
         path: "/endpoints/{environmentId}/docker/containers/{id}/kill|/endpoints/{environmentId}/docker/containers/{id}/restart|/endpoints/{environmentId}/docker/containers/{id}/start|/endpoints/{environmentId}/docker/containers/{id}/stop",
@@ -942,6 +1145,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerContainerDelete|DockerImageDelete|DockerVolumeDelete",
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
@@ -968,6 +1172,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerImageList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/json",
@@ -996,15 +1201,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerImageInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/{name}/json",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Architecture\":{},\"Author\":{},\"Comment\":{},\"Config\":{},\"Container\":{},\"ContainerConfig\":{},\"Created\":{},\"DockerVersion\":{},\"GraphDriver\":{},\"Id\":{},\"Metadata\":{},\"Os\":{},\"OsVersion\":{},\"Parent\":{},\"RepoDigests\":{},\"RepoTags\":{},\"RootFS\":{},\"Size\":{},\"VirtualSize\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1024,15 +1228,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerVolumeList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/volumes",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Volumes\":{},\"Warnings\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1052,15 +1255,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerVolumeInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"CreatedAt\":{},\"Driver\":{},\"Labels\":{},\"Mountpoint\":{},\"Name\":{},\"Options\":{},\"Scope\":{},\"Status\":{},\"UsageData\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1080,6 +1282,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerNetworkList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/networks",
@@ -1108,15 +1311,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerNetworkInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/networks/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Attachable\":{},\"Containers\":{},\"Created\":{},\"Driver\":{},\"EnableIPv6\":{},\"IPAM\":{},\"Id\":{},\"Ingress\":{},\"Internal\":{},\"Labels\":{},\"Name\":{},\"Options\":{},\"Scope\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1136,15 +1338,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerSystemInfo",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/info",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Architecture\":{},\"BridgeNfIp6tables\":{},\"BridgeNfIptables\":{},\"CPUSet\":{},\"CPUShares\":{},\"CgroupDriver\":{},\"CgroupVersion\":{},\"ClusterAdvertise\":{},\"ClusterStore\":{},\"ContainerdCommit\":{},\"Containers\":{},\"ContainersPaused\":{},\"ContainersRunning\":{},\"ContainersStopped\":{},\"CpuCfsPeriod\":{},\"CpuCfsQuota\":{},\"Debug\":{},\"DefaultAddressPools\":{},\"DefaultRuntime\":{},\"DockerRootDir\":{},\"Driver\":{},\"DriverStatus\":{},\"ExperimentalBuild\":{},\"GenericResources\":{},\"HttpProxy\":{},\"HttpsProxy\":{},\"ID\":{},\"IPv4Forwarding\":{},\"Images\":{},\"IndexServerAddress\":{},\"InitBinary\":{},\"InitCommit\":{},\"Isolation\":{},\"KernelMemory\":{},\"KernelVersion\":{},\"Labels\":{},\"LiveRestoreEnabled\":{},\"LoggingDriver\":{},\"MemTotal\":{},\"MemoryLimit\":{},\"NCPU\":{},\"NEventsListener\":{},\"NFd\":{},\"NGoroutines\":{},\"Name\":{},\"NoProxy\":{},\"OSType\":{},\"OSVersion\":{},\"OomKillDisable\":{},\"OperatingSystem\":{},\"PidsLimit\":{},\"Plugins\":{},\"ProductLicense\":{},\"RegistryConfig\":{},\"RuncCommit\":{},\"Runtimes\":{},\"SecurityOptions\":{},\"ServerVersion\":{},\"SwapLimit\":{},\"Swarm\":{},\"SystemTime\":{},\"Warnings\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1164,15 +1365,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerSystemVersion",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/version",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"ApiVersion\":{},\"Arch\":{},\"BuildTime\":{},\"Components\":{},\"Experimental\":{},\"GitCommit\":{},\"GoVersion\":{},\"KernelVersion\":{},\"MinAPIVersion\":{},\"Os\":{},\"Platform\":{},\"Version\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1192,15 +1392,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerSystemDataUsage",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/system/df",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"BuildCache\":{},\"Containers\":{},\"Images\":{},\"LayersSize\":{},\"Volumes\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1220,15 +1419,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "getEndpointGroupsId",
         method: "GET",
         path: "/endpoint_groups/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Description\":{},\"Id\":{},\"Name\":{},\"Policies\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Total\":{},\"TypeInfo\":{},\"UserAccessPolicies\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -1254,6 +1452,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointGroupCreate",
         method: "POST",
         path: "/endpoint_groups",
@@ -1280,6 +1479,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointGroupUpdate",
         method: "PUT",
         path: "/endpoint_groups/{id}",
@@ -1306,6 +1506,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EndpointGroupDelete",
         method: "DELETE",
         path: "/endpoint_groups/{id}",
@@ -1332,6 +1533,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "TagCreate",
         method: "POST",
         path: "/tags",
@@ -1358,6 +1560,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TagDelete",
         method: "DELETE",
         path: "/tags/{id}",
@@ -1384,15 +1587,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "UserInspect",
         method: "GET",
         path: "/users/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"Id\":{},\"PortainerAuthorizations\":{},\"Role\":{},\"ThemeSettings\":{},\"TokenIssueAt\":{},\"UseCache\":{},\"Username\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1412,6 +1614,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "UserCreate",
         method: "POST",
         path: "/users",
@@ -1438,6 +1641,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "UserUpdate",
         method: "PUT",
         path: "/users/{id}",
@@ -1464,6 +1668,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "UserDelete",
         method: "DELETE",
         path: "/users/{id}",
@@ -1490,15 +1695,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamInspect",
         method: "GET",
         path: "/teams/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"DenyPortainerAccess\":{},\"Id\":{},\"Name\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1518,6 +1722,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamCreate",
         method: "POST",
         path: "/teams",
@@ -1550,6 +1755,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamUpdate",
         method: "PUT",
         path: "/teams/{id}",
@@ -1582,6 +1788,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamDelete",
         method: "DELETE",
         path: "/teams/{id}",
@@ -1608,6 +1815,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamMembershipList",
         method: "GET",
         path: "/team_memberships",
@@ -1636,6 +1844,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamMembershipCreate",
         method: "POST",
         path: "/team_memberships",
@@ -1662,6 +1871,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "TeamMembershipDelete",
         method: "DELETE",
         path: "/team_memberships/{id}",
@@ -1688,6 +1898,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "RoleList",
         method: "GET",
         path: "/roles",
@@ -1708,6 +1919,62 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "activity_log_list",
+        title: "Portainer activity log",
+        description: "Who changed what in Portainer: one entry per write request, newest first by default. Filter by keyword, users and time (Unix seconds).",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "LogsList",
+        method: "GET",
+        path: "/useractivity/logs",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"},\"username\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 1u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "auth_log_list",
+        title: "Portainer sign-in log",
+        description: "Sign-ins, sign-outs and failed attempts, with user, origin and time. Filter by keyword and time (Unix seconds).",
+        toolset: "access",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "AuthLogsList",
+        method: "GET",
+        path: "/useractivity/authlogs",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"}},\"type\":\"object\"}",
+        ),
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"context\":{},\"id\":{},\"origin\":{},\"timestamp\":{},\"type\":{},\"username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        missing_in: 1u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
         name: "registry_list",
         title: "List registries",
         description: "List the container registries Portainer knows, with type and URL (credentials hidden).",
@@ -1716,6 +1983,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "RegistryList",
         method: "GET",
         path: "/registries",
@@ -1744,15 +2012,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "RegistryInspect",
         method: "GET",
         path: "/registries/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"AccessToken\":{},\"AccessTokenExpiry\":{},\"Authentication\":{},\"AuthorizedTeams\":{},\"AuthorizedUsers\":{},\"BaseURL\":{},\"Ecr\":{},\"Github\":{},\"Gitlab\":{},\"Id\":{},\"ManagementConfiguration\":{},\"Name\":{},\"Password\":{},\"Quay\":{},\"RegistryAccesses\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"Username\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -1778,6 +2045,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "RegistryCreate",
         method: "POST",
         path: "/registries",
@@ -1810,6 +2078,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "RegistryUpdate",
         method: "PUT",
         path: "/registries/{id}",
@@ -1842,6 +2111,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "RegistryDelete",
         method: "DELETE",
         path: "/registries/{id}",
@@ -1868,6 +2138,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EdgeGroupList",
         method: "GET",
         path: "/edge_groups",
@@ -1902,6 +2173,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EdgeStackList",
         method: "GET",
         path: "/edge_stacks",
@@ -1930,15 +2202,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EdgeStackInspect",
         method: "GET",
         path: "/edge_stacks/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeployerOptions\":{},\"DeploymentType\":{},\"EdgeGroups\":{},\"EdgeUpdateID\":{},\"EntryPoint\":{},\"EnvVars\":{},\"FilesystemPath\":{},\"GitConfig\":{},\"HelmConfig\":{},\"Id\":{},\"ManifestPath\":{},\"Name\":{},\"NumDeployments\":{},\"PerDeviceConfigsGroupMatchType\":{},\"PerDeviceConfigsMatchType\":{},\"PerDeviceConfigsPath\":{},\"PrePullImage\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"RePullImage\":{},\"Registries\":{},\"RetryDeploy\":{},\"RetryPeriod\":{},\"ScheduledTime\":{},\"StackFileVersion\":{},\"StaggerConfig\":{},\"Status\":{},\"SupportPerDeviceConfigs\":{},\"SupportRelativePath\":{},\"UseManifestNamespaces\":{},\"Version\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1958,6 +2229,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "EdgeJobList",
         method: "GET",
         path: "/edge_jobs",
@@ -1986,11 +2258,12 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "GetKubernetesNamespaces",
         method: "GET",
         path: "/kubernetes/{id}/namespaces",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"default\":false,\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         output_schema: Some(
             "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Annotations\":{},\"CreationDate\":{},\"Id\":{},\"IsDefault\":{},\"IsSystem\":{},\"Name\":{},\"NamespaceOwner\":{},\"ResourceQuota\":{},\"Status\":{},\"UnhealthyEventCount\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
@@ -2014,6 +2287,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_resource_list",
         method: "",
         path: "",
@@ -2038,6 +2312,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_resource_get",
         method: "",
         path: "",
@@ -2062,6 +2337,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_pod_logs",
         method: "",
         path: "",
@@ -2086,6 +2362,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_events",
         method: "",
         path: "",
@@ -2112,6 +2389,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_scale",
         method: "",
         path: "",
@@ -2136,6 +2414,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "kubernetes_rollout_restart",
         method: "",
         path: "",
@@ -2160,6 +2439,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerServiceList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services",
@@ -2191,15 +2471,14 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerServiceInspect",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services/{id}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"CreatedAt\":{},\"Endpoint\":{},\"ID\":{},\"JobStatus\":{},\"ServiceStatus\":{},\"Spec\":{},\"UpdateStatus\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"}",
-        ),
+        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2219,6 +2498,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "swarm_service_scale",
         method: "",
         path: "",
@@ -2243,6 +2523,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "swarm_service_update",
         method: "",
         path: "",
@@ -2267,6 +2548,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerTaskList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/tasks",
@@ -2295,6 +2577,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "DockerNodeList",
         method: "GET",
         path: "/endpoints/{environmentId}/docker/nodes",
@@ -2315,6 +2598,33 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "swarm_service_logs",
+        title: "Read service logs",
+        description: "Read the logs of all tasks of a Swarm service as plain text, the last 200 lines unless tail says otherwise.",
+        toolset: "swarm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "DockerServiceLogs",
+        method: "GET",
+        path: "/endpoints/{environmentId}/docker/services/{id}/logs",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: true,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
         name: "helm_release_list",
         title: "List Helm releases",
         description: "List the Helm releases of a Kubernetes environment: name, namespace, chart, app version, status and revision.",
@@ -2323,6 +2633,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "HelmList",
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm",
@@ -2351,6 +2662,7 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: false,
         idempotent: false,
         method_argument: None,
+        operation_argument: None,
         operation: "HelmInstall",
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm",
@@ -2383,11 +2695,68 @@ pub static TOOLS: &[ToolDef] = &[
         destructive: true,
         idempotent: true,
         method_argument: None,
+        operation_argument: None,
         operation: "HelmDelete",
         method: "DELETE",
         path: "/endpoints/{id}/kubernetes/helm/{release}",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+        ),
+        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "helm_history",
+        title: "Helm release history",
+        description: "The revisions of a Helm release: revision number, chart, app version, status and time. helm_rollback goes back to one.",
+        toolset: "helm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "HelmGetHistory",
+        method: "GET",
+        path: "/endpoints/{id}/kubernetes/helm/{release}/history",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+        ),
+        output_schema: Some(
+            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"appVersion\":{},\"chart\":{},\"chartReference\":{},\"config\":{},\"hooks\":{},\"info\":{},\"manifest\":{},\"name\":{},\"namespace\":{},\"stackID\":{},\"values\":{},\"version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+        ),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "helm_rollback",
+        title: "Roll back a Helm release",
+        description: "Roll a Helm release back to an earlier revision (the previous one unless revision is given), like helm rollback.",
+        toolset: "helm",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "HelmRollback",
+        method: "POST",
+        path: "/endpoints/{id}/kubernetes/helm/{release}/rollback",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         output_schema: None,
         missing_in: 0u32,
@@ -2725,6 +3094,16 @@ pub async fn dispatch(
         "tag_list" => {
             crate::portainer::decode::finish_json(client.tag_list().await).await
         }
+        "environment_snapshot" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::portainer::decode::finish_unit(client.endpoint_snapshot(a_id).await)
+                .await
+        }
+        "environment_delete" => {
+            let a_id: i64 = args.get("id", None)?;
+            crate::portainer::decode::finish_unit(client.endpoint_delete(a_id).await)
+                .await
+        }
         "stack_list" => {
             let a_filters: Option<String> = args.get("filters", None)?;
             crate::portainer::decode::finish_json(
@@ -2927,6 +3306,310 @@ pub async fn dispatch(
         "stack_git_redeploy" => {
             (crate::tools::handlers::STACK_GIT_REDEPLOY.call)(client.inner(), args).await
         }
+        "stack_create_git" => {
+            let choice: String = args.get("type", None)?;
+            match choice.as_str() {
+                "standalone" => {
+                    args.only(
+                        &[
+                            "environment_id",
+                            "compose_file",
+                            "env",
+                            "name",
+                            "authenticate",
+                            "repository_password",
+                            "ref",
+                            "repository_url",
+                            "repository_username",
+                            "type",
+                        ],
+                        "type",
+                        "standalone",
+                    )?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    let a_body: types::StacksComposeStackFromGitRepositoryPayload = args
+                        .body(
+                            &[
+                                crate::tools::args::Field {
+                                    exposed: "AdditionalFiles",
+                                    wire: "AdditionalFiles",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "AutoUpdate",
+                                    wire: "AutoUpdate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "compose_file",
+                                    wire: "ComposeFile",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "env",
+                                    wire: "Env",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "FilesystemPath",
+                                    wire: "FilesystemPath",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "FromAppTemplate",
+                                    wire: "FromAppTemplate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "name",
+                                    wire: "Name",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "Registries",
+                                    wire: "Registries",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "authenticate",
+                                    wire: "RepositoryAuthentication",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "RepositoryAuthorizationType",
+                                    wire: "RepositoryAuthorizationType",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_password",
+                                    wire: "RepositoryPassword",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "RepositoryProvider",
+                                    wire: "RepositoryProvider",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "ref",
+                                    wire: "RepositoryReferenceName",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_url",
+                                    wire: "RepositoryURL",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_username",
+                                    wire: "RepositoryUsername",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "SourceID",
+                                    wire: "SourceID",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "SupportRelativePath",
+                                    wire: "SupportRelativePath",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "TLSSkipVerify",
+                                    wire: "TLSSkipVerify",
+                                    hidden: true,
+                                    default: None,
+                                },
+                            ],
+                        )?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .stack_create_docker_standalone_repository(
+                                    a_endpoint_id,
+                                    &a_body,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "swarm" => {
+                    args.only(
+                        &[
+                            "environment_id",
+                            "compose_file",
+                            "env",
+                            "name",
+                            "authenticate",
+                            "repository_password",
+                            "ref",
+                            "repository_url",
+                            "repository_username",
+                            "swarm_id",
+                            "type",
+                        ],
+                        "type",
+                        "swarm",
+                    )?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    let a_body: types::StacksSwarmStackFromGitRepositoryPayload = args
+                        .body(
+                            &[
+                                crate::tools::args::Field {
+                                    exposed: "AdditionalFiles",
+                                    wire: "AdditionalFiles",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "AutoUpdate",
+                                    wire: "AutoUpdate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "compose_file",
+                                    wire: "ComposeFile",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "env",
+                                    wire: "Env",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "FilesystemPath",
+                                    wire: "FilesystemPath",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "FromAppTemplate",
+                                    wire: "FromAppTemplate",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "name",
+                                    wire: "Name",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "Registries",
+                                    wire: "Registries",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "authenticate",
+                                    wire: "RepositoryAuthentication",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "RepositoryAuthorizationType",
+                                    wire: "RepositoryAuthorizationType",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_password",
+                                    wire: "RepositoryPassword",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "RepositoryProvider",
+                                    wire: "RepositoryProvider",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "ref",
+                                    wire: "RepositoryReferenceName",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_url",
+                                    wire: "RepositoryURL",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "repository_username",
+                                    wire: "RepositoryUsername",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "SourceID",
+                                    wire: "SourceID",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "SupportRelativePath",
+                                    wire: "SupportRelativePath",
+                                    hidden: true,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "swarm_id",
+                                    wire: "SwarmID",
+                                    hidden: false,
+                                    default: None,
+                                },
+                                crate::tools::args::Field {
+                                    exposed: "TLSSkipVerify",
+                                    wire: "TLSSkipVerify",
+                                    hidden: true,
+                                    default: None,
+                                },
+                            ],
+                        )?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .stack_create_docker_swarm_repository(
+                                    a_endpoint_id,
+                                    &a_body,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "type",
+                                "standalone, swarm"
+                            ),
+                        ),
+                    )
+                }
+            }
+        }
         "user_list" => {
             let a_environment_id: Option<i64> = args.get("environmentId", None)?;
             crate::portainer::decode::finish_json(
@@ -2951,6 +3634,11 @@ pub async fn dispatch(
         "settings_get" => {
             crate::portainer::decode::finish_json(client.settings_inspect().await).await
         }
+        "api_find" => (crate::tools::handlers::API_FIND.call)(client.inner(), args).await,
+        "api_describe" => {
+            (crate::tools::handlers::API_DESCRIBE.call)(client.inner(), args).await
+        }
+        "api_call" => (crate::tools::handlers::API_CALL.call)(client.inner(), args).await,
         "docker_proxy" => {
             (crate::tools::handlers::DOCKER_PROXY.call)(client.inner(), args).await
         }
@@ -3602,6 +4290,60 @@ pub async fn dispatch(
         "role_list" => {
             crate::portainer::decode::finish_json(client.role_list().await).await
         }
+        "activity_log_list" => {
+            let a_after: Option<i64> = args.get("after", None)?;
+            let a_before: Option<i64> = args.get("before", None)?;
+            let a_context: Option<::std::vec::Vec<::std::string::String>> = Args::fixed(
+                "context[]",
+                None,
+            )?;
+            let a_keyword: Option<String> = args.get("keyword", None)?;
+            let a_limit: Option<i64> = args.get("limit", None)?;
+            let a_offset: Option<i64> = args.get("offset", None)?;
+            let a_sort_by: Option<String> = Args::fixed("sortBy", None)?;
+            let a_sort_desc: Option<bool> = args.get("sortDesc", None)?;
+            let a_username: Option<::std::vec::Vec<::std::string::String>> = args
+                .get("username", None)?;
+            crate::portainer::decode::finish_json(
+                    client
+                        .logs_list(
+                            a_after,
+                            a_before,
+                            a_context.as_ref(),
+                            a_keyword.as_deref(),
+                            a_limit,
+                            a_offset,
+                            a_sort_by.as_deref(),
+                            a_sort_desc,
+                            a_username.as_ref(),
+                        )
+                        .await,
+                )
+                .await
+        }
+        "auth_log_list" => {
+            let a_after: Option<i64> = args.get("after", None)?;
+            let a_before: Option<i64> = args.get("before", None)?;
+            let a_keyword: Option<String> = args.get("keyword", None)?;
+            let a_limit: Option<i64> = args.get("limit", None)?;
+            let a_offset: Option<i64> = args.get("offset", None)?;
+            let a_sort_by: Option<String> = Args::fixed("sortBy", None)?;
+            let a_sort_desc: Option<bool> = args.get("sortDesc", None)?;
+            crate::portainer::decode::finish_json(
+                    client
+                        .auth_logs_list(
+                            a_after,
+                            a_before,
+                            a_keyword.as_deref(),
+                            a_limit,
+                            a_offset,
+                            a_sort_by.as_deref(),
+                            a_sort_desc,
+                        )
+                        .await,
+                )
+                .await
+        }
         "registry_list" => {
             crate::portainer::decode::finish_json(client.registry_list().await).await
         }
@@ -3806,7 +4548,8 @@ pub async fn dispatch(
         }
         "kubernetes_namespace_list" => {
             let a_id: i64 = args.get("environment_id", None)?;
-            let a_with_resource_quota: Option<bool> = args.get("with_quota", None)?;
+            let a_with_resource_quota: Option<bool> = args
+                .get("with_quota", Some("false"))?;
             let a_with_unhealthy_events: Option<bool> = Args::fixed(
                 "withUnhealthyEvents",
                 Some("false"),
@@ -3899,6 +4642,33 @@ pub async fn dispatch(
                 )
                 .await
         }
+        "swarm_service_logs" => {
+            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_id: String = args.get("id", None)?;
+            let a_details: Option<bool> = Args::fixed("details", None)?;
+            let a_follow: Option<bool> = Args::fixed("follow", Some("false"))?;
+            let a_since: Option<i64> = args.get("since", None)?;
+            let a_stderr: Option<bool> = args.get("stderr", Some("true"))?;
+            let a_stdout: Option<bool> = args.get("stdout", Some("true"))?;
+            let a_tail: Option<String> = args.get("tail", Some("\"200\""))?;
+            let a_timestamps: Option<bool> = args.get("timestamps", None)?;
+            crate::portainer::decode::finish_bytes(
+                    client
+                        .docker_service_logs(
+                            a_environment_id,
+                            &a_id,
+                            a_details,
+                            a_follow,
+                            a_since,
+                            a_stderr,
+                            a_stdout,
+                            a_tail.as_deref(),
+                            a_timestamps,
+                        )
+                        .await,
+                )
+                .await
+        }
         "helm_release_list" => {
             let a_id: i64 = args.get("environment_id", None)?;
             let a_filter: Option<String> = args.get("filter", None)?;
@@ -3983,6 +4753,44 @@ pub async fn dispatch(
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_unit(
                     client.helm_delete(a_id, &a_release, a_namespace.as_deref()).await,
+                )
+                .await
+        }
+        "helm_history" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_release: String = args.get("release", None)?;
+            let a_namespace: Option<String> = args.get("namespace", None)?;
+            crate::portainer::decode::finish_json(
+                    client
+                        .helm_get_history(a_id, &a_release, a_namespace.as_deref())
+                        .await,
+                )
+                .await
+        }
+        "helm_rollback" => {
+            let a_id: i64 = args.get("environment_id", None)?;
+            let a_release: String = args.get("release", None)?;
+            let a_force: Option<bool> = Args::fixed("force", None)?;
+            let a_namespace: Option<String> = args.get("namespace", None)?;
+            let a_recreate: Option<bool> = Args::fixed("recreate", None)?;
+            let a_revision: Option<i64> = args.get("revision", None)?;
+            let a_timeout: Option<i64> = Args::fixed("timeout", None)?;
+            let a_wait: Option<bool> = args.get("wait", None)?;
+            let a_wait_for_jobs: Option<bool> = Args::fixed("waitForJobs", None)?;
+            crate::portainer::decode::finish_json(
+                    client
+                        .helm_rollback(
+                            a_id,
+                            &a_release,
+                            a_force,
+                            a_namespace.as_deref(),
+                            a_recreate,
+                            a_revision,
+                            a_timeout,
+                            a_wait,
+                            a_wait_for_jobs,
+                        )
+                        .await,
                 )
                 .await
         }

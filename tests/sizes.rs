@@ -15,8 +15,27 @@ async fn default_catalogue_and_results_fit_their_budgets() {
     let listed = serde_json::to_string(&json!({"tools": tools}))
         .unwrap()
         .len();
+    let api_tools: usize = tools
+        .iter()
+        .filter(|t| t.name.starts_with("api_"))
+        .map(|t| serde_json::to_string(t).unwrap().len())
+        .sum();
+    // A typical discovery exchange: find, describe, call; arguments sent
+    // plus results received.
+    let mut exchange = 0;
+    for (tool, args) in [
+        ("api_find", json!({"query": "helm rollback"})),
+        ("api_describe", json!({"operation": "HelmRollback"})),
+        (
+            "api_call",
+            json!({"operation": "EndpointList", "arguments": {"limit": 2}}),
+        ),
+    ] {
+        exchange += args.to_string().len();
+        exchange += s.ok(tool, args).await.to_string().len();
+    }
     assert!(
-        tools.len() <= 40,
+        tools.len() <= 46,
         "default catalogue has {} tools",
         tools.len()
     );
@@ -47,7 +66,8 @@ async fn default_catalogue_and_results_fit_their_budgets() {
     s.stop().await;
     println!(
         "tools/list bytes: default {listed} ({} tools), read-only {ro}, all {all} ({} tools); \
-         containers list (50): raw {raw} bytes, shaped {shaped} bytes",
+         containers list (50): raw {raw} bytes, shaped {shaped} bytes; \
+         api_find/api_describe/api_call entries {api_tools} bytes, a find/describe/call exchange {exchange} bytes",
         tools.len(),
         all_tools.len()
     );

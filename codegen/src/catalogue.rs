@@ -11,6 +11,17 @@ pub struct Catalogue {
     pub toolsets: BTreeMap<String, Toolset>,
     #[serde(default, rename = "tool")]
     pub tools: Vec<ToolEntry>,
+    /// Operations api_call must never reach, each with the reason.
+    #[serde(default)]
+    pub deny: Vec<Deny>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deny {
+    /// An operationId of spec/.
+    pub operation: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -58,6 +69,9 @@ pub struct ToolEntry {
     /// For a passthrough: the argument that holds the HTTP method. A GET
     /// reads; other methods write; a read-only server pins it to GET.
     pub method_argument: Option<String>,
+    /// For api_call: the argument naming the operation to call; its
+    /// method decides (GET reads, DELETE is destructive).
+    pub operation_argument: Option<String>,
     /// Calls and the requests they send (required for generated tools).
     #[serde(default)]
     pub example: Vec<Example>,
@@ -129,6 +143,10 @@ pub struct ParamOverride {
     pub default: Option<toml::Value>,
     /// Description shown to the model.
     pub description: Option<String>,
+    /// Required of the model although the API (in some description)
+    /// makes it optional.
+    #[serde(default)]
+    pub required: bool,
     /// The API takes this string parameter as JSON text (Docker's filters):
     /// the model may give an object, which is encoded for it.
     #[serde(default)]
@@ -241,6 +259,9 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
             if let Err(e) = jmespath::compile(p) {
                 err(format!("project is not a valid JMESPath expression: {e}"));
             }
+        }
+        if t.operation_argument.is_some() && (t.handler.is_none() || t.access != Access::Write) {
+            err("operation_argument is for write handlers whose operation argument decides (api_call)".into());
         }
         if t.method_argument.is_some() && (t.handler.is_none() || t.access != Access::Write) {
             err("method_argument is for write handlers whose method argument decides (passthroughs)".into());

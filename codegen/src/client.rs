@@ -8,9 +8,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 pub fn generate(pruned: &Value) -> Result<TokenStream, String> {
-    let spec: openapiv3::OpenAPI = serde_json::from_value(pruned.clone()).map_err(|e| {
-        format!("spec/portainer.json is not OpenAPI 3.0 as progenitor reads it: {e}")
-    })?;
+    let spec: openapiv3::OpenAPI = serde_json::from_value(pruned.clone())
+        .map_err(|e| format!("spec/ is not OpenAPI 3.0 as progenitor reads it: {e}"))?;
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)

@@ -8,7 +8,7 @@ use crate::schema::{self, Arg, Location};
 use crate::spec::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Everything the registry needs to know about one catalogued tool.
@@ -114,10 +114,8 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
         Access::Read => quote!(Access::Read),
         Access::Write => quote!(Access::Write),
     };
-    let method_argument = match &e.method_argument {
-        Some(m) => quote!(Some(#m)),
-        None => quote!(None),
-    };
+    let method_argument = opt_str(&e.method_argument);
+    let operation_argument = opt_str(&e.operation_argument);
     let destructive = e.destructive;
     let project = match &e.project {
         Some(p) => quote!(Some(#p)),
@@ -127,7 +125,9 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
     let client_paging = e.paging.is_some();
     // Generated tools send one request; of the handlers, only the proxies do.
-    let single_request = matches!(p.kind, Kind::Generated { .. }) || e.method_argument.is_some();
+    let single_request = matches!(p.kind, Kind::Generated { .. })
+        || e.method_argument.is_some()
+        || e.operation_argument.is_some();
     let (operation, method, path, input, output, idempotent) = match &p.kind {
         Kind::Generated {
             calls,
@@ -188,6 +188,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
             destructive: #destructive,
             idempotent: #idempotent,
             method_argument: #method_argument,
+            operation_argument: #operation_argument,
             operation: #operation,
             method: #method,
             path: #path,
@@ -381,15 +382,20 @@ pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, Str
                     schema::union_input(e.selector(), &choices, &inputs)
                 };
                 // One output schema only where every operation shares it,
-                // and only for reads: a write's answer is the object a read
-                // tool describes, and tools/list space is context.
-                let output = if e.access == crate::catalogue::Access::Read
-                    && outputs.windows(2).all(|w| w[0] == w[1])
-                {
-                    outputs.into_iter().next().flatten()
-                } else {
-                    None
-                };
+                // only for reads (a write's answer is the object a read tool
+                // describes) and only for lists, where `select` pays: the
+                // item fields are what a filter needs, and tools/list space
+                // is context.
+                let output =
+                    if e.access == crate::catalogue::Access::Read
+                        && outputs.windows(2).all(|w| w[0] == w[1])
+                    {
+                        outputs.into_iter().next().flatten().filter(|o| {
+                            o.pointer("/properties/items/type") == Some(&json!("array"))
+                        })
+                    } else {
+                        None
+                    };
                 Kind::Generated {
                     calls,
                     input,

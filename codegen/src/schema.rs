@@ -154,7 +154,8 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
                 serde_json::from_str(d).unwrap_or(Value::Null),
             );
         }
-        if is_required && a.default.is_none() {
+        let forced = o.is_some_and(|o| o.required);
+        if (is_required || forced) && a.default.is_none() {
             required.push(Value::String(a.exposed.clone()));
         }
         props.insert(a.exposed.clone(), s);
@@ -228,6 +229,12 @@ pub fn output_schema(spec: &Spec, op: &Operation) -> Option<Value> {
         "array" => json!({"type": "object", "properties": {"items": s}}),
         _ => json!({"type": "object", "properties": {"result": s}}),
     })
+}
+
+/// A request schema with references inlined (a few levels deep), as tool
+/// input schemas spell it.
+pub fn inline_input(spec: &Spec, schema: &Value) -> Value {
+    convert(spec, schema, Mode::Input, 0, &mut vec![])
 }
 
 fn is_readonly(s: &Value) -> bool {

@@ -44,7 +44,7 @@ pub fn plan(mode: Mode, args: &Args) -> Result<Plan, ToolError> {
     }
     let dry_run: bool = args.get(DRY_RUN, Some("false"))?;
     let confirmed: bool = args.get(CONFIRM, Some("false"))?;
-    let unconfirmed = mode.needs_confirm() && !confirmed;
+    let unconfirmed = mode.call_needs_confirm(args)? && !confirmed;
     Ok(Plan {
         writes: true,
         hold: dry_run || unconfirmed,

@@ -132,6 +132,11 @@ impl Http {
         Ok(x)
     }
 
+    /// Whether the guard lets only GET through.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
     /// A JSON request to Portainer's API (`path` below the API root, with
     /// any query) for hand-written tools: 2xx gives the body, anything else
     /// a tool error with the status and Portainer's message.

@@ -62,6 +62,9 @@ pub struct ToolDef {
     /// For a passthrough: the argument holding the HTTP method, which
     /// decides whether a call writes (see policy.rs).
     pub method_argument: Option<&'static str>,
+    /// For api_call: the argument naming the operation, whose method
+    /// decides whether a call writes (see policy.rs).
+    pub operation_argument: Option<&'static str>,
     /// operationId, or the handler module for hand-written tools.
     pub operation: &'static str,
     /// HTTP method and API path; empty for hand-written tools.

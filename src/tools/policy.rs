@@ -7,6 +7,13 @@
 use crate::error::ToolError;
 use crate::tools::args::Args;
 use crate::tools::catalogue::{Access, ToolDef};
+use crate::tools::operations::{self, Access as OpAccess, OperationDef};
+
+/// The operation an api_call names.
+fn operation(args: &Args, arg: &str) -> Result<&'static OperationDef, ToolError> {
+    let id: String = args.get(arg, None)?;
+    operations::lookup(&id)
+}
 
 /// Which write tools need `confirm: true` before they act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,12 +40,26 @@ pub enum Mode {
     },
     /// It writes; `confirm`: a real call needs confirm: true.
     Write { confirm: bool },
+    /// api_call: the operation its `arg` names decides (GET/HEAD read,
+    /// others write, DELETE destructive); `read_only` refuses writes.
+    ByOperation {
+        arg: &'static str,
+        read_only: bool,
+        policy: Confirm,
+    },
 }
 
 impl Mode {
     /// The tool's mode, or `None` when it is not served (a write tool on a
     /// read-only server).
     pub fn of(def: &ToolDef, read_only: bool, policy: Confirm) -> Option<Mode> {
+        if let Some(arg) = def.operation_argument {
+            return Some(Mode::ByOperation {
+                arg,
+                read_only,
+                policy,
+            });
+        }
         if def.access == Access::Read {
             return Some(Mode::Read);
         }
@@ -61,15 +82,38 @@ impl Mode {
     /// Whether some call of the tool can change something: such tools take
     /// `dry_run`, and the audit log files them as writes.
     pub fn can_write(self) -> bool {
-        matches!(self, Mode::Passthrough { .. } | Mode::Write { .. })
-    }
-
-    /// Whether a real (non-GET) call needs `confirm: true`.
-    pub fn needs_confirm(self) -> bool {
         matches!(
             self,
-            Mode::Passthrough { confirm: true, .. } | Mode::Write { confirm: true }
+            Mode::Passthrough { .. }
+                | Mode::Write { .. }
+                | Mode::ByOperation {
+                    read_only: false,
+                    ..
+                }
         )
+    }
+
+    /// Whether some real (non-GET) call needs `confirm: true`.
+    pub fn needs_confirm(self) -> bool {
+        match self {
+            Mode::Passthrough { confirm, .. } | Mode::Write { confirm } => confirm,
+            Mode::ByOperation {
+                read_only, policy, ..
+            } => !read_only && policy != Confirm::None,
+            Mode::Read | Mode::GetOnly { .. } => false,
+        }
+    }
+
+    /// Whether this call, which writes, needs `confirm: true`.
+    pub fn call_needs_confirm(self, args: &Args) -> Result<bool, ToolError> {
+        let Mode::ByOperation { arg, policy, .. } = self else {
+            return Ok(self.needs_confirm());
+        };
+        Ok(match policy {
+            Confirm::Writes => true,
+            Confirm::None => false,
+            Confirm::Destructive => operation(args, arg)?.access() == OpAccess::Destructive,
+        })
     }
 
     /// Whether this call writes: a passthrough by its method argument,
@@ -78,6 +122,17 @@ impl Mode {
         let method_arg = match self {
             Mode::Read => return Ok(false),
             Mode::Write { .. } => return Ok(true),
+            Mode::ByOperation { arg, read_only, .. } => {
+                let op = operation(args, arg)?;
+                return match (op.access(), read_only) {
+                    (OpAccess::Read, _) => Ok(false),
+                    (_, true) => Err(ToolError::Refused(format!(
+                        "read-only mode: {} is {} /api{}, a write",
+                        op.id, op.method, op.path
+                    ))),
+                    (_, false) => Ok(true),
+                };
+            }
             Mode::GetOnly { method_arg } | Mode::Passthrough { method_arg, .. } => method_arg,
         };
         let method: Option<String> = args.get(method_arg, None)?;

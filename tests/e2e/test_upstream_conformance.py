@@ -120,6 +120,21 @@ SWEEP = {
     "helm_install": {"environment_id": 1, "chart": "nginx", "name": "sweep", "namespace": "default",
                      "repo": "https://charts.example.test", "values": "a: 1\n", "version": "1.0.0", "atomic": True},
     "helm_uninstall": {"environment_id": 1, "release": "sweep", "namespace": "default", "confirm": True},
+    "helm_history": {"environment_id": 1, "release": "sweep", "namespace": "default"},
+    "helm_rollback": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1, "wait": True},
+    "environment_snapshot": {"id": NO_ID},
+    "environment_delete": {"id": NO_ID, "confirm": True},
+    "stack_create_git": {"environment_id": 1, "name": "sweep", "type": "standalone",
+                         "repository_url": "https://git.example.test/sweep.git", "ref": "refs/heads/main",
+                         "compose_file": "compose.yml", "env": [{"name": "A", "value": "1"}], "authenticate": True,
+                         "repository_username": "u", "repository_password": "p"},
+    "activity_log_list": {"limit": 5, "offset": 0, "keyword": "stack", "username": ["admin"], "after": 1,
+                          "before": 2, "sortDesc": True},
+    "auth_log_list": {"limit": 5, "offset": 0, "keyword": "admin", "after": 1, "before": 2, "sortDesc": True},
+    "swarm_service_logs": {"environment_id": 1, "id": MISSING, "tail": "5", "since": 1, "timestamps": True},
+    "api_find": {"query": "container logs", "limit": 3},
+    "api_describe": {"operation": "DockerContainerLogs"},
+    "api_call": {"operation": "EndpointList", "arguments": {"limit": 5, "search": "loc", "groupIds": [1]}},
 }
 
 

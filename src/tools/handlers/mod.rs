@@ -4,6 +4,7 @@
 //! `handler = "<name>"` (the generated registry refers to it by that name,
 //! upper-cased, so a missing handler fails the build).
 
+pub mod api;
 pub mod kubernetes;
 pub mod kubernetes_workloads;
 pub mod passthrough;
@@ -11,6 +12,7 @@ pub mod stack_env;
 pub mod stacks;
 pub mod swarm;
 
+pub use api::{API_CALL, API_DESCRIBE, API_FIND};
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
 };

@@ -1,0 +1,159 @@
+//! The whole API at little context cost: find an operation by words,
+//! describe its exact arguments, call it. Calls go through the same layers
+//! as every tool (policy, confirmation, the one HTTP layer and its guard,
+//! redaction, shaping, audit); arguments are checked against the
+//! operation's schema before anything is sent.
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::http::Http;
+use crate::tools::operations::{self, Access, OperationDef};
+use crate::tools::target;
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Find {
+    /// What to do, in a few words: "create environment", "helm rollback".
+    query: String,
+    /// At most this many operations (default 8).
+    #[schemars(range(min = 1, max = 50))]
+    limit: Option<usize>,
+}
+
+handler!(API_FIND, Find, find);
+
+async fn find(http: &Http, a: Find) -> Result<Value, ToolError> {
+    let hits = operations::search(&a.query, a.limit.unwrap_or(8).clamp(1, 50));
+    let items: Vec<Value> = hits
+        .into_iter()
+        .map(|op| {
+            let mut v = operations::summary(op);
+            if let Some(why) = unavailable(http, op) {
+                v["unavailable"] = json!(why);
+            }
+            v
+        })
+        .collect();
+    let total = items.len();
+    Ok(json!({"items": items, "total": total}))
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Describe {
+    /// Operation id, from api_find.
+    operation: String,
+}
+
+handler!(API_DESCRIBE, Describe, describe);
+
+async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
+    let op = operations::lookup(&a.operation)?;
+    let mut v = operations::summary(op);
+    if let Some(why) = op.denied {
+        return Err(denied(op, why));
+    }
+    v["arguments"] = op.input_schema();
+    v["result"] = json!(op.result);
+    if let Some(why) = unavailable(http, op) {
+        v["unavailable"] = json!(why);
+    }
+    Ok(v)
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Call {
+    /// Operation id, from api_find.
+    operation: String,
+    /// Its arguments as api_describe shows them: path and query
+    /// parameters by name, the request body as `body`.
+    #[serde(default)]
+    arguments: Map<String, Value>,
+}
+
+handler!(API_CALL, Call, call_operation);
+
+async fn call_operation(http: &Http, a: Call) -> Result<Value, ToolError> {
+    let op = operations::lookup(&a.operation)?;
+    if let Some(why) = op.denied {
+        return Err(denied(op, why));
+    }
+    if let Some(why) = unavailable(http, op) {
+        return Err(ToolError::Refused(format!("{}: {why}", op.id)));
+    }
+    check(op, &a.arguments)?;
+    let r = operations::request(op, &a.arguments)?;
+    let method = Method::from_bytes(r.method.as_bytes())
+        .map_err(|e| ToolError::Internal(format!("method {}: {e}", r.method)))?;
+    http.portainer_json(method, &r.path, r.body.as_ref()).await
+}
+
+/// Why this operation cannot be called here, if it cannot.
+fn unavailable(http: &Http, op: &OperationDef) -> Option<String> {
+    if let Some(t) = target::current() {
+        if !op.exists_in(t.index) {
+            return Some(format!(
+                "the connected Portainer ({}) does not have this route",
+                t.portainer
+            ));
+        }
+    }
+    if http.is_read_only() && op.access() != Access::Read {
+        return Some("the server runs in read-only mode and this operation writes".into());
+    }
+    None
+}
+
+fn denied(op: &OperationDef, why: &str) -> ToolError {
+    ToolError::Refused(format!(
+        "{} is not available through api_call: {why}",
+        op.id
+    ))
+}
+
+/// Largest part of a schema quoted in an error.
+const QUOTE_CHARS: usize = 600;
+
+/// Validates the arguments against the operation's schema; the error names
+/// each problem and quotes the part of the schema it broke, so that the
+/// next call can be right.
+fn check(op: &OperationDef, args: &Map<String, Value>) -> Result<(), ToolError> {
+    let schema = op.input_schema();
+    let validator = jsonschema::validator_for(&schema)
+        .map_err(|e| ToolError::Internal(format!("schema of {}: {e}", op.id)))?;
+    let instance = Value::Object(args.clone());
+    let problems: Vec<String> = validator
+        .iter_errors(&instance)
+        .take(5)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let at = if at.is_empty() {
+                "arguments".to_string()
+            } else {
+                format!("arguments{at}")
+            };
+            let rule = schema_at(&schema, &e.schema_path().to_string());
+            format!("{at}: {e}; schema: {rule}")
+        })
+        .collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(ToolError::BadArguments(format!(
+        "{} does not take these arguments: {}",
+        op.id,
+        problems.join(" | ")
+    )))
+}
+
+/// The subschema that holds the failed keyword, compact and capped.
+fn schema_at(schema: &Value, keyword_path: &str) -> String {
+    let parent = keyword_path
+        .rsplit_once('/')
+        .map(|(p, _)| p)
+        .unwrap_or_default();
+    let part = schema.pointer(parent).unwrap_or(schema);
+    crate::error::cap_text(part.to_string(), QUOTE_CHARS)
+}

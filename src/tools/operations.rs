@@ -1,0 +1,413 @@
+//! The operation index (generated from spec/ by build.rs): every Portainer
+//! and Docker operation, found by words, described by its exact argument
+//! schema, and turned into one request. The discovery tools
+//! (handlers/api.rs) are built on it.
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+}
+
+use crate::error::ToolError;
+use serde_json::{json, Map, Value};
+
+pub use generated::OPERATIONS;
+
+/// One operation of spec/.
+#[derive(Debug)]
+pub struct OperationDef {
+    pub id: &'static str,
+    pub method: &'static str,
+    /// Path template below /api.
+    pub path: &'static str,
+    /// The spec's tag (Docker's prefixed with "docker").
+    pub family: &'static str,
+    pub params: &'static [ParamDef],
+    /// Whether it takes a request body (the `body` argument).
+    pub body: bool,
+    /// JSON Schema of the call's arguments (JSON text).
+    pub input: &'static str,
+    /// What a success returns, in a few words.
+    pub result: &'static str,
+    /// Bit i set: DESCRIPTIONS[i] lacks the route.
+    pub missing_in: u32,
+    /// Curated tools built on it.
+    pub curated: &'static [&'static str],
+    /// Why api_call never sends it (tools.toml [[deny]]).
+    pub denied: Option<&'static str>,
+}
+
+#[derive(Debug)]
+pub struct ParamDef {
+    /// The argument's name.
+    pub name: &'static str,
+    /// Its name in the request (Portainer's arrays: `name[]`).
+    pub wire: &'static str,
+    pub in_path: bool,
+    pub required: bool,
+}
+
+/// How an operation is classed: GET/HEAD read, others write, DELETE
+/// destructive (the confirmation policy reads this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+    Destructive,
+}
+
+impl OperationDef {
+    pub fn access(&self) -> Access {
+        match self.method {
+            "GET" | "HEAD" => Access::Read,
+            "DELETE" => Access::Destructive,
+            _ => Access::Write,
+        }
+    }
+
+    pub fn exists_in(&self, description: usize) -> bool {
+        self.missing_in & (1 << description) == 0
+    }
+
+    pub fn input_schema(&self) -> Value {
+        serde_json::from_str(self.input).expect("generated schemas are JSON")
+    }
+
+    /// The arguments it cannot do without.
+    pub fn required(&self) -> Vec<&'static str> {
+        let mut out: Vec<&str> = self
+            .params
+            .iter()
+            .filter(|p| p.required)
+            .map(|p| p.name)
+            .collect();
+        if self.body
+            && self
+                .input_schema()
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n == "body"))
+        {
+            out.push("body");
+        }
+        out
+    }
+}
+
+impl Access {
+    pub fn label(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+            Access::Destructive => "destructive",
+        }
+    }
+}
+
+/// The operation with this id, whatever its letter case: one spelling can
+/// never reach what another is denied.
+pub fn find_id(id: &str) -> Option<&'static OperationDef> {
+    let id = id.trim();
+    OPERATIONS.iter().find(|o| o.id.eq_ignore_ascii_case(id))
+}
+
+/// The operation with this id, or an error saying what to do instead.
+pub fn lookup(id: &str) -> Result<&'static OperationDef, ToolError> {
+    find_id(id).ok_or_else(|| {
+        ToolError::BadArguments(format!(
+            "unknown operation `{}`; find one with api_find",
+            crate::error::cap_text(id.to_string(), 200)
+        ))
+    })
+}
+
+/// One request: method, path and query below the API root, JSON body.
+#[derive(Debug, PartialEq)]
+pub struct Request {
+    pub method: &'static str,
+    pub path: String,
+    pub body: Option<Value>,
+}
+
+/// Builds the request of a call whose arguments already match the
+/// operation's schema: path parameters as encoded segments, query
+/// parameters as Portainer reads them (arrays repeated), `body` as JSON.
+pub fn request(op: &OperationDef, args: &Map<String, Value>) -> Result<Request, ToolError> {
+    let text = |name: &str, v: &Value| match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(_) | Value::Bool(_) => Ok(v.to_string()),
+        other => Err(ToolError::BadArguments(format!(
+            "argument `{name}` must be a string, number or boolean, not {other}"
+        ))),
+    };
+    let mut base = url::Url::parse("http://path.invalid/").expect("a fixed URL");
+    {
+        let mut segments = base
+            .path_segments_mut()
+            .map_err(|_| ToolError::Internal("cannot build a path".into()))?;
+        segments.clear();
+        for part in op.path.trim_start_matches('/').split('/') {
+            match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+                Some(name) => {
+                    let v = args.get(name).ok_or_else(|| {
+                        ToolError::BadArguments(format!("missing path argument `{name}`"))
+                    })?;
+                    segments.push(&text(name, v)?);
+                }
+                None => {
+                    segments.push(part);
+                }
+            }
+        }
+    }
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for p in op.params.iter().filter(|p| !p.in_path) {
+        match args.get(p.name) {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    query.append_pair(p.wire, &text(p.name, item)?);
+                }
+            }
+            Some(Value::Object(_)) => {
+                // Docker's `filters` and the like: JSON text.
+                query.append_pair(p.wire, &args[p.name].to_string());
+            }
+            Some(v) => {
+                query.append_pair(p.wire, &text(p.name, v)?);
+            }
+        }
+    }
+    let query = query.finish();
+    let mut path = base.path().to_string();
+    if !query.is_empty() {
+        path = format!("{path}?{query}");
+    }
+    Ok(Request {
+        method: op.method,
+        path,
+        body: if op.body {
+            args.get("body").cloned()
+        } else {
+            None
+        },
+    })
+}
+
+/// Words a model uses for what the API names otherwise.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("environment", "endpoint"),
+    ("environments", "endpoint"),
+    ("env", "endpoint"),
+    ("envs", "endpoint"),
+    ("host", "endpoint"),
+    ("cluster", "endpoint"),
+    ("remove", "delete"),
+    ("destroy", "delete"),
+    ("rm", "delete"),
+    ("add", "create"),
+    ("new", "create"),
+    ("make", "create"),
+    ("show", "inspect"),
+    ("get", "inspect"),
+    ("details", "inspect"),
+    ("describe", "inspect"),
+    ("edit", "update"),
+    ("change", "update"),
+    ("modify", "update"),
+    ("set", "update"),
+    ("all", "list"),
+    ("ls", "list"),
+    ("revert", "rollback"),
+    ("undo", "rollback"),
+    ("container", "containers"),
+    ("image", "images"),
+    ("volume", "volumes"),
+    ("network", "networks"),
+    ("release", "helm"),
+    ("chart", "helm"),
+    ("log", "logs"),
+    ("activity", "useractivity"),
+    ("audit", "useractivity"),
+    ("login", "auth"),
+    ("group", "groups"),
+    ("template", "templates"),
+];
+
+/// Lower-case words of a text: camelCase split, punctuation dropped.
+fn words(text: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut cur = String::new();
+    let mut prev_lower = false;
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+            cur.push(c.to_ascii_lowercase());
+        } else {
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            prev_lower = false;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A word without a plural `s`, so "stacks" meets "stack".
+fn stem(w: &str) -> &str {
+    if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") {
+        &w[..w.len() - 1]
+    } else {
+        w
+    }
+}
+
+/// How well `op` answers the query words; 0: not at all.
+fn score(op: &OperationDef, query: &[String]) -> u32 {
+    let id_words = words(op.id);
+    let path_words: Vec<String> = op
+        .path
+        .split('/')
+        .filter(|s| !s.starts_with('{'))
+        .flat_map(words)
+        .collect();
+    let family = words(op.family);
+    let params: Vec<String> = op.params.iter().flat_map(|p| words(p.name)).collect();
+    let verb = match op.method {
+        "GET" => "list inspect",
+        "POST" => "create",
+        "PUT" | "PATCH" => "update",
+        "DELETE" => "delete",
+        _ => "",
+    };
+    let mut total: u32 = 0;
+    let mut matched: u32 = 0;
+    for q in query {
+        let alt = SYNONYMS.iter().find(|(w, _)| w == q).map(|(_, s)| *s);
+        let hit = |list: &[String]| {
+            list.iter()
+                .any(|w| stem(w) == stem(q) || alt.is_some_and(|a| stem(w) == stem(a)))
+        };
+        let mut s = 0;
+        if hit(&id_words) {
+            s += 4;
+        }
+        if hit(&path_words) {
+            s += 3;
+        }
+        if hit(&family) {
+            s += 2;
+        }
+        if hit(&params) {
+            s += 1;
+        }
+        if verb.split(' ').any(|v| v == q || alt == Some(v)) {
+            s += 2;
+        }
+        if s > 0 {
+            matched += 1;
+        }
+        total += s;
+    }
+    if matched == 0 {
+        return 0;
+    }
+    // No verb asked: the plain read, a list before a single object.
+    let verbs = [
+        "list", "inspect", "create", "update", "delete", "get", "show", "add", "new", "remove",
+        "set", "edit", "change", "rollback", "restart", "start", "stop", "kill", "prune", "pull",
+        "deploy", "migrate", "execute", "run", "clear", "collect",
+    ];
+    if !query.iter().any(|q| verbs.contains(&q.as_str())) && op.method == "GET" {
+        total += if op.path.ends_with('}') { 2 } else { 4 };
+    }
+    // Every word matching beats a few matching well; curated tools and
+    // shorter ids (the general operation) break ties.
+    let all = if matched as usize == query.len() {
+        20
+    } else {
+        0
+    };
+    let curated = if op.curated.is_empty() { 0 } else { 1 };
+    total + all + matched * 5 + curated + (30u32.saturating_sub(op.id.len() as u32) / 10)
+}
+
+/// The best operations for a query, best first.
+pub fn search(query: &str, limit: usize) -> Vec<&'static OperationDef> {
+    let q: Vec<String> = words(query);
+    if q.is_empty() {
+        return vec![];
+    }
+    let mut scored: Vec<(u32, &OperationDef)> = OPERATIONS
+        .iter()
+        .filter(|o| o.denied.is_none())
+        .map(|o| (score(o, &q), o))
+        .filter(|(s, _)| *s > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.id.cmp(b.1.id)));
+    scored.into_iter().take(limit).map(|(_, o)| o).collect()
+}
+
+/// One hit as api_find shows it.
+pub fn summary(op: &OperationDef) -> Value {
+    let mut v = json!({
+        "operation": op.id,
+        "method": op.method,
+        "path": format!("/api{}", op.path),
+        "access": op.access().label(),
+        "required": op.required(),
+    });
+    if let Some(t) = op.curated.first() {
+        v["curated_tool"] = json!(t);
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_ids_and_paths_into_words() {
+        assert_eq!(
+            words("EndpointCreateGlobalKey"),
+            ["endpoint", "create", "global", "key"]
+        );
+        assert_eq!(words("/endpoint_groups/{id}"), ["endpoint", "groups", "id"]);
+        assert_eq!(stem("stacks"), "stack");
+        assert_eq!(stem("access"), "access");
+    }
+
+    #[test]
+    fn ids_are_found_whatever_their_case() {
+        let op = find_id("endpointcreate")
+            .or_else(|| find_id("endpointlist"))
+            .unwrap();
+        assert!(op.id.starts_with("Endpoint"));
+        assert!(find_id(" ENDPOINTLIST ").is_some());
+        assert!(lookup("NoSuchThing").is_err());
+    }
+
+    #[test]
+    fn builds_requests_as_portainer_reads_them() {
+        let list = find_id("EndpointList").unwrap();
+        let args = json!({"groupIds": [1, 2], "search": "a b", "limit": 5});
+        let r = request(list, args.as_object().unwrap()).unwrap();
+        assert_eq!(r.method, "GET");
+        // In the spec order of the parameters.
+        assert_eq!(
+            r.path,
+            "/endpoints?limit=5&search=a+b&groupIds%5B%5D=1&groupIds%5B%5D=2"
+        );
+        let inspect = find_id("DockerContainerInspect").unwrap();
+        let args = json!({"environmentId": 3, "id": "web/../x"});
+        let r = request(inspect, args.as_object().unwrap()).unwrap();
+        assert_eq!(r.path, "/endpoints/3/docker/containers/web%2F..%2Fx/json");
+        assert!(request(inspect, &Map::new()).is_err());
+    }
+}
