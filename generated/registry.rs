@@ -100,9 +100,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blobs (large). Set false to include them.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Maximum number of environments to return (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"Index of the first environment to return (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true matches any of the tags, false (default) requires all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Agent\":{},\"AzureCredentials\":{},\"ChangeWindow\":{},\"CloudProvider\":{},\"ComposeSyntaxMaxVersion\":{},\"ContainerEngine\":{},\"DeploymentOptions\":{},\"Edge\":{},\"EdgeCheckinInterval\":{},\"EdgeID\":{},\"EdgeKey\":{},\"EnableGPUManagement\":{},\"EnableImageNotification\":{},\"Gpus\":{},\"GroupId\":{},\"Heartbeat\":{},\"Id\":{},\"Kubernetes\":{},\"LastCheckInDate\":{},\"LocalTimeZone\":{},\"MTLSStatus\":{},\"Name\":{},\"Policies\":{},\"PublicURL\":{},\"SecuritySettings\":{},\"Snapshots\":{},\"Status\":{},\"StatusMessage\":{},\"TLSConfig\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"UserTrusted\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -190,7 +187,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -217,7 +213,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -270,9 +265,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Description\":{},\"Id\":{},\"Name\":{},\"Policies\":{},\"TagIds\":{},\"TeamAccessPolicies\":{},\"Total\":{},\"TypeInfo\":{},\"UserAccessPolicies\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -305,9 +297,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"EndpointGroups\":{},\"Endpoints\":{},\"ID\":{},\"Name\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -334,7 +323,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -343,6 +331,30 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+        },
+    },
+    ToolDef {
+        name: "environment_create",
+        title: "Add an environment",
+        description: "Add a Docker or Kubernetes environment to Portainer: a Portainer agent, an Edge agent (the answer's EdgeKey, shown with --show-secrets, goes to the agent), a Docker API, or the local cluster. TLS certificate files need Portainer's UI.",
+        toolset: "environments",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "environment_create",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::ENVIRONMENT_CREATE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
         },
     },
     ToolDef {
@@ -361,7 +373,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -387,9 +398,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/stacks",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AdditionalFiles\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeploymentStartStatus\":{},\"DeploymentStatus\":{},\"EndpointId\":{},\"EntryPoint\":{},\"Env\":{},\"FilesystemPath\":{},\"FromAppTemplate\":{},\"GitConfig\":{},\"HelmChartPath\":{},\"HelmValuesFiles\":{},\"Id\":{},\"IsDetachedFromGit\":{},\"Name\":{},\"Namespace\":{},\"Option\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"Registries\":{},\"ResourceControl\":{},\"StackFileVersion\":{},\"Status\":{},\"SupportRelativePath\":{},\"SwarmId\":{},\"Type\":{},\"UpdateDate\":{},\"UpdatedBy\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -417,7 +425,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -444,7 +451,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -480,9 +486,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/{id}/start",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -507,9 +512,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/{id}/stop",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -534,9 +538,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -572,7 +575,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::STACK_UPDATE),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -597,9 +599,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Id of the environment the stack runs on.\",\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -630,7 +631,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::STACK_GIT_REDEPLOY),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -655,9 +655,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path of the compose file in the repository (default docker-compose.yml).\",\"type\":\"string\"},\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"description\":\"Environment to deploy on.\",\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path of the compose file in the repository (default docker-compose.yml).\",\"type\":\"string\"},\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -715,9 +714,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only users who can access this environment id.\",\"type\":\"integer\"}},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{},\"Role\":{},\"Username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -743,9 +739,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/teams",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only teams that can access this environment id.\",\"type\":\"integer\"},\"onlyLedTeams\":{\"description\":\"Only the teams the caller leads.\",\"type\":\"boolean\"}},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"DenyPortainerAccess\":{},\"Id\":{},\"Name\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -773,7 +766,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -800,7 +792,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -827,7 +818,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -852,7 +842,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::API_FIND),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -877,7 +866,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::API_DESCRIBE),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -902,7 +890,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::API_CALL),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -927,7 +914,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::DOCKER_PROXY),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -952,7 +938,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_PROXY),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -978,9 +963,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/endpoints/{environmentId}/docker/containers/json",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Command\":{},\"Created\":{},\"HostConfig\":{},\"Id\":{},\"Image\":{},\"ImageID\":{},\"Labels\":{},\"Mounts\":{},\"Names\":{},\"NetworkSettings\":{},\"Ports\":{},\"SizeRootFs\":{},\"SizeRw\":{},\"State\":{},\"Status\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1013,7 +995,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1040,7 +1021,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"description\":\"Prefix each line with its timestamp.\",\"type\":\"boolean\"},\"until\":{\"default\":0,\"description\":\"Only lines before this Unix timestamp.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1067,7 +1047,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1094,7 +1073,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1125,7 +1103,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"action\":{\"description\":\"Which action to perform.\",\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1152,7 +1129,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"description\":\"Which kind to perform.\",\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1178,9 +1154,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/endpoints/{environmentId}/docker/images/json",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"reference\\\": [\\\"nginx\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Containers\":{},\"Created\":{},\"Id\":{},\"Labels\":{},\"ParentId\":{},\"RepoDigests\":{},\"RepoTags\":{},\"SharedSize\":{},\"Size\":{},\"VirtualSize\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1208,7 +1181,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1235,7 +1207,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1262,7 +1233,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1288,9 +1258,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/endpoints/{environmentId}/docker/networks",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"driver\\\": [\\\"bridge\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Attachable\":{},\"Containers\":{},\"Created\":{},\"Driver\":{},\"EnableIPv6\":{},\"IPAM\":{},\"Id\":{},\"Ingress\":{},\"Internal\":{},\"Labels\":{},\"Name\":{},\"Options\":{},\"Scope\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1318,7 +1285,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1345,7 +1311,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1372,7 +1337,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1399,7 +1363,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1426,7 +1389,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -1459,7 +1421,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1486,7 +1447,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1513,7 +1473,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1540,7 +1499,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1567,7 +1525,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1594,7 +1551,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1621,7 +1577,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1648,7 +1603,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1675,7 +1629,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1702,7 +1655,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1729,7 +1681,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -1762,7 +1713,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -1795,7 +1745,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1821,9 +1770,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/team_memberships",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Id\":{},\"Role\":{},\"TeamID\":{},\"UserID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1851,7 +1797,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1878,7 +1823,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Membership id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1904,9 +1848,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/roles",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Authorizations\":{},\"Description\":{},\"Id\":{},\"Name\":{},\"Priority\":{},\"Scope\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1934,7 +1875,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"},\"username\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 1u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1960,9 +1900,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/useractivity/authlogs",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"}},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"context\":{},\"id\":{},\"origin\":{},\"timestamp\":{},\"type\":{},\"username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 1u32,
         gaps: &[],
@@ -1990,9 +1927,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AccessToken\":{},\"AccessTokenExpiry\":{},\"Authentication\":{},\"AuthorizedTeams\":{},\"AuthorizedUsers\":{},\"BaseURL\":{},\"Ecr\":{},\"Github\":{},\"Gitlab\":{},\"Id\":{},\"ManagementConfiguration\":{},\"Name\":{},\"Password\":{},\"Quay\":{},\"RegistryAccesses\":{},\"TeamAccessPolicies\":{},\"Type\":{},\"URL\":{},\"UserAccessPolicies\":{},\"Username\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2019,7 +1953,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -2052,7 +1985,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -2085,7 +2017,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -2118,7 +2049,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2144,9 +2074,6 @@ pub static TOOLS: &[ToolDef] = &[
         path: "/edge_groups",
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Dynamic\":{},\"EdgeUpdateID\":{},\"EndpointIds\":{},\"EndpointTypes\":{},\"Endpoints\":{},\"EndpointsCount\":{},\"HasEdgeConfig\":{},\"HasEdgeJob\":{},\"HasEdgeStack\":{},\"Id\":{},\"Name\":{},\"PartialMatch\":{},\"TagIds\":{},\"TrustedEndpoints\":{},\"TrustedEndpointsCount\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2180,9 +2107,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AlwaysCloneGitRepoForRelativePath\":{},\"AutoUpdate\":{},\"CreatedBy\":{},\"CreatedByUserId\":{},\"CreationDate\":{},\"CurrentDeploymentInfo\":{},\"DeployerOptions\":{},\"DeploymentType\":{},\"EdgeGroups\":{},\"EdgeUpdateID\":{},\"EntryPoint\":{},\"EnvVars\":{},\"FilesystemPath\":{},\"GitConfig\":{},\"GitSourceId\":{},\"HelmConfig\":{},\"Id\":{},\"ManifestPath\":{},\"Name\":{},\"NumDeployments\":{},\"PerDeviceConfigsGroupMatchType\":{},\"PerDeviceConfigsMatchType\":{},\"PerDeviceConfigsPath\":{},\"PrePullImage\":{},\"PreviousDeploymentInfo\":{},\"ProjectPath\":{},\"RePullImage\":{},\"Registries\":{},\"RetryDeploy\":{},\"RetryPeriod\":{},\"ScheduledTime\":{},\"StackFileVersion\":{},\"StaggerConfig\":{},\"Status\":{},\"StatusSummary\":{},\"SupportPerDeviceConfigs\":{},\"SupportRelativePath\":{},\"UseManifestNamespaces\":{},\"Version\":{},\"Webhook\":{},\"WorkflowID\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2209,7 +2133,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2236,9 +2159,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
         ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Created\":{},\"CronExpression\":{},\"EdgeGroups\":{},\"Endpoints\":{},\"GroupLogsCollection\":{},\"Id\":{},\"Name\":{},\"Recurring\":{},\"ScriptPath\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
-        ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2263,10 +2183,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/kubernetes/{id}/namespaces",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"default\":false,\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"Annotations\":{},\"CreationDate\":{},\"Id\":{},\"IsDefault\":{},\"IsSystem\":{},\"Name\":{},\"NamespaceOwner\":{},\"ResourceQuota\":{},\"Status\":{},\"UnhealthyEventCount\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"default\":false,\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2292,7 +2209,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_LIST),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2317,7 +2233,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_GET),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2342,7 +2257,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_POD_LOGS),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2367,7 +2281,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_EVENTS),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2394,7 +2307,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_SCALE),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2419,7 +2331,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2444,10 +2355,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{},\"Endpoint\":{},\"ID\":{},\"JobStatus\":{},\"ServiceStatus\":{},\"Spec\":{},\"UpdateStatus\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2476,9 +2384,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2503,7 +2410,6 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_SCALE),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2528,7 +2434,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_UPDATE),
-        output_schema: None,
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "swarm_service_rollback",
+        title: "Roll back a Swarm service",
+        description: "Return a Swarm service to the spec it had before its last update, like docker service rollback.",
+        toolset: "swarm",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "swarm_service_rollback",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_ROLLBACK),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2553,10 +2482,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/tasks",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"AssignedGenericResources\":{},\"CreatedAt\":{},\"DesiredState\":{},\"ID\":{},\"JobIteration\":{},\"Labels\":{},\"Name\":{},\"NodeID\":{},\"ServiceID\":{},\"Slot\":{},\"Spec\":{},\"Status\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2582,10 +2508,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/nodes",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Swarm environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"CreatedAt\":{},\"Description\":{},\"ID\":{},\"ManagerStatus\":{},\"Spec\":{},\"Status\":{},\"UpdatedAt\":{},\"Version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2613,7 +2536,6 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema(
             "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2638,10 +2560,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"appVersion\":{},\"chart\":{},\"name\":{},\"namespace\":{},\"revision\":{},\"status\":{},\"updated\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2667,9 +2586,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -2700,9 +2618,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{id}/kubernetes/helm/{release}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2727,10 +2644,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm/{release}/history",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
-        ),
-        output_schema: Some(
-            "{\"properties\":{\"items\":{\"items\":{\"properties\":{\"appVersion\":{},\"chart\":{},\"chartReference\":{},\"config\":{},\"hooks\":{},\"info\":{},\"manifest\":{},\"name\":{},\"namespace\":{},\"stackID\":{},\"values\":{},\"version\":{}},\"type\":\"object\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2756,9 +2670,8 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm/{release}/rollback",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"description\":\"Kubernetes environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
-        output_schema: None,
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -3098,6 +3011,9 @@ pub async fn dispatch(
             let a_id: i64 = args.get("id", None)?;
             crate::portainer::decode::finish_unit(client.endpoint_snapshot(a_id).await)
                 .await
+        }
+        "environment_create" => {
+            (crate::tools::handlers::ENVIRONMENT_CREATE.call)(client.inner(), args).await
         }
         "environment_delete" => {
             let a_id: i64 = args.get("id", None)?;
@@ -4624,6 +4540,10 @@ pub async fn dispatch(
         }
         "swarm_service_update" => {
             (crate::tools::handlers::SWARM_SERVICE_UPDATE.call)(client.inner(), args)
+                .await
+        }
+        "swarm_service_rollback" => {
+            (crate::tools::handlers::SWARM_SERVICE_ROLLBACK.call)(client.inner(), args)
                 .await
         }
         "swarm_task_list" => {

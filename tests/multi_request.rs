@@ -275,3 +275,126 @@ async fn multi_request_tools() {
     );
     s.stop().await;
 }
+
+/// environment_create sends the multipart form Portainer's EndpointCreate
+/// reads (it refuses JSON), and answers with what the next call needs.
+#[tokio::test]
+async fn environment_create_sends_a_form() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "environment_create",
+            json!({"name": "prod-2", "kind": "agent", "url": "10.0.0.5:9001", "group_id": 2, "tag_ids": [1, 2]}),
+        )
+        .await;
+    let seen = p.seen().await[n..].to_vec();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let r = &seen[0];
+    assert_eq!(
+        (r.method.as_str(), r.path.as_str()),
+        ("POST", "/api/endpoints")
+    );
+    let ct = r.content_type.as_deref().unwrap();
+    assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
+    let text = r.text.as_deref().unwrap();
+    for (field, value) in [
+        ("Name", "prod-2"),
+        ("EndpointCreationType", "2"),
+        ("URL", "10.0.0.5:9001"),
+        ("GroupID", "2"),
+        ("TagIds", "[1,2]"),
+        ("TLS", "true"),
+        ("TLSSkipVerify", "true"),
+    ] {
+        let part = format!("name=\"{field}\"\r\n\r\n{value}\r\n");
+        assert!(text.contains(&part), "{field}={value} missing in {text}");
+    }
+    assert_eq!(
+        out,
+        json!({"id": 9, "name": "prod-2", "type": 2, "url": "10.0.0.5:9001", "group_id": 2, "status": 1})
+    );
+    // An Edge agent's key is a secret: hidden unless --show-secrets.
+    let out = s
+        .ok(
+            "environment_create",
+            json!({"name": "edge-1", "kind": "edge_agent", "url": "https://portainer.example"}),
+        )
+        .await;
+    assert_eq!(out["type"], 4);
+    assert_eq!(out["EdgeKey"], "<redacted>");
+    // dry_run shows the form and sends nothing.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "environment_create",
+            json!({"name": "local", "kind": "docker_api", "dry_run": true}),
+        )
+        .await;
+    assert_eq!(p.seen().await.len(), n, "dry run sent a request");
+    let shown = out.to_string();
+    assert!(
+        shown.contains("/api/endpoints") && shown.contains("local"),
+        "{shown}"
+    );
+    // A wrong combination names the argument and sends nothing.
+    let e = s
+        .tool_error(
+            "environment_create",
+            json!({"name": "x", "kind": "docker_api", "url": "host:2375"}),
+        )
+        .await;
+    assert!(e.contains("`url`"), "{e}");
+    assert_eq!(p.seen().await.len(), n);
+    s.stop().await;
+}
+
+/// swarm_service_rollback writes the current spec back at its version with
+/// rollback=previous, as `docker service rollback` does.
+#[tokio::test]
+async fn swarm_service_rollback_asks_docker_for_the_previous_spec() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "swarm_service_rollback",
+            json!({"environment_id": 1, "id": "shop_web"}),
+        )
+        .await;
+    let seen = p.seen().await[n..].to_vec();
+    let reqs: Vec<(String, String)> = seen
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert_eq!(
+        reqs,
+        pairs(&[
+            ("GET", "/api/endpoints/1/docker/services/shop_web"),
+            ("POST", "/api/endpoints/1/docker/services/shop_web/update")
+        ])
+    );
+    assert_eq!(
+        seen[1].query.as_deref(),
+        Some("version=42&rollback=previous")
+    );
+    assert_eq!(
+        seen[1].body.as_ref().unwrap()["TaskTemplate"]["ContainerSpec"]["Image"],
+        "shop/web:1.4",
+        "the current spec goes with the request"
+    );
+    assert_eq!(
+        (out["image_before"].clone(), out["image_after"].clone()),
+        (json!("shop/web:1.4"), json!("shop/web:1.3"))
+    );
+    // A service never updated has nothing to go back to.
+    let e = s
+        .tool_error(
+            "swarm_service_rollback",
+            json!({"environment_id": 1, "id": "agent"}),
+        )
+        .await;
+    assert!(e.contains("no previous spec"), "{e}");
+    s.stop().await;
+}

@@ -26,8 +26,8 @@ async fn tools_list_carries_schemas_and_annotations() {
     assert_eq!(input["properties"]["id"]["type"], "integer");
     assert_eq!(input["additionalProperties"], false);
     assert_eq!(input["properties"]["excludeSnapshot"]["default"], true);
-    // Only lists carry an output schema: there `select` needs the fields.
-    assert!(env.output_schema.is_none());
+    // No output schemas: the result convention is in the instructions.
+    assert!(tools.iter().all(|t| t.output_schema.is_none()));
     let a = env.annotations.clone().unwrap();
     // A read carries only readOnlyHint; the others mean nothing for it.
     assert_eq!(
@@ -41,18 +41,7 @@ async fn tools_list_carries_schemas_and_annotations() {
     );
     assert_eq!(env.title.as_deref(), Some("Get an environment"));
 
-    // Lists come back wrapped, and their output schema says so.
     let list = get("environment_list");
-    let out = serde_json::to_value(list.output_schema.as_deref().unwrap()).unwrap();
-    assert_eq!(out["properties"]["items"]["type"], "array");
-    let item_fields = out["properties"]["items"]["items"]["properties"]
-        .as_object()
-        .unwrap();
-    assert!(item_fields.contains_key("Name"));
-    assert!(
-        item_fields.values().all(|v| v == &json!({})),
-        "below the top level fields are only named"
-    );
     let input = serde_json::to_value(&*list.input_schema).unwrap();
     assert!(
         input["properties"].get("edgeAsync").is_none(),
@@ -60,6 +49,7 @@ async fn tools_list_carries_schemas_and_annotations() {
     );
     assert_eq!(input["properties"]["types"]["items"]["type"], "integer");
 
+    // A write carries the hints that differ from MCP's defaults only.
     let stop = get("stack_stop").annotations.unwrap();
     assert_eq!(
         (
@@ -67,13 +57,50 @@ async fn tools_list_carries_schemas_and_annotations() {
             stop.destructive_hint,
             stop.idempotent_hint
         ),
-        (Some(false), Some(false), Some(true))
+        (None, Some(false), Some(true))
     );
+    let delete = get("stack_delete").annotations.unwrap();
+    assert_eq!(
+        (delete.read_only_hint, delete.destructive_hint),
+        (None, None),
+        "destructive is the default"
+    );
+
+    // Shared arguments are explained once, in the instructions, and carry
+    // no text of their own anywhere.
+    let text = s.instructions();
+    for word in [
+        "environment_id",
+        "select",
+        "dry_run",
+        "confirm",
+        "limit",
+        "{items}",
+    ] {
+        assert!(text.contains(word), "instructions lack {word}: {text}");
+    }
+    for t in &tools {
+        let input = serde_json::to_value(&*t.input_schema).unwrap();
+        for shared in ["environment_id", "select", "dry_run", "confirm"] {
+            if let Some(p) = input["properties"].get(shared) {
+                assert!(p.get("description").is_none(), "{}.{shared}: {p}", t.name);
+            }
+        }
+        let reads = t.annotations.as_ref().unwrap().read_only_hint == Some(true);
+        let is_proxy = t.name.ends_with("_proxy");
+        assert_eq!(
+            input["properties"].get("select").is_some(),
+            reads || is_proxy,
+            "{}: select on reads and proxies only",
+            t.name
+        );
+    }
     let proxy = get("docker_proxy");
     let a = proxy.annotations.clone().unwrap();
     assert_eq!(
         (a.read_only_hint, a.destructive_hint),
-        (Some(false), Some(true))
+        (None, None),
+        "MCP's defaults: may write, may destroy"
     );
     let input = serde_json::to_value(&*proxy.input_schema).unwrap();
     assert_eq!(

@@ -8,7 +8,7 @@ use crate::schema::{self, Arg, Location};
 use crate::spec::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Everything the registry needs to know about one catalogued tool.
@@ -22,7 +22,6 @@ pub enum Kind {
         /// One call, or one per value of the selector argument.
         calls: Vec<Call>,
         input: Value,
-        output: Option<Value>,
     },
     Handler(String),
 }
@@ -128,12 +127,8 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let single_request = matches!(p.kind, Kind::Generated { .. })
         || e.method_argument.is_some()
         || e.operation_argument.is_some();
-    let (operation, method, path, input, output, idempotent) = match &p.kind {
-        Kind::Generated {
-            calls,
-            input,
-            output,
-        } => {
+    let (operation, method, path, input, idempotent) = match &p.kind {
+        Kind::Generated { calls, input } => {
             let join = |f: &dyn Fn(&Call) -> String| {
                 let mut seen: Vec<String> = vec![];
                 for c in calls {
@@ -150,19 +145,11 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
                     .all(|c| matches!(c.method.as_str(), "get" | "put" | "delete" | "head")),
             );
             let input = input.to_string();
-            let output = match output {
-                Some(o) => {
-                    let s = o.to_string();
-                    quote!(Some(#s))
-                }
-                None => quote!(None),
-            };
             (
                 join(&|c| c.operation.clone()),
                 join(&|c| c.method.to_uppercase()),
                 join(&|c| c.path.clone()),
                 quote!(Input::Schema(#input)),
-                output,
                 idem,
             )
         }
@@ -173,7 +160,6 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
                 String::new(),
                 String::new(),
                 quote!(Input::Handler(&crate::tools::handlers::#handler)),
-                quote!(None),
                 e.idempotent.unwrap_or(false),
             )
         }
@@ -193,7 +179,6 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
             method: #method,
             path: #path,
             input: #input,
-            output_schema: #output,
             missing_in: #missing_in,
             gaps: &[#(#gaps),*],
             shape: crate::shaping::Rules {
@@ -371,36 +356,13 @@ pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, Str
                     .zip(&ops)
                     .map(|(c, op)| schema::input_schema(spec, e, op, &c.args))
                     .collect();
-                let outputs: Vec<Option<Value>> = ops
-                    .iter()
-                    .map(|op| schema::output_schema(spec, op))
-                    .collect();
                 let choices: Vec<String> = calls.iter().filter_map(|c| c.choice.clone()).collect();
                 let input = if choices.is_empty() {
                     inputs.into_iter().next().unwrap_or_default()
                 } else {
                     schema::union_input(e.selector(), &choices, &inputs)
                 };
-                // One output schema only where every operation shares it,
-                // only for reads (a write's answer is the object a read tool
-                // describes) and only for lists, where `select` pays: the
-                // item fields are what a filter needs, and tools/list space
-                // is context.
-                let output =
-                    if e.access == crate::catalogue::Access::Read
-                        && outputs.windows(2).all(|w| w[0] == w[1])
-                    {
-                        outputs.into_iter().next().flatten().filter(|o| {
-                            o.pointer("/properties/items/type") == Some(&json!("array"))
-                        })
-                    } else {
-                        None
-                    };
-                Kind::Generated {
-                    calls,
-                    input,
-                    output,
-                }
+                Kind::Generated { calls, input }
             }
         };
         out.push(Planned { entry: e, kind });

@@ -1,5 +1,7 @@
-//! MCP input and output JSON Schemas built from the spec's own JSON, with
-//! references inlined (clients do not follow $ref into our spec).
+//! MCP input JSON Schemas built from the spec's own JSON, with references
+//! inlined (clients do not follow $ref into our spec). No output schemas:
+//! the result convention is told once in the server's instructions, which
+//! costs less context than field lists on every tool.
 
 use crate::catalogue::ToolEntry;
 use crate::spec::{Operation, Spec};
@@ -7,18 +9,6 @@ use serde_json::{json, Map, Value};
 
 /// Deepest nesting spelled out in an input schema; deeper values are `{}`.
 const INPUT_DEPTH: usize = 6;
-/// Output schemas stay shallow: they describe, they do not police. Real
-/// servers send fields and nulls their own description does not mention, and
-/// clients reject results that fail a strict output schema. One level (the
-/// top-level fields and their types) is what a `select` needs, at a fraction
-/// of the tools/list size.
-const OUTPUT_DEPTH: usize = 1;
-
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
-    Input,
-    Output,
-}
 
 /// One argument the model sees, and where it goes in the request.
 #[derive(Debug, Clone)]
@@ -136,7 +126,7 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
         let mut s = if a.json_text {
             json!({"type": ["object", "string"]})
         } else {
-            convert(spec, &schema, Mode::Input, 0, &mut vec![])
+            convert(spec, &schema, 0, &mut vec![])
         };
         // Portainer and Docker ids in paths start at 1: refuse 0 and
         // negatives before anything is sent.
@@ -217,42 +207,18 @@ pub fn object_schema(props: Map<String, Value>, required: Vec<Value>) -> Value {
     s
 }
 
-/// The output schema of a tool whose success response has a JSON body.
-/// Arrays and scalars are wrapped as `{"items": ...}` / `{"result": ...}`
-/// because MCP structured content must be an object.
-pub fn output_schema(spec: &Spec, op: &Operation) -> Option<Value> {
-    let success = op.success.as_ref()?;
-    let s = convert(spec, success, Mode::Output, 0, &mut vec![]);
-    let ty = s.get("type").and_then(Value::as_str).unwrap_or("");
-    Some(match ty {
-        "object" => s,
-        "array" => json!({"type": "object", "properties": {"items": s}}),
-        _ => json!({"type": "object", "properties": {"result": s}}),
-    })
-}
-
 /// A request schema with references inlined (a few levels deep), as tool
 /// input schemas spell it.
 pub fn inline_input(spec: &Spec, schema: &Value) -> Value {
-    convert(spec, schema, Mode::Input, 0, &mut vec![])
+    convert(spec, schema, 0, &mut vec![])
 }
 
 fn is_readonly(s: &Value) -> bool {
     s.get("readOnly") == Some(&Value::Bool(true))
 }
 
-fn convert(
-    spec: &Spec,
-    schema: &Value,
-    mode: Mode,
-    depth: usize,
-    stack: &mut Vec<String>,
-) -> Value {
-    let limit = if mode == Mode::Input {
-        INPUT_DEPTH
-    } else {
-        OUTPUT_DEPTH
-    };
+fn convert(spec: &Spec, schema: &Value, depth: usize, stack: &mut Vec<String>) -> Value {
+    let limit = INPUT_DEPTH;
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         if stack.iter().any(|s| s == r) {
             return json!({}); // recursive type: leave it open
@@ -261,7 +227,7 @@ fn convert(
             return json!({});
         };
         stack.push(r.to_string());
-        let out = convert(spec, target, mode, depth, stack);
+        let out = convert(spec, target, depth, stack);
         stack.pop();
         return out;
     }
@@ -271,21 +237,16 @@ fn convert(
     // allOf with one member is how generators spell "this type, plus prose".
     if let Some(Value::Array(all)) = obj.get("allOf") {
         if all.len() == 1 {
-            return convert(spec, &all[0], mode, depth, stack);
+            return convert(spec, &all[0], depth, stack);
         }
         if depth >= limit {
             return json!({});
         }
         let parts: Vec<Value> = all
             .iter()
-            .map(|p| convert(spec, p, mode, depth + 1, stack))
+            .map(|p| convert(spec, p, depth + 1, stack))
             .collect();
         return json!({"allOf": parts});
-    }
-    // Below the top level an output schema only names the fields: `{}`
-    // accepts whatever Portainer sends there, nulls included.
-    if mode == Mode::Output && depth >= limit {
-        return json!({});
     }
     let mut out = Map::new();
     if let Some(t) = obj.get("type").and_then(Value::as_str) {
@@ -295,38 +256,30 @@ fn convert(
         return Value::Object(out);
     }
     if let Some(items) = obj.get("items") {
-        // A list's items describe the same level as the list.
-        let d = if mode == Mode::Output {
-            depth
-        } else {
-            depth + 1
-        };
-        out.insert("items".into(), convert(spec, items, mode, d, stack));
+        out.insert("items".into(), convert(spec, items, depth + 1, stack));
     }
     if let Some(Value::Object(props)) = obj.get("properties") {
         let mut p = Map::new();
         for (k, v) in props {
-            if mode == Mode::Input && is_readonly(v) {
+            if is_readonly(v) {
                 continue;
             }
-            p.insert(k.clone(), convert(spec, v, mode, depth + 1, stack));
+            p.insert(k.clone(), convert(spec, v, depth + 1, stack));
         }
         out.insert("properties".into(), Value::Object(p));
-        if mode == Mode::Input {
-            if let Some(req) = obj.get("required") {
-                out.insert("required".into(), req.clone());
-            }
+        if let Some(req) = obj.get("required") {
+            out.insert("required".into(), req.clone());
         }
     }
     if let Some(ap) = obj.get("additionalProperties") {
         if ap.is_object() {
             out.insert(
                 "additionalProperties".into(),
-                convert(spec, ap, mode, depth + 1, stack),
+                convert(spec, ap, depth + 1, stack),
             );
         }
     }
-    if mode == Mode::Input {
+    {
         for k in [
             "default",
             "minimum",

@@ -214,12 +214,7 @@ fn schema_for_path_query_and_body() {
     let cat = catalogue::parse(&catalogue_with(UPDATE)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
     let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated {
-        input,
-        output,
-        calls,
-    } = &planned[0].kind
-    else {
+    let registry::Kind::Generated { input, calls } = &planned[0].kind else {
         panic!("generated tool")
     };
     let (args, method, path) = (&calls[0].args, &calls[0].method, &calls[0].path);
@@ -243,8 +238,6 @@ fn schema_for_path_query_and_body() {
     let prune = args.iter().find(|a| a.wire == "Prune").unwrap();
     assert!(prune.hidden);
     assert_eq!(prune.default.as_deref(), Some("false"));
-    // A write tool has no output schema: its answer is what a read describes.
-    assert!(output.is_none());
     // And it generates a dispatch that builds the body from the arguments.
     let gen = generate_from(&catalogue_with(UPDATE), &[SPEC], HANDLERS).unwrap();
     assert!(gen.registry.contains(".body("), "{}", gen.registry);
@@ -269,14 +262,10 @@ description = "Only these ids."
     let cat = catalogue::parse(&catalogue_with(t)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
     let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated { input, output, .. } = &planned[0].kind else {
+    let registry::Kind::Generated { input, .. } = &planned[0].kind else {
         panic!()
     };
     assert_eq!(input["properties"]["ids"]["description"], "Only these ids.");
-    assert_eq!(
-        output.as_ref().unwrap()["properties"]["items"]["type"],
-        "array"
-    );
     let gen = generate_from(&catalogue_with(t), &[SPEC], HANDLERS).unwrap();
     assert!(
         gen.registry.contains("args.get(\"ids\""),
@@ -302,12 +291,7 @@ fn several_operations_behind_one_selector() {
     let cat = catalogue::parse(&catalogue_with(ACTIONS)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
     let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated {
-        input,
-        output,
-        calls,
-    } = &planned[0].kind
-    else {
+    let registry::Kind::Generated { input, calls } = &planned[0].kind else {
         panic!()
     };
     assert_eq!(calls.len(), 2);
@@ -321,7 +305,6 @@ fn several_operations_behind_one_selector() {
         input["properties"]["endpointId"]["description"],
         "Only for action update."
     );
-    assert!(output.is_none(), "writes carry no output schema");
     let gen = generate_from(&catalogue_with(ACTIONS), &[SPEC], HANDLERS).unwrap();
     assert!(gen.registry.contains("args.only("), "{}", gen.registry);
     assert!(

@@ -17,12 +17,10 @@ pub fn add_args(input: &mut Value, mode: Mode) {
     let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
-    props.insert(
-        DRY_RUN.into(),
-        json!({"type": "boolean", "description": "Only show what would be sent"}),
-    );
+    // What they mean is in the server's instructions, told once.
+    props.insert(DRY_RUN.into(), json!({"type": "boolean"}));
     if mode.needs_confirm() {
-        props.insert(CONFIRM.into(), json!({"type": "boolean", "description": "true to do it; else only shows what it would do"}));
+        props.insert(CONFIRM.into(), json!({"type": "boolean"}));
     }
 }
 

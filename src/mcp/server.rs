@@ -24,10 +24,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
-const INSTRUCTIONS: &str = "Tools for one Portainer server. Most tools need a numeric environment id: \
-get it from environment_list first. Every tool takes `select`, a JMESPath expression over its result \
-(e.g. items[?State=='running'].Names); the answer then comes as {\"selected\": ...}. Large results are \
-cut with a `_truncated` note. Write tools change real systems: confirm intent before calling them.";
+/// What every tool shares, told once here so each tool's own text stays short.
+const INSTRUCTIONS: &str = "Tools for one Portainer server and the Docker, Swarm and Kubernetes \
+environments it manages. Most tools need a numeric environment_id: get it from environment_list first. \
+Lists answer {items}; where a list takes `limit`/`offset` it adds total. Long results are cut with a `_truncated` note. \
+`select` is a JMESPath expression applied to the result (e.g. items[?State=='running'].Names); \
+the answer then comes as {selected: ...}; run a list once with a small limit to see its fields. \
+Write tools change real systems: `dry_run: true` returns the requests that would be sent and sends \
+nothing; where a tool takes `confirm`, it acts only with `confirm: true` and otherwise shows what it \
+would do. Secrets in results read <redacted> unless the server runs with --show-secrets. \
+Operations without a tool of their own: api_find, then api_describe, then api_call.";
 
 /// How the server treats calls: everything but the tool list itself.
 pub struct CallSettings {

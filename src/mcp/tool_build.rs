@@ -3,28 +3,27 @@
 
 use crate::mcp::confirm;
 use crate::shaping;
-use crate::tools::catalogue::ToolDef;
+use crate::tools::catalogue::{Access, ToolDef};
 use crate::tools::policy::Mode;
 use crate::tools::selection::Served;
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-/// Adds the shaping arguments every tool (or every client-paged tool) takes.
+/// Adds the shaping arguments: `select` to every tool that reads (and to
+/// the proxies, whose GETs are reads), limit/offset to client-paged lists.
+/// Their meaning is told once in the server's instructions, not per tool.
 fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
-    props.insert(
-        shaping::SELECT.into(),
-        json!({"type": "string", "description": "JMESPath filter"}),
-    );
+    if def.access == Access::Read || def.method_argument.is_some() {
+        props.insert(shaping::SELECT.into(), json!({"type": "string"}));
+    }
     if def.shape.client_paging {
-        props.insert(shaping::LIMIT.into(), json!({"type": "integer", "minimum": 0, "description": "Return at most this many items."}));
-        props.insert(
-            shaping::OFFSET.into(),
-            json!({"type": "integer", "minimum": 0, "description": "Skip this many items first."}),
-        );
+        for name in [shaping::LIMIT, shaping::OFFSET] {
+            props.insert(name.into(), json!({"type": "integer", "minimum": 0}));
+        }
     }
 }
 
@@ -41,28 +40,24 @@ pub fn mcp_tool(served: &Served) -> Tool {
         }
         description.push_str(" Read-only mode: GET only.");
     }
-    let reads = !mode.can_write();
-    // The title is the tool's own field; repeating it here costs context.
-    // Only the hints that carry information: destructive and idempotent
-    // mean nothing for a read, and openWorldHint defaults to true.
-    let annotations = if reads {
-        ToolAnnotations::new().read_only(true)
+    // Only the hints that differ from MCP's defaults (readOnly false,
+    // destructive true, idempotent false, openWorld true): the others cost
+    // tools/list space and say nothing. A read carries readOnlyHint alone.
+    let mut annotations = ToolAnnotations::new();
+    if !mode.can_write() {
+        annotations = annotations.read_only(true);
     } else {
-        ToolAnnotations::new()
-            .read_only(false)
-            .destructive(def.destructive)
-            .idempotent(def.idempotent)
-    };
+        if !def.destructive {
+            annotations = annotations.destructive(false);
+        }
+        if def.idempotent {
+            annotations = annotations.idempotent(true);
+        }
+    }
     let Value::Object(input) = input else {
         unreachable!("input schemas are objects")
     };
-    let mut tool = Tool::new(def.name, description, Arc::new(input))
+    Tool::new(def.name, description, Arc::new(input))
         .with_title(def.title)
-        .with_annotations(annotations);
-    if let Some(out) = def.output_schema {
-        if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(out) {
-            tool = tool.with_raw_output_schema(Arc::new(o));
-        }
-    }
-    tool
+        .with_annotations(annotations)
 }

@@ -146,20 +146,46 @@ impl Http {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<serde_json::Value, crate::error::ToolError> {
-        use crate::error::ToolError;
-        let url = format!(
-            "{}/{}",
-            self.api_root.as_str().trim_end_matches('/'),
-            path.trim_start_matches('/')
-        );
-        let mut req = self.client.request(method, &url);
+        let mut req = self.client.request(method, self.portainer_url(path));
         if let Some(b) = body {
             req = req.json(b);
         }
-        let req = req
-            .build()
-            .map_err(|e| ToolError::Internal(format!("cannot build the request: {e}")))?;
-        self.send(req).await?.into_json()
+        self.send_built(req).await?.into_json()
+    }
+
+    /// A form (multipart/form-data, see form.rs) to Portainer's API, for
+    /// the routes that read one; answered like `portainer_json`.
+    pub async fn portainer_form(
+        &self,
+        method: Method,
+        path: &str,
+        fields: &[(&str, String)],
+    ) -> Result<serde_json::Value, crate::error::ToolError> {
+        let (body, content_type) = super::form::multipart(fields);
+        let req = self
+            .client
+            .request(method, self.portainer_url(path))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body);
+        self.send_built(req).await?.into_json()
+    }
+
+    fn portainer_url(&self, path: &str) -> String {
+        format!(
+            "{}/{}",
+            self.api_root.as_str().trim_end_matches('/'),
+            path.trim_start_matches('/')
+        )
+    }
+
+    async fn send_built(
+        &self,
+        req: reqwest::RequestBuilder,
+    ) -> Result<Exchange, crate::error::ToolError> {
+        let req = req.build().map_err(|e| {
+            crate::error::ToolError::Internal(format!("cannot build the request: {e}"))
+        })?;
+        self.send(req).await
     }
 
     /// Every request of every tool ends here. One the guard refuses is not

@@ -8,6 +8,7 @@ pub mod connected;
 pub mod decode;
 pub mod docker_log;
 pub mod exchange;
+pub mod form;
 pub mod http;
 pub mod kubernetes;
 pub mod passthrough;

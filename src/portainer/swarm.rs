@@ -8,6 +8,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 pub async fn read_service(http: &Http, env: u64, id: &str) -> Result<(u64, Value), ToolError> {
+    let service = read_whole(http, env, id).await?;
+    Ok((version_of(&service)?, service["Spec"].clone()))
+}
+
+/// The service as Docker returns it (Spec, PreviousSpec, Version, UpdateStatus).
+pub async fn read_whole(http: &Http, env: u64, id: &str) -> Result<Value, ToolError> {
     check_id(id)?;
     let x = passthrough(
         http,
@@ -19,11 +25,13 @@ pub async fn read_service(http: &Http, env: u64, id: &str) -> Result<(u64, Value
         None,
     )
     .await?;
-    let service = x.into_json()?;
-    let version = service["Version"]["Index"].as_u64().ok_or_else(|| {
+    x.into_json()
+}
+
+pub fn version_of(service: &Value) -> Result<u64, ToolError> {
+    service["Version"]["Index"].as_u64().ok_or_else(|| {
         ToolError::Internal("Docker returned a service without Version.Index".into())
-    })?;
-    Ok((version, service["Spec"].clone()))
+    })
 }
 
 pub async fn write_service(
@@ -33,7 +41,20 @@ pub async fn write_service(
     version: u64,
     spec: &Value,
 ) -> Result<Value, ToolError> {
-    let query = [("version".to_string(), version.to_string())];
+    write_service_with(http, env, id, version, spec, &[]).await
+}
+
+/// `write_service` with more query parameters (Docker's `rollback=previous`).
+pub async fn write_service_with(
+    http: &Http,
+    env: u64,
+    id: &str,
+    version: u64,
+    spec: &Value,
+    extra: &[(&str, &str)],
+) -> Result<Value, ToolError> {
+    let mut query = vec![("version".to_string(), version.to_string())];
+    query.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let x = passthrough(
         http,
         Backend::Docker,

@@ -72,8 +72,6 @@ pub struct ToolDef {
     pub path: &'static str,
     /// The arguments: a generated JSON Schema, or a handler's typed arguments.
     pub input: Input,
-    /// JSON Schema of the structured result, when the API describes one.
-    pub output_schema: Option<&'static str>,
     /// How results are shaped: default projection, omissions, cutting.
     pub shape: crate::shaping::Rules,
     /// Bit i set: DESCRIPTIONS[i] lacks the tool's route(s).

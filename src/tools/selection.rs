@@ -190,7 +190,6 @@ mod tests {
         input: Input::Schema(
             r#"{"type":"object","properties":{"id":{"type":"integer"},"remove_volumes":{"type":"boolean"}},"required":["id","remove_volumes"]}"#,
         ),
-        output_schema: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],

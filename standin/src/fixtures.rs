@@ -118,7 +118,8 @@ pub fn service() -> Value {
     json!({"ID": "s1", "Version": {"Index": 42},
            "Spec": {"Name": "shop_web", "Labels": {"com.docker.stack.namespace": "shop"}, "Mode": {"Replicated": {"Replicas": 2}},
                     "TaskTemplate": {"ContainerSpec": {"Image": "shop/web:1.4", "Env": ["LOG_LEVEL=info", "SECRET_KEY=abc"]}, "ForceUpdate": 0}},
-           "PreviousSpec": {"Name": "shop_web"}})
+           "PreviousSpec": {"Name": "shop_web", "Labels": {"com.docker.stack.namespace": "shop"}, "Mode": {"Replicated": {"Replicas": 2}},
+                            "TaskTemplate": {"ContainerSpec": {"Image": "shop/web:1.3", "Env": ["LOG_LEVEL=info", "SECRET_KEY=abc"]}, "ForceUpdate": 0}}})
 }
 
 pub fn groups() -> Value {

@@ -11,6 +11,10 @@ pub struct Seen {
     pub query: Option<String>,
     /// The body when it parses as JSON.
     pub body: Option<Value>,
+    /// The body as text when it is not JSON (forms), else None.
+    pub text: Option<String>,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
     /// The `X-API-Key` header.
     pub api_key: Option<String>,
 }

@@ -63,13 +63,24 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
         query: parts.uri.query(),
         body: &body,
         key: parts.headers.get("x-api-key").and_then(|v| v.to_str().ok()),
+        content_type: parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
     };
     if shared.log.is_on() {
+        let body: Option<serde_json::Value> = serde_json::from_slice(req.body).ok();
+        let text = match (&body, req.body.is_empty()) {
+            (None, false) => Some(String::from_utf8_lossy(req.body).into_owned()),
+            _ => None,
+        };
         shared.log.push(Seen {
             method: req.method.to_string(),
             path: req.path.to_string(),
             query: req.query.map(str::to_string),
-            body: serde_json::from_slice(req.body).ok(),
+            body,
+            text,
+            content_type: req.content_type.map(str::to_string),
             api_key: req.key.map(str::to_string),
         });
     }

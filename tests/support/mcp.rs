@@ -70,6 +70,15 @@ impl Session {
         }
     }
 
+    /// The server's instructions from initialize.
+    #[allow(dead_code)]
+    pub fn instructions(&self) -> String {
+        self.client
+            .peer_info()
+            .and_then(|i| i.instructions.clone())
+            .unwrap_or_default()
+    }
+
     pub async fn tools(&self) -> Vec<Tool> {
         let tools = self.client.list_all_tools().await.expect("tools/list");
         self.transcript

@@ -16,7 +16,6 @@ fn v1() -> String {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct ResourceList {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
@@ -62,7 +61,6 @@ async fn resource_list(http: &Http, a: ResourceList) -> Result<Value, ToolError>
 
 #[derive(Deserialize, JsonSchema)]
 pub struct ResourceGet {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
@@ -102,7 +100,6 @@ fn two_hundred() -> u64 {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct PodLogs {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     namespace: String,
@@ -152,7 +149,6 @@ pub enum EventType {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Events {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// Namespace; all namespaces when left out.

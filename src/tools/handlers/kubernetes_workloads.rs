@@ -28,7 +28,6 @@ pub enum Restartable {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Scale {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     namespace: String,
@@ -60,7 +59,6 @@ async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct RolloutRestart {
-    /// Kubernetes environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     namespace: String,

@@ -5,6 +5,7 @@
 //! upper-cased, so a missing handler fails the build).
 
 pub mod api;
+pub mod environments;
 pub mod kubernetes;
 pub mod kubernetes_workloads;
 pub mod passthrough;
@@ -13,13 +14,14 @@ pub mod stacks;
 pub mod swarm;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
+pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
 };
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
 pub use stacks::{STACK_GIT_REDEPLOY, STACK_UPDATE};
-pub use swarm::{SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};
+pub use swarm::{SWARM_SERVICE_ROLLBACK, SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};
 
 use crate::error::ToolError;
 use crate::portainer::http::Http;
@@ -87,6 +89,9 @@ pub fn schema_of<T: schemars::JsonSchema>() -> Value {
 fn compact(v: &mut Value) {
     let Some(o) = v.as_object_mut() else { return };
     o.remove("format");
+    if let Some(items) = o.get_mut("items") {
+        compact(items);
+    }
     // Option<T> reads as ["T", "null"]: absence already says "not given".
     if let Some(Value::Array(types)) = o.get("type") {
         let real: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();

@@ -69,7 +69,6 @@ impl JsonSchema for QueryValue {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Proxy {
-    /// Environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     #[serde(default)]

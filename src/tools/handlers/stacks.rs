@@ -16,7 +16,6 @@ pub struct Update {
     /// Stack id (from stack_list).
     #[schemars(range(min = 1))]
     id: u64,
-    /// Id of the environment the stack runs on.
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// New compose file content; the current file is kept when left out.
@@ -81,7 +80,6 @@ pub struct GitRedeploy {
     /// Stack id (from stack_list); the stack must come from git.
     #[schemars(range(min = 1))]
     id: u64,
-    /// Id of the environment the stack runs on.
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// Git reference to deploy, e.g. refs/heads/release; the stored one when left out.

@@ -12,7 +12,6 @@ use serde_json::{json, Value};
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Scale {
-    /// Swarm environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// Service id or name.
@@ -41,7 +40,6 @@ async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Update {
-    /// Swarm environment id (from environment_list).
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// Service id or name.
@@ -88,5 +86,43 @@ async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
     let answer = swarm::write_service(http, env, &id, version, &spec).await?;
     Ok(
         json!({"service": id, "image": a.image, "env_changes": env_summary, "forced": a.force, "warnings": answer["Warnings"]}),
+    )
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Rollback {
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// Service id or name.
+    id: String,
+}
+
+handler!(SWARM_SERVICE_ROLLBACK, Rollback, rollback);
+
+/// What `docker service rollback` does: the current spec goes back with
+/// `rollback=previous`, and Docker restores the spec it kept before the
+/// last update.
+async fn rollback(http: &Http, a: Rollback) -> Result<Value, ToolError> {
+    let (env, id) = (a.environment_id, a.id);
+    let service = swarm::read_whole(http, env, &id).await?;
+    let previous = &service["PreviousSpec"];
+    if previous.is_null() {
+        return Err(ToolError::BadArguments(format!(
+            "service `{id}` has no previous spec to roll back to (it was never updated)"
+        )));
+    }
+    let version = swarm::version_of(&service)?;
+    let image = |spec: &Value| spec["TaskTemplate"]["ContainerSpec"]["Image"].clone();
+    let answer = swarm::write_service_with(
+        http,
+        env,
+        &id,
+        version,
+        &service["Spec"],
+        &[("rollback", "previous")],
+    )
+    .await?;
+    Ok(
+        json!({"service": id, "image_before": image(&service["Spec"]), "image_after": image(previous), "warnings": answer["Warnings"]}),
     )
 }

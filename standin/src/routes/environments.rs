@@ -19,6 +19,7 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
             Some(list) => raw(200, "application/json", list.clone()),
             None => json(200, Value::Array(fixtures::environments())),
         },
+        ("POST", ["endpoints"]) => create_environment(req),
         ("GET", ["endpoints", "1"]) => json(200, fixtures::environments()[0].clone()),
         ("GET", ["endpoints", "500"]) => json(
             500,
@@ -51,4 +52,44 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
         ("DELETE", ["tags", "2"]) => empty(204),
         _ => no_route(),
     }
+}
+
+/// POST /api/endpoints reads a multipart form, like Portainer's
+/// endpointCreate; a JSON body is refused the way Portainer refuses it.
+fn create_environment(req: &Req) -> Answer {
+    let Some(form) = req.form() else {
+        return json(
+            400,
+            json!({"message": "Invalid request payload", "details": "request Content-Type isn't multipart/form-data"}),
+        );
+    };
+    let field = |n: &str| form.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
+    let (Some(name), Some(kind)) = (field("Name"), field("EndpointCreationType")) else {
+        return json(
+            400,
+            json!({"message": "Invalid request payload", "details": "Invalid environment name"}),
+        );
+    };
+    let kind: u8 = kind.parse().unwrap_or(0);
+    // EndpointCreationType -> EndpointType: agent 2, edge agent 4, Docker 1, local Kubernetes 5.
+    let ty = match kind {
+        1 => 1,
+        2 => 2,
+        4 => 4,
+        5 => 5,
+        _ => {
+            return json(
+                400,
+                json!({"message": "Invalid request payload", "details": "Invalid environment type value"}),
+            )
+        }
+    };
+    let mut e = json!({"Id": 9, "Name": name, "Type": ty, "URL": field("URL").unwrap_or(""),
+        "GroupId": field("GroupID").and_then(|g| g.parse::<u64>().ok()).unwrap_or(1), "Status": 1, "TagIds": []});
+    if kind == 4 {
+        e["EdgeID"] = json!("");
+        e["EdgeKey"] = json!("aHR0cHM6Ly9wb3J0YWluZXIuZXhhbXBsZXxzZWNyZXQtZWRnZS1rZXk");
+        e["Status"] = json!(2);
+    }
+    json(200, e)
 }
