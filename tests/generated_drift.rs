@@ -1,7 +1,7 @@
 //! generated/ holds reviewable copies of what build.rs generates. This fails
 //! when they differ from what it generates now: run `cargo xtask generate`.
 
-const BUILT: [(&str, &str); 3] = [
+const BUILT: [(&str, &str); 4] = [
     (
         "client.rs",
         include_str!(concat!(env!("OUT_DIR"), "/client.rs")),
@@ -9,6 +9,10 @@ const BUILT: [(&str, &str); 3] = [
     (
         "registry.rs",
         include_str!(concat!(env!("OUT_DIR"), "/registry.rs")),
+    ),
+    (
+        "operations.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/operations.rs")),
     ),
     (
         "compatibility.md",

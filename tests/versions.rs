@@ -194,3 +194,45 @@ fn tools_portainer_shows_what_that_version_gets() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("major version 3"));
 }
+
+/// api_describe and api_call follow the connected version per parameter:
+/// CE 2.39.0's StackDelete has no removeVolumes (EE 2.45.3's has).
+#[tokio::test]
+async fn api_tools_offer_the_connected_versions_parameters() {
+    let p = ce().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let d = s
+        .ok("api_describe", json!({"operation": "StackDelete"}))
+        .await;
+    assert!(
+        d["arguments"]["properties"].get("removeVolumes").is_none(),
+        "{d}"
+    );
+    assert!(d["arguments"]["properties"].get("endpointId").is_some());
+    assert_eq!(
+        d["not_in_this_version"]["arguments"],
+        json!(["removeVolumes"])
+    );
+    let n = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "api_call",
+            json!({"operation": "StackDelete", "arguments": {"id": 7, "endpointId": 1, "removeVolumes": true}, "confirm": true}),
+        )
+        .await;
+    assert!(
+        e.contains("does not take `removeVolumes`") && e.contains("2.39.0 CE"),
+        "{e}"
+    );
+    assert_eq!(p.seen().await.len(), n, "nothing was sent");
+    s.stop().await;
+
+    let ee = StandIn::start().await;
+    let s = Session::start(&ee.url(), &[]).await;
+    let d = s
+        .ok("api_describe", json!({"operation": "StackDelete"}))
+        .await;
+    assert!(d["arguments"]["properties"].get("removeVolumes").is_some());
+    assert!(d.get("not_in_this_version").is_none());
+    s.stop().await;
+}

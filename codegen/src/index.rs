@@ -81,11 +81,19 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
     ids.sort_by_key(|id| id.to_ascii_lowercase());
     let rows = ids.iter().filter_map(|id| {
         let op = union.operation(id)?;
-        let missing_in = descriptions
+        let route = op.route();
+        let there: Vec<Option<Operation>> = descriptions
             .iter()
-            .enumerate()
-            .filter(|(_, d)| d.spec.operation_at(&op.route()).is_none())
-            .fold(0u32, |acc, (i, _)| acc | (1 << i));
+            .map(|d| d.spec.operation_at(&route))
+            .collect();
+        let bits = |lacks: &dyn Fn(&Operation) -> bool| {
+            there
+                .iter()
+                .enumerate()
+                .filter(|(_, o)| o.as_ref().is_none_or(lacks))
+                .fold(0u32, |acc, (i, _)| acc | (1 << i))
+        };
+        let missing_in = bits(&|_| false);
         let method = op.method.to_uppercase();
         let path = &op.path;
         let family = family(union, &op);
@@ -93,7 +101,10 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
             let (name, wire) = (plain(&p.name), &p.name);
             let path_param = p.location == "path";
             let required = p.required;
-            quote!(ParamDef { name: #name, wire: #wire, in_path: #path_param, required: #required })
+            // Where the route exists but this parameter does not (a later
+            // version added it): those bits beyond the route's own.
+            let lacking = bits(&|o: &Operation| !o.params.iter().any(|q| q.name == p.name)) & !missing_in;
+            quote!(ParamDef { name: #name, wire: #wire, in_path: #path_param, required: #required, missing_in: #lacking })
         });
         let body = op.body.is_some();
         let input = input_schema(union, &op).to_string();

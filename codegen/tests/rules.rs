@@ -321,3 +321,38 @@ fn several_operations_behind_one_selector() {
     let e = errors(&ACTIONS.replace("update = \"ThingUpdate\"\n", ""));
     assert!(e.contains("`operations` needs at least two entries"), "{e}");
 }
+
+/// The deny list names operations that exist, each once, each with a reason:
+/// a misspelt id would otherwise leave the operation it meant callable.
+#[test]
+fn deny_list_entries_must_name_real_operations() {
+    let list = r#"
+[[tool]]
+name = "thing_list"
+operation = "ThingList"
+access = "read"
+toolset = "things"
+title = "List things"
+description = "List things."
+"#;
+    let with = |deny: &str| catalogue_with(list) + deny;
+    let ok = with("\n[[deny]]\noperation = \"ThingDelete\"\nreason = \"it loses things\"\n");
+    generate_from(&ok, &[SPEC], HANDLERS).unwrap();
+    for (deny, message) in [
+        (
+            "\n[[deny]]\noperation = \"ThingDelet\"\nreason = \"typo\"\n",
+            "[[deny]] `ThingDelet` is in no description in spec/",
+        ),
+        (
+            "\n[[deny]]\noperation = \"ThingDelete\"\nreason = \" \"\n",
+            "[[deny]] `ThingDelete` needs a reason",
+        ),
+        (
+            "\n[[deny]]\noperation = \"ThingDelete\"\nreason = \"a\"\n[[deny]]\noperation = \"thingdelete\"\nreason = \"b\"\n",
+            "[[deny]] `thingdelete` is listed twice",
+        ),
+    ] {
+        let e = generate_from(&with(deny), &[SPEC], HANDLERS).err().unwrap();
+        assert!(e.contains(message), "{e}");
+    }
+}

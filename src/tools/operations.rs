@@ -44,6 +44,8 @@ pub struct ParamDef {
     pub wire: &'static str,
     pub in_path: bool,
     pub required: bool,
+    /// Bit i set: DESCRIPTIONS[i] has the route but not this parameter.
+    pub missing_in: u32,
 }
 
 /// How an operation is classed: GET/HEAD read, others write, DELETE
@@ -70,6 +72,32 @@ impl OperationDef {
 
     pub fn input_schema(&self) -> Value {
         serde_json::from_str(self.input).expect("generated schemas are JSON")
+    }
+
+    /// The parameters description `i` lacks although it has the route.
+    pub fn params_missing_in(&self, description: usize) -> Vec<&'static str> {
+        self.params
+            .iter()
+            .filter(|p| p.missing_in & (1 << description) != 0)
+            .map(|p| p.name)
+            .collect()
+    }
+
+    /// The arguments as one description has them: the merged schema less
+    /// the parameters it lacks (None: all of them).
+    pub fn input_schema_in(&self, description: Option<usize>) -> Value {
+        let mut schema = self.input_schema();
+        if let Some(i) = description {
+            for name in self.params_missing_in(i) {
+                if let Some(Value::Object(props)) = schema.get_mut("properties") {
+                    props.remove(name);
+                }
+                if let Some(Value::Array(req)) = schema.get_mut("required") {
+                    req.retain(|r| r != name);
+                }
+            }
+        }
+        schema
     }
 
     /// The arguments it cannot do without.
@@ -151,7 +179,9 @@ pub fn request(op: &OperationDef, args: &Map<String, Value>) -> Result<Request, 
                     let v = args.get(name).ok_or_else(|| {
                         ToolError::BadArguments(format!("missing path argument `{name}`"))
                     })?;
-                    segments.push(&text(name, v)?);
+                    let value = text(name, v)?;
+                    check_segment(op, name, &value)?;
+                    segments.push(&value);
                 }
                 None => {
                     segments.push(part);
@@ -191,6 +221,35 @@ pub fn request(op: &OperationDef, args: &Map<String, Value>) -> Result<Request, 
             None
         },
     })
+}
+
+/// A path argument must stay one segment of its route: `.` and `..` are
+/// dropped or climb when the URL is built, and Portainer's router decodes
+/// `%2F` back into `/` before matching, so either could turn a call into
+/// another operation's request (one the deny list refuses, say). Docker
+/// names may hold `/` (`library/nginx`), so below `/docker/` a slash is
+/// let through as long as no part of it climbs.
+fn check_segment(op: &OperationDef, name: &str, value: &str) -> Result<(), ToolError> {
+    let bad = |why: &str| {
+        Err(ToolError::BadArguments(format!(
+            "path argument `{name}` {why}: {}",
+            crate::error::cap_text(format!("{value:?}"), 120)
+        )))
+    };
+    if value.is_empty() {
+        return bad("is empty");
+    }
+    let docker = op.path.contains("/docker/");
+    if !docker && (value.contains('/') || value.contains('\\')) {
+        return bad("may not contain / or \\");
+    }
+    if value
+        .split(['/', '\\'])
+        .any(|p| p == "." || p == ".." || p.is_empty())
+    {
+        return bad("may not be or contain a `.`, `..` or empty path segment");
+    }
+    Ok(())
 }
 
 /// Words a model uses for what the API names otherwise.
@@ -393,6 +452,28 @@ mod tests {
         assert!(lookup("NoSuchThing").is_err());
     }
 
+    /// A path argument cannot climb to, or split into, another route.
+    #[test]
+    fn path_arguments_stay_one_segment() {
+        let logs = find_id("getKubernetesPodLogs").unwrap();
+        for ns in ["..", ".", "", "a/../secrets", "shop/secrets", "a\\b"] {
+            let args = json!({"id": 1, "namespace": ns, "name": "web"});
+            let e = request(logs, args.as_object().unwrap()).unwrap_err();
+            assert!(e.to_string().contains("`namespace`"), "{ns}: {e}");
+        }
+        // A percent sign is sent encoded, so `%2F` stays text.
+        let ok = json!({"id": 1, "namespace": "shop", "name": "web%2F.."});
+        let r = request(logs, ok.as_object().unwrap()).unwrap();
+        assert_eq!(r.path, "/kubernetes/1/namespaces/shop/pods/web%252F../log");
+        // Docker image names hold slashes; climbing is still refused.
+        let image = find_id("DockerImageInspect").unwrap();
+        let args = json!({"environmentId": 1, "name": "library/nginx"});
+        let r = request(image, args.as_object().unwrap()).unwrap();
+        assert_eq!(r.path, "/endpoints/1/docker/images/library%2Fnginx/json");
+        let args = json!({"environmentId": 1, "name": "../../containers/x"});
+        assert!(request(image, args.as_object().unwrap()).is_err());
+    }
+
     #[test]
     fn builds_requests_as_portainer_reads_them() {
         let list = find_id("EndpointList").unwrap();
@@ -405,9 +486,9 @@ mod tests {
             "/endpoints?limit=5&search=a+b&groupIds%5B%5D=1&groupIds%5B%5D=2"
         );
         let inspect = find_id("DockerContainerInspect").unwrap();
-        let args = json!({"environmentId": 3, "id": "web/../x"});
+        let args = json!({"environmentId": 3, "id": "web/x y"});
         let r = request(inspect, args.as_object().unwrap()).unwrap();
-        assert_eq!(r.path, "/endpoints/3/docker/containers/web%2F..%2Fx/json");
+        assert_eq!(r.path, "/endpoints/3/docker/containers/web%2Fx%20y/json");
         assert!(request(inspect, &Map::new()).is_err());
     }
 }

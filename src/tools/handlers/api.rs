@@ -55,7 +55,15 @@ async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
     if let Some(why) = op.denied {
         return Err(denied(op, why));
     }
-    v["arguments"] = op.input_schema();
+    // The arguments the connected Portainer takes, not every version's.
+    let connected = target::current();
+    v["arguments"] = op.input_schema_in(connected.map(|t| t.index));
+    if let Some(t) = connected {
+        let lacking = op.params_missing_in(t.index);
+        if !lacking.is_empty() {
+            v["not_in_this_version"] = json!({"portainer": t.portainer, "arguments": lacking});
+        }
+    }
     v["result"] = json!(op.result);
     if let Some(why) = unavailable(http, op) {
         v["unavailable"] = json!(why);
@@ -83,7 +91,28 @@ async fn call_operation(http: &Http, a: Call) -> Result<Value, ToolError> {
     if let Some(why) = unavailable(http, op) {
         return Err(ToolError::Refused(format!("{}: {why}", op.id)));
     }
-    check(op, &a.arguments)?;
+    let connected = target::current();
+    if let Some(t) = connected {
+        let given: Vec<&str> = op
+            .params_missing_in(t.index)
+            .into_iter()
+            .filter(|n| a.arguments.get(*n).is_some_and(|v| !v.is_null()))
+            .collect();
+        if !given.is_empty() {
+            return Err(ToolError::BadArguments(format!(
+                "{}: the connected Portainer ({}) does not take {}; leave {} out",
+                op.id,
+                t.portainer,
+                given
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if given.len() == 1 { "it" } else { "them" }
+            )));
+        }
+    }
+    check(op, &a.arguments, connected.map(|t| t.index))?;
     let r = operations::request(op, &a.arguments)?;
     let method = Method::from_bytes(r.method.as_bytes())
         .map_err(|e| ToolError::Internal(format!("method {}: {e}", r.method)))?;
@@ -119,8 +148,12 @@ const QUOTE_CHARS: usize = 600;
 /// Validates the arguments against the operation's schema; the error names
 /// each problem and quotes the part of the schema it broke, so that the
 /// next call can be right.
-fn check(op: &OperationDef, args: &Map<String, Value>) -> Result<(), ToolError> {
-    let schema = op.input_schema();
+fn check(
+    op: &OperationDef,
+    args: &Map<String, Value>,
+    description: Option<usize>,
+) -> Result<(), ToolError> {
+    let schema = op.input_schema_in(description);
     let validator = jsonschema::validator_for(&schema)
         .map_err(|e| ToolError::Internal(format!("schema of {}: {e}", op.id)))?;
     let instance = Value::Object(args.clone());
