@@ -6,12 +6,12 @@ RUN apt-get update && apt-get install -y --no-install-recommends musl-tools && r
 RUN rustup target add x86_64-unknown-linux-musl
 WORKDIR /src
 COPY . .
-RUN cargo build --release --locked --target x86_64-unknown-linux-musl --bin portainer-mcp
+RUN cargo build --profile dist --locked --target x86_64-unknown-linux-musl --bin portainer-mcp
 
 FROM scratch
 # CA roots for verifying Portainer's certificate.
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
-COPY --from=build /src/target/x86_64-unknown-linux-musl/release/portainer-mcp /portainer-mcp
+COPY --from=build /src/target/x86_64-unknown-linux-musl/dist/portainer-mcp /portainer-mcp
 ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 USER 65534:65534
 ENTRYPOINT ["/portainer-mcp"]
