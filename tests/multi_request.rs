@@ -194,12 +194,11 @@ async fn multi_request_tools() {
         )
         .await;
     let (reqs, body) = requests_of(&p, n).await;
+    let web = "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web";
     assert_eq!(
         reqs,
-        pairs(&[(
-            "PATCH",
-            "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web"
-        )])
+        pairs(&[("GET", web), ("PATCH", web)]),
+        "a Deployment is read first: a paused one is refused"
     );
     let at = body.unwrap()["spec"]["template"]["metadata"]["annotations"]
         ["kubectl.kubernetes.io/restartedAt"]
@@ -397,4 +396,90 @@ async fn swarm_service_rollback_asks_docker_for_the_previous_spec() {
         .await;
     assert!(e.contains("no previous spec"), "{e}");
     s.stop().await;
+}
+
+/// Kubernetes answers the way kube-apiserver does: PATCH bodies need a patch
+/// media type, a paused Deployment rolls nothing out, logs are text.
+#[tokio::test]
+async fn kubernetes_requests_match_the_api_servers_rules() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let path = "apis/apps/v1/namespaces/shop/deployments/web";
+    // kubernetes_proxy PATCH: merge patch unless told otherwise.
+    for (patch_type, media) in [
+        (None, "application/merge-patch+json"),
+        (Some("strategic"), "application/strategic-merge-patch+json"),
+        (Some("json"), "application/json-patch+json"),
+        (Some("apply"), "application/apply-patch+yaml"),
+    ] {
+        let mut args = json!({"environment_id": 3, "method": "PATCH", "path": path,
+            "body": {"spec": {"replicas": 3}}, "confirm": true});
+        if let Some(t) = patch_type {
+            args["patch_type"] = json!(t);
+        }
+        let out = s.ok("kubernetes_proxy", args).await;
+        assert_eq!(out["kind"], "Deployment", "{patch_type:?}: {out}");
+        let last = p.seen().await.last().unwrap().clone();
+        assert_eq!(last.content_type.as_deref(), Some(media));
+    }
+    let e = s
+        .tool_error(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": path, "patch_type": "merge"}),
+        )
+        .await;
+    assert!(e.contains("`patch_type`"), "{e}");
+    // A paused Deployment: refused before anything is written.
+    let n = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "kubernetes_rollout_restart",
+            json!({"environment_id": 3, "namespace": "shop", "name": "paused"}),
+        )
+        .await;
+    assert!(e.contains("paused"), "{e}");
+    let methods: Vec<String> = p.seen().await[n..]
+        .iter()
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(methods, ["GET"]);
+    // A log of one JSON line stays text.
+    let log = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "json-logger"}),
+        )
+        .await;
+    assert_eq!(
+        log["result"], "{\"level\":\"info\",\"msg\":\"up\"}\n",
+        "{log}"
+    );
+    s.stop().await;
+}
+
+/// A held write's answer is made here; it is not Portainer's, so it is
+/// never reported as a response that breaks spec/.
+#[tokio::test]
+async fn held_writes_do_not_warn_of_the_spec() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    for (tool, args) in [
+        (
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "restart", "dry_run": true}),
+        ),
+        (
+            "stack_stop",
+            json!({"environment_id": 1, "id": 7, "dry_run": true}),
+        ),
+    ] {
+        let out = s.ok(tool, args).await;
+        assert_eq!(out["dry_run"], true, "{out}");
+    }
+    let (stderr, _) = s.stop().await;
+    assert!(
+        stderr.contains("dry_run") || stderr.contains("tool"),
+        "the log was read: {stderr}"
+    );
+    assert!(!stderr.contains("does not match spec"), "{stderr}");
 }

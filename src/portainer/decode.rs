@@ -107,6 +107,10 @@ async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError
 }
 
 fn lenient(x: Option<&Exchange>, why: &str) {
+    // A held write's answer is made here, not by Portainer: nothing to warn of.
+    if x.is_some_and(|x| !x.sent) {
+        return;
+    }
     let (method, path) = x
         .map(|x| (x.method.as_str(), x.path.as_str()))
         .unwrap_or(("?", "?"));

@@ -14,9 +14,23 @@ pub struct Exchange {
     pub path: String,
     pub status: u16,
     pub body: Bytes,
+    /// False for an answer made here: a guard refusal or a held write.
+    pub sent: bool,
 }
 
 impl Exchange {
+    /// A 2xx answer's body as text, as sent, even when it would parse as
+    /// JSON (a log of one JSON line); else as `into_json`.
+    pub fn into_text(self) -> Result<Value, ToolError> {
+        if (200..300).contains(&self.status) {
+            Ok(Value::String(
+                String::from_utf8_lossy(&self.body).into_owned(),
+            ))
+        } else {
+            self.into_json()
+        }
+    }
+
     /// A 2xx answer's body as JSON; anything else is a tool error with the
     /// status and Portainer's message.
     pub fn into_json(self) -> Result<Value, ToolError> {
@@ -158,6 +172,7 @@ mod tests {
             path: path.into(),
             status,
             body: Bytes::from_static(body.as_bytes()),
+            sent: true,
         }
     }
 

@@ -212,6 +212,7 @@ impl Http {
                 path: path.clone(),
                 status,
                 body: body.into(),
+                sent: false,
             };
             crate::portainer::call_record::record(&x, false);
             Ok((x, reqwest::header::HeaderMap::new()))
@@ -248,6 +249,7 @@ impl Http {
             path,
             status,
             body,
+            sent: true,
         };
         crate::portainer::call_record::record(&x, true);
         Ok((x, headers))

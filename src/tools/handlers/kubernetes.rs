@@ -5,6 +5,7 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
+use crate::portainer::passthrough::{passthrough, Backend};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -138,7 +139,18 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         }
     }
     let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
-    kube::request(http, a.environment_id, Method::GET, &path, &query, None).await
+    // A log is text even when its one line is JSON.
+    passthrough(
+        http,
+        Backend::Kubernetes,
+        a.environment_id,
+        Method::GET,
+        &path,
+        &query,
+        None,
+    )
+    .await?
+    .into_text()
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -18,7 +18,7 @@ pub enum Scalable {
     StatefulSet,
 }
 
-#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy)]
+#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy, PartialEq, Eq)]
 pub enum Restartable {
     #[default]
     Deployment,
@@ -82,6 +82,17 @@ async fn rollout_restart(http: &Http, a: RolloutRestart) -> Result<Value, ToolEr
         "apis/apps/v1/namespaces/{}/{plural}/{}",
         a.namespace, a.name
     );
+    // As kubectl: a paused Deployment would take the new template and roll
+    // nothing out, so restarting it is refused, not reported as done.
+    if a.kind == Restartable::Deployment {
+        let current = kube::request(http, a.environment_id, Method::GET, &path, &[], None).await?;
+        if current["spec"]["paused"] == json!(true) {
+            return Err(ToolError::BadArguments(format!(
+                "Deployment `{}` is paused: it would roll nothing out; resume it first (kubernetes_proxy PATCH spec.paused=false)",
+                a.name
+            )));
+        }
+    }
     let at = crate::clock::now_rfc3339();
     let patch = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
     let body = Some((patch, "application/strategic-merge-patch+json"));

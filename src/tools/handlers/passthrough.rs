@@ -81,18 +81,65 @@ pub struct Proxy {
     body: Option<Value>,
 }
 
+// How a Kubernetes PATCH body is to be read. The API server answers 415 to
+// a PATCH whose content type is not one of these four.
+#[derive(Deserialize, JsonSchema, Default, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum PatchType {
+    #[default]
+    Merge,
+    Json,
+    Strategic,
+    Apply,
+}
+
+impl PatchType {
+    fn media_type(self) -> &'static str {
+        match self {
+            PatchType::Merge => "application/merge-patch+json",
+            PatchType::Json => "application/json-patch+json",
+            PatchType::Strategic => "application/strategic-merge-patch+json",
+            // JSON is YAML, so the JSON body goes as is.
+            PatchType::Apply => "application/apply-patch+yaml",
+        }
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct KubernetesProxy {
+    #[serde(flatten)]
+    base: Proxy,
+    /// PATCH only: merge (default), json (RFC 6902 list), strategic, or apply (server-side apply; add fieldManager to query).
+    patch_type: Option<PatchType>,
+}
+
 handler!(DOCKER_PROXY, Proxy, docker);
-handler!(KUBERNETES_PROXY, Proxy, kubernetes);
+handler!(KUBERNETES_PROXY, KubernetesProxy, kubernetes);
 
 async fn docker(http: &Http, a: Proxy) -> Result<Value, ToolError> {
-    relay(http, Backend::Docker, a).await
+    relay(http, Backend::Docker, a, "application/json").await
 }
 
-async fn kubernetes(http: &Http, a: Proxy) -> Result<Value, ToolError> {
-    relay(http, Backend::Kubernetes, a).await
+async fn kubernetes(http: &Http, a: KubernetesProxy) -> Result<Value, ToolError> {
+    let patching = a.base.method == ProxyMethod::Patch;
+    let content_type = match (patching, a.patch_type) {
+        (true, t) => t.unwrap_or_default().media_type(),
+        (false, None) => "application/json",
+        (false, Some(_)) => {
+            return Err(ToolError::BadArguments(
+                "`patch_type` is for method PATCH only".into(),
+            ))
+        }
+    };
+    relay(http, Backend::Kubernetes, a.base, content_type).await
 }
 
-async fn relay(http: &Http, backend: Backend, a: Proxy) -> Result<Value, ToolError> {
+async fn relay(
+    http: &Http,
+    backend: Backend,
+    a: Proxy,
+    content_type: &'static str,
+) -> Result<Value, ToolError> {
     let method = match a.method {
         ProxyMethod::Get => Method::GET,
         ProxyMethod::Post => Method::POST,
@@ -110,7 +157,7 @@ async fn relay(http: &Http, backend: Backend, a: Proxy) -> Result<Value, ToolErr
             "a {method} request cannot carry a body"
         )));
     }
-    let body = a.body.map(|b| (b, "application/json"));
+    let body = a.body.map(|b| (b, content_type));
     passthrough(
         http,
         backend,

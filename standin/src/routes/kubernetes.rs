@@ -22,7 +22,7 @@ pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
             )
         }
         ("DELETE", "3", ["helm", _]) => empty(204),
-        _ => api_server(req.method, rest),
+        _ => api_server(req, rest),
     }
 }
 
@@ -38,7 +38,8 @@ pub(super) fn portainer(req: &Req, rest: &[&str]) -> Answer {
 }
 
 /// What the Kubernetes API server answers, the same on every environment.
-fn api_server(method: &str, rest: &[&str]) -> Answer {
+fn api_server(req: &Req, rest: &[&str]) -> Answer {
+    let method = req.method;
     let not_found = || {
         json(
             404,
@@ -80,6 +81,22 @@ fn api_server(method: &str, rest: &[&str]) -> Answer {
         ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
             json(200, fixtures::deployment(3))
         }
+        ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "paused"]) => {
+            let mut d = fixtures::deployment(3);
+            d["metadata"]["name"] = "paused".into();
+            d["spec"]["paused"] = true.into();
+            json(200, d)
+        }
+        // A container logging JSON lines: still text/plain from the API.
+        ("GET", ["api", "v1", "namespaces", "shop", "pods", "json-logger", "log"]) => {
+            text(200, "{\"level\":\"info\",\"msg\":\"up\"}\n")
+        }
+        // kube-apiserver reads a PATCH by its media type and refuses others.
+        ("PATCH", _) if !is_patch_type(req.content_type) => json(
+            415,
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "UnsupportedMediaType", "code": 415,
+                   "message": format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json; got {}", req.content_type.unwrap_or(""))}),
+        ),
         ("GET", ["api", "v1", "namespaces", "shop", "pods", "web-7d4b9c-x2x", "log"]) => {
             text(200, "GET / 200\nGET /health 200\n")
         }
@@ -100,4 +117,20 @@ fn api_server(method: &str, rest: &[&str]) -> Answer {
         }
         _ => not_found(),
     }
+}
+
+fn is_patch_type(content_type: Option<&str>) -> bool {
+    let t = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim();
+    matches!(
+        t,
+        "application/json-patch+json"
+            | "application/merge-patch+json"
+            | "application/strategic-merge-patch+json"
+            | "application/apply-patch+yaml"
+    )
 }
