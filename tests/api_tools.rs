@@ -383,3 +383,29 @@ async fn operations_the_connected_version_lacks_are_marked_and_not_sent() {
     assert!(p.seen().await.is_empty());
     s.stop().await;
 }
+
+/// A call Portainer answers with an error becomes a tool error with the
+/// status and Portainer's own message, and a route the server lacks says so.
+#[tokio::test]
+async fn api_call_reports_portainers_errors() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let e = s
+        .tool_error(
+            "api_call",
+            json!({"operation": "EndpointInspect", "arguments": {"id": 77}}),
+        )
+        .await;
+    assert!(
+        e.contains("404") && e.contains("Unable to find a environment"),
+        "{e}"
+    );
+    let e = s
+        .tool_error(
+            "api_call",
+            json!({"operation": "EndpointInspect", "arguments": {"id": 500}}),
+        )
+        .await;
+    assert!(e.contains("500") && e.contains("database is locked"), "{e}");
+    s.stop().await;
+}

@@ -179,3 +179,54 @@ fn a_hidden_argument_one_description_requires_needs_a_default() {
         panic!("a default fills it in: {e}");
     }
 }
+
+/// The operation index follows every description: a route one lacks and a
+/// parameter one lacks carry that description's bit (CE, the older, is bit
+/// 0), so api_describe and api_call can offer what the connected one has.
+#[test]
+fn the_operation_index_marks_what_each_description_lacks() {
+    let (ce, ee) = descriptions();
+    let mut ce: Value = serde_json::from_str(&ce).unwrap();
+    let params = ce["paths"]["/things"]["get"]["parameters"]
+        .as_array_mut()
+        .unwrap();
+    params.retain(|p| p["name"] != "search");
+    let ce = ce.to_string();
+    let out = generate_editions(
+        &catalogue(&[tool("thing_list", "ThingList", "GET", "/api/things", "")]),
+        &[&ee, &ce],
+        &[],
+        HANDLERS,
+    )
+    .unwrap();
+    let ops = out.operations.replace(char::is_whitespace, "");
+    let entry = |id: &str| {
+        let start = ops
+            .find(&format!("id:\"{id}\""))
+            .unwrap_or_else(|| panic!("{id} in {ops}"));
+        let rest = &ops[start..];
+        rest[..rest.find("denied:").unwrap()].to_string()
+    };
+    let list = entry("ThingList");
+    assert!(
+        list.contains(
+            "name:\"search\",wire:\"search\",in_path:false,required:false,missing_in:1u32"
+        ),
+        "{list}"
+    );
+    assert!(
+        list.contains("name:\"ids\",wire:\"ids[]\",in_path:false,required:false,missing_in:0u32"),
+        "{list}"
+    );
+    // The route-level bits: ThingStart only in EE, OldThing only in CE.
+    assert!(
+        entry("ThingStart").ends_with("missing_in:1u32,curated:&[],"),
+        "{}",
+        entry("ThingStart")
+    );
+    assert!(
+        entry("OldThing").ends_with("missing_in:2u32,curated:&[],"),
+        "{}",
+        entry("OldThing")
+    );
+}
