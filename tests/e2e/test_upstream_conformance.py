@@ -123,6 +123,9 @@ SWEEP = {
     "helm_history": {"environment_id": 1, "release": "sweep", "namespace": "default"},
     "helm_rollback": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1, "wait": True},
     "environment_snapshot": {"id": NO_ID},
+    "environment_create": {"name": "sweep", "kind": "agent", "url": "127.0.0.1:9001", "public_url": "example.test",
+                           "group_id": 1, "tag_ids": [1]},
+    "swarm_service_rollback": {"environment_id": 1, "id": MISSING},
     "environment_delete": {"id": NO_ID, "confirm": True},
     "stack_create_git": {"environment_id": 1, "name": "sweep", "type": "standalone",
                          "repository_url": "https://git.example.test/sweep.git", "ref": "refs/heads/main",
@@ -155,6 +158,13 @@ def rec(method, path, query="", body=None, content_type=None):
     return r
 
 
+def form(**fields):
+    """A multipart/form-data record body of text fields, and its content type."""
+    b = "pmcp-test-boundary"
+    parts = "".join(f'--{b}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n' for k, v in fields.items())
+    return parts + f"--{b}--\r\n", f"multipart/form-data; boundary={b}"
+
+
 def test_the_check_rejects_what_upstream_does_not_describe(upstream):
     """A control, so that an empty mismatch list below means something."""
     bad = {
@@ -175,6 +185,9 @@ def test_the_check_rejects_what_upstream_does_not_describe(upstream):
         "undeclared Docker query": rec("GET", "/api/endpoints/1/docker/containers/json", "al=true"),
         "Portainer array sent bare (the server reads name[] only)": rec("GET", "/api/endpoints", "groupIds=1"),
         "Portainer array item of the wrong type": rec("GET", "/api/endpoints", "groupIds%5B%5D=1&groupIds%5B%5D=x"),
+        "form field not an integer": rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="agent")),
+        "form field not described": rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="2", Colour="red")),
+        "form without a required field": rec("POST", "/api/endpoints", "", *form(EndpointCreationType="2")),
     }
     accepted = {why for why, r in bad.items() if not upstream.check(r)}
     assert accepted == set(), "accepted although off the upstream descriptions"
@@ -194,6 +207,8 @@ def test_the_check_accepts_what_upstream_describes(upstream):
         rec("GET", "/api/endpoints/1/docker/v1.41/containers/json", "all=1"),
         rec("POST", "/api/endpoints/1/docker/containers/web/restart", "t=1"),
         rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1", '{"Image": "busybox"}', "application/json"),
+        rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="2", URL="h:9001", TLS="true",
+                                                 GroupID="1", TagIds="[1,2]")),
     ]
     assert {r["path"] + "?" + r["query"]: upstream.check(r) for r in good if upstream.check(r)} == {}
     # Portainer's own routes under the passthrough prefixes are Portainer's;

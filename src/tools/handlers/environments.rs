@@ -41,6 +41,8 @@ pub struct Create {
     url: Option<String>,
     /// Where published ports are reached, if not url's host.
     public_url: Option<String>,
+    /// edge_agent: Portainer's tunnel server host:port, when its settings have none.
+    tunnel_address: Option<String>,
     /// From environment_group_list; default 1 (Unassigned).
     #[schemars(range(min = 1))]
     group_id: Option<u64>,
@@ -100,6 +102,9 @@ fn form_fields(a: &Create) -> Result<Vec<(&'static str, String)>, ToolError> {
     if a.tls_skip_verify && a.kind != Kind::DockerApi {
         return bad("`tls_skip_verify` is for docker_api only (agents always use TLS)");
     }
+    if a.tunnel_address.is_some() && a.kind != Kind::EdgeAgent {
+        return bad("`tunnel_address` is for edge_agent only");
+    }
     if a.podman && !matches!(a.kind, Kind::DockerApi | Kind::Agent) {
         return bad("`podman` is for docker_api and agent only");
     }
@@ -112,6 +117,9 @@ fn form_fields(a: &Create) -> Result<Vec<(&'static str, String)>, ToolError> {
     }
     if let Some(p) = &a.public_url {
         f.push(("PublicURL", p.clone()));
+    }
+    if let Some(t) = &a.tunnel_address {
+        f.push(("EdgeTunnelServerAddress", t.clone()));
     }
     if let Some(g) = a.group_id {
         f.push(("GroupID", g.to_string()));
@@ -179,10 +187,23 @@ mod tests {
                 json!({"name": "a", "kind": "edge_agent", "url": "https://p", "podman": true}),
                 "`podman`",
             ),
+            (
+                json!({"name": "a", "kind": "agent", "url": "h:9001", "tunnel_address": "p:8000"}),
+                "`tunnel_address`",
+            ),
         ] {
             let e = form_fields(&args(v.clone())).unwrap_err().to_string();
             assert!(e.contains(arg), "{v}: {e}");
         }
+    }
+
+    #[test]
+    fn edge_agent_may_name_the_tunnel_server() {
+        let f = form_fields(&args(json!({"name": "e", "kind": "edge_agent", "url": "https://p", "tunnel_address": "p:8000"}))).unwrap();
+        assert!(
+            f.contains(&("EdgeTunnelServerAddress", "p:8000".to_string())),
+            "{f:?}"
+        );
     }
 
     #[test]
