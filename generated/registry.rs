@@ -831,7 +831,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\", \"auth logs\") when no other tool fits. Each hit gives the operation id, method, path, access and required arguments; a curated_tool, when named, is the better choice. Then api_describe, then api_call.",
+        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\", \"auth logs\") when no other tool fits. Each hit gives the operation id, method, path, access and required arguments; a curated_tool (or curated_tools) named is the better choice. Then api_describe, then api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,

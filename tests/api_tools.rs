@@ -409,3 +409,26 @@ async fn api_call_reports_portainers_errors() {
     assert!(e.contains("500") && e.contains("database is locked"), "{e}");
     s.stop().await;
 }
+
+/// Hand-written tools whose operation api_call cannot send (a form body)
+/// are found by their words, so "create environment" leads somewhere.
+#[tokio::test]
+async fn find_points_to_hand_written_tools() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let out = s
+        .ok("api_find", json!({"query": "create environment"}))
+        .await;
+    assert_eq!(out["curated_tools"], json!(["environment_create"]), "{out}");
+    let out = s
+        .ok("api_find", json!({"query": "rollback swarm service"}))
+        .await;
+    assert_eq!(
+        out["curated_tools"],
+        json!(["swarm_service_rollback"]),
+        "{out}"
+    );
+    let out = s.ok("api_find", json!({"query": "list tags"})).await;
+    assert!(out.get("curated_tools").is_none(), "{out}");
+    s.stop().await;
+}

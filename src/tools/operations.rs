@@ -396,6 +396,29 @@ fn score(op: &OperationDef, query: &[String]) -> u32 {
     total + all + matched * 5 + curated + (30u32.saturating_sub(op.id.len() as u32) / 10)
 }
 
+/// Words a query may carry that name nothing.
+const FILLER: &[&str] = &["a", "an", "the", "to", "of", "for", "in", "on", "my", "new"];
+
+/// Whether every meaningful query word names a word of `name` (a tool's
+/// snake_case name), allowing plurals and the synonyms above.
+pub fn name_matches(name: &str, query: &str) -> bool {
+    let own = words(name);
+    let q: Vec<String> = words(query)
+        .into_iter()
+        .filter(|w| !FILLER.contains(&w.as_str()))
+        .collect();
+    !q.is_empty()
+        && q.iter().all(|q| {
+            let alt = SYNONYMS.iter().find(|(w, _)| w == q).map(|(_, s)| *s);
+            own.iter().any(|w| {
+                let w_alt = SYNONYMS.iter().find(|(s, _)| s == w).map(|(_, a)| *a);
+                stem(w) == stem(q)
+                    || alt.is_some_and(|a| stem(w) == stem(a) || w_alt == Some(a))
+                    || w_alt.is_some_and(|a| stem(a) == stem(q))
+            })
+        })
+}
+
 /// The best operations for a query, best first.
 pub fn search(query: &str, limit: usize) -> Vec<&'static OperationDef> {
     let q: Vec<String> = words(query);
@@ -440,6 +463,19 @@ mod tests {
         assert_eq!(words("/endpoint_groups/{id}"), ["endpoint", "groups", "id"]);
         assert_eq!(stem("stacks"), "stack");
         assert_eq!(stem("access"), "access");
+    }
+
+    #[test]
+    fn tool_names_answer_their_words() {
+        assert!(name_matches("environment_create", "create environment"));
+        assert!(name_matches("environment_create", "add a new endpoint"));
+        assert!(name_matches(
+            "swarm_service_rollback",
+            "rollback swarm services"
+        ));
+        assert!(!name_matches("swarm_service_rollback", "undo service update"));
+        assert!(!name_matches("environment_create", "create stack"));
+        assert!(!name_matches("environment_create", "the"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
+use crate::tools::catalogue::Input;
 use crate::tools::operations::{self, Access, OperationDef};
 use crate::tools::target;
 use reqwest::Method;
@@ -38,7 +39,20 @@ async fn find(http: &Http, a: Find) -> Result<Value, ToolError> {
         })
         .collect();
     let total = items.len();
-    Ok(json!({"items": items, "total": total}))
+    let mut out = json!({"items": items, "total": total});
+    // Hand-written tools some operations lack (a form body, several
+    // requests): found by their name's words, ahead of the raw operations.
+    let tools: Vec<&str> = crate::tools::catalogue::TOOLS
+        .iter()
+        .filter(|t| matches!(t.input, Input::Handler(_)) && t.operation_argument.is_none())
+        .filter(|t| t.method_argument.is_none())
+        .filter(|t| operations::name_matches(t.name, &a.query))
+        .map(|t| t.name)
+        .collect();
+    if !tools.is_empty() {
+        out["curated_tools"] = json!(tools);
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize, JsonSchema)]
