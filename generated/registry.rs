@@ -2285,7 +2285,7 @@ pub static TOOLS: &[ToolDef] = &[
         gaps: &[],
         shape: crate::shaping::Rules {
             project: Some(
-                "{items: items[].{type: type, reason: reason, object: join('/', [involvedObject.kind || '', involvedObject.name || '']), namespace: involvedObject.namespace, message: message, count: count, last: lastTimestamp || eventTime}}",
+                "{items: reverse(sort_by(items[].{type: type, reason: reason, object: join('/', [involvedObject.kind || '', involvedObject.name || '']), namespace: involvedObject.namespace, message: message, count: count || series.count || `1`, last: series.lastObservedTime || lastTimestamp || eventTime || metadata.creationTimestamp || ''}, &last))}",
             ),
             omit: &[],
             keep_tail: false,

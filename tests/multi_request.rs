@@ -272,6 +272,18 @@ async fn multi_request_tools() {
         json!({"type": "Warning", "reason": "BackOff", "object": "Pod/web-7d4b9c-x2x", "namespace": "shop",
         "message": "Back-off restarting failed container", "count": 7, "last": "2026-11-24T08:59:00Z"})
     );
+    // New-style events: count and time from `series` (or 1 and eventTime); newest first.
+    let rest: Vec<(Value, Value)> = ev["items"].as_array().unwrap()[1..]
+        .iter()
+        .map(|e| (e["count"].clone(), e["last"].clone()))
+        .collect();
+    assert_eq!(
+        rest,
+        [
+            (json!(12), json!("2026-11-24T08:58:30.000000Z")),
+            (json!(1), json!("2026-11-24T08:00:00.000000Z"))
+        ]
+    );
     s.stop().await;
 }
 

@@ -104,7 +104,15 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
             200,
             json!({"kind": "EventList", "items": [
             {"metadata": {"name": "web.1", "namespace": "shop"}, "type": "Warning", "reason": "BackOff", "message": "Back-off restarting failed container", "count": 7,
-             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}, "lastTimestamp": "2026-11-24T08:59:00Z", "source": {"component": "kubelet"}}]}),
+             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}, "lastTimestamp": "2026-11-24T08:59:00Z", "source": {"component": "kubelet"}},
+            // As events.k8s.io writes them: no count or lastTimestamp, a series.
+            {"metadata": {"name": "web.2", "namespace": "shop", "creationTimestamp": "2026-11-24T08:40:00Z"}, "type": "Warning", "reason": "Unhealthy",
+             "message": "Readiness probe failed", "count": null, "lastTimestamp": null, "eventTime": "2026-11-24T08:40:00.000000Z",
+             "series": {"count": 12, "lastObservedTime": "2026-11-24T08:58:30.000000Z"}, "reportingComponent": "kubelet",
+             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}},
+            {"metadata": {"name": "web.0", "namespace": "shop"}, "type": "Normal", "reason": "Scheduled", "message": "Successfully assigned shop/web-7d4b9c-x2x",
+             "count": null, "lastTimestamp": null, "eventTime": "2026-11-24T08:00:00.000000Z", "reportingComponent": "default-scheduler",
+             "involvedObject": {"kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}}]}),
         ),
         ("PATCH", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web", "scale"]) => {
             json(
