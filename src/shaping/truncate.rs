@@ -97,6 +97,19 @@ fn cut_items(
         out[NOTE_KEY] = json!(format!(
             "result was {total} characters, over the {max} limit: showing {range} of {of} items; {ADVICE}"
         ));
+        // A Kubernetes page's continue token points past the items cut
+        // here; following it would skip them. It goes, and the note says
+        // how to page without a gap.
+        if k < n && !keep_tail {
+            if let Some(Value::String(_)) = out.pointer("/metadata/continue") {
+                out["metadata"]["continue"] = Value::Null;
+                out[NOTE_KEY] = json!(format!(
+                    "result was {total} characters, over the {max} limit: showing the first {k} of this page's {n} items; \
+                     metadata.continue was dropped as it points past the items not shown: call again as before \
+                     (same continue, if any) with limit {k}, then follow that answer's continue"
+                ));
+            }
+        }
         out
     };
     // Largest k whose result fits (size grows with k).
@@ -257,6 +270,23 @@ fn pointer_mut<'a>(v: &'a mut Value, path: &[String]) -> Option<&'a mut Value> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_kubernetes_page_drops_its_continue_token() {
+        let items: Vec<Value> = (0..150)
+            .map(|i| json!({"metadata": {"name": format!("cm-{i}")}, "data": {"k": "x".repeat(300)}}))
+            .collect();
+        let page = json!({"kind": "ConfigMapList", "metadata": {"continue": "tok-150", "resourceVersion": "9"}, "items": items});
+        let out = cap(page, 20_000, false);
+        let kept = out["items"].as_array().unwrap().len();
+        assert!(kept > 0 && kept < 150, "{kept}");
+        assert_eq!(out["metadata"]["continue"], Value::Null);
+        let note = out[NOTE_KEY].as_str().unwrap();
+        assert!(note.contains(&format!("with limit {kept}")), "{note}");
+        // A page that fits keeps its token.
+        let small = json!({"kind": "ConfigMapList", "metadata": {"continue": "tok"}, "items": [{"a": 1}]});
+        assert_eq!(cap(small, 20_000, false)["metadata"]["continue"], "tok");
+    }
+
     use super::*;
 
     #[test]
