@@ -67,6 +67,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     let o = &cli.opts;
     let mut choice = Choice {
         read_only: o.read_only,
+        disable_destructive: o.disable_destructive,
         confirm: o.confirm,
         toolsets: o.toolsets.clone(),
         tools: o.tools.clone(),

@@ -81,6 +81,10 @@ pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
         },
         timeout: Duration::from_secs(opts.timeout),
         read_only: opts.read_only,
+        disable_destructive: opts.disable_destructive,
+        deny_kinds: crate::portainer::deny_kinds::DenyKinds::parse(
+            opts.deny_kinds.as_deref().unwrap_or_default(),
+        )?,
         tls_ca,
         insecure: opts.insecure,
         max_body: opts.max_upstream_mb.max(1) << 20,

@@ -60,6 +60,22 @@ pub struct Flags {
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub read_only: bool,
 
+    /// Serve no destructive tool, and send no DELETE request whatever the tool.
+    #[arg(long, env = "PORTAINER_DISABLE_DESTRUCTIVE", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub disable_destructive: bool,
+
+    /// Kubernetes kinds no request may touch, comma separated: Secret,
+    /// apps/Deployment, rbac.authorization.k8s.io/* (a whole group).
+    #[arg(
+        long,
+        env = "PORTAINER_DENY_KINDS",
+        global = true,
+        value_delimiter = ','
+    )]
+    pub deny_kinds: Option<Vec<String>>,
+
     /// Toolsets to serve, comma separated: names, `default`, or `all`.
     #[arg(long, env = "PORTAINER_TOOLSETS", global = true, value_delimiter = ',')]
     pub toolsets: Option<Vec<String>>,

@@ -19,6 +19,10 @@ pub struct HttpSettings {
     pub token: Option<String>,
     pub timeout: Duration,
     pub read_only: bool,
+    /// --disable-destructive: no DELETE leaves the server.
+    pub disable_destructive: bool,
+    /// --deny-kinds: Kubernetes kinds no request may touch.
+    pub deny_kinds: super::deny_kinds::DenyKinds,
     pub tls_ca: Option<Vec<u8>>,
     pub insecure: bool,
     /// The largest answer read into memory, in bytes.
@@ -31,6 +35,8 @@ pub struct Http {
     api_root: Url,
     fallbacks: Vec<Url>,
     read_only: bool,
+    disable_destructive: bool,
+    deny_kinds: std::sync::Arc<super::deny_kinds::DenyKinds>,
     max_body: usize,
 }
 
@@ -79,6 +85,8 @@ impl Http {
             api_root: s.api_root.clone(),
             fallbacks: s.fallbacks.clone(),
             read_only: s.read_only,
+            disable_destructive: s.disable_destructive,
+            deny_kinds: std::sync::Arc::new(s.deny_kinds.clone()),
             max_body: s.max_body,
         })
     }
@@ -91,8 +99,9 @@ impl Http {
         &self.client
     }
 
-    /// The policy every request passes: only GET in read-only mode, and only
-    /// to the configured Portainer.
+    /// The policy every request passes: only to the configured Portainer,
+    /// only GET in read-only mode, no DELETE under --disable-destructive,
+    /// nothing of a --deny-kinds kind.
     pub fn guard(&self, method: &Method, url: &Url) -> Result<(), String> {
         if url.origin() != self.api_root.origin() || !url.path().starts_with(self.api_root.path()) {
             return Err(format!(
@@ -105,6 +114,15 @@ impl Http {
                 "read-only mode: {method} {} was not sent (only GET requests leave this server)",
                 url.path()
             ));
+        }
+        if self.disable_destructive && method == Method::DELETE {
+            return Err(format!(
+                "--disable-destructive: DELETE {} was not sent",
+                url.path()
+            ));
+        }
+        if let Some(why) = self.deny_kinds.refuses(url.path()) {
+            return Err(why);
         }
         Ok(())
     }

@@ -6,6 +6,7 @@ pub mod call_record;
 pub mod client;
 pub mod connected;
 pub mod decode;
+pub mod deny_kinds;
 pub mod docker_log;
 pub mod exchange;
 pub mod form;

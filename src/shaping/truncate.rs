@@ -283,7 +283,8 @@ mod tests {
         let note = out[NOTE_KEY].as_str().unwrap();
         assert!(note.contains(&format!("with limit {kept}")), "{note}");
         // A page that fits keeps its token.
-        let small = json!({"kind": "ConfigMapList", "metadata": {"continue": "tok"}, "items": [{"a": 1}]});
+        let small =
+            json!({"kind": "ConfigMapList", "metadata": {"continue": "tok"}, "items": [{"a": 1}]});
         assert_eq!(cap(small, 20_000, false)["metadata"]["continue"], "tok");
     }
 

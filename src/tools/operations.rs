@@ -473,7 +473,10 @@ mod tests {
             "swarm_service_rollback",
             "rollback swarm services"
         ));
-        assert!(!name_matches("swarm_service_rollback", "undo service update"));
+        assert!(!name_matches(
+            "swarm_service_rollback",
+            "undo service update"
+        ));
         assert!(!name_matches("environment_create", "create stack"));
         assert!(!name_matches("environment_create", "the"));
     }

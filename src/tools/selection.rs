@@ -10,6 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Debug, Clone)]
 pub struct Choice {
     pub read_only: bool,
+    /// --disable-destructive: destructive tools are not served (the
+    /// proxies and api_call are, and the HTTP layer refuses their DELETEs).
+    pub disable_destructive: bool,
     pub confirm: Confirm,
     pub toolsets: Option<Vec<String>>,
     pub tools: Option<Vec<String>>,
@@ -22,6 +25,7 @@ impl Default for Choice {
     fn default() -> Self {
         Choice {
             read_only: false,
+            disable_destructive: false,
             confirm: Confirm::Destructive,
             toolsets: None,
             tools: None,
@@ -123,6 +127,12 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             Some("it is denied by --deny-tools".to_string())
         } else if mode.is_none() {
             Some("the server runs in read-only mode and this tool writes".to_string())
+        } else if c.disable_destructive
+            && t.destructive
+            && t.method_argument.is_none()
+            && t.operation_argument.is_none()
+        {
+            Some("the server runs with --disable-destructive and this tool can delete".to_string())
         } else if named.contains(t.name) {
             None
         } else if only_named {

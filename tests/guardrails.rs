@@ -1,0 +1,100 @@
+//! --deny-kinds and --disable-destructive: enforced by the one HTTP layer,
+//! so no tool (typed, proxy, api_call) gets past them; nothing is sent.
+
+mod support;
+
+use serde_json::json;
+use support::mcp::Session;
+use support::portainer::StandIn;
+
+#[tokio::test]
+async fn denied_kinds_never_leave_the_server() {
+    let p = StandIn::start().await;
+    let s = Session::start(
+        &p.url(),
+        &[
+            "--toolsets",
+            "all",
+            "--deny-kinds",
+            "Secret,rbac.authorization.k8s.io/*",
+        ],
+    )
+    .await;
+    let n = p.seen().await.len();
+    for (tool, args) in [
+        (
+            "kubernetes_resource_get",
+            json!({"environment_id": 3, "kind": "Secret", "namespace": "shop", "name": "db"}),
+        ),
+        (
+            "kubernetes_resource_list",
+            json!({"environment_id": 3, "kind": "Secret"}),
+        ),
+        (
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": "api/v1/namespaces/shop/secrets/db"}),
+        ),
+        (
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": "apis/rbac.authorization.k8s.io/v1/clusterroles"}),
+        ),
+    ] {
+        let e = s.tool_error(tool, args.clone()).await;
+        assert!(e.contains("--deny-kinds"), "{tool} {args}: {e}");
+    }
+    let sent: Vec<String> = p.seen().await[n..]
+        .iter()
+        .map(|r| r.path.clone())
+        .filter(|p| p.contains("secrets") || p.contains("rbac"))
+        .collect();
+    assert!(sent.is_empty(), "sent: {sent:?}");
+    // Other kinds go on as before.
+    let d = s
+        .ok(
+            "kubernetes_resource_get",
+            json!({"environment_id": 3, "api_version": "apps/v1", "kind": "Deployment", "namespace": "shop", "name": "web"}),
+        )
+        .await;
+    assert_eq!(d["kind"], "Deployment", "{d}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn disable_destructive_hides_and_refuses_deletes() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all", "--disable-destructive"]).await;
+    let names: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    for gone in ["stack_delete", "docker_remove", "environment_delete"] {
+        assert!(!names.iter().any(|n| n == gone), "{gone} served");
+    }
+    for kept in ["docker_proxy", "api_call", "stack_stop"] {
+        assert!(names.iter().any(|n| n == kept), "{kept} not served");
+    }
+    let e = s
+        .call("stack_delete", json!({"id": 7, "environment_id": 1}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--disable-destructive"), "{e}");
+    let n = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "DELETE", "path": "containers/web", "confirm": true}),
+        )
+        .await;
+    assert!(e.contains("--disable-destructive"), "{e}");
+    let e = s
+        .tool_error(
+            "api_call",
+            json!({"operation": "TagDelete", "arguments": {"id": 2}, "confirm": true}),
+        )
+        .await;
+    assert!(e.contains("--disable-destructive"), "{e}");
+    let deletes = p.seen().await[n..]
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
+    assert_eq!(deletes, 0);
+    s.stop().await;
+}
