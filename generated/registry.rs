@@ -58,6 +58,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Namespaces, any Kubernetes resource, pod logs, events, scaling and restarts, through Portainer.",
     },
     ToolsetDef {
+        name: "kubernetes_manage",
+        default: false,
+        description: "Apply Kubernetes manifests (server-side apply) and delete objects; previews are the API server's own dry run.",
+    },
+    ToolsetDef {
         name: "proxy",
         default: false,
         description: "Raw passthrough to the Docker and Kubernetes APIs of an environment.",
@@ -2342,6 +2347,54 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "kubernetes_apply",
+        title: "Apply Kubernetes manifests",
+        description: "Create or update objects from YAML or JSON manifests (several documents allowed) by server-side apply, as field manager portainer-mcp. With dry_run the API server validates and defaults them and stores nothing; its answer is under server_preview. Each object's result: created or configured.",
+        toolset: "kubernetes_manage",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_apply",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_APPLY),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "kubernetes_delete",
+        title: "Delete a Kubernetes object",
+        description: "Delete one object by kind and name. Without confirm (or with dry_run) the API server checks the delete as a dry run and nothing is removed.",
+        toolset: "kubernetes_manage",
+        access: Access::Write,
+        destructive: true,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_delete",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_DELETE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
         name: "swarm_service_list",
         title: "List Swarm services",
         description: "List the services of a Swarm environment with image, mode, replicas and running task counts.",
@@ -4503,6 +4556,12 @@ pub async fn dispatch(
             (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART
                 .call)(client.inner(), args)
                 .await
+        }
+        "kubernetes_apply" => {
+            (crate::tools::handlers::KUBERNETES_APPLY.call)(client.inner(), args).await
+        }
+        "kubernetes_delete" => {
+            (crate::tools::handlers::KUBERNETES_DELETE.call)(client.inner(), args).await
         }
         "swarm_service_list" => {
             let a_environment_id: i64 = args.get("environment_id", None)?;

@@ -425,7 +425,8 @@ async fn kubernetes_requests_match_the_api_servers_rules() {
         (Some("apply"), "application/apply-patch+yaml"),
     ] {
         let mut args = json!({"environment_id": 3, "method": "PATCH", "path": path,
-            "body": {"spec": {"replicas": 3}}, "confirm": true});
+            "body": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3}},
+            "confirm": true});
         if let Some(t) = patch_type {
             args["patch_type"] = json!(t);
         }

@@ -53,7 +53,7 @@ pub fn plan(mode: Mode, args: &Args) -> Result<Plan, ToolError> {
 }
 
 /// The answer of a held call: what would have been sent.
-pub fn held_answer(plan: &Plan, would_send: Vec<Value>) -> Value {
+pub fn held_answer(plan: &Plan, would_send: Vec<Value>, preview: Vec<Value>) -> Value {
     let note = if plan.declined {
         "Not done: the user declined. Nothing was sent."
     } else if plan.unconfirmed {
@@ -61,5 +61,11 @@ pub fn held_answer(plan: &Plan, would_send: Vec<Value>) -> Value {
     } else {
         "Dry run: nothing was sent."
     };
-    json!({"dry_run": true, "note": note, "would_send": would_send})
+    let mut answer = json!({"dry_run": true, "note": note, "would_send": would_send});
+    if !preview.is_empty() {
+        // The API server validated the writes and answered as it would
+        // store them (Kubernetes dryRun=All); nothing was stored.
+        answer["server_preview"] = Value::Array(preview);
+    }
+    answer
 }

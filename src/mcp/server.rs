@@ -184,15 +184,17 @@ impl PortainerServer {
         }
         let result = if plan.hold {
             // What the call would have sent; a failed read on the way is still an error.
-            raw.map(|_| confirm::held_answer(&plan, state.would_send.clone()))
-                .and_then(|v| {
-                    shaping::shape(
-                        v,
-                        &HELD,
-                        &shaping::Request::default(),
-                        &self.options.shaping,
-                    )
-                })
+            raw.map(|_| {
+                confirm::held_answer(&plan, state.would_send.clone(), state.preview.clone())
+            })
+            .and_then(|v| {
+                shaping::shape(
+                    v,
+                    &HELD,
+                    &shaping::Request::default(),
+                    &self.options.shaping,
+                )
+            })
         } else {
             // A list shaped while it arrived is final; anything else
             // (a list collected whole for a select included) is shaped now.

@@ -29,6 +29,9 @@ pub struct CallState {
     pub sent: Vec<Sent>,
     /// The writes a dry run held back: method, path, body.
     pub would_send: Vec<Value>,
+    /// What the API server answered to its own dry run of those writes
+    /// (Kubernetes `dryRun=All`), when a tool asked for one.
+    pub preview: Vec<Value>,
     /// How to shape a list answer while it arrives (taken by the first GET).
     pub list_plan: Option<ListPlan>,
     /// A list shaped on arrival: the value, and whether it is final.
@@ -124,6 +127,11 @@ pub fn record(x: &Exchange, sent: bool) {
         }
         c.last = Some(x.clone());
     });
+}
+
+/// An API server's answer to a server-side dry run, for the held answer.
+pub fn add_preview(v: Value) {
+    let _ = CALL.try_with(|c| c.borrow_mut().preview.push(v));
 }
 
 pub fn capture(method: &str, path: &str, body: Option<&[u8]>) {

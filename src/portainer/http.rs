@@ -239,12 +239,17 @@ impl Http {
             tracing::warn!(%method, %path, "{why}");
             return synthetic(403, serde_json::json!({"message": why}).to_string());
         }
-        if (method != Method::GET && crate::portainer::call_record::dry_run())
-            || crate::portainer::call_record::offline()
-        {
+        let held = method != Method::GET && crate::portainer::call_record::dry_run();
+        let offline = crate::portainer::call_record::offline();
+        if held || offline {
             let body = request.body().and_then(|b| b.as_bytes());
-            crate::portainer::call_record::capture(method.as_str(), &path, body);
-            return synthetic(200, "{}".into());
+            let shown = without_server_dry_run(request.url());
+            crate::portainer::call_record::capture(method.as_str(), &shown, body);
+            // A Kubernetes API server's own dry run stores nothing: it goes,
+            // so that the preview is the server's validated answer.
+            if offline || shown == path {
+                return synthetic(200, "{}".into());
+            }
         }
         let started = Instant::now();
         let resp = self.send_resilient(request).await?;
@@ -407,6 +412,33 @@ fn backoff(round: u32) -> Duration {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     base + Duration::from_millis(u64::from(nanos % 100))
+}
+
+/// The request's path and query as a confirmed call would send it: a
+/// Kubernetes passthrough request's `dryRun=All` removed. Equal to the
+/// request's own when it is not such a server-side dry run.
+fn without_server_dry_run(url: &Url) -> String {
+    let path = url.path();
+    let kubernetes = path.split('/').collect::<Vec<_>>().windows(3).any(|w| {
+        w[0] == "endpoints" && w[1].bytes().all(|b| b.is_ascii_digit()) && w[2] == "kubernetes"
+    });
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let dry = pairs.iter().any(|(k, v)| k == "dryRun" && v == "All");
+    match url.query() {
+        None => path.to_string(),
+        Some(q) if !(kubernetes && dry) => format!("{path}?{q}"),
+        Some(_) => {
+            let kept = pairs.iter().filter(|(k, _)| k != "dryRun");
+            let q = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(kept)
+                .finish();
+            if q.is_empty() {
+                path.to_string()
+            } else {
+                format!("{path}?{q}")
+            }
+        }
+    }
 }
 
 /// The X-API-Key header, marked sensitive so that no Debug output shows it.

@@ -7,6 +7,7 @@
 pub mod api;
 pub mod environments;
 pub mod kubernetes;
+pub mod kubernetes_apply;
 pub mod kubernetes_workloads;
 pub mod passthrough;
 pub mod stack_env;
@@ -18,6 +19,7 @@ pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
 };
+pub use kubernetes_apply::{KUBERNETES_APPLY, KUBERNETES_DELETE};
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
 pub use stacks::{STACK_GIT_REDEPLOY, STACK_UPDATE};

@@ -53,6 +53,7 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
             {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod"},
             {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod"},
             {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret"},
+            {"name": "configmaps", "singularName": "configmap", "namespaced": true, "kind": "ConfigMap"},
             {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace"},
             {"name": "events", "singularName": "event", "namespaced": true, "kind": "Event"}]}),
         ),
@@ -91,6 +92,27 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
         ("GET", ["api", "v1", "namespaces", "shop", "pods", "json-logger", "log"]) => {
             text(200, "{\"level\":\"info\",\"msg\":\"up\"}\n")
         }
+        // Server-side apply: 201 when it creates, 200 when the object exists
+        // (only shop/web here); the stored object comes back.
+        ("PATCH", path) if req.content_type == Some("application/apply-patch+yaml") => {
+            let mut obj = req.json();
+            if !obj.is_object() {
+                return json(
+                    400,
+                    json!({"kind": "Status", "status": "Failure", "reason": "BadRequest", "code": 400, "message": "invalid apply body"}),
+                );
+            }
+            let exists = path.ends_with(&["deployments", "web"]);
+            obj["metadata"]["resourceVersion"] = json!(if exists { "901" } else { "900" });
+            obj["metadata"]["generation"] = json!(if exists { 5 } else { 1 });
+            obj["metadata"]["managedFields"] =
+                json!([{"manager": "portainer-mcp", "operation": "Apply"}]);
+            json(if exists { 200 } else { 201 }, obj)
+        }
+        ("DELETE", [.., "namespaces", ns, "configmaps", name]) => json(
+            200,
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Success", "details": {"name": name, "kind": "configmaps", "namespace": ns}}),
+        ),
         // kube-apiserver reads a PATCH by its media type and refuses others.
         ("PATCH", _) if !is_patch_type(req.content_type) => json(
             415,

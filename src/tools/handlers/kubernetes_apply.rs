@@ -1,0 +1,225 @@
+//! Kubernetes writes the API server itself can preview: server-side apply
+//! of manifests and delete. In a held call (dry_run, or confirmation
+//! missing) the requests go with `dryRun=All`, so the API server validates,
+//! defaults and admission-checks them and stores nothing; its answers are
+//! the call's preview, and the requests a confirmed call would send are
+//! listed as for every write.
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::call_record;
+use crate::portainer::http::Http;
+use crate::portainer::kubernetes as kube;
+use crate::portainer::passthrough::{passthrough, Backend};
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The field manager our applies own their fields as.
+const FIELD_MANAGER: &str = "portainer-mcp";
+/// Most documents one call applies.
+const MAX_DOCUMENTS: usize = 50;
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Apply {
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// YAML or JSON; several documents separated by `---`.
+    manifest: String,
+    /// For namespaced objects that name none.
+    namespace: Option<String>,
+    /// Take over fields another manager owns (kubectl apply --force-conflicts).
+    #[serde(default)]
+    force: bool,
+}
+
+handler!(KUBERNETES_APPLY, Apply, apply);
+
+/// One object of the manifest, checked before anything is sent.
+struct Doc {
+    api_version: String,
+    kind: String,
+    name: String,
+    namespace: Option<String>,
+    body: Value,
+}
+
+fn documents(manifest: &str, namespace: Option<&str>) -> Result<Vec<Doc>, ToolError> {
+    let bad = |i: usize, why: String| {
+        ToolError::BadArguments(format!("`manifest` document {}: {why}", i + 1))
+    };
+    let mut out = vec![];
+    for (i, de) in serde_yaml_ng::Deserializer::from_str(manifest).enumerate() {
+        let v = Value::deserialize(de).map_err(|e| bad(i, format!("not YAML or JSON: {e}")))?;
+        if v.is_null() {
+            continue; // an empty document (a trailing `---`)
+        }
+        if out.len() == MAX_DOCUMENTS {
+            return Err(bad(
+                i,
+                format!("more than {MAX_DOCUMENTS} documents; apply them in parts"),
+            ));
+        }
+        let text = |k: &str| v.pointer(k).and_then(Value::as_str).map(str::to_string);
+        let (Some(api_version), Some(kind), Some(name)) =
+            (text("/apiVersion"), text("/kind"), text("/metadata/name"))
+        else {
+            return Err(bad(i, "needs apiVersion, kind and metadata.name".into()));
+        };
+        if kind.ends_with("List") {
+            return Err(bad(i, format!("a {kind}: give its items as documents")));
+        }
+        kube::check_name("metadata.name", &name)?;
+        let namespace = text("/metadata/namespace").or(namespace.map(str::to_string));
+        out.push(Doc {
+            api_version,
+            kind,
+            name,
+            namespace,
+            body: v,
+        });
+    }
+    if out.is_empty() {
+        return Err(ToolError::BadArguments("`manifest` holds no object".into()));
+    }
+    Ok(out)
+}
+
+async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
+    let docs = documents(&a.manifest, a.namespace.as_deref())?;
+    let held = call_record::dry_run();
+    // Every kind resolved (and every path built) before the first write, so
+    // that a bad document leaves nothing half applied.
+    let mut planned = vec![];
+    for d in &docs {
+        let resource = kube::resolve(http, a.environment_id, &d.api_version, &d.kind).await?;
+        if resource.namespaced && d.namespace.is_none() {
+            return Err(ToolError::BadArguments(format!(
+                "{} `{}` is namespaced: give metadata.namespace or `namespace`",
+                d.kind, d.name
+            )));
+        }
+        let path = kube::resource_path(
+            &d.api_version,
+            &resource,
+            d.namespace.as_deref(),
+            Some(&d.name),
+        )?;
+        planned.push(path);
+    }
+    let mut results = vec![];
+    for (d, path) in docs.iter().zip(&planned) {
+        let mut query = vec![("fieldManager".to_string(), FIELD_MANAGER.to_string())];
+        if a.force {
+            query.push(("force".into(), "true".into()));
+        }
+        let mut body = d.body.clone();
+        if let (Some(ns), true) = (&d.namespace, body["metadata"].get("namespace").is_none()) {
+            body["metadata"]["namespace"] = json!(ns);
+        }
+        let x = send(
+            http,
+            a.environment_id,
+            Method::PATCH,
+            path,
+            query,
+            Some(body),
+            held,
+        )
+        .await?;
+        let status = x.status;
+        let stored = x.into_json()?;
+        results.push(json!({
+            "kind": d.kind, "name": d.name, "namespace": d.namespace,
+            // The API server answers 201 to an apply that created the object.
+            "result": if status == 201 { "created" } else { "configured" },
+            "resourceVersion": stored["metadata"]["resourceVersion"],
+            "generation": stored["metadata"]["generation"],
+        }));
+        if held {
+            call_record::add_preview(stored);
+        }
+    }
+    Ok(json!({"items": results, "field_manager": FIELD_MANAGER}))
+}
+
+#[derive(Deserialize, JsonSchema, Default, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Propagation {
+    /// Dependents are removed after the object (kubectl's default).
+    #[default]
+    Background,
+    Foreground,
+    /// Dependents are kept.
+    Orphan,
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Delete {
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// e.g. v1, apps/v1, batch/v1.
+    api_version: String,
+    /// e.g. Pod, Deployment, ConfigMap.
+    kind: String,
+    name: String,
+    /// For namespaced kinds.
+    namespace: Option<String>,
+    #[serde(default)]
+    propagation: Propagation,
+}
+
+handler!(KUBERNETES_DELETE, Delete, delete);
+
+async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
+    kube::check_name("name", &a.name)?;
+    let env = a.environment_id;
+    let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
+    if resource.namespaced && a.namespace.is_none() {
+        return Err(ToolError::BadArguments(format!(
+            "{} is namespaced: give `namespace`",
+            a.kind
+        )));
+    }
+    let path = kube::resource_path(
+        &a.api_version,
+        &resource,
+        a.namespace.as_deref(),
+        Some(&a.name),
+    )?;
+    let policy = match a.propagation {
+        Propagation::Background => "Background",
+        Propagation::Foreground => "Foreground",
+        Propagation::Orphan => "Orphan",
+    };
+    let held = call_record::dry_run();
+    let query = vec![("propagationPolicy".to_string(), policy.to_string())];
+    let x = send(http, env, Method::DELETE, &path, query, None, held).await?;
+    let answer = x.into_json()?;
+    if held {
+        call_record::add_preview(answer.clone());
+    }
+    Ok(
+        json!({"kind": a.kind, "name": a.name, "namespace": a.namespace, "propagation": policy,
+              "status": answer.get("status").cloned().unwrap_or(Value::Null)}),
+    )
+}
+
+/// Sends one write; in a held call it goes as the API server's own dry run
+/// (the HTTP layer lists it as what a confirmed call would send).
+async fn send(
+    http: &Http,
+    env: u64,
+    method: Method,
+    path: &str,
+    mut query: Vec<(String, String)>,
+    body: Option<Value>,
+    held: bool,
+) -> Result<crate::portainer::exchange::Exchange, ToolError> {
+    if held {
+        query.push(("dryRun".into(), "All".into()));
+    }
+    let body = body.map(|b| (b, "application/apply-patch+yaml"));
+    passthrough(http, Backend::Kubernetes, env, method, path, &query, body).await
+}

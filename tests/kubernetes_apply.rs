@@ -1,0 +1,188 @@
+//! kubernetes_apply and kubernetes_delete: server-side apply of every
+//! document, the API server's own dry run as the preview, nothing half
+//! applied when a document is wrong.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::mcp::Session;
+use support::portainer::StandIn;
+
+const MANIFEST: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: web-config
+data:
+  LOG_LEVEL: info
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 3
+---
+";
+
+fn writes(seen: &[support::portainer::Seen]) -> Vec<&support::portainer::Seen> {
+    seen.iter().filter(|r| r.method != "GET").collect()
+}
+
+#[tokio::test]
+async fn apply_sends_server_side_apply_and_previews_with_the_server() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "default,kubernetes_manage"]).await;
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": MANIFEST, "namespace": "shop", "force": true}),
+        )
+        .await;
+    let seen = p.seen().await[n..].to_vec();
+    let w = writes(&seen);
+    assert_eq!(w.len(), 2, "{seen:?}");
+    assert_eq!(
+        (w[0].method.as_str(), w[0].path.as_str()),
+        (
+            "PATCH",
+            "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/configmaps/web-config"
+        )
+    );
+    assert_eq!(
+        w[1].path,
+        "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web"
+    );
+    for r in &w {
+        assert_eq!(
+            r.content_type.as_deref(),
+            Some("application/apply-patch+yaml")
+        );
+        assert_eq!(
+            r.query.as_deref(),
+            Some("fieldManager=portainer-mcp&force=true")
+        );
+    }
+    assert_eq!(w[0].body.as_ref().unwrap()["metadata"]["namespace"], "shop");
+    assert_eq!(w[0].body.as_ref().unwrap()["data"]["LOG_LEVEL"], "info");
+    let results: Vec<(Value, Value)> = out["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].clone(), i["result"].clone()))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            (json!("web-config"), json!("created")),
+            (json!("web"), json!("configured"))
+        ]
+    );
+
+    // dry_run: the same requests with dryRun=All, the server's answers as
+    // the preview, and the requests a real call would send.
+    let n = p.seen().await.len();
+    let out = s
+        .ok(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": MANIFEST, "namespace": "shop", "dry_run": true}),
+        )
+        .await;
+    let seen = p.seen().await[n..].to_vec();
+    let w = writes(&seen);
+    assert_eq!(w.len(), 2);
+    for r in &w {
+        assert_eq!(
+            r.query.as_deref(),
+            Some("fieldManager=portainer-mcp&dryRun=All")
+        );
+    }
+    assert_eq!(out["dry_run"], true);
+    assert_eq!(out["server_preview"].as_array().unwrap().len(), 2, "{out}");
+    assert_eq!(out["server_preview"][1]["metadata"]["generation"], 5);
+    let would: Vec<&str> = out["would_send"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        would,
+        [
+            "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/configmaps/web-config?fieldManager=portainer-mcp",
+            "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web?fieldManager=portainer-mcp"
+        ]
+    );
+
+    // A wrong document: nothing is written, the error names it.
+    let n = p.seen().await.len();
+    for (manifest, words) in [
+        (format!("{MANIFEST}---\nkind: Secret\n"), "document 4"),
+        (
+            format!("{MANIFEST}---\napiVersion: v1\nkind: Gizmo\nmetadata: {{name: g}}\n"),
+            "Gizmo",
+        ),
+        (
+            "apiVersion: v1\nkind: Namespace\nmetadata: {name: a/b}\n".to_string(),
+            "metadata.name",
+        ),
+        ("a: [\n".to_string(), "not YAML"),
+        ("---\n---\n".to_string(), "no object"),
+    ] {
+        let e = s
+            .tool_error(
+                "kubernetes_apply",
+                json!({"environment_id": 3, "manifest": manifest, "namespace": "shop"}),
+            )
+            .await;
+        assert!(e.contains(words), "{words}: {e}");
+    }
+    let e = s
+        .tool_error(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"}),
+        )
+        .await;
+    assert!(e.contains("namespaced"), "{e}");
+    assert!(
+        writes(&p.seen().await[n..]).is_empty(),
+        "nothing half applied"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn delete_needs_confirm_and_previews_with_the_server() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "kubernetes_manage"]).await;
+    let args = json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "name": "web-config", "namespace": "shop"});
+    // Unconfirmed: the API server's dry run only.
+    let n = p.seen().await.len();
+    let out = s.ok("kubernetes_delete", args.clone()).await;
+    assert_eq!(out["dry_run"], true, "{out}");
+    assert_eq!(out["server_preview"][0]["status"], "Success");
+    let seen = p.seen().await[n..].to_vec();
+    let w = writes(&seen);
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        w[0].query.as_deref(),
+        Some("propagationPolicy=Background&dryRun=All")
+    );
+    // Confirmed: the real delete, with the propagation asked for.
+    let mut confirmed = args.clone();
+    confirmed["confirm"] = json!(true);
+    confirmed["propagation"] = json!("foreground");
+    let n = p.seen().await.len();
+    let out = s.ok("kubernetes_delete", confirmed).await;
+    assert_eq!(out["status"], "Success", "{out}");
+    let seen = p.seen().await[n..].to_vec();
+    let w = writes(&seen);
+    assert_eq!(w.len(), 1);
+    assert_eq!(
+        (w[0].method.as_str(), w[0].query.as_deref()),
+        ("DELETE", Some("propagationPolicy=Foreground"))
+    );
+    s.stop().await;
+}
