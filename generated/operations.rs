@@ -2824,7 +2824,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"follow\":{\"default\":false,\"type\":\"boolean\"},\"id\":{\"type\":\"string\"},\"since\":{\"default\":0,\"type\":\"integer\"},\"stderr\":{\"default\":false,\"type\":\"boolean\"},\"stdout\":{\"default\":false,\"type\":\"boolean\"},\"tail\":{\"default\":\"all\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"},\"until\":{\"default\":0,\"type\":\"integer\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "no JSON body (status only, or text)",
         missing_in: 0u32,
-        curated: &["docker_container_logs"],
+        curated: &[],
         denied: None,
     },
     OperationDef {

@@ -1013,19 +1013,17 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "Read a container's logs as plain text (stdout and stderr interleaved). Returns the last 200 lines unless tail says otherwise; narrow with since/until (Unix timestamps).",
+        description: "A container's logs as plain text, stdout and stderr interleaved: the last 200 lines unless tail says otherwise; narrow with since/until (Unix timestamps) or grep (a regular expression, with context lines).",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
-        idempotent: true,
+        idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerContainerLogs",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/containers/{id}/logs",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"description\":\"Prefix each line with its timestamp.\",\"type\":\"boolean\"},\"until\":{\"default\":0,\"description\":\"Only lines before this Unix timestamp.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
-        ),
+        operation: "docker_container_logs",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_LOGS),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1033,7 +1031,7 @@ pub static TOOLS: &[ToolDef] = &[
             omit: &[],
             keep_tail: true,
             client_paging: false,
-            single_request: true,
+            single_request: false,
         },
     },
     ToolDef {
@@ -3645,30 +3643,7 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_logs" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
-            let a_follow: Option<bool> = Args::fixed("follow", Some("false"))?;
-            let a_since: Option<i64> = args.get("since", None)?;
-            let a_stderr: Option<bool> = args.get("stderr", Some("true"))?;
-            let a_stdout: Option<bool> = args.get("stdout", Some("true"))?;
-            let a_tail: Option<String> = args.get("tail", Some("\"200\""))?;
-            let a_timestamps: Option<bool> = args.get("timestamps", None)?;
-            let a_until: Option<i64> = args.get("until", None)?;
-            crate::portainer::decode::finish_bytes(
-                    client
-                        .docker_container_logs(
-                            a_environment_id,
-                            &a_id,
-                            a_follow,
-                            a_since,
-                            a_stderr,
-                            a_stdout,
-                            a_tail.as_deref(),
-                            a_timestamps,
-                            a_until,
-                        )
-                        .await,
-                )
+            (crate::tools::handlers::DOCKER_CONTAINER_LOGS.call)(client.inner(), args)
                 .await
         }
         "docker_container_top" => {

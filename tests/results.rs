@@ -144,6 +144,67 @@ async fn docker_tools_answer_in_their_own_shapes() {
         logs,
         json!({"result": "listening on :8080\nwarning: cache cold\nGET /health 200\n"})
     );
+    // grep with context; tail as a number, "all", or a number as text.
+    let n = p.seen().await.len();
+    for (tail, sent) in [
+        (json!(5), "tail=5"),
+        (json!("all"), "tail=all"),
+        (json!("7"), "tail=7"),
+    ] {
+        let logs = s
+            .ok(
+                "docker_container_logs",
+                json!({"environment_id": 1, "id": "web", "tail": tail, "grep": "warn|GET", "context": 0}),
+            )
+            .await;
+        assert_eq!(logs["result"], "warning: cache cold\nGET /health 200\n");
+        let q = p.seen().await.last().unwrap().query.clone().unwrap();
+        assert!(q.contains(sent), "{q}");
+    }
+    assert_eq!(p.seen().await.len(), n + 3);
+    let ctx = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "cache", "context": 1}),
+        )
+        .await;
+    assert_eq!(
+        ctx["result"],
+        "listening on :8080\nwarning: cache cold\nGET /health 200\n"
+    );
+    let none = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "panic"}),
+        )
+        .await;
+    assert_eq!(none["result"], "(no line of the 3 read matches `grep`)");
+    for (args, word) in [
+        (
+            json!({"environment_id": 1, "id": "web", "tail": 0}),
+            "`tail`",
+        ),
+        (
+            json!({"environment_id": 1, "id": "web", "tail": "many"}),
+            "`tail`",
+        ),
+        (
+            json!({"environment_id": 1, "id": "web", "grep": "("}),
+            "`grep`",
+        ),
+        (json!({"environment_id": 1, "id": "../web"}), "`id`"),
+    ] {
+        let e = s.tool_error("docker_container_logs", args).await;
+        assert!(e.contains(word), "{word}: {e}");
+    }
+    // The same grep on pod logs.
+    let pod = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "grep": "health"}),
+        )
+        .await;
+    assert_eq!(pod["result"], "GET /health 200\n");
     // Env values in an inspect are redacted, names kept, harmless ones shown;
     // the result says how many were hidden and how to see them.
     let c = s

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod catalogue;
 pub mod handlers;
+pub mod log_filter;
 pub mod operations;
 pub mod policy;
 pub mod selection;

@@ -119,6 +119,12 @@ pub struct PodLogs {
     timestamps: Option<bool>,
     /// The previous (crashed) instance of the container.
     previous: Option<bool>,
+    /// Only lines matching this regular expression.
+    grep: Option<String>,
+    /// With grep: lines shown before and after each match (at most 20).
+    #[serde(default)]
+    #[schemars(range(max = 20))]
+    context: usize,
 }
 
 handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
@@ -140,7 +146,7 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     }
     let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
     // A log is text even when its one line is JSON.
-    passthrough(
+    let text = passthrough(
         http,
         Backend::Kubernetes,
         a.environment_id,
@@ -150,7 +156,11 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         None,
     )
     .await?
-    .into_text()
+    .into_text()?;
+    match text {
+        Value::String(t) => crate::tools::log_filter::filtered(t, a.grep.as_deref(), a.context),
+        other => Ok(other),
+    }
 }
 
 #[derive(Deserialize, JsonSchema)]

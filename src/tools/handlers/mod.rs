@@ -5,6 +5,7 @@
 //! upper-cased, so a missing handler fails the build).
 
 pub mod api;
+pub mod docker_logs;
 pub mod environments;
 pub mod kubernetes;
 pub mod kubernetes_apply;
@@ -15,6 +16,7 @@ pub mod stacks;
 pub mod swarm;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
+pub use docker_logs::DOCKER_CONTAINER_LOGS;
 pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,

@@ -1,0 +1,159 @@
+//! A container's logs as text, demultiplexed, optionally filtered by a
+//! regular expression with context (the filter runs here, on the lines
+//! Docker sent: Docker itself cannot filter logs).
+
+use super::handler;
+use crate::error::ToolError;
+use crate::portainer::docker_log::demultiplex;
+use crate::portainer::http::Http;
+use crate::portainer::passthrough::{passthrough, Backend};
+use crate::tools::log_filter;
+use reqwest::Method;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// How many lines from the end: a number, or "all". A number given as text
+/// ("50") is taken too, as Docker's own API spells it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tail {
+    Lines(u64),
+    All,
+}
+
+impl Default for Tail {
+    fn default() -> Self {
+        Tail::Lines(200)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let n = match &v {
+            Value::String(s) if s.eq_ignore_ascii_case("all") => return Ok(Tail::All),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        };
+        match n {
+            Some(n) if n > 0 => Ok(Tail::Lines(n)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`tail` is a number of lines (1 or more) or \"all\", not {}",
+                crate::error::cap_text(v.to_string(), 80)
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for Tail {
+    fn schema_name() -> Cow<'static, str> {
+        "Tail".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["integer", "string"], "default": 200,
+            "description": "Lines from the end (default 200), or \"all\"."})
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Logs {
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+    /// Container id or name.
+    id: String,
+    #[serde(default)]
+    tail: Tail,
+    /// Only lines after this Unix timestamp.
+    since: Option<i64>,
+    /// Only lines before this Unix timestamp.
+    until: Option<i64>,
+    /// Prefix each line with its timestamp.
+    #[serde(default)]
+    timestamps: bool,
+    #[serde(default = "yes")]
+    stdout: bool,
+    #[serde(default = "yes")]
+    stderr: bool,
+    /// Only lines matching this regular expression.
+    grep: Option<String>,
+    /// With grep: lines shown before and after each match (at most 20).
+    #[serde(default)]
+    #[schemars(range(max = 20))]
+    context: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+
+handler!(DOCKER_CONTAINER_LOGS, Logs, logs);
+
+async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
+    check_container(&a.id)?;
+    if !a.stdout && !a.stderr {
+        return Err(ToolError::BadArguments(
+            "`stdout` and `stderr` are both false: nothing to read".into(),
+        ));
+    }
+    let mut query = vec![
+        ("stdout".to_string(), a.stdout.to_string()),
+        ("stderr".to_string(), a.stderr.to_string()),
+        (
+            "tail".to_string(),
+            match a.tail {
+                Tail::All => "all".to_string(),
+                Tail::Lines(n) => n.to_string(),
+            },
+        ),
+    ];
+    for (k, v) in [("since", a.since), ("until", a.until)] {
+        if let Some(v) = v {
+            query.push((k.to_string(), v.to_string()));
+        }
+    }
+    if a.timestamps {
+        query.push(("timestamps".into(), "true".into()));
+    }
+    let path = format!("containers/{}/logs", a.id);
+    let x = passthrough(
+        http,
+        Backend::Docker,
+        a.environment_id,
+        Method::GET,
+        &path,
+        &query,
+        None,
+    )
+    .await?;
+    if !(200..300).contains(&x.status) {
+        return x.into_json();
+    }
+    let text =
+        demultiplex(&x.body).unwrap_or_else(|| String::from_utf8_lossy(&x.body).into_owned());
+    log_filter::filtered(text, a.grep.as_deref(), a.context)
+}
+
+fn check_container(id: &str) -> Result<(), ToolError> {
+    let ok = !id.is_empty()
+        && id.len() <= 256
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && id != "."
+        && id != "..";
+    if ok {
+        Ok(())
+    } else {
+        Err(ToolError::BadArguments(format!(
+            "`id` `{}` is not a container id or name",
+            crate::error::cap_text(id.to_string(), 80)
+        )))
+    }
+}
