@@ -103,7 +103,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blobs (large). Set false to include them.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Maximum number of environments to return (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"Index of the first environment to return (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true matches any of the tags, false (default) requires all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"false: include the large snapshots.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true any, false (default) all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -216,7 +216,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/endpoints/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -341,7 +341,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_create",
         title: "Add an environment",
-        description: "Add a Docker or Kubernetes environment to Portainer: a Portainer agent, an Edge agent (the answer's EdgeKey, shown with --show-secrets, goes to the agent), a Docker API, or the local cluster. TLS certificate files need Portainer's UI.",
+        description: "Add an environment: a Portainer agent, an Edge agent (its EdgeKey, shown with --show-secrets, goes to the agent), a Docker API, or Portainer's own cluster. TLS certificates need Portainer's UI.",
         toolset: "environments",
         access: Access::Write,
         destructive: false,
@@ -543,7 +543,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -660,7 +660,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path of the compose file in the repository (default docker-compose.yml).\",\"type\":\"string\"},\"env\":{\"description\":\"Environment variables, as a list of {\\\"name\\\": ..., \\\"value\\\": ...}.\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Default docker-compose.yml.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -1448,7 +1448,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/endpoint_groups/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of team id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"Complete map of user id to {\\\"RoleId\\\": n}; replaces the current one.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2334,6 +2334,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "kubernetes_describe",
+        title: "Describe a Kubernetes object",
+        description: "What kubectl describe leads with: conditions, owners, recent events; for pods container states, restarts, last termination; for workloads rollout and replicas.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_describe",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_DESCRIBE),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -4530,6 +4554,10 @@ pub async fn dispatch(
         "kubernetes_rollout_restart" => {
             (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART
                 .call)(client.inner(), args)
+                .await
+        }
+        "kubernetes_describe" => {
+            (crate::tools::handlers::KUBERNETES_DESCRIBE.call)(client.inner(), args)
                 .await
         }
         "kubernetes_apply" => {

@@ -138,3 +138,16 @@ pub fn stack() -> Value {
         "GitConfig": null, "AutoUpdate": null, "Option": null, "IsComposeFormat": false
     })
 }
+
+/// A pod in CrashLoopBackOff: its container exited 1 seven times.
+pub fn crashing_pod() -> Value {
+    json!({"kind": "Pod", "apiVersion": "v1",
+           "metadata": {"name": "web-7d4b9c-x2x", "namespace": "shop", "creationTimestamp": "2026-11-24T08:00:00Z", "labels": {"app": "web"},
+                        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-7d4b9c", "controller": true}]},
+           "spec": {"nodeName": "node-1", "containers": [{"name": "web", "image": "nginx:1.27"}]},
+           "status": {"phase": "Running",
+                      "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady", "message": "containers with unready status: [web]", "lastTransitionTime": "2026-11-24T08:01:00Z"}],
+                      "containerStatuses": [{"name": "web", "image": "nginx:1.27", "ready": false, "restartCount": 7,
+                          "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=web"}},
+                          "lastState": {"terminated": {"reason": "Error", "exitCode": 1, "finishedAt": "2026-11-24T08:58:00Z"}}}]}})
+}

@@ -70,20 +70,20 @@ pub struct Logs {
     id: String,
     #[serde(default)]
     tail: Tail,
-    /// Only lines after this Unix timestamp.
+    /// Unix time.
     since: Option<i64>,
-    /// Only lines before this Unix timestamp.
+    /// Unix time.
     until: Option<i64>,
-    /// Prefix each line with its timestamp.
+    /// Prefix timestamps.
     #[serde(default)]
     timestamps: bool,
     #[serde(default = "yes")]
     stdout: bool,
     #[serde(default = "yes")]
     stderr: bool,
-    /// Only lines matching this regular expression.
+    /// Regular expression: matching lines only.
     grep: Option<String>,
-    /// With grep: lines shown before and after each match (at most 20).
+    /// Lines around each grep match (max 20).
     #[serde(default)]
     #[schemars(range(max = 20))]
     context: usize,

@@ -22,7 +22,7 @@ pub struct ResourceList {
     /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
     #[serde(default = "v1")]
     api_version: String,
-    /// Resource kind, e.g. Pod, Deployment, Service, ConfigMap, Ingress.
+    /// e.g. Pod, Deployment, ConfigMap.
     kind: String,
     /// Namespace; all namespaces when left out.
     namespace: Option<String>,
@@ -30,7 +30,7 @@ pub struct ResourceList {
     label_selector: Option<String>,
     /// e.g. status.phase=Running
     field_selector: Option<String>,
-    /// At most this many items; the answer's metadata.continue fetches the next page.
+    /// Page size; metadata.continue goes on.
     #[schemars(range(min = 1))]
     limit: Option<u64>,
     /// Token from a previous answer's metadata.continue.
@@ -106,7 +106,7 @@ pub struct PodLogs {
     namespace: String,
     /// Pod name.
     pod: String,
-    /// Container name; needed when the pod has several.
+    /// Needed when the pod has several containers.
     container: Option<String>,
     /// Lines from the end.
     #[serde(default = "two_hundred")]
@@ -115,13 +115,13 @@ pub struct PodLogs {
     /// Only lines from the last this many seconds.
     #[schemars(range(min = 1))]
     since_seconds: Option<u64>,
-    /// Prefix each line with its timestamp.
+    /// Prefix timestamps.
     timestamps: Option<bool>,
     /// The previous (crashed) instance of the container.
     previous: Option<bool>,
-    /// Only lines matching this regular expression.
+    /// Regular expression: matching lines only.
     grep: Option<String>,
-    /// With grep: lines shown before and after each match (at most 20).
+    /// Lines around each grep match (max 20).
     #[serde(default)]
     #[schemars(range(max = 20))]
     context: usize,

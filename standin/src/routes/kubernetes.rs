@@ -61,7 +61,8 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
             200,
             json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": [
             {"name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment"},
-            {"name": "deployments/scale", "singularName": "", "namespaced": true, "kind": "Scale"}]}),
+            {"name": "deployments/scale", "singularName": "", "namespaced": true, "kind": "Scale"},
+            {"name": "replicasets", "singularName": "replicaset", "namespaced": true, "kind": "ReplicaSet"}]}),
         ),
         ("GET", ["api", "v1", "namespaces"]) => json(
             200,
@@ -82,6 +83,16 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
         ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "web"]) => {
             json(200, fixtures::deployment(3))
         }
+        // A crash-looping pod, as kubelet reports one, and its owners.
+        ("GET", ["api", "v1", "namespaces", "shop", "pods", "web-7d4b9c-x2x"]) => {
+            json(200, fixtures::crashing_pod())
+        }
+        ("GET", ["apis", "apps", "v1", "namespaces", "shop", "replicasets", "web-7d4b9c"]) => json(
+            200,
+            json!({"kind": "ReplicaSet", "apiVersion": "apps/v1", "metadata": {"name": "web-7d4b9c", "namespace": "shop", "generation": 1,
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "controller": true}]},
+                   "spec": {"replicas": 3}, "status": {"replicas": 3, "readyReplicas": 2, "availableReplicas": 2, "observedGeneration": 1}}),
+        ),
         ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "paused"]) => {
             let mut d = fixtures::deployment(3);
             d["metadata"]["name"] = "paused".into();

@@ -1,6 +1,6 @@
-//! kubernetes_apply and kubernetes_delete: server-side apply of every
+//! kubernetes_apply and kubernetes_delete (server-side apply of every
 //! document, the API server's own dry run as the preview, nothing half
-//! applied when a document is wrong.
+//! applied when a document is wrong) and kubernetes_describe.
 
 mod support;
 
@@ -184,5 +184,66 @@ async fn delete_needs_confirm_and_previews_with_the_server() {
         (w[0].method.as_str(), w[0].query.as_deref()),
         ("DELETE", Some("propagationPolicy=Foreground"))
     );
+    s.stop().await;
+}
+
+/// kubernetes_describe of a crash-looping pod: the facts kubectl describe
+/// leads with, its owners up to the Deployment, and its events newest first.
+#[tokio::test]
+async fn describe_tells_why_a_pod_fails() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let d = s
+        .ok(
+            "kubernetes_describe",
+            json!({"environment_id": 3, "kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"}),
+        )
+        .await;
+    assert_eq!(d["phase"], "Running");
+    let c = &d["containers"][0];
+    assert_eq!(c["restarts"], 7);
+    assert_eq!(c["state"]["waiting"], "CrashLoopBackOff");
+    assert_eq!(
+        (
+            c["last_termination"]["terminated"].clone(),
+            c["last_termination"]["exit_code"].clone()
+        ),
+        (json!("Error"), json!(1))
+    );
+    assert_eq!(d["conditions"][0]["reason"], "ContainersNotReady");
+    assert_eq!(
+        d["owners"],
+        json!([{"kind": "ReplicaSet", "name": "web-7d4b9c"}, {"kind": "Deployment", "name": "web"}])
+    );
+    let reasons: Vec<&str> = d["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["BackOff", "Unhealthy", "Scheduled"]);
+    let events_query = p
+        .seen()
+        .await
+        .iter()
+        .rev()
+        .find(|r| r.path.ends_with("/events"))
+        .and_then(|r| r.query.clone())
+        .unwrap();
+    assert!(
+        events_query.contains("involvedObject.kind%3DPod"),
+        "{events_query}"
+    );
+    // A workload: replica counts and rollout status.
+    let w = s
+        .ok(
+            "kubernetes_describe",
+            json!({"environment_id": 3, "api_version": "apps/v1", "kind": "Deployment", "name": "paused", "namespace": "shop"}),
+        )
+        .await;
+    assert_eq!(w["rollout"], "paused", "{w}");
+    assert_eq!(w["replicas"]["desired"], 3);
+    let writes = p.seen().await.iter().filter(|r| r.method != "GET").count();
+    assert_eq!(writes, 0);
     s.stop().await;
 }
