@@ -115,6 +115,7 @@ SWEEP = {
                           "type": "Warning"},
     "kubernetes_scale": {"environment_id": 1, "namespace": "default", "name": "d", "replicas": 2},
     "kubernetes_rollout_restart": {"environment_id": 1, "namespace": "default", "name": "d"},
+    "kubernetes_describe": {"environment_id": 1, "api_version": "v1", "kind": "Pod", "name": "p", "namespace": "default"},
     "kubernetes_apply": {"environment_id": 1, "namespace": "default", "force": True,
                          "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sweep}\ndata: {a: '1'}\n"},
     "kubernetes_delete": {"environment_id": 1, "api_version": "v1", "kind": "ConfigMap", "name": "sweep",
