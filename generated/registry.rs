@@ -92,7 +92,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_list",
         title: "List environments",
-        description: "List the environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, edge agents. Use it first: other tools need the numeric environment id. Filter and page with the arguments.",
+        description: "Environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, Edge. Start here: other tools need the numeric id.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -315,7 +315,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_snapshot",
         title: "Refresh an environment's snapshot",
-        description: "Ask Portainer to take a fresh snapshot of one environment now (containers, images, volumes, stacks counts and state) instead of waiting for the next interval.",
+        description: "Have Portainer snapshot one environment now (containers, images, volumes, stacks) instead of at the next interval.",
         toolset: "environments",
         access: Access::Write,
         destructive: false,
@@ -391,7 +391,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_list",
         title: "List stacks",
-        description: "List the stacks Portainer manages, with id, name, type (1 swarm, 2 compose, 3 kubernetes), status (1 active, 2 inactive) and environment id. Narrow it with filters, a JSON object such as {\"EndpointID\": 3} or {\"SwarmID\": \"...\"}.",
+        description: "The stacks Portainer manages: id, name, type (1 swarm, 2 compose, 3 kubernetes), status (1 active, 2 inactive), environment id.",
         toolset: "stacks",
         access: Access::Read,
         destructive: false,
@@ -532,7 +532,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create",
         title: "Deploy a compose stack",
-        description: "Deploy a new stack from compose file content on an environment: type \"standalone\" for a Docker host (docker compose), \"swarm\" for a Swarm cluster (docker stack deploy; needs swarm_id from docker_info's Swarm.Cluster.ID).",
+        description: "Deploy a stack from compose content: type \"standalone\" for a Docker host (docker compose), \"swarm\" for a Swarm cluster (docker stack deploy; needs swarm_id from docker_info's Swarm.Cluster.ID).",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -569,7 +569,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_update",
         title: "Update a stack",
-        description: "Redeploy a stack with a new compose file and/or changed environment variables. The current file is kept when none is given; variables named in env are set (null removes one) and all others are kept, unless replace_env.",
+        description: "Redeploy a stack with a new compose file and/or changed variables; the current file is kept when none is given.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -625,7 +625,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_git_redeploy",
         title: "Redeploy a git stack",
-        description: "Pull a git-backed stack's repository again and redeploy it. Keeps the stored reference, credentials and environment variables unless told otherwise.",
+        description: "Pull a git-backed stack's repository again and redeploy it, keeping its reference, credentials and variables unless told otherwise.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -649,7 +649,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create_git",
         title: "Deploy a stack from git",
-        description: "Deploy a new stack from a compose file in a git repository: type \"standalone\" for a Docker host, \"swarm\" for a Swarm cluster (needs swarm_id). Portainer clones the repository; stack_git_redeploy pulls it again later.",
+        description: "Deploy a stack from a compose file in a git repository: type \"standalone\" (Docker host) or \"swarm\" (needs swarm_id). stack_git_redeploy pulls it again later.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -836,7 +836,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\", \"auth logs\") when no other tool fits. Each hit gives the operation id, method, path, access and required arguments; a curated_tool (or curated_tools) named is the better choice. Then api_describe, then api_call.",
+        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\") when no other tool fits. Hits give id, method, path, access, required arguments; a curated_tool(s) named is the better choice. Then api_describe, api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -884,7 +884,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_call",
         title: "Call an API operation",
-        description: "Call one operation by id with arguments as api_describe shows them (path and query parameters by name, the body as `body`); they are checked before anything is sent. GET reads; other methods change things; DELETE needs confirm.",
+        description: "Call one operation by id, arguments as api_describe shows them (the body as `body`), checked before anything is sent. GET reads; other methods change things; DELETE needs confirm.",
         toolset: "api",
         access: Access::Write,
         destructive: true,
@@ -1119,7 +1119,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_remove",
         title: "Remove a container, image or volume",
-        description: "Remove a container, an image or a volume from a Docker environment. This cannot be undone: a removed volume's data is gone. A running container or an image in use needs force.",
+        description: "Remove a container, image or volume. Cannot be undone: a removed volume's data is gone. A running container or an image in use needs force.",
         toolset: "docker",
         access: Access::Write,
         destructive: true,
@@ -2175,7 +2175,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_namespace_list",
         title: "List namespaces",
-        description: "List the namespaces of a Kubernetes environment that the caller may use, with status, owner and whether Portainer treats them as system namespaces.",
+        description: "Namespaces of a Kubernetes environment the caller may use, with status, owner and whether Portainer counts them as system namespaces.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2201,7 +2201,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "List objects of any kind (Pod, Deployment, Service, Ingress, ConfigMap, a custom resource...) by apiVersion and kind, in one namespace or all, with label and field selectors and paging. Secret data is hidden; managedFields are left out.",
+        description: "Objects of any kind (custom resources too) by apiVersion and kind, in one namespace or all, with selectors and paging. Secret data hidden; managedFields left out.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2358,6 +2358,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_DESCRIBE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "kubernetes_top",
+        title: "CPU and memory of pods or nodes",
+        description: "Pod or node CPU and memory from metrics-server, heaviest first.",
+        toolset: "kubernetes",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_top",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_TOP),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -4559,6 +4583,9 @@ pub async fn dispatch(
         "kubernetes_describe" => {
             (crate::tools::handlers::KUBERNETES_DESCRIBE.call)(client.inner(), args)
                 .await
+        }
+        "kubernetes_top" => {
+            (crate::tools::handlers::KUBERNETES_TOP.call)(client.inner(), args).await
         }
         "kubernetes_apply" => {
             (crate::tools::handlers::KUBERNETES_APPLY.call)(client.inner(), args).await

@@ -247,3 +247,41 @@ async fn describe_tells_why_a_pod_fails() {
     assert_eq!(writes, 0);
     s.stop().await;
 }
+
+/// kubernetes_top: pods summed over containers, heaviest first, in
+/// millicores and MiB; an environment without metrics-server says so.
+#[tokio::test]
+async fn top_reads_the_metrics_api_or_says_it_is_missing() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let t = s
+        .ok(
+            "kubernetes_top",
+            json!({"environment_id": 3, "of": "pods", "namespace": "shop", "sort_by": "cpu", "limit": 2}),
+        )
+        .await;
+    assert_eq!(t["total"], 3);
+    assert_eq!(
+        t["items"],
+        json!([{"name": "worker-1", "namespace": "shop", "cpu_millicores": 901.0, "memory_mib": 129.0},
+               {"name": "web-1", "namespace": "shop", "cpu_millicores": 251.0, "memory_mib": 65.0}])
+    );
+    let n = s
+        .ok(
+            "kubernetes_top",
+            json!({"environment_id": 3, "of": "nodes"}),
+        )
+        .await;
+    assert_eq!(
+        n["items"][0],
+        json!({"name": "node-1", "cpu_millicores": 1250.0, "memory_mib": 3072.0})
+    );
+    let e = s
+        .tool_error("kubernetes_top", json!({"environment_id": 4, "of": "pods"}))
+        .await;
+    assert!(
+        e.contains("no Metrics API") && e.contains("metrics-server"),
+        "{e}"
+    );
+    s.stop().await;
+}

@@ -116,6 +116,7 @@ SWEEP = {
     "kubernetes_scale": {"environment_id": 1, "namespace": "default", "name": "d", "replicas": 2},
     "kubernetes_rollout_restart": {"environment_id": 1, "namespace": "default", "name": "d"},
     "kubernetes_describe": {"environment_id": 1, "api_version": "v1", "kind": "Pod", "name": "p", "namespace": "default"},
+    "kubernetes_top": {"environment_id": 1, "of": "pods", "namespace": "default", "sort_by": "cpu", "limit": 5},
     "kubernetes_apply": {"environment_id": 1, "namespace": "default", "force": True,
                          "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sweep}\ndata: {a: '1'}\n"},
     "kubernetes_delete": {"environment_id": 1, "api_version": "v1", "kind": "ConfigMap", "name": "sweep",

@@ -10,6 +10,7 @@ pub mod environments;
 pub mod kubernetes;
 pub mod kubernetes_apply;
 pub mod kubernetes_describe;
+pub mod kubernetes_top;
 pub mod kubernetes_workloads;
 pub mod passthrough;
 pub mod stack_env;
@@ -24,6 +25,7 @@ pub use kubernetes::{
 };
 pub use kubernetes_apply::{KUBERNETES_APPLY, KUBERNETES_DELETE};
 pub use kubernetes_describe::KUBERNETES_DESCRIBE;
+pub use kubernetes_top::KUBERNETES_TOP;
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
 pub use stacks::{STACK_GIT_REDEPLOY, STACK_UPDATE};

@@ -22,6 +22,12 @@ pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
             )
         }
         ("DELETE", "3", ["helm", _]) => empty(204),
+        // Only environment 3 runs metrics-server.
+        ("GET", "3", ["apis", "metrics.k8s.io", "v1beta1", more @ ..]) => metrics(more),
+        ("GET", _, ["apis", "metrics.k8s.io", ..]) => json(
+            404,
+            json!({"kind": "Status", "status": "Failure", "message": "the server could not find the requested resource", "reason": "NotFound", "code": 404}),
+        ),
         _ => api_server(req, rest),
     }
 }
@@ -174,4 +180,34 @@ fn is_patch_type(content_type: Option<&str>) -> bool {
             | "application/strategic-merge-patch+json"
             | "application/apply-patch+yaml"
     )
+}
+
+/// The Metrics API as metrics-server serves it (quantities as it spells them).
+fn metrics(rest: &[&str]) -> Answer {
+    let pod = |ns: &str, name: &str, cpu: &str, mem: &str| {
+        json!({"metadata": {"name": name, "namespace": ns}, "timestamp": "2026-11-24T09:00:00Z", "window": "15s",
+               "containers": [{"name": "main", "usage": {"cpu": cpu, "memory": mem}}, {"name": "sidecar", "usage": {"cpu": "1000000n", "memory": "1024Ki"}}]})
+    };
+    match rest {
+        [] => json(
+            200,
+            json!({"kind": "APIResourceList", "groupVersion": "metrics.k8s.io/v1beta1", "resources": [
+                {"name": "nodes", "namespaced": false, "kind": "NodeMetrics"}, {"name": "pods", "namespaced": true, "kind": "PodMetrics"}]}),
+        ),
+        ["nodes"] => json(
+            200,
+            json!({"kind": "NodeMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "items": [
+                {"metadata": {"name": "node-1"}, "usage": {"cpu": "1250m", "memory": "3Gi"}},
+                {"metadata": {"name": "node-2"}, "usage": {"cpu": "2", "memory": "1536Mi"}}]}),
+        ),
+        ["pods"] | ["namespaces", "shop", "pods"] => json(
+            200,
+            json!({"kind": "PodMetricsList", "apiVersion": "metrics.k8s.io/v1beta1", "items": [
+                pod("shop", "web-1", "250m", "64Mi"), pod("shop", "db-0", "50m", "512Mi"), pod("shop", "worker-1", "900m", "128Mi")]}),
+        ),
+        _ => json(
+            404,
+            json!({"kind": "Status", "status": "Failure", "reason": "NotFound", "code": 404}),
+        ),
+    }
 }
