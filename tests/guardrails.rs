@@ -48,6 +48,35 @@ async fn denied_kinds_never_leave_the_server() {
         .filter(|p| p.contains("secrets") || p.contains("rbac"))
         .collect();
     assert!(sent.is_empty(), "sent: {sent:?}");
+    // Portainer's own Kubernetes routes and the watch paths too.
+    let e = s
+        .tool_error(
+            "api_call",
+            json!({"operation": "DeleteClusterRoles", "arguments": {"id": 3, "body": ["admin"]}, "confirm": true}),
+        )
+        .await;
+    assert!(e.contains("--deny-kinds"), "{e}");
+    let e = s
+        .tool_error(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": "api/v1/watch/namespaces/shop/secrets"}),
+        )
+        .await;
+    assert!(e.contains("--deny-kinds"), "{e}");
+    // A manifest with a denied document: refused before its first write.
+    let manifest = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: b, namespace: shop}\n";
+    let e = s
+        .tool_error(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": manifest}),
+        )
+        .await;
+    assert!(e.contains("--deny-kinds"), "{e}");
+    let writes = p.seen().await[n..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(writes, 0, "nothing written");
     // Other kinds go on as before.
     let d = s
         .ok(
@@ -91,6 +120,21 @@ async fn disable_destructive_hides_and_refuses_deletes() {
         )
         .await;
     assert!(e.contains("--disable-destructive"), "{e}");
+    // A POST that removes (Docker's prune, Portainer's bulk delete) is
+    // destructive too.
+    for op in ["DockerContainerPrune", "EndpointDeleteBatch"] {
+        assert!(
+            portainer_mcp::tools::operations::find_id(op).is_some(),
+            "{op}"
+        );
+        let e = s
+            .tool_error(
+                "api_call",
+                json!({"operation": op, "arguments": {"environmentId": 1}, "confirm": true}),
+            )
+            .await;
+        assert!(e.contains("--disable-destructive"), "{op}: {e}");
+    }
     let deletes = p.seen().await[n..]
         .iter()
         .filter(|r| r.method == "DELETE")

@@ -285,3 +285,27 @@ async fn top_reads_the_metrics_api_or_says_it_is_missing() {
     );
     s.stop().await;
 }
+
+/// A `dryRun=All` a caller puts in a proxy query does not let a held call
+/// out: only apply and delete ask the API server for its own dry run.
+#[tokio::test]
+async fn a_callers_dry_run_query_never_releases_a_held_write() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "proxy"]).await;
+    let n = p.seen().await.len();
+    for args in [
+        json!({"environment_id": 3, "method": "DELETE", "path": "helm/ingress", "query": {"dryRun": "All"}}),
+        json!({"environment_id": 3, "method": "DELETE", "path": "api/v1/namespaces/shop/configmaps/web-config", "query": {"dryRun": "All"}}),
+        json!({"environment_id": 3, "method": "PATCH", "path": "apis/apps/v1/namespaces/shop/deployments/web",
+               "query": {"dryRun": "All"}, "body": {"spec": {"replicas": 0}}, "dry_run": true}),
+    ] {
+        let out = s.ok("kubernetes_proxy", args.clone()).await;
+        assert_eq!(out["dry_run"], true, "{args}: {out}");
+    }
+    let writes = p.seen().await[n..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .count();
+    assert_eq!(writes, 0, "a held write was sent");
+    s.stop().await;
+}

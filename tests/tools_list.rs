@@ -87,7 +87,7 @@ async fn tools_list_carries_schemas_and_annotations() {
             }
         }
         let reads = t.annotations.as_ref().unwrap().read_only_hint == Some(true);
-        let is_proxy = t.name.ends_with("_proxy");
+        let is_proxy = t.name.ends_with("_proxy") || t.name == "api_call";
         assert_eq!(
             input["properties"].get("select").is_some(),
             reads || is_proxy,

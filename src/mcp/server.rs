@@ -30,9 +30,9 @@ environments it manages. Most tools need a numeric environment_id: get it from e
 Lists answer {items}; where a list takes `limit`/`offset` it adds total. Long results are cut with a `_truncated` note. \
 `select` is a JMESPath expression applied to the result (e.g. items[?State=='running'].Names); \
 the answer then comes as {selected: ...}; run a list once with a small limit to see its fields. \
-Write tools change real systems: `dry_run: true` returns the requests that would be sent and sends \
-nothing; where a tool takes `confirm`, it acts only with `confirm: true` and otherwise shows what it \
-would do. Secrets in results read <redacted> unless the server runs with --show-secrets. \
+Write tools change real systems: `dry_run: true` returns the requests that would be sent and writes \
+nothing (Kubernetes apply/delete ask the API server for its own dry run, which stores nothing); where \
+a tool takes `confirm`, it acts only with `confirm: true` and otherwise shows what it would do. Secrets in results read <redacted> unless the server runs with --show-secrets. \
 Operations without a tool of their own: api_find, then api_describe, then api_call.";
 
 /// How the server treats calls: everything but the tool list itself.

@@ -11,13 +11,16 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Adds the shaping arguments: `select` to every tool that reads (and to
-/// the proxies, whose GETs are reads), limit/offset to client-paged lists.
+/// the proxies and api_call, whose GETs are reads), limit/offset to
+/// client-paged lists.
 /// Their meaning is told once in the server's instructions, not per tool.
 fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
-    if def.access == Access::Read || def.method_argument.is_some() {
+    // api_call and the proxies read too (GET operations, GET requests).
+    let may_read = def.method_argument.is_some() || def.operation_argument.is_some();
+    if def.access == Access::Read || may_read {
         props.insert(shaping::SELECT.into(), json!({"type": "string"}));
     }
     if def.shape.client_paging {

@@ -29,6 +29,9 @@ pub struct CallState {
     pub sent: Vec<Sent>,
     /// The writes a dry run held back: method, path, body.
     pub would_send: Vec<Value>,
+    /// The running tool asks the Kubernetes API server for its own dry run
+    /// of held writes (kubernetes_apply, kubernetes_delete); see http.rs.
+    pub server_dry_run: bool,
     /// What the API server answered to its own dry run of those writes
     /// (Kubernetes `dryRun=All`), when a tool asked for one.
     pub preview: Vec<Value>,
@@ -127,6 +130,16 @@ pub fn record(x: &Exchange, sent: bool) {
         }
         c.last = Some(x.clone());
     });
+}
+
+/// Marks this call's held writes as Kubernetes server-side dry runs.
+pub fn allow_server_dry_run() {
+    let _ = CALL.try_with(|c| c.borrow_mut().server_dry_run = true);
+}
+
+pub fn server_dry_run_allowed() -> bool {
+    CALL.try_with(|c| c.borrow().server_dry_run)
+        .unwrap_or(false)
 }
 
 /// An API server's answer to a server-side dry run, for the held answer.

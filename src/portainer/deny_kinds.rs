@@ -63,12 +63,19 @@ impl DenyKinds {
         self.rules.is_empty()
     }
 
-    /// Why a request to this path (below the API root) is refused, if it is.
-    pub fn refuses(&self, path: &str) -> Option<String> {
+    /// Why a request to this path (below the API root) is refused, if it
+    /// is. `query` matters for Portainer's describe route (`kind=`).
+    pub fn refuses(&self, path: &str, query: Option<&str>) -> Option<String> {
         if self.rules.is_empty() {
             return None;
         }
-        let (group, resource) = target(path)?;
+        let (group, mut resource) = target(path)?;
+        if resource == "describe" {
+            let kind = url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+                .find(|(k, _)| k == "kind")
+                .map(|(_, v)| v.to_ascii_lowercase())?;
+            resource = plural(&kind);
+        }
         let rule = self.rules.iter().find(|r| {
             r.group.as_deref().is_none_or(|g| g == group)
                 && (r.resources.is_empty() || r.resources.contains(&resource))
@@ -96,7 +103,13 @@ fn target(path: &str) -> Option<(String, String)> {
         .map(|s| percent_decode(s).to_ascii_lowercase())
         .collect();
     let at = |i: usize| segs.get(i).map(String::as_str);
-    let start = segs.iter().position(|s| s == "kubernetes")?;
+    // The path is below the API root: `kubernetes` is the route's own
+    // (kubernetes/{id}/...) or the passthrough's (endpoints/{id}/kubernetes).
+    let start = match (at(0), at(2)) {
+        (Some("kubernetes"), _) => 0,
+        (Some("endpoints"), Some("kubernetes")) => 2,
+        _ => return None,
+    };
     let passthrough = start >= 2 && at(start - 2) == Some("endpoints");
     let (group, rest) = if passthrough {
         // The passthrough: endpoints/{id}/kubernetes/...
@@ -109,14 +122,45 @@ fn target(path: &str) -> Option<(String, String)> {
         // Portainer's own: kubernetes/{id}/...
         (String::new(), start + 2)
     };
-    let rest = &segs[rest.min(segs.len())..];
+    let mut rest = &segs[rest.min(segs.len())..];
+    // The deprecated watch paths serve the same objects.
+    if rest.first().map(String::as_str) == Some("watch") {
+        rest = &rest[1..];
+    }
     let resource = match rest {
         [ns, _, r, ..] if ns == "namespaces" => r,
         [r, ..] => r,
         [] => return None,
     };
-    Some((group, resource.clone()))
+    if passthrough {
+        return Some((group, resource.clone()));
+    }
+    // Portainer's own routes spell resources with underscores and do not
+    // say their group: both come from this table.
+    let plain = resource.replace('_', "");
+    let group = PORTAINER_GROUPS
+        .iter()
+        .find(|(r, _)| *r == plain)
+        .map_or("", |(_, g)| g);
+    Some((group.to_string(), plain))
 }
+
+/// Groups of the resources Portainer's own `/kubernetes/{id}/` routes name.
+const PORTAINER_GROUPS: &[(&str, &str)] = &[
+    ("clusterroles", "rbac.authorization.k8s.io"),
+    ("clusterrolebindings", "rbac.authorization.k8s.io"),
+    ("roles", "rbac.authorization.k8s.io"),
+    ("rolebindings", "rbac.authorization.k8s.io"),
+    ("cronjobs", "batch"),
+    ("jobs", "batch"),
+    ("ingresses", "networking.k8s.io"),
+    ("ingresscontrollers", "networking.k8s.io"),
+    ("storageclasses", "storage.k8s.io"),
+    ("deployments", "apps"),
+    ("statefulsets", "apps"),
+    ("daemonsets", "apps"),
+    ("replicasets", "apps"),
+];
 
 /// Kubernetes' plural of a lower-case kind, as discovery spells most.
 fn plural(kind: &str) -> String {
@@ -146,11 +190,28 @@ mod tests {
         DenyKinds::parse(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
     }
 
+    /// Full paths as the guard sees them, below an API root of `/api`.
+    struct Check(DenyKinds);
+
+    impl Check {
+        fn refuses(&self, full: &str) -> Option<String> {
+            let (path, query) = full
+                .split_once('?')
+                .map_or((full, None), |(p, q)| (p, Some(q)));
+            self.0.refuses(path.strip_prefix("/api").unwrap(), query)
+        }
+    }
+
     #[test]
     fn kinds_are_found_in_every_route_shape() {
         let d = deny(&["Secret", "rbac.authorization.k8s.io/*", "apps/Deployment"]);
+        let d = Check(d);
         for path in [
             "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/secrets/db",
+            "/api/endpoints/3/kubernetes/api/v1/watch/namespaces/shop/secrets",
+            "/api/kubernetes/3/cluster_roles/delete",
+            "/api/kubernetes/3/namespaces/shop/role_bindings/delete",
+            "/api/kubernetes/3/describe?kind=Secret&name=db&namespace=shop",
             "/api/endpoints/3/kubernetes/api/v1/secrets",
             "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/Secrets",
             "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/%73ecrets",
@@ -167,6 +228,8 @@ mod tests {
             "/api/endpoints/3/kubernetes/apis/extensions/v1beta1/namespaces/shop/deployments",
             "/api/endpoints/3/docker/secrets",
             "/api/endpoints/3/kubernetes/api/v1",
+            "/api/kubernetes/3/namespaces/shop/configmaps",
+            "/api/kubernetes/3/describe?kind=ConfigMap&name=a",
         ] {
             assert!(d.refuses(path).is_none(), "{path}");
         }

@@ -121,10 +121,34 @@ impl Http {
                 url.path()
             ));
         }
-        if let Some(why) = self.deny_kinds.refuses(url.path()) {
+        let below_root = &url.path()[self.api_root.path().trim_end_matches('/').len()..];
+        if let Some(why) = self.deny_kinds.refuses(below_root, url.query()) {
             return Err(why);
         }
         Ok(())
+    }
+
+    /// Whether a request is a Kubernetes API server dry run: under this
+    /// Portainer's `endpoints/{id}/kubernetes/api/` or `.../apis/`, with
+    /// `dryRun=All` its only dryRun value.
+    fn is_server_dry_run(&self, url: &Url) -> bool {
+        let Some(rest) = url
+            .path()
+            .strip_prefix(self.api_root.path().trim_end_matches('/'))
+        else {
+            return false;
+        };
+        let segs: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+        let kubernetes_api = matches!(
+            segs.as_slice(),
+            ["endpoints", id, "kubernetes", "api" | "apis", _, ..] if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+        );
+        let dry: Vec<String> = url
+            .query_pairs()
+            .filter(|(k, _)| k == "dryRun")
+            .map(|(_, v)| v.into_owned())
+            .collect();
+        kubernetes_api && dry == ["All"]
     }
 
     /// The hook behind the typed client: sends, buffers the body, records
@@ -148,6 +172,11 @@ impl Http {
             .await
             .map_err(|e| ToolError::Transport(describe_transport(&e)))?;
         Ok(x)
+    }
+
+    /// Whether --disable-destructive is on.
+    pub fn destructive_disabled(&self) -> bool {
+        self.disable_destructive
     }
 
     /// Whether the guard lets only GET through.
@@ -243,11 +272,21 @@ impl Http {
         let offline = crate::portainer::call_record::offline();
         if held || offline {
             let body = request.body().and_then(|b| b.as_bytes());
-            let shown = without_server_dry_run(request.url());
-            crate::portainer::call_record::capture(method.as_str(), &shown, body);
             // A Kubernetes API server's own dry run stores nothing: it goes,
-            // so that the preview is the server's validated answer.
-            if offline || shown == path {
+            // so that the preview is the server's validated answer. Only a
+            // tool that asked for it (apply, delete) gets this, never a
+            // `dryRun` a caller put in a proxy query, and only to the
+            // Kubernetes API itself (not Portainer's Helm routes beside it).
+            let server_dry_run = !offline
+                && crate::portainer::call_record::server_dry_run_allowed()
+                && self.is_server_dry_run(request.url());
+            let shown = if server_dry_run {
+                without_dry_run(request.url())
+            } else {
+                path.clone()
+            };
+            crate::portainer::call_record::capture(method.as_str(), &shown, body);
+            if !server_dry_run {
                 return synthetic(200, "{}".into());
             }
         }
@@ -414,30 +453,21 @@ fn backoff(round: u32) -> Duration {
     base + Duration::from_millis(u64::from(nanos % 100))
 }
 
-/// The request's path and query as a confirmed call would send it: a
-/// Kubernetes passthrough request's `dryRun=All` removed. Equal to the
-/// request's own when it is not such a server-side dry run.
-fn without_server_dry_run(url: &Url) -> String {
-    let path = url.path();
-    let kubernetes = path.split('/').collect::<Vec<_>>().windows(3).any(|w| {
-        w[0] == "endpoints" && w[1].bytes().all(|b| b.is_ascii_digit()) && w[2] == "kubernetes"
-    });
-    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let dry = pairs.iter().any(|(k, v)| k == "dryRun" && v == "All");
-    match url.query() {
-        None => path.to_string(),
-        Some(q) if !(kubernetes && dry) => format!("{path}?{q}"),
-        Some(_) => {
-            let kept = pairs.iter().filter(|(k, _)| k != "dryRun");
-            let q = url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(kept)
-                .finish();
-            if q.is_empty() {
-                path.to_string()
-            } else {
-                format!("{path}?{q}")
-            }
-        }
+/// The request's path and query without its `dryRun` parameter: what a
+/// confirmed call sends.
+fn without_dry_run(url: &Url) -> String {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| k != "dryRun")
+        .collect();
+    let q = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(kept)
+        .finish();
+    if q.is_empty() {
+        url.path().to_string()
+    } else {
+        format!("{}?{q}", url.path())
     }
 }
 

@@ -35,18 +35,7 @@ pub async fn passthrough(
     query: &[(String, String)],
     body: Option<(Value, &str)>,
 ) -> Result<Exchange, ToolError> {
-    let path = check_path(path)?;
-    let root = http.api_root().as_str().trim_end_matches('/');
-    let prefix = format!("{root}/endpoints/{env}/{}/", backend.segment());
-    let mut url = url::Url::parse(&format!("{prefix}{path}"))
-        .map_err(|e| ToolError::BadArguments(format!("path: not a valid URL path: {e}")))?;
-    // After the URL parser's own normalisation the request must still sit
-    // inside this environment's passthrough.
-    if !url.as_str().starts_with(&prefix) {
-        return Err(ToolError::BadArguments(
-            "path: leaves the passthrough".into(),
-        ));
-    }
+    let mut url = url_of(http, backend, env, path)?;
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query.iter());
     }
@@ -60,6 +49,37 @@ pub async fn passthrough(
         .build()
         .map_err(|e| ToolError::BadArguments(format!("cannot build the request: {e}")))?;
     http.send(req).await
+}
+
+/// The URL of a passthrough path, checked to stay inside it.
+fn url_of(http: &Http, backend: Backend, env: u64, path: &str) -> Result<url::Url, ToolError> {
+    let path = check_path(path)?;
+    let root = http.api_root().as_str().trim_end_matches('/');
+    let prefix = format!("{root}/endpoints/{env}/{}/", backend.segment());
+    let url = url::Url::parse(&format!("{prefix}{path}"))
+        .map_err(|e| ToolError::BadArguments(format!("path: not a valid URL path: {e}")))?;
+    // After the URL parser's own normalisation the request must still sit
+    // inside this environment's passthrough.
+    if !url.as_str().starts_with(&prefix) {
+        return Err(ToolError::BadArguments(
+            "path: leaves the passthrough".into(),
+        ));
+    }
+    Ok(url)
+}
+
+/// Whether the HTTP layer's guard would let this request through; for
+/// tools that must know before their first write that a later one will
+/// not be refused (a manifest applied in parts).
+pub fn check_allowed(
+    http: &Http,
+    backend: Backend,
+    env: u64,
+    method: &Method,
+    path: &str,
+) -> Result<(), ToolError> {
+    let url = url_of(http, backend, env, path)?;
+    http.guard(method, &url).map_err(ToolError::Refused)
 }
 
 /// Accepts a path relative to the passthrough root; a leading '/' is taken

@@ -38,7 +38,10 @@ pub fn grep(text: &str, pattern: &str, context: usize) -> Result<(String, usize)
             out.push_str("--\n");
         }
         let to = (i + context).min(lines.len().saturating_sub(1));
-        for line in &lines[from..=to.max(from)] {
+        if from > to {
+            continue; // already printed as the context of the match before
+        }
+        for line in &lines[from..=to] {
             out.push_str(line);
             out.push('\n');
         }
@@ -84,6 +87,13 @@ mod tests {
             "a\nb ERROR 1\nc\nd\ne\nf ERROR 2\ng\n"
         );
         assert_eq!(grep(log, "nothing", 3).unwrap(), (String::new(), 0));
+        // Matches at the end whose context reaches the last line.
+        assert_eq!(
+            grep("a\nERR\nERR", "ERR", 1).unwrap(),
+            ("a\nERR\nERR\n".into(), 2)
+        );
+        assert_eq!(grep("ERR\nERR\nERR\n", "ERR", 5).unwrap().1, 3);
+        assert_eq!(grep("", "x", 2).unwrap(), (String::new(), 0));
         assert!(grep(log, "(", 0)
             .unwrap_err()
             .to_string()

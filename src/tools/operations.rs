@@ -48,8 +48,9 @@ pub struct ParamDef {
     pub missing_in: u32,
 }
 
-/// How an operation is classed: GET/HEAD read, others write, DELETE
-/// destructive (the confirmation policy reads this).
+/// How an operation is classed: GET/HEAD read, others write, DELETE and
+/// POSTs that remove (see `removes`) destructive (the confirmation policy
+/// reads this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     Read,
@@ -62,8 +63,21 @@ impl OperationDef {
         match self.method {
             "GET" | "HEAD" => Access::Read,
             "DELETE" => Access::Destructive,
+            _ if self.removes() => Access::Destructive,
             _ => Access::Write,
         }
+    }
+
+    /// A POST that removes or loses things, as its route's last word says
+    /// (Portainer's bulk `.../delete`, Docker's `prune`, `kill`, a swarm
+    /// `leave`, a node `drain`): classed with DELETE.
+    fn removes(&self) -> bool {
+        let last = self
+            .path
+            .rsplit('/')
+            .find(|s| !s.starts_with('{'))
+            .unwrap_or("");
+        matches!(last, "delete" | "prune" | "kill" | "leave" | "drain")
     }
 
     pub fn exists_in(&self, description: usize) -> bool {

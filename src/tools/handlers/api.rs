@@ -146,6 +146,11 @@ fn unavailable(http: &Http, op: &OperationDef) -> Option<String> {
     if http.is_read_only() && op.access() != Access::Read {
         return Some("the server runs in read-only mode and this operation writes".into());
     }
+    if http.destructive_disabled() && op.access() == Access::Destructive {
+        return Some(
+            "the server runs with --disable-destructive and this operation removes things".into(),
+        );
+    }
     None
 }
 

@@ -67,7 +67,8 @@ fn documents(manifest: &str, namespace: Option<&str>) -> Result<Vec<Doc>, ToolEr
         else {
             return Err(bad(i, "needs apiVersion, kind and metadata.name".into()));
         };
-        if kind.ends_with("List") {
+        if kind == "List" || (kind.ends_with("List") && v.get("items").is_some_and(Value::is_array))
+        {
             return Err(bad(i, format!("a {kind}: give its items as documents")));
         }
         kube::check_name("metadata.name", &name)?;
@@ -100,22 +101,36 @@ async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
                 d.kind, d.name
             )));
         }
-        let path = kube::resource_path(
-            &d.api_version,
-            &resource,
-            d.namespace.as_deref(),
-            Some(&d.name),
+        let ns = if resource.namespaced {
+            d.namespace.as_deref()
+        } else {
+            None
+        };
+        let path = kube::resource_path(&d.api_version, &resource, ns, Some(&d.name))?;
+        // A document the guard refuses (--deny-kinds, read-only) fails the
+        // call here, before any other is written.
+        crate::portainer::passthrough::check_allowed(
+            http,
+            Backend::Kubernetes,
+            a.environment_id,
+            &Method::PATCH,
+            &path,
         )?;
-        planned.push(path);
+        planned.push((path, resource.namespaced));
     }
     let mut results = vec![];
-    for (d, path) in docs.iter().zip(&planned) {
+    for (d, (path, namespaced)) in docs.iter().zip(&planned) {
+        let namespace = if *namespaced {
+            d.namespace.clone()
+        } else {
+            None
+        };
         let mut query = vec![("fieldManager".to_string(), FIELD_MANAGER.to_string())];
         if a.force {
             query.push(("force".into(), "true".into()));
         }
         let mut body = d.body.clone();
-        if let (Some(ns), true) = (&d.namespace, body["metadata"].get("namespace").is_none()) {
+        if let (Some(ns), true) = (&namespace, body["metadata"].get("namespace").is_none()) {
             body["metadata"]["namespace"] = json!(ns);
         }
         let x = send(
@@ -131,7 +146,7 @@ async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
         let status = x.status;
         let stored = x.into_json()?;
         results.push(json!({
-            "kind": d.kind, "name": d.name, "namespace": d.namespace,
+            "kind": d.kind, "name": d.name, "namespace": namespace,
             // The API server answers 201 to an apply that created the object.
             "result": if status == 201 { "created" } else { "configured" },
             "resourceVersion": stored["metadata"]["resourceVersion"],
@@ -200,9 +215,16 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
     if held {
         call_record::add_preview(answer.clone());
     }
+    // A Status when the object is gone at once; the object itself, marked
+    // for deletion, while finalizers or a grace period hold it.
+    let status = if answer["kind"] == "Status" {
+        answer["status"].clone()
+    } else {
+        json!("deleting")
+    };
     Ok(
         json!({"kind": a.kind, "name": a.name, "namespace": a.namespace, "propagation": policy,
-              "status": answer.get("status").cloned().unwrap_or(Value::Null)}),
+              "status": status, "deletionTimestamp": answer["metadata"]["deletionTimestamp"]}),
     )
 }
 
@@ -218,6 +240,7 @@ async fn send(
     held: bool,
 ) -> Result<crate::portainer::exchange::Exchange, ToolError> {
     if held {
+        call_record::allow_server_dry_run();
         query.push(("dryRun".into(), "All".into()));
     }
     let body = body.map(|b| (b, "application/apply-patch+yaml"));

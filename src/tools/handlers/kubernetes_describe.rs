@@ -73,7 +73,12 @@ async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
     }
     match obj["kind"].as_str().unwrap_or("") {
         "Pod" => pod_facts(&obj, &mut out),
-        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => rollout(&obj, &mut out),
+        "Deployment" | "StatefulSet" | "DaemonSet" => rollout(&obj, &mut out),
+        "ReplicaSet" => {
+            let s = &obj["status"];
+            out["replicas"] = json!({"desired": obj["spec"]["replicas"], "ready": s["readyReplicas"].as_u64().unwrap_or(0),
+                "available": s["availableReplicas"].as_u64().unwrap_or(0)});
+        }
         _ => {
             if let Some(phase) = obj["status"].get("phase") {
                 out["phase"] = phase.clone();
@@ -140,6 +145,8 @@ fn rollout(w: &Value, out: &mut Value) {
     } else if desired.is_some()
         && out["replicas"]["updated"].as_u64() == desired
         && out["replicas"]["available"].as_u64() == desired
+        // Old replicas still terminating: kubectl waits for them too.
+        && s["replicas"].as_u64().is_none_or(|r| Some(r) <= desired)
     {
         "complete"
     } else {
@@ -202,10 +209,12 @@ async fn events(http: &Http, env: u64, obj: &Value) -> Value {
         Some(ns) => format!("api/v1/namespaces/{ns}/events"),
         None => "api/v1/events".into(),
     };
-    let query = vec![(
-        "fieldSelector".to_string(),
-        format!("involvedObject.name={name},involvedObject.kind={kind}"),
-    )];
+    // The uid too: events of an earlier object of the same name are not its.
+    let mut selector = format!("involvedObject.name={name},involvedObject.kind={kind}");
+    if let Some(uid) = meta["uid"].as_str() {
+        selector.push_str(&format!(",involvedObject.uid={uid}"));
+    }
+    let query = vec![("fieldSelector".to_string(), selector)];
     let list = match kube::request(http, env, Method::GET, &path, &query, None).await {
         Ok(l) => l,
         Err(e) => return json!({"unreadable": crate::error::cap_text(e.to_string(), 200)}),
