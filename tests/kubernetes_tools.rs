@@ -116,6 +116,17 @@ async fn apply_sends_server_side_apply_and_previews_with_the_server() {
         ]
     );
 
+    // YAML merge keys expand as kubectl expands them.
+    let n = p.seen().await.len();
+    let merged = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata:\n  <<: {A: '1', B: '2'}\n  B: '3'\n";
+    s.ok(
+        "kubernetes_apply",
+        json!({"environment_id": 3, "manifest": merged, "namespace": "shop"}),
+    )
+    .await;
+    let sent = writes(&p.seen().await[n..])[0].body.clone().unwrap();
+    assert_eq!(sent["data"], json!({"A": "1", "B": "3"}));
+
     // A wrong document: nothing is written, the error names it.
     let n = p.seen().await.len();
     for (manifest, words) in [
@@ -307,5 +318,25 @@ async fn a_callers_dry_run_query_never_releases_a_held_write() {
         .filter(|r| r.method != "GET")
         .count();
     assert_eq!(writes, 0, "a held write was sent");
+    s.stop().await;
+}
+
+/// A kind the cached discovery lacks is asked for once more (a CRD may
+/// have been applied since) before the call says it is not served.
+#[tokio::test]
+async fn an_unknown_kind_refreshes_discovery_once() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let args =
+        |kind: &str| json!({"environment_id": 3, "kind": kind, "namespace": "shop", "name": "x"});
+    s.tool_error("kubernetes_describe", args("ConfigMap")).await; // caches v1 (no such object)
+    let n = p.seen().await.len();
+    let e = s.tool_error("kubernetes_describe", args("Gizmo")).await;
+    assert!(e.contains("not served"), "{e}");
+    let discoveries = p.seen().await[n..]
+        .iter()
+        .filter(|r| r.path == "/api/endpoints/3/kubernetes/api/v1")
+        .count();
+    assert_eq!(discoveries, 1);
     s.stop().await;
 }

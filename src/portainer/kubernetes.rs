@@ -80,29 +80,18 @@ pub async fn resolve(
         .lock()
         .ok()
         .and_then(|c| c.as_ref().and_then(|m| m.get(&key).cloned()));
-    let list = match cached {
+    let fresh = cached.is_none();
+    let mut list = match cached {
         Some(v) => v,
-        None => {
-            let v = request(http, env, Method::GET, &group_path(api_version)?, &[], None).await?;
-            if let Ok(mut c) = DISCOVERY.lock() {
-                c.get_or_insert_with(HashMap::new).insert(key, v.clone());
-            }
-            v
-        }
+        None => discover(http, env, api_version).await?,
     };
+    // A kind the cached answer lacks may be new (a CRD applied since):
+    // ask the cluster once more before saying it is not served.
+    if !fresh && find_kind(&list, kind).is_none() {
+        list = discover(http, env, api_version).await?;
+    }
     let resources = list["resources"].as_array().cloned().unwrap_or_default();
-    let found = resources.iter().find(|r| {
-        let name = r["name"].as_str().unwrap_or("");
-        // Subresources (deployments/scale) share the kind; skip them.
-        !name.contains('/')
-            && (r["kind"]
-                .as_str()
-                .is_some_and(|k| k.eq_ignore_ascii_case(kind))
-                || name.eq_ignore_ascii_case(kind)
-                || r["singularName"]
-                    .as_str()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(kind)))
-    });
+    let found = find_kind(&list, kind);
     match found {
         Some(r) => Ok(Resource {
             name: r["name"].as_str().unwrap_or_default().to_string(),
@@ -120,6 +109,35 @@ pub async fn resolve(
             )))
         }
     }
+}
+
+async fn discover(http: &Http, env: u64, api_version: &str) -> Result<Value, ToolError> {
+    let v = request(http, env, Method::GET, &group_path(api_version)?, &[], None).await?;
+    if let Ok(mut c) = DISCOVERY.lock() {
+        c.get_or_insert_with(HashMap::new)
+            .insert((env, api_version.to_string()), v.clone());
+    }
+    Ok(v)
+}
+
+/// The resource (not a subresource such as deployments/scale) of `kind`,
+/// matched by kind, plural or singular name.
+fn find_kind(list: &Value, kind: &str) -> Option<Value> {
+    list["resources"]
+        .as_array()?
+        .iter()
+        .find(|r| {
+            let name = r["name"].as_str().unwrap_or("");
+            !name.contains('/')
+                && (r["kind"]
+                    .as_str()
+                    .is_some_and(|k| k.eq_ignore_ascii_case(kind))
+                    || name.eq_ignore_ascii_case(kind)
+                    || r["singularName"]
+                        .as_str()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(kind)))
+        })
+        .cloned()
 }
 
 /// Path of a resource collection or object.

@@ -51,7 +51,14 @@ fn documents(manifest: &str, namespace: Option<&str>) -> Result<Vec<Doc>, ToolEr
     };
     let mut out = vec![];
     for (i, de) in serde_yaml_ng::Deserializer::from_str(manifest).enumerate() {
-        let v = Value::deserialize(de).map_err(|e| bad(i, format!("not YAML or JSON: {e}")))?;
+        // Through YAML's own value first, so merge keys (`<<: *defaults`)
+        // expand as kubectl expands them.
+        let mut y = serde_yaml_ng::Value::deserialize(de)
+            .map_err(|e| bad(i, format!("not YAML or JSON: {e}")))?;
+        y.apply_merge()
+            .map_err(|e| bad(i, format!("merge key: {e}")))?;
+        let v = serde_json::to_value(&y)
+            .map_err(|e| bad(i, format!("not representable as JSON: {e}")))?;
         if v.is_null() {
             continue; // an empty document (a trailing `---`)
         }
