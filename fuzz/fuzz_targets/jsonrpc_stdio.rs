@@ -28,6 +28,8 @@ fn run(data: &[u8]) {
             token: Some("fuzz".into()),
             timeout: std::time::Duration::from_secs(1),
             read_only: true,
+            disable_destructive: false,
+            deny_kinds: Default::default(),
             tls_ca: None,
             insecure: false,
             max_body: 64 << 20,

@@ -20,6 +20,8 @@ fn client() -> &'static portainer_mcp::portainer::client::Client {
             token: Some("fuzz".into()),
             timeout: std::time::Duration::from_secs(1),
             read_only: false,
+            disable_destructive: false,
+            deny_kinds: Default::default(),
             tls_ca: None,
             insecure: false,
             max_body: 64 << 20,
