@@ -2940,7 +2940,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_exclude_snapshot: Option<bool> = args
                 .get("excludeSnapshot", Some("true"))?;
             crate::portainer::decode::finish_json(
@@ -2949,7 +2949,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_update" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_body: types::EndpointsEndpointUpdatePayload = args
                 .body(
                     &[
@@ -3107,7 +3107,7 @@ pub async fn dispatch(
             crate::portainer::decode::finish_json(client.tag_list().await).await
         }
         "environment_snapshot" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.endpoint_snapshot(a_id).await)
                 .await
         }
@@ -3115,7 +3115,7 @@ pub async fn dispatch(
             (crate::tools::handlers::ENVIRONMENT_CREATE.call)(client.inner(), args).await
         }
         "environment_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.endpoint_delete(a_id).await)
                 .await
         }
@@ -3127,11 +3127,11 @@ pub async fn dispatch(
                 .await
         }
         "stack_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_json(client.stack_inspect(a_id).await).await
         }
         "stack_file_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_commit_hash: Option<String> = if args.lacks("commitHash") {
                 None
             } else {
@@ -3150,7 +3150,7 @@ pub async fn dispatch(
                 .await
         }
         "stack_start" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_endpoint_id: i64 = args.get("environment_id", None)?;
             crate::portainer::decode::finish_json(
                     client.stack_start(a_id, a_endpoint_id).await,
@@ -3158,7 +3158,7 @@ pub async fn dispatch(
                 .await
         }
         "stack_stop" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_endpoint_id: i64 = args.get("environment_id", None)?;
             crate::portainer::decode::finish_json(
                     client.stack_stop(a_id, a_endpoint_id).await,
@@ -3303,7 +3303,7 @@ pub async fn dispatch(
             (crate::tools::handlers::STACK_UPDATE.call)(client.inner(), args).await
         }
         "stack_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_endpoint_id: i64 = args.get("environment_id", None)?;
             let a_external: Option<bool> = Args::fixed("external", None)?;
             let a_remove_volumes: Option<bool> = if args.lacks("removeVolumes") {
@@ -3661,7 +3661,7 @@ pub async fn dispatch(
             (crate::tools::handlers::KUBERNETES_PROXY.call)(client.inner(), args).await
         }
         "docker_container_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_all: Option<bool> = args.get("all", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             let a_limit: Option<i64> = args.get("last", None)?;
@@ -3680,8 +3680,8 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_inspect" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_size: Option<bool> = Args::fixed("size", None)?;
             crate::portainer::decode::finish_json(
                     client
@@ -3695,8 +3695,8 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_top" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_ps_args: Option<String> = args.get("ps_args", None)?;
             crate::portainer::decode::finish_json(
                     client
@@ -3710,8 +3710,8 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_stats" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_one_shot: Option<bool> = Args::fixed("one-shot", Some("true"))?;
             let a_stream: Option<bool> = Args::fixed("stream", Some("false"))?;
             crate::portainer::decode::finish_json(
@@ -3735,8 +3735,9 @@ pub async fn dispatch(
                         "action",
                         "kill",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_id: String = args.get("id", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
                     let a_signal: Option<String> = args.get("signal", None)?;
                     crate::portainer::decode::finish_unit(
                             client
@@ -3755,8 +3756,9 @@ pub async fn dispatch(
                         "action",
                         "restart",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_id: String = args.get("id", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
                     let a_t: Option<i64> = args.get("t", None)?;
                     crate::portainer::decode::finish_unit(
                             client
@@ -3767,8 +3769,9 @@ pub async fn dispatch(
                 }
                 "start" => {
                     args.only(&["environment_id", "id", "action"], "action", "start")?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_id: String = args.get("id", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
                     let a_detach_keys: Option<String> = Args::fixed("detachKeys", None)?;
                     crate::portainer::decode::finish_unit(
                             client
@@ -3787,8 +3790,9 @@ pub async fn dispatch(
                         "action",
                         "stop",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_id: String = args.get("id", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
                     let a_t: Option<i64> = args.get("t", None)?;
                     crate::portainer::decode::finish_unit(
                             client
@@ -3818,8 +3822,9 @@ pub async fn dispatch(
                         "kind",
                         "container",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_id: String = args.get("id", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     let a_link: Option<bool> = Args::fixed("link", None)?;
                     let a_v: Option<bool> = args.get("volumes", None)?;
@@ -3842,8 +3847,9 @@ pub async fn dispatch(
                         "kind",
                         "image",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_name: String = args.get("ref", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_name: String = args.get_segment("ref", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     let a_noprune: Option<bool> = Args::fixed("noprune", None)?;
                     crate::portainer::decode::finish_json(
@@ -3864,8 +3870,9 @@ pub async fn dispatch(
                         "kind",
                         "volume",
                     )?;
-                    let a_environment_id: i64 = args.get("environment_id", None)?;
-                    let a_name: String = args.get("ref", None)?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_name: String = args.get_segment("ref", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     crate::portainer::decode::finish_unit(
                             client
@@ -3887,7 +3894,7 @@ pub async fn dispatch(
             }
         }
         "docker_image_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_all: Option<bool> = args.get("all", None)?;
             let a_digests: Option<bool> = Args::fixed("digests", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
@@ -3904,15 +3911,15 @@ pub async fn dispatch(
                 .await
         }
         "docker_image_inspect" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_name: String = args.get("name", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_name: String = args.get_segment("name", None)?;
             crate::portainer::decode::finish_json(
                     client.docker_image_inspect(a_environment_id, &a_name).await,
                 )
                 .await
         }
         "docker_volume_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
                     client
@@ -3922,15 +3929,15 @@ pub async fn dispatch(
                 .await
         }
         "docker_volume_inspect" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_name: String = args.get("name", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_name: String = args.get_segment("name", None)?;
             crate::portainer::decode::finish_json(
                     client.docker_volume_inspect(a_environment_id, &a_name).await,
                 )
                 .await
         }
         "docker_network_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
                     client
@@ -3940,8 +3947,8 @@ pub async fn dispatch(
                 .await
         }
         "docker_network_inspect" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_scope: Option<String> = Args::fixed("scope", None)?;
             let a_verbose: Option<bool> = Args::fixed("verbose", None)?;
             crate::portainer::decode::finish_json(
@@ -3957,28 +3964,28 @@ pub async fn dispatch(
                 .await
         }
         "docker_info" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             crate::portainer::decode::finish_json(
                     client.docker_system_info(a_environment_id).await,
                 )
                 .await
         }
         "docker_version" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             crate::portainer::decode::finish_json(
                     client.docker_system_version(a_environment_id).await,
                 )
                 .await
         }
         "docker_disk_usage" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             crate::portainer::decode::finish_json(
                     client.docker_system_data_usage(a_environment_id).await,
                 )
                 .await
         }
         "environment_group_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_size: Option<bool> = if args.lacks("size") {
                 None
             } else {
@@ -4025,7 +4032,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_group_update" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_body: types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload = args
                 .body(
                     &[
@@ -4073,7 +4080,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_group_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(
                     client.endpoint_group_delete(a_id).await,
                 )
@@ -4094,11 +4101,11 @@ pub async fn dispatch(
             crate::portainer::decode::finish_json(client.tag_create(&a_body).await).await
         }
         "tag_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.tag_delete(a_id).await).await
         }
         "user_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_json(client.user_inspect(a_id).await).await
         }
         "user_create" => {
@@ -4129,7 +4136,7 @@ pub async fn dispatch(
                 .await
         }
         "user_set_role" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_body: types::UsersUserUpdatePayload = args
                 .body(
                     &[
@@ -4177,11 +4184,11 @@ pub async fn dispatch(
                 .await
         }
         "user_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.user_delete(a_id).await).await
         }
         "team_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_json(client.team_inspect(a_id).await).await
         }
         "team_create" => {
@@ -4212,7 +4219,7 @@ pub async fn dispatch(
                 .await
         }
         "team_update" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_body: types::TeamsTeamUpdatePayload = args
                 .body(
                     &[
@@ -4236,7 +4243,7 @@ pub async fn dispatch(
                 .await
         }
         "team_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.team_delete(a_id).await).await
         }
         "team_membership_list" => {
@@ -4273,7 +4280,7 @@ pub async fn dispatch(
                 .await
         }
         "team_membership_remove" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(
                     client.team_membership_delete(a_id).await,
                 )
@@ -4340,7 +4347,7 @@ pub async fn dispatch(
             crate::portainer::decode::finish_json(client.registry_list().await).await
         }
         "registry_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_endpoint_id: Option<i64> = if args.lacks("endpointId") {
                 None
             } else {
@@ -4433,7 +4440,7 @@ pub async fn dispatch(
                 .await
         }
         "registry_update" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             let a_body: types::RegistriesRegistryUpdatePayload = args
                 .body(
                     &[
@@ -4505,7 +4512,7 @@ pub async fn dispatch(
                 .await
         }
         "registry_delete" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(client.registry_delete(a_id).await)
                 .await
         }
@@ -4531,7 +4538,7 @@ pub async fn dispatch(
                 .await
         }
         "edge_stack_get" => {
-            let a_id: i64 = args.get("id", None)?;
+            let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_json(client.edge_stack_inspect(a_id).await)
                 .await
         }
@@ -4539,7 +4546,7 @@ pub async fn dispatch(
             crate::portainer::decode::finish_json(client.edge_job_list().await).await
         }
         "kubernetes_namespace_list" => {
-            let a_id: i64 = args.get("environment_id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             let a_with_resource_quota: Option<bool> = args
                 .get("with_quota", Some("false"))?;
             let a_with_unhealthy_events: Option<bool> = Args::fixed(
@@ -4594,7 +4601,7 @@ pub async fn dispatch(
             (crate::tools::handlers::KUBERNETES_DELETE.call)(client.inner(), args).await
         }
         "swarm_service_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             let a_status: Option<bool> = Args::fixed("status", Some("true"))?;
             crate::portainer::decode::finish_json(
@@ -4609,8 +4616,8 @@ pub async fn dispatch(
                 .await
         }
         "swarm_service_inspect" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_insert_defaults: Option<bool> = Args::fixed("insertDefaults", None)?;
             crate::portainer::decode::finish_json(
                     client
@@ -4636,7 +4643,7 @@ pub async fn dispatch(
                 .await
         }
         "swarm_task_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
                     client.docker_task_list(a_environment_id, a_filters.as_deref()).await,
@@ -4644,7 +4651,7 @@ pub async fn dispatch(
                 .await
         }
         "swarm_node_list" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
                     client.docker_node_list(a_environment_id, a_filters.as_deref()).await,
@@ -4652,8 +4659,8 @@ pub async fn dispatch(
                 .await
         }
         "swarm_service_logs" => {
-            let a_environment_id: i64 = args.get("environment_id", None)?;
-            let a_id: String = args.get("id", None)?;
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_id: String = args.get_segment("id", None)?;
             let a_details: Option<bool> = Args::fixed("details", None)?;
             let a_follow: Option<bool> = Args::fixed("follow", Some("false"))?;
             let a_since: Option<i64> = args.get("since", None)?;
@@ -4679,7 +4686,7 @@ pub async fn dispatch(
                 .await
         }
         "helm_release_list" => {
-            let a_id: i64 = args.get("environment_id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             let a_filter: Option<String> = args.get("filter", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             let a_selector: Option<String> = args.get("selector", None)?;
@@ -4696,7 +4703,7 @@ pub async fn dispatch(
                 .await
         }
         "helm_install" => {
-            let a_id: i64 = args.get("environment_id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             let a_dry_run: Option<bool> = args.get("dry_run", None)?;
             let a_body: types::HelmInstallChartPayload = args
                 .body(
@@ -4757,8 +4764,8 @@ pub async fn dispatch(
                 .await
         }
         "helm_uninstall" => {
-            let a_id: i64 = args.get("environment_id", None)?;
-            let a_release: String = args.get("release", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
+            let a_release: String = args.get_segment("release", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_unit(
                     client.helm_delete(a_id, &a_release, a_namespace.as_deref()).await,
@@ -4766,8 +4773,8 @@ pub async fn dispatch(
                 .await
         }
         "helm_history" => {
-            let a_id: i64 = args.get("environment_id", None)?;
-            let a_release: String = args.get("release", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
+            let a_release: String = args.get_segment("release", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_json(
                     client
@@ -4777,8 +4784,8 @@ pub async fn dispatch(
                 .await
         }
         "helm_rollback" => {
-            let a_id: i64 = args.get("environment_id", None)?;
-            let a_release: String = args.get("release", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
+            let a_release: String = args.get_segment("release", None)?;
             let a_force: Option<bool> = Args::fixed("force", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             let a_recreate: Option<bool> = Args::fixed("recreate", None)?;

@@ -142,3 +142,35 @@ async fn disable_destructive_hides_and_refuses_deletes() {
     assert_eq!(deletes, 0);
     s.stop().await;
 }
+
+/// A typed tool's text path parameter cannot climb out of its route: `..`
+/// would be resolved away when the URL is parsed and reach another one.
+#[tokio::test]
+async fn path_parameters_stay_in_their_route() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let n = p.seen().await.len();
+    for id in ["..", ".", ""] {
+        let e = s
+            .tool_error(
+                "docker_container_inspect",
+                json!({"environment_id": 1, "id": id}),
+            )
+            .await;
+        assert!(e.contains("`id`"), "{id:?}: {e}");
+    }
+    assert_eq!(p.seen().await.len(), n, "nothing sent");
+    // A slash is the client's to encode: one segment, not a new route.
+    let _ = s
+        .call(
+            "docker_container_inspect",
+            json!({"environment_id": 1, "id": "../images/x"}),
+        )
+        .await;
+    let last = p.seen().await.last().unwrap().path.clone();
+    assert!(
+        last.starts_with("/api/endpoints/1/docker/containers/"),
+        "{last}"
+    );
+    s.stop().await;
+}

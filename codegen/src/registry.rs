@@ -282,6 +282,9 @@ fn call_body(
             let decode = match (arg.hidden, arg.json_text) {
                 (true, _) => quote!(Args::fixed(#wire, #default)?),
                 (false, true) => quote!(args.get_json_text(#exposed)?),
+                (false, false) if arg.location == Location::Path => {
+                    quote!(args.get_segment(#exposed, #default)?)
+                }
                 (false, false) => quote!(args.get(#exposed, #default)?),
             };
             if gaps.contains(&wire.as_str()) {

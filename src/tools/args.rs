@@ -64,6 +64,24 @@ impl Args {
         decode(name, self.raw(name).cloned(), default)
     }
 
+    /// A path parameter: as `get`, and a text value must stay one segment
+    /// of the route (`.` and `..` would climb when the URL is parsed; the
+    /// client encodes `/` itself).
+    pub fn get_segment<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        default: Option<&str>,
+    ) -> Result<T, ToolError> {
+        if let Some(Value::String(v)) = self.raw(name) {
+            if v.is_empty() || v == "." || v == ".." {
+                return Err(ToolError::BadArguments(format!(
+                    "`{name}` may not be empty, `.` or `..`"
+                )));
+            }
+        }
+        self.get(name, default)
+    }
+
     /// All the arguments as a handler's typed arguments. Shaping and
     /// confirmation arguments are not fields of those types and are ignored;
     /// unknown ones were already refused by `check_against`.
