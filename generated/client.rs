@@ -12979,6 +12979,67 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}`
+
+*/
+    pub async fn helm_get<'a>(
+        &'a self,
+        id: i64,
+        release: &'a str,
+        namespace: Option<&'a str>,
+        revision: Option<i64>,
+        show_resources: Option<bool>,
+    ) -> Result<ResponseValue<types::ReleaseRelease>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/kubernetes/helm/{}", self.baseurl, encode_path(& id
+            .to_string()), encode_path(& release.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .get(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .query(&progenitor_client::QueryParam::new("namespace", &namespace))
+            .query(&progenitor_client::QueryParam::new("revision", &revision))
+            .query(&progenitor_client::QueryParam::new("showResources", &show_resources))
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "helm_get",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `DELETE` request to `/endpoints/{id}/kubernetes/helm/{release}`
 
 */

@@ -10362,7 +10362,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"type\":\"string\"},\"release\":{\"type\":\"string\"},\"revision\":{\"type\":\"integer\"},\"showResources\":{\"type\":\"boolean\"}},\"required\":[\"id\",\"release\"],\"type\":\"object\"}",
         result: "object {appVersion, chart, chartReference, config, hooks, info, manifest, name, namespace, stackID, values, version}",
         missing_in: 0u32,
-        curated: &[],
+        curated: &["helm_release_get"],
         denied: None,
     },
     OperationDef {

@@ -2730,6 +2730,38 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "helm_release_get",
+        title: "Get a Helm release",
+        description: "One Helm release: chart, status, its values (secrets redacted). The rendered manifest and hooks are left out unless a select asks for them.",
+        toolset: "helm",
+        access: Access::Read,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "HelmGet",
+        method: "GET",
+        path: "/endpoints/{id}/kubernetes/helm/{release}",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"A past revision (from helm_history); the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+        ),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[
+                "manifest",
+                "hooks",
+                "chart.templates",
+                "chart.files",
+                "chart.schema",
+            ],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
         name: "helm_history",
         title: "Helm release history",
         description: "The revisions of a Helm release: revision number, chart, app version, status and time. helm_rollback goes back to one.",
@@ -4769,6 +4801,25 @@ pub async fn dispatch(
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_unit(
                     client.helm_delete(a_id, &a_release, a_namespace.as_deref()).await,
+                )
+                .await
+        }
+        "helm_release_get" => {
+            let a_id: i64 = args.get_segment("environment_id", None)?;
+            let a_release: String = args.get_segment("release", None)?;
+            let a_namespace: Option<String> = args.get("namespace", None)?;
+            let a_revision: Option<i64> = args.get("revision", None)?;
+            let a_show_resources: Option<bool> = Args::fixed("showResources", None)?;
+            crate::portainer::decode::finish_json(
+                    client
+                        .helm_get(
+                            a_id,
+                            &a_release,
+                            a_namespace.as_deref(),
+                            a_revision,
+                            a_show_resources,
+                        )
+                        .await,
                 )
                 .await
         }

@@ -340,3 +340,25 @@ async fn an_unknown_kind_refreshes_discovery_once() {
     assert_eq!(discoveries, 1);
     s.stop().await;
 }
+
+/// helm_release_get: the release without its rendered manifest, hooks and
+/// chart templates by default; values with their secrets redacted.
+#[tokio::test]
+async fn helm_release_get_shows_values_not_manifests() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "helm"]).await;
+    let r = s
+        .ok(
+            "helm_release_get",
+            json!({"environment_id": 3, "release": "ingress", "namespace": "ingress-nginx"}),
+        )
+        .await;
+    assert_eq!(r["config"]["controller"]["replicaCount"], 2);
+    assert_eq!(r["config"]["auth"]["password"], "<redacted>");
+    for gone in ["manifest", "hooks"] {
+        assert!(r.get(gone).is_none(), "{gone}: {r}");
+    }
+    assert!(r["chart"].get("templates").is_none());
+    assert!(!r.to_string().contains("S-helm-get"));
+    s.stop().await;
+}

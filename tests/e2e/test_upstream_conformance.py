@@ -126,6 +126,7 @@ SWEEP = {
     "helm_install": {"environment_id": 1, "chart": "nginx", "name": "sweep", "namespace": "default",
                      "repo": "https://charts.example.test", "values": "a: 1\n", "version": "1.0.0", "atomic": True},
     "helm_uninstall": {"environment_id": 1, "release": "sweep", "namespace": "default", "confirm": True},
+    "helm_release_get": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1},
     "helm_history": {"environment_id": 1, "release": "sweep", "namespace": "default"},
     "helm_rollback": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1, "wait": True},
     "environment_snapshot": {"id": NO_ID},

@@ -22,6 +22,13 @@ pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
             )
         }
         ("DELETE", "3", ["helm", _]) => empty(204),
+        ("GET", "3", ["helm", "ingress"]) => json(
+            200,
+            json!({"name": "ingress", "namespace": "ingress-nginx", "version": 3, "info": {"status": "deployed"},
+                   "chart": {"metadata": {"name": "ingress-nginx", "version": "4.11.3"}, "templates": [{"name": "t.yaml", "data": "e30="}]},
+                   "config": {"controller": {"replicaCount": 2}, "auth": {"password": "S-helm-get"}},
+                   "manifest": "apiVersion: v1\nkind: Secret\ndata:\n  token: UzM=\n", "hooks": [{"name": "pre"}]}),
+        ),
         // Only environment 3 runs metrics-server.
         ("GET", "3", ["apis", "metrics.k8s.io", "v1beta1", more @ ..]) => metrics(more),
         ("GET", _, ["apis", "metrics.k8s.io", ..]) => json(
