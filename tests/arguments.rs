@@ -87,3 +87,24 @@ async fn bad_arguments_are_refused_before_any_request() {
     );
     s.stop().await;
 }
+
+/// An argument the chosen operation does not take: the error names what
+/// it does take, so the next call can be right.
+#[tokio::test]
+async fn a_wrong_argument_for_the_choice_names_the_right_one() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let n = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "volume", "id": "pgdata", "confirm": true}),
+        )
+        .await;
+    assert!(
+        e.contains("`id` not used when kind is `volume`") && e.contains("`ref`"),
+        "{e}"
+    );
+    assert_eq!(p.seen().await.len(), n);
+    s.stop().await;
+}

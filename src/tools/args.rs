@@ -129,9 +129,13 @@ impl Args {
         if extra.is_empty() {
             Ok(())
         } else {
+            // Name what this choice does take, so that the next call is
+            // right (e.g. `ref`, not `id`, for a volume).
+            let takes: Vec<&str> = allowed.iter().copied().filter(|a| *a != selector).collect();
             Err(ToolError::BadArguments(format!(
-                "{} not used when {selector} is `{choice}`",
-                quoted(&extra)
+                "{} not used when {selector} is `{choice}`; it takes {}",
+                quoted(&extra),
+                quoted(&takes)
             )))
         }
     }
