@@ -118,10 +118,12 @@ pub fn fail(e: crate::error::ToolError) {
     let _ = CALL.try_with(|c| c.borrow_mut().failure = Some(e));
 }
 
-pub fn record(x: &Exchange, sent: bool) {
+/// Keeps the exchange as the call's last; one that left the process is
+/// also listed as sent (for the audit log).
+pub fn record(x: &Exchange) {
     let _ = CALL.try_with(|c| {
         let mut c = c.borrow_mut();
-        if sent {
+        if x.sent {
             c.sent.push(Sent {
                 method: x.method.to_string(),
                 path: x.path.clone(),

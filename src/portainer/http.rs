@@ -121,21 +121,25 @@ impl Http {
                 url.path()
             ));
         }
-        let below_root = &url.path()[self.api_root.path().trim_end_matches('/').len()..];
+        let below_root = self.below_root(url).unwrap_or_default();
         if let Some(why) = self.deny_kinds.refuses(below_root, url.query()) {
             return Err(why);
         }
         Ok(())
     }
 
+    /// The URL's path below the API root (`/endpoints/1/...`); None for a
+    /// URL outside it.
+    fn below_root<'u>(&self, url: &'u Url) -> Option<&'u str> {
+        url.path()
+            .strip_prefix(self.api_root.path().trim_end_matches('/'))
+    }
+
     /// Whether a request is a Kubernetes API server dry run: under this
     /// Portainer's `endpoints/{id}/kubernetes/api/` or `.../apis/`, with
     /// `dryRun=All` its only dryRun value.
     fn is_server_dry_run(&self, url: &Url) -> bool {
-        let Some(rest) = url
-            .path()
-            .strip_prefix(self.api_root.path().trim_end_matches('/'))
-        else {
+        let Some(rest) = self.below_root(url) else {
             return false;
         };
         let segs: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
@@ -261,7 +265,7 @@ impl Http {
                 body: body.into(),
                 sent: false,
             };
-            crate::portainer::call_record::record(&x, false);
+            crate::portainer::call_record::record(&x);
             Ok((x, reqwest::header::HeaderMap::new()))
         };
         if let Err(why) = self.guard(&method, request.url()) {
@@ -313,7 +317,7 @@ impl Http {
             body,
             sent: true,
         };
-        crate::portainer::call_record::record(&x, true);
+        crate::portainer::call_record::record(&x);
         Ok((x, headers))
     }
 

@@ -140,6 +140,27 @@ fn find_kind(list: &Value, kind: &str) -> Option<Value> {
         .cloned()
 }
 
+/// The path of one named object, its kind found by discovery; the name is
+/// checked first (no discovery for a bad one), and a namespaced kind needs
+/// a namespace.
+pub async fn object_path(
+    http: &Http,
+    env: u64,
+    api_version: &str,
+    kind: &str,
+    namespace: Option<&str>,
+    name: &str,
+) -> Result<String, ToolError> {
+    check_name("name", name)?;
+    let r = resolve(http, env, api_version, kind).await?;
+    if r.namespaced && namespace.is_none() {
+        return Err(ToolError::BadArguments(format!(
+            "kind `{kind}` is namespaced: give `namespace`"
+        )));
+    }
+    resource_path(api_version, &r, namespace, Some(name))
+}
+
 /// Path of a resource collection or object.
 pub fn resource_path(
     api_version: &str,

@@ -82,6 +82,15 @@ pub fn check_allowed(
     http.guard(method, &url).map_err(ToolError::Refused)
 }
 
+/// Whether `id` is spelled like a Docker object's id or name (letters,
+/// digits, `-`, `_`, `.`), so that it stays one segment of a path.
+pub fn is_docker_name(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// Accepts a path relative to the passthrough root; a leading '/' is taken
 /// as that root. Refuses anything that could point elsewhere.
 pub fn check_path(path: &str) -> Result<String, ToolError> {

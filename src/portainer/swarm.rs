@@ -69,11 +69,7 @@ pub async fn write_service_with(
 }
 
 fn check_id(id: &str) -> Result<(), ToolError> {
-    if !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    {
+    if super::passthrough::is_docker_name(id) {
         Ok(())
     } else {
         Err(ToolError::BadArguments(format!(

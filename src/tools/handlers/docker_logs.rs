@@ -141,11 +141,8 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
 }
 
 fn check_container(id: &str) -> Result<(), ToolError> {
-    let ok = !id.is_empty()
+    let ok = crate::portainer::passthrough::is_docker_name(id)
         && id.len() <= 256
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         && id != "."
         && id != "..";
     if ok {

@@ -79,19 +79,8 @@ handler!(KUBERNETES_RESOURCE_GET, ResourceGet, resource_get);
 
 async fn resource_get(http: &Http, a: ResourceGet) -> Result<Value, ToolError> {
     let env = a.environment_id;
-    let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
-    if resource.namespaced && a.namespace.is_none() {
-        return Err(ToolError::BadArguments(format!(
-            "kind `{}` is namespaced: give namespace",
-            a.kind
-        )));
-    }
-    let path = kube::resource_path(
-        &a.api_version,
-        &resource,
-        a.namespace.as_deref(),
-        Some(&a.name),
-    )?;
+    let ns = a.namespace.as_deref();
+    let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, &a.name).await?;
     kube::request(http, env, Method::GET, &path, &[], None).await
 }
 

@@ -195,21 +195,9 @@ pub struct Delete {
 handler!(KUBERNETES_DELETE, Delete, delete);
 
 async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
-    kube::check_name("name", &a.name)?;
     let env = a.environment_id;
-    let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
-    if resource.namespaced && a.namespace.is_none() {
-        return Err(ToolError::BadArguments(format!(
-            "{} is namespaced: give `namespace`",
-            a.kind
-        )));
-    }
-    let path = kube::resource_path(
-        &a.api_version,
-        &resource,
-        a.namespace.as_deref(),
-        Some(&a.name),
-    )?;
+    let ns = a.namespace.as_deref();
+    let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, &a.name).await?;
     let policy = match a.propagation {
         Propagation::Background => "Background",
         Propagation::Foreground => "Foreground",

@@ -45,14 +45,7 @@ async fn get(
     namespace: Option<&str>,
     name: &str,
 ) -> Result<Value, ToolError> {
-    kube::check_name("name", name)?;
-    let r = kube::resolve(http, env, api_version, kind).await?;
-    if r.namespaced && namespace.is_none() {
-        return Err(ToolError::BadArguments(format!(
-            "{kind} is namespaced: give `namespace`"
-        )));
-    }
-    let path = kube::resource_path(api_version, &r, namespace, Some(name))?;
+    let path = kube::object_path(http, env, api_version, kind, namespace, name).await?;
     kube::request(http, env, Method::GET, &path, &[], None).await
 }
 
