@@ -48,6 +48,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Portainer environments (endpoints), environment groups and tags.",
     },
     ToolsetDef {
+        name: "exec",
+        default: false,
+        description: "Run a command in a container or a pod container; every run needs confirm, is audited, time-limited and its output capped.",
+    },
+    ToolsetDef {
         name: "helm",
         default: false,
         description: "Helm releases on Kubernetes environments.",
@@ -543,7 +548,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -660,7 +665,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Default docker-compose.yml.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"description\":\"Which type to perform.\",\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -1104,7 +1109,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{environmentId}/docker/containers/{id}/kill|/endpoints/{environmentId}/docker/containers/{id}/restart|/endpoints/{environmentId}/docker/containers/{id}/start|/endpoints/{environmentId}/docker/containers/{id}/stop",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"action\":{\"description\":\"Which action to perform.\",\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"action\":{\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1130,7 +1135,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"description\":\"Which kind to perform.\",\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2201,7 +2206,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "Objects of any kind (custom resources too) by apiVersion and kind, in one namespace or all, with selectors and paging. Secret data hidden; managedFields left out.",
+        description: "Objects of any kind (custom resources too), in one namespace or all, with selectors and paging, or as kubectl's table. Secret data hidden; managedFields left out.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2249,7 +2254,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_pod_logs",
         title: "Read pod logs",
-        description: "Read the last lines of a pod container's log (200 unless tail says otherwise), or of its previous instance after a crash.",
+        description: "A pod container's log as text, the last lines, or its previous (crashed) instance's.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2419,7 +2424,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_delete",
         title: "Delete a Kubernetes object",
-        description: "Delete one object by kind and name. Without confirm (or with dry_run) the API server checks the delete as a dry run and nothing is removed.",
+        description: "Delete one object by name, or up to 50 by label selector (named in the answer). Without confirm (or with dry_run) the API server checks each delete as a dry run; nothing is removed.",
         toolset: "kubernetes_manage",
         access: Access::Write,
         destructive: true,
@@ -2430,6 +2435,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_DELETE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "docker_container_exec",
+        title: "Run a command in a container",
+        description: "Run one command (no shell unless you call one) in a running container and return its exit code, stdout and stderr (last 8,000 characters each).",
+        toolset: "exec",
+        access: Access::Write,
+        destructive: true,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "docker_container_exec",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_EXEC),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -4631,6 +4660,10 @@ pub async fn dispatch(
         }
         "kubernetes_delete" => {
             (crate::tools::handlers::KUBERNETES_DELETE.call)(client.inner(), args).await
+        }
+        "docker_container_exec" => {
+            (crate::tools::handlers::DOCKER_CONTAINER_EXEC.call)(client.inner(), args)
+                .await
         }
         "swarm_service_list" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;

@@ -198,6 +198,120 @@ async fn delete_needs_confirm_and_previews_with_the_server() {
     s.stop().await;
 }
 
+/// A selector delete lists the matches first, then deletes exactly those
+/// by name; held, each goes as the server's dry run.
+#[tokio::test]
+async fn delete_by_label_selector_lists_then_deletes_each() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "kubernetes_manage"]).await;
+    let args = json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "label_selector": "app=cache", "namespace": "shop"});
+    let n = p.seen().await.len();
+    let out = s.ok("kubernetes_delete", args.clone()).await;
+    assert_eq!(out["dry_run"], true, "{out}");
+    let seen = p.seen().await[n..].to_vec();
+    let list = seen
+        .iter()
+        .find(|r| r.path.ends_with("/namespaces/shop/configmaps"))
+        .expect("the selection is listed first");
+    assert_eq!(
+        list.query.as_deref(),
+        Some("labelSelector=app%3Dcache&limit=51")
+    );
+    let w: Vec<(&str, &str, Option<&str>)> = writes(&seen)
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str(), r.query.as_deref()))
+        .collect();
+    let prefix = "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/configmaps";
+    assert_eq!(
+        w,
+        [
+            (
+                "DELETE",
+                &*format!("{prefix}/cache-a"),
+                Some("propagationPolicy=Background&dryRun=All")
+            ),
+            (
+                "DELETE",
+                &*format!("{prefix}/cache-b"),
+                Some("propagationPolicy=Background&dryRun=All")
+            ),
+        ]
+    );
+    let mut confirmed = args.clone();
+    confirmed["confirm"] = json!(true);
+    let out = s.ok("kubernetes_delete", confirmed).await;
+    assert_eq!(out["total"], 2, "{out}");
+    assert_eq!(out["items"][1]["name"], "cache-b");
+    assert_eq!(out["items"][1]["status"], "Success");
+    // Nothing matched, an empty selector, both or neither of name/selector.
+    for (bad, says) in [
+        (
+            json!({"label_selector": "app=none"}),
+            "matches no ConfigMap",
+        ),
+        (json!({"label_selector": " "}), "would match every object"),
+        (
+            json!({"label_selector": "app=cache", "name": "x"}),
+            "either `name` or `label_selector`",
+        ),
+        (json!({}), "either `name` or `label_selector`"),
+    ] {
+        let mut a = json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "namespace": "shop", "confirm": true});
+        for (k, v) in bad.as_object().unwrap() {
+            a[k] = v.clone();
+        }
+        let n = p.seen().await.len();
+        let e = s.tool_error("kubernetes_delete", a).await;
+        assert!(e.contains(says), "{e}");
+        assert!(writes(&p.seen().await[n..]).is_empty());
+    }
+    s.stop().await;
+}
+
+/// The table view asks the API server for its Table and answers with
+/// kubectl's columns, the namespace first across namespaces.
+#[tokio::test]
+async fn resource_list_as_a_table() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &[]).await;
+    let t = s
+        .ok(
+            "kubernetes_resource_list",
+            json!({"environment_id": 3, "kind": "Pod", "output": "table"}),
+        )
+        .await;
+    assert_eq!(
+        t["columns"],
+        json!(["Namespace", "Name", "Ready", "Status", "Restarts", "Age"])
+    );
+    assert_eq!(
+        t["items"][0],
+        json!([
+            "shop",
+            "web-7d4b9c-x2x",
+            "0/1",
+            "CrashLoopBackOff",
+            "7 (2m ago)",
+            "3d"
+        ])
+    );
+    assert_eq!(t["total"], 2);
+    let accept = p.seen().await.last().unwrap().accept.clone().unwrap();
+    assert!(
+        accept.starts_with("application/json;as=Table;v=v1;g=meta.k8s.io"),
+        "{accept}"
+    );
+    let w = s
+        .ok(
+            "kubernetes_resource_list",
+            json!({"environment_id": 3, "kind": "Pod", "namespace": "shop", "output": "wide"}),
+        )
+        .await;
+    assert_eq!(w["columns"].as_array().unwrap().len(), 9, "{w}");
+    assert_eq!(w["items"][1][5], "10.42.0.13");
+    s.stop().await;
+}
+
 /// kubernetes_describe of a crash-looping pod: the facts kubectl describe
 /// leads with, its owners up to the Deployment, and its events newest first.
 #[tokio::test]

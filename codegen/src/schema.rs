@@ -157,9 +157,10 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
 /// operation's arguments; an argument only some operations take says which.
 pub fn union_input(selector: &str, choices: &[String], inputs: &[Value]) -> Value {
     let mut props = Map::new();
+    // The enum says it all; the tool's description says what each does.
     props.insert(
         selector.to_string(),
-        json!({"type": "string", "enum": choices, "description": format!("Which {selector} to perform.")}),
+        json!({"type": "string", "enum": choices}),
     );
     let mut users: Vec<(String, Vec<&str>)> = vec![];
     for (choice, input) in choices.iter().zip(inputs) {

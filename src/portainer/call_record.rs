@@ -43,6 +43,10 @@ pub struct CallState {
     pub shaped: bool,
     /// Why the call failed on the way back (an answer too large...).
     pub failure: Option<crate::error::ToolError>,
+    /// The next body read stops here and keeps what arrived (a command's
+    /// output that may not end in time); `deadline_hit` says it did.
+    pub read_deadline: Option<tokio::time::Instant>,
+    pub deadline_hit: bool,
 }
 
 tokio::task_local! {
@@ -108,6 +112,25 @@ pub fn take_list_plan() -> Option<ListPlan> {
     CALL.try_with(|c| c.borrow_mut().list_plan.take())
         .ok()
         .flatten()
+}
+
+/// The next answer's body is read until `at`, then cut (see http.rs).
+pub fn set_read_deadline(at: tokio::time::Instant) {
+    let _ = CALL.try_with(|c| c.borrow_mut().read_deadline = Some(at));
+}
+
+pub fn take_read_deadline() -> Option<tokio::time::Instant> {
+    CALL.try_with(|c| c.borrow_mut().read_deadline.take())
+        .ok()
+        .flatten()
+}
+
+pub fn mark_deadline_hit() {
+    let _ = CALL.try_with(|c| c.borrow_mut().deadline_hit = true);
+}
+
+pub fn deadline_hit() -> bool {
+    CALL.try_with(|c| c.borrow().deadline_hit).unwrap_or(false)
 }
 
 pub fn set_streamed(value: Value, shaped: bool) {

@@ -22,6 +22,28 @@ pub fn demultiplex(bytes: &[u8]) -> Option<String> {
     Some(String::from_utf8_lossy(&out).into_owned())
 }
 
+/// stdout and stderr apart (an exec's output), or `None` when the bytes
+/// are not a multiplexed stream. A last frame cut short keeps what came.
+pub fn split_streams(bytes: &[u8]) -> Option<(String, String)> {
+    if !looks_multiplexed(bytes) {
+        return None;
+    }
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut rest = bytes;
+    while rest.len() >= 8 {
+        if !matches!(rest[0], 0..=2) || rest[1..4] != [0, 0, 0] {
+            return None;
+        }
+        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
+        let end = (8 + len).min(rest.len());
+        let to = if rest[0] == 2 { &mut err } else { &mut out };
+        to.extend_from_slice(&rest[8..end]);
+        rest = &rest[end..];
+    }
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    Some((text(out), text(err)))
+}
+
 fn looks_multiplexed(bytes: &[u8]) -> bool {
     bytes.len() >= 8 && matches!(bytes[0], 0..=2) && bytes[1..4] == [0, 0, 0]
 }
@@ -35,6 +57,16 @@ mod tests {
         f.extend_from_slice(&(text.len() as u32).to_be_bytes());
         f.extend_from_slice(text.as_bytes());
         f
+    }
+
+    #[test]
+    fn streams_apart_and_a_cut_frame_kept() {
+        let mut b = frame(1, "out\n");
+        b.extend(frame(2, "err\n"));
+        b.extend(&frame(1, "partial line")[..12]);
+        let (out, err) = split_streams(&b).unwrap();
+        assert_eq!((out.as_str(), err.as_str()), ("out\npart", "err\n"));
+        assert_eq!(split_streams(b"plain text output"), None);
     }
 
     #[test]

@@ -334,7 +334,21 @@ impl Http {
         let mut list = plan.map(ListStream::new);
         let mut whole = bytes::BytesMut::new();
         let mut read = 0usize;
-        while let Some(chunk) = resp.chunk().await? {
+        let deadline = crate::portainer::call_record::take_read_deadline();
+        loop {
+            let chunk = match deadline {
+                None => resp.chunk().await?,
+                Some(at) => match tokio::time::timeout_at(at, resp.chunk()).await {
+                    Ok(chunk) => chunk?,
+                    // What arrived so far is the answer; the caller says
+                    // it was cut.
+                    Err(_) => {
+                        crate::portainer::call_record::mark_deadline_hit();
+                        None
+                    }
+                },
+            };
+            let Some(chunk) = chunk else { break };
             read += chunk.len();
             match &mut list {
                 Some(l) => {

@@ -35,6 +35,21 @@ pub async fn passthrough(
     query: &[(String, String)],
     body: Option<(Value, &str)>,
 ) -> Result<Exchange, ToolError> {
+    let req = request(http, backend, env, method, path, query, body)?;
+    http.send(req).await
+}
+
+/// The request `passthrough` sends, for a caller that adds a header (the
+/// Kubernetes table view asks for it by `Accept`).
+pub fn request(
+    http: &Http,
+    backend: Backend,
+    env: u64,
+    method: Method,
+    path: &str,
+    query: &[(String, String)],
+    body: Option<(Value, &str)>,
+) -> Result<reqwest::Request, ToolError> {
     let mut url = url_of(http, backend, env, path)?;
     if !query.is_empty() {
         url.query_pairs_mut().extend_pairs(query.iter());
@@ -45,10 +60,8 @@ pub async fn passthrough(
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(b.to_string());
     }
-    let req = req
-        .build()
-        .map_err(|e| ToolError::BadArguments(format!("cannot build the request: {e}")))?;
-    http.send(req).await
+    req.build()
+        .map_err(|e| ToolError::BadArguments(format!("cannot build the request: {e}")))
 }
 
 /// The URL of a passthrough path, checked to stay inside it.

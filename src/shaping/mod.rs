@@ -5,6 +5,7 @@
 
 pub mod cost;
 pub mod expression_limits;
+pub mod kube_table;
 pub mod redact;
 pub mod redact_text;
 pub mod secret_names;

@@ -151,3 +151,28 @@ pub fn crashing_pod() -> Value {
                           "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container=web"}},
                           "lastState": {"terminated": {"reason": "Error", "exitCode": 1, "finishedAt": "2026-11-24T08:58:00Z"}}}]}})
 }
+
+/// Pods as kube-apiserver's Table view (`Accept: ...;as=Table;...`): its
+/// columns for pods, priority 1 being kubectl's -o wide ones.
+pub fn pod_table() -> Value {
+    let col = |name: &str, ty: &str, priority: u8, description: &str| json!({"name": name, "type": ty, "format": if name == "Name" { "name" } else { "" }, "description": description, "priority": priority});
+    let row = |name: &str, ready: &str, status: &str, restarts: &str, ip: &str| {
+        json!({"cells": [name, ready, status, restarts, "3d", ip, "node-1", "<none>", "<none>"],
+               "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                          "metadata": {"name": name, "namespace": "shop", "resourceVersion": "811",
+                                       "managedFields": [{"manager": "kubelet", "operation": "Update"}]}}})
+    };
+    json!({"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "811"},
+        "columnDefinitions": [
+            col("Name", "string", 0, "Name must be unique within a namespace."),
+            col("Ready", "string", 0, "The aggregate readiness state of this pod for accepting traffic."),
+            col("Status", "string", 0, "The aggregate status of the containers in this pod."),
+            col("Restarts", "string", 0, "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted."),
+            col("Age", "string", 0, "CreationTimestamp is a timestamp representing the server time when this object was created."),
+            col("IP", "string", 1, "IP address allocated to the pod."),
+            col("Node", "string", 1, "Name of the Node this pod is scheduled on."),
+            col("Nominated Node", "string", 1, "Node the pod is nominated for."),
+            col("Readiness Gates", "string", 1, "Pod readiness gates.")],
+        "rows": [row("web-7d4b9c-x2x", "0/1", "CrashLoopBackOff", "7 (2m ago)", "10.42.0.12"),
+                 row("db-0", "1/1", "Running", "0", "10.42.0.13")]})
+}

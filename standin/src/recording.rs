@@ -15,6 +15,8 @@ pub struct Seen {
     pub text: Option<String>,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// The `Accept` header.
+    pub accept: Option<String>,
     /// The `X-API-Key` header.
     pub api_key: Option<String>,
 }

@@ -67,6 +67,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             .headers
             .get("content-type")
             .and_then(|v| v.to_str().ok()),
+        accept: parts.headers.get("accept").and_then(|v| v.to_str().ok()),
     };
     if shared.log.is_on() {
         let body: Option<serde_json::Value> = serde_json::from_slice(req.body).ok();
@@ -81,6 +82,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             body,
             text,
             content_type: req.content_type.map(str::to_string),
+            accept: req.accept.map(str::to_string),
             api_key: req.key.map(str::to_string),
         });
     }

@@ -136,6 +136,8 @@ class Front(http.server.BaseHTTPRequestHandler):
         try:
             conn.request(self.command, target, body=body or None, headers=headers)
             resp = conn.getresponse()
+            if resp.getheader("Content-Type", "").startswith("application/vnd.docker.") and resp.getheader("Content-Length") is None:
+                return self.relay_stream(resp)
             data = resp.read()
         except OSError as e:
             return self.send_json(502, {"message": "Unable to reach the Docker engine", "details": str(e)})
@@ -148,6 +150,24 @@ class Front(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def relay_stream(self, resp):
+        """A stream with no length (an attached exec start): passed on as it
+        arrives and ended by closing, as Portainer's reverse proxy does."""
+        self.send_response(resp.status)
+        self.send_header("Content-Type", resp.getheader("Content-Type"))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            while True:
+                chunk = resp.read1(65536)
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                self.wfile.flush()
+        except OSError:
+            pass
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
 

@@ -97,6 +97,51 @@ def test_scenario_2_write_mode_changes_the_engine(world):
     assert prism.violations() == []
 
 
+def test_exec_runs_in_a_real_container(world):
+    """docker_container_exec against the engine: exit code and both streams,
+    nothing run without confirm, a time limit that keeps what came, and no
+    exec at all in read-only mode."""
+    engine, front, prism = world
+    marker = "/data/exec-ran"  # the image has sh and a few applets only
+
+    def ran():
+        return engine.docker("exec", "web", "sh", "-c", f"test -e {marker} && echo yes || echo no").strip() == "yes"
+
+    def execs():
+        return engine.inspect("web").get("ExecIDs") or []
+
+    async def go():
+        async with session(front.url, "--toolsets", "default,exec") as s:
+            args = {"environment_id": 1, "id": "web",
+                    "command": ["sh", "-c", f"echo out; echo err >&2; echo x > {marker}; exit 3"]}
+            held = await ok(s, "docker_container_exec", args)
+            assert held["dry_run"] is True and held["would_send"][0]["path"].endswith("/containers/web/exec")
+            assert not ran(), "nothing ran without confirm"
+            done = await ok(s, "docker_container_exec", {**args, "confirm": True})
+            assert (done["exit_code"], done["stdout"], done["stderr"]) == (3, "out\n", "err\n"), done
+            assert "timed_out" not in done
+            slow = await ok(s, "docker_container_exec", {"environment_id": 1, "id": "web", "confirm": True,
+                                                         "command": ["sh", "-c", "echo early; sleep 20"],
+                                                         "timeout_seconds": 2})
+            assert slow["stdout"] == "early\n" and slow["running"] is True, slow
+            assert "still run" in slow["timed_out"] and slow["seconds"] < 10, slow
+            bad = await refused(s, "docker_container_exec", {"environment_id": 1, "id": "web", "command": [],
+                                                             "confirm": True})
+            assert "command" in bad
+        n = len(execs())
+        async with session(front.url, "--read-only", "--toolsets", "all") as s:
+            names = {t.name for t in (await s.list_tools()).tools}
+            assert "docker_container_exec" not in names
+            msg = await refused(s, "docker_proxy", {"environment_id": 1, "method": "POST", "path": "containers/web/exec",
+                                                    "body": {"Cmd": ["true"]}})
+            assert "read-only" in msg
+        assert len(execs()) == n, "no exec was created in read-only mode"
+
+    asyncio.run(go())
+    assert ran()
+    engine.docker("exec", "web", "busybox", "rm", marker)
+
+
 def test_scenario_3_read_only_refuses_every_change(world):
     engine, front, prism = world
     before = engine.states()

@@ -81,6 +81,8 @@ SWEEP = {
     "docker_container_list": {"environment_id": 1, "all": True, "filters": {"name": ["web"]}, "last": 3,
                               "limit": 5, "offset": 0},
     "docker_container_inspect": {"environment_id": 1, "id": "web"},
+    "docker_container_exec": {"environment_id": 1, "id": "web", "command": ["true"], "user": "root", "workdir": "/",
+                              "timeout_seconds": 5, "confirm": True},
     "docker_container_logs": {"environment_id": 1, "id": "logger", "since": 1, "until": 2000000000,
                               "stderr": True, "stdout": True, "tail": "5", "timestamps": True},
     "docker_container_top": {"environment_id": 1, "id": "web", "ps_args": "-o pid,comm"},

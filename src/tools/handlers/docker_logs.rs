@@ -83,7 +83,7 @@ pub struct Logs {
     stderr: bool,
     /// Regular expression: matching lines only.
     grep: Option<String>,
-    /// Lines around each grep match (max 20).
+    /// Lines shown around each grep match.
     #[serde(default)]
     #[schemars(range(max = 20))]
     context: usize,
@@ -140,7 +140,7 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     log_filter::filtered(text, a.grep.as_deref(), a.context)
 }
 
-fn check_container(id: &str) -> Result<(), ToolError> {
+pub(super) fn check_container(id: &str) -> Result<(), ToolError> {
     let ok = crate::portainer::passthrough::is_docker_name(id)
         && id.len() <= 256
         && id != "."

@@ -5,7 +5,9 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
-use crate::portainer::passthrough::{passthrough, Backend};
+use crate::portainer::passthrough::{passthrough, request, Backend};
+use crate::shaping::kube_table;
+use crate::tools::handlers::docker_logs::Tail;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -36,6 +38,18 @@ pub struct ResourceList {
     /// Token from a previous answer's metadata.continue.
     #[serde(rename = "continue")]
     continue_token: Option<String>,
+    /// table: kubectl get's columns, a row per object; wide: with -o wide's.
+    #[serde(default)]
+    output: ListOutput,
+}
+
+#[derive(Deserialize, JsonSchema, Default, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum ListOutput {
+    #[default]
+    Objects,
+    Table,
+    Wide,
 }
 
 handler!(KUBERNETES_RESOURCE_LIST, ResourceList, resource_list);
@@ -57,7 +71,29 @@ async fn resource_list(http: &Http, a: ResourceList) -> Result<Value, ToolError>
     let env = a.environment_id;
     let resource = kube::resolve(http, env, &a.api_version, &a.kind).await?;
     let path = kube::resource_path(&a.api_version, &resource, a.namespace.as_deref(), None)?;
-    kube::request(http, env, Method::GET, &path, &query, None).await
+    if a.output == ListOutput::Objects {
+        return kube::request(http, env, Method::GET, &path, &query, None).await;
+    }
+    let mut req = request(
+        http,
+        Backend::Kubernetes,
+        env,
+        Method::GET,
+        &path,
+        &query,
+        None,
+    )?;
+    req.headers_mut().insert(
+        reqwest::header::ACCEPT,
+        reqwest::header::HeaderValue::from_static(kube_table::ACCEPT),
+    );
+    let answer = http.send(req).await?.into_json()?;
+    let across = resource.namespaced && a.namespace.is_none();
+    Ok(kube_table::compact(
+        answer,
+        a.output == ListOutput::Wide,
+        across,
+    ))
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -84,10 +120,6 @@ async fn resource_get(http: &Http, a: ResourceGet) -> Result<Value, ToolError> {
     kube::request(http, env, Method::GET, &path, &[], None).await
 }
 
-fn two_hundred() -> u64 {
-    200
-}
-
 #[derive(Deserialize, JsonSchema)]
 pub struct PodLogs {
     #[schemars(range(min = 1))]
@@ -97,10 +129,8 @@ pub struct PodLogs {
     pod: String,
     /// Needed when the pod has several containers.
     container: Option<String>,
-    /// Lines from the end.
-    #[serde(default = "two_hundred")]
-    #[schemars(range(min = 1))]
-    tail: u64,
+    #[serde(default)]
+    tail: Tail,
     /// Only lines from the last this many seconds.
     #[schemars(range(min = 1))]
     since_seconds: Option<u64>,
@@ -110,7 +140,7 @@ pub struct PodLogs {
     previous: Option<bool>,
     /// Regular expression: matching lines only.
     grep: Option<String>,
-    /// Lines around each grep match (max 20).
+    /// Lines shown around each grep match.
     #[serde(default)]
     #[schemars(range(max = 20))]
     context: usize,
@@ -121,7 +151,10 @@ handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
 async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     kube::check_name("namespace", &a.namespace)?;
     kube::check_name("pod", &a.pod)?;
-    let mut query = vec![("tailLines".to_string(), a.tail.to_string())];
+    let mut query = vec![];
+    if let Tail::Lines(n) = a.tail {
+        query.push(("tailLines".to_string(), n.to_string()));
+    }
     if let Some(c) = a.container {
         query.push(("container".into(), c));
     }

@@ -1,5 +1,5 @@
 //! Kubernetes writes the API server itself can preview: server-side apply
-//! of manifests and delete. In a held call (dry_run, or confirmation
+//! of manifests (delete is in kubernetes_delete.rs). In a held call (dry_run, or confirmation
 //! missing) the requests go with `dryRun=All`, so the API server validates,
 //! defaults and admission-checks them and stores nothing; its answers are
 //! the call's preview, and the requests a confirmed call would send are
@@ -166,66 +166,9 @@ async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
     Ok(json!({"items": results, "field_manager": FIELD_MANAGER}))
 }
 
-#[derive(Deserialize, JsonSchema, Default, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Propagation {
-    /// Dependents are removed after the object (kubectl's default).
-    #[default]
-    Background,
-    Foreground,
-    /// Dependents are kept.
-    Orphan,
-}
-
-#[derive(Deserialize, JsonSchema)]
-pub struct Delete {
-    #[schemars(range(min = 1))]
-    environment_id: u64,
-    /// e.g. v1, apps/v1, batch/v1.
-    api_version: String,
-    /// e.g. Pod, Deployment, ConfigMap.
-    kind: String,
-    name: String,
-    /// For namespaced kinds.
-    namespace: Option<String>,
-    #[serde(default)]
-    propagation: Propagation,
-}
-
-handler!(KUBERNETES_DELETE, Delete, delete);
-
-async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
-    let env = a.environment_id;
-    let ns = a.namespace.as_deref();
-    let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, &a.name).await?;
-    let policy = match a.propagation {
-        Propagation::Background => "Background",
-        Propagation::Foreground => "Foreground",
-        Propagation::Orphan => "Orphan",
-    };
-    let held = call_record::dry_run();
-    let query = vec![("propagationPolicy".to_string(), policy.to_string())];
-    let x = send(http, env, Method::DELETE, &path, query, None, held).await?;
-    let answer = x.into_json()?;
-    if held {
-        call_record::add_preview(answer.clone());
-    }
-    // A Status when the object is gone at once; the object itself, marked
-    // for deletion, while finalizers or a grace period hold it.
-    let status = if answer["kind"] == "Status" {
-        answer["status"].clone()
-    } else {
-        json!("deleting")
-    };
-    Ok(
-        json!({"kind": a.kind, "name": a.name, "namespace": a.namespace, "propagation": policy,
-              "status": status, "deletionTimestamp": answer["metadata"]["deletionTimestamp"]}),
-    )
-}
-
 /// Sends one write; in a held call it goes as the API server's own dry run
 /// (the HTTP layer lists it as what a confirmed call would send).
-async fn send(
+pub(super) async fn send(
     http: &Http,
     env: u64,
     method: Method,

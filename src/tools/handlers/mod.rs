@@ -5,10 +5,12 @@
 //! upper-cased, so a missing handler fails the build).
 
 pub mod api;
+pub mod docker_exec;
 pub mod docker_logs;
 pub mod environments;
 pub mod kubernetes;
 pub mod kubernetes_apply;
+pub mod kubernetes_delete;
 pub mod kubernetes_describe;
 pub mod kubernetes_top;
 pub mod kubernetes_workloads;
@@ -18,12 +20,14 @@ pub mod stacks;
 pub mod swarm;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
+pub use docker_exec::DOCKER_CONTAINER_EXEC;
 pub use docker_logs::DOCKER_CONTAINER_LOGS;
 pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
 };
-pub use kubernetes_apply::{KUBERNETES_APPLY, KUBERNETES_DELETE};
+pub use kubernetes_apply::KUBERNETES_APPLY;
+pub use kubernetes_delete::KUBERNETES_DELETE;
 pub use kubernetes_describe::KUBERNETES_DESCRIBE;
 pub use kubernetes_top::KUBERNETES_TOP;
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};

@@ -81,6 +81,26 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
             200,
             json!({"kind": "NamespaceList", "apiVersion": "v1", "items": [{"metadata": {"name": "default"}}]}),
         ),
+        ("GET", ["api", "v1", "namespaces", "shop", "pods"] | ["api", "v1", "pods"])
+            if req.accept.is_some_and(|a| a.contains("as=Table")) =>
+        {
+            json(200, fixtures::pod_table())
+        }
+        // Two ConfigMaps labelled app=cache; any other selector matches none.
+        ("GET", ["api", "v1", "namespaces", "shop", "configmaps"]) => {
+            let cache = req
+                .query
+                .unwrap_or("")
+                .contains("labelSelector=app%3Dcache");
+            let items: Vec<_> = if cache { vec!["cache-a", "cache-b"] } else { vec![] }
+                .into_iter()
+                .map(|n| json!({"metadata": {"name": n, "namespace": "shop", "labels": {"app": "cache"}}, "data": {"k": "v"}}))
+                .collect();
+            json(
+                200,
+                json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {"resourceVersion": "812"}, "items": items}),
+            )
+        }
         ("GET", ["api", "v1", "namespaces", "shop", "pods"] | ["api", "v1", "pods"]) => json(
             200,
             json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "811", "continue": "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ"},

@@ -20,6 +20,7 @@ pub(crate) struct Req<'a> {
     pub body: &'a [u8],
     pub key: Option<&'a str>,
     pub content_type: Option<&'a str>,
+    pub accept: Option<&'a str>,
 }
 
 impl Req<'_> {
