@@ -2470,6 +2470,30 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "kubernetes_pod_exec",
+        title: "Run a command in a pod container",
+        description: "Run one command in a pod container through Portainer's console route. Each command item is one word (Portainer splits at spaces). TTY output: stderr merged, no exit code; reading stops when the command goes quiet.",
+        toolset: "exec",
+        access: Access::Write,
+        destructive: true,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_pod_exec",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_POD_EXEC),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
         name: "swarm_service_list",
         title: "List Swarm services",
         description: "List the services of a Swarm environment with image, mode, replicas and running task counts.",
@@ -4663,6 +4687,10 @@ pub async fn dispatch(
         }
         "docker_container_exec" => {
             (crate::tools::handlers::DOCKER_CONTAINER_EXEC.call)(client.inner(), args)
+                .await
+        }
+        "kubernetes_pod_exec" => {
+            (crate::tools::handlers::KUBERNETES_POD_EXEC.call)(client.inner(), args)
                 .await
         }
         "swarm_service_list" => {

@@ -32,6 +32,8 @@ pub struct HttpSettings {
 #[derive(Clone)]
 pub struct Http {
     client: reqwest::Client,
+    /// The same settings, HTTP/1.1 only: a websocket upgrade needs it.
+    upgrade_client: reqwest::Client,
     api_root: Url,
     fallbacks: Vec<Url>,
     read_only: bool,
@@ -58,30 +60,38 @@ impl Http {
         if let Some(token) = &s.token {
             headers.insert("X-API-Key", api_key_header(token)?);
         }
-        let mut builder = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
-            .timeout(s.timeout)
-            .connect_timeout(s.timeout.min(Duration::from_secs(10)))
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(pem) = &s.tls_ca {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
-                .map_err(|e| format!("--tls-ca: not a PEM certificate bundle: {e}"))?;
-            if certs.is_empty() {
-                return Err("--tls-ca: no certificate found in the file".into());
+        let builder = || -> Result<reqwest::ClientBuilder, String> {
+            let mut builder = reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
+                .timeout(s.timeout)
+                .connect_timeout(s.timeout.min(Duration::from_secs(10)))
+                .redirect(reqwest::redirect::Policy::none());
+            if let Some(pem) = &s.tls_ca {
+                let certs = reqwest::Certificate::from_pem_bundle(pem)
+                    .map_err(|e| format!("--tls-ca: not a PEM certificate bundle: {e}"))?;
+                if certs.is_empty() {
+                    return Err("--tls-ca: no certificate found in the file".into());
+                }
+                for c in certs {
+                    builder = builder.add_root_certificate(c);
+                }
             }
-            for c in certs {
-                builder = builder.add_root_certificate(c);
+            if s.insecure {
+                builder = builder.tls_danger_accept_invalid_certs(true);
             }
-        }
-        if s.insecure {
-            builder = builder.tls_danger_accept_invalid_certs(true);
-        }
-        let client = builder
+            Ok(builder)
+        };
+        let client = builder()?
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let upgrade_client = builder()?
+            .http1_only()
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(Http {
             client,
+            upgrade_client,
             api_root: s.api_root.clone(),
             fallbacks: s.fallbacks.clone(),
             read_only: s.read_only,
@@ -99,6 +109,21 @@ impl Http {
         &self.client
     }
 
+    /// For requests that upgrade the connection (websocket.rs).
+    pub fn upgrade_client(&self) -> &reqwest::Client {
+        &self.upgrade_client
+    }
+
+    /// The one answer to "is this request a write?": any method but GET,
+    /// and Portainer's websocket routes, which run commands in containers
+    /// although they open with a GET.
+    pub fn is_write(&self, method: &Method, url: &Url) -> bool {
+        method != Method::GET
+            || self
+                .below_root(url)
+                .is_some_and(|p| p.starts_with("/websocket/"))
+    }
+
     /// The policy every request passes: only to the configured Portainer,
     /// only GET in read-only mode, no DELETE under --disable-destructive,
     /// nothing of a --deny-kinds kind.
@@ -109,9 +134,9 @@ impl Http {
                 url.path()
             ));
         }
-        if self.read_only && method != Method::GET {
+        if self.read_only && self.is_write(method, url) {
             return Err(format!(
-                "read-only mode: {method} {} was not sent (only GET requests leave this server)",
+                "read-only mode: {method} {} was not sent (only reads leave this server)",
                 url.path()
             ));
         }
@@ -272,7 +297,8 @@ impl Http {
             tracing::warn!(%method, %path, "{why}");
             return synthetic(403, serde_json::json!({"message": why}).to_string());
         }
-        let held = method != Method::GET && crate::portainer::call_record::dry_run();
+        let held =
+            self.is_write(&method, request.url()) && crate::portainer::call_record::dry_run();
         let offline = crate::portainer::call_record::offline();
         if held || offline {
             let body = request.body().and_then(|b| b.as_bytes());
@@ -507,4 +533,47 @@ fn rebuild(
     *r.status_mut() = status;
     *r.headers_mut() = headers;
     Response::from(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn http(read_only: bool) -> Http {
+        Http::new(&HttpSettings {
+            api_root: Url::parse("http://127.0.0.1:1/api").unwrap(),
+            fallbacks: vec![],
+            token: Some("t".into()),
+            timeout: Duration::from_secs(1),
+            read_only,
+            disable_destructive: false,
+            deny_kinds: Default::default(),
+            tls_ca: None,
+            insecure: false,
+            max_body: 1 << 20,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_websocket_route_is_a_write_though_it_opens_with_get() {
+        let url = |p: &str| Url::parse(&format!("http://127.0.0.1:1/api{p}")).unwrap();
+        let ro = http(true);
+        for p in [
+            "/websocket/pod?podName=x",
+            "/websocket/exec",
+            "/websocket/attach",
+        ] {
+            assert!(ro.is_write(&Method::GET, &url(p)), "{p}");
+            let why = ro.guard(&Method::GET, &url(p)).unwrap_err();
+            assert!(why.contains("read-only"), "{why}");
+        }
+        assert!(ro
+            .guard(&Method::GET, &url("/endpoints/1/docker/containers/json"))
+            .is_ok());
+        assert!(!ro.is_write(&Method::GET, &url("/endpoints/websocket/pod")));
+        assert!(http(false)
+            .guard(&Method::GET, &url("/websocket/pod"))
+            .is_ok());
+    }
 }

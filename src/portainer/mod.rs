@@ -15,3 +15,4 @@ pub mod kubernetes;
 pub mod passthrough;
 pub mod swarm;
 pub mod version_check;
+pub mod websocket;

@@ -14,6 +14,7 @@ mod recording;
 mod routes;
 mod server;
 mod standin;
+mod websocket;
 
 pub use options::Options;
 pub use recording::Seen;

@@ -56,6 +56,10 @@ pub async fn serve(listener: std::net::TcpListener, shared: Arc<Shared>) -> std:
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Body> {
     let (parts, body) = req.into_parts();
+    // Portainer's pod exec route answers with a websocket (websocket.rs).
+    if parts.uri.path() == "/api/websocket/pod" {
+        return websocket_pod(&shared, parts).await;
+    }
     let body = to_bytes(body, usize::MAX).await.unwrap_or_default();
     let req = Req {
         method: parts.method.as_str(),
@@ -87,6 +91,26 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
         });
     }
     respond(&shared, &req).into_response()
+}
+
+async fn websocket_pod(shared: &Shared, parts: axum::http::request::Parts) -> Response<Body> {
+    let key = parts.headers.get("x-api-key").and_then(|v| v.to_str().ok());
+    shared.log.push(Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().map(str::to_string),
+        body: None,
+        text: None,
+        content_type: None,
+        accept: None,
+        api_key: key.map(str::to_string),
+    });
+    if !key.is_some_and(|k| shared.admin_key(k) || k == BOB_TOKEN) {
+        let body =
+            json!({"message": "Unauthorized", "details": "A valid authorisation token is missing"});
+        return json(401, body).into_response();
+    }
+    crate::websocket::pod(parts).await
 }
 
 fn respond(shared: &Shared, req: &Req) -> Answer {

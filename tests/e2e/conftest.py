@@ -22,6 +22,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = ROOT / "target" / "debug" / "portainer-mcp"
+# The Rust stand-in (standin/) answers environment 3's Kubernetes API behind the front.
+STANDIN = ROOT / "target" / "debug" / "portainer-standin"
+STANDIN_TOKEN = "ptr_TESTTOKEN_3f9c2a7e1b5d4c8a"
 TOKEN = "ptr_E2E_TOKEN_9f8e7d6c5b4a"
 NODE_BIN = Path(os.environ.get("E2E_NODE_MODULES", ROOT / "tests" / "e2e" / "node_modules")) / ".bin"
 
@@ -148,9 +151,16 @@ class Front:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self):
+        if not STANDIN.exists():
+            pytest.fail(f"{STANDIN} is missing: run cargo build -p portainer-standin first")
+        self.kube_port = free_port()
+        self.kube = subprocess.Popen([str(STANDIN), "--port", str(self.kube_port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for(lambda: port_open(self.kube_port), "the Kubernetes stand-in")
         self.proc = subprocess.Popen(
             [sys.executable, str(Path(__file__).parent / "front.py"), "--port", str(self.port),
              "--docker-sock", str(self.engine.sock), "--token", TOKEN, "--record", str(self.record),
+             "--kubernetes", f"127.0.0.1:{self.kube_port}", "--kubernetes-token", STANDIN_TOKEN,
              *self.claims],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for(lambda: port_open(self.port), "the test front")
@@ -158,6 +168,8 @@ class Front:
     def stop(self):
         if self.proc:
             stop(self.proc, "front")
+        if getattr(self, "kube", None):
+            stop(self.kube, "Kubernetes stand-in")
 
 
 class Prism:

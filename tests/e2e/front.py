@@ -28,6 +28,9 @@ import threading
 
 VERSION = "2.45.3"
 DOCKER_ENV = 1
+# Environment 3's Kubernetes API is the Rust stand-in's (standin/), which
+# answers as kube-apiserver does (discovery, apply, dry runs, Table...).
+KUBERNETES_ENV = 3
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -123,6 +126,10 @@ class Front(http.server.BaseHTTPRequestHandler):
             return self.send_json(200, [{"Id": 1, "Name": "Unassigned", "TagIds": [], "UserAccessPolicies": {}, "TeamAccessPolicies": {}}])
         if m == "GET" and rest in (["tags"], ["stacks"]):
             return self.send_json(200, [])
+        kube = [str(KUBERNETES_ENV), "kubernetes"]
+        if self.server.kubernetes and (rest[:1] == ["endpoints"] and rest[1:3] == kube
+                                       or rest[:2] == kube[::-1]):
+            return self.relay_kubernetes(body)
         if len(rest) >= 3 and rest[0] == "endpoints" and rest[2] == "docker":
             if rest[1] != str(DOCKER_ENV):
                 return self.send_json(404, {"message": "Unable to find an environment with the specified identifier inside the database",
@@ -131,8 +138,19 @@ class Front(http.server.BaseHTTPRequestHandler):
         return self.send_json(404, {"message": "Not found", "details": f"no route for {m} {path}"})
 
     def relay(self, target, body):
+        """To the Docker engine, as Portainer's Docker passthrough does."""
         conn = UnixHTTPConnection(self.server.docker_sock)
-        headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type",)}
+        self.forward(conn, target, body, ("content-type",), {}, "the Docker engine")
+
+    def relay_kubernetes(self, body):
+        """To the stand-in answering environment 3's Kubernetes API."""
+        conn = http.client.HTTPConnection(*self.server.kubernetes, timeout=30)
+        self.forward(conn, self.path, body, ("content-type", "accept"),
+                     {"X-API-Key": self.server.kubernetes_token}, "the Kubernetes API")
+
+    def forward(self, conn, target, body, pass_headers, extra_headers, what):
+        headers = {k: v for k, v in self.headers.items() if k.lower() in pass_headers}
+        headers.update(extra_headers)
         try:
             conn.request(self.command, target, body=body or None, headers=headers)
             resp = conn.getresponse()
@@ -140,13 +158,12 @@ class Front(http.server.BaseHTTPRequestHandler):
                 return self.relay_stream(resp)
             data = resp.read()
         except OSError as e:
-            return self.send_json(502, {"message": "Unable to reach the Docker engine", "details": str(e)})
+            return self.send_json(502, {"message": f"Unable to reach {what}", "details": str(e)})
         finally:
             conn.close()
         self.send_response(resp.status)
-        for k in ("Content-Type",):
-            if resp.getheader(k):
-                self.send_header(k, resp.getheader(k))
+        if resp.getheader("Content-Type"):
+            self.send_header("Content-Type", resp.getheader("Content-Type"))
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -177,6 +194,8 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--docker-sock", required=True)
     ap.add_argument("--token", required=True)
+    ap.add_argument("--kubernetes", help="host:port of the stand-in answering environment 3's Kubernetes API")
+    ap.add_argument("--kubernetes-token", default="", help="the stand-in's token")
     ap.add_argument("--record", help="append each request received, as a JSON line, to this file")
     ap.add_argument("--version", default=VERSION, help="the Portainer version to claim")
     ap.add_argument("--edition", default="EE", choices=["CE", "EE"], help="the Portainer edition to claim")
@@ -186,6 +205,11 @@ def main():
     srv.token = a.token
     srv.docker_sock = a.docker_sock
     srv.record = a.record
+    srv.kubernetes = None
+    if a.kubernetes:
+        host, port = a.kubernetes.rsplit(":", 1)
+        srv.kubernetes = (host, int(port))
+    srv.kubernetes_token = a.kubernetes_token
     srv.version, srv.edition = a.version, a.edition
     srv.record_lock = threading.Lock()
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)

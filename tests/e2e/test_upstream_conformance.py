@@ -12,7 +12,7 @@ import asyncio
 import pytest
 
 from test_real_engine import session, text
-from upstream import DOCKER_FILE, EE_FILE, UpstreamCheck
+from upstream import CE_FILE, DOCKER_FILE, EE_FILE, K8S_FILE, UpstreamCheck
 
 MISSING = "e2e-sweep-missing"  # no such container, image, volume, network, service
 NO_ID = 4242  # no such Portainer object
@@ -77,7 +77,8 @@ SWEEP = {
     "system_status": {},
     "settings_get": {},
     "docker_proxy": {"environment_id": 1, "path": "containers/json", "query": {"all": True, "limit": 2}},
-    "kubernetes_proxy": {"environment_id": 1, "path": "api/v1/namespaces"},
+    "kubernetes_proxy": {"environment_id": 3, "method": "PATCH", "path": "apis/apps/v1/namespaces/shop/deployments/web",
+                         "body": {"spec": {"replicas": 2}}, "patch_type": "strategic", "confirm": True},
     "docker_container_list": {"environment_id": 1, "all": True, "filters": {"name": ["web"]}, "last": 3,
                               "limit": 5, "offset": 0},
     "docker_container_inspect": {"environment_id": 1, "id": "web"},
@@ -107,30 +108,32 @@ SWEEP = {
                              "force": True},
     "swarm_task_list": {"environment_id": 1, "filters": {"service": [MISSING]}, "limit": 5, "offset": 0},
     "swarm_node_list": {"environment_id": 1, "filters": {"role": ["manager"]}, "limit": 5, "offset": 0},
-    "kubernetes_namespace_list": {"environment_id": 1, "with_quota": True, "limit": 5, "offset": 0},
-    "kubernetes_resource_list": {"environment_id": 1, "kind": "pods", "namespace": "default",
+    "kubernetes_namespace_list": {"environment_id": 3, "with_quota": True, "limit": 5, "offset": 0},
+    "kubernetes_resource_list": {"environment_id": 3, "kind": "pods", "namespace": "shop",
                                  "label_selector": "a=b", "field_selector": "status.phase=Running", "limit": 5},
-    "kubernetes_resource_get": {"environment_id": 1, "kind": "pods", "name": "p", "namespace": "default"},
-    "kubernetes_pod_logs": {"environment_id": 1, "namespace": "default", "pod": "p", "container": "c",
+    "kubernetes_resource_get": {"environment_id": 3, "kind": "pods", "name": "web-7d4b9c-x2x", "namespace": "shop"},
+    "kubernetes_pod_logs": {"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "container": "web",
                             "previous": True, "since_seconds": 60, "tail": 5, "timestamps": True},
-    "kubernetes_events": {"environment_id": 1, "namespace": "default", "object": "p", "object_kind": "Pod",
+    "kubernetes_events": {"environment_id": 3, "namespace": "shop", "object": "p", "object_kind": "Pod",
                           "type": "Warning"},
-    "kubernetes_scale": {"environment_id": 1, "namespace": "default", "name": "d", "replicas": 2},
-    "kubernetes_rollout_restart": {"environment_id": 1, "namespace": "default", "name": "d"},
-    "kubernetes_describe": {"environment_id": 1, "api_version": "v1", "kind": "Pod", "name": "p", "namespace": "default"},
-    "kubernetes_top": {"environment_id": 1, "of": "pods", "namespace": "default", "sort_by": "cpu", "limit": 5},
-    "kubernetes_apply": {"environment_id": 1, "namespace": "default", "force": True,
+    "kubernetes_scale": {"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 2},
+    "kubernetes_rollout_restart": {"environment_id": 3, "namespace": "shop", "name": "web"},
+    "kubernetes_describe": {"environment_id": 3, "api_version": "v1", "kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"},
+    "kubernetes_top": {"environment_id": 3, "of": "pods", "namespace": "shop", "sort_by": "cpu", "limit": 5},
+    "kubernetes_pod_exec": {"environment_id": 3, "namespace": "shop", "pod": "p", "container": "c",
+                            "command": ["ls", "/"], "timeout_seconds": 2, "idle_seconds": 1, "confirm": True},
+    "kubernetes_apply": {"environment_id": 3, "namespace": "shop", "force": True,
                          "manifest": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: sweep}\ndata: {a: '1'}\n"},
-    "kubernetes_delete": {"environment_id": 1, "api_version": "v1", "kind": "ConfigMap", "name": "sweep",
-                          "namespace": "default", "propagation": "orphan", "confirm": True},
-    "helm_release_list": {"environment_id": 1, "namespace": "default", "filter": "a", "selector": "owner=helm",
+    "kubernetes_delete": {"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "name": "sweep",
+                          "namespace": "shop", "propagation": "orphan", "confirm": True},
+    "helm_release_list": {"environment_id": 3, "namespace": "default", "filter": "a", "selector": "owner=helm",
                           "limit": 5, "offset": 0},
-    "helm_install": {"environment_id": 1, "chart": "nginx", "name": "sweep", "namespace": "default",
+    "helm_install": {"environment_id": 3, "chart": "nginx", "name": "sweep", "namespace": "default",
                      "repo": "https://charts.example.test", "values": "a: 1\n", "version": "1.0.0", "atomic": True},
-    "helm_uninstall": {"environment_id": 1, "release": "sweep", "namespace": "default", "confirm": True},
-    "helm_release_get": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1},
-    "helm_history": {"environment_id": 1, "release": "sweep", "namespace": "default"},
-    "helm_rollback": {"environment_id": 1, "release": "sweep", "namespace": "default", "revision": 1, "wait": True},
+    "helm_uninstall": {"environment_id": 3, "release": "sweep", "namespace": "default", "confirm": True},
+    "helm_release_get": {"environment_id": 3, "release": "sweep", "namespace": "default", "revision": 1},
+    "helm_history": {"environment_id": 3, "release": "sweep", "namespace": "default"},
+    "helm_rollback": {"environment_id": 3, "release": "sweep", "namespace": "default", "revision": 1, "wait": True},
     "environment_snapshot": {"id": NO_ID},
     "environment_create": {"name": "sweep", "kind": "agent", "url": "127.0.0.1:9001", "public_url": "example.test",
                            "group_id": 1, "tag_ids": [1]},
@@ -150,11 +153,30 @@ SWEEP = {
 }
 
 
+# Further shapes of some tools' requests: other arguments send other
+# requests (held calls go as the API server's dry run; a table asks by Accept).
+MORE = [
+    ("kubernetes_resource_list", {"environment_id": 3, "kind": "Pod", "output": "wide"}),
+    ("kubernetes_delete", {"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "label_selector": "app=cache",
+                           "namespace": "shop", "confirm": True}),
+    ("kubernetes_delete", {"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "label_selector": "app=cache",
+                           "namespace": "shop"}),
+    ("kubernetes_apply", {"environment_id": 3, "manifest": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\n"}),
+    ("kubernetes_top", {"environment_id": 3, "of": "nodes"}),
+    ("kubernetes_proxy", {"environment_id": 3, "method": "PATCH", "path": "apis/apps/v1/namespaces/shop/deployments/web",
+                          "body": [{"op": "replace", "path": "/spec/replicas", "value": 2}], "patch_type": "json", "confirm": True}),
+    ("kubernetes_proxy", {"environment_id": 3, "path": "api/v1/namespaces"}),
+    ("kubernetes_events", {"environment_id": 3}),
+]
+
+
 @pytest.fixture(scope="module")
 def upstream():
-    for f in (EE_FILE, DOCKER_FILE):
+    for f in (EE_FILE, CE_FILE, DOCKER_FILE):
         if not f.exists():
             pytest.fail(f"{f} is missing (set E2E_UPSTREAM to the directory holding the upstream descriptions)")
+    if not K8S_FILE.exists():
+        pytest.fail(f"{K8S_FILE} is missing: run .ci/fetch-k8s-openapi.sh {K8S_FILE.parent} (or set E2E_K8S_OPENAPI)")
     return UpstreamCheck()
 
 
@@ -197,6 +219,15 @@ def test_the_check_rejects_what_upstream_does_not_describe(upstream):
         "form field not an integer": rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="agent")),
         "form field not described": rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="2", Colour="red")),
         "form without a required field": rec("POST", "/api/endpoints", "", *form(EndpointCreationType="2")),
+        "Kubernetes query not described": rec("DELETE", "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/pods/p",
+                                              "force=true"),
+        "Kubernetes query of the wrong type": rec("GET", "/api/endpoints/3/kubernetes/api/v1/pods", "limit=all"),
+        "Kubernetes route not described": rec("GET", "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/widgets"),
+        "Kubernetes PATCH without a patch type": rec("PATCH", "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web",
+                                                     "", '{"spec": {}}', "application/json"),
+        "Kubernetes merge patch that is a list": rec("PATCH", "/api/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web",
+                                                     "", '[{"op": "add"}]', "application/merge-patch+json"),
+        "pod exec without its container": rec("GET", "/api/websocket/pod", "endpointId=3&namespace=shop&podName=p&command=ls"),
     }
     accepted = {why for why, r in bad.items() if not upstream.check(r)}
     assert accepted == set(), "accepted although off the upstream descriptions"
@@ -221,9 +252,15 @@ def test_the_check_accepts_what_upstream_describes(upstream):
     ]
     assert {r["path"] + "?" + r["query"]: upstream.check(r) for r in good if upstream.check(r)} == {}
     # Portainer's own routes under the passthrough prefixes are Portainer's;
-    # the Kubernetes API behind the other has no description here.
+    # the Kubernetes API behind the other is checked against Kubernetes'
+    # own description, but for the Metrics API, which has none here.
     assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/helm")) == []
-    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/api/v1/namespaces")) is None
+    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/api/v1/namespaces")) == []
+    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/api/v1")) == [], "discovery (described as /api/v1/)"
+    assert upstream.check(rec("GET", "/api/endpoints/1/kubernetes/apis/metrics.k8s.io/v1beta1/pods")) is None
+    # Described by CE 2.39.0 only, with the X-API-Key header standing in for `token`.
+    assert upstream.check(rec("GET", "/api/websocket/pod",
+                              "endpointId=3&namespace=shop&podName=p&containerName=c&command=ls")) == []
 
 
 def test_sweep_sends_every_tool_once(world):
@@ -239,12 +276,13 @@ def test_sweep_sends_every_tool_once(world):
         async with session(front.url, "--toolsets", "all") as s:
             names = {t.name for t in (await s.list_tools()).tools}
             assert names == set(SWEEP), "SWEEP lists every tool exactly once"
-            for name, args in SWEEP.items():
+            for i, (name, args) in enumerate(list(SWEEP.items()) + MORE):
+                key = name if i < len(SWEEP) else f"{name} #{i - len(SWEEP) + 2}"
                 try:
                     r = await s.call_tool(name, args)
-                    outcomes[name] = ("error: " if r.isError else "ok: ") + text(r)[:120]
+                    outcomes[key] = ("error: " if r.isError else "ok: ") + text(r)[:120]
                 except Exception as e:  # a refusal before any request is an outcome too
-                    outcomes[name] = f"raised: {e}"
+                    outcomes[key] = f"raised: {e}"
 
     asyncio.run(go())
     for name, outcome in outcomes.items():
@@ -265,5 +303,5 @@ def test_every_recorded_request_matches_upstream(world, upstream, request):
     unchecked = []
     bad = upstream.mismatches(records, unchecked)
     print(f"{len(records)} requests recorded, {len(bad)} off the upstream descriptions, "
-          f"{len(unchecked)} to the Kubernetes API (no description here): {sorted(set(unchecked))}")
+          f"{len(unchecked)} to the Metrics API (no description here): {sorted(set(unchecked))}")
     assert bad == [], "requests that do not match the upstream descriptions:\n" + "\n".join(dict.fromkeys(bad))

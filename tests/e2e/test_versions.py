@@ -88,7 +88,7 @@ def test_a_sweep_against_ce_sends_only_what_ce_describes(ce_front):
     unchecked = []
     bad = UpstreamCheck(portainer=CE_FILE).mismatches(records, unchecked)
     print(f"{len(records)} requests to the CE front, {len(bad)} off CE 2.39.0's upstream description, "
-          f"{len(unchecked)} to the Kubernetes API (no description here)")
+          f"{len(unchecked)} to the Metrics API (no description here)")
     assert bad == [], "requests CE 2.39.0 does not describe:\n" + "\n".join(dict.fromkeys(bad))
 
 

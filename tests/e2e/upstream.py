@@ -36,11 +36,15 @@ import yaml
 from openapi_core import OpenAPI
 from openapi_core.validation.request.validators import V30RequestBodyValidator, V30RequestParametersValidator
 from openapi_core.testing import MockRequest
+from openapi_core.validation.request.exceptions import MissingRequestBody
 
 UPSTREAM = Path(os.environ.get("E2E_UPSTREAM", Path(__file__).resolve().parents[3] / "shared" / "upstream"))
 EE_FILE = UPSTREAM / "portainer-ee-2.45.3.openapi.yaml"
 CE_FILE = UPSTREAM / "portainer-ce-2.39.0.openapi.yaml"
 DOCKER_FILE = UPSTREAM / "docker-engine-api-1.41.swagger.yaml"
+# Kubernetes 1.27.0's own description, from a Debian package (.ci/fetch-k8s-openapi.sh).
+K8S_FILE = Path(os.environ.get("E2E_K8S_OPENAPI", Path(__file__).resolve().parents[2] / "target" / "k8s-openapi"
+                               / "kubernetes-1.27.0-swagger.json"))
 
 PASSTHROUGH = re.compile(r"^/api/endpoints/(?P<id>[^/]+)/(?P<kind>docker|kubernetes)(?P<rest>/.*)?$")
 DOCKER_VERSION_PREFIX = re.compile(r"^/v1\.41(?=/)")
@@ -135,7 +139,7 @@ def declare_path_params(doc):
 
 
 def portainer_doc(path):
-    return for_requests(load_yaml(path))
+    return with_errata(for_requests(load_yaml(path)))
 
 
 # Swagger 2.0 parameter keywords that are schema keywords in OpenAPI 3.0.
@@ -143,13 +147,13 @@ SCHEMA_KEYS = ("type", "format", "enum", "items", "default", "pattern", "minimum
                "minLength", "maxLength", "minItems", "maxItems", "uniqueItems")
 
 
-def docker_doc(path):
-    """Docker's Swagger 2.0 as OpenAPI 3.0, converted only as far as
-    request checking needs: definitions become components/schemas,
+def swagger2_doc(path):
+    """A Swagger 2.0 description (Docker's, Kubernetes') as OpenAPI 3.0,
+    converted only as far as request checking needs: definitions become components/schemas,
     x-nullable becomes nullable, non-body parameters get a schema, the body
     parameter becomes a requestBody for the operation's `consumes` types.
-    The version prefix (basePath /v1.41) is optional on a real engine, so
-    paths are served at / and the caller strips /v1.41."""
+    Docker's version prefix (basePath /v1.41) is optional on a real engine,
+    so paths are served at / and the caller strips /v1.41."""
     sw = load_yaml(path)
 
     def fix_schema(node):
@@ -163,6 +167,9 @@ def docker_doc(path):
             node["discriminator"] = {"propertyName": node["discriminator"]}
 
     walk(sw, fix_schema)
+    # Kubernetes' int-or-string is no format a validator knows; its schema
+    # says what it is.
+    walk(sw, lambda n: n.pop("format") if n.get("format") == "int-or-string" else None)
     global_consumes = sw.get("consumes", ["application/json"])
     paths = {}
     for route, item in sw["paths"].items():
@@ -212,13 +219,35 @@ FORM_ERRATA = {
 }
 
 
+# Kubernetes' patch media types, read as the API server reads them.
+PATCH_TYPES = {
+    "application/json-patch+json": json.loads,
+    "application/merge-patch+json": json.loads,
+    "application/strategic-merge-patch+json": json.loads,
+    "application/apply-patch+yaml": lambda b: yaml.safe_load(b),
+}
+
+
+def kubernetes_doc(path):
+    """Kubernetes' description, converted like Docker's, with one fix-up:
+    it gives every PATCH body the one Patch type (an object), while a JSON
+    patch (RFC 6902, application/json-patch+json) is a list of operations."""
+    doc = swagger2_doc(path)
+    for item in doc["paths"].values():
+        media = item.get("patch", {}).get("requestBody", {}).get("content", {})
+        if "application/json-patch+json" in media:
+            media["application/json-patch+json"] = {"schema": {"type": "array", "items": {"type": "object"}}}
+    return doc
+
+
 class Api:
     def __init__(self, name, doc, base_url, prefix="", bracket_arrays=False):
         self.name = name
         self.bracket_arrays = bracket_arrays
         self.api = OpenAPI.from_dict(doc)  # also validates the (fixed) description
         self.base_url = base_url
-        self.validators = (V30RequestParametersValidator(self.api.spec), V30RequestBodyValidator(self.api.spec))
+        self.validators = (V30RequestParametersValidator(self.api.spec),
+                           V30RequestBodyValidator(self.api.spec, extra_media_type_deserializers=PATCH_TYPES))
         self.doc = doc
         # Path templates as regular expressions ({name}: one segment), the
         # most literal first, as OpenAPI prefers a concrete path to a template.
@@ -341,6 +370,10 @@ class Api:
         validators = self.validators[:1] if form is not None else self.validators
         for v in validators:
             for e in v.iter_errors(req):
+                # openapi-core reports an absent optional body too (a
+                # Kubernetes DELETE's DeleteOptions); only a required one counts.
+                if type(e) is MissingRequestBody:
+                    continue
                 msg = describe(e)
                 if msg not in seen:  # path/method errors come from both validators
                     seen.add(msg)
@@ -363,22 +396,47 @@ def describe(e):
     return " | ".join(dict.fromkeys(parts))
 
 
+# Parameters a description requires that the server does not: (path,
+# name) -> why the check lets their absence pass.
+QUERY_ERRATA = {
+    ("/websocket/pod", "token"):
+        "Portainer's bouncer takes the X-API-Key header on websocket routes as on every other "
+        "(api/http/security/bouncer.go); the `token` query is the browser's way, which cannot set headers",
+}
+
+
+def with_errata(doc):
+    for (path, name), _why in QUERY_ERRATA.items():
+        for op in doc["paths"].get(path, {}).values():
+            for prm in op.get("parameters", []) if isinstance(op, dict) else []:
+                if prm.get("name") == name:
+                    prm["required"] = False
+    return doc
+
+
 class UpstreamCheck:
-    def __init__(self, portainer=EE_FILE, docker=DOCKER_FILE):
+    def __init__(self, portainer=EE_FILE, docker=DOCKER_FILE, older=CE_FILE, kubernetes=K8S_FILE):
         self.portainer = Api(Path(portainer).name, portainer_doc(portainer), "http://portainer", prefix="/api",
                              bracket_arrays=True)
-        self.docker = Api(Path(docker).name, docker_doc(docker), "http://docker")
+        # Routes EE 2.45.3's description leaves out (the websocket ones) but
+        # CE 2.39.0's describes are checked against that one.
+        self.older = Api(Path(older).name, portainer_doc(older), "http://portainer", prefix="/api",
+                         bracket_arrays=True)
+        self.docker = Api(Path(docker).name, swagger2_doc(docker), "http://docker")
+        self.kubernetes = Api(Path(kubernetes).name, kubernetes_doc(kubernetes), "http://kubernetes")
 
     def check(self, rec):
         """Mismatches of one recorded request with the upstream descriptions
         (an empty list: it matches; None: nothing here describes it, i.e.
-        the Kubernetes API behind Portainer's kubernetes passthrough)."""
+        the Metrics API, an aggregated API whose description no package
+        we can reach ships)."""
         method, path, query = rec["method"], rec["path"], rec.get("query", "")
         headers = {k: v for k, v in rec.get("headers", {}).items()}
         body = rec.get("body")
         if body is None and "body_base64" in rec:
             body = base64.b64decode(rec["body_base64"])
         body = body or None
+        content_type = rec.get("content_type")
         # Portainer's own routes first: some sit under the passthrough
         # prefixes (/endpoints/{id}/kubernetes/helm, .../docker/v2/browse/put).
         m = PASSTHROUGH.match(path)
@@ -386,13 +444,21 @@ class UpstreamCheck:
             problems = []
             if not m["id"].isdigit():
                 problems.append(f"environment id `{m['id']}` is not an integer")
-            if m["kind"] != "docker":
+            rest = m["rest"] or "/"
+            if m["kind"] == "docker":
+                rest = DOCKER_VERSION_PREFIX.sub("", rest)
+                return problems + self.docker.errors(method, rest, query, headers, content_type, body)
+            if rest.startswith("/apis/metrics.k8s.io/"):
                 return problems or None
-            rest = DOCKER_VERSION_PREFIX.sub("", m["rest"] or "/")
-            return problems + self.docker.errors(method, rest, query, headers, rec.get("content_type"), body)
+            # Discovery is described with a trailing slash (/api/v1/).
+            if not self.kubernetes.describes(rest) and self.kubernetes.describes(rest + "/"):
+                rest += "/"
+            return problems + self.kubernetes.errors(method, rest, query, headers, content_type, body)
         if not path.startswith("/api/"):
             return ["outside /api, where Portainer's API is served"]
-        return self.portainer.errors(method, path, query, headers, rec.get("content_type"), body)
+        if not self.portainer.describes(path) and self.older.describes(path):
+            return self.older.errors(method, path, query, headers, content_type, body)
+        return self.portainer.errors(method, path, query, headers, content_type, body)
 
     def mismatches(self, records, unchecked=None):
         """`METHOD path?query: problems` for every record that does not

@@ -12,6 +12,7 @@ pub mod kubernetes;
 pub mod kubernetes_apply;
 pub mod kubernetes_delete;
 pub mod kubernetes_describe;
+pub mod kubernetes_exec;
 pub mod kubernetes_top;
 pub mod kubernetes_workloads;
 pub mod passthrough;
@@ -29,6 +30,7 @@ pub use kubernetes::{
 pub use kubernetes_apply::KUBERNETES_APPLY;
 pub use kubernetes_delete::KUBERNETES_DELETE;
 pub use kubernetes_describe::KUBERNETES_DESCRIBE;
+pub use kubernetes_exec::KUBERNETES_POD_EXEC;
 pub use kubernetes_top::KUBERNETES_TOP;
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};

@@ -1,0 +1,90 @@
+//! Portainer's websocket routes (`/api/websocket/pod`, the pod exec):
+//! opened like every other request, through the guard (a websocket route
+//! is a write), with the caller's token, captured instead of opened in a
+//! held call, and recorded for the audit log; then read as a websocket.
+
+use super::call_record;
+use super::exchange::{failure, text_message, Exchange};
+use super::http::{api_key_header, Http};
+use crate::error::ToolError;
+use reqwest::{Method, StatusCode};
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::WebSocketStream;
+use url::Url;
+
+pub type Socket = WebSocketStream<reqwest::Upgraded>;
+
+/// Opens the websocket at `url` (below the API root); `None` in a held
+/// call, where the request is listed as what a confirmed call would open.
+pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
+    let method = Method::GET;
+    http.guard(&method, &url).map_err(ToolError::Refused)?;
+    let path = match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    };
+    if http.is_write(&method, &url) && call_record::dry_run() {
+        call_record::capture(method.as_str(), &path, None);
+        return Ok(None);
+    }
+    let key = generate_key();
+    let mut req = http
+        .upgrade_client()
+        .get(url)
+        .header(reqwest::header::CONNECTION, "Upgrade")
+        .header(reqwest::header::UPGRADE, "websocket")
+        .header(reqwest::header::SEC_WEBSOCKET_VERSION, "13")
+        .header(reqwest::header::SEC_WEBSOCKET_KEY, &key);
+    // In HTTP mode each call carries its caller's own token.
+    if let Some(token) = call_record::token() {
+        let v = api_key_header(&token).map_err(ToolError::Internal)?;
+        req = req.header("X-API-Key", v);
+    }
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| ToolError::Transport(super::exchange::describe_transport(&e)))?;
+    let status = resp.status();
+    let accept = resp
+        .headers()
+        .get(reqwest::header::SEC_WEBSOCKET_ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let mut x = Exchange {
+        method,
+        path,
+        status: status.as_u16(),
+        body: Default::default(),
+        sent: true,
+    };
+    if status != StatusCode::SWITCHING_PROTOCOLS {
+        // Only the start of an error answer is read: it holds the message.
+        let mut resp = resp;
+        let mut body = Vec::new();
+        while let Ok(Some(chunk)) = resp.chunk().await {
+            body.extend_from_slice(&chunk);
+            if body.len() >= 64 * 1024 {
+                break;
+            }
+        }
+        x.body = body.into();
+        call_record::record(&x);
+        let message = text_message(&x.body);
+        return Err(failure(Some(&x), x.status, message));
+    }
+    call_record::record(&x);
+    if accept.as_deref() != Some(derive_accept_key(key.as_bytes()).as_str()) {
+        return Err(ToolError::Transport(
+            "the websocket answer did not carry the expected Sec-WebSocket-Accept".into(),
+        ));
+    }
+    let io = resp
+        .upgrade()
+        .await
+        .map_err(|e| ToolError::Transport(format!("websocket upgrade failed: {e}")))?;
+    Ok(Some(
+        WebSocketStream::from_raw_socket(io, Role::Client, None).await,
+    ))
+}
