@@ -8,9 +8,11 @@ last), so it sees everything they sent.
 """
 
 import asyncio
+import json
 
 import pytest
 
+from conftest import TOKEN
 from test_real_engine import session, text
 from upstream import CE_FILE, DOCKER_FILE, EE_FILE, K8S_FILE, UpstreamCheck
 
@@ -305,3 +307,54 @@ def test_every_recorded_request_matches_upstream(world, upstream, request):
     print(f"{len(records)} requests recorded, {len(bad)} off the upstream descriptions, "
           f"{len(unchecked)} to the Metrics API (no description here): {sorted(set(unchecked))}")
     assert bad == [], "requests that do not match the upstream descriptions:\n" + "\n".join(dict.fromkeys(bad))
+
+
+VERB_OF_ACTION = {"list": "list", "post": "create", "deletecollection": "deletecollection", "get": "get",
+                  "put": "update", "delete": "delete", "patch": "patch", "watch": "watch", "watchlist": "watch"}
+
+
+def described_resources(doc, prefix):
+    """What kube-apiserver's discovery would list for `prefix` (api/v1,
+    apis/apps/v1), derived from the description: name -> (namespaced, kind,
+    verbs)."""
+    out = {}
+    for path, item in doc["paths"].items():
+        if not path.startswith(f"/{prefix}/"):
+            continue
+        rest = path[len(prefix) + 2:].strip("/").removeprefix("watch/")
+        namespaced = rest.startswith("namespaces/{namespace}/")
+        parts = rest.removeprefix("namespaces/{namespace}/").split("/")
+        if len(parts) == 1 or (len(parts) == 2 and parts[1] == "{name}"):
+            name, sub = parts[0], False
+        elif len(parts) == 3 and parts[1] == "{name}":
+            name, sub = f"{parts[0]}/{parts[2]}", True
+        else:
+            continue
+        was_ns, kind, verbs = out.get(name, (False, None, set()))
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            verbs.add(VERB_OF_ACTION.get(op.get("x-kubernetes-action"), op.get("x-kubernetes-action")))
+            kind = kind or op.get("x-kubernetes-group-version-kind", {}).get("kind")
+        out[name] = (was_ns or namespaced, kind, verbs)
+    return out
+
+
+def test_the_stand_ins_discovery_is_what_kubernetes_describes(world):
+    """The stand-in's hand-written discovery lists (environment 3, behind
+    the front) against Kubernetes v1.27.0's own description: every resource
+    it lists exists there, namespaced or not alike, of the same kind, with
+    the verbs the description gives it."""
+    import urllib.request
+    engine, front, prism = world
+    doc = json.loads(K8S_FILE.read_text())
+    for prefix in ("api/v1", "apis/apps/v1"):
+        req = urllib.request.Request(f"{front.url}/api/endpoints/3/kubernetes/{prefix}", headers={"X-API-Key": TOKEN})
+        listed = json.loads(urllib.request.urlopen(req).read())["resources"]
+        described = described_resources(doc, prefix)
+        assert listed, prefix
+        for r in listed:
+            assert r["name"] in described, f"{prefix}: {r['name']} is not in Kubernetes v1.27.0"
+            namespaced, kind, verbs = described[r["name"]]
+            assert (r["namespaced"], r["kind"], sorted(r["verbs"])) == (namespaced, kind, sorted(verbs)), \
+                f"{prefix} {r['name']}: stand-in {r} vs described {(namespaced, kind, sorted(verbs))}"

@@ -50,6 +50,18 @@ pub(super) fn portainer(req: &Req, rest: &[&str]) -> Answer {
     }
 }
 
+/// The verbs of a plain namespaced resource.
+const ALL_VERBS: [&str; 8] = [
+    "create",
+    "delete",
+    "deletecollection",
+    "get",
+    "list",
+    "patch",
+    "update",
+    "watch",
+];
+
 /// What the Kubernetes API server answers, the same on every environment.
 fn api_server(req: &Req, rest: &[&str]) -> Answer {
     let method = req.method;
@@ -60,22 +72,27 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
         )
     };
     match (method, rest) {
+        // As kube-apiserver 1.27 lists them (verbs checked against its
+        // OpenAPI description by the e2e suite).
         ("GET", ["api", "v1"]) => json(
             200,
             json!({"kind": "APIResourceList", "groupVersion": "v1", "resources": [
-            {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod"},
-            {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod"},
-            {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret"},
-            {"name": "configmaps", "singularName": "configmap", "namespaced": true, "kind": "ConfigMap"},
-            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace"},
-            {"name": "events", "singularName": "event", "namespaced": true, "kind": "Event"}]}),
+            {"name": "pods", "singularName": "pod", "namespaced": true, "kind": "Pod", "verbs": ALL_VERBS, "shortNames": ["po"], "categories": ["all"]},
+            {"name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"]},
+            {"name": "secrets", "singularName": "secret", "namespaced": true, "kind": "Secret", "verbs": ALL_VERBS},
+            {"name": "configmaps", "singularName": "configmap", "namespaced": true, "kind": "ConfigMap", "verbs": ALL_VERBS, "shortNames": ["cm"]},
+            {"name": "namespaces", "singularName": "namespace", "namespaced": false, "kind": "Namespace",
+             "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"], "shortNames": ["ns"]},
+            {"name": "events", "singularName": "event", "namespaced": true, "kind": "Event", "verbs": ALL_VERBS, "shortNames": ["ev"]}]}),
         ),
         ("GET", ["apis", "apps", "v1"]) => json(
             200,
             json!({"kind": "APIResourceList", "groupVersion": "apps/v1", "resources": [
-            {"name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment"},
-            {"name": "deployments/scale", "singularName": "", "namespaced": true, "kind": "Scale"},
-            {"name": "replicasets", "singularName": "replicaset", "namespaced": true, "kind": "ReplicaSet"}]}),
+            {"name": "deployments", "singularName": "deployment", "namespaced": true, "kind": "Deployment", "verbs": ALL_VERBS, "shortNames": ["deploy"], "categories": ["all"]},
+            {"name": "deployments/scale", "singularName": "", "namespaced": true, "group": "autoscaling", "version": "v1", "kind": "Scale", "verbs": ["get", "patch", "update"]},
+            {"name": "replicasets", "singularName": "replicaset", "namespaced": true, "kind": "ReplicaSet", "verbs": ALL_VERBS, "shortNames": ["rs"], "categories": ["all"]},
+            {"name": "statefulsets", "singularName": "statefulset", "namespaced": true, "kind": "StatefulSet", "verbs": ALL_VERBS, "shortNames": ["sts"], "categories": ["all"]},
+            {"name": "daemonsets", "singularName": "daemonset", "namespaced": true, "kind": "DaemonSet", "verbs": ALL_VERBS, "shortNames": ["ds"], "categories": ["all"]}]}),
         ),
         ("GET", ["api", "v1", "namespaces"]) => json(
             200,
