@@ -11753,59 +11753,6 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/containers/{id}/stats`
-
-*/
-    pub async fn docker_container_stats<'a>(
-        &'a self,
-        environment_id: i64,
-        id: &'a str,
-        one_shot: Option<bool>,
-        stream: Option<bool>,
-    ) -> Result<
-        ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-        Error<types::PortainerError>,
-    > {
-        let url = format!(
-            "{}/endpoints/{}/docker/containers/{}/stats", self.baseurl, encode_path(&
-            environment_id.to_string()), encode_path(& id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("one-shot", &one_shot))
-            .query(&progenitor_client::QueryParam::new("stream", &stream))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "docker_container_stats",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
     /**Sends a `POST` request to `/endpoints/{environmentId}/docker/containers/{id}/stop`
 
 */

@@ -3069,7 +3069,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"type\":\"string\"},\"one-shot\":{\"default\":false,\"type\":\"boolean\"},\"stream\":{\"default\":true,\"type\":\"boolean\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "object",
         missing_in: 0u32,
-        curated: &["docker_container_stats"],
+        curated: &[],
         denied: None,
     },
     OperationDef {

@@ -1018,7 +1018,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "A container's logs as plain text, stdout and stderr interleaved: the last 200 lines unless tail says otherwise; narrow with since/until (Unix timestamps) or grep (a regular expression, with context lines).",
+        description: "A container's log as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1068,31 +1068,25 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_stats",
         title: "Container resource usage",
-        description: "One snapshot of a container's CPU, memory, network and block I/O usage.",
+        description: "CPU %, memory (as docker stats: page cache left out), limit, net and block I/O of one container, or of all running ones, heaviest first.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
-        idempotent: true,
+        idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerContainerStats",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/containers/{id}/stats",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
-        ),
+        operation: "docker_container_stats",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_STATS),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
             project: None,
-            omit: &[
-                "precpu_stats",
-                "cpu_stats.cpu_usage.percpu_usage",
-                "memory_stats.stats",
-            ],
+            omit: &[],
             keep_tail: false,
             client_paging: false,
-            single_request: true,
+            single_request: false,
         },
     },
     ToolDef {
@@ -3795,20 +3789,7 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_stats" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_id: String = args.get_segment("id", None)?;
-            let a_one_shot: Option<bool> = Args::fixed("one-shot", Some("true"))?;
-            let a_stream: Option<bool> = Args::fixed("stream", Some("false"))?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_container_stats(
-                            a_environment_id,
-                            &a_id,
-                            a_one_shot,
-                            a_stream,
-                        )
-                        .await,
-                )
+            (crate::tools::handlers::DOCKER_CONTAINER_STATS.call)(client.inner(), args)
                 .await
         }
         "docker_container_action" => {

@@ -221,19 +221,44 @@ async fn docker_tools_answer_in_their_own_shapes() {
         c["_redacted"].as_str().unwrap().contains("--show-secrets"),
         "{c}"
     );
-    // Stats drop the per-CPU and previous-sample noise by default.
+    // Stats as docker stats computes them, from the engine's two readings.
     let st = s
         .ok(
             "docker_container_stats",
             json!({"environment_id": 1, "id": "web"}),
         )
         .await;
-    assert!(
-        st.get("precpu_stats").is_none()
-            && st["cpu_stats"]["cpu_usage"].get("percpu_usage").is_none(),
+    assert_eq!(
+        (st["cpu_percent"].clone(), st["memory_mib"].clone()),
+        (json!(78.0), json!(48.6)),
         "{st}"
     );
-    assert_eq!(st["memory_stats"]["usage"], 52428800);
+    let q = p.seen().await.last().unwrap().query.clone();
+    assert_eq!(
+        q.as_deref(),
+        Some("stream=false"),
+        "two readings, not one-shot"
+    );
+    // Every running container in one call, heaviest first.
+    let all = s
+        .ok(
+            "docker_container_stats",
+            json!({"environment_id": 5, "limit": 3}),
+        )
+        .await;
+    assert_eq!(
+        (all["total"].clone(), all["running"].clone()),
+        (json!(40), json!(40)),
+        "{all}"
+    );
+    let mem: Vec<f64> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["memory_mib"].as_f64().unwrap())
+        .collect();
+    assert_eq!(mem.len(), 3);
+    assert!(mem[0] >= mem[1] && mem[1] >= mem[2], "{mem:?}");
     // 304 from Docker: nothing to do, not an error.
     let again = s
         .ok(

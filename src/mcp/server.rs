@@ -27,7 +27,7 @@ use std::time::Instant;
 /// What every tool shares, told once here so each tool's own text stays short.
 const INSTRUCTIONS: &str = "Tools for one Portainer server and the Docker, Swarm and Kubernetes \
 environments it manages. Most tools need a numeric environment_id: get it from environment_list first. \
-Lists answer {items}; where a list takes `limit`/`offset` it adds total. Long results are cut with a `_truncated` note. \
+Lists answer {items}; where a list takes `limit`/`offset` it adds total. Logs answer as plain text. Long results are cut with a `_truncated` note. \
 `select` is a JMESPath expression applied to the result (e.g. items[?State=='running'].Names); \
 the answer then comes as {selected: ...}; run a list once with a small limit to see its fields. \
 Write tools change real systems: `dry_run: true` returns the requests that would be sent and writes \
@@ -238,7 +238,12 @@ impl PortainerServer {
             Ok(v) => {
                 tracing::info!(tool = def.name, ms, held, "ok");
                 record["outcome"] = json!("ok");
-                CallToolResult::structured(v)
+                match super::results::as_text(&v) {
+                    Some(blocks) => CallToolResult::success(
+                        blocks.into_iter().map(ContentBlock::text).collect(),
+                    ),
+                    None => CallToolResult::structured(v),
+                }
             }
             Err(e) => {
                 let text = super::results::error_text(&e);

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Adds the shaping arguments: `select` to every tool that reads (and to
-/// the proxies and api_call, whose GETs are reads), limit/offset to
+/// the proxies and api_call, whose GETs are reads) but logs, limit/offset to
 /// client-paged lists.
 /// Their meaning is told once in the server's instructions, not per tool.
 fn add_shaping_args(input: &mut Value, def: &ToolDef) {
@@ -20,7 +20,8 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     };
     // api_call and the proxies read too (GET operations, GET requests).
     let may_read = def.method_argument.is_some() || def.operation_argument.is_some();
-    if def.access == Access::Read || may_read {
+    // A log comes back as text, which a JMESPath select cannot search.
+    if (def.access == Access::Read || may_read) && !def.shape.keep_tail {
         props.insert(shaping::SELECT.into(), json!({"type": "string"}));
     }
     if def.shape.client_paging {

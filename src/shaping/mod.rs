@@ -4,6 +4,7 @@
 //! omissions and projection), then cut to the size cap.
 
 pub mod cost;
+pub mod docker_stats;
 pub mod expression_limits;
 pub mod kube_table;
 pub mod redact;

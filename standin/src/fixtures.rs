@@ -80,13 +80,29 @@ pub fn log_stream(frames: &[(u8, &str)]) -> Vec<u8> {
     out
 }
 
-pub fn stats() -> Value {
+/// `GET /containers/{id}/stats?stream=false` as a cgroup v2 engine answers:
+/// this reading and the previous one, memory with its page cache, per
+/// interface and per device counters. Usage grows with the id's bytes, so
+/// that containers differ; "web" uses 48.6 MiB without its 7.6 MiB cache.
+pub fn stats(id: &str) -> Value {
+    let weight = id.bytes().map(u64::from).sum::<u64>() % 97 + 1;
+    let (usage, cache) = if id == "web" {
+        (58_929_152u64, 7_962_624u64)
+    } else {
+        (weight * 1_048_576 + 4_194_304, 4_194_304)
+    };
     json!({
-        "read": "2026-11-24T09:00:00Z", "name": "/web", "id": "8dfa",
-        "cpu_stats": {"cpu_usage": {"total_usage": 123456789, "percpu_usage": [1, 2, 3, 4]}, "system_cpu_usage": 9876543210u64, "online_cpus": 4},
-        "precpu_stats": {"cpu_usage": {"total_usage": 123000000}},
-        "memory_stats": {"usage": 52428800, "limit": 8217473024u64, "stats": {"cache": 1, "rss": 2}},
-        "networks": {"eth0": {"rx_bytes": 1024, "tx_bytes": 2048}}
+        "read": "2026-11-24T09:00:01.002Z", "preread": "2026-11-24T09:00:00.001Z", "name": format!("/{id}"), "id": id,
+        "pids_stats": {"current": 3, "limit": 18446744073709551615u64},
+        "cpu_stats": {"cpu_usage": {"total_usage": 2_000_000_000u64 + weight * 10_000_000, "usage_in_kernelmode": 1, "usage_in_usermode": 2},
+                      "system_cpu_usage": 20_000_000_000u64, "online_cpus": 2, "throttling_data": {"periods": 0, "throttled_periods": 0, "throttled_time": 0}},
+        "precpu_stats": {"cpu_usage": {"total_usage": 1_500_000_000u64, "usage_in_kernelmode": 1, "usage_in_usermode": 2},
+                         "system_cpu_usage": 18_000_000_000u64, "online_cpus": 2},
+        "memory_stats": {"usage": usage, "limit": 2_084_278_272u64,
+                         "stats": {"anon": usage - cache, "file": cache, "inactive_file": cache, "active_file": 0}},
+        "blkio_stats": {"io_service_bytes_recursive": [{"major": 8, "minor": 0, "op": "read", "value": 3_145_728u64},
+                                                       {"major": 8, "minor": 0, "op": "write", "value": 1_048_576u64}]},
+        "networks": {"eth0": {"rx_bytes": 1024, "rx_packets": 8, "tx_bytes": 2048, "tx_packets": 9}}
     })
 }
 

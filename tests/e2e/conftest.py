@@ -123,9 +123,15 @@ class Engine:
     def stop(self):
         if self.proc:
             # Containers first, so that dockerd's shutdown is quick.
-            ids = self.docker("ps", "-q", check=False).split()
+            ids = self.docker("ps", "-aq", check=False).split()
             if ids:
-                self.docker("kill", *ids, check=False)
+                self.docker("rm", "-f", *ids, check=False)
+            # A bridge network's interface outlives dockerd in the host's
+            # namespace; left there, each run takes one of the address pools
+            # until `network create` finds none free.
+            nets = self.docker("network", "ls", "-q", "--filter", "driver=bridge", check=False).split()
+            if nets:
+                self.docker("network", "rm", *nets, check=False)
             stop(self.proc, "dockerd")
 
 

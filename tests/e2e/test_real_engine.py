@@ -40,7 +40,11 @@ def text(result):
 async def ok(s, tool, args):
     r = await s.call_tool(tool, args)
     assert not r.isError, f"{tool}: {text(r)}"
-    assert r.structuredContent is not None
+    if r.structuredContent is None:
+        # One text (a log): the text itself, its notes in further blocks.
+        blocks = [c.text for c in r.content if getattr(c, "text", None) is not None]
+        assert blocks, f"{tool}: neither structured nor text content"
+        return {"result": blocks[0], "_notes": blocks[1:]}
     assert json.loads(text(r)) == r.structuredContent, "text copy equals structured content"
     return r.structuredContent
 
@@ -140,6 +144,34 @@ def test_exec_runs_in_a_real_container(world):
     asyncio.run(go())
     assert ran()
     engine.docker("exec", "web", "busybox", "rm", marker)
+
+
+def test_stats_agree_with_docker_stats(world):
+    """docker_container_stats of every running container in one call, with
+    memory as the docker CLI computes it (page cache left out)."""
+    engine, front, prism = world
+
+    def mib(text):
+        value, unit = float(text[:-3]), text[-3:]
+        return value * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}[unit] if unit in ("KiB", "MiB", "GiB") \
+            else float(text.rstrip("B")) / 1048576
+
+    async def go():
+        async with session(front.url) as s:
+            return await ok(s, "docker_container_stats", {"environment_id": 1, "limit": 10})
+
+    out = asyncio.run(go())
+    cli = {}
+    for line in engine.docker("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}}").splitlines():
+        name, used = line.split(" ", 1)
+        cli[name] = mib(used.split(" / ")[0].strip())
+    names = {i["name"] for i in out["items"]}
+    assert {"logger", "web", "worker", "bystander"} <= names, out
+    assert out["total"] == out["running"] == len(cli), (out, cli)
+    for item in out["items"]:
+        assert isinstance(item["cpu_percent"], float), item
+        # Two samples a moment apart: within half a MiB of the CLI's.
+        assert abs(item["memory_mib"] - cli[item["name"]]) < 0.5, (item, cli)
 
 
 def test_scenario_3_read_only_refuses_every_change(world):
@@ -281,7 +313,9 @@ def test_inspector_cli_lists_and_calls(world):
     result = inspector(prism.url, "--method", "tools/call", "--tool-name", "docker_container_logs",
                        "--tool-arg", "environment_id=1", "--tool-arg", "id=logger", "--tool-arg", "tail=all")
     assert not result.get("isError"), result
-    assert "hello-from-logger" in result["structuredContent"]["result"]
+    # A log is text content, read as such by a real client.
+    assert "structuredContent" not in result, result
+    assert "hello-from-logger" in result["content"][0]["text"]
     assert prism.violations() == []
 
 

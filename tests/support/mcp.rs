@@ -107,7 +107,23 @@ impl Session {
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_ne!(r.is_error, Some(true), "{name} failed: {:?}", text_of(&r));
-        let structured = r.structured_content.clone().expect("structured content");
+        // A text result (a log): the text, its notes beside it as `_notes`.
+        let Some(structured) = r.structured_content.clone() else {
+            let blocks: Vec<String> = r
+                .content
+                .iter()
+                .filter_map(|c| c.as_text().map(|t| t.text.clone()))
+                .collect();
+            assert!(
+                !blocks.is_empty(),
+                "{name}: neither structured nor text content"
+            );
+            let mut v = serde_json::json!({"result": blocks[0]});
+            if blocks.len() > 1 {
+                v["_notes"] = serde_json::json!(blocks[1..]);
+            }
+            return v;
+        };
         // The text copy is the same JSON, for clients that read only text.
         assert_eq!(
             serde_json::from_str::<Value>(&text_of(&r)).unwrap(),

@@ -58,7 +58,7 @@ impl JsonSchema for Tail {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"type": ["integer", "string"], "default": 200,
-            "description": "Lines from the end (default 200), or \"all\"."})
+            "description": "Lines from the end, or \"all\"."})
     }
 }
 

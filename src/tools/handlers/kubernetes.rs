@@ -136,7 +136,7 @@ pub struct PodLogs {
     since_seconds: Option<u64>,
     /// Prefix timestamps.
     timestamps: Option<bool>,
-    /// The previous (crashed) instance of the container.
+    /// The crashed previous instance.
     previous: Option<bool>,
     /// Regular expression: matching lines only.
     grep: Option<String>,

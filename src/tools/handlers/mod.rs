@@ -7,6 +7,7 @@
 pub mod api;
 pub mod docker_exec;
 pub mod docker_logs;
+pub mod docker_stats;
 pub mod environments;
 pub mod kubernetes;
 pub mod kubernetes_apply;
@@ -23,6 +24,7 @@ pub mod swarm;
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
 pub use docker_exec::DOCKER_CONTAINER_EXEC;
 pub use docker_logs::DOCKER_CONTAINER_LOGS;
+pub use docker_stats::DOCKER_CONTAINER_STATS;
 pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,

@@ -87,7 +87,7 @@ fn engine(method: &str, rest: &[&str]) -> Answer {
             200,
             json!({"Titles": ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], "Processes": [["root", "4211", "4190", "0", "08:00", "?", "00:00:01", "nginx: master process"]]}),
         ),
-        ("GET", ["containers", _, "stats"]) => json(200, fixtures::stats()),
+        ("GET", ["containers", id, "stats"]) => json(200, fixtures::stats(id)),
         ("POST", ["containers", "already", "start"]) => empty(304),
         ("POST", ["containers", _, "start" | "stop" | "restart" | "kill"]) => empty(204),
         ("DELETE", ["containers", _]) => empty(204),
