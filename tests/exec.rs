@@ -46,6 +46,10 @@ async fn pod_exec_runs_through_portainers_console_route() {
     assert_eq!(out["output"], "bin\netc\n", "{out}");
     assert_eq!(out["container"], "web");
     assert_eq!(out["ended"], "no output for idle_seconds");
+    assert!(out["note"]
+        .as_str()
+        .unwrap()
+        .contains("may still be running"));
     assert_eq!(
         sockets(&p.seen().await[n..]),
         ["endpointId=3&namespace=shop&podName=web-7d4b9c-x2x&containerName=web&command=ls+%2F"]

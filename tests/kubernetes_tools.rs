@@ -239,10 +239,35 @@ async fn delete_by_label_selector_lists_then_deletes_each() {
     );
     let mut confirmed = args.clone();
     confirmed["confirm"] = json!(true);
+    let n = p.seen().await.len();
     let out = s.ok("kubernetes_delete", confirmed).await;
     assert_eq!(out["total"], 2, "{out}");
     assert_eq!(out["items"][1]["name"], "cache-b");
     assert_eq!(out["items"][1]["status"], "Success");
+    // Each delete holds only for the object listed: its uid as precondition.
+    let seen = p.seen().await[n..].to_vec();
+    let bodies: Vec<Value> = writes(&seen)
+        .iter()
+        .map(|r| r.body.clone().unwrap())
+        .collect();
+    assert_eq!(
+        bodies[0]["preconditions"]["uid"], "uid-cache-a",
+        "{bodies:?}"
+    );
+    assert_eq!(bodies[1]["kind"], "DeleteOptions");
+    // One object gone meanwhile: the others still go, the answer says which.
+    let mut stale = args.clone();
+    stale["label_selector"] = json!("app=stale");
+    stale["confirm"] = json!(true);
+    let out = s.ok("kubernetes_delete", stale).await;
+    assert_eq!(
+        (
+            out["items"][0]["status"].clone(),
+            out["items"][1]["status"].clone()
+        ),
+        (json!("Success"), json!("already gone")),
+        "{out}"
+    );
     // Nothing matched, an empty selector, both or neither of name/selector.
     for (bad, says) in [
         (

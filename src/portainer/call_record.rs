@@ -43,10 +43,12 @@ pub struct CallState {
     pub shaped: bool,
     /// Why the call failed on the way back (an answer too large...).
     pub failure: Option<crate::error::ToolError>,
-    /// The next body read stops here and keeps what arrived (a command's
-    /// output that may not end in time); `deadline_hit` says it did.
+    /// The next body read stops at this time or this many bytes and keeps
+    /// what arrived (a command's output that may not end in time or size);
+    /// `read_cut` says which stopped it.
     pub read_deadline: Option<tokio::time::Instant>,
-    pub deadline_hit: bool,
+    pub read_limit: Option<usize>,
+    pub read_cut: Option<ReadCut>,
 }
 
 tokio::task_local! {
@@ -114,23 +116,37 @@ pub fn take_list_plan() -> Option<ListPlan> {
         .flatten()
 }
 
-/// The next answer's body is read until `at`, then cut (see http.rs).
-pub fn set_read_deadline(at: tokio::time::Instant) {
-    let _ = CALL.try_with(|c| c.borrow_mut().read_deadline = Some(at));
+/// Why a body read stopped before the answer ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadCut {
+    Time,
+    Size,
 }
 
-pub fn take_read_deadline() -> Option<tokio::time::Instant> {
-    CALL.try_with(|c| c.borrow_mut().read_deadline.take())
-        .ok()
-        .flatten()
+/// The next answer's body is read until `at` or `bytes`, whichever comes
+/// first, then cut (see http.rs).
+pub fn set_read_bounds(at: tokio::time::Instant, bytes: usize) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        c.read_deadline = Some(at);
+        c.read_limit = Some(bytes);
+    });
 }
 
-pub fn mark_deadline_hit() {
-    let _ = CALL.try_with(|c| c.borrow_mut().deadline_hit = true);
+pub fn take_read_bounds() -> (Option<tokio::time::Instant>, Option<usize>) {
+    CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        (c.read_deadline.take(), c.read_limit.take())
+    })
+    .unwrap_or((None, None))
 }
 
-pub fn deadline_hit() -> bool {
-    CALL.try_with(|c| c.borrow().deadline_hit).unwrap_or(false)
+pub fn mark_read_cut(why: ReadCut) {
+    let _ = CALL.try_with(|c| c.borrow_mut().read_cut = Some(why));
+}
+
+pub fn read_cut() -> Option<ReadCut> {
+    CALL.try_with(|c| c.borrow().read_cut).ok().flatten()
 }
 
 pub fn set_streamed(value: Value, shaped: bool) {

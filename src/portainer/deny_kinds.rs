@@ -94,8 +94,8 @@ impl DenyKinds {
 
 /// (API group, lower-case resource) of a Kubernetes request path: the
 /// passthrough `endpoints/{id}/kubernetes/api/v1/...` or `.../apis/{g}/{v}/...`,
-/// or Portainer's own `kubernetes/{id}/...` routes (core group). None:
-/// not a Kubernetes resource path.
+/// Portainer's own `kubernetes/{id}/...` routes (core group), or its pod
+/// console `websocket/pod` (pods). None: not a Kubernetes resource path.
 fn target(path: &str) -> Option<(String, String)> {
     let segs: Vec<String> = path
         .split('/')
@@ -103,6 +103,11 @@ fn target(path: &str) -> Option<(String, String)> {
         .map(|s| percent_decode(s).to_ascii_lowercase())
         .collect();
     let at = |i: usize| segs.get(i).map(String::as_str);
+    // Portainer's console routes run commands in pods (pods/exec in
+    // Kubernetes' own access rules).
+    if at(0) == Some("websocket") && matches!(at(1), Some("pod" | "kubernetes-shell")) {
+        return Some((String::new(), "pods".into()));
+    }
     // The path is below the API root: `kubernetes` is the route's own
     // (kubernetes/{id}/...) or the passthrough's (endpoints/{id}/kubernetes).
     let start = match (at(0), at(2)) {
@@ -237,6 +242,12 @@ mod tests {
             .refuses("/api/endpoints/3/kubernetes/api/v1/namespaces/shop/secrets/db")
             .unwrap();
         assert!(why.contains("--deny-kinds Secret"), "{why}");
+        // Pod exec through Portainer's console route is a pods request.
+        let pods = Check(deny(&["Pod"]));
+        assert!(pods
+            .refuses("/api/websocket/pod?endpointId=3&podName=web")
+            .is_some());
+        assert!(pods.refuses("/api/websocket/exec?id=ab").is_none());
     }
 
     #[test]

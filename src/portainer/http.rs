@@ -118,10 +118,13 @@ impl Http {
     /// and Portainer's websocket routes, which run commands in containers
     /// although they open with a GET.
     pub fn is_write(&self, method: &Method, url: &Url) -> bool {
-        method != Method::GET
-            || self
-                .below_root(url)
-                .is_some_and(|p| p.starts_with("/websocket/"))
+        method != Method::GET || self.runs_commands(url)
+    }
+
+    /// Portainer's console routes (`/websocket/...`): exec and attach.
+    fn runs_commands(&self, url: &Url) -> bool {
+        self.below_root(url)
+            .is_some_and(|p| p.starts_with("/websocket/"))
     }
 
     /// The policy every request passes: only to the configured Portainer,
@@ -140,9 +143,9 @@ impl Http {
                 url.path()
             ));
         }
-        if self.disable_destructive && method == Method::DELETE {
+        if self.disable_destructive && (method == Method::DELETE || self.runs_commands(url)) {
             return Err(format!(
-                "--disable-destructive: DELETE {} was not sent",
+                "--disable-destructive: {method} {} was not sent",
                 url.path()
             ));
         }
@@ -360,7 +363,8 @@ impl Http {
         let mut list = plan.map(ListStream::new);
         let mut whole = bytes::BytesMut::new();
         let mut read = 0usize;
-        let deadline = crate::portainer::call_record::take_read_deadline();
+        use crate::portainer::call_record::{mark_read_cut, take_read_bounds, ReadCut};
+        let (deadline, limit) = take_read_bounds();
         loop {
             let chunk = match deadline {
                 None => resp.chunk().await?,
@@ -369,12 +373,17 @@ impl Http {
                     // What arrived so far is the answer; the caller says
                     // it was cut.
                     Err(_) => {
-                        crate::portainer::call_record::mark_deadline_hit();
+                        mark_read_cut(ReadCut::Time);
                         None
                     }
                 },
             };
             let Some(chunk) = chunk else { break };
+            if let Some(max) = limit.filter(|&m| whole.len() + chunk.len() > m) {
+                whole.extend_from_slice(&chunk[..max.saturating_sub(whole.len())]);
+                mark_read_cut(ReadCut::Size);
+                break;
+            }
             read += chunk.len();
             match &mut list {
                 Some(l) => {
@@ -540,13 +549,17 @@ mod tests {
     use super::*;
 
     fn http(read_only: bool) -> Http {
+        with(read_only, false)
+    }
+
+    fn with(read_only: bool, disable_destructive: bool) -> Http {
         Http::new(&HttpSettings {
             api_root: Url::parse("http://127.0.0.1:1/api").unwrap(),
             fallbacks: vec![],
             token: Some("t".into()),
             timeout: Duration::from_secs(1),
             read_only,
-            disable_destructive: false,
+            disable_destructive,
             deny_kinds: Default::default(),
             tls_ca: None,
             insecure: false,

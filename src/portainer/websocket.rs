@@ -10,11 +10,14 @@ use crate::error::ToolError;
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::Role;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::WebSocketStream;
 use url::Url;
 
 pub type Socket = WebSocketStream<reqwest::Upgraded>;
+
+/// Largest websocket message read, in bytes.
+const MAX_MESSAGE: usize = 1 << 20;
 
 /// Opens the websocket at `url` (below the API root); `None` in a held
 /// call, where the request is listed as what a confirmed call would open.
@@ -80,11 +83,16 @@ pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
             "the websocket answer did not carry the expected Sec-WebSocket-Accept".into(),
         ));
     }
-    let io = resp
-        .upgrade()
+    let io = tokio::time::timeout(std::time::Duration::from_secs(10), resp.upgrade())
         .await
+        .map_err(|_| ToolError::Transport("websocket upgrade timed out".into()))?
         .map_err(|e| ToolError::Transport(format!("websocket upgrade failed: {e}")))?;
+    // Portainer sends frames of a few KiB; a larger message is refused
+    // rather than held (tungstenite's own default allows 64 MiB).
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
     Ok(Some(
-        WebSocketStream::from_raw_socket(io, Role::Client, None).await,
+        WebSocketStream::from_raw_socket(io, Role::Client, Some(config)).await,
     ))
 }

@@ -6,6 +6,7 @@ Inspector's CLI. The engine itself (not our server) confirms every effect.
 import asyncio
 import json
 import os
+import re
 import subprocess
 import time
 from contextlib import asynccontextmanager
@@ -129,6 +130,11 @@ def test_exec_runs_in_a_real_container(world):
                                                          "timeout_seconds": 2})
             assert slow["stdout"] == "early\n" and slow["running"] is True, slow
             assert "still run" in slow["timed_out"] and slow["seconds"] < 10, slow
+            # 6 MB of output: read up to 4 MiB, the end of that kept, memory bounded.
+            big = await ok(s, "docker_container_exec", {"environment_id": 1, "id": "web", "confirm": True,
+                                                        "command": ["sh", "-c", "busybox yes | busybox head -c 6000000"]})
+            assert "4 MiB" in big["output_cut"] and len(big["stdout"]) == 8000, {k: v for k, v in big.items() if k != "stdout"}
+            assert re.fullmatch(r"showing the last 8000 of 41\d{5} characters", big["stdout_cut"]), big["stdout_cut"]
             bad = await refused(s, "docker_container_exec", {"environment_id": 1, "id": "web", "command": [],
                                                              "confirm": True})
             assert "command" in bad

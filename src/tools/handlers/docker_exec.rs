@@ -7,7 +7,7 @@
 use super::docker_logs::check_container;
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record;
+use crate::portainer::call_record::{self, ReadCut};
 use crate::portainer::docker_log::split_streams;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, request, Backend};
@@ -20,6 +20,8 @@ use std::time::Duration;
 /// Characters of each stream kept (the end of it); a command's output can
 /// be anything in size.
 const KEEP_CHARS: usize = 8_000;
+/// Bytes of output read at most; reading stops there.
+const READ_BYTES: usize = 4 << 20;
 
 fn thirty() -> u64 {
     30
@@ -85,7 +87,7 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
     }
     let limit = Duration::from_secs(a.timeout_seconds);
     let started = tokio::time::Instant::now();
-    call_record::set_read_deadline(started + limit);
+    call_record::set_read_bounds(started + limit, READ_BYTES);
     let start_path = format!("exec/{exec_id}/start");
     let body = Some((start_body, "application/json"));
     let mut req = request(
@@ -99,14 +101,21 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
     )?;
     // Past the client's own timeout: the deadline above ends the read.
     *req.timeout_mut() = Some(limit + Duration::from_secs(10));
-    let x = http.send(req).await?;
-    let timed_out = call_record::deadline_hit();
+    // No answer at all by the time limit (Portainer held the headers back)
+    // is the same outcome as a command that outlives it.
+    let body = match http.send(req).await {
+        Ok(x) if !(200..300).contains(&x.status) => return x.into_json(),
+        Ok(x) => x.body,
+        Err(ToolError::Transport(_)) if started.elapsed() >= limit => {
+            call_record::mark_read_cut(ReadCut::Time);
+            Default::default()
+        }
+        Err(e) => return Err(e),
+    };
+    let cut = call_record::read_cut();
     let seconds = started.elapsed().as_secs_f64();
-    if !(200..300).contains(&x.status) {
-        return x.into_json();
-    }
-    let (stdout, stderr) = split_streams(&x.body)
-        .unwrap_or_else(|| (String::from_utf8_lossy(&x.body).into_owned(), String::new()));
+    let (stdout, stderr) = split_streams(&body)
+        .unwrap_or_else(|| (String::from_utf8_lossy(&body).into_owned(), String::new()));
     let state = passthrough(
         http,
         Backend::Docker,
@@ -125,11 +134,21 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
         "stdout": keep_end(&stdout),
         "stderr": keep_end(&stderr),
     });
-    if timed_out {
-        out["timed_out"] = json!(format!(
-            "stopped reading after {} s; the command may still run in the container (Docker cannot stop an exec)",
-            a.timeout_seconds
-        ));
+    let still = "the command may still run in the container (Docker cannot stop an exec)";
+    match cut {
+        Some(ReadCut::Time) => {
+            out["timed_out"] = json!(format!(
+                "stopped reading after {} s; {still}",
+                a.timeout_seconds
+            ))
+        }
+        Some(ReadCut::Size) => {
+            out["output_cut"] = json!(format!(
+                "stopped reading after {} MiB of output; {still}",
+                READ_BYTES >> 20
+            ))
+        }
+        None => {}
     }
     for (name, s) in [("stdout", &stdout), ("stderr", &stderr)] {
         let n = s.chars().count();

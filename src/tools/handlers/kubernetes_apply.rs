@@ -146,7 +146,7 @@ async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
             Method::PATCH,
             path,
             query,
-            Some(body),
+            Some((body, "application/apply-patch+yaml")),
             held,
         )
         .await?;
@@ -174,13 +174,12 @@ pub(super) async fn send(
     method: Method,
     path: &str,
     mut query: Vec<(String, String)>,
-    body: Option<Value>,
+    body: Option<(Value, &str)>,
     held: bool,
 ) -> Result<crate::portainer::exchange::Exchange, ToolError> {
     if held {
         call_record::allow_server_dry_run();
         query.push(("dryRun".into(), "All".into()));
     }
-    let body = body.map(|b| (b, "application/apply-patch+yaml"));
     passthrough(http, Backend::Kubernetes, env, method, path, &query, body).await
 }

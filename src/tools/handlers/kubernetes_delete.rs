@@ -1,7 +1,8 @@
 //! kubernetes_delete: one object by name, or the objects a label selector
-//! matches, listed first and then deleted one by one by name, so that what
-//! goes is exactly what the answer lists. A held call sends each delete as
-//! the API server's dry run.
+//! matches, listed first and then deleted one by one by name, each with its
+//! uid as a precondition, so that what goes is exactly what the answer lists
+//! (an object re-created under the same name since is left alone). A held
+//! call sends each delete as the API server's dry run.
 
 use super::handler;
 use super::kubernetes_apply::send;
@@ -52,9 +53,10 @@ handler!(KUBERNETES_DELETE, Delete, delete);
 async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
     let env = a.environment_id;
     let ns = a.namespace.as_deref();
-    let names = match (&a.name, &a.label_selector) {
+    let targets = match (&a.name, &a.label_selector) {
         (Some(name), None) => {
-            vec![kube::object_path(http, env, &a.api_version, &a.kind, ns, name).await?]
+            let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, name).await?;
+            vec![(path, None)]
         }
         (None, Some(selector)) => selected(http, &a, selector).await?,
         _ => {
@@ -70,15 +72,37 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
     };
     // The guard (--deny-kinds, --disable-destructive) refuses before the
     // first delete rather than part way through a selection.
-    for path in &names {
+    for (path, _) in &targets {
         check_allowed(http, Backend::Kubernetes, env, &Method::DELETE, path)?;
     }
     let held = call_record::dry_run();
     let mut items = vec![];
-    for path in &names {
+    for (path, uid) in &targets {
         let query = vec![("propagationPolicy".to_string(), policy.to_string())];
-        let x = send(http, env, Method::DELETE, path, query, None, held).await?;
-        let answer = x.into_json()?;
+        let body = uid.as_ref().map(|uid| {
+            let options =
+                json!({"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": uid}});
+            (options, "application/json")
+        });
+        let name = path.rsplit('/').next().unwrap_or_default();
+        let answer = match send(http, env, Method::DELETE, path, query, body, held).await {
+            Ok(x) => x.into_json(),
+            Err(e) => Err(e),
+        };
+        let answer = match (answer, a.label_selector.is_some()) {
+            (Ok(v), _) => v,
+            (Err(e), false) => return Err(e),
+            // One object of a selection: its outcome, and on to the next,
+            // so that the answer names what went and what did not.
+            (Err(ToolError::Upstream { status: 404, .. }), true) => {
+                items.push(json!({"name": name, "status": "already gone"}));
+                continue;
+            }
+            (Err(e), true) => {
+                items.push(json!({"name": name, "status": "failed", "error": e.to_string()}));
+                continue;
+            }
+        };
         if held {
             call_record::add_preview(answer.clone());
         }
@@ -89,7 +113,6 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
         } else {
             json!("deleting")
         };
-        let name = path.rsplit('/').next().unwrap_or_default();
         items.push(json!({"name": name, "status": status,
                           "deletionTimestamp": answer["metadata"]["deletionTimestamp"]}));
     }
@@ -110,8 +133,13 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
     Ok(out)
 }
 
-/// The paths of the objects `selector` matches now, at most MAX_SELECTED.
-async fn selected(http: &Http, a: &Delete, selector: &str) -> Result<Vec<String>, ToolError> {
+/// The paths and uids of the objects `selector` matches now, at most
+/// MAX_SELECTED.
+async fn selected(
+    http: &Http,
+    a: &Delete,
+    selector: &str,
+) -> Result<Vec<(String, Option<String>)>, ToolError> {
     // An empty selector matches every object of the kind.
     if selector.trim().is_empty() {
         return Err(ToolError::BadArguments(
@@ -153,7 +181,11 @@ async fn selected(http: &Http, a: &Delete, selector: &str) -> Result<Vec<String>
         .iter()
         .map(|o| {
             let name = o["metadata"]["name"].as_str().unwrap_or_default();
-            kube::resource_path(&a.api_version, &resource, ns, Some(name))
+            let uid = o["metadata"]["uid"].as_str().map(str::to_string);
+            Ok((
+                kube::resource_path(&a.api_version, &resource, ns, Some(name))?,
+                uid,
+            ))
         })
         .collect()
 }

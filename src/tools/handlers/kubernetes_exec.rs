@@ -101,8 +101,14 @@ async fn pod_exec(http: &Http, a: PodExec) -> Result<Value, ToolError> {
     let deadline = started + Duration::from_secs(a.timeout_seconds);
     let idle = Duration::from_secs(a.idle_seconds);
     let mut out = Tail::default();
+    // Silence counts once output has started: the exec may take a while to
+    // reach the container (agent, kubelet) before its first byte.
     let ended = loop {
-        let quiet_until = (Instant::now() + idle).min(deadline);
+        let quiet_until = if out.total == 0 {
+            deadline
+        } else {
+            (Instant::now() + idle).min(deadline)
+        };
         match timeout_at(quiet_until, socket.next()).await {
             Err(_) if Instant::now() >= deadline => break "time limit",
             Err(_) => break "no output for idle_seconds",
@@ -127,6 +133,11 @@ async fn pod_exec(http: &Http, a: PodExec) -> Result<Value, ToolError> {
         result["output_cut"] = json!(format!(
             "showing the last {KEEP_CHARS} of {total} characters"
         ));
+    }
+    if ended != "closed by Portainer" {
+        result["note"] = json!(
+            "the route does not say when a command ends: it may still be running in the container"
+        );
     }
     Ok(result)
 }
@@ -176,6 +187,9 @@ async fn default_container(
 #[derive(Default)]
 struct Tail {
     text: String,
+    /// Characters in `text`.
+    kept: usize,
+    /// Characters seen in all.
     total: usize,
 }
 
@@ -183,21 +197,23 @@ impl Tail {
     fn push(&mut self, bytes: &[u8]) {
         let chunk = String::from_utf8_lossy(bytes);
         let clean: String = chunk.chars().filter(|&c| c != '\0' && c != '\r').collect();
-        self.total += clean.chars().count();
+        let n = clean.chars().count();
+        self.total += n;
+        self.kept += n;
         self.text.push_str(&clean);
-        let n = self.text.chars().count();
-        if n > 2 * KEEP_CHARS {
-            self.text = self.text.chars().skip(n - KEEP_CHARS).collect();
+        // Trimmed now and then, not on every message.
+        if self.kept > 2 * KEEP_CHARS {
+            self.text = self.text.chars().skip(self.kept - KEEP_CHARS).collect();
+            self.kept = KEEP_CHARS;
         }
     }
 
     /// The kept text, and the total length when some was dropped.
     fn text(self) -> (String, Option<usize>) {
-        let n = self.text.chars().count();
-        if n <= KEEP_CHARS {
+        if self.kept <= KEEP_CHARS {
             return (self.text, None);
         }
-        let kept = self.text.chars().skip(n - KEEP_CHARS).collect();
+        let kept = self.text.chars().skip(self.kept - KEEP_CHARS).collect();
         (kept, Some(self.total))
     }
 }

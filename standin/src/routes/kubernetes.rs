@@ -103,15 +103,20 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
         {
             json(200, fixtures::pod_table())
         }
-        // Two ConfigMaps labelled app=cache; any other selector matches none.
+        // Two ConfigMaps labelled app=cache, one app=stale (deleted by
+        // someone else before ours lands); any other selector matches none.
         ("GET", ["api", "v1", "namespaces", "shop", "configmaps"]) => {
-            let cache = req
-                .query
-                .unwrap_or("")
-                .contains("labelSelector=app%3Dcache");
-            let items: Vec<_> = if cache { vec!["cache-a", "cache-b"] } else { vec![] }
+            let q = req.query.unwrap_or("");
+            let names: Vec<&str> = if q.contains("labelSelector=app%3Dcache") {
+                vec!["cache-a", "cache-b"]
+            } else if q.contains("labelSelector=app%3Dstale") {
+                vec!["cache-a", "stale-1"]
+            } else {
+                vec![]
+            };
+            let items: Vec<_> = names
                 .into_iter()
-                .map(|n| json!({"metadata": {"name": n, "namespace": "shop", "labels": {"app": "cache"}}, "data": {"k": "v"}}))
+                .map(|n| json!({"metadata": {"name": n, "namespace": "shop", "uid": format!("uid-{n}"), "labels": {"app": "cache"}}, "data": {"k": "v"}}))
                 .collect();
             json(
                 200,
@@ -170,10 +175,26 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
                 json!([{"manager": "portainer-mcp", "operation": "Apply"}]);
             json(if exists { 200 } else { 201 }, obj)
         }
-        ("DELETE", [.., "namespaces", ns, "configmaps", name]) => json(
-            200,
-            json!({"kind": "Status", "apiVersion": "v1", "status": "Success", "details": {"name": name, "kind": "configmaps", "namespace": ns}}),
+        ("DELETE", [.., "namespaces", _, "configmaps", name]) if name.starts_with("stale") => json(
+            404,
+            json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound", "code": 404,
+                   "message": format!("configmaps \"{name}\" not found")}),
         ),
+        // A uid precondition holds only for the object listed (uid-{name}).
+        ("DELETE", [.., "namespaces", ns, "configmaps", name]) => {
+            let uid = req.json()["preconditions"]["uid"].clone();
+            if !uid.is_null() && uid != json!(format!("uid-{name}")) {
+                return json(
+                    409,
+                    json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
+                           "message": format!("Precondition failed: UID in precondition: {uid}, UID in object meta: uid-{name}")}),
+                );
+            }
+            json(
+                200,
+                json!({"kind": "Status", "apiVersion": "v1", "status": "Success", "details": {"name": name, "kind": "configmaps", "namespace": ns}}),
+            )
+        }
         // kube-apiserver reads a PATCH by its media type and refuses others.
         ("PATCH", _) if !is_patch_type(req.content_type) => json(
             415,
