@@ -2698,7 +2698,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"type\":\"string\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "no JSON body (status only, or text)",
         missing_in: 0u32,
-        curated: &["docker_container_action"],
+        curated: &[],
         denied: None,
     },
     OperationDef {
@@ -2992,7 +2992,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"type\":\"string\"},\"t\":{\"type\":\"integer\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "no JSON body (status only, or text)",
         missing_in: 0u32,
-        curated: &["docker_container_action"],
+        curated: &[],
         denied: None,
     },
     OperationDef {
@@ -3027,7 +3027,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"detachKeys\":{\"type\":\"string\"},\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"type\":\"string\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "no JSON body (status only, or text)",
         missing_in: 0u32,
-        curated: &["docker_container_action"],
+        curated: &[],
         denied: None,
     },
     OperationDef {
@@ -3104,7 +3104,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"type\":\"string\"},\"t\":{\"type\":\"integer\"}},\"required\":[\"environmentId\",\"id\"],\"type\":\"object\"}",
         result: "no JSON body (status only, or text)",
         missing_in: 0u32,
-        curated: &["docker_container_action"],
+        curated: &[],
         denied: None,
     },
     OperationDef {

@@ -1091,20 +1091,18 @@ pub static TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "docker_container_action",
-        title: "Start, stop, restart or kill a container",
-        description: "Change a container's run state: start, stop (graceful, then killed after t seconds), restart, or kill (send signal, default SIGKILL). Answers status 304 when it was already in that state.",
+        title: "Start, stop, restart, kill, pause or unpause a container",
+        description: "Change a container's run state, then answer with its state (running, exit code, health). Status 304: it was already so.",
         toolset: "docker",
         access: Access::Write,
         destructive: false,
         idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerContainerKill|DockerContainerRestart|DockerContainerStart|DockerContainerStop",
-        method: "POST",
-        path: "/endpoints/{environmentId}/docker/containers/{id}/kill|/endpoints/{environmentId}/docker/containers/{id}/restart|/endpoints/{environmentId}/docker/containers/{id}/start|/endpoints/{environmentId}/docker/containers/{id}/stop",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"action\":{\"enum\":[\"kill\",\"restart\",\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"signal\":{\"default\":\"SIGKILL\",\"description\":\"Signal to send, e.g. SIGTERM or SIGHUP. Only for action kill.\",\"type\":\"string\"},\"t\":{\"description\":\"Seconds to wait before killing the container. Only for action restart, stop.\",\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
-        ),
+        operation: "docker_container_action",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_ACTION),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1112,7 +1110,7 @@ pub static TOOLS: &[ToolDef] = &[
             omit: &[],
             keep_tail: false,
             client_paging: false,
-            single_request: true,
+            single_request: false,
         },
     },
     ToolDef {
@@ -3793,91 +3791,8 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_action" => {
-            let choice: String = args.get("action", None)?;
-            match choice.as_str() {
-                "kill" => {
-                    args.only(
-                        &["environment_id", "id", "signal", "action"],
-                        "action",
-                        "kill",
-                    )?;
-                    let a_environment_id: i64 = args
-                        .get_segment("environment_id", None)?;
-                    let a_id: String = args.get_segment("id", None)?;
-                    let a_signal: Option<String> = args.get("signal", None)?;
-                    crate::portainer::decode::finish_unit(
-                            client
-                                .docker_container_kill(
-                                    a_environment_id,
-                                    &a_id,
-                                    a_signal.as_deref(),
-                                )
-                                .await,
-                        )
-                        .await
-                }
-                "restart" => {
-                    args.only(
-                        &["environment_id", "id", "t", "action"],
-                        "action",
-                        "restart",
-                    )?;
-                    let a_environment_id: i64 = args
-                        .get_segment("environment_id", None)?;
-                    let a_id: String = args.get_segment("id", None)?;
-                    let a_t: Option<i64> = args.get("t", None)?;
-                    crate::portainer::decode::finish_unit(
-                            client
-                                .docker_container_restart(a_environment_id, &a_id, a_t)
-                                .await,
-                        )
-                        .await
-                }
-                "start" => {
-                    args.only(&["environment_id", "id", "action"], "action", "start")?;
-                    let a_environment_id: i64 = args
-                        .get_segment("environment_id", None)?;
-                    let a_id: String = args.get_segment("id", None)?;
-                    let a_detach_keys: Option<String> = Args::fixed("detachKeys", None)?;
-                    crate::portainer::decode::finish_unit(
-                            client
-                                .docker_container_start(
-                                    a_environment_id,
-                                    &a_id,
-                                    a_detach_keys.as_deref(),
-                                )
-                                .await,
-                        )
-                        .await
-                }
-                "stop" => {
-                    args.only(
-                        &["environment_id", "id", "t", "action"],
-                        "action",
-                        "stop",
-                    )?;
-                    let a_environment_id: i64 = args
-                        .get_segment("environment_id", None)?;
-                    let a_id: String = args.get_segment("id", None)?;
-                    let a_t: Option<i64> = args.get("t", None)?;
-                    crate::portainer::decode::finish_unit(
-                            client
-                                .docker_container_stop(a_environment_id, &a_id, a_t)
-                                .await,
-                        )
-                        .await
-                }
-                other => {
-                    Err(
-                        ToolError::BadArguments(
-                            format!(
-                                "{} `{other}` is not one of: {}", "action",
-                                "kill, restart, start, stop"
-                            ),
-                        ),
-                    )
-                }
-            }
+            (crate::tools::handlers::DOCKER_CONTAINER_ACTION.call)(client.inner(), args)
+                .await
         }
         "docker_remove" => {
             let choice: String = args.get("kind", None)?;

@@ -267,6 +267,37 @@ async fn docker_tools_answer_in_their_own_shapes() {
         )
         .await;
     assert_eq!(again["status"], 304);
+    assert!(again["note"].as_str().unwrap().contains("already running"));
+    // An action answers with the state it left the container in.
+    let n = p.seen().await.len();
+    let paused = s
+        .ok(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "pause"}),
+        )
+        .await;
+    assert_eq!(
+        (paused["status"].clone(), paused["state"]["status"].clone()),
+        (json!(204), json!("running")),
+        "{paused}"
+    );
+    let seen: Vec<(String, String)> = p.seen().await[n..]
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "POST".to_string(),
+                "/api/endpoints/1/docker/containers/web/pause".to_string()
+            ),
+            (
+                "GET".to_string(),
+                "/api/endpoints/1/docker/containers/web/json".to_string()
+            ),
+        ]
+    );
     // An argument of another action is refused before anything is sent.
     let before = p.seen().await.len();
     let e = s

@@ -91,8 +91,14 @@ def test_scenario_2_write_mode_changes_the_engine(world):
 
     async def go():
         async with session(prism.url) as s:
-            await ok(s, "docker_container_action", {"environment_id": 1, "id": "web", "action": "restart", "t": 1})
-            await ok(s, "docker_container_action", {"environment_id": 1, "id": "worker", "action": "stop", "t": 1})
+            r = await ok(s, "docker_container_action", {"environment_id": 1, "id": "web", "action": "restart", "t": 1})
+            assert r["state"]["running"] is True and r["state"]["started_at"] != before, r
+            r = await ok(s, "docker_container_action", {"environment_id": 1, "id": "worker", "action": "stop", "t": 1})
+            assert r["state"]["running"] is False and r["state"]["status"] == "exited", r
+            r = await ok(s, "docker_container_action", {"environment_id": 1, "id": "bystander", "action": "pause"})
+            assert r["state"]["paused"] is True, r
+            r = await ok(s, "docker_container_action", {"environment_id": 1, "id": "bystander", "action": "unpause"})
+            assert r["state"]["paused"] is False and r["state"]["running"] is True, r
 
     asyncio.run(go())
     assert engine.inspect("web")["State"]["StartedAt"] != before, "web was restarted"

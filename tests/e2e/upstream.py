@@ -237,6 +237,12 @@ def kubernetes_doc(path):
         media = item.get("patch", {}).get("requestBody", {}).get("content", {})
         if "application/json-patch+json" in media:
             media["application/json-patch+json"] = {"schema": {"type": "array", "items": {"type": "object"}}}
+        # Other bodies are declared for `*/*` (the server reads JSON, YAML
+        # and protobuf); openapi-core would not parse a JSON one under that.
+        for op in item.values():
+            content = op.get("requestBody", {}).get("content", {}) if isinstance(op, dict) else {}
+            if "*/*" in content and "application/json" not in content:
+                content["application/json"] = content["*/*"]
     return doc
 
 

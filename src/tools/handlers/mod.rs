@@ -5,6 +5,7 @@
 //! upper-cased, so a missing handler fails the build).
 
 pub mod api;
+pub mod docker_actions;
 pub mod docker_exec;
 pub mod docker_logs;
 pub mod docker_stats;
@@ -22,6 +23,7 @@ pub mod stacks;
 pub mod swarm;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
+pub use docker_actions::DOCKER_CONTAINER_ACTION;
 pub use docker_exec::DOCKER_CONTAINER_EXEC;
 pub use docker_logs::DOCKER_CONTAINER_LOGS;
 pub use docker_stats::DOCKER_CONTAINER_STATS;

@@ -89,7 +89,10 @@ fn engine(method: &str, rest: &[&str]) -> Answer {
         ),
         ("GET", ["containers", id, "stats"]) => json(200, fixtures::stats(id)),
         ("POST", ["containers", "already", "start"]) => empty(304),
-        ("POST", ["containers", _, "start" | "stop" | "restart" | "kill"]) => empty(204),
+        (
+            "POST",
+            ["containers", _, "start" | "stop" | "restart" | "kill" | "pause" | "unpause"],
+        ) => empty(204),
         ("DELETE", ["containers", _]) => empty(204),
         ("GET", ["images", "json"]) => json(
             200,
