@@ -298,9 +298,13 @@ def reclaimable(df):
     return images + containers + volumes + cache
 
 
+def mib(n):
+    return f"{round(n / 1048576, 1)} MiB"
+
+
 def df_answer(df):
     size = sum(i["size"] for i in df["images"] or [])
-    return f"images {size} B; reclaimable {reclaimable(df)} B"
+    return f"images {mib(size)}; reclaimable {mib(reclaimable(df))}"
 
 
 def action_state(done):
@@ -420,7 +424,9 @@ def expect_top_memory(scene, before):
 
 # 5. Disk usage and what could be reclaimed.
 async def ours_disk(a):
-    return df_answer(unwrap(await a.call("docker_disk_usage", {"environment_id": DOCKER, "select": DF_SELECT})))
+    # The tool sums it up as docker system df does.
+    df = await a.call("docker_disk_usage", {"environment_id": DOCKER})
+    return f"images {df['images']['size_mib']} MiB; reclaimable {df['reclaimable_mib']} MiB"
 
 
 async def theirs_disk(a):
@@ -430,10 +436,10 @@ async def theirs_disk(a):
 def expect_disk(scene, before):
     ids = scene.docker("image", "ls", "-q").split()
     size = sum(json.loads(scene.docker("image", "inspect", "--format", "{{json .Size}}", i)) for i in set(ids))
-    facts = [f"images {size} B"]
+    facts = [f"images {mib(size)}"]
     rows = [json.loads(r) for r in scene.docker("system", "df", "--format", "{{json .}}").splitlines()]
     if all(r["Reclaimable"].startswith("0B") for r in rows):
-        facts.append("reclaimable 0 B")
+        facts.append("reclaimable 0.0 MiB")
     return facts
 
 

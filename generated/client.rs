@@ -88,51 +88,6 @@ pub mod types {
         )]
         pub prefix_len: ::std::option::Option<i64>,
     }
-    ///`DockerBuildCache`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DockerBuildCache {
-        #[serde(
-            rename = "CreatedAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub created_at: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Description",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub description: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "InUse",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub in_use: ::std::option::Option<bool>,
-        #[serde(
-            rename = "LastUsedAt",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub last_used_at: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Parent",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub parent: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "Shared",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub shared: ::std::option::Option<bool>,
-        #[serde(rename = "Size", skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
-        #[serde(rename = "Type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-        #[serde(
-            rename = "UsageCount",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub usage_count: ::std::option::Option<i64>,
-    }
     ///`DockerClusterInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct DockerClusterInfo {
@@ -3184,35 +3139,6 @@ pub mod types {
         pub options: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
-    }
-    ///`DockerSystemDataUsageResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
-    pub struct DockerSystemDataUsageResponse {
-        #[serde(
-            rename = "BuildCache",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub build_cache: ::std::option::Option<::std::vec::Vec<DockerBuildCache>>,
-        #[serde(
-            rename = "Containers",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub containers: ::std::option::Option<::std::vec::Vec<DockerContainerSummary>>,
-        #[serde(
-            rename = "Images",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub images: ::std::option::Option<::std::vec::Vec<DockerImageSummary>>,
-        #[serde(
-            rename = "LayersSize",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub layers_size: ::std::option::Option<i64>,
-        #[serde(
-            rename = "Volumes",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub volumes: ::std::option::Option<::std::vec::Vec<DockerVolume>>,
     }
     ///`DockerSystemInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -12160,51 +12086,6 @@ impl Client {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
-    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/system/df`
-
-*/
-    pub async fn docker_system_data_usage<'a>(
-        &'a self,
-        environment_id: i64,
-    ) -> Result<
-        ResponseValue<types::DockerSystemDataUsageResponse>,
-        Error<types::PortainerError>,
-    > {
-        let url = format!(
-            "{}/endpoints/{}/docker/system/df", self.baseurl, encode_path(&
-            environment_id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "docker_system_data_usage",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
-            500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
             _ => Err(Error::UnexpectedResponse(response)),

@@ -5089,7 +5089,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environmentId\"],\"type\":\"object\"}",
         result: "object {BuildCache, Containers, Images, LayersSize, Volumes}",
         missing_in: 0u32,
-        curated: &["docker_disk_usage"],
+        curated: &[],
         denied: None,
     },
     OperationDef {

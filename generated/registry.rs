@@ -992,7 +992,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_inspect",
         title: "Inspect a container",
-        description: "Full configuration and state of one container: image, command, env names, mounts, networks, restart policy, health.",
+        description: "A container's state, health, image, command, env, mounts, ports, networks, restart policy, limits; select reads the full inspect.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1008,7 +1008,9 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
-            project: None,
+            project: Some(
+                "{Id: Id, Name: Name, Created: Created, RestartCount: RestartCount, State: State, Config: Config.{Image: Image, Cmd: Cmd, Entrypoint: Entrypoint, User: User, WorkingDir: WorkingDir, Env: Env, Labels: Labels, Healthcheck: Healthcheck}, HostConfig: HostConfig.{RestartPolicy: RestartPolicy, NetworkMode: NetworkMode, Privileged: Privileged, Memory: Memory, NanoCpus: NanoCpus, PortBindings: PortBindings}, Mounts: Mounts[].{Type: Type, Name: Name, Source: Source, Destination: Destination, RW: RW}, Ports: NetworkSettings.Ports, Networks: keys(NetworkSettings.Networks || `{}`), IPs: NetworkSettings.Networks.*.IPAddress}",
+            ),
             omit: &[],
             keep_tail: false,
             client_paging: false,
@@ -1350,19 +1352,17 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_disk_usage",
         title: "Docker disk usage",
-        description: "Space used by images, containers, volumes and build cache, per object.",
+        description: "Like docker system df: images, containers, volumes, build cache: count, in use, MiB used and reclaimable; unused volumes named.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
-        idempotent: true,
+        idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerSystemDataUsage",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/system/df",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
+        operation: "docker_disk_usage",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_DISK_USAGE),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1370,7 +1370,7 @@ pub static TOOLS: &[ToolDef] = &[
             omit: &[],
             keep_tail: false,
             client_paging: false,
-            single_request: true,
+            single_request: false,
         },
     },
     ToolDef {
@@ -3959,11 +3959,7 @@ pub async fn dispatch(
                 .await
         }
         "docker_disk_usage" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.docker_system_data_usage(a_environment_id).await,
-                )
-                .await
+            (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await
         }
         "environment_group_get" => {
             let a_id: i64 = args.get_segment("id", None)?;

@@ -259,6 +259,18 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .collect();
     assert_eq!(mem.len(), 3);
     assert!(mem[0] >= mem[1] && mem[1] >= mem[2], "{mem:?}");
+    // Disk usage summed up as docker system df shows it.
+    let df = s
+        .ok("docker_disk_usage", json!({"environment_id": 1}))
+        .await;
+    assert_eq!(df["volumes"]["unused"], json!(["old-cache"]), "{df}");
+    assert_eq!(
+        (
+            df["volumes"]["in_use"].clone(),
+            df["reclaimable_mib"].clone()
+        ),
+        (json!(1), json!(3.0))
+    );
     // 304 from Docker: nothing to do, not an error.
     let again = s
         .ok(

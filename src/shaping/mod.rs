@@ -4,6 +4,7 @@
 //! omissions and projection), then cut to the size cap.
 
 pub mod cost;
+pub mod docker_df;
 pub mod docker_stats;
 pub mod expression_limits;
 pub mod kube_table;
@@ -76,9 +77,15 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
             for path in def.omit.iter() {
                 omit(&mut v, path);
             }
+            // A body that was not JSON (or too deep to parse) came back as
+            // text: the projection, written for the JSON, would lose it.
+            let text = v.as_object().is_some_and(|o| o.len() == 1)
+                && v.get("result").is_some_and(Value::is_string);
             match def.project {
-                Some(expr) => as_object(search("the tool's default projection", expr, &v)?),
-                None => v,
+                Some(expr) if !text => {
+                    as_object(search("the tool's default projection", expr, &v)?)
+                }
+                _ => v,
             }
         }
     };

@@ -186,6 +186,25 @@ def test_stats_agree_with_docker_stats(world):
         assert abs(item["memory_mib"] - cli[item["name"]]) < 0.5, (item, cli)
 
 
+def test_disk_usage_agrees_with_docker_system_df(world):
+    engine, front, prism = world
+
+    async def go():
+        async with session(front.url) as s:
+            return await ok(s, "docker_disk_usage", {"environment_id": 1})
+
+    out = asyncio.run(go())
+    rows = {r["Type"]: r for r in map(json.loads, engine.docker("system", "df", "--format", "{{json .}}").splitlines())}
+    assert out["images"]["total"] == int(rows["Images"]["TotalCount"]), (out, rows)
+    assert out["images"]["in_use"] == int(rows["Images"]["Active"])
+    assert out["containers"]["total"] == int(rows["Containers"]["TotalCount"])
+    assert out["containers"]["running"] == int(rows["Containers"]["Active"])
+    assert out["volumes"]["total"] == int(rows["Local Volumes"]["TotalCount"])
+    assert out["volumes"]["in_use"] == int(rows["Local Volumes"]["Active"])
+    dangling = sorted(engine.docker("volume", "ls", "-q", "-f", "dangling=true").split())
+    assert sorted(out["volumes"]["unused"]) == dangling
+
+
 def test_scenario_3_read_only_refuses_every_change(world):
     engine, front, prism = world
     before = engine.states()

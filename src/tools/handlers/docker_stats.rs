@@ -111,3 +111,27 @@ async fn sample(http: &Http, env: u64, id: &str) -> Result<Value, ToolError> {
         .await?
         .into_json()
 }
+
+#[derive(Deserialize, JsonSchema)]
+pub struct DiskUsage {
+    #[schemars(range(min = 1))]
+    environment_id: u64,
+}
+
+handler!(DOCKER_DISK_USAGE, DiskUsage, disk_usage);
+
+/// `docker system df`: per type what is used and what could be reclaimed.
+async fn disk_usage(http: &Http, a: DiskUsage) -> Result<Value, ToolError> {
+    let df = passthrough(
+        http,
+        Backend::Docker,
+        a.environment_id,
+        Method::GET,
+        "system/df",
+        &[],
+        None,
+    )
+    .await?
+    .into_json()?;
+    Ok(crate::shaping::docker_df::summary(&df))
+}

@@ -26,7 +26,7 @@ pub use api::{API_CALL, API_DESCRIBE, API_FIND};
 pub use docker_actions::DOCKER_CONTAINER_ACTION;
 pub use docker_exec::DOCKER_CONTAINER_EXEC;
 pub use docker_logs::DOCKER_CONTAINER_LOGS;
-pub use docker_stats::DOCKER_CONTAINER_STATS;
+pub use docker_stats::{DOCKER_CONTAINER_STATS, DOCKER_DISK_USAGE};
 pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{
     KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,

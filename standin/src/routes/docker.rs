@@ -137,7 +137,12 @@ fn engine(method: &str, rest: &[&str]) -> Answer {
         ),
         ("GET", ["system", "df"]) => json(
             200,
-            json!({"LayersSize": 1092588, "Images": [], "Containers": [], "Volumes": [], "BuildCache": null}),
+            json!({"LayersSize": 1092588,
+                   "Images": [{"Id": "sha256:4f5e", "RepoTags": ["nginx:1.27"], "Size": 1092588, "SharedSize": 0, "Containers": 1}],
+                   "Containers": [{"Id": "8dfa", "Names": ["/web"], "State": "running", "SizeRw": 4096, "SizeRootFs": 1096684}],
+                   "Volumes": [{"Name": "pgdata", "UsageData": {"Size": 5242880, "RefCount": 1}},
+                               {"Name": "old-cache", "UsageData": {"Size": 3145728, "RefCount": 0}}],
+                   "BuildCache": null}),
         ),
         ("GET", ["services"]) => json(200, json!([fixtures::service()])),
         ("GET", ["services", "shop_web"]) => json(200, fixtures::service()),
