@@ -1910,6 +1910,69 @@ pub mod types {
         #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
+    ///`DockerNetworkCreateBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerNetworkCreateBody {
+        #[serde(
+            rename = "Attachable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub attachable: ::std::option::Option<bool>,
+        #[serde(
+            rename = "CheckDuplicate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub check_duplicate: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Driver",
+            default = "defaults::docker_network_create_body_driver"
+        )]
+        pub driver: ::std::string::String,
+        #[serde(
+            rename = "EnableIPv6",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub enable_i_pv6: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Ingress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ingress: ::std::option::Option<bool>,
+        #[serde(
+            rename = "Internal",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub internal: ::std::option::Option<bool>,
+        #[serde(rename = "IPAM", skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipam: ::std::option::Option<DockerIpam>,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name")]
+        pub name: ::std::string::String,
+        #[serde(
+            rename = "Options",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub options: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+    }
+    ///`DockerNetworkCreateResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct DockerNetworkCreateResponse {
+        #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "Warning",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub warning: ::std::option::Option<::std::string::String>,
+    }
     ///`DockerNetworkSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct DockerNetworkSettings {
@@ -4293,6 +4356,41 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub usage_data: ::std::option::Option<DockerVolumeUsageData>,
+    }
+    ///`DockerVolumeCreateBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct DockerVolumeCreateBody {
+        #[serde(
+            rename = "Driver",
+            default = "defaults::docker_volume_create_body_driver"
+        )]
+        pub driver: ::std::string::String,
+        #[serde(
+            rename = "DriverOpts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub driver_opts: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(
+            rename = "Labels",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub labels: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
+        #[serde(rename = "Name", skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ::std::default::Default for DockerVolumeCreateBody {
+        fn default() -> Self {
+            Self {
+                driver: defaults::docker_volume_create_body_driver(),
+                driver_opts: Default::default(),
+                labels: Default::default(),
+                name: Default::default(),
+            }
+        }
     }
     ///`DockerVolumeListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -10615,6 +10713,9 @@ pub mod types {
         pub(super) fn docker_ipam_driver() -> ::std::string::String {
             "default".to_string()
         }
+        pub(super) fn docker_network_create_body_driver() -> ::std::string::String {
+            "bridge".to_string()
+        }
         pub(super) fn docker_service_spec_rollback_config_max_failure_ratio() -> f64 {
             0_f64
         }
@@ -10655,6 +10756,9 @@ pub mod types {
                     .into_iter()
                     .collect(),
             )
+        }
+        pub(super) fn docker_volume_create_body_driver() -> ::std::string::String {
+            "local".to_string()
         }
         pub(super) fn stacks_compose_stack_from_git_repository_payload_compose_file() -> ::std::string::String {
             "docker-compose.yml".to_string()
@@ -11827,6 +11931,59 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/networks/create`
+
+*/
+    pub async fn docker_network_create<'a>(
+        &'a self,
+        environment_id: i64,
+        body: &'a types::DockerNetworkCreateBody,
+    ) -> Result<
+        ResponseValue<types::DockerNetworkCreateResponse>,
+        Error<types::PortainerError>,
+    > {
+        let url = format!(
+            "{}/endpoints/{}/docker/networks/create", self.baseurl, encode_path(&
+            environment_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_network_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => ResponseValue::from_response(response).await,
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `GET` request to `/endpoints/{environmentId}/docker/networks/{id}`
 
 */
@@ -12227,6 +12384,50 @@ impl Client {
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /**Sends a `POST` request to `/endpoints/{environmentId}/docker/volumes/create`
+
+*/
+    pub async fn docker_volume_create<'a>(
+        &'a self,
+        environment_id: i64,
+        body: &'a types::DockerVolumeCreateBody,
+    ) -> Result<ResponseValue<types::DockerVolume>, Error<types::PortainerError>> {
+        let url = format!(
+            "{}/endpoints/{}/docker/volumes/create", self.baseurl, encode_path(&
+            environment_id.to_string()),
+        );
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+        header_map
+            .append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+            );
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .headers(header_map)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "docker_volume_create",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            201u16 => ResponseValue::from_response(response).await,
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }

@@ -3895,7 +3895,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"body\":{\"properties\":{\"Attachable\":{\"type\":\"boolean\"},\"CheckDuplicate\":{\"type\":\"boolean\"},\"Driver\":{\"default\":\"bridge\",\"type\":\"string\"},\"EnableIPv6\":{\"type\":\"boolean\"},\"IPAM\":{\"properties\":{\"Config\":{\"items\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"type\":\"array\"},\"Driver\":{\"default\":\"default\",\"type\":\"string\"},\"Options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"type\":\"object\"},\"Ingress\":{\"type\":\"boolean\"},\"Internal\":{\"type\":\"boolean\"},\"Labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"Name\":{\"type\":\"string\"},\"Options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"required\":[\"Name\"],\"type\":\"object\"},\"environmentId\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environmentId\",\"body\"],\"type\":\"object\"}",
         result: "object {Id, Warning}",
         missing_in: 0u32,
-        curated: &[],
+        curated: &["docker_network_create"],
         denied: None,
     },
     OperationDef {
@@ -5369,7 +5369,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"additionalProperties\":false,\"properties\":{\"body\":{\"properties\":{\"Driver\":{\"default\":\"local\",\"type\":\"string\"},\"DriverOpts\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"Labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"Name\":{\"type\":\"string\"}},\"type\":\"object\"},\"environmentId\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environmentId\",\"body\"],\"type\":\"object\"}",
         result: "object {CreatedAt, Driver, Labels, Mountpoint, Name, Options, Scope, Status, UsageData}",
         missing_in: 0u32,
-        curated: &[],
+        curated: &["docker_volume_create"],
         denied: None,
     },
     OperationDef {

@@ -38,6 +38,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Containers, images, volumes and networks of Docker environments, through Portainer.",
     },
     ToolsetDef {
+        name: "docker_manage",
+        default: false,
+        description: "Create Docker volumes and networks.",
+    },
+    ToolsetDef {
         name: "edge",
         default: false,
         description: "Edge groups, edge stacks and edge jobs.",
@@ -1371,6 +1376,58 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+        },
+    },
+    ToolDef {
+        name: "docker_volume_create",
+        title: "Create a volume",
+        description: "Create a named Docker volume (local driver unless told otherwise); answers with the volume.",
+        toolset: "docker_manage",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "DockerVolumeCreate",
+        method: "POST",
+        path: "/endpoints/{environmentId}/docker/volumes/create",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"driver\":{\"default\":\"local\",\"type\":\"string\"},\"driver_opts\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Driver options, e.g. {\\\"type\\\": \\\"tmpfs\\\", \\\"device\\\": \\\"tmpfs\\\"}.\",\"type\":\"object\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        ),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
+        },
+    },
+    ToolDef {
+        name: "docker_network_create",
+        title: "Create a network",
+        description: "Create a Docker network (bridge unless told otherwise; overlay on Swarm); answers with its id.",
+        toolset: "docker_manage",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "DockerNetworkCreate",
+        method: "POST",
+        path: "/endpoints/{environmentId}/docker/networks/create",
+        input: Input::Schema(
+            "{\"additionalProperties\":false,\"properties\":{\"attachable\":{\"description\":\"Overlay: standalone containers may join.\",\"type\":\"boolean\"},\"driver\":{\"default\":\"bridge\",\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"internal\":{\"description\":\"No route to the outside.\",\"type\":\"boolean\"},\"ipam\":{\"description\":\"Address management, e.g. {\\\"Config\\\": [{\\\"Subnet\\\": \\\"10.9.0.0/24\\\"}]}.\",\"properties\":{\"Config\":{\"items\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"type\":\"array\"},\"Driver\":{\"default\":\"default\",\"type\":\"string\"},\"Options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"type\":\"object\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+        ),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: true,
         },
     },
     ToolDef {
@@ -3960,6 +4017,114 @@ pub async fn dispatch(
         }
         "docker_disk_usage" => {
             (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await
+        }
+        "docker_volume_create" => {
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_body: types::DockerVolumeCreateBody = args
+                .body(
+                    &[
+                        crate::tools::args::Field {
+                            exposed: "driver",
+                            wire: "Driver",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "driver_opts",
+                            wire: "DriverOpts",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "labels",
+                            wire: "Labels",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::portainer::decode::finish_json(
+                    client.docker_volume_create(a_environment_id, &a_body).await,
+                )
+                .await
+        }
+        "docker_network_create" => {
+            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
+            let a_body: types::DockerNetworkCreateBody = args
+                .body(
+                    &[
+                        crate::tools::args::Field {
+                            exposed: "attachable",
+                            wire: "Attachable",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "CheckDuplicate",
+                            wire: "CheckDuplicate",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "driver",
+                            wire: "Driver",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "EnableIPv6",
+                            wire: "EnableIPv6",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "ipam",
+                            wire: "IPAM",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "Ingress",
+                            wire: "Ingress",
+                            hidden: true,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "internal",
+                            wire: "Internal",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "labels",
+                            wire: "Labels",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "name",
+                            wire: "Name",
+                            hidden: false,
+                            default: None,
+                        },
+                        crate::tools::args::Field {
+                            exposed: "options",
+                            wire: "Options",
+                            hidden: false,
+                            default: None,
+                        },
+                    ],
+                )?;
+            crate::portainer::decode::finish_json(
+                    client.docker_network_create(a_environment_id, &a_body).await,
+                )
+                .await
         }
         "environment_group_get" => {
             let a_id: i64 = args.get_segment("id", None)?;

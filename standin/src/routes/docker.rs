@@ -45,7 +45,7 @@ pub(super) fn route(req: &Req, shared: &Shared, env: &str, rest: &[&str]) -> Ans
         ("GET", _, ["containers", id, "json"]) if id.len() > 1000 => {
             json(404, json!({"message": format!("No such container: {id}")}))
         }
-        _ => engine(req.method, rest),
+        _ => engine(req, rest),
     }
 }
 
@@ -61,7 +61,8 @@ fn bench(req: &Req, shared: &Shared, env: &str, rest: &[&str]) -> Option<Answer>
 }
 
 /// The engine's own answers, the same on every environment.
-fn engine(method: &str, rest: &[&str]) -> Answer {
+fn engine(req: &Req, rest: &[&str]) -> Answer {
+    let method = req.method;
     let no_such =
         |what: &str, id: &str| json(404, json!({"message": format!("No such {what}: {id}")}));
     match (method, rest) {
@@ -119,6 +120,19 @@ fn engine(method: &str, rest: &[&str]) -> Answer {
             json!({"message": "remove busy: volume is in use - [8dfafdbc3a40]"}),
         ),
         ("DELETE", ["volumes", _]) => empty(204),
+        // The engine echoes what it made.
+        ("POST", ["volumes", "create"]) => {
+            let b = req.json();
+            json(
+                201,
+                json!({"Name": b["Name"], "Driver": "local", "Mountpoint": format!("/var/lib/docker/volumes/{}/_data", b["Name"].as_str().unwrap_or("")),
+                       "Labels": b["Labels"], "Scope": "local", "CreatedAt": "2026-12-04T10:00:00Z"}),
+            )
+        }
+        ("POST", ["networks", "create"]) => json(
+            201,
+            json!({"Id": "5c1f3e4c1b2a9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e", "Warning": ""}),
+        ),
         ("GET", ["networks"]) => json(
             200,
             json!([{"Name": "bridge", "Id": "f2de", "Driver": "bridge", "Scope": "local", "IPAM": {"Config": [{"Subnet": "172.17.0.0/16"}]}}]),
