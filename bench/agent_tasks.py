@@ -462,7 +462,7 @@ def expect_web_env(scene, before):
 async def ours_volumes(a):
     every = await a.call("docker_volume_list", {"environment_id": DOCKER})
     unused = await a.call("docker_volume_list", {"environment_id": DOCKER, "filters": {"dangling": ["true"]}})
-    names = lambda r: ", ".join(v["Name"] for v in r["Volumes"] or []) or "none"  # noqa: E731
+    names = lambda r: ", ".join(v["Name"] for v in r["items"]) or "none"  # noqa: E731
     return f"volumes: {names(every)}; unused: {names(unused)}"
 
 

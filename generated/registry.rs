@@ -1217,7 +1217,9 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
-            project: None,
+            project: Some(
+                "{items: Volumes || `[]`, total: length(Volumes || `[]`), warnings: Warnings}",
+            ),
             omit: &[],
             keep_tail: false,
             client_paging: false,

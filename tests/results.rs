@@ -6,7 +6,7 @@ mod support;
 use serde_json::{json, Value};
 use support::examples;
 use support::mcp::Session;
-use support::portainer::{StandIn, TOKEN};
+use support::portainer::{fixtures, StandIn, TOKEN};
 
 #[tokio::test]
 async fn results_are_the_bodies_portainer_sent() {
@@ -259,6 +259,18 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .collect();
     assert_eq!(mem.len(), 3);
     assert!(mem[0] >= mem[1] && mem[1] >= mem[2], "{mem:?}");
+    // A page of environments says how many there are in all (Portainer's
+    // X-Total-Count).
+    let page = s.ok("environment_list", json!({"limit": 1})).await;
+    let all = fixtures::environments().len();
+    assert_eq!(
+        (
+            page["items"].as_array().unwrap().len(),
+            page["total"].clone()
+        ),
+        (1, json!(all)),
+        "{page}"
+    );
     // Disk usage summed up as docker system df shows it.
     let df = s
         .ok("docker_disk_usage", json!({"environment_id": 1}))

@@ -118,6 +118,9 @@ impl PortainerServer {
             raw = Ok(value);
             state.shaped = shaped;
         }
+        if let (Ok(v), Some(total)) = (&mut raw, state.list_total) {
+            shaping::add_total(v, total);
+        }
         let out = (raw, state);
         if let Some(m) = &self.options.metrics {
             m.in_flight.dec();

@@ -49,6 +49,8 @@ pub struct CallState {
     pub read_deadline: Option<tokio::time::Instant>,
     pub read_limit: Option<usize>,
     pub read_cut: Option<ReadCut>,
+    /// How many items a paged list has in all (Portainer's X-Total-Count).
+    pub list_total: Option<u64>,
 }
 
 tokio::task_local! {
@@ -114,6 +116,10 @@ pub fn take_list_plan() -> Option<ListPlan> {
     CALL.try_with(|c| c.borrow_mut().list_plan.take())
         .ok()
         .flatten()
+}
+
+pub fn set_list_total(n: u64) {
+    let _ = CALL.try_with(|c| c.borrow_mut().list_total = Some(n));
 }
 
 /// Why a body read stopped before the answer ended.

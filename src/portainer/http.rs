@@ -332,6 +332,17 @@ impl Http {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.contains("json"));
+        // Portainer's paged lists (environments, edge stacks...) count all
+        // that match; the result says so as `total`.
+        if method == Method::GET && (200..300).contains(&status) {
+            if let Some(n) = headers
+                .get("x-total-count")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok())
+            {
+                crate::portainer::call_record::set_list_total(n);
+            }
+        }
         let plan = if method == Method::GET && (200..300).contains(&status) && json {
             crate::portainer::call_record::take_list_plan()
         } else {

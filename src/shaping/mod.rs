@@ -157,6 +157,18 @@ pub fn as_object(v: Value) -> Value {
     Value::Object(o)
 }
 
+/// A list's count in all, from the server (a page shows fewer): an array
+/// becomes {items, total}; {items} gains total unless it has one.
+pub fn add_total(v: &mut Value, total: u64) {
+    match v {
+        Value::Array(_) => *v = json!({"items": v.take(), "total": total}),
+        Value::Object(o) if o.contains_key("items") && !o.contains_key("total") => {
+            o.insert("total".into(), json!(total));
+        }
+        _ => {}
+    }
+}
+
 /// Checks a JMESPath expression without running it.
 pub fn check_expression(what: &str, expr: &str) -> Result<(), ToolError> {
     compile(what, expr).map(|_| ())

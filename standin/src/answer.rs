@@ -12,6 +12,8 @@ pub(crate) struct Answer {
     pub status: u16,
     pub content_type: Option<&'static str>,
     pub body: Bytes,
+    /// Portainer's paged lists say how many there are in all.
+    pub total_count: Option<usize>,
 }
 
 /// Compact JSON, as Portainer's Go server writes it.
@@ -24,6 +26,7 @@ pub(crate) fn raw(status: u16, content_type: &'static str, body: impl Into<Bytes
         status,
         content_type: Some(content_type),
         body: body.into(),
+        total_count: None,
     }
 }
 
@@ -37,6 +40,7 @@ pub(crate) fn empty(status: u16) -> Answer {
         status,
         content_type: None,
         body: Bytes::new(),
+        total_count: None,
     }
 }
 
@@ -54,12 +58,21 @@ pub(crate) fn no_route() -> Answer {
 }
 
 impl Answer {
+    pub fn with_total(mut self, n: usize) -> Answer {
+        self.total_count = Some(n);
+        self
+    }
+
     pub fn into_response(self) -> Response<Body> {
         let mut r = Response::new(Body::from(self.body));
         *r.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::OK);
         if let Some(ct) = self.content_type {
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+        if let Some(n) = self.total_count {
+            r.headers_mut()
+                .insert("x-total-count", HeaderValue::from(n));
         }
         r
     }

@@ -85,9 +85,11 @@ class Front(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):  # keep test output quiet
         pass
 
-    def send_json(self, status, body):
+    def send_json(self, status, body, headers=None):
         data = json.dumps(body).encode()
         self.send_response(status)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -116,7 +118,8 @@ class Front(http.server.BaseHTTPRequestHandler):
         if m == "GET" and rest == ["system", "status"]:
             return self.send_json(200, {"Version": self.server.version, "InstanceID": "e2e-front"})
         if m == "GET" and rest == ["endpoints"]:
-            return self.send_json(200, [environment()])
+            # Portainer's paged list counts all that match in X-Total-Count.
+            return self.send_json(200, [environment()], {"X-Total-Count": "1"})
         if m == "GET" and len(rest) == 2 and rest[0] == "endpoints":
             if rest[1] == str(DOCKER_ENV):
                 return self.send_json(200, environment())

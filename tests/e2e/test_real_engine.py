@@ -74,7 +74,7 @@ def test_scenario_1_look_around(world):
             assert "DB_PASSWORD=<redacted>" in info["Config"]["Env"]
             assert "e2e-db-secret" not in json.dumps(info)
             vols = await ok(s, "docker_volume_list", {"environment_id": 1})
-            assert "mcp-data" in [v["Name"] for v in vols["Volumes"]]
+            assert "mcp-data" in [v["Name"] for v in vols["items"]]
             nets = await ok(s, "docker_network_list", {"environment_id": 1})
             assert "mcp-net" in [n["Name"] for n in nets["items"]]
             running = await ok(s, "docker_container_list",

@@ -15,9 +15,18 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
             200,
             json!({"Version": version, "InstanceID": "4b0b0e5d-8a4c-4c3e-9a55-2f3d1c9e0a11"}),
         ),
+        // Portainer pages this list and says in X-Total-Count how many match.
         ("GET", ["endpoints"]) => match &shared.bench.environments {
             Some(list) => raw(200, "application/json", list.clone()),
-            None => json(200, Value::Array(fixtures::environments())),
+            None => {
+                let all = fixtures::environments();
+                let limit = query_number(req, "limit")
+                    .filter(|&l| l > 0)
+                    .unwrap_or(all.len());
+                let start = query_number(req, "start").unwrap_or(0).min(all.len());
+                let page: Vec<Value> = all.iter().skip(start).take(limit).cloned().collect();
+                json(200, Value::Array(page)).with_total(all.len())
+            }
         },
         ("POST", ["endpoints"]) => create_environment(req),
         ("GET", ["endpoints", "1"]) => json(200, fixtures::environments()[0].clone()),
@@ -92,4 +101,10 @@ fn create_environment(req: &Req) -> Answer {
         e["Status"] = json!(2);
     }
     json(200, e)
+}
+
+fn query_number(req: &Req, name: &str) -> Option<usize> {
+    req.query?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
 }
