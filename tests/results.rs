@@ -258,6 +258,9 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .map(|i| i["memory_mib"].as_f64().unwrap())
         .collect();
     assert_eq!(mem.len(), 3);
+    // Named as the list names them, not by id.
+    let name = all["items"][0]["name"].as_str().unwrap();
+    assert!(name.starts_with("app-"), "{name}");
     assert!(mem[0] >= mem[1] && mem[1] >= mem[2], "{mem:?}");
     // A page of environments says how many there are in all (Portainer's
     // X-Total-Count).

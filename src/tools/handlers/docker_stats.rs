@@ -60,26 +60,35 @@ async fn stats(http: &Http, a: Stats) -> Result<Value, ToolError> {
     )
     .await?
     .into_json()?;
-    let ids: Vec<String> = running
+    // The list's name for each container: the one an operator knows.
+    let ids: Vec<(String, Value)> = running
         .as_array()
         .into_iter()
         .flatten()
         .filter(|c| c["State"].as_str().is_none_or(|s| s == "running"))
-        .filter_map(|c| c["Id"].as_str().map(str::to_string))
+        .filter_map(|c| {
+            let name = c["Names"][0].as_str().map(|n| n.trim_start_matches('/'));
+            Some((c["Id"].as_str()?.to_string(), json!(name)))
+        })
         .collect();
     let running_count = ids.len();
-    let samples: Vec<Result<Value, ToolError>> = stream::iter(ids.into_iter().take(MAX_SAMPLED))
-        .map(|id| async move { sample(http, env, &id).await })
-        .buffer_unordered(AT_ONCE)
-        .collect()
-        .await;
+    let samples: Vec<(Value, Result<Value, ToolError>)> =
+        stream::iter(ids.into_iter().take(MAX_SAMPLED))
+            .map(|(id, name)| async move { (name, sample(http, env, &id).await) })
+            .buffer_unordered(AT_ONCE)
+            .collect()
+            .await;
     let mut items = vec![];
     let mut failed = 0;
-    for s in samples {
+    for (name, s) in samples {
         match s {
             // A container that stopped between the list and its sample.
             Ok(v) if !v["read"].as_str().unwrap_or("").starts_with("0001-01-01") => {
-                items.push(summary(&v))
+                let mut item = summary(&v);
+                if !name.is_null() {
+                    item["name"] = name;
+                }
+                items.push(item)
             }
             Ok(_) => {}
             Err(_) => failed += 1,
