@@ -9,13 +9,9 @@ use serde_json::Value;
 /// notes (`_truncated`, `_redacted`) beside it: the text as the first
 /// block, each note after it as `[note] ...`. None for anything else.
 pub fn as_text(v: &Value) -> Option<Vec<String>> {
-    let o = v.as_object()?;
-    let text = o.get("result")?.as_str()?;
-    if o.keys().any(|k| k != "result" && !k.starts_with('_')) {
-        return None;
-    }
+    let text = crate::shaping::text_result(v)?;
     let mut blocks = vec![text.to_string()];
-    for (k, note) in o.iter().filter(|(k, _)| k.starts_with('_')) {
+    for (k, note) in v.as_object()?.iter().filter(|(k, _)| k.starts_with('_')) {
         let note = note
             .as_str()
             .map_or_else(|| note.to_string(), str::to_string);

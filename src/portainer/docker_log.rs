@@ -5,30 +5,29 @@
 /// The frames' payloads as text in arrival order, or `None` when the bytes
 /// are not a multiplexed stream (the caller then reads them as text).
 pub fn demultiplex(bytes: &[u8]) -> Option<String> {
-    if !looks_multiplexed(bytes) {
-        return None;
-    }
     let mut out = Vec::with_capacity(bytes.len());
-    let mut rest = bytes;
-    while rest.len() >= 8 {
-        if !matches!(rest[0], 0..=2) || rest[1..4] != [0, 0, 0] {
-            return None;
-        }
-        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        let end = (8 + len).min(rest.len());
-        out.extend_from_slice(&rest[8..end]);
-        rest = &rest[end..];
-    }
+    frames(bytes, |_, payload| out.extend_from_slice(payload))?;
     Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// stdout and stderr apart (an exec's output), or `None` when the bytes
 /// are not a multiplexed stream. A last frame cut short keeps what came.
 pub fn split_streams(bytes: &[u8]) -> Option<(String, String)> {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    frames(bytes, |stream, payload| {
+        let to = if stream == 2 { &mut err } else { &mut out };
+        to.extend_from_slice(payload);
+    })?;
+    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    Some((text(out), text(err)))
+}
+
+/// Calls `each(stream id, payload)` per frame; `None` when the bytes are
+/// not a multiplexed stream.
+fn frames(bytes: &[u8], mut each: impl FnMut(u8, &[u8])) -> Option<()> {
     if !looks_multiplexed(bytes) {
         return None;
     }
-    let (mut out, mut err) = (Vec::new(), Vec::new());
     let mut rest = bytes;
     while rest.len() >= 8 {
         if !matches!(rest[0], 0..=2) || rest[1..4] != [0, 0, 0] {
@@ -36,12 +35,10 @@ pub fn split_streams(bytes: &[u8]) -> Option<(String, String)> {
         }
         let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
         let end = (8 + len).min(rest.len());
-        let to = if rest[0] == 2 { &mut err } else { &mut out };
-        to.extend_from_slice(&rest[8..end]);
+        each(rest[0], &rest[8..end]);
         rest = &rest[end..];
     }
-    let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
-    Some((text(out), text(err)))
+    Some(())
 }
 
 fn looks_multiplexed(bytes: &[u8]) -> bool {

@@ -50,6 +50,13 @@ pub fn memory_used(s: &Value) -> u64 {
     usage
 }
 
+/// An exited container's sample: all zeros, read at the zero time.
+pub fn never_read(s: &Value) -> bool {
+    s["read"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("0001-01-01"))
+}
+
 /// The figures an operator compares, for one container's sample.
 pub fn summary(s: &Value) -> Value {
     let used = memory_used(s);
@@ -89,11 +96,7 @@ pub fn summary(s: &Value) -> Value {
         "block_write_mib": round1(write as f64 / MIB),
         "pids": s["pids_stats"]["current"],
     });
-    // An exited container's sample is all zeros, read at the zero time.
-    if s["read"]
-        .as_str()
-        .is_some_and(|r| r.starts_with("0001-01-01"))
-    {
+    if never_read(s) {
         out["note"] = json!("not running: no usage to report");
     }
     out

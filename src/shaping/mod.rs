@@ -79,10 +79,8 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
             }
             // A body that was not JSON (or too deep to parse) came back as
             // text: the projection, written for the JSON, would lose it.
-            let text = v.as_object().is_some_and(|o| o.len() == 1)
-                && v.get("result").is_some_and(Value::is_string);
             match def.project {
-                Some(expr) if !text => {
+                Some(expr) if text_result(&v).is_none() => {
                     as_object(search("the tool's default projection", expr, &v)?)
                 }
                 _ => v,
@@ -140,6 +138,16 @@ pub const REDACTED_KEY: &str = "_redacted";
 pub fn redaction_note(hidden: usize) -> String {
     let values = if hidden == 1 { "value" } else { "values" };
     format!("{hidden} secret {values} shown as <redacted>; the server's --show-secrets flag reveals them")
+}
+
+/// The text of a result that is one text (a log, a body that was not
+/// JSON): `{"result": "..."}` with at most shaping notes (`_...`) beside it.
+pub fn text_result(v: &Value) -> Option<&str> {
+    let o = v.as_object()?;
+    let text = o.get("result")?.as_str()?;
+    o.keys()
+        .all(|k| k == "result" || k.starts_with('_'))
+        .then_some(text)
 }
 
 /// Structured content must be an object: arrays become {"items": [...]},

@@ -23,7 +23,8 @@ const KEEP_CHARS: usize = 8_000;
 /// Bytes of output read at most; reading stops there.
 const READ_BYTES: usize = 4 << 20;
 
-fn thirty() -> u64 {
+/// Both exec tools' default time limit, in seconds.
+pub(super) fn thirty() -> u64 {
     30
 }
 

@@ -8,7 +8,7 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
-use crate::shaping::docker_stats::summary;
+use crate::shaping::docker_stats::{never_read, summary};
 use futures_util::{stream, StreamExt};
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -83,7 +83,7 @@ async fn stats(http: &Http, a: Stats) -> Result<Value, ToolError> {
     for (name, s) in samples {
         match s {
             // A container that stopped between the list and its sample.
-            Ok(v) if !v["read"].as_str().unwrap_or("").starts_with("0001-01-01") => {
+            Ok(v) if !never_read(&v) => {
                 let mut item = summary(&v);
                 if !name.is_null() {
                     item["name"] = name;

@@ -13,7 +13,8 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-fn v1() -> String {
+/// The core group's version: every Kubernetes tool's default api_version.
+pub(super) fn v1() -> String {
     "v1".into()
 }
 

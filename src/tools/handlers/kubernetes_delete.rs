@@ -16,10 +16,6 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn v1() -> String {
-    "v1".into()
-}
-
 /// Most objects one selector may delete; a wider selector is refused.
 const MAX_SELECTED: usize = 50;
 
@@ -39,7 +35,7 @@ pub struct Delete {
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// e.g. v1, apps/v1, batch/v1.
-    #[serde(default = "v1")]
+    #[serde(default = "super::kubernetes::v1")]
     api_version: String,
     /// e.g. Pod, Deployment, ConfigMap.
     kind: String,

@@ -22,17 +22,13 @@ pub struct Describe {
     #[schemars(range(min = 1))]
     environment_id: u64,
     /// e.g. v1, apps/v1.
-    #[serde(default = "v1")]
+    #[serde(default = "super::kubernetes::v1")]
     api_version: String,
     /// e.g. Pod, Deployment, Node.
     kind: String,
     name: String,
     /// For namespaced kinds.
     namespace: Option<String>,
-}
-
-fn v1() -> String {
-    "v1".into()
 }
 
 handler!(KUBERNETES_DESCRIBE, Describe, describe);

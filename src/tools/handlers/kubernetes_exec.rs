@@ -30,10 +30,6 @@ use tokio_tungstenite::tungstenite::Message;
 /// Characters of output kept (the end of it).
 const KEEP_CHARS: usize = 16_000;
 
-fn thirty() -> u64 {
-    30
-}
-
 fn three() -> u64 {
     3
 }
@@ -50,7 +46,7 @@ pub struct PodExec {
     #[schemars(length(min = 1, max = 64))]
     command: Vec<String>,
     /// Stop reading after this long.
-    #[serde(default = "thirty")]
+    #[serde(default = "super::docker_exec::thirty")]
     #[schemars(range(min = 1, max = 300))]
     timeout_seconds: u64,
     /// Stop after this long without output (the route never says the command ended).
