@@ -25,7 +25,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "access",
         default: false,
-        description: "Users, teams, roles, and environment groups and tags with their access policies.",
+        description: "Users, teams, roles, environment groups and tags with their access policies, and Portainer's settings.",
     },
     ToolsetDef {
         name: "api",
@@ -51,6 +51,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         name: "environments",
         default: true,
         description: "Portainer environments (endpoints), environment groups and tags.",
+    },
+    ToolsetDef {
+        name: "environments_manage",
+        default: false,
+        description: "Add, change, refresh and remove Portainer environments.",
     },
     ToolsetDef {
         name: "exec",
@@ -113,7 +118,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshots\":{\"default\":true,\"description\":\"false: include the large snapshots.\",\"type\":\"boolean\"},\"groupIds\":{\"description\":\"Only environments in these environment group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"start\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"status\":{\"description\":\"Only environments with these statuses: 1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only environments carrying these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagsPartialMatch\":{\"description\":\"With tagIds: true any, false (default) all.\",\"type\":\"boolean\"},\"types\":{\"description\":\"Environment types: 1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"groupIds\":{\"description\":\"Only these group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -180,7 +185,39 @@ pub static TOOLS: &[ToolDef] = &[
         ],
         shape: crate::shaping::Rules {
             project: None,
-            omit: &[],
+            omit: &[
+                "items[].AMTDeviceGUID",
+                "items[].AuthorizedTeams",
+                "items[].AuthorizedUsers",
+                "items[].AzureCredentials",
+                "items[].ChangeWindow",
+                "items[].CloudProvider",
+                "items[].ComposeSyntaxMaxVersion",
+                "items[].DeploymentOptions",
+                "items[].Edge",
+                "items[].EdgeCheckinInterval",
+                "items[].EdgeKey",
+                "items[].EnableGPUManagement",
+                "items[].EnableImageNotification",
+                "items[].Gpus",
+                "items[].IsEdgeDevice",
+                "items[].Kubernetes",
+                "items[].LocalTimeZone",
+                "items[].MTLSStatus",
+                "items[].Policies",
+                "items[].PostInitMigrations",
+                "items[].SecuritySettings",
+                "items[].Snapshots",
+                "items[].TLS",
+                "items[].TLSCACert",
+                "items[].TLSCert",
+                "items[].TLSConfig",
+                "items[].TLSKey",
+                "items[].Tags",
+                "items[].TeamAccessPolicies",
+                "items[].UserAccessPolicies",
+                "items[].UserTrusted",
+            ],
             keep_tail: false,
             client_paging: false,
             single_request: true,
@@ -189,7 +226,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_get",
         title: "Get an environment",
-        description: "Show one environment by id: type, URL, group, tags, status, TLS and agent settings. The snapshot is left out unless excludeSnapshot is false.",
+        description: "One environment in full: type, URL, group, tags, status, TLS, agent and Kubernetes settings, access policies.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -200,7 +237,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"excludeSnapshot\":{\"default\":true,\"description\":\"Leave out the Docker/Kubernetes snapshot blob (large). Set false to include it.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"excludeSnapshot\":{\"default\":true,\"description\":\"false: include the (large) snapshot.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -216,7 +253,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "environment_update",
         title: "Update an environment",
         description: "Change an environment's name, public URL, group or tags. Only the fields given change. Access policies replace the whole map when given: read them first with environment_get.",
-        toolset: "environments",
+        toolset: "environments_manage",
         access: Access::Write,
         destructive: false,
         idempotent: true,
@@ -226,7 +263,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/endpoints/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"group_id\":{\"description\":\"Environment group id (from environment_group_list).\",\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"public_url\":{\"description\":\"Address shown for published ports.\",\"type\":\"string\"},\"tag_ids\":{\"description\":\"The complete list of tag ids (from tag_list).\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -268,7 +305,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "environment_group_list",
         title: "List environment groups",
         description: "List environment groups with their ids, names and tag ids.",
-        toolset: "environments",
+        toolset: "access",
         access: Access::Read,
         destructive: false,
         idempotent: true,
@@ -277,9 +314,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "EndpointGroupList",
         method: "GET",
         path: "/endpoint_groups",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -300,7 +335,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "tag_list",
         title: "List tags",
         description: "List the tags that can be attached to environments and groups, with their ids.",
-        toolset: "environments",
+        toolset: "access",
         access: Access::Read,
         destructive: false,
         idempotent: true,
@@ -309,9 +344,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "TagList",
         method: "GET",
         path: "/tags",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -326,7 +359,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "environment_snapshot",
         title: "Refresh an environment's snapshot",
         description: "Have Portainer snapshot one environment now (containers, images, volumes, stacks) instead of at the next interval.",
-        toolset: "environments",
+        toolset: "environments_manage",
         access: Access::Write,
         destructive: false,
         idempotent: false,
@@ -336,7 +369,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/snapshot",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -352,7 +385,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "environment_create",
         title: "Add an environment",
         description: "Add an environment: a Portainer agent, an Edge agent (its EdgeKey, shown with --show-secrets, goes to the agent), a Docker API, or Portainer's own cluster. TLS certificates need Portainer's UI.",
-        toolset: "environments",
+        toolset: "environments_manage",
         access: Access::Write,
         destructive: false,
         idempotent: false,
@@ -376,7 +409,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "environment_delete",
         title: "Remove an environment",
         description: "Remove an environment from Portainer. Its containers and workloads keep running; Portainer forgets it, its access policies and its stack records.",
-        toolset: "environments",
+        toolset: "environments_manage",
         access: Access::Write,
         destructive: true,
         idempotent: true,
@@ -386,7 +419,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment id (from environment_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -412,7 +445,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -438,7 +471,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -464,7 +497,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}/file",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -488,46 +521,20 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
-        name: "stack_start",
-        title: "Start a stack",
-        description: "Start a stopped stack on its environment. Fails with 409 when it is already running.",
+        name: "stack_action",
+        title: "Start or stop a stack",
+        description: "Start a stopped stack, or stop a running one (its containers or services stop; nothing is removed). Status 409: it was already so.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
         idempotent: true,
         method_argument: None,
         operation_argument: None,
-        operation: "StackStart",
+        operation: "StackStart|StackStop",
         method: "POST",
-        path: "/stacks/{id}/start",
+        path: "/stacks/{id}/start|/stacks/{id}/stop",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "stack_stop",
-        title: "Stop a stack",
-        description: "Stop a running stack: its containers or services are stopped, nothing is removed.",
-        toolset: "stacks",
-        access: Access::Write,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "StackStop",
-        method: "POST",
-        path: "/stacks/{id}/stop",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"action\":{\"enum\":[\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -542,7 +549,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create",
         title: "Deploy a compose stack",
-        description: "Deploy a stack from compose content: type \"standalone\" for a Docker host (docker compose), \"swarm\" for a Swarm cluster (docker stack deploy; needs swarm_id from docker_info's Swarm.Cluster.ID).",
+        description: "Deploy a stack from compose content: type standalone (docker compose on a host) or swarm (docker stack deploy; swarm_id from docker_info's Swarm.Cluster.ID).",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -553,7 +560,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -578,8 +585,8 @@ pub static TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "stack_update",
-        title: "Update a stack",
-        description: "Redeploy a stack with a new compose file and/or changed variables; the current file is kept when none is given.",
+        title: "Update or redeploy a stack",
+        description: "Redeploy a stack with a new compose file and/or changed variables, keeping its current file otherwise. A git stack is pulled again and redeployed (ref to switch reference), keeping its credentials.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -614,7 +621,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -633,33 +640,9 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
-        name: "stack_git_redeploy",
-        title: "Redeploy a git stack",
-        description: "Pull a git-backed stack's repository again and redeploy it, keeping its reference, credentials and variables unless told otherwise.",
-        toolset: "stacks",
-        access: Access::Write,
-        destructive: false,
-        idempotent: false,
-        method_argument: None,
-        operation_argument: None,
-        operation: "stack_git_redeploy",
-        method: "",
-        path: "",
-        input: Input::Handler(&crate::tools::handlers::STACK_GIT_REDEPLOY),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: false,
-        },
-    },
-    ToolDef {
         name: "stack_create_git",
         title: "Deploy a stack from git",
-        description: "Deploy a stack from a compose file in a git repository: type \"standalone\" (Docker host) or \"swarm\" (needs swarm_id). stack_git_redeploy pulls it again later.",
+        description: "Deploy a stack from a compose file in a git repository: type \"standalone\" (Docker host) or \"swarm\" (needs swarm_id). stack_update pulls it again later.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -670,7 +653,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -727,7 +710,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/users",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only users who can access this environment id.\",\"type\":\"integer\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"environmentId\":{\"description\":\"Only users who can access this environment id.\",\"type\":\"integer\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -753,7 +736,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/teams",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environmentId\":{\"description\":\"Only teams that can access this environment id.\",\"type\":\"integer\"},\"onlyLedTeams\":{\"description\":\"Only the teams the caller leads.\",\"type\":\"boolean\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"environmentId\":{\"description\":\"Only teams that can access this environment id.\",\"type\":\"integer\"},\"onlyLedTeams\":{\"description\":\"Only the teams the caller leads.\",\"type\":\"boolean\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -768,44 +751,18 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "system_version",
         title: "Portainer version",
-        description: "Show the Portainer server version, build details and whether an update is available.",
+        description: "Portainer's version, build and whether an update is available; what=status: version and instance id only, a quick check that it answers.",
         toolset: "system",
         access: Access::Read,
         destructive: false,
         idempotent: true,
         method_argument: None,
         operation_argument: None,
-        operation: "systemVersion",
+        operation: "systemStatus|systemVersion",
         method: "GET",
-        path: "/system/version",
+        path: "/system/status|/system/version",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "system_status",
-        title: "Portainer status",
-        description: "Show the Portainer server's version and instance id; a quick check that the server answers.",
-        toolset: "system",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "systemStatus",
-        method: "GET",
-        path: "/system/status",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
+            "{\"properties\":{\"what\":{\"default\":\"version\",\"enum\":[\"status\",\"version\"],\"type\":\"string\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -821,7 +778,7 @@ pub static TOOLS: &[ToolDef] = &[
         name: "settings_get",
         title: "Portainer settings",
         description: "Show Portainer's global settings: authentication method, LDAP/OAuth setup (secrets hidden), snapshot interval, edge settings.",
-        toolset: "system",
+        toolset: "access",
         access: Access::Read,
         destructive: false,
         idempotent: true,
@@ -830,9 +787,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "SettingsInspect",
         method: "GET",
         path: "/settings",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -846,7 +801,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Search every Portainer and Docker API operation by words (\"create environment\", \"helm rollback\") when no other tool fits. Hits give id, method, path, access, required arguments; a curated_tool(s) named is the better choice. Then api_describe, api_call.",
+        description: "Search every Portainer and Docker API operation by words (\"helm rollback\") when no tool fits. Hits give id, method, path, access, required arguments, and any curated tool to prefer. Then api_describe, api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -977,7 +932,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -995,26 +950,26 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
-        name: "docker_container_inspect",
-        title: "Inspect a container",
-        description: "A container's state, health, image, command, env, mounts, ports, networks, restart policy, limits; select reads the full inspect.",
+        name: "docker_inspect",
+        title: "Inspect a container, image, volume or network",
+        description: "One Docker object in detail. A container answers with state, health, image, command, env, mounts, ports, networks, restart policy and limits; select reads the full inspect.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
         idempotent: true,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerContainerInspect",
+        operation: "DockerContainerInspect|DockerImageInspect|DockerNetworkInspect|DockerVolumeInspect",
         method: "GET",
-        path: "/endpoints/{environmentId}/docker/containers/{id}/json",
+        path: "/endpoints/{environmentId}/docker/containers/{id}/json|/endpoints/{environmentId}/docker/images/{name}/json|/endpoints/{environmentId}/docker/networks/{id}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container or network id or name. Only for kind container, network.\",\"type\":\"string\"},\"kind\":{\"default\":\"container\",\"enum\":[\"container\",\"image\",\"network\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name (with tag) or id; volume name. Only for kind image, volume.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
             project: Some(
-                "{Id: Id, Name: Name, Created: Created, RestartCount: RestartCount, State: State, Config: Config.{Image: Image, Cmd: Cmd, Entrypoint: Entrypoint, User: User, WorkingDir: WorkingDir, Env: Env, Labels: Labels, Healthcheck: Healthcheck}, HostConfig: HostConfig.{RestartPolicy: RestartPolicy, NetworkMode: NetworkMode, Privileged: Privileged, Memory: Memory, NanoCpus: NanoCpus, PortBindings: PortBindings}, Mounts: Mounts[].{Type: Type, Name: Name, Source: Source, Destination: Destination, RW: RW}, Ports: NetworkSettings.Ports, Networks: keys(NetworkSettings.Networks || `{}`), IPs: NetworkSettings.Networks.*.IPAddress}",
+                "State && HostConfig && {Id: Id, Name: Name, Created: Created, RestartCount: RestartCount, State: State, Config: Config.{Image: Image, Cmd: Cmd, Entrypoint: Entrypoint, User: User, WorkingDir: WorkingDir, Env: Env, Labels: Labels, Healthcheck: Healthcheck}, HostConfig: HostConfig.{RestartPolicy: RestartPolicy, NetworkMode: NetworkMode, Privileged: Privileged, Memory: Memory, NanoCpus: NanoCpus, PortBindings: PortBindings}, Mounts: Mounts[].{Type: Type, Name: Name, Source: Source, Destination: Destination, RW: RW}, Ports: NetworkSettings.Ports, Networks: keys(NetworkSettings.Networks || `{}`), IPs: NetworkSettings.Networks.*.IPAddress} || @",
             ),
             omit: &[],
             keep_tail: false,
@@ -1060,7 +1015,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/top",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container id or name.\",\"type\":\"string\"},\"ps_args\":{\"default\":\"-ef\",\"description\":\"Arguments to ps, e.g. \\\"aux\\\".\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1134,7 +1089,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1147,131 +1102,27 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
-        name: "docker_image_list",
-        title: "List images",
-        description: "List the images of a Docker environment with tags, size and creation time. Filter with filters, e.g. {\"dangling\": [\"true\"]}.",
+        name: "docker_list",
+        title: "List images, volumes or networks",
+        description: "A Docker environment's images (tags, size, created), volumes (driver, mount point, labels) or networks (driver, scope, subnets). Containers: docker_container_list.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
         idempotent: true,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerImageList",
+        operation: "DockerImageList|DockerNetworkList|DockerVolumeList",
         method: "GET",
-        path: "/endpoints/{environmentId}/docker/images/json",
+        path: "/endpoints/{environmentId}/docker/images/json|/endpoints/{environmentId}/docker/networks|/endpoints/{environmentId}/docker/volumes",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"reference\\\": [\\\"nginx\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: true,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "docker_image_inspect",
-        title: "Inspect an image",
-        description: "Configuration of one image: layers, entrypoint, env names, exposed ports, labels, architecture.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerImageInspect",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/images/{name}/json",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Image name (with tag) or id.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "docker_volume_list",
-        title: "List volumes",
-        description: "List the volumes of a Docker environment with driver, mount point and labels.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerVolumeList",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/volumes",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images. Only for kind image.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]} or {\\\"label\\\": [\\\"app=web\\\"]}.\",\"type\":[\"object\",\"string\"]},\"kind\":{\"enum\":[\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
             project: Some(
-                "{items: Volumes || `[]`, total: length(Volumes || `[]`), warnings: Warnings}",
+                "contains(keys(@), 'Volumes') && {items: Volumes || `[]`, total: length(Volumes || `[]`), warnings: Warnings} || @",
             ),
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "docker_volume_inspect",
-        title: "Inspect a volume",
-        description: "Details of one volume: driver, mount point, labels, options, scope.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerVolumeInspect",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/volumes/{name}",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"description\":\"Volume name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "docker_network_list",
-        title: "List networks",
-        description: "List the networks of a Docker environment with driver, scope and subnets.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerNetworkList",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/networks",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"driver\\\": [\\\"bridge\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
             omit: &[],
             keep_tail: false,
             client_paging: true,
@@ -1279,72 +1130,20 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
-        name: "docker_network_inspect",
-        title: "Inspect a network",
-        description: "Details of one network: subnets, gateway, options and the containers attached with their addresses.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerNetworkInspect",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/networks/{id}",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Network id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
         name: "docker_info",
-        title: "Docker engine info",
-        description: "Engine-wide facts: version, container and image counts, storage driver, OS, CPUs, memory, swarm state.",
+        title: "Docker engine info and version",
+        description: "Engine-wide facts: version, container and image counts, storage driver, OS, CPUs, memory, swarm state; what=version: engine, API and component versions.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
         idempotent: true,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerSystemInfo",
+        operation: "DockerSystemInfo|DockerSystemVersion",
         method: "GET",
-        path: "/endpoints/{environmentId}/docker/info",
+        path: "/endpoints/{environmentId}/docker/info|/endpoints/{environmentId}/docker/version",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
-        ),
-        missing_in: 0u32,
-        gaps: &[],
-        shape: crate::shaping::Rules {
-            project: None,
-            omit: &[],
-            keep_tail: false,
-            client_paging: false,
-            single_request: true,
-        },
-    },
-    ToolDef {
-        name: "docker_version",
-        title: "Docker engine version",
-        description: "Engine, API and component versions of a Docker environment.",
-        toolset: "docker",
-        access: Access::Read,
-        destructive: false,
-        idempotent: true,
-        method_argument: None,
-        operation_argument: None,
-        operation: "DockerSystemVersion",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/version",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"what\":{\"default\":\"info\",\"enum\":[\"info\",\"version\"],\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1394,7 +1193,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{environmentId}/docker/volumes/create",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"driver\":{\"default\":\"local\",\"type\":\"string\"},\"driver_opts\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Driver options, e.g. {\\\"type\\\": \\\"tmpfs\\\", \\\"device\\\": \\\"tmpfs\\\"}.\",\"type\":\"object\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"driver\":{\"default\":\"local\",\"type\":\"string\"},\"driver_opts\":{\"additionalProperties\":{\"type\":\"string\"},\"description\":\"Driver options, e.g. {\\\"type\\\": \\\"tmpfs\\\", \\\"device\\\": \\\"tmpfs\\\"}.\",\"type\":\"object\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1420,7 +1219,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{environmentId}/docker/networks/create",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"attachable\":{\"description\":\"Overlay: standalone containers may join.\",\"type\":\"boolean\"},\"driver\":{\"default\":\"bridge\",\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"internal\":{\"description\":\"No route to the outside.\",\"type\":\"boolean\"},\"ipam\":{\"description\":\"Address management, e.g. {\\\"Config\\\": [{\\\"Subnet\\\": \\\"10.9.0.0/24\\\"}]}.\",\"properties\":{\"Config\":{\"items\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"type\":\"array\"},\"Driver\":{\"default\":\"default\",\"type\":\"string\"},\"Options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"type\":\"object\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"attachable\":{\"description\":\"Overlay: standalone containers may join.\",\"type\":\"boolean\"},\"driver\":{\"default\":\"bridge\",\"type\":\"string\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"internal\":{\"description\":\"No route to the outside.\",\"type\":\"boolean\"},\"ipam\":{\"description\":\"Address management, e.g. {\\\"Config\\\": [{\\\"Subnet\\\": \\\"10.9.0.0/24\\\"}]}.\",\"properties\":{\"Config\":{\"items\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"type\":\"array\"},\"Driver\":{\"default\":\"default\",\"type\":\"string\"},\"Options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"type\":\"object\"},\"labels\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"},\"name\":{\"type\":\"string\"},\"options\":{\"additionalProperties\":{\"type\":\"string\"},\"type\":\"object\"}},\"required\":[\"environment_id\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1446,7 +1245,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoint_groups/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"size\":{\"type\":\"boolean\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -1478,7 +1277,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoint_groups",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"Environments to move into the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1504,7 +1303,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/endpoint_groups/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"description\":{\"type\":\"string\"},\"environment_ids\":{\"description\":\"The complete list of environments in the group.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"tag_ids\":{\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"team_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{team id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"},\"user_access\":{\"additionalProperties\":{\"properties\":{\"Namespaces\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"},\"RoleId\":{\"type\":\"integer\"}},\"required\":[\"RoleId\"],\"type\":\"object\"},\"description\":\"{user id: {\\\"RoleId\\\": n}}, replacing the whole map.\",\"type\":\"object\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1530,7 +1329,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoint_groups/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Environment group id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1556,7 +1355,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/tags",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1582,7 +1381,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/tags/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Tag id (from tag_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1608,7 +1407,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/users/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1634,7 +1433,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/users",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
+            "{\"properties\":{\"password\":{\"type\":\"string\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"},\"username\":{\"type\":\"string\"}},\"required\":[\"password\",\"role\",\"username\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1660,7 +1459,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/users/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"},\"role\":{\"description\":\"1 administrator, 2 standard user.\",\"type\":\"integer\"}},\"required\":[\"id\",\"role\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1686,7 +1485,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/users/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"User id (from user_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1712,7 +1511,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/teams/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1738,7 +1537,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/teams",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"leader_ids\":{\"description\":\"User ids of the team leaders.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"name\":{\"type\":\"string\"}},\"required\":[\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -1770,7 +1569,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/teams/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -1802,7 +1601,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/teams/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Team id (from team_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1827,9 +1626,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "TeamMembershipList",
         method: "GET",
         path: "/team_memberships",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1854,7 +1651,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/team_memberships",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"role\":{\"description\":\"1 team leader, 2 member.\",\"type\":\"integer\"},\"team_id\":{\"type\":\"integer\"},\"user_id\":{\"type\":\"integer\"}},\"required\":[\"role\",\"team_id\",\"user_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1880,7 +1677,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/team_memberships/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Membership id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Membership id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1905,9 +1702,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "RoleList",
         method: "GET",
         path: "/roles",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -1932,7 +1727,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/useractivity/logs",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"},\"username\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"},\"username\":{\"items\":{\"type\":\"string\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 1u32,
         gaps: &[],
@@ -1958,7 +1753,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/useractivity/authlogs",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"after\":{\"type\":\"integer\"},\"before\":{\"type\":\"integer\"},\"keyword\":{\"type\":\"string\"},\"limit\":{\"type\":\"integer\"},\"offset\":{\"type\":\"integer\"},\"sortDesc\":{\"type\":\"boolean\"}},\"type\":\"object\"}",
         ),
         missing_in: 1u32,
         gaps: &[],
@@ -1983,9 +1778,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "RegistryList",
         method: "GET",
         path: "/registries",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2010,7 +1803,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/registries/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2042,7 +1835,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/registries",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authentication\":{\"description\":\"Whether the registry needs a username and password.\",\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"type\":{\"type\":\"integer\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"authentication\",\"name\",\"type\",\"url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2074,7 +1867,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "PUT",
         path: "/registries/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authentication\":{\"type\":\"boolean\"},\"base_url\":{\"type\":\"string\"},\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"},\"url\":{\"type\":\"string\"},\"username\":{\"type\":\"string\"}},\"required\":[\"id\",\"authentication\",\"name\",\"url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2106,7 +1899,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/registries/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Registry id (from registry_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2131,9 +1924,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "EdgeGroupList",
         method: "GET",
         path: "/edge_groups",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[
             Gap {
@@ -2163,9 +1954,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "EdgeStackList",
         method: "GET",
         path: "/edge_stacks",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2190,7 +1979,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/edge_stacks/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Edge stack id (from edge_stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2215,9 +2004,7 @@ pub static TOOLS: &[ToolDef] = &[
         operation: "EdgeJobList",
         method: "GET",
         path: "/edge_jobs",
-        input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{},\"type\":\"object\"}",
-        ),
+        input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -2242,7 +2029,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/kubernetes/{id}/namespaces",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"default\":false,\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"with_quota\":{\"default\":false,\"description\":\"Include each namespace's resource quota.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2558,7 +2345,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"label\\\": [\\\"com.docker.stack.namespace=shop\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2587,7 +2374,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services/{id}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2685,7 +2472,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/tasks",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2711,7 +2498,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/nodes",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"role\\\": [\\\"manager\\\"]}.\",\"type\":[\"object\",\"string\"]}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2737,7 +2524,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/services/{id}/logs",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2763,7 +2550,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filter\":{\"description\":\"Only releases whose name matches this regular expression.\",\"type\":\"string\"},\"namespace\":{\"description\":\"Only releases in this namespace.\",\"type\":\"string\"},\"selector\":{\"description\":\"Label selector on the releases.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2789,7 +2576,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"atomic\":{\"description\":\"Roll back automatically if the install or upgrade fails.\",\"type\":\"boolean\"},\"chart\":{\"description\":\"Chart name in the repository, e.g. nginx.\",\"type\":\"string\"},\"dry_run\":{\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"name\":{\"type\":\"string\"},\"namespace\":{\"type\":\"string\"},\"repo\":{\"description\":\"Repository URL, e.g. https://charts.bitnami.com/bitnami.\",\"type\":\"string\"},\"values\":{\"description\":\"Values as a YAML document.\",\"type\":\"string\"},\"version\":{\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2821,7 +2608,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{id}/kubernetes/helm/{release}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2847,7 +2634,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm/{release}",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"A past revision (from helm_history); the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"A past revision (from helm_history); the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2879,7 +2666,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{id}/kubernetes/helm/{release}/history",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2905,7 +2692,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm/{release}/rollback",
         input: Input::Schema(
-            "{\"additionalProperties\":false,\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -2972,8 +2759,10 @@ pub async fn dispatch(
                 "excludeIds[]",
                 None,
             )?;
-            let a_exclude_snapshots: Option<bool> = args
-                .get("excludeSnapshots", Some("true"))?;
+            let a_exclude_snapshots: Option<bool> = Args::fixed(
+                "excludeSnapshots",
+                Some("true"),
+            )?;
             let a_group_ids: Option<::std::vec::Vec<i64>> = args.get("groupIds", None)?;
             let a_k8s_env_admin: Option<bool> = if args.lacks("k8sEnvAdmin") {
                 None
@@ -3025,10 +2814,13 @@ pub async fn dispatch(
             let a_provisioned: Option<bool> = Args::fixed("provisioned", None)?;
             let a_search: Option<String> = args.get("search", None)?;
             let a_sort: Option<String> = args.get("sort", None)?;
-            let a_start: Option<i64> = args.get("start", None)?;
+            let a_start: Option<i64> = args.get("offset", None)?;
             let a_status: Option<::std::vec::Vec<i64>> = args.get("status", None)?;
             let a_tag_ids: Option<::std::vec::Vec<i64>> = args.get("tagIds", None)?;
-            let a_tags_partial_match: Option<bool> = args.get("tagsPartialMatch", None)?;
+            let a_tags_partial_match: Option<bool> = Args::fixed(
+                "tagsPartialMatch",
+                None,
+            )?;
             let a_types: Option<::std::vec::Vec<i64>> = args.get("types", None)?;
             let a_update_information: Option<bool> = if args.lacks("updateInformation") {
                 None
@@ -3076,7 +2868,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_get" => {
-            let a_id: i64 = args.get_segment("id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             let a_exclude_snapshot: Option<bool> = args
                 .get("excludeSnapshot", Some("true"))?;
             crate::portainer::decode::finish_json(
@@ -3085,7 +2877,7 @@ pub async fn dispatch(
                 .await
         }
         "environment_update" => {
-            let a_id: i64 = args.get_segment("id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             let a_body: types::EndpointsEndpointUpdatePayload = args
                 .body(
                     &[
@@ -3243,7 +3035,7 @@ pub async fn dispatch(
             crate::portainer::decode::finish_json(client.tag_list().await).await
         }
         "environment_snapshot" => {
-            let a_id: i64 = args.get_segment("id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             crate::portainer::decode::finish_unit(client.endpoint_snapshot(a_id).await)
                 .await
         }
@@ -3251,7 +3043,7 @@ pub async fn dispatch(
             (crate::tools::handlers::ENVIRONMENT_CREATE.call)(client.inner(), args).await
         }
         "environment_delete" => {
-            let a_id: i64 = args.get_segment("id", None)?;
+            let a_id: i64 = args.get_segment("environment_id", None)?;
             crate::portainer::decode::finish_unit(client.endpoint_delete(a_id).await)
                 .await
         }
@@ -3285,21 +3077,37 @@ pub async fn dispatch(
                 )
                 .await
         }
-        "stack_start" => {
-            let a_id: i64 = args.get_segment("id", None)?;
-            let a_endpoint_id: i64 = args.get("environment_id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.stack_start(a_id, a_endpoint_id).await,
-                )
-                .await
-        }
-        "stack_stop" => {
-            let a_id: i64 = args.get_segment("id", None)?;
-            let a_endpoint_id: i64 = args.get("environment_id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.stack_stop(a_id, a_endpoint_id).await,
-                )
-                .await
+        "stack_action" => {
+            let choice: String = args.get("action", None)?;
+            match choice.as_str() {
+                "start" => {
+                    args.only(&["id", "environment_id", "action"], "action", "start")?;
+                    let a_id: i64 = args.get_segment("id", None)?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.stack_start(a_id, a_endpoint_id).await,
+                        )
+                        .await
+                }
+                "stop" => {
+                    args.only(&["id", "environment_id", "action"], "action", "stop")?;
+                    let a_id: i64 = args.get_segment("id", None)?;
+                    let a_endpoint_id: i64 = args.get("environment_id", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.stack_stop(a_id, a_endpoint_id).await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "action", "start, stop"
+                            ),
+                        ),
+                    )
+                }
+            }
         }
         "stack_create" => {
             let choice: String = args.get("type", None)?;
@@ -3453,9 +3261,6 @@ pub async fn dispatch(
                         .await,
                 )
                 .await
-        }
-        "stack_git_redeploy" => {
-            (crate::tools::handlers::STACK_GIT_REDEPLOY.call)(client.inner(), args).await
         }
         "stack_create_git" => {
             let choice: String = args.get("type", None)?;
@@ -3777,10 +3582,28 @@ pub async fn dispatch(
                 .await
         }
         "system_version" => {
-            crate::portainer::decode::finish_json(client.system_version().await).await
-        }
-        "system_status" => {
-            crate::portainer::decode::finish_json(client.system_status().await).await
+            let choice: String = args.get("what", Some("\"version\""))?;
+            match choice.as_str() {
+                "status" => {
+                    args.only(&["what"], "what", "status")?;
+                    crate::portainer::decode::finish_json(client.system_status().await)
+                        .await
+                }
+                "version" => {
+                    args.only(&["what"], "what", "version")?;
+                    crate::portainer::decode::finish_json(client.system_version().await)
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "what", "status, version"
+                            ),
+                        ),
+                    )
+                }
+            }
         }
         "settings_get" => {
             crate::portainer::decode::finish_json(client.settings_inspect().await).await
@@ -3815,16 +3638,72 @@ pub async fn dispatch(
                 )
                 .await
         }
-        "docker_container_inspect" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_id: String = args.get_segment("id", None)?;
-            let a_size: Option<bool> = Args::fixed("size", None)?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_container_inspect(a_environment_id, &a_id, a_size)
-                        .await,
-                )
-                .await
+        "docker_inspect" => {
+            let choice: String = args.get("kind", Some("\"container\""))?;
+            match choice.as_str() {
+                "container" => {
+                    args.only(&["environment_id", "id", "kind"], "kind", "container")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
+                    let a_size: Option<bool> = Args::fixed("size", None)?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .docker_container_inspect(a_environment_id, &a_id, a_size)
+                                .await,
+                        )
+                        .await
+                }
+                "image" => {
+                    args.only(&["environment_id", "ref", "kind"], "kind", "image")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_name: String = args.get_segment("ref", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.docker_image_inspect(a_environment_id, &a_name).await,
+                        )
+                        .await
+                }
+                "network" => {
+                    args.only(&["environment_id", "id", "kind"], "kind", "network")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_id: String = args.get_segment("id", None)?;
+                    let a_scope: Option<String> = Args::fixed("scope", None)?;
+                    let a_verbose: Option<bool> = Args::fixed("verbose", None)?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .docker_network_inspect(
+                                    a_environment_id,
+                                    &a_id,
+                                    a_scope.as_deref(),
+                                    a_verbose,
+                                )
+                                .await,
+                        )
+                        .await
+                }
+                "volume" => {
+                    args.only(&["environment_id", "ref", "kind"], "kind", "volume")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_name: String = args.get_segment("ref", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.docker_volume_inspect(a_environment_id, &a_name).await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "kind",
+                                "container, image, network, volume"
+                            ),
+                        ),
+                    )
+                }
+            }
         }
         "docker_container_logs" => {
             (crate::tools::handlers::DOCKER_CONTAINER_LOGS.call)(client.inner(), args)
@@ -3933,89 +3812,103 @@ pub async fn dispatch(
                 }
             }
         }
-        "docker_image_list" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_all: Option<bool> = args.get("all", None)?;
-            let a_digests: Option<bool> = Args::fixed("digests", None)?;
-            let a_filters: Option<String> = args.get_json_text("filters")?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_image_list(
-                            a_environment_id,
-                            a_all,
-                            a_digests,
-                            a_filters.as_deref(),
+        "docker_list" => {
+            let choice: String = args.get("kind", None)?;
+            match choice.as_str() {
+                "image" => {
+                    args.only(
+                        &["environment_id", "all", "filters", "kind"],
+                        "kind",
+                        "image",
+                    )?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_all: Option<bool> = args.get("all", None)?;
+                    let a_digests: Option<bool> = Args::fixed("digests", None)?;
+                    let a_filters: Option<String> = args.get_json_text("filters")?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .docker_image_list(
+                                    a_environment_id,
+                                    a_all,
+                                    a_digests,
+                                    a_filters.as_deref(),
+                                )
+                                .await,
                         )
-                        .await,
-                )
-                .await
-        }
-        "docker_image_inspect" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_name: String = args.get_segment("name", None)?;
-            crate::portainer::decode::finish_json(
-                    client.docker_image_inspect(a_environment_id, &a_name).await,
-                )
-                .await
-        }
-        "docker_volume_list" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_filters: Option<String> = args.get_json_text("filters")?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_volume_list(a_environment_id, a_filters.as_deref())
-                        .await,
-                )
-                .await
-        }
-        "docker_volume_inspect" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_name: String = args.get_segment("name", None)?;
-            crate::portainer::decode::finish_json(
-                    client.docker_volume_inspect(a_environment_id, &a_name).await,
-                )
-                .await
-        }
-        "docker_network_list" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_filters: Option<String> = args.get_json_text("filters")?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_network_list(a_environment_id, a_filters.as_deref())
-                        .await,
-                )
-                .await
-        }
-        "docker_network_inspect" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_id: String = args.get_segment("id", None)?;
-            let a_scope: Option<String> = Args::fixed("scope", None)?;
-            let a_verbose: Option<bool> = Args::fixed("verbose", None)?;
-            crate::portainer::decode::finish_json(
-                    client
-                        .docker_network_inspect(
-                            a_environment_id,
-                            &a_id,
-                            a_scope.as_deref(),
-                            a_verbose,
+                        .await
+                }
+                "network" => {
+                    args.only(
+                        &["environment_id", "filters", "kind"],
+                        "kind",
+                        "network",
+                    )?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_filters: Option<String> = args.get_json_text("filters")?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .docker_network_list(a_environment_id, a_filters.as_deref())
+                                .await,
                         )
-                        .await,
-                )
-                .await
+                        .await
+                }
+                "volume" => {
+                    args.only(&["environment_id", "filters", "kind"], "kind", "volume")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    let a_filters: Option<String> = args.get_json_text("filters")?;
+                    crate::portainer::decode::finish_json(
+                            client
+                                .docker_volume_list(a_environment_id, a_filters.as_deref())
+                                .await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "kind",
+                                "image, network, volume"
+                            ),
+                        ),
+                    )
+                }
+            }
         }
         "docker_info" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.docker_system_info(a_environment_id).await,
-                )
-                .await
-        }
-        "docker_version" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.docker_system_version(a_environment_id).await,
-                )
-                .await
+            let choice: String = args.get("what", Some("\"info\""))?;
+            match choice.as_str() {
+                "info" => {
+                    args.only(&["environment_id", "what"], "what", "info")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.docker_system_info(a_environment_id).await,
+                        )
+                        .await
+                }
+                "version" => {
+                    args.only(&["environment_id", "what"], "what", "version")?;
+                    let a_environment_id: i64 = args
+                        .get_segment("environment_id", None)?;
+                    crate::portainer::decode::finish_json(
+                            client.docker_system_version(a_environment_id).await,
+                        )
+                        .await
+                }
+                other => {
+                    Err(
+                        ToolError::BadArguments(
+                            format!(
+                                "{} `{other}` is not one of: {}", "what", "info, version"
+                            ),
+                        ),
+                    )
+                }
+            }
         }
         "docker_disk_usage" => {
             (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await

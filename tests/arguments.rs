@@ -11,14 +11,21 @@ async fn bad_arguments_are_refused_before_any_request() {
     let p = StandIn::start().await;
     let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
     let before = p.seen().await.len();
-    let e = s.tool_error("environment_get", json!({"id": "one"})).await;
+    let e = s
+        .tool_error("environment_get", json!({"environment_id": "one"}))
+        .await;
     assert!(
-        e.contains("argument `id`") && e.contains("invalid type"),
+        e.contains("argument `environment_id`") && e.contains("invalid type"),
         "{e}"
     );
     let e = s.tool_error("environment_get", json!({})).await;
-    assert!(e.contains("missing required argument `id`"), "{e}");
-    let e = s.tool_error("stack_stop", json!({"id": 7})).await;
+    assert!(
+        e.contains("missing required argument `environment_id`"),
+        "{e}"
+    );
+    let e = s
+        .tool_error("stack_action", json!({"action": "stop", "id": 7}))
+        .await;
     assert!(e.contains("`environment_id`"), "{e}");
     let e = s
         .tool_error("environment_list", json!({"serach": "x"}))

@@ -61,42 +61,46 @@ fn a_bad_catalogue_fails_the_build_naming_the_tool() {
     let (ok, stderr) = run(&good);
     assert!(ok, "the real catalogue builds: {stderr}");
 
-    let bad = good.replacen("operation = \"StackStop\"", "operation = \"StackHalt\"", 1);
+    let bad = good.replacen(
+        "operation = \"EndpointSnapshot\"",
+        "operation = \"EndpointSnap\"",
+        1,
+    );
     let (ok, stderr) = run(&bad);
     assert!(!ok);
     assert!(
-        stderr.contains("tool `stack_stop`: operation `StackHalt` is in no description in spec/ (portainer-*.json, docker.json)"),
+        stderr.contains("tool `environment_snapshot`: operation `EndpointSnap` is in no description in spec/ (portainer-*.json, docker.json)"),
         "{stderr}"
     );
 
     let bad = good.replacen(
-        "name = \"stack_stop\"\noperation = \"StackStop\"\naccess = \"write\"",
-        "name = \"stack_stop\"\noperation = \"StackStop\"\naccess = \"read\"",
+        "name = \"environment_snapshot\"\noperation = \"EndpointSnapshot\"\naccess = \"write\"",
+        "name = \"environment_snapshot\"\noperation = \"EndpointSnapshot\"\naccess = \"read\"",
         1,
     );
     assert_ne!(bad, good);
     let (ok, stderr) = run(&bad);
     assert!(!ok);
     assert!(
-        stderr.contains("tool `stack_stop`: operation `StackStop` is POST"),
+        stderr.contains("tool `environment_snapshot`: operation `EndpointSnapshot` is POST"),
         "{stderr}"
     );
 
     // Examples: a generated tool needs one, and it must be one of the
     // tool's own requests.
-    let example = "[[tool.example]]\nargs = '{\"environment_id\": 1, \"id\": 7}'\nmethod = \"POST\"\npath = \"/api/stacks/7/stop\"\nquery = [\"endpointId=1\"]\n";
+    let example = "[[tool.example]]\nargs = '{\"environment_id\": 1}'\nmethod = \"POST\"\npath = \"/api/endpoints/1/snapshot\"\nanswer = '{\"status\": 204, \"body\": null}'\n";
     assert!(good.contains(example));
     let (ok, stderr) = run(&good.replacen(example, "", 1));
     assert!(!ok);
     assert!(
-        stderr.contains("tool `stack_stop`: add an [[tool.example]]"),
+        stderr.contains("tool `environment_snapshot`: add an [[tool.example]]"),
         "{stderr}"
     );
-    let elsewhere = example.replace("/api/stacks/7/stop", "/api/stacks/7/start");
+    let elsewhere = example.replace("/api/endpoints/1/snapshot", "/api/endpoints/1/snapshots");
     let (ok, stderr) = run(&good.replacen(example, &elsewhere, 1));
     assert!(!ok);
     assert!(
-        stderr.contains("tool `stack_stop`: example 1: POST /api/stacks/7/start is not a request of this tool's operations (POST /api/stacks/{id}/stop)"),
+        stderr.contains("tool `environment_snapshot`: example 1: POST /api/endpoints/1/snapshots is not a request of this tool's operations (POST /api/endpoints/{id}/snapshot)"),
         "{stderr}"
     );
 }

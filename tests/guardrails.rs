@@ -96,7 +96,7 @@ async fn disable_destructive_hides_and_refuses_deletes() {
     for gone in ["stack_delete", "docker_remove", "environment_delete"] {
         assert!(!names.iter().any(|n| n == gone), "{gone} served");
     }
-    for kept in ["docker_proxy", "api_call", "stack_stop"] {
+    for kept in ["docker_proxy", "api_call", "stack_action"] {
         assert!(names.iter().any(|n| n == kept), "{kept} not served");
     }
     let e = s
@@ -152,10 +152,7 @@ async fn path_parameters_stay_in_their_route() {
     let n = p.seen().await.len();
     for id in ["..", ".", ""] {
         let e = s
-            .tool_error(
-                "docker_container_inspect",
-                json!({"environment_id": 1, "id": id}),
-            )
+            .tool_error("docker_inspect", json!({"environment_id": 1, "id": id}))
             .await;
         assert!(e.contains("`id`"), "{id:?}: {e}");
     }
@@ -163,7 +160,7 @@ async fn path_parameters_stay_in_their_route() {
     // A slash is the client's to encode: one segment, not a new route.
     let _ = s
         .call(
-            "docker_container_inspect",
+            "docker_inspect",
             json!({"environment_id": 1, "id": "../images/x"}),
         )
         .await;

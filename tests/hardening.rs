@@ -48,10 +48,7 @@ async fn a_body_nested_past_the_parser_limit_is_returned_as_text() {
     let p = StandIn::start().await;
     let s = Session::start(&p.url(), &[]).await;
     let r = s
-        .ok(
-            "docker_container_inspect",
-            json!({"environment_id": 1, "id": "deep"}),
-        )
+        .ok("docker_inspect", json!({"environment_id": 1, "id": "deep"}))
         .await;
     let text = serde_json::to_string(&r).unwrap();
     assert!(
@@ -119,7 +116,7 @@ async fn error_texts_are_capped() {
     let s = Session::start(&p.url(), &[]).await;
     let e = s
         .tool_error(
-            "docker_container_inspect",
+            "docker_inspect",
             json!({"environment_id": 1, "id": "huge500"}),
         )
         .await;
@@ -132,7 +129,7 @@ async fn error_texts_are_capped() {
     let long_id = "c".repeat(50 << 10);
     let e = s
         .tool_error(
-            "docker_container_inspect",
+            "docker_inspect",
             json!({"environment_id": 1, "id": long_id}),
         )
         .await;
@@ -144,7 +141,7 @@ async fn error_texts_are_capped() {
     // 1 MB does not fit a request line: whatever fails, the text is capped.
     let e = s
         .tool_error(
-            "docker_container_inspect",
+            "docker_inspect",
             json!({"environment_id": 1, "id": "c".repeat(1 << 20)}),
         )
         .await;
@@ -160,7 +157,7 @@ async fn ids_below_one_never_reach_portainer() {
     let cases = [
         ("docker_container_list", json!({"environment_id": -1})),
         ("docker_container_list", json!({"environment_id": 0})),
-        ("environment_get", json!({"id": -5})),
+        ("environment_get", json!({"environment_id": -5})),
         ("stack_get", json!({"id": 0})),
         ("kubernetes_namespace_list", json!({"environment_id": -3})),
         (

@@ -115,7 +115,12 @@ async fn two_users_each_with_their_own_token() {
     assert!(alice.list_all_tools().await.unwrap().len() > 40);
     let r = call(&alice, "stack_list", json!({})).await;
     assert_ne!(r.is_error, Some(true));
-    let r = call(&bob, "stack_stop", json!({"id": 7, "environment_id": 1})).await;
+    let r = call(
+        &bob,
+        "stack_action",
+        json!({"action": "stop", "id": 7, "environment_id": 1}),
+    )
+    .await;
     assert_ne!(r.is_error, Some(true));
     // No token of one's own: refused from initialize on, with a clear message.
     let Err(nobody) = client(&s.url, GATE, None).await else {
@@ -153,7 +158,7 @@ async fn two_users_each_with_their_own_token() {
         Some(json!({"name": "admin", "id": 1}))
     );
     assert_eq!(
-        who("stack_stop", "intent"),
+        who("stack_action", "intent"),
         Some(json!({"name": "bob", "id": 2}))
     );
     let text = std::fs::read_to_string(&audit).unwrap();
@@ -168,7 +173,7 @@ async fn two_users_each_with_their_own_token() {
         "{body}"
     );
     assert!(
-        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_stop",outcome="ok"} 1"#),
+        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_action",outcome="ok"} 1"#),
         "{body}"
     );
     assert!(

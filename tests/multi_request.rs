@@ -80,11 +80,11 @@ async fn multi_request_tools() {
         .await;
     assert!(e.contains("nothing to change"), "{e}");
 
-    // stack_git_redeploy: keeps the stored ref, credentials user and env.
+    // stack_update of a git stack redeploys it: keeps the stored ref, credentials user and env.
     let n = p.seen().await.len();
     let out = s
         .ok(
-            "stack_git_redeploy",
+            "stack_update",
             json!({"id": 11, "environment_id": 1, "env": {"LOG_LEVEL": "debug"}}),
         )
         .await;
@@ -109,10 +109,24 @@ async fn multi_request_tools() {
         !out.to_string().contains("db-pass-123"),
         "env values stay hidden in the answer"
     );
+    // The arguments of the other kind of stack are refused, named.
     let e = s
-        .tool_error("stack_git_redeploy", json!({"id": 7, "environment_id": 1}))
+        .tool_error(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "ref": "refs/heads/x"}),
+        )
         .await;
-    assert!(e.contains("not deployed from git"), "{e}");
+    assert!(
+        e.contains("`ref`") && e.contains("not deployed from git"),
+        "{e}"
+    );
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 11, "environment_id": 1, "file": "services: {}"}),
+        )
+        .await;
+    assert!(e.contains("`file`") && e.contains("from git"), "{e}");
 
     // kubernetes_resource_list: discovery, then the list; managedFields left out.
     let n = p.seen().await.len();
@@ -482,8 +496,8 @@ async fn held_writes_do_not_warn_of_the_spec() {
             json!({"environment_id": 1, "id": "web", "action": "restart", "dry_run": true}),
         ),
         (
-            "stack_stop",
-            json!({"environment_id": 1, "id": 7, "dry_run": true}),
+            "stack_action",
+            json!({"action": "stop", "environment_id": 1, "id": 7, "dry_run": true}),
         ),
     ] {
         let out = s.ok(tool, args).await;

@@ -25,7 +25,10 @@ async fn results_are_the_bodies_portainer_sent() {
         .unwrap()
         .contains("nginx:1.27"));
     let stopped = s
-        .ok("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .ok(
+            "stack_action",
+            json!({"action": "stop", "id": 7, "environment_id": 1}),
+        )
         .await;
     assert_eq!(stopped["Status"], 2);
     // A body that does not match the spec still succeeds, as sent, logged.
@@ -45,12 +48,16 @@ async fn results_are_the_bodies_portainer_sent() {
 async fn upstream_errors_carry_status_and_message() {
     let p = StandIn::start().await;
     let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
-    let e = s.tool_error("environment_get", json!({"id": 42})).await;
+    let e = s
+        .tool_error("environment_get", json!({"environment_id": 42}))
+        .await;
     assert!(
         e.contains("404") && e.contains("Unable to find a environment"),
         "{e}"
     );
-    let e = s.tool_error("environment_get", json!({"id": 500})).await;
+    let e = s
+        .tool_error("environment_get", json!({"environment_id": 500}))
+        .await;
     assert!(
         e.contains("500")
             && e.contains("Unable to retrieve environment")
@@ -58,7 +65,10 @@ async fn upstream_errors_carry_status_and_message() {
         "{e}"
     );
     let e = s
-        .tool_error("stack_start", json!({"id": 7, "environment_id": 1}))
+        .tool_error(
+            "stack_action",
+            json!({"action": "start", "id": 7, "environment_id": 1}),
+        )
         .await;
     assert!(e.contains("409") && e.contains("already active"), "{e}");
     let e = s
@@ -79,14 +89,15 @@ async fn results_are_shaped() {
         &["--toolsets", "all", "--max-response-chars", "6000"],
     )
     .await;
-    // select runs on the wrapped result and answers under "selected".
+    // select runs on the wrapped result and answers under "selected"; the
+    // list's total stays beside it.
     let names = s
         .ok(
             "environment_list",
             json!({"select": "items[?Status==`1`].Name"}),
         )
         .await;
-    assert_eq!(names, json!({"selected": ["local"]}));
+    assert_eq!(names, json!({"selected": ["local"], "total": 2}));
     let e = s
         .tool_error("environment_list", json!({"select": "items[?"}))
         .await;
@@ -133,6 +144,66 @@ async fn results_are_shaped() {
 async fn docker_tools_answer_in_their_own_shapes() {
     let p = StandIn::start().await;
     let s = Session::start(&p.url(), &[]).await;
+    // One list tool for images, volumes and networks, each as {items,
+    // total}: Docker's {Volumes, Warnings} too, and paged like the others.
+    for kind in ["image", "volume", "network"] {
+        let v = s
+            .ok("docker_list", json!({"environment_id": 1, "kind": kind}))
+            .await;
+        let n = v["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{kind}: {v}"))
+            .len();
+        assert!(n >= 1 && v["total"] == n, "{kind}: {v}");
+    }
+    let v = s
+        .ok(
+            "docker_list",
+            json!({"environment_id": 1, "kind": "volume", "limit": 0}),
+        )
+        .await;
+    assert_eq!(
+        (v["items"].clone(), v["total"].clone()),
+        (json!([]), json!(1)),
+        "{v}"
+    );
+    let e = s
+        .tool_error("docker_list", json!({"environment_id": 1, "kind": "pod"}))
+        .await;
+    assert!(e.contains("kind `pod` is not one of: image"), "{e}");
+    // docker_inspect: a container unless kind says otherwise.
+    let n = p.seen().await.len();
+    s.ok("docker_inspect", json!({"environment_id": 1, "id": "web"}))
+        .await;
+    s.ok(
+        "docker_inspect",
+        json!({"environment_id": 1, "kind": "volume", "ref": "pgdata"}),
+    )
+    .await;
+    let e = s
+        .tool_error(
+            "docker_inspect",
+            json!({"environment_id": 1, "kind": "volume", "id": "pgdata"}),
+        )
+        .await;
+    assert!(
+        e.contains("`id`"),
+        "the argument of another kind is named: {e}"
+    );
+    s.ok(
+        "docker_info",
+        json!({"environment_id": 1, "what": "version"}),
+    )
+    .await;
+    let paths: Vec<String> = p.seen().await[n..].iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/endpoints/1/docker/containers/web/json",
+            "/api/endpoints/1/docker/volumes/pgdata",
+            "/api/endpoints/1/docker/version"
+        ]
+    );
     // Logs come demultiplexed, as plain text.
     let logs = s
         .ok(
@@ -208,10 +279,7 @@ async fn docker_tools_answer_in_their_own_shapes() {
     // Env values in an inspect are redacted, names kept, harmless ones shown;
     // the result says how many were hidden and how to see them.
     let c = s
-        .ok(
-            "docker_container_inspect",
-            json!({"environment_id": 1, "id": "web"}),
-        )
+        .ok("docker_inspect", json!({"environment_id": 1, "id": "web"}))
         .await;
     assert_eq!(
         c["Config"]["Env"],
@@ -350,7 +418,7 @@ async fn docker_tools_answer_in_their_own_shapes() {
     assert!(e.contains("409") && e.contains("volume is in use"), "{e}");
     let e = s
         .tool_error(
-            "docker_container_inspect",
+            "docker_inspect",
             json!({"environment_id": 1, "id": "missing"}),
         )
         .await;
@@ -372,7 +440,7 @@ const SECRETS: [(&str, &str); 10] = [
     ("environment_get", "key-secret"),
     ("environment_get", "/data/tls/1/key.pem"),
     ("stack_get", "info"),
-    ("docker_container_inspect", "s3cr3t-db-pass"),
+    ("docker_inspect", "s3cr3t-db-pass"),
     ("swarm_task_list", "SECRET_KEY=abc"),
     ("kubernetes_resource_get", "czNjcjN0"),
 ];
@@ -383,8 +451,8 @@ async fn secrets_are_redacted_everywhere() {
     let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
     let args = |tool: &str| match tool {
         "registry_get" | "stack_get" => json!({"id": if tool == "stack_get" { 7 } else { 1 }}),
-        "environment_get" => json!({"id": 1}),
-        "docker_container_inspect" => json!({"environment_id": 1, "id": "web"}),
+        "environment_get" => json!({"environment_id": 1}),
+        "docker_inspect" => json!({"environment_id": 1, "id": "web"}),
         // select bypasses the default omission of Env, not redaction.
         "swarm_task_list" => {
             json!({"environment_id": 1, "select": "items[0].Spec.ContainerSpec.Env"})
@@ -416,7 +484,9 @@ async fn the_token_never_shows() {
     for x in examples::all() {
         let _ = s.call(&x.tool, x.args.clone()).await;
     }
-    let _ = s.call("environment_get", json!({"id": 42})).await;
+    let _ = s
+        .call("environment_get", json!({"environment_id": 42}))
+        .await;
     let (stderr, transcript) = s.stop().await;
     assert!(
         stderr.contains("portainer"),

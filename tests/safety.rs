@@ -16,8 +16,8 @@ async fn dry_run_and_confirmation_send_nothing() {
     // dry_run: the exact request, nothing sent.
     let out = s
         .ok(
-            "stack_stop",
-            json!({"id": 7, "environment_id": 1, "dry_run": true}),
+            "stack_action",
+            json!({"action": "stop", "id": 7, "environment_id": 1, "dry_run": true}),
         )
         .await;
     assert_eq!(out["dry_run"], true);
@@ -88,10 +88,14 @@ async fn dry_run_and_confirmation_send_nothing() {
         .get("confirm")
         .is_some());
     assert!(
-        schema("stack_stop")["properties"].get("confirm").is_none(),
+        schema("stack_action")["properties"]
+            .get("confirm")
+            .is_none(),
         "not destructive"
     );
-    assert!(schema("stack_stop")["properties"].get("dry_run").is_some());
+    assert!(schema("stack_action")["properties"]
+        .get("dry_run")
+        .is_some());
     assert!(
         schema("stack_list")["properties"].get("dry_run").is_none(),
         "reads have no dry run"
@@ -101,7 +105,10 @@ async fn dry_run_and_confirmation_send_nothing() {
     // --confirm writes: every write needs it; none: none does.
     let s = Session::start(&p.url(), &["--confirm", "writes"]).await;
     let out = s
-        .ok("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .ok(
+            "stack_action",
+            json!({"action": "stop", "id": 7, "environment_id": 1}),
+        )
         .await;
     assert_eq!(out["dry_run"], true);
     s.stop().await;
@@ -135,7 +142,10 @@ async fn the_audit_log_records_who_did_what() {
     )
     .await;
     let _ = s
-        .tool_error("stack_start", json!({"id": 7, "environment_id": 1}))
+        .tool_error(
+            "stack_action",
+            json!({"action": "start", "id": 7, "environment_id": 1}),
+        )
         .await;
     s.stop().await;
     let text = std::fs::read_to_string(&log).unwrap();
@@ -163,8 +173,8 @@ async fn the_audit_log_records_who_did_what() {
             p("stack_list", "outcome"),
             p("stack_update", "intent"),
             p("stack_update", "outcome"),
-            p("stack_start", "intent"),
-            p("stack_start", "outcome")
+            p("stack_action", "intent"),
+            p("stack_action", "outcome")
         ]
     );
     let update = &records[2];
@@ -230,10 +240,13 @@ async fn flaky() -> MockServer {
 async fn reads_are_retried_writes_never() {
     let server = flaky().await;
     let s = Session::start(&server.uri(), &["--disable-version-check"]).await;
-    let v = s.ok("system_status", json!({})).await;
+    let v = s.ok("system_version", json!({"what": "status"})).await;
     assert_eq!(v["InstanceID"], "x");
     let e = s
-        .tool_error("stack_stop", json!({"id": 7, "environment_id": 1}))
+        .tool_error(
+            "stack_action",
+            json!({"action": "stop", "id": 7, "environment_id": 1}),
+        )
         .await;
     assert!(e.contains("503"), "{e}");
     s.stop().await;
@@ -266,8 +279,11 @@ async fn a_second_address_takes_over() {
     let urls = format!("http://127.0.0.1:{dead},{}", p.url());
     let s = Session::start(&urls, &[]).await;
     s.ok("environment_list", json!({})).await;
-    s.ok("stack_stop", json!({"id": 7, "environment_id": 1}))
-        .await;
+    s.ok(
+        "stack_action",
+        json!({"action": "stop", "id": 7, "environment_id": 1}),
+    )
+    .await;
     let (stderr, _) = s.stop().await;
     assert!(stderr.contains("trying the next address"), "{stderr}");
     assert!(p

@@ -40,7 +40,7 @@ async fn other_major_version_is_refused() {
 async fn version_check_can_be_skipped() {
     let p = StandIn::with_version("3.1.0").await;
     let s = Session::start(&p.url(), &["--disable-version-check"]).await;
-    s.ok("system_status", json!({})).await;
+    s.ok("system_version", json!({"what": "status"})).await;
     s.stop().await;
     assert!(p
         .seen()
@@ -49,7 +49,7 @@ async fn version_check_can_be_skipped() {
         .all(|r| r.path != "/api/system/version"));
     // The Go server's spelling works too.
     let s = Session::start(&p.url(), &["-disable-version-check"]).await;
-    s.ok("system_status", json!({})).await;
+    s.ok("system_version", json!({"what": "status"})).await;
     s.stop().await;
 }
 
@@ -165,10 +165,10 @@ async fn tools_subcommand_prints_the_catalogue_offline() {
     assert!(ro
         .iter()
         .any(|t| t["name"] == "docker_proxy" && t["get_only"] == true));
-    assert!(!ro.iter().any(|t| t["name"] == "stack_stop"));
+    assert!(!ro.iter().any(|t| t["name"] == "stack_action"));
     let table = run(&["-read-only", "tools"]);
     assert!(
-        table.contains("environment_list") && !table.contains("stack_stop"),
+        table.contains("environment_list") && !table.contains("stack_action"),
         "{table}"
     );
 }

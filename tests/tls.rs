@@ -148,7 +148,9 @@ async fn certificates_are_verified_unless_told_otherwise() {
     let ca = server._dir.path().join("ca.pem");
 
     let s = Session::start(&url, &["--timeout", "5"]).await;
-    let e = s.tool_error("system_status", json!({})).await;
+    let e = s
+        .tool_error("system_version", json!({"what": "status"}))
+        .await;
     assert!(
         e.to_lowercase().contains("certificate"),
         "an unknown CA is refused: {e}"
@@ -156,12 +158,12 @@ async fn certificates_are_verified_unless_told_otherwise() {
     s.stop().await;
 
     let s = Session::start(&url, &["--tls-ca", ca.to_str().unwrap()]).await;
-    let v = s.ok("system_status", json!({})).await;
+    let v = s.ok("system_version", json!({"what": "status"})).await;
     assert_eq!(v["InstanceID"], "tls-test");
     s.stop().await;
 
     let s = Session::start(&url, &["--insecure"]).await;
-    let v = s.ok("system_status", json!({})).await;
+    let v = s.ok("system_version", json!({"what": "status"})).await;
     assert_eq!(v["InstanceID"], "tls-test");
     let (stderr, _) = s.stop().await;
     assert!(

@@ -50,6 +50,9 @@ pub struct ToolEntry {
     pub operations: Option<BTreeMap<String, String>>,
     /// Name of the argument choosing among `operations` (default "action").
     pub selector: Option<String>,
+    /// The selector's value when the call leaves it out (the common case,
+    /// such as a container among Docker objects).
+    pub selector_default: Option<String>,
     /// A `handler!` declared in src/tools/handlers (hand-written tools).
     pub handler: Option<String>,
     /// For a handler: the Portainer operations it sends, so that it is only
@@ -377,6 +380,16 @@ fn check_params(t: &ToolEntry, ops: &[Operation], err: &mut impl FnMut(String)) 
             "selector `{}` clashes with an API parameter; choose another with `selector`",
             t.selector()
         ));
+    }
+    if let Some(d) = &t.selector_default {
+        match &t.operations {
+            Some(ops) if ops.contains_key(d) => {}
+            Some(ops) => err(format!(
+                "selector_default `{d}` is not one of: {}",
+                ops.keys().cloned().collect::<Vec<_>>().join(", ")
+            )),
+            None => err("selector_default needs operations".into()),
+        }
     }
 }
 

@@ -216,6 +216,14 @@ fn dispatch_arm(
     let mut branches = vec![];
     let choices: Vec<&str> = calls.iter().filter_map(|c| c.choice.as_deref()).collect();
     let listed = choices.join(", ");
+    // As JSON text, the form Args::get takes defaults in.
+    let default = match &p.entry.selector_default {
+        Some(d) => {
+            let text = Value::String(d.clone()).to_string();
+            quote!(Some(#text))
+        }
+        None => quote!(None),
+    };
     for c in calls {
         let choice = c.choice.as_deref().unwrap_or_default();
         let body = call_body(name, c, &gaps, methods)?;
@@ -232,7 +240,7 @@ fn dispatch_arm(
     }
     Ok(quote! {
         #name => {
-            let choice: String = args.get(#selector, None)?;
+            let choice: String = args.get(#selector, #default)?;
             match choice.as_str() {
                 #(#branches)*
                 other => Err(ToolError::BadArguments(format!("{} `{other}` is not one of: {}", #selector, #listed))),
@@ -363,7 +371,12 @@ pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, Str
                 let input = if choices.is_empty() {
                     inputs.into_iter().next().unwrap_or_default()
                 } else {
-                    schema::union_input(e.selector(), &choices, &inputs)
+                    schema::union_input(
+                        e.selector(),
+                        e.selector_default.as_deref(),
+                        &choices,
+                        &inputs,
+                    )
                 };
                 Kind::Generated { calls, input }
             }

@@ -155,13 +155,19 @@ pub fn input_schema(spec: &Spec, tool: &ToolEntry, op: &Operation, args: &[Arg])
 
 /// The input schema of a multi-operation tool: the selector, plus every
 /// operation's arguments; an argument only some operations take says which.
-pub fn union_input(selector: &str, choices: &[String], inputs: &[Value]) -> Value {
+pub fn union_input(
+    selector: &str,
+    default: Option<&str>,
+    choices: &[String],
+    inputs: &[Value],
+) -> Value {
     let mut props = Map::new();
     // The enum says it all; the tool's description says what each does.
-    props.insert(
-        selector.to_string(),
-        json!({"type": "string", "enum": choices}),
-    );
+    let mut choice = json!({"type": "string", "enum": choices});
+    if let Some(d) = default {
+        choice["default"] = json!(d);
+    }
+    props.insert(selector.to_string(), choice);
     let mut users: Vec<(String, Vec<&str>)> = vec![];
     for (choice, input) in choices.iter().zip(inputs) {
         for (name, schema) in input["properties"].as_object().into_iter().flatten() {
@@ -191,7 +197,10 @@ pub fn union_input(selector: &str, choices: &[String], inputs: &[Value]) -> Valu
             .as_array()
             .is_some_and(|r| r.iter().any(|x| x == n))
     };
-    let mut required = vec![Value::String(selector.to_string())];
+    let mut required = match default {
+        Some(_) => vec![],
+        None => vec![Value::String(selector.to_string())],
+    };
     for (name, _) in &users {
         if inputs.iter().all(|i| required_by(i, name)) {
             required.push(Value::String(name.clone()));
@@ -201,7 +210,10 @@ pub fn union_input(selector: &str, choices: &[String], inputs: &[Value]) -> Valu
 }
 
 pub fn object_schema(props: Map<String, Value>, required: Vec<Value>) -> Value {
-    let mut s = json!({"type": "object", "properties": props, "additionalProperties": false});
+    // No additionalProperties: the server refuses undeclared arguments by name
+    // (Args::check_against), and the keyword on every tool cost 1.4 KB of
+    // every tools/list.
+    let mut s = json!({"type": "object", "properties": props});
     if !required.is_empty() {
         s["required"] = Value::Array(required);
     }

@@ -223,7 +223,6 @@ fn schema_for_path_query_and_body() {
         input,
         &json!({
             "type": "object",
-            "additionalProperties": false,
             "properties": {
                 "id": {"type": "integer", "minimum": 1},
                 "environment_id": {"type": "integer", "description": "Environment of the thing."},

@@ -17,10 +17,15 @@ pub fn add_args(input: &mut Value, mode: Mode) {
     let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
         return;
     };
-    // What they mean is in the server's instructions, told once.
+    // What dry_run means is in the server's instructions, told once. Not
+    // every client shows those to the model, and a call without confirm
+    // does nothing, so confirm says so where it is taken.
     props.insert(DRY_RUN.into(), json!({"type": "boolean"}));
     if mode.needs_confirm() {
-        props.insert(CONFIRM.into(), json!({"type": "boolean"}));
+        props.insert(
+            CONFIRM.into(),
+            json!({"type": "boolean", "description": "true to act; without it the call only previews."}),
+        );
     }
 }
 

@@ -68,23 +68,37 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
         redact::redact(&mut v)
     };
     let mut v = as_object(v);
-    if def.client_paging {
-        page(&mut v, req.limit, req.offset);
-    }
     let v = match &req.select {
-        Some(expr) => json!({"selected": search(SELECT, expr, &v)?}),
+        // A list's total stays beside what was selected: the page the
+        // expression saw may be a small part of it.
+        Some(expr) => {
+            if def.client_paging {
+                page(&mut v, req.limit, req.offset);
+            }
+            let mut out = json!({"selected": search(SELECT, expr, &v)?});
+            if let Some(total) = v.get("total").filter(|t| t.is_u64()) {
+                out["total"] = total.clone();
+            }
+            out
+        }
         None => {
             for path in def.omit.iter() {
                 omit(&mut v, path);
             }
             // A body that was not JSON (or too deep to parse) came back as
             // text: the projection, written for the JSON, would lose it.
-            match def.project {
+            let mut v = match def.project {
                 Some(expr) if text_result(&v).is_none() => {
                     as_object(search("the tool's default projection", expr, &v)?)
                 }
                 _ => v,
+            };
+            // After the projection, which may be what makes the list
+            // {items} (Docker's volume list).
+            if def.client_paging {
+                page(&mut v, req.limit, req.offset);
             }
+            v
         }
     };
     let mut v = v;
@@ -273,6 +287,13 @@ mod tests {
         }
     }
 
+    fn req_select(expr: &str) -> Request {
+        Request {
+            select: Some(expr.into()),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn select_projects_the_wrapped_result() {
         let d = def(None, &[], false);
@@ -285,6 +306,12 @@ mod tests {
         assert_eq!(
             shape(v, &d, &req, &Limits::default()).unwrap(),
             json!({"selected": ["/a"]})
+        );
+        // The server's total survives a select.
+        let v = json!({"items": [{"Id": 1}, {"Id": 2}], "total": 40});
+        assert_eq!(
+            shape(v, &d, &req_select("items[].Id"), &Limits::default()).unwrap(),
+            json!({"selected": [1, 2], "total": 40})
         );
         let bad = Request {
             select: Some("items[".into()),

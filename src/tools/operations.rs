@@ -101,6 +101,11 @@ impl OperationDef {
     /// the parameters it lacks (None: all of them).
     pub fn input_schema_in(&self, description: Option<usize>) -> Value {
         let mut schema = self.input_schema();
+        // Closed here, where api_call validates against it and api_describe
+        // shows it; tool schemas leave that to Args::check_against.
+        if let Some(o) = schema.as_object_mut() {
+            o.insert("additionalProperties".into(), Value::Bool(false));
+        }
         if let Some(i) = description {
             for name in self.params_missing_in(i) {
                 if let Some(Value::Object(props)) = schema.get_mut("properties") {

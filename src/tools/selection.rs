@@ -273,9 +273,9 @@ mod tests {
         for t in &s.served {
             assert!(!t.mode.can_write(), "{}", t.def.name);
         }
-        assert!(!names(&s).contains(&"stack_stop"));
+        assert!(!names(&s).contains(&"stack_action"));
         assert!(names(&s).contains(&"docker_proxy"));
-        assert!(s.left_out["stack_stop"].contains("read-only"));
+        assert!(s.left_out["stack_action"].contains("read-only"));
     }
 
     #[test]
@@ -289,12 +289,12 @@ mod tests {
         let s = select(&Choice {
             toolsets: Some(vec!["stacks".into()]),
             tools: Some(vec!["user_list".into()]),
-            deny_tools: Some(vec!["stack_stop".into()]),
+            deny_tools: Some(vec!["stack_action".into()]),
             ..Default::default()
         })
         .unwrap();
         assert!(names(&s).contains(&"user_list") && names(&s).contains(&"stack_list"));
-        assert!(!names(&s).contains(&"stack_stop"));
+        assert!(!names(&s).contains(&"stack_action"));
         assert!(select(&Choice {
             tools: Some(vec!["nope".into()]),
             ..Default::default()

@@ -1,6 +1,7 @@
-//! Stack writes that need more than one request: an update that keeps the
-//! current file and merges variables, and a git redeploy that keeps the
-//! stored reference, variables and credentials unless told otherwise.
+//! Stack updates, which need more than one request: a stack's own file is
+//! kept when no new one is given and variables are merged; a git stack is
+//! redeployed from its repository with the stored reference, variables and
+//! credentials unless told otherwise.
 
 use super::handler;
 use super::stack_env::{self, EnvChange};
@@ -18,71 +19,9 @@ pub struct Update {
     id: u64,
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// New compose file content; the current file is kept when left out.
+    /// New compose file content (not for a git stack); the current file is kept when left out.
     file: Option<String>,
-    /// Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true.
-    env: EnvChange,
-    /// env is the complete list: variables not named are removed.
-    #[serde(default)]
-    replace_env: bool,
-    /// Remove services that are no longer in the file.
-    #[serde(default)]
-    prune: bool,
-    /// Pull the images again before redeploying.
-    #[serde(default)]
-    pull_image: bool,
-}
-
-handler!(STACK_UPDATE, Update, update);
-
-/// Portainer replaces the file and the whole Env list on update: the
-/// current file is kept when none is given, named variables are merged.
-async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
-    let id = a.id;
-    let change = stack_env::parse_change(a.env)?;
-    if a.file.is_none() && change.is_empty() && !a.replace_env && !a.pull_image {
-        return Err(ToolError::BadArguments(
-            "nothing to change: give file, env, replace_env or pull_image".into(),
-        ));
-    }
-    let stack = http
-        .portainer_json(Method::GET, &format!("stacks/{id}"), None)
-        .await?;
-    let file = match a.file {
-        Some(f) => f,
-        None => {
-            let current = http
-                .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
-                .await?;
-            current["StackFileContent"]
-                .as_str()
-                .ok_or_else(|| {
-                    ToolError::Internal("Portainer returned no StackFileContent".into())
-                })?
-                .to_string()
-        }
-    };
-    let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-    let body =
-        json!({"StackFileContent": file, "Env": env, "Prune": a.prune, "PullImage": a.pull_image});
-    let updated = http
-        .portainer_json(
-            Method::PUT,
-            &format!("stacks/{id}?endpointId={}", a.environment_id),
-            Some(&body),
-        )
-        .await?;
-    Ok(json!({"stack": updated, "env_changes": summary}))
-}
-
-#[derive(Deserialize, JsonSchema)]
-pub struct GitRedeploy {
-    /// Stack id (from stack_list); the stack must come from git.
-    #[schemars(range(min = 1))]
-    id: u64,
-    #[schemars(range(min = 1))]
-    environment_id: u64,
-    /// Git reference to deploy, e.g. refs/heads/release; the stored one when left out.
+    /// Git stack: the reference to deploy, e.g. refs/heads/release; the stored one when left out.
     #[serde(rename = "ref")]
     reference: Option<String>,
     /// Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true.
@@ -98,25 +37,88 @@ pub struct GitRedeploy {
     pull_image: bool,
 }
 
-handler!(STACK_GIT_REDEPLOY, GitRedeploy, git_redeploy);
+handler!(STACK_UPDATE, Update, update);
 
-/// Portainer's redeploy replaces the reference (default: main), the Env list
-/// and the authentication with what the request carries, so the stored ones
-/// are sent unless the caller changes them.
-async fn git_redeploy(http: &Http, a: GitRedeploy) -> Result<Value, ToolError> {
+/// One tool for both kinds of stack: which request fits is known only from
+/// the stack itself, which both ways must read first anyway.
+async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
     let id = a.id;
     let change = stack_env::parse_change(a.env)?;
     let stack = http
         .portainer_json(Method::GET, &format!("stacks/{id}"), None)
         .await?;
-    let git = stack
-        .get("GitConfig")
-        .filter(|g| g.is_object())
-        .ok_or_else(|| {
-            ToolError::BadArguments(format!(
-                "stack {id} was not deployed from git; use stack_update"
-            ))
-        })?;
+    let git = stack.get("GitConfig").filter(|g| g.is_object());
+    match (git, &a.file, &a.reference) {
+        (Some(_), Some(_), _) => Err(ToolError::BadArguments(format!(
+            "`file`: stack {id} is deployed from git, its file comes from the repository; \
+             leave file out to redeploy (ref picks another reference)"
+        ))),
+        (None, _, Some(_)) => Err(ToolError::BadArguments(format!(
+            "`ref`: stack {id} was not deployed from git; give file or env instead"
+        ))),
+        (Some(git), None, _) => {
+            let redeploy = Redeploy {
+                id,
+                environment_id: a.environment_id,
+                reference: a.reference,
+                prune: a.prune,
+                pull_image: a.pull_image,
+            };
+            let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
+            git_redeploy(http, redeploy, git, env, summary).await
+        }
+        (None, file, None) => {
+            if file.is_none() && change.is_empty() && !a.replace_env && !a.pull_image {
+                return Err(ToolError::BadArguments(
+                    "nothing to change: give file, env, replace_env or pull_image".into(),
+                ));
+            }
+            let file = match a.file {
+                Some(f) => f,
+                None => {
+                    let current = http
+                        .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
+                        .await?;
+                    current["StackFileContent"]
+                        .as_str()
+                        .ok_or_else(|| {
+                            ToolError::Internal("Portainer returned no StackFileContent".into())
+                        })?
+                        .to_string()
+                }
+            };
+            let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
+            let body = json!({"StackFileContent": file, "Env": env, "Prune": a.prune, "PullImage": a.pull_image});
+            let updated = http
+                .portainer_json(
+                    Method::PUT,
+                    &format!("stacks/{id}?endpointId={}", a.environment_id),
+                    Some(&body),
+                )
+                .await?;
+            Ok(json!({"stack": updated, "env_changes": summary}))
+        }
+    }
+}
+
+struct Redeploy {
+    id: u64,
+    environment_id: u64,
+    reference: Option<String>,
+    prune: bool,
+    pull_image: bool,
+}
+
+/// Portainer's redeploy replaces the reference (default: main), the Env list
+/// and the authentication with what the request carries, so the stored ones
+/// are sent unless the caller changes them.
+async fn git_redeploy(
+    http: &Http,
+    a: Redeploy,
+    git: &Value,
+    env: Value,
+    summary: Value,
+) -> Result<Value, ToolError> {
     let reference = match a.reference {
         Some(r) => r,
         None => git["ReferenceName"]
@@ -125,7 +127,6 @@ async fn git_redeploy(http: &Http, a: GitRedeploy) -> Result<Value, ToolError> {
             .to_string(),
     };
     let auth = git.get("Authentication").filter(|a| a.is_object());
-    let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
     let mut body = json!({
         "RepositoryReferenceName": reference,
         "Env": env,
@@ -143,7 +144,10 @@ async fn git_redeploy(http: &Http, a: GitRedeploy) -> Result<Value, ToolError> {
     let deployed = http
         .portainer_json(
             Method::PUT,
-            &format!("stacks/{id}/git/redeploy?endpointId={}", a.environment_id),
+            &format!(
+                "stacks/{}/git/redeploy?endpointId={}",
+                a.id, a.environment_id
+            ),
             Some(&body),
         )
         .await?;
