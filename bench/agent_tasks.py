@@ -445,7 +445,7 @@ def expect_disk(scene, before):
 
 # 6. web's environment variables (values of secrets stay hidden).
 async def ours_web_env(a):
-    env = unwrap(await a.call("docker_container_inspect", {"environment_id": DOCKER, "id": "web", "select": "Config.Env"}))
+    env = unwrap(await a.call("docker_inspect", {"environment_id": DOCKER, "id": "web", "select": "Config.Env"}))
     return "\n".join(env)
 
 
@@ -460,8 +460,8 @@ def expect_web_env(scene, before):
 
 # 7. Volumes, and which are unused.
 async def ours_volumes(a):
-    every = await a.call("docker_volume_list", {"environment_id": DOCKER})
-    unused = await a.call("docker_volume_list", {"environment_id": DOCKER, "filters": {"dangling": ["true"]}})
+    every = await a.call("docker_list", {"environment_id": DOCKER, "kind": "volume"})
+    unused = await a.call("docker_list", {"environment_id": DOCKER, "kind": "volume", "filters": {"dangling": ["true"]}})
     names = lambda r: ", ".join(v["Name"] for v in r["items"]) or "none"  # noqa: E731
     return f"volumes: {names(every)}; unused: {names(unused)}"
 

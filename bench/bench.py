@@ -133,7 +133,9 @@ BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")
 
 class Ours:
     name = "portainer-mcp"
-    status_tool = "system_status"
+    status_tool = "system_version"
+    # /api/system/status, the request the direct reference sends too.
+    status_args = {"what": "status"}
     env_tool = "environment_list"
     read_only = {"PORTAINER_READ_ONLY": "true"}
     everything = {"PORTAINER_TOOLSETS": "all"}
@@ -169,6 +171,7 @@ class Peer:
     def __init__(self, exe):
         self.exe = exe
         self.status_tool = self.env_tool = None
+        self.status_args = {}
 
     def stdio(self, url, extra=None):
         return Stdio([str(self.exe)], {**BASE_ENV, **self.env, "PORTAINER_URL": url, "PORTAINER_API_KEY": TOKEN,
@@ -263,7 +266,7 @@ def direct_runner(direct, path):
 def throughput(side, url, n, in_flight=32):
     s = side.stdio(url)
     s.initialize()
-    call = {"name": side.status_tool, "arguments": {}}
+    call = {"name": side.status_tool, "arguments": side.status_args}
     sent = done = 0
     t = time.perf_counter()
     while sent < min(in_flight, n):
@@ -301,7 +304,7 @@ def calls_section(a, sides):
         direct = Direct(standin.port, TOKEN)
         runners = {"direct": direct_runner(direct, "/api/system/status")}
         for side in sides:
-            runners[side.name] = mcp_runner(sessions[side.name], side.status_tool, {})
+            runners[side.name] = mcp_runner(sessions[side.name], side.status_tool, side.status_args)
         samples = interleaved(runners, a.calls)
         d = [t for t, _ in samples["direct"]]
         for side in sides:
@@ -420,7 +423,7 @@ def scaling_point(side, url, extra, tool, args):
     s = side.stdio(url, extra)
     try:
         s.initialize()
-        s.call(side.status_tool, {})  # connection to the stand-in made, code paths warm
+        s.call(side.status_tool, side.status_args)  # connection to the stand-in made, code paths warm
         pid = s.pid
         before = proc_kb(pid, "VmRSS")
         reset = reset_peak(pid)
@@ -429,7 +432,7 @@ def scaling_point(side, url, extra, tool, args):
         if msg.get("error") or msg.get("result", {}).get("isError"):
             size = f"error ({size:,} B)"
         for _ in range(100):
-            s.call(side.status_tool, {})
+            s.call(side.status_tool, side.status_args)
         settled = proc_kb(pid, "VmRSS")
     finally:
         s.close()
@@ -483,9 +486,9 @@ def http_point(side, url, sessions, calls):
         headers = {"Authorization": f"Bearer {GATE}", "X-Portainer-API-Key": TOKEN}
         # Warm up (first-call costs, the token check against the stand-in), then
         # give rate limiters time to refill (ours: 2 s fills a default bucket).
-        run_sessions([HttpSession(port, headers, side.status_tool, {}, 5)])
+        run_sessions([HttpSession(port, headers, side.status_tool, side.status_args, 5)])
         time.sleep(2.0)
-        return run_sessions([HttpSession(port, headers, side.status_tool, {}, calls) for _ in range(sessions)])
+        return run_sessions([HttpSession(port, headers, side.status_tool, side.status_args, calls) for _ in range(sessions)])
     finally:
         stop(proc)
 

@@ -18,7 +18,7 @@ const RUNBOOKS: &[Runbook] = &[
         title: "Why is this container failing?",
         args: &[("environment_id", "Environment id (environment_list)"), ("container", "Container name or id")],
         text: "Find out why container {container} on environment {environment_id} fails, changing nothing.\n\
-1. docker_container_inspect: state, exit code, health, restart count and policy, command, mounts.\n\
+1. docker_inspect: state, exit code, health, restart count and policy, command, mounts.\n\
 2. docker_container_logs with tail 200; then grep (error|fatal|panic|denied|refused|killed) with context 3.\n\
 3. If it runs: docker_container_stats for memory against its limit (an OOM kill shows as exit code 137).\n\
 Answer with the cause, the evidence (quote the log lines), and a fix to propose; act only if asked.",
@@ -55,7 +55,7 @@ List the differences and their risks (restarts, lost volumes, exposed ports); de
         title: "Security review of an environment",
         args: &[("environment_id", "Environment id")],
         text: "Review environment {environment_id} for security risks, changing nothing.\n\
-Docker: docker_container_list, then docker_container_inspect of each container: Privileged, NetworkMode host, \
+Docker: docker_container_list, then docker_inspect of each container: Privileged, NetworkMode host, \
 the Docker socket or / mounted, ports published on all addresses, running as root, secrets in env names, no restart or memory limit.\n\
 Kubernetes: kubernetes_resource_list of ClusterRoleBinding (rbac.authorization.k8s.io/v1) bound to cluster-admin, \
 pods with privileged or hostPath or hostNetwork, Services of type LoadBalancer or NodePort.\n\

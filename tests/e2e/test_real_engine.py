@@ -69,17 +69,17 @@ def test_scenario_1_look_around(world):
             logs = await ok(s, "docker_container_logs", {"environment_id": 1, "id": "logger", "tail": "all"})
             assert "hello-from-logger\n" in logs["result"] and "oops-on-stderr\n" in logs["result"]
             assert "\x01\x00" not in logs["result"], "stream framing is removed"
-            info = await ok(s, "docker_container_inspect", {"environment_id": 1, "id": "web"})
+            info = await ok(s, "docker_inspect", {"environment_id": 1, "id": "web"})
             assert info["State"]["Running"] is True
             assert "DB_PASSWORD=<redacted>" in info["Config"]["Env"]
             assert "e2e-db-secret" not in json.dumps(info)
-            vols = await ok(s, "docker_volume_list", {"environment_id": 1})
+            vols = await ok(s, "docker_list", {"environment_id": 1, "kind": "volume"})
             assert "mcp-data" in [v["Name"] for v in vols["items"]]
-            nets = await ok(s, "docker_network_list", {"environment_id": 1})
+            nets = await ok(s, "docker_list", {"environment_id": 1, "kind": "network"})
             assert "mcp-net" in [n["Name"] for n in nets["items"]]
             running = await ok(s, "docker_container_list",
                                {"environment_id": 1, "filters": {"name": ["logger"]}, "select": "items[].State"})
-            assert running == {"selected": ["running"]}
+            assert running == {"selected": ["running"], "total": 1}
 
     asyncio.run(go())
     assert prism.violations() == [], "every request matched spec/"
@@ -238,7 +238,7 @@ def test_scenario_4_bad_input_changes_nothing(world):
 
     async def go():
         async with session(prism.url, "--toolsets", "all") as s:
-            msg = await refused(s, "docker_container_inspect", {"environment_id": "one", "id": "web"})
+            msg = await refused(s, "docker_inspect", {"environment_id": "one", "id": "web"})
             assert "environment_id" in msg and "invalid type" in msg
             msg = await refused(s, "docker_container_action", {"environment_id": 1, "action": "stop"})
             assert "missing required argument `id`" in msg
