@@ -319,6 +319,34 @@ fn several_operations_behind_one_selector() {
     );
     let e = errors(&ACTIONS.replace("update = \"ThingUpdate\"\n", ""));
     assert!(e.contains("`operations` needs at least two entries"), "{e}");
+
+    // A default choice: the selector is optional, and decoded with it.
+    let defaulted = ACTIONS.replace(
+        "description = \"Start a thing",
+        "selector_default = \"start\"\ndescription = \"Start a thing",
+    );
+    let cat = catalogue::parse(&catalogue_with(&defaulted)).unwrap();
+    let planned = registry::plan(&cat, &spec).unwrap();
+    let registry::Kind::Generated { input, .. } = &planned[0].kind else {
+        panic!()
+    };
+    assert_eq!(input["properties"]["action"]["default"], "start");
+    assert_eq!(input["required"], json!(["id"]));
+    let gen = generate_from(&catalogue_with(&defaulted), &[SPEC], HANDLERS).unwrap();
+    assert!(
+        gen.registry
+            .contains("args.get(\"action\", Some(\"\\\"start\\\"\"))"),
+        "{}",
+        gen.registry
+    );
+    let e = errors(&defaulted.replace(
+        "selector_default = \"start\"",
+        "selector_default = \"halt\"",
+    ));
+    assert!(
+        e.contains("tool `thing_action`: selector_default `halt` is not one of: start, update"),
+        "{e}"
+    );
 }
 
 /// The deny list names operations that exist, each once, each with a reason:
