@@ -208,6 +208,16 @@ async fn delete_by_label_selector_lists_then_deletes_each() {
     let n = p.seen().await.len();
     let out = s.ok("kubernetes_delete", args.clone()).await;
     assert_eq!(out["dry_run"], true, "{out}");
+    // The preview names what would go, not each whole object.
+    assert_eq!(
+        out["server_preview"][0]["items"],
+        json!([
+            {"name": "cache-a", "status": "would be deleted", "deletionTimestamp": null},
+            {"name": "cache-b", "status": "would be deleted", "deletionTimestamp": null}
+        ]),
+        "{out}"
+    );
+    assert_eq!(out["server_preview"].as_array().unwrap().len(), 1);
     let seen = p.seen().await[n..].to_vec();
     let list = seen
         .iter()

@@ -11,7 +11,7 @@ use crate::tools::handlers::docker_logs::Tail;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The core group's version: every Kubernetes tool's default api_version.
 pub(super) fn v1() -> String {
@@ -180,10 +180,17 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     )
     .await?
     .into_text()?;
-    match text {
-        Value::String(t) => crate::tools::log_filter::filtered(t, a.grep.as_deref(), a.context),
-        other => Ok(other),
-    }
+    let text = match text {
+        Value::String(t) => crate::tools::log_filter::filtered(t, a.grep.as_deref(), a.context)?,
+        other => other,
+    };
+    // Which run of the container the lines are from: after a crash the
+    // current one may show nothing of what went wrong.
+    let instance = match a.previous {
+        Some(true) => "previous instance of the container (before its last restart)",
+        _ => "current instance of the container; previous: true reads the one before its last restart",
+    };
+    Ok(json!({"result": text, "_instance": instance}))
 }
 
 #[derive(Deserialize, JsonSchema)]

@@ -104,12 +104,16 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
                 continue;
             }
         };
-        if held {
+        // One object's preview is the API server's answer; a selection's is
+        // the list of what would go (below), not 50 whole objects.
+        if held && a.label_selector.is_none() {
             call_record::add_preview(answer.clone());
         }
         // A Status when the object is gone at once; the object itself,
         // marked for deletion, while finalizers or a grace period hold it.
-        let status = if answer["kind"] == "Status" {
+        let status = if held {
+            json!("would be deleted")
+        } else if answer["kind"] == "Status" {
             answer["status"].clone()
         } else {
             json!("deleting")
@@ -123,6 +127,9 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
             out["label_selector"] = json!(selector);
             out["total"] = json!(items.len());
             out["items"] = json!(items);
+            if held {
+                call_record::add_preview(out.clone());
+            }
         }
         None => {
             let one = items.pop().unwrap_or_default();
