@@ -40,7 +40,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "docker_manage",
         default: false,
-        description: "Create Docker volumes and networks.",
+        description: "Create Docker volumes and networks; prune unused containers, images, volumes, networks or build cache.",
     },
     ToolsetDef {
         name: "edge",
@@ -1169,6 +1169,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::DOCKER_DISK_USAGE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "docker_prune",
+        title: "Prune unused Docker objects",
+        description: "Remove what nothing uses, as docker <kind> prune: stopped containers, dangling (all: unused) images, anonymous (all: named too) unused volumes, unused networks, build cache. Without confirm it lists what would go and the MiB.",
+        toolset: "docker_manage",
+        access: Access::Write,
+        destructive: true,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "docker_prune",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_PRUNE),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -3912,6 +3936,9 @@ pub async fn dispatch(
         }
         "docker_disk_usage" => {
             (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await
+        }
+        "docker_prune" => {
+            (crate::tools::handlers::DOCKER_PRUNE.call)(client.inner(), args).await
         }
         "docker_volume_create" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;

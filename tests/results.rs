@@ -277,14 +277,20 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .await;
     assert_eq!(pod["result"], "GET /health 200\n");
     // It says which run of the container the lines are from.
-    assert!(pod["_notes"].to_string().contains("current instance"), "{pod}");
+    assert!(
+        pod["_notes"].to_string().contains("current instance"),
+        "{pod}"
+    );
     let pod = s
         .ok(
             "kubernetes_pod_logs",
             json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "previous": true}),
         )
         .await;
-    assert!(pod["_notes"].to_string().contains("previous instance"), "{pod}");
+    assert!(
+        pod["_notes"].to_string().contains("previous instance"),
+        "{pod}"
+    );
     // Env values in an inspect are redacted, names kept, harmless ones shown;
     // the result says how many were hidden and how to see them.
     let c = s

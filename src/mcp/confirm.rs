@@ -58,7 +58,12 @@ pub fn plan(mode: Mode, args: &Args) -> Result<Plan, ToolError> {
 }
 
 /// The answer of a held call: what would have been sent.
-pub fn held_answer(plan: &Plan, would_send: Vec<Value>, preview: Vec<Value>) -> Value {
+pub fn held_answer(
+    plan: &Plan,
+    would_send: Vec<Value>,
+    preview: Vec<Value>,
+    would_change: Option<Value>,
+) -> Value {
     let note = if plan.declined {
         "Not done: the user declined. Nothing was sent."
     } else if plan.unconfirmed {
@@ -71,6 +76,9 @@ pub fn held_answer(plan: &Plan, would_send: Vec<Value>, preview: Vec<Value>) -> 
         // The API server validated the writes and answered as it would
         // store them (Kubernetes dryRun=All); nothing was stored.
         answer["server_preview"] = Value::Array(preview);
+    }
+    if let Some(change) = would_change {
+        answer["would_change"] = change;
     }
     answer
 }

@@ -189,7 +189,12 @@ impl PortainerServer {
         let result = if plan.hold {
             // What the call would have sent; a failed read on the way is still an error.
             raw.map(|_| {
-                confirm::held_answer(&plan, state.would_send.clone(), state.preview.clone())
+                confirm::held_answer(
+                    &plan,
+                    state.would_send.clone(),
+                    state.preview.clone(),
+                    state.would_change.clone(),
+                )
             })
             .and_then(|v| {
                 shaping::shape(

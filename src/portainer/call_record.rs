@@ -35,6 +35,9 @@ pub struct CallState {
     /// What the API server answered to its own dry run of those writes
     /// (Kubernetes `dryRun=All`), when a tool asked for one.
     pub preview: Vec<Value>,
+    /// What a held call would change, as the tool itself worked it out from
+    /// what it read (the objects a prune would remove).
+    pub would_change: Option<Value>,
     /// How to shape a list answer while it arrives (taken by the first GET).
     pub list_plan: Option<ListPlan>,
     /// A list shaped on arrival: the value, and whether it is final.
@@ -187,6 +190,11 @@ pub fn allow_server_dry_run() {
 pub fn server_dry_run_allowed() -> bool {
     CALL.try_with(|c| c.borrow().server_dry_run)
         .unwrap_or(false)
+}
+
+/// What the running tool would change, for the held answer.
+pub fn set_would_change(v: Value) {
+    let _ = CALL.try_with(|c| c.borrow_mut().would_change = Some(v));
 }
 
 /// An API server's answer to a server-side dry run, for the held answer.

@@ -205,6 +205,44 @@ def test_disk_usage_agrees_with_docker_system_df(world):
     assert sorted(out["volumes"]["unused"]) == dangling
 
 
+def test_prune_previews_then_removes_what_the_engine_would(world):
+    """docker_prune against the engine: a held call lists what would go and
+    removes nothing; confirmed, a volume prune takes the unused anonymous
+    volume and leaves named ones (Engine API 1.42 and later)."""
+    engine, front, prism = world
+    engine.docker("create", "--network", "none", "-v", "/scratch", "--name", "anon-holder", "mcp-busybox:test", "true")
+    anon = engine.inspect("anon-holder")["Mounts"][0]["Name"]
+    engine.docker("rm", "anon-holder")
+    engine.docker("network", "create", "prune-net")
+
+    def volumes():
+        return set(engine.docker("volume", "ls", "-q").split())
+
+    async def go():
+        async with session(front.url, "--toolsets", "default,docker_manage") as s:
+            held = await ok(s, "docker_prune", {"environment_id": 1, "kind": "volumes"})
+            assert held["dry_run"] is True and held["would_send"][0]["path"].endswith("/docker/volumes/prune"), held
+            assert anon in held["would_change"]["names"] and "mcp-data" not in held["would_change"]["names"], held
+            assert anon in volumes(), "nothing removed without confirm"
+            stopped = set(engine.docker("ps", "-a", "-f", "status=exited", "-f", "status=created",
+                                        "--format", "{{.Names}}").split())
+            held = await ok(s, "docker_prune", {"environment_id": 1, "kind": "containers"})
+            assert set(held["would_change"]["names"]) == stopped, (held, stopped)
+            held = await ok(s, "docker_prune", {"environment_id": 1, "kind": "networks"})
+            assert "prune-net" in held["would_change"]["names"], held
+            done = await ok(s, "docker_prune", {"environment_id": 1, "kind": "volumes", "confirm": True})
+            assert anon in done["names"] and done["count"] >= 1, done
+            assert anon not in volumes() and "mcp-data" in volumes()
+            msg = await refused(s, "docker_prune", {"environment_id": 1, "kind": "networks", "all": True})
+            assert "`all`" in msg, msg
+
+    try:
+        asyncio.run(go())
+    finally:
+        engine.docker("network", "rm", "prune-net")
+    assert prism.violations() == [], "every request matched spec/"
+
+
 def test_scenario_3_read_only_refuses_every_change(world):
     engine, front, prism = world
     before = engine.states()
