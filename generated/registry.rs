@@ -40,7 +40,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "docker_manage",
         default: false,
-        description: "Create Docker volumes and networks; prune unused containers, images, volumes, networks or build cache.",
+        description: "Pull images (with a registry's credentials Portainer holds), create volumes and networks, prune unused containers, images, volumes, networks or build cache.",
     },
     ToolsetDef {
         name: "edge",
@@ -1169,6 +1169,30 @@ pub static TOOLS: &[ToolDef] = &[
         method: "",
         path: "",
         input: Input::Handler(&crate::tools::handlers::DOCKER_DISK_USAGE),
+        missing_in: 0u32,
+        gaps: &[],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+        },
+    },
+    ToolDef {
+        name: "docker_image_pull",
+        title: "Pull an image",
+        description: "Pull an image onto a Docker environment, anonymously or with the credentials of a registry Portainer holds (registry_id from registry_list; the password never passes here). Answers with the digest and layers once the pull is done.",
+        toolset: "docker_manage",
+        access: Access::Write,
+        destructive: false,
+        idempotent: true,
+        method_argument: None,
+        operation_argument: None,
+        operation: "docker_image_pull",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::DOCKER_IMAGE_PULL),
         missing_in: 0u32,
         gaps: &[],
         shape: crate::shaping::Rules {
@@ -3936,6 +3960,9 @@ pub async fn dispatch(
         }
         "docker_disk_usage" => {
             (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await
+        }
+        "docker_image_pull" => {
+            (crate::tools::handlers::DOCKER_IMAGE_PULL.call)(client.inner(), args).await
         }
         "docker_prune" => {
             (crate::tools::handlers::DOCKER_PRUNE.call)(client.inner(), args).await

@@ -17,6 +17,8 @@ pub struct Seen {
     pub content_type: Option<String>,
     /// The `Accept` header.
     pub accept: Option<String>,
+    /// The `X-Registry-Auth` header (image pulls).
+    pub registry_auth: Option<String>,
     /// The `X-API-Key` header.
     pub api_key: Option<String>,
 }

@@ -72,6 +72,10 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             .get("content-type")
             .and_then(|v| v.to_str().ok()),
         accept: parts.headers.get("accept").and_then(|v| v.to_str().ok()),
+        registry_auth: parts
+            .headers
+            .get("x-registry-auth")
+            .and_then(|v| v.to_str().ok()),
     };
     if shared.log.is_on() {
         let body: Option<serde_json::Value> = serde_json::from_slice(req.body).ok();
@@ -87,6 +91,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             text,
             content_type: req.content_type.map(str::to_string),
             accept: req.accept.map(str::to_string),
+            registry_auth: req.registry_auth.map(str::to_string),
             api_key: req.key.map(str::to_string),
         });
     }
@@ -103,6 +108,7 @@ async fn websocket_pod(shared: &Shared, parts: axum::http::request::Parts) -> Re
         text: None,
         content_type: None,
         accept: None,
+        registry_auth: None,
         api_key: key.map(str::to_string),
     });
     if !key.is_some_and(|k| shared.admin_key(k) || k == BOB_TOKEN) {

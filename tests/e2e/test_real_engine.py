@@ -235,6 +235,14 @@ def test_prune_previews_then_removes_what_the_engine_would(world):
             assert anon not in volumes() and "mcp-data" in volumes()
             msg = await refused(s, "docker_prune", {"environment_id": 1, "kind": "networks", "all": True})
             assert "`all`" in msg, msg
+            # A pull the engine cannot make (no registry is reachable here)
+            # is an error carrying the engine's reason, not a success.
+            msg = await refused(s, "docker_image_pull", {"environment_id": 1, "image": "mcp-none/absent:1",
+                                                         "timeout_seconds": 30})
+            assert "mcp-none/absent" in msg, msg
+            held = await ok(s, "docker_image_pull", {"environment_id": 1, "image": "nginx:1.27", "registry_id": 2,
+                                                     "dry_run": True})
+            assert "/docker/images/create?fromImage=nginx&tag=1.27" in held["would_send"][0]["path"], held
 
     try:
         asyncio.run(go())

@@ -101,6 +101,9 @@ SWEEP = {
     # Confirmed where nothing the other tests use can go: dangling images,
     # build cache; the held ones still record the reads their preview takes.
     "docker_prune": {"environment_id": 1, "kind": "images", "confirm": True},
+    # No registry is reachable here: the request is what counts.
+    "docker_image_pull": {"environment_id": 1, "image": "mcp-none/absent:1", "registry_id": 1, "platform": "linux/amd64",
+                          "timeout_seconds": 20},
     "swarm_service_list": {"environment_id": 1, "filters": {"name": ["x"]}, "limit": 5, "offset": 0},
     "swarm_service_inspect": {"environment_id": 1, "id": MISSING},
     "swarm_service_scale": {"environment_id": 1, "id": MISSING, "replicas": 2},

@@ -9,6 +9,7 @@ pub mod docker_actions;
 pub mod docker_exec;
 pub mod docker_logs;
 pub mod docker_prune;
+pub mod docker_pull;
 pub mod docker_stats;
 pub mod environments;
 pub mod kubernetes;
@@ -28,6 +29,7 @@ pub use docker_actions::DOCKER_CONTAINER_ACTION;
 pub use docker_exec::DOCKER_CONTAINER_EXEC;
 pub use docker_logs::DOCKER_CONTAINER_LOGS;
 pub use docker_prune::DOCKER_PRUNE;
+pub use docker_pull::DOCKER_IMAGE_PULL;
 pub use docker_stats::{DOCKER_CONTAINER_STATS, DOCKER_DISK_USAGE};
 pub use environments::ENVIRONMENT_CREATE;
 pub use kubernetes::{

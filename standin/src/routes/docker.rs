@@ -120,6 +120,19 @@ fn engine(req: &Req, rest: &[&str]) -> Answer {
             json!({"message": "remove busy: volume is in use - [8dfafdbc3a40]"}),
         ),
         ("DELETE", ["volumes", _]) => empty(204),
+        // A pull answers 200 and streams progress; a failure is a line
+        // with `error`. team/private needs the registry Portainer holds.
+        ("POST", ["images", "create"]) => {
+            let private = req
+                .query
+                .is_some_and(|q| q.contains("fromImage=team%2Fprivate"));
+            let body = if private && req.registry_auth.is_none() {
+                "{\"status\":\"Pulling from team/private\",\"id\":\"v2\"}\r\n{\"errorDetail\":{\"message\":\"unauthorized: authentication required\"},\"error\":\"unauthorized: authentication required\"}\r\n"
+            } else {
+                "{\"status\":\"Pulling from library/nginx\",\"id\":\"1.27\"}\r\n{\"status\":\"Pulling fs layer\",\"progressDetail\":{},\"id\":\"a1\"}\r\n{\"status\":\"Pull complete\",\"progressDetail\":{},\"id\":\"a1\"}\r\n{\"status\":\"Digest: sha256:5eed\"}\r\n{\"status\":\"Status: Downloaded newer image for nginx:1.27\"}\r\n"
+            };
+            raw(200, "application/json", body)
+        }
         // The engine echoes what it made.
         ("POST", ["volumes", "create"]) => {
             let b = req.json();

@@ -21,6 +21,7 @@ pub(crate) struct Req<'a> {
     pub key: Option<&'a str>,
     pub content_type: Option<&'a str>,
     pub accept: Option<&'a str>,
+    pub registry_auth: Option<&'a str>,
 }
 
 impl Req<'_> {
