@@ -12071,7 +12071,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         input: "{\"properties\":{\"endpointId\":{\"type\":\"integer\"},\"id\":{\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         result: "object {AccessToken, AccessTokenExpiry, Authentication, AuthorizedTeams, AuthorizedUsers, BaseURL, Ecr, Github, Gitlab, Id, ManagementConfiguration, Name, … 8 more}",
         missing_in: 0u32,
-        curated: &["registry_get"],
+        curated: &["docker_image_pull", "registry_get"],
         denied: None,
     },
     OperationDef {

@@ -523,7 +523,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_action",
         title: "Start or stop a stack",
-        description: "Start a stopped stack, or stop a running one (its containers or services stop; nothing is removed). Status 409: it was already so.",
+        description: "Start a stopped stack, or stop a running one (its containers or services stop; nothing is removed). A stack already so fails with 409.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -963,7 +963,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/{id}/json|/endpoints/{environmentId}/docker/images/{name}/json|/endpoints/{environmentId}/docker/networks/{id}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Container or network id or name. Only for kind container, network.\",\"type\":\"string\"},\"kind\":{\"default\":\"container\",\"enum\":[\"container\",\"image\",\"network\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name (with tag) or id; volume name. Only for kind image, volume.\",\"type\":\"string\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"default\":\"container\",\"enum\":[\"container\",\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1089,7 +1089,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Container id or name. Only for kind container.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"ref\":{\"description\":\"Image name or id, or volume name. Only for kind image, volume.\",\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1182,7 +1182,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_image_pull",
         title: "Pull an image",
-        description: "Pull an image onto a Docker environment, anonymously or with the credentials of a registry Portainer holds (registry_id from registry_list; the password never passes here). Answers with the digest and layers once the pull is done.",
+        description: "Pull an image onto a Docker environment, anonymously or with the credentials of a registry Portainer holds (registry_id; the image names that registry's host; the password never passes here). Answers with the digest and layers once the pull is done.",
         toolset: "docker_manage",
         access: Access::Write,
         destructive: false,
@@ -3703,10 +3703,10 @@ pub async fn dispatch(
                         .await
                 }
                 "image" => {
-                    args.only(&["environment_id", "ref", "kind"], "kind", "image")?;
+                    args.only(&["environment_id", "id", "kind"], "kind", "image")?;
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
-                    let a_name: String = args.get_segment("ref", None)?;
+                    let a_name: String = args.get_segment("id", None)?;
                     crate::portainer::decode::finish_json(
                             client.docker_image_inspect(a_environment_id, &a_name).await,
                         )
@@ -3732,10 +3732,10 @@ pub async fn dispatch(
                         .await
                 }
                 "volume" => {
-                    args.only(&["environment_id", "ref", "kind"], "kind", "volume")?;
+                    args.only(&["environment_id", "id", "kind"], "kind", "volume")?;
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
-                    let a_name: String = args.get_segment("ref", None)?;
+                    let a_name: String = args.get_segment("id", None)?;
                     crate::portainer::decode::finish_json(
                             client.docker_volume_inspect(a_environment_id, &a_name).await,
                         )
@@ -3810,13 +3810,13 @@ pub async fn dispatch(
                 }
                 "image" => {
                     args.only(
-                        &["environment_id", "ref", "force", "kind"],
+                        &["environment_id", "id", "force", "kind"],
                         "kind",
                         "image",
                     )?;
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
-                    let a_name: String = args.get_segment("ref", None)?;
+                    let a_name: String = args.get_segment("id", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     let a_noprune: Option<bool> = Args::fixed("noprune", None)?;
                     crate::portainer::decode::finish_json(
@@ -3833,13 +3833,13 @@ pub async fn dispatch(
                 }
                 "volume" => {
                     args.only(
-                        &["environment_id", "ref", "force", "kind"],
+                        &["environment_id", "id", "force", "kind"],
                         "kind",
                         "volume",
                     )?;
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
-                    let a_name: String = args.get_segment("ref", None)?;
+                    let a_name: String = args.get_segment("id", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     crate::portainer::decode::finish_unit(
                             client

@@ -105,11 +105,11 @@ async fn a_wrong_argument_for_the_choice_names_the_right_one() {
     let e = s
         .tool_error(
             "docker_remove",
-            json!({"environment_id": 1, "kind": "volume", "id": "pgdata", "confirm": true}),
+            json!({"environment_id": 1, "kind": "volume", "id": "pgdata", "volumes": true, "confirm": true}),
         )
         .await;
     assert!(
-        e.contains("`id` not used when kind is `volume`") && e.contains("`ref`"),
+        e.contains("`volumes` not used when kind is `volume`") && e.contains("`id`"),
         "{e}"
     );
     assert_eq!(p.seen().await.len(), n);

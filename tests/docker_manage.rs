@@ -49,7 +49,7 @@ async fn image_pull_names_the_registry_by_id_and_reads_the_stream() {
     let out = s
         .ok(
             "docker_image_pull",
-            json!({"environment_id": 1, "image": "team/private:v2", "registry_id": 1}),
+            json!({"environment_id": 1, "image": "registry.example.com:5000/team/private:v2", "registry_id": 1}),
         )
         .await;
     assert_eq!(out["layers"], 1, "{out}");
@@ -61,6 +61,23 @@ async fn image_pull_names_the_registry_by_id_and_reads_the_stream() {
     assert_eq!(
         serde_json::from_slice::<Value>(&decoded).unwrap(),
         json!({"registryId": 1})
+    );
+
+    // The image must come from the registry whose credentials go with it.
+    let e = s
+        .tool_error(
+            "docker_image_pull",
+            json!({"environment_id": 1, "image": "team/private:v2", "registry_id": 1}),
+        )
+        .await;
+    assert!(
+        e.contains("registry.example.com:5000/team/private:v2"),
+        "{e}"
+    );
+    assert_eq!(
+        p.seen().await.last().unwrap().path,
+        "/api/registries/1",
+        "nothing pulled"
     );
 
     // Bad references are refused before anything is sent.

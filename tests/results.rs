@@ -177,17 +177,17 @@ async fn docker_tools_answer_in_their_own_shapes() {
         .await;
     s.ok(
         "docker_inspect",
-        json!({"environment_id": 1, "kind": "volume", "ref": "pgdata"}),
+        json!({"environment_id": 1, "kind": "volume", "id": "pgdata"}),
     )
     .await;
     let e = s
         .tool_error(
-            "docker_inspect",
-            json!({"environment_id": 1, "kind": "volume", "id": "pgdata"}),
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "image", "id": "nginx", "volumes": true}),
         )
         .await;
     assert!(
-        e.contains("`id`"),
+        e.contains("`volumes` not used when kind is `image`"),
         "the argument of another kind is named: {e}"
     );
     s.ok(
@@ -427,7 +427,7 @@ async fn docker_tools_answer_in_their_own_shapes() {
     let e = s
         .tool_error(
             "docker_remove",
-            json!({"environment_id": 1, "kind": "volume", "ref": "busy", "confirm": true}),
+            json!({"environment_id": 1, "kind": "volume", "id": "busy", "confirm": true}),
         )
         .await;
     assert!(e.contains("409") && e.contains("volume is in use"), "{e}");

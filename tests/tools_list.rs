@@ -159,5 +159,32 @@ async fn disabled_tools_say_why() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("toolset `proxy` is not enabled"), "{e}");
+    // A generated tool left out names the api_call that still reaches it;
+    // a hand-written one (the proxy above) has no such operation.
+    assert!(!e.contains("api_call"), "{e}");
+    let e = s
+        .call("registry_list", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("api_call with operation `RegistryList` reaches the same API"),
+        "{e}"
+    );
+    // Not past the operator's own --deny-tools.
+    let e = s
+        .call("stack_action", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--deny-tools") && !e.contains("api_call"), "{e}");
+    s.stop().await;
+    let s = Session::start(&p.url(), &["--toolsets", "environments,api"]).await;
+    let e = s
+        .call("stack_action", json!({}))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`StackStart` or `StackStop`"), "{e}");
     s.stop().await;
 }

@@ -128,6 +128,24 @@ impl PortainerServer {
         out
     }
 
+    /// For a tool whose toolset is off, where api_call still reaches the
+    /// same operation: how to call it (the guard and confirmation apply
+    /// there as well).
+    fn api_call_instead(&self, name: &str) -> String {
+        let Some(def) = crate::tools::catalogue::find(name) else {
+            return String::new();
+        };
+        let generated = matches!(def.input, crate::tools::catalogue::Input::Schema(_));
+        if !generated || !self.served.contains_key("api_call") {
+            return String::new();
+        }
+        let ops: Vec<String> = def.operation.split('|').map(|o| format!("`{o}`")).collect();
+        format!(
+            "; api_call with operation {} reaches the same API",
+            ops.join(" or ")
+        )
+    }
+
     /// Runs one call; errors the model can act on become isError results.
     pub async fn call(
         &self,
@@ -149,9 +167,19 @@ impl PortainerServer {
         let Some(tool) = self.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
             return Err(match self.left_out.get(name.as_str()) {
-                Some(why) => {
-                    McpError::invalid_params(format!("tool `{name}` is not available: {why}"), None)
-                }
+                Some(why) => McpError::invalid_params(
+                    format!(
+                        "tool `{name}` is not available: {why}{}",
+                        // Not past an operator's own deny or mode: only
+                        // for a toolset left off.
+                        if why.starts_with("its toolset") {
+                            self.api_call_instead(&name)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    None,
+                ),
                 None => McpError::invalid_params(format!("unknown tool `{name}`"), None),
             });
         };

@@ -130,7 +130,7 @@ impl Args {
             Ok(())
         } else {
             // Name what this choice does take, so that the next call is
-            // right (e.g. `ref`, not `id`, for a volume).
+            // right (e.g. `volumes` only for a container).
             let takes: Vec<&str> = allowed.iter().copied().filter(|a| *a != selector).collect();
             Err(ToolError::BadArguments(format!(
                 "{} not used when {selector} is `{choice}`; it takes {}",

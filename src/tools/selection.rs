@@ -139,7 +139,7 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             Some("it is not listed in --tools".to_string())
         } else if !toolsets.contains(t.toolset) {
             Some(format!(
-                "its toolset `{}` is not enabled (see --toolsets)",
+                "its toolset `{}` is not enabled on this server (--toolsets)",
                 t.toolset
             ))
         } else {

@@ -240,8 +240,7 @@ def test_prune_previews_then_removes_what_the_engine_would(world):
             msg = await refused(s, "docker_image_pull", {"environment_id": 1, "image": "mcp-none/absent:1",
                                                          "timeout_seconds": 30})
             assert "mcp-none/absent" in msg, msg
-            held = await ok(s, "docker_image_pull", {"environment_id": 1, "image": "nginx:1.27", "registry_id": 2,
-                                                     "dry_run": True})
+            held = await ok(s, "docker_image_pull", {"environment_id": 1, "image": "nginx:1.27", "dry_run": True})
             assert "/docker/images/create?fromImage=nginx&tag=1.27" in held["would_send"][0]["path"], held
 
     try:

@@ -102,7 +102,7 @@ SWEEP = {
     # build cache; the held ones still record the reads their preview takes.
     "docker_prune": {"environment_id": 1, "kind": "images", "confirm": True},
     # No registry is reachable here: the request is what counts.
-    "docker_image_pull": {"environment_id": 1, "image": "mcp-none/absent:1", "registry_id": 1, "platform": "linux/amd64",
+    "docker_image_pull": {"environment_id": 1, "image": "mcp-none/absent:1", "platform": "linux/amd64",
                           "timeout_seconds": 20},
     "swarm_service_list": {"environment_id": 1, "filters": {"name": ["x"]}, "limit": 5, "offset": 0},
     "swarm_service_inspect": {"environment_id": 1, "id": MISSING},
@@ -176,8 +176,8 @@ MORE = [
     ("docker_prune", {"environment_id": 1, "kind": "volumes", "all": True}),
     ("docker_prune", {"environment_id": 1, "kind": "build_cache", "all": True, "confirm": True}),
     ("docker_prune", {"environment_id": 1, "kind": "networks"}),
-    ("docker_inspect", {"environment_id": 1, "kind": "image", "ref": "mcp-busybox:test"}),
-    ("docker_inspect", {"environment_id": 1, "kind": "volume", "ref": "mcp-data"}),
+    ("docker_inspect", {"environment_id": 1, "kind": "image", "id": "mcp-busybox:test"}),
+    ("docker_inspect", {"environment_id": 1, "kind": "volume", "id": "mcp-data"}),
     ("docker_inspect", {"environment_id": 1, "kind": "network", "id": "mcp-net"}),
     ("docker_list", {"environment_id": 1, "kind": "volume", "filters": {"name": ["mcp-data"]}}),
     ("docker_list", {"environment_id": 1, "kind": "network", "filters": {"name": ["mcp-net"]}, "limit": 5, "offset": 0}),

@@ -25,7 +25,8 @@ pub struct Pull {
     environment_id: u64,
     /// e.g. nginx:1.27, ghcr.io/org/app@sha256:...; no tag means latest.
     image: String,
-    /// A registry from registry_list whose credentials Portainer uses; none: anonymous.
+    /// Portainer's id of the registry whose credentials to use (registry_list, or
+    /// api_call RegistryList); the image must name that registry's host. None: anonymous.
     #[schemars(range(min = 1))]
     registry_id: Option<u64>,
     /// e.g. linux/arm64; the engine's own when left out.
@@ -71,6 +72,12 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
         None,
     )?;
     if let Some(id) = a.registry_id {
+        // The engine pulls from the image's own host whatever credentials
+        // come with it: a mismatch would pull something else, anonymously.
+        let registry = http
+            .portainer_json(Method::GET, &format!("registries/{id}"), None)
+            .await?;
+        check_host(&a.image, &registry, id)?;
         let header =
             base64::engine::general_purpose::STANDARD.encode(json!({"registryId": id}).to_string());
         req.headers_mut().insert(
@@ -116,6 +123,38 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
 
 fn still_pulling(seconds: u64) -> String {
     format!("stopped reading after {seconds} s; the engine may still be pulling: docker_list kind image shows when it is there")
+}
+
+/// The host an image reference pulls from, as the engine reads it.
+fn image_host(image: &str) -> &str {
+    match image.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first,
+        _ => "docker.io",
+    }
+}
+
+fn check_host(image: &str, registry: &Value, id: u64) -> Result<(), ToolError> {
+    let url = registry["URL"].as_str().unwrap_or_default();
+    let host = url
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    let hub = |h: &str| matches!(h, "docker.io" | "index.docker.io" | "registry-1.docker.io");
+    let pulled_from = image_host(image);
+    if host.eq_ignore_ascii_case(pulled_from) || (hub(host) && hub(pulled_from)) {
+        return Ok(());
+    }
+    let name = registry["Name"].as_str().unwrap_or_default();
+    let hint = if pulled_from == "docker.io" {
+        format!("; name it as {host}/{image}")
+    } else {
+        String::new()
+    };
+    Err(ToolError::BadArguments(format!(
+        "`image` `{image}` is pulled from {pulled_from}, but registry {id} ({name}) is {host}{hint}"
+    )))
 }
 
 /// fromImage and tag as the docker CLI sends them: an empty tag would pull
@@ -210,6 +249,29 @@ mod tests {
             let e = split_reference(bad).err().unwrap().to_string();
             assert!(e.contains("`image`"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_image_must_come_from_the_registry_named() {
+        let reg = json!({"Name": "internal", "URL": "registry.example.com:5000"});
+        assert!(check_host("registry.example.com:5000/team/app:v2", &reg, 1).is_ok());
+        let e = check_host("team/app:v2", &reg, 1)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("pulled from docker.io")
+                && e.contains("registry.example.com:5000/team/app:v2"),
+            "{e}"
+        );
+        let e = check_host("ghcr.io/team/app", &reg, 1)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("pulled from ghcr.io"), "{e}");
+        let hub = json!({"Name": "hub", "URL": "docker.io"});
+        assert!(check_host("library/nginx:1.27", &hub, 2).is_ok());
+        assert!(check_host("nginx", &hub, 2).is_ok());
     }
 
     #[test]
