@@ -98,6 +98,67 @@ async fn configuration_errors_name_the_setting() {
     )
     .await;
     assert!(!ok && stderr.contains("--tls-ca"), "{stderr}");
+    // The Go server's -tools FILE is not silently ignored.
+    let (ok, stderr) = run_to_exit(
+        "https://portainer.invalid",
+        TOKEN,
+        &["-tools", "tools.yaml"],
+    )
+    .await;
+    assert!(
+        !ok && stderr.contains("tools.yaml is not read") && stderr.contains("--toolsets"),
+        "{stderr}"
+    );
+}
+
+/// Portainer's Python server reads PORTAINER_API_KEY: the same variable
+/// works here when no token of ours is set.
+#[tokio::test]
+async fn the_python_servers_key_variable_is_read() {
+    let p = StandIn::start().await;
+    let mut cmd = command(&p.url(), TOKEN, &[]);
+    cmd.env_remove("PORTAINER_TOKEN")
+        .env("PORTAINER_API_KEY", TOKEN)
+        .env("PORTAINER_READ_ONLY", "1")
+        .arg("tools")
+        .arg("--json");
+    let out = cmd.output().await.expect("server runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Its boolean spelling (1) holds too: read-only lists no write tool.
+    let tools: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(tools
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["access"] == "read"));
+    // And start-up takes the key: the version check reads with it.
+    // (It then ends at the handshake: stdin is closed.)
+    let (_, stderr) = {
+        let mut cmd = command(&p.url(), TOKEN, &[]);
+        cmd.env_remove("PORTAINER_TOKEN")
+            .env("PORTAINER_API_KEY", TOKEN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let out = cmd.output().await.expect("server runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    assert!(
+        !stderr.contains("no Portainer token") && !stderr.contains("refused"),
+        "{stderr}"
+    );
+    assert!(p
+        .seen()
+        .await
+        .iter()
+        .any(|r| r.api_key.as_deref() == Some(TOKEN)));
 }
 
 #[tokio::test]

@@ -8,15 +8,22 @@ use std::time::Duration;
 use url::Url;
 
 /// Portainer's API root for a base URL the user gave: `/api` is appended
-/// unless the URL already ends with it.
+/// unless the URL already ends with it. An address without a scheme
+/// (`192.168.1.10:9443`, as the Go server's -server takes it) is https.
 pub fn api_root(base: &str) -> Result<Url, String> {
     // Errors show the address with any password in it hidden.
     let mut shown = base.to_string();
     crate::shaping::redact_text::redact_text(&mut shown);
-    let base_text = base;
+    let base_text = base.trim();
     let base = &shown;
-    let mut url =
-        Url::parse(base_text.trim()).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
+    let with_scheme;
+    let base_text = if base_text.contains("://") {
+        base_text
+    } else {
+        with_scheme = format!("https://{base_text}");
+        &with_scheme
+    };
+    let mut url = Url::parse(base_text).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "--url `{base}` must start with https:// or http://"
@@ -41,13 +48,26 @@ pub fn api_root(base: &str) -> Result<Url, String> {
     Ok(url)
 }
 
+/// The environment variable Portainer's Python server reads its key from,
+/// taken when nothing of ours names a token, so that switching is a command
+/// change.
+const API_KEY_ENV: &str = "PORTAINER_API_KEY";
+
 pub fn token(opts: &Flags) -> Result<String, String> {
-    let token = match (&opts.token, &opts.token_file) {
-        (Some(t), _) => t.clone(),
-        (None, Some(path)) => std::fs::read_to_string(path)
+    token_or(opts, std::env::var(API_KEY_ENV).ok())
+}
+
+fn token_or(opts: &Flags, api_key: Option<String>) -> Result<String, String> {
+    let token = match (&opts.token, &opts.token_file, api_key) {
+        (Some(t), _, _) => t.clone(),
+        (None, Some(path), _) => std::fs::read_to_string(path)
             .map_err(|e| format!("--token-file {}: {e}", path.display()))?,
-        (None, None) => {
-            return Err("no Portainer token: set PORTAINER_TOKEN, --token or --token-file".into());
+        (None, None, Some(key)) => key,
+        (None, None, None) => {
+            return Err(
+                "no Portainer token: set PORTAINER_TOKEN (or PORTAINER_API_KEY), --token or --token-file"
+                    .into(),
+            );
         }
     };
     let token = token.trim().to_string();
@@ -58,6 +78,13 @@ pub fn token(opts: &Flags) -> Result<String, String> {
 }
 
 pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
+    if let Some(file) = &opts.go_tools_file {
+        return Err(format!(
+            "-tools {file}: the Go server's tools.yaml is not read here; this server's tools are \
+             built in (`portainer-mcp tools` lists them). Choose them with --toolsets, --tools and \
+             --deny-tools"
+        ));
+    }
     let mut urls = opts.url.iter().map(|u| u.trim()).filter(|u| !u.is_empty());
     let url = urls
         .next()
@@ -161,9 +188,36 @@ mod tests {
             "https://p/portainer/api"
         );
         assert!(api_root("ftp://p").is_err());
+        // Without a scheme, as the Go server's -server takes it: https.
+        assert_eq!(
+            api_root("192.168.1.10:9443").unwrap().as_str(),
+            "https://192.168.1.10:9443/api"
+        );
+        assert_eq!(
+            api_root(" portainer.example.com ").unwrap().as_str(),
+            "https://portainer.example.com/api"
+        );
         assert!(api_root("https://u:pw@p").is_err());
         assert!(api_root("not a url").is_err());
+        assert!(api_root("").is_err());
         let e = api_root("https://admin:hunter2@p:9443").unwrap_err();
         assert!(e.contains("credentials") && !e.contains("hunter2"), "{e}");
+    }
+
+    #[test]
+    fn the_python_servers_api_key_is_a_token_too() {
+        use clap::Parser;
+        let flags = |args: &[&str]| {
+            crate::cli::flags::Cli::try_parse_from(args.iter().copied())
+                .unwrap()
+                .opts
+        };
+        let none = flags(&["portainer-mcp"]);
+        assert_eq!(token_or(&none, Some("ptr_k".into())).unwrap(), "ptr_k");
+        let e = token_or(&none, None).unwrap_err();
+        assert!(e.contains("PORTAINER_API_KEY"), "{e}");
+        // Ours wins where both are set.
+        let ours = flags(&["portainer-mcp", "--token", "ptr_ours"]);
+        assert_eq!(token_or(&ours, Some("ptr_k".into())).unwrap(), "ptr_ours");
     }
 }

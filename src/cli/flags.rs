@@ -237,6 +237,11 @@ pub struct Flags {
     )]
     pub http_trusted_proxies: Option<Vec<std::net::IpAddr>>,
 
+    /// The Go server's `-tools FILE` (a YAML of tool definitions), kept only
+    /// to say why it is not read.
+    #[arg(long = "go-tools-file", hide = true, global = true)]
+    pub go_tools_file: Option<String>,
+
     /// More logging on stderr (-v info, -vv debug, -vvv trace).
     #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
@@ -244,8 +249,9 @@ pub struct Flags {
 
 /// Rewrites the Go server's single-dash flags into ours.
 pub fn normalize_args(args: impl IntoIterator<Item = String>) -> Vec<String> {
-    const ALIASES: [(&str, &str); 4] = [
+    const ALIASES: [(&str, &str); 5] = [
         ("-server", "--url"),
+        ("-tools", "--go-tools-file"),
         ("-token", "--token"),
         ("-read-only", "--read-only"),
         ("-disable-version-check", "--disable-version-check"),
@@ -291,6 +297,8 @@ mod tests {
         assert_eq!(c.opts.token.as_deref(), Some("t"));
         assert!(c.opts.read_only);
         assert!(c.opts.disable_version_check);
+        let c = parse(&["portainer-mcp", "-tools", "tools.yaml"]);
+        assert_eq!(c.opts.go_tools_file.as_deref(), Some("tools.yaml"));
     }
 
     #[test]
