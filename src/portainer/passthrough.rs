@@ -39,6 +39,32 @@ pub async fn passthrough(
     http.send(req).await
 }
 
+/// Sends `req` and reads its answer until `limit` passes or `bytes` arrive,
+/// keeping what came (a command's output, a pull's progress). The bounds
+/// are set here, right before the send, because they apply to the next
+/// body read. None: not even the headers came in time (marked as cut by
+/// time, like a read that ran out).
+pub async fn send_bounded(
+    http: &Http,
+    mut req: reqwest::Request,
+    limit: std::time::Duration,
+    bytes: usize,
+) -> Result<Option<Exchange>, ToolError> {
+    use super::call_record::{self, ReadCut};
+    let started = tokio::time::Instant::now();
+    call_record::set_read_bounds(started + limit, bytes);
+    // Past the client's own timeout: the deadline above ends the read.
+    *req.timeout_mut() = Some(limit + std::time::Duration::from_secs(10));
+    match http.send(req).await {
+        Ok(x) => Ok(Some(x)),
+        Err(ToolError::Transport(_)) if started.elapsed() >= limit => {
+            call_record::mark_read_cut(ReadCut::Time);
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// The request `passthrough` sends, for a caller that adds a header (the
 /// Kubernetes table view asks for it by `Accept`).
 pub fn request(

@@ -10,7 +10,7 @@ use crate::error::ToolError;
 use crate::portainer::call_record::{self, ReadCut};
 use crate::portainer::docker_log::split_streams;
 use crate::portainer::http::Http;
-use crate::portainer::passthrough::{passthrough, request, Backend};
+use crate::portainer::passthrough::{passthrough, request, send_bounded, Backend};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -88,10 +88,9 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
     }
     let limit = Duration::from_secs(a.timeout_seconds);
     let started = tokio::time::Instant::now();
-    call_record::set_read_bounds(started + limit, READ_BYTES);
     let start_path = format!("exec/{exec_id}/start");
     let body = Some((start_body, "application/json"));
-    let mut req = request(
+    let req = request(
         http,
         Backend::Docker,
         env,
@@ -100,18 +99,12 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
         &[],
         body,
     )?;
-    // Past the client's own timeout: the deadline above ends the read.
-    *req.timeout_mut() = Some(limit + Duration::from_secs(10));
     // No answer at all by the time limit (Portainer held the headers back)
     // is the same outcome as a command that outlives it.
-    let body = match http.send(req).await {
-        Ok(x) if !(200..300).contains(&x.status) => return x.into_json(),
-        Ok(x) => x.body,
-        Err(ToolError::Transport(_)) if started.elapsed() >= limit => {
-            call_record::mark_read_cut(ReadCut::Time);
-            Default::default()
-        }
-        Err(e) => return Err(e),
+    let body = match send_bounded(http, req, limit, READ_BYTES).await? {
+        Some(x) if !(200..300).contains(&x.status) => return x.into_json(),
+        Some(x) => x.body,
+        None => Default::default(),
     };
     let cut = call_record::read_cut();
     let seconds = started.elapsed().as_secs_f64();

@@ -8,7 +8,7 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::call_record::{self, ReadCut};
 use crate::portainer::http::Http;
-use crate::portainer::passthrough::{request, Backend};
+use crate::portainer::passthrough::{request, send_bounded, Backend};
 use base64::Engine;
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -60,8 +60,6 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
         query.push(("platform".into(), p.clone()));
     }
     let limit = Duration::from_secs(a.timeout_seconds.clamp(1, 1800));
-    let started = tokio::time::Instant::now();
-    call_record::set_read_bounds(started + limit, READ_BYTES);
     let mut req = request(
         http,
         Backend::Docker,
@@ -87,13 +85,9 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
                 .map_err(|_| ToolError::Internal("registry header".into()))?,
         );
     }
-    *req.timeout_mut() = Some(limit + Duration::from_secs(10));
-    let x = match http.send(req).await {
-        Ok(x) => x,
-        Err(ToolError::Transport(_)) if started.elapsed() >= limit => {
-            return Ok(json!({"image": a.image, "timed_out": still_pulling(a.timeout_seconds)}));
-        }
-        Err(e) => return Err(e),
+    // After the registry read above: the bounds hold for the next body.
+    let Some(x) = send_bounded(http, req, limit, READ_BYTES).await? else {
+        return Ok(json!({"image": a.image, "timed_out": still_pulling(a.timeout_seconds)}));
     };
     if call_record::dry_run() {
         return Ok(json!({"image": a.image}));
