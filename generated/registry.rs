@@ -79,8 +79,8 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     },
     ToolsetDef {
         name: "proxy",
-        default: false,
-        description: "Raw passthrough to the Docker and Kubernetes APIs of an environment.",
+        default: true,
+        description: "Raw passthrough to the Docker and Kubernetes APIs of an environment (not in read-only mode unless --read-only-proxies, then GET only).",
     },
     ToolsetDef {
         name: "registries",
@@ -118,13 +118,13 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"properties\":{\"groupIds\":{\"description\":\"Only these group ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"order\":{\"description\":\"asc or desc.\",\"type\":\"string\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"sort\":{\"description\":\"Sort key: Name, Group, Status, LastCheckIn, EdgeID, PlatformType, Health or Id.\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"tagIds\":{\"description\":\"Only these tag ids.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 3 Azure ACI, 4 Docker edge agent, 5 Kubernetes local, 6 Kubernetes agent, 7 Kubernetes edge agent.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 4 Docker edge, 5 Kubernetes, 6 Kubernetes agent, 7 Kubernetes edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
             Gap {
                 wire: "order",
-                exposed: Some("order"),
+                exposed: None,
                 missing_in: 1u32,
             },
             Gap {
@@ -486,7 +486,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_file_get",
         title: "Get a stack's file",
-        description: "Return the compose (or manifest) file content of a stack, optionally an older version.",
+        description: "The compose (or manifest) file of a stack, or an older version of it.",
         toolset: "stacks",
         access: Access::Read,
         destructive: false,
@@ -497,7 +497,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}/file",
         input: Input::Schema(
-            "{\"properties\":{\"commitHash\":{\"description\":\"For git stacks: the commit whose file to read.\",\"type\":\"string\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -508,7 +508,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
             Gap {
                 wire: "commitHash",
-                exposed: Some("commitHash"),
+                exposed: None,
                 missing_in: 1u32,
             },
         ],
@@ -523,7 +523,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_action",
         title: "Start or stop a stack",
-        description: "Start a stopped stack, or stop a running one (its containers or services stop; nothing is removed). A stack already so fails with 409.",
+        description: "Start a stopped stack or stop a running one (nothing is removed); 409 when it already is.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -549,7 +549,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create",
         title: "Deploy a compose stack",
-        description: "Deploy a stack from compose content: type standalone (docker compose on a host) or swarm (docker stack deploy; swarm_id from docker_info's Swarm.Cluster.ID).",
+        description: "Deploy a stack from compose content: standalone (docker compose) or swarm (stack deploy; swarm_id is docker_info's Swarm.Cluster.ID).",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -560,7 +560,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"properties\":{\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -586,7 +586,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_update",
         title: "Update or redeploy a stack",
-        description: "Redeploy a stack with a new compose file and/or changed variables, keeping its current file otherwise. A git stack is pulled again and redeployed (ref to switch reference), keeping its credentials.",
+        description: "Redeploy a stack with a new compose file and/or changed variables, or a git stack pulled again (ref switches reference); what is not given is kept.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -642,7 +642,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create_git",
         title: "Deploy a stack from git",
-        description: "Deploy a stack from a compose file in a git repository: type \"standalone\" (Docker host) or \"swarm\" (needs swarm_id). stack_update pulls it again later.",
+        description: "Deploy a stack from a compose file in a git repository; type swarm needs swarm_id. stack_update pulls it again later.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -653,7 +653,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"description\":\"[{\\\"name\\\": ..., \\\"value\\\": ...}]\",\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -849,7 +849,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_call",
         title: "Call an API operation",
-        description: "Call one operation by id, arguments as api_describe shows them (the body as `body`), checked before anything is sent. GET reads; other methods change things; DELETE needs confirm.",
+        description: "Call one operation by id with the arguments api_describe shows, checked before anything is sent. GET reads; other methods change things.",
         toolset: "api",
         access: Access::Write,
         destructive: true,
@@ -873,7 +873,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_proxy",
         title: "Docker API passthrough",
-        description: "Send a raw request to the Docker Engine API of one environment through Portainer (/api/endpoints/{id}/docker/...). Use it only when no typed tool fits. path is relative to the Docker API root, e.g. \"containers/json\" or \"containers/abc123/json\"; query is an object of query parameters; body is sent as JSON. Non-GET methods change the environment.",
+        description: "A raw Docker Engine API request through Portainer, for what no typed tool covers; path as in \"containers/json\". Methods other than GET change the environment.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -897,7 +897,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_proxy",
         title: "Kubernetes API passthrough",
-        description: "Send a raw request to the Kubernetes API of one environment through Portainer (/api/endpoints/{id}/kubernetes/...). Use it only when no typed tool fits. path is relative to the API server root, e.g. \"api/v1/namespaces/default/pods\" or \"apis/apps/v1/deployments\"; query is an object of query parameters (e.g. labelSelector); body is sent as JSON. Non-GET methods change the cluster.",
+        description: "A raw Kubernetes API request through Portainer, for what no typed tool covers; path as in \"apis/apps/v1/namespaces/web/deployments\". Methods other than GET change the cluster.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -932,7 +932,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
         input: Input::Schema(
-            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]} or {\\\"label\\\": [\\\"com.docker.compose.project=shop\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -952,7 +952,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_inspect",
         title: "Inspect a container, image, volume or network",
-        description: "One Docker object in detail. A container answers with state, health, image, command, env, mounts, ports, networks, restart policy and limits; select reads the full inspect.",
+        description: "One Docker object in detail; a container's state, health, config, mounts, ports and networks (select reads the full inspect).",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1030,7 +1030,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_stats",
         title: "Container resource usage",
-        description: "CPU %, memory (as docker stats: page cache left out), limit, net and block I/O of one container, or of all running ones, heaviest first.",
+        description: "CPU %, memory (as docker stats), limit, net and block I/O of one container, or of all running ones, heaviest first.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1053,7 +1053,7 @@ pub static TOOLS: &[ToolDef] = &[
     },
     ToolDef {
         name: "docker_container_action",
-        title: "Start, stop, restart, kill, pause or unpause a container",
+        title: "Change a container's run state",
         description: "Change a container's run state, then answer with its state (running, exit code, health). Status 304: it was already so.",
         toolset: "docker",
         access: Access::Write,
@@ -1078,7 +1078,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_remove",
         title: "Remove a container, image or volume",
-        description: "Remove a container, image or volume. Cannot be undone: a removed volume's data is gone. A running container or an image in use needs force.",
+        description: "Cannot be undone: a removed volume's data is gone. A running container or an image in use needs force.",
         toolset: "docker",
         access: Access::Write,
         destructive: true,
@@ -1104,7 +1104,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_list",
         title: "List images, volumes or networks",
-        description: "A Docker environment's images (tags, size, created), volumes (driver, mount point, labels) or networks (driver, scope, subnets). Containers: docker_container_list.",
+        description: "A Docker environment's images, volumes or networks (containers: docker_container_list).",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1115,7 +1115,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/json|/endpoints/{environmentId}/docker/networks|/endpoints/{environmentId}/docker/volumes",
         input: Input::Schema(
-            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images. Only for kind image.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters as an object of lists, e.g. {\\\"dangling\\\": [\\\"true\\\"]} or {\\\"label\\\": [\\\"app=web\\\"]}.\",\"type\":[\"object\",\"string\"]},\"kind\":{\"enum\":[\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images. Only for kind image.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]},\"kind\":{\"enum\":[\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1132,7 +1132,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_info",
         title: "Docker engine info and version",
-        description: "Engine-wide facts: version, container and image counts, storage driver, OS, CPUs, memory, swarm state; what=version: engine, API and component versions.",
+        description: "Engine-wide facts: version, counts, storage driver, OS, CPUs, memory, swarm state; what=version: component versions.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -2066,7 +2066,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_namespace_list",
         title: "List namespaces",
-        description: "Namespaces of a Kubernetes environment the caller may use, with status, owner and whether Portainer counts them as system namespaces.",
+        description: "Namespaces of a Kubernetes environment the caller may use: status, owner, whether Portainer counts them as system.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2092,7 +2092,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "Objects of any kind (custom resources too), in one namespace or all, with selectors and paging, or as kubectl's table. Secret data hidden; managedFields left out.",
+        description: "Objects of any kind (custom resources too), in one namespace or all, with selectors and paging, or as kubectl's table. Secret data hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2116,7 +2116,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_get",
         title: "Get a Kubernetes resource",
-        description: "Get one object of any kind by apiVersion, kind, namespace and name: spec and status. Secret data is hidden; managedFields are left out.",
+        description: "One object of any kind by api_version, kind, namespace and name: spec and status. Secret data hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2238,7 +2238,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_describe",
         title: "Describe a Kubernetes object",
-        description: "What kubectl describe leads with: conditions, owners, recent events; for pods container states, restarts, last termination; for workloads rollout and replicas.",
+        description: "As kubectl describe leads: conditions, owners, recent events; pods' container states and restarts; workloads' rollout.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2811,7 +2811,10 @@ pub async fn dispatch(
                 "excludeSnapshots",
                 Some("true"),
             )?;
-            let a_group_ids: Option<::std::vec::Vec<i64>> = args.get("groupIds", None)?;
+            let a_group_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
+                "groupIds[]",
+                None,
+            )?;
             let a_k8s_env_admin: Option<bool> = if args.lacks("k8sEnvAdmin") {
                 None
             } else {
@@ -2827,7 +2830,7 @@ pub async fn dispatch(
             let a_order: Option<String> = if args.lacks("order") {
                 None
             } else {
-                args.get("order", None)?
+                Args::fixed("order", None)?
             };
             let a_outdated: Option<bool> = if args.lacks("outdated") {
                 None
@@ -2861,10 +2864,10 @@ pub async fn dispatch(
             };
             let a_provisioned: Option<bool> = Args::fixed("provisioned", None)?;
             let a_search: Option<String> = args.get("search", None)?;
-            let a_sort: Option<String> = args.get("sort", None)?;
+            let a_sort: Option<String> = Args::fixed("sort", None)?;
             let a_start: Option<i64> = args.get("offset", None)?;
             let a_status: Option<::std::vec::Vec<i64>> = args.get("status", None)?;
-            let a_tag_ids: Option<::std::vec::Vec<i64>> = args.get("tagIds", None)?;
+            let a_tag_ids: Option<::std::vec::Vec<i64>> = Args::fixed("tagIds[]", None)?;
             let a_tags_partial_match: Option<bool> = Args::fixed(
                 "tagsPartialMatch",
                 None,
@@ -3111,7 +3114,7 @@ pub async fn dispatch(
             let a_commit_hash: Option<String> = if args.lacks("commitHash") {
                 None
             } else {
-                args.get("commitHash", None)?
+                Args::fixed("commitHash", None)?
             };
             let a_version: Option<i64> = if args.lacks("version") {
                 None

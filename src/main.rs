@@ -11,8 +11,9 @@ use portainer_mcp::mcp::server;
 use portainer_mcp::portainer::{client, http, version_check};
 use portainer_mcp::shaping;
 use portainer_mcp::tools::catalogue::DESCRIPTIONS;
-use portainer_mcp::tools::selection::{select, Choice};
+use portainer_mcp::tools::selection::select;
 use portainer_mcp::tools::target::{self, Target};
+use portainer_mcp::tools::team_access;
 use portainer_mcp::transport;
 use rmcp::ServiceExt;
 use std::process::ExitCode;
@@ -65,15 +66,7 @@ fn init_logging(verbose: u8) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let o = &cli.opts;
-    let mut choice = Choice {
-        read_only: o.read_only,
-        disable_destructive: o.disable_destructive,
-        confirm: o.confirm,
-        toolsets: o.toolsets.clone(),
-        tools: o.tools.clone(),
-        deny_tools: o.deny_tools.clone(),
-        portainer: None,
-    };
+    let mut choice = config::choice(o)?;
     if let Some(Command::Tools { json, portainer }) = &cli.command {
         if let Some(p) = portainer {
             let (version, edition) = target::parse_assumed(p)?;
@@ -121,6 +114,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
         }
     }
+    if let Some(team) = o.team_id {
+        if o.read_only {
+            tracing::info!("--team-id {team}: nothing is created in read-only mode");
+        } else if has_token {
+            if let Some(name) = team_access::check_team(&http, team).await? {
+                tracing::info!("stacks this server creates are restricted to team {team} ({name})");
+            }
+        }
+    }
     let selection = select(&choice)?;
     let reqwest_client = http.client().clone();
     let client =
@@ -135,6 +137,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         caller: "stdio".into(),
         users: http_options.as_ref().map(|_| Arc::new(Users::default())),
         metrics: http_options.as_ref().map(|_| metrics.clone()),
+        team: o.team_id.filter(|_| !o.read_only),
     };
     let tools = selection.served.len();
     let server = server::PortainerServer::new(client, selection, options);

@@ -64,7 +64,7 @@ async fn process_environments_are_redacted_in_top_and_through_the_proxy() {
     let p = StandIn::start().await;
     for mode in [
         &["--toolsets", "all"][..],
-        &["--read-only", "--toolsets", "all"][..],
+        &["--read-only", "--read-only-proxies", "--toolsets", "all"][..],
     ] {
         let s = Session::start(&p.url(), mode).await;
         for ps_args in ["auxe", "eww"] {

@@ -1,5 +1,6 @@
-//! Read-only mode end to end: write tools absent, proxies pinned to GET,
-//! and no request but GET leaves the server.
+//! Read-only mode end to end: write tools and proxies absent (the proxies
+//! only with --read-only-proxies, pinned to GET), and no request but GET
+//! leaves the server.
 
 mod support;
 
@@ -11,7 +12,24 @@ use support::portainer::StandIn;
 #[tokio::test]
 async fn read_only_mode_sends_nothing_but_get() {
     let p = StandIn::start().await;
+    // The product description: read-only disables the proxy tools.
     let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
+    for proxy in ["docker_proxy", "kubernetes_proxy"] {
+        assert!(!listed.contains(&proxy.to_string()), "{proxy} listed");
+        let e = s
+            .call(proxy, json!({"environment_id": 1, "path": "info"}))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--read-only-proxies"), "{e}");
+    }
+    s.stop().await;
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--read-only", "--read-only-proxies"],
+    )
+    .await;
     // Write tools are not there, and saying their name explains why.
     let e = s
         .call(

@@ -109,6 +109,13 @@ async fn configuration_errors_name_the_setting() {
         !ok && stderr.contains("tools.yaml is not read") && stderr.contains("--toolsets"),
         "{stderr}"
     );
+    // GET-only proxies are a read-only choice; in write mode it means nothing.
+    let (ok, stderr) =
+        run_to_exit("https://portainer.invalid", TOKEN, &["--read-only-proxies"]).await;
+    assert!(
+        !ok && stderr.contains("--read-only-proxies") && stderr.contains("--read-only"),
+        "{stderr}"
+    );
 }
 
 /// Portainer's Python server reads PORTAINER_API_KEY: the same variable
@@ -223,10 +230,20 @@ async fn tools_subcommand_prints_the_catalogue_offline() {
     .unwrap();
     let ro = ro.as_array().unwrap();
     assert!(ro.iter().all(|t| t["access"] == "read"), "{ro:?}");
+    assert!(!ro.iter().any(|t| t["name"] == "docker_proxy"), "{ro:?}");
+    assert!(!ro.iter().any(|t| t["name"] == "stack_action"));
+    let ro: serde_json::Value = serde_json::from_str(&run(&[
+        "tools",
+        "--read-only",
+        "--read-only-proxies",
+        "--json",
+    ]))
+    .unwrap();
     assert!(ro
+        .as_array()
+        .unwrap()
         .iter()
         .any(|t| t["name"] == "docker_proxy" && t["get_only"] == true));
-    assert!(!ro.iter().any(|t| t["name"] == "stack_action"));
     let table = run(&["-read-only", "tools"]);
     assert!(
         table.contains("environment_list") && !table.contains("stack_action"),

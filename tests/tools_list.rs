@@ -120,8 +120,12 @@ async fn tools_list_carries_schemas_and_annotations() {
     );
     s.stop().await;
 
-    // Read-only: write tools are gone, the proxies are pinned to GET.
-    let s = Session::start(&p.url(), &["--toolsets", "all", "--read-only"]).await;
+    // Read-only: write tools are gone; the proxies only on request, pinned to GET.
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--read-only", "--read-only-proxies"],
+    )
+    .await;
     let tools = s.tools().await;
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     assert!(!names.contains(&"stack_action"), "{names:?}");
@@ -153,6 +157,12 @@ async fn disabled_tools_say_why() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("--deny-tools"), "{e}");
+    s.stop().await;
+    let s = Session::start(
+        &p.url(),
+        &["--deny-tools", "stack_action", "--toolsets", "stacks,api"],
+    )
+    .await;
     let e = s
         .call("docker_proxy", json!({}))
         .await

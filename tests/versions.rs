@@ -110,11 +110,11 @@ async fn arguments_the_version_lacks_are_refused_and_defaults_not_sent() {
         .expect("the delete was sent");
     let query = delete.query.clone().unwrap_or_default();
     assert!(!query.contains("removeVolumes"), "{query}");
-    // CE 2.39.0's `order` is an integer: EE's string one is not offered.
+    // CE 2.39.0 reads no file version: EE's `version` is not offered.
     let e = s
-        .tool_error("environment_list", json!({"order": "asc"}))
+        .tool_error("stack_file_get", json!({"id": 7, "version": 1}))
         .await;
-    assert!(e.contains("unknown argument `order`"), "{e}");
+    assert!(e.contains("unknown argument `version`"), "{e}");
     s.stop().await;
 }
 

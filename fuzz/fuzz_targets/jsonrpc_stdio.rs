@@ -47,6 +47,7 @@ fn run(data: &[u8]) {
             caller: "fuzz".into(),
             users: None,
             metrics: None,
+            team: None,
         };
         let server = PortainerServer::new(
             client,

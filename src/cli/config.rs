@@ -3,6 +3,8 @@
 
 use crate::cli::flags::Flags;
 use crate::portainer::http::HttpSettings;
+use crate::tools::overrides::Overrides;
+use crate::tools::selection::Choice;
 use crate::transport::streamable_http::HttpOptions;
 use std::time::Duration;
 use url::Url;
@@ -77,12 +79,38 @@ fn token_or(opts: &Flags, api_key: Option<String>) -> Result<String, String> {
     Ok(token)
 }
 
+/// Which tools to serve, as the flags say.
+pub fn choice(o: &Flags) -> Result<Choice, String> {
+    if o.read_only_proxies && !o.read_only {
+        return Err(
+            "--read-only-proxies pins the proxies to GET in read-only mode; without --read-only \
+             they are served with every method, so add --read-only or drop it"
+                .into(),
+        );
+    }
+    Ok(Choice {
+        read_only: o.read_only,
+        disable_destructive: o.disable_destructive,
+        read_only_proxies: o.read_only_proxies,
+        confirm: o.confirm,
+        toolsets: o.toolsets.clone(),
+        tools: o.tools.clone(),
+        deny_tools: o.deny_tools.clone(),
+        // Read once per process and kept for its life.
+        overrides: match &o.tool_overrides {
+            Some(path) => Some(&*Box::leak(Box::new(Overrides::load(path)?))),
+            None => None,
+        },
+        portainer: None,
+    })
+}
+
 pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
     if let Some(file) = &opts.go_tools_file {
         return Err(format!(
             "-tools {file}: the Go server's tools.yaml is not read here; this server's tools are \
              built in (`portainer-mcp tools` lists them). Choose them with --toolsets, --tools and \
-             --deny-tools"
+             --deny-tools; reword or hide them with --tool-overrides FILE (TOML)"
         ));
     }
     let mut urls = opts.url.iter().map(|u| u.trim()).filter(|u| !u.is_empty());

@@ -60,6 +60,18 @@ pub struct Flags {
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub read_only: bool,
 
+    /// With --read-only: also serve docker_proxy and kubernetes_proxy, pinned
+    /// to GET (a GET can still read file contents, e.g. a container export).
+    #[arg(long, env = "PORTAINER_READ_ONLY_PROXIES", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub read_only_proxies: bool,
+
+    /// Restrict every stack this server creates to this Portainer team
+    /// (its resource control: that team only, not public).
+    #[arg(long, env = "PORTAINER_TEAM_ID", global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub team_id: Option<u64>,
+
     /// Serve no destructive tool, and send no DELETE request whatever the tool.
     #[arg(long, env = "PORTAINER_DISABLE_DESTRUCTIVE", global = true, action = ArgAction::Set,
           num_args = 0..=1, require_equals = true, default_missing_value = "true",
@@ -92,6 +104,11 @@ pub struct Flags {
         value_delimiter = ','
     )]
     pub deny_tools: Option<Vec<String>>,
+
+    /// TOML file of tool overrides: a title, a description, or hidden = true
+    /// per tool (see README, Tool overrides).
+    #[arg(long, env = "PORTAINER_TOOL_OVERRIDES", global = true)]
+    pub tool_overrides: Option<PathBuf>,
 
     /// Timeout of each request to Portainer, in seconds.
     #[arg(long, env = "PORTAINER_TIMEOUT", global = true, default_value_t = 30)]

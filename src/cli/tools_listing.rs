@@ -24,7 +24,7 @@ pub fn render(sel: &Selection, target: Option<&Target>, as_json: bool) -> String
                 let t = s.def;
                 json!({
                     "name": t.name,
-                    "title": t.title,
+                    "title": s.title,
                     "toolset": t.toolset,
                     "access": s.mode.label(),
                     "get_only": matches!(s.mode, Mode::GetOnly { .. }),
@@ -59,7 +59,7 @@ pub fn render(sel: &Selection, target: Option<&Target>, as_json: bool) -> String
             t.toolset,
             s.mode.label(),
             if t.destructive { "yes" } else { "no" },
-            t.title
+            s.title
         );
     }
     let lacking: Vec<String> = sel

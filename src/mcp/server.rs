@@ -13,6 +13,8 @@ use crate::tools::args::Args;
 use crate::tools::catalogue::{self, ToolDef};
 use crate::tools::policy::Mode;
 use crate::tools::selection::Selection;
+use crate::tools::team_access;
+use progenitor_client::ClientInfo;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
     GetPromptResponse, Implementation, JsonObject, ListPromptsResult, ListToolsResult,
@@ -45,6 +47,8 @@ pub struct CallSettings {
     /// HTTP mode: each request's own Portainer token, checked per user.
     pub users: Option<Arc<Users>>,
     pub metrics: Option<Arc<Metrics>>,
+    /// --team-id: the team every stack this server creates is restricted to.
+    pub team: Option<u64>,
 }
 
 /// A served tool as calls need it: its mode, its arguments' schema as
@@ -107,7 +111,19 @@ impl PortainerServer {
             m.in_flight.inc();
         }
         // Boxed: the dispatch future holds every tool's locals and is large.
-        let dispatch = Box::pin(catalogue::dispatch(&self.client, def.name, args));
+        let team = self
+            .options
+            .team
+            .filter(|_| team_access::creates_stack(def.name, args));
+        let dispatch = Box::pin(async move {
+            let out = catalogue::dispatch(&self.client, def.name, args).await;
+            match (out, team) {
+                (Ok(created), Some(team)) => {
+                    team_access::restrict(self.client.inner(), team, created).await
+                }
+                (out, _) => out,
+            }
+        });
         let token = user.map(|u| u.token.clone());
         let list = shaping::list_plan(&def.shape, req, &self.options.shaping);
         let (mut raw, mut state) = call_record::run(plan.hold, token, list, dispatch).await;

@@ -37,7 +37,7 @@ pub fn mcp_tool(served: &Served) -> Tool {
     let mut input = served.input_schema();
     add_shaping_args(&mut input, def);
     confirm::add_args(&mut input, mode);
-    let mut description = def.description.to_string();
+    let mut description = served.text.to_string();
     if let Mode::GetOnly { method_arg } = mode {
         if let Some(m) = input.pointer_mut(&format!("/properties/{method_arg}")) {
             m["enum"] = json!(["GET"]);
@@ -62,6 +62,6 @@ pub fn mcp_tool(served: &Served) -> Tool {
         unreachable!("input schemas are objects")
     };
     Tool::new(def.name, description, Arc::new(input))
-        .with_title(def.title)
+        .with_title(served.title)
         .with_annotations(annotations)
 }

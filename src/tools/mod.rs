@@ -7,6 +7,8 @@ pub mod catalogue;
 pub mod handlers;
 pub mod log_filter;
 pub mod operations;
+pub mod overrides;
 pub mod policy;
 pub mod selection;
 pub mod target;
+pub mod team_access;

@@ -2,6 +2,7 @@
 //! tool is not available. Every switch is applied here and only here.
 
 use crate::tools::catalogue::{ToolDef, TOOLS, TOOLSETS};
+use crate::tools::overrides::Overrides;
 use crate::tools::policy::{Confirm, Mode};
 use crate::tools::target::Target;
 use serde_json::Value;
@@ -13,10 +14,16 @@ pub struct Choice {
     /// --disable-destructive: destructive tools are not served (the
     /// proxies and api_call are, and the HTTP layer refuses their DELETEs).
     pub disable_destructive: bool,
+    /// --read-only-proxies: in read-only mode, serve the passthroughs
+    /// pinned to GET (they are not served there otherwise).
+    pub read_only_proxies: bool,
     pub confirm: Confirm,
     pub toolsets: Option<Vec<String>>,
     pub tools: Option<Vec<String>>,
     pub deny_tools: Option<Vec<String>>,
+    /// --tool-overrides: operators' titles and descriptions, hidden tools.
+    /// Loaded once per process, hence 'static.
+    pub overrides: Option<&'static Overrides>,
     /// The Portainer served, when known: only its tools and arguments.
     pub portainer: Option<Target>,
 }
@@ -26,10 +33,12 @@ impl Default for Choice {
         Choice {
             read_only: false,
             disable_destructive: false,
+            read_only_proxies: false,
             confirm: Confirm::Destructive,
             toolsets: None,
             tools: None,
             deny_tools: None,
+            overrides: None,
             portainer: None,
         }
     }
@@ -40,6 +49,9 @@ impl Default for Choice {
 pub struct Served {
     pub def: &'static ToolDef,
     pub mode: Mode,
+    /// As tools/list shows it: the catalogue's words or the operator's.
+    pub title: &'static str,
+    pub text: &'static str,
     /// The description (index into DESCRIPTIONS) its arguments follow;
     /// None: the Portainer is unknown and every argument is offered.
     pub description: Option<usize>,
@@ -125,8 +137,17 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             ))
         } else if denied.contains(t.name) {
             Some("it is denied by --deny-tools".to_string())
+        } else if c.overrides.is_some_and(|o| o.hidden(t.name)) {
+            Some("it is hidden by --tool-overrides".to_string())
         } else if mode.is_none() {
             Some("the server runs in read-only mode and this tool writes".to_string())
+        } else if c.read_only && t.method_argument.is_some() && !c.read_only_proxies {
+            Some(
+                "read-only mode serves no proxy tool (--read-only-proxies serves them GET-only)"
+                    .to_string(),
+            )
+        } else if c.read_only_proxies && t.method_argument.is_some() {
+            None
         } else if c.disable_destructive
             && t.destructive
             && t.method_argument.is_none()
@@ -149,6 +170,14 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             (None, Some(mode)) => served.push(Served {
                 def: t,
                 mode,
+                title: c
+                    .overrides
+                    .and_then(|o| o.text(t.name).0)
+                    .unwrap_or(t.title),
+                text: c
+                    .overrides
+                    .and_then(|o| o.text(t.name).1)
+                    .unwrap_or(t.description),
                 description: c.portainer.as_ref().map(|p| p.index),
             }),
             (why, _) => {
@@ -227,6 +256,8 @@ mod tests {
         let at = |description| Served {
             def: &GAPPY,
             mode: Mode::Write { confirm: false },
+            title: GAPPY.title,
+            text: GAPPY.description,
             description,
         };
         let older = at(Some(0));
@@ -274,8 +305,43 @@ mod tests {
             assert!(!t.mode.can_write(), "{}", t.def.name);
         }
         assert!(!names(&s).contains(&"stack_action"));
-        assert!(names(&s).contains(&"docker_proxy"));
         assert!(s.left_out["stack_action"].contains("read-only"));
+        // The product description: read-only disables the proxy tools too.
+        for p in ["docker_proxy", "kubernetes_proxy"] {
+            assert!(!names(&s).contains(&p));
+            assert!(
+                s.left_out[p].contains("--read-only-proxies"),
+                "{}",
+                s.left_out[p]
+            );
+        }
+    }
+
+    #[test]
+    fn proxies_default_in_write_mode_and_opt_in_get_only_when_read_only() {
+        let s = select(&Choice::default()).unwrap();
+        assert!(names(&s).contains(&"docker_proxy") && names(&s).contains(&"kubernetes_proxy"));
+        // The flag serves them whatever the toolsets, pinned to GET.
+        let s = select(&Choice {
+            read_only: true,
+            read_only_proxies: true,
+            toolsets: Some(vec!["stacks".into()]),
+            ..Default::default()
+        })
+        .unwrap();
+        for p in ["docker_proxy", "kubernetes_proxy"] {
+            let t = s.served.iter().find(|t| t.def.name == p).unwrap();
+            assert!(matches!(t.mode, Mode::GetOnly { .. }), "{p}");
+        }
+        // --deny-tools still wins.
+        let s = select(&Choice {
+            read_only: true,
+            read_only_proxies: true,
+            deny_tools: Some(vec!["docker_proxy".into()]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!names(&s).contains(&"docker_proxy") && names(&s).contains(&"kubernetes_proxy"));
     }
 
     #[test]

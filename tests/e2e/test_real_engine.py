@@ -145,7 +145,7 @@ def test_exec_runs_in_a_real_container(world):
                                                              "confirm": True})
             assert "command" in bad
         n = len(execs())
-        async with session(front.url, "--read-only", "--toolsets", "all") as s:
+        async with session(front.url, "--read-only", "--read-only-proxies", "--toolsets", "all") as s:
             names = {t.name for t in (await s.list_tools()).tools}
             assert "docker_container_exec" not in names
             msg = await refused(s, "docker_proxy", {"environment_id": 1, "method": "POST", "path": "containers/web/exec",
@@ -256,6 +256,10 @@ def test_scenario_3_read_only_refuses_every_change(world):
 
     async def go():
         async with session(prism.url, "--read-only", "--toolsets", "all") as s:
+            names = {t.name for t in (await s.list_tools()).tools}
+            # The product description: no proxy tool in read-only mode.
+            assert "docker_proxy" not in names and "kubernetes_proxy" not in names
+        async with session(prism.url, "--read-only", "--read-only-proxies", "--toolsets", "all") as s:
             names = {t.name for t in (await s.list_tools()).tools}
             assert "docker_container_action" not in names and "docker_remove" not in names
             assert "docker_proxy" in names

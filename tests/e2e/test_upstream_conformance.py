@@ -24,9 +24,7 @@ NO_ID = 4242  # no such Portainer object
 # name things that do not exist (the engine answers 404) or hit routes the
 # front does not serve (404 too): only the requests matter here.
 SWEEP = {
-    "environment_list": {"groupIds": [1], "limit": 5, "order": "asc", "search": "loc",
-                         "sort": "Name", "offset": 0, "status": [1], "tagIds": [1],
-                         "types": [1]},
+    "environment_list": {"limit": 5, "search": "loc", "offset": 0, "status": [1], "types": [1, 5]},
     "environment_get": {"environment_id": 1, "excludeSnapshot": True},
     "environment_update": {"environment_id": 1, "name": "local2", "group_id": 1, "public_url": "example.test", "tag_ids": [1],
                            "user_access": {"2": {"RoleId": 1}}, "team_access": {"3": {"RoleId": 2}}},
@@ -41,7 +39,7 @@ SWEEP = {
     "tag_delete": {"id": NO_ID, "confirm": True},
     "stack_list": {"filters": '{"EndpointID":1}', "limit": 5, "offset": 0},
     "stack_get": {"id": NO_ID},
-    "stack_file_get": {"id": NO_ID, "version": 1, "commitHash": "abc123"},
+    "stack_file_get": {"id": NO_ID, "version": 1},
     "stack_action": {"environment_id": 1, "id": NO_ID, "action": "start"},
     "stack_create": {"environment_id": 1, "name": "sweep", "type": "standalone",
                      "file": "services:\n  a:\n    image: mcp-busybox:test\n", "env": [{"name": "A", "value": "1"}]},
@@ -263,6 +261,9 @@ def test_the_check_accepts_what_upstream_describes(upstream):
         rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1", '{"Image": "busybox"}', "application/json"),
         rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="2", URL="h:9001", TLS="true",
                                                  GroupID="1", TagIds="[1,2]")),
+        # --team-id's update of a new stack's resource control, as tests/team_access.rs records it.
+        rec("PUT", "/api/resource_controls/19", "",
+            '{"AdministratorsOnly": false, "Public": false, "Users": [], "Teams": [1]}', "application/json"),
     ]
     assert {r["path"] + "?" + r["query"]: upstream.check(r) for r in good if upstream.check(r)} == {}
     # Portainer's own routes under the passthrough prefixes are Portainer's;

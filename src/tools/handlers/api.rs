@@ -89,8 +89,7 @@ async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
 pub struct Call {
     /// Operation id, from api_find.
     operation: String,
-    /// Its arguments as api_describe shows them: path and query
-    /// parameters by name, the request body as `body`.
+    /// Path and query parameters by name; the request body as `body`.
     #[serde(default)]
     arguments: Map<String, Value>,
 }

@@ -39,7 +39,7 @@ pub struct ResourceList {
     /// Token from a previous answer's metadata.continue.
     #[serde(rename = "continue")]
     continue_token: Option<String>,
-    /// table: kubectl get's columns, a row per object; wide: with -o wide's.
+    /// kubectl get's table, or -o wide's.
     #[serde(default)]
     output: ListOutput,
 }

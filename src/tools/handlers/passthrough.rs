@@ -73,11 +73,11 @@ pub struct Proxy {
     environment_id: u64,
     #[serde(default)]
     method: ProxyMethod,
-    /// Path below the API root, without leading host or '..'.
+    /// Below the API root.
     path: String,
-    /// Query parameters; array values repeat the parameter.
+    /// An array value repeats the parameter.
     query: Option<std::collections::BTreeMap<String, QueryValue>>,
-    /// JSON request body (not with GET).
+    /// JSON body.
     body: Option<Value>,
 }
 
@@ -109,7 +109,7 @@ impl PatchType {
 pub struct KubernetesProxy {
     #[serde(flatten)]
     base: Proxy,
-    /// PATCH only: merge (default), json (RFC 6902 list), strategic, or apply (server-side apply; add fieldManager to query).
+    /// PATCH body type (default merge); apply needs fieldManager in query.
     patch_type: Option<PatchType>,
 }
 

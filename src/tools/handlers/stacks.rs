@@ -19,9 +19,9 @@ pub struct Update {
     id: u64,
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// New compose file content (not for a git stack); the current file is kept when left out.
+    /// New compose file (not for a git stack).
     file: Option<String>,
-    /// Git stack: the reference to deploy, e.g. refs/heads/release; the stored one when left out.
+    /// Git stack: the reference to deploy, e.g. refs/heads/release.
     #[serde(rename = "ref")]
     reference: Option<String>,
     /// Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true.

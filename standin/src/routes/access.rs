@@ -3,7 +3,7 @@
 
 use super::Req;
 use crate::answer::{empty, json, no_route, Answer};
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// `rest` is the path after `/api/`.
 pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
@@ -36,6 +36,32 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
             json!([{"Id": 1, "Name": "platform"}, {"Id": 2, "Name": "apps"}]),
         ),
         ("GET", ["teams", "1"]) => json(200, json!({"Id": 1, "Name": "platform"})),
+        ("GET", ["teams", "2"]) => json(200, json!({"Id": 2, "Name": "apps"})),
+        ("GET", ["teams", _]) => json(
+            404,
+            json!({"message": "Unable to find a team with the specified identifier inside the database", "details": "object not found inside the database"}),
+        ),
+        // The resource control of the stack created above; team 2 may not be
+        // given access (the token's user is no leader of it).
+        ("PUT", ["resource_controls", "19"]) => {
+            let b = req.json();
+            if b["Teams"] == json!([2]) {
+                return json(
+                    403,
+                    json!({"message": "Permission denied to update the resource control", "details": "access denied to resource"}),
+                );
+            }
+            let teams: Vec<Value> = b["Teams"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|t| json!({"TeamId": t, "AccessLevel": 1}))
+                .collect();
+            json(
+                200,
+                json!({"Id": 19, "ResourceId": "1_shop", "Type": 6, "AdministratorsOnly": b["AdministratorsOnly"], "Public": b["Public"], "UserAccesses": [], "TeamAccesses": teams}),
+            )
+        }
         ("POST", ["teams"]) => json(200, json!({"Id": 3, "Name": req.json()["Name"]})),
         ("PUT", ["teams", "1"]) => json(200, json!({"Id": 1, "Name": req.json()["Name"]})),
         ("DELETE", ["teams", "1"]) => empty(204),

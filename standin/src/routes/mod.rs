@@ -60,7 +60,7 @@ pub(crate) fn route(req: &Req, shared: &Shared) -> Answer {
             environments::route(req, shared, &segs[1..])
         }
         ["api", "stacks", rest @ ..] => stacks::route(req, rest),
-        ["api", "users" | "teams" | "team_memberships" | "roles" | "settings", ..] => {
+        ["api", "users" | "teams" | "team_memberships" | "roles" | "settings" | "resource_controls", ..] => {
             access::route(req, &segs[1..])
         }
         ["api", "registries" | "edge_groups" | "edge_stacks" | "edge_jobs", ..] => {

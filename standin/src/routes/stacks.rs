@@ -34,7 +34,10 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
             let b = req.json();
             json(
                 200,
-                json!({"Id": 9, "Name": b["Name"], "Type": if *kind == "swarm" { 1 } else { 2 }, "EndpointId": 1, "Env": b["Env"], "Status": 1}),
+                // Portainer answers with the resource control it made for
+                // the new stack (administrators only, for an admin's token).
+                json!({"Id": 9, "Name": b["Name"], "Type": if *kind == "swarm" { 1 } else { 2 }, "EndpointId": 1, "Env": b["Env"], "Status": 1,
+                       "ResourceControl": {"Id": 19, "ResourceId": format!("1_{}", b["Name"].as_str().unwrap_or_default()), "Type": 6, "AdministratorsOnly": true, "Public": false, "UserAccesses": [], "TeamAccesses": []}}),
             )
         }
         ("PUT", ["7"]) => {
