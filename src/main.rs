@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use portainer_mcp::cli::flags::{normalize_args, Cli, Command};
-use portainer_mcp::cli::{config, tools_listing};
+use portainer_mcp::cli::{config, doctor, tools_listing};
 use portainer_mcp::mcp::audit::Audit;
 use portainer_mcp::mcp::callers::Users;
 use portainer_mcp::mcp::metrics::Metrics;
@@ -80,6 +80,15 @@ async fn run(cli: Cli) -> Result<(), String> {
         );
         return Ok(());
     }
+    if let Some(Command::Doctor) = &cli.command {
+        let (report, ok) = doctor::run(o).await;
+        print!("{report}");
+        return if ok {
+            Ok(())
+        } else {
+            Err("doctor: a check failed (see FAIL above)".into())
+        };
+    }
     // Flags are checked before Portainer is asked anything.
     select(&choice)?;
     if o.max_response_chars < 1000 {
@@ -95,7 +104,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     if o.show_secrets {
         tracing::warn!("--show-secrets: results include passwords, tokens and secret values");
     }
-    let settings = config::http_settings(o)?;
+    let settings = config::http_settings(o, http_options.is_some())?;
     let has_token = settings.token.is_some();
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
@@ -136,9 +145,12 @@ async fn run(cli: Cli) -> Result<(), String> {
         audit: o.audit_log.as_deref().map(Audit::open).transpose()?,
         caller: "stdio".into(),
         users: http_options.as_ref().map(|_| Arc::new(Users::default())),
-        metrics: http_options.as_ref().map(|_| metrics.clone()),
+        metrics: (http_options.is_some() || o.metrics.is_some()).then(|| metrics.clone()),
         team: o.team_id.filter(|_| !o.read_only),
     };
+    if let Some(addr) = o.metrics {
+        transport::metrics_listener::bind(addr, metrics.clone()).await?;
+    }
     let tools = selection.served.len();
     let server = server::PortainerServer::new(client, selection, options);
     if let Some(h) = http_options {

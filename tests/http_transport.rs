@@ -28,13 +28,14 @@ impl Drop for Server {
 }
 
 async fn start(portainer: &str, extra: &[&str]) -> Server {
+    start_as("--http", portainer, extra).await
+}
+
+/// `flag` is --http, or --detached-http (HTTP only because stdin is /dev/null).
+async fn start_as(flag: &str, portainer: &str, extra: &[&str]) -> Server {
     // The test's own reqwest clients need a TLS provider, as the server's do.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = support::free_port();
     let addr = format!("127.0.0.1:{port}");
     let mut cmd = tokio::process::Command::new(BIN);
     for (k, _) in std::env::vars() {
@@ -43,7 +44,7 @@ async fn start(portainer: &str, extra: &[&str]) -> Server {
         }
     }
     cmd.env("PORTAINER_URL", portainer)
-        .args(["--http", &addr, "--http-token", GATE, "--toolsets", "all"])
+        .args([flag, &addr, "--http-token", GATE, "--toolsets", "all"])
         .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -101,6 +102,30 @@ async fn metrics(http: &reqwest::Client, url: &str) -> reqwest::Response {
         .send()
         .await
         .unwrap()
+}
+
+/// The container image's default: `docker run -d` leaves stdin on
+/// /dev/null, where a stdio server could only exit; it serves HTTP instead.
+/// With a client on stdin the same setting leaves stdio as it is.
+#[tokio::test]
+async fn detached_http_serves_when_stdin_is_dev_null() {
+    let p = StandIn::start().await;
+    let s = start_as("--detached-http", &p.url(), &[]).await;
+    let c = client(&s.url, GATE, Some(TOKEN))
+        .await
+        .expect("HTTP session");
+    let r = call(&c, "stack_list", json!({})).await;
+    assert_ne!(r.is_error, Some(true), "{r:?}");
+    c.cancel().await.unwrap();
+    let port = support::free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let stdio = support::mcp::Session::start(&p.url(), &["--detached-http", &addr]).await;
+    stdio.ok("stack_list", json!({})).await;
+    assert!(
+        tokio::net::TcpStream::connect(&addr).await.is_err(),
+        "no HTTP beside stdio"
+    );
+    stdio.stop().await;
 }
 
 #[tokio::test]
@@ -169,11 +194,15 @@ async fn two_users_each_with_their_own_token() {
     assert_eq!(m.status(), 200);
     let body = m.text().await.unwrap();
     assert!(
-        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_list",outcome="ok"} 1"#),
+        body.contains(
+            r#"portainer_mcp_tool_calls_total{tool="stack_list",access="read",outcome="ok"} 1"#
+        ),
         "{body}"
     );
     assert!(
-        body.contains(r#"portainer_mcp_tool_calls_total{tool="stack_action",outcome="ok"} 1"#),
+        body.contains(
+            r#"portainer_mcp_tool_calls_total{tool="stack_action",access="write",outcome="ok"} 1"#
+        ),
         "{body}"
     );
     assert!(

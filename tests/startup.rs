@@ -3,25 +3,12 @@
 mod support;
 
 use serde_json::json;
-use std::process::Stdio;
-use std::time::Duration;
 use support::mcp::{command, Session};
 use support::portainer::{StandIn, TOKEN};
 
 /// Runs the server with stdin closed; returns (success, stderr).
 async fn run_to_exit(url: &str, token: &str, args: &[&str]) -> (bool, String) {
-    let mut cmd = command(url, token, args);
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let out = tokio::time::timeout(Duration::from_secs(20), cmd.output())
-        .await
-        .expect("server exits")
-        .expect("server runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::mcp::exit_of(command(url, token, args)).await
 }
 
 #[tokio::test]
@@ -144,19 +131,10 @@ async fn the_python_servers_key_variable_is_read() {
         .all(|t| t["access"] == "read"));
     // And start-up takes the key: the version check reads with it.
     // (It then ends at the handshake: stdin is closed.)
-    let (_, stderr) = {
-        let mut cmd = command(&p.url(), TOKEN, &[]);
-        cmd.env_remove("PORTAINER_TOKEN")
-            .env("PORTAINER_API_KEY", TOKEN)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        let out = cmd.output().await.expect("server runs");
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
+    let mut cmd = command(&p.url(), TOKEN, &[]);
+    cmd.env_remove("PORTAINER_TOKEN")
+        .env("PORTAINER_API_KEY", TOKEN);
+    let (_, stderr) = support::mcp::exit_of(cmd).await;
     assert!(
         !stderr.contains("no Portainer token") && !stderr.contains("refused"),
         "{stderr}"

@@ -4,9 +4,7 @@
 mod support;
 
 use serde_json::json;
-use std::process::Stdio;
-use std::time::Duration;
-use support::mcp::{command, Session};
+use support::mcp::{command, exit_of, Session};
 use support::portainer::{StandIn, TOKEN};
 
 fn create_args() -> serde_json::Value {
@@ -95,16 +93,9 @@ async fn a_refused_restriction_says_the_stack_exists() {
 async fn an_unknown_team_stops_start_up_but_not_a_read_only_server() {
     let p = StandIn::start().await;
     let mut cmd = command(&p.url(), TOKEN, &[]);
-    cmd.env("PORTAINER_TEAM_ID", "5")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let out = tokio::time::timeout(Duration::from_secs(20), cmd.output())
-        .await
-        .expect("server exits")
-        .expect("server runs");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    cmd.env("PORTAINER_TEAM_ID", "5");
+    let (ok, stderr) = exit_of(cmd).await;
+    assert!(!ok);
     assert!(
         stderr.contains("--team-id 5 (PORTAINER_TEAM_ID)")
             && stderr.contains("404")
@@ -117,13 +108,7 @@ async fn an_unknown_team_stops_start_up_but_not_a_read_only_server() {
     assert!(!s.tools().await.is_empty());
     s.stop().await;
     for bad in ["0", "team-a"] {
-        let mut cmd = command(&p.url(), TOKEN, &["--team-id", bad]);
-        cmd.stdin(Stdio::null()).stderr(Stdio::piped());
-        let out = cmd.output().await.expect("server runs");
-        assert!(!out.status.success());
-        assert!(
-            String::from_utf8_lossy(&out.stderr).contains("--team-id"),
-            "{bad}"
-        );
+        let (ok, stderr) = exit_of(command(&p.url(), TOKEN, &["--team-id", bad])).await;
+        assert!(!ok && stderr.contains("--team-id"), "{bad}: {stderr}");
     }
 }

@@ -105,7 +105,9 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
     })
 }
 
-pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
+/// `over_http`: calls carry their callers' tokens, so the server's own is
+/// optional.
+pub fn http_settings(opts: &Flags, over_http: bool) -> Result<HttpSettings, String> {
     if let Some(file) = &opts.go_tools_file {
         return Err(format!(
             "-tools {file}: the Go server's tools.yaml is not read here; this server's tools are \
@@ -129,7 +131,7 @@ pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
         api_root: api_root(url)?,
         fallbacks,
         // Over HTTP each caller sends their own token; the server's is optional.
-        token: if opts.http.is_some() {
+        token: if over_http {
             token(opts).ok()
         } else {
             Some(token(opts)?)
@@ -146,13 +148,29 @@ pub fn http_settings(opts: &Flags) -> Result<HttpSettings, String> {
     })
 }
 
-/// The Streamable HTTP transport's settings, when --http is given.
+/// The Streamable HTTP transport's settings, when --http is given, or when
+/// --detached-http is and nothing is attached to stdin (`docker run -d`
+/// gives a stdio server /dev/null, on which it could only exit).
 pub fn http_transport(o: &Flags) -> Option<HttpOptions> {
-    o.http.map(|addr| HttpOptions {
+    let (addr, detached) = match (o.http, o.detached_http) {
+        (Some(addr), _) => (addr, false),
+        (None, Some(addr)) if stdin_is_dev_null() => (addr, true),
+        _ => return None,
+    };
+    if detached {
+        tracing::warn!(
+            %addr,
+            "stdin is /dev/null (detached): serving Streamable HTTP at /mcp instead of stdio; \
+             each request needs the caller's token in X-Portainer-API-Key"
+        );
+    }
+    Some(HttpOptions {
         addr,
         gate_token: o.http_token.clone(),
         tls: o.tls_cert.clone().zip(o.tls_key.clone()),
-        allow_insecure: o.allow_insecure_http,
+        // --detached-http is the image's own setting (see packaging/): the
+        // container's address is reachable only where it is published.
+        allow_insecure: o.allow_insecure_http || detached,
         allowed_hosts: o
             .http_allowed_hosts
             .clone()
@@ -185,6 +203,22 @@ fn default_origins(addr: std::net::SocketAddr) -> Vec<String> {
 }
 
 /// Host names a client may use to reach a local HTTP transport.
+/// Whether fd 0 is /dev/null, as `docker run -d` (without -i) leaves it.
+fn stdin_is_dev_null() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    let (Ok(stdin), Ok(null)) = (
+        std::fs::File::from(fd).metadata(),
+        std::fs::metadata("/dev/null"),
+    ) else {
+        return false;
+    };
+    stdin.rdev() == null.rdev() && stdin.dev() == null.dev() && stdin.ino() == null.ino()
+}
+
 fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
     let mut hosts = vec![
         "localhost".to_string(),

@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve MCP over stdio (the default).
     Serve,
+    /// Check the URL, TLS, token, Portainer version and edition, the user's
+    /// role, environments and toolsets; print what to fix (exit 1 on a failure).
+    Doctor,
     /// Print the tools that would be served, without contacting Portainer.
     Tools {
         /// Print a JSON array instead of a table.
@@ -174,6 +177,16 @@ pub struct Flags {
     /// request then carries its caller's token in X-Portainer-API-Key.
     #[arg(long, env = "PORTAINER_MCP_HTTP", global = true)]
     pub http: Option<std::net::SocketAddr>,
+
+    /// Serve Prometheus metrics at http://ADDR/metrics, in stdio mode too
+    /// (with --http they are also at its /metrics).
+    #[arg(long, env = "PORTAINER_MCP_METRICS", global = true)]
+    pub metrics: Option<std::net::SocketAddr>,
+
+    /// Serve Streamable HTTP at ADDR when stdin is /dev/null (`docker run -d`
+    /// without -i), stdio otherwise; the container image sets 0.0.0.0:8080.
+    #[arg(long, env = "PORTAINER_MCP_DETACHED_HTTP", global = true)]
+    pub detached_http: Option<std::net::SocketAddr>,
 
     /// Shared token every HTTP request must carry as `Authorization: Bearer`.
     #[arg(

@@ -1,4 +1,6 @@
-//! Prometheus metrics for the HTTP transport's /metrics.
+//! Prometheus metrics, served at /metrics by the HTTP transport and, with
+//! --metrics ADDR, by a listener of their own (stdio mode too). The
+//! dashboard and alert rules in deploy/ read these names.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -10,6 +12,8 @@ use prometheus_client::registry::Registry;
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct CallLabels {
     pub tool: String,
+    /// read, or write: the call would change something (held or not).
+    pub access: String,
     pub outcome: String,
 }
 
@@ -43,7 +47,7 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("portainer_mcp");
         registry.register(
             "tool_calls",
-            "Tool calls by tool and outcome (ok, error, held)",
+            "Tool calls by tool, access (read, write) and outcome (ok, error, held)",
             calls.clone(),
         );
         registry.register("tool_call_seconds", "Tool call duration", latency.clone());

@@ -314,6 +314,12 @@ impl PortainerServer {
             };
             let call = CallLabels {
                 tool: def.name.into(),
+                access: if ran.is_some_and(|(p, _)| p.writes) {
+                    "write"
+                } else {
+                    "read"
+                }
+                .into(),
                 outcome: outcome.into(),
             };
             m.calls.get_or_create(&call).inc();

@@ -82,13 +82,8 @@ impl Http {
             }
             Ok(builder)
         };
-        let client = builder()?
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        let upgrade_client = builder()?
-            .http1_only()
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let client = builder()?.build().map_err(build_error)?;
+        let upgrade_client = builder()?.http1_only().build().map_err(build_error)?;
         Ok(Http {
             client,
             upgrade_client,
@@ -536,6 +531,24 @@ fn without_dry_run(url: &Url) -> String {
 }
 
 /// The X-API-Key header, marked sensitive so that no Debug output shows it.
+/// reqwest says only "builder error"; the cause (most often: no CA
+/// certificates on this system) is in its source chain.
+fn build_error(e: reqwest::Error) -> String {
+    let mut text = format!("cannot build the HTTP client: {e}");
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        text.push_str(&format!(": {s}"));
+        src = s.source();
+    }
+    if text.to_ascii_lowercase().contains("certificate") {
+        text.push_str(
+            " (no CA certificates found: install them, or point SSL_CERT_FILE at a PEM bundle; \
+             --tls-ca adds one)",
+        );
+    }
+    text
+}
+
 pub fn api_key_header(token: &str) -> Result<reqwest::header::HeaderValue, String> {
     let mut key = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
         "the Portainer token contains characters not allowed in an HTTP header".to_string()

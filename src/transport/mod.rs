@@ -1,6 +1,8 @@
 //! The two ways clients reach the server: stdio and Streamable HTTP, each a
-//! thin layer over the one MCP service (mcp::server).
+//! thin layer over the one MCP service (mcp::server); and the optional
+//! metrics listener beside either.
 
 pub mod json_input;
+pub mod metrics_listener;
 pub mod stdio;
 pub mod streamable_http;

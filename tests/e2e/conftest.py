@@ -21,9 +21,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BIN = ROOT / "target" / "debug" / "portainer-mcp"
+# E2E_BIN_DIR: where the binaries are (CI builds them static, for its own target).
+BIN_DIR = Path(os.environ.get("E2E_BIN_DIR", ROOT / "target" / "debug"))
+BIN = BIN_DIR / "portainer-mcp"
 # The Rust stand-in (standin/) answers environment 3's Kubernetes API behind the front.
-STANDIN = ROOT / "target" / "debug" / "portainer-standin"
+STANDIN = BIN_DIR / "portainer-standin"
+# E2E_IMAGE=1: every server the suite starts runs in the container image
+# packaging/ builds around BIN (which must be static), on an engine of its
+# own so that the engine under test sees none of its containers.
+IMAGE = os.environ.get("E2E_IMAGE") == "1"
+IMAGE_TAG = "portainer-mcp:e2e"
+RUNNER = None
 STANDIN_TOKEN = "ptr_TESTTOKEN_3f9c2a7e1b5d4c8a"
 TOKEN = "ptr_E2E_TOKEN_9f8e7d6c5b4a"
 NODE_BIN = Path(os.environ.get("E2E_NODE_MODULES", ROOT / "tests" / "e2e" / "node_modules")) / ".bin"
@@ -33,6 +41,17 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def server_command(flags, env, detach=False):
+    """(command, args) that start our server with `flags` and the PORTAINER_*
+    variables of `env`: the binary, or `docker run` of the image (stdin kept
+    open with -i, as an MCP client's config does; -d leaves it on /dev/null)."""
+    if not IMAGE:
+        return str(BIN), list(flags)
+    passed = [a for k, v in env.items() if k.startswith("PORTAINER") for a in ("-e", f"{k}={v}")]
+    how = ["-d"] if detach else ["-i", "--rm"]
+    return "docker", ["-H", f"unix://{RUNNER.sock}", "run", *how, "--network", "host", *passed, IMAGE_TAG, *flags]
 
 
 def wait_for(check, what, timeout=30.0):
@@ -133,6 +152,12 @@ class Engine:
             if nets:
                 self.docker("network", "rm", *nets, check=False)
             stop(self.proc, "dockerd")
+            # A --network host container makes dockerd bind the host's
+            # network namespace under its exec root; that mount outlives it.
+            with open("/proc/mounts") as mounts:
+                left = [line.split()[1] for line in mounts if line.split()[1].startswith(str(self.base) + "/")]
+            for path in reversed(left):
+                subprocess.run(["umount", path], capture_output=True)
 
 
 class Front:
@@ -252,7 +277,16 @@ def world():
     engine = Engine(base)
     front = Front(engine)
     prism = Prism(front, base)
+    global RUNNER
+    runner = Engine(Path(base) / "runner") if IMAGE else None
     try:
+        if runner:
+            runner.base.mkdir()
+            runner.start()
+            built = subprocess.run(["sh", str(ROOT / "packaging" / "build-image.sh"), str(BIN), IMAGE_TAG,
+                                    "-H", f"unix://{runner.sock}"], capture_output=True, text=True)
+            assert built.returncode == 0, built.stderr
+            RUNNER = runner
         engine.start()
         engine.populate()
         front.start()
@@ -262,4 +296,6 @@ def world():
         prism.stop()
         front.stop()
         engine.stop()
+        if runner:
+            runner.stop()
         shutil.rmtree(base, ignore_errors=True)

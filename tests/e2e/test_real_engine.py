@@ -7,16 +7,20 @@ import asyncio
 import json
 import os
 import re
+import shlex
 import subprocess
+import tempfile
 import time
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.shared.exceptions import McpError
 
-from conftest import BIN, NODE_BIN, TOKEN, free_port, port_open, stop, wait_for
+import conftest
+from conftest import NODE_BIN, TOKEN, free_port, port_open, server_command, stop, wait_for
 
 
 def server_env(url):
@@ -27,7 +31,9 @@ def server_env(url):
 
 @asynccontextmanager
 async def session(url, *flags):
-    params = StdioServerParameters(command=str(BIN), args=["-v", *flags], env=server_env(url))
+    env = server_env(url)
+    command, args = server_command(["-v", *flags], env)
+    params = StdioServerParameters(command=command, args=args, env=env)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as s:
             await s.initialize()
@@ -357,8 +363,20 @@ def test_scenario_6_http_mode_with_the_callers_token(world):
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTAINER")}
     env["PORTAINER_URL"] = prism.url
     log = engine.base / "http-mode.log"
-    proc = subprocess.Popen([str(BIN), "-v", "--http", f"127.0.0.1:{port}", "--http-token", GATE], env=env,
+    if conftest.IMAGE:
+        # The product description's `docker run -d ... -read-only` line: the
+        # image serves HTTP when nothing is attached to stdin (its address
+        # moved off 8080 for this run, which shares the host's network).
+        env["PORTAINER_MCP_DETACHED_HTTP"] = f"127.0.0.1:{port}"
+        command, args = server_command(["-v", "--http-token", GATE], env, detach=True)
+    else:
+        command, args = server_command(["-v", "--http", f"127.0.0.1:{port}", "--http-token", GATE], env)
+    proc = subprocess.Popen([command, *args], env=env,
                             stdin=subprocess.DEVNULL, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    if conftest.IMAGE:
+        assert proc.wait(timeout=60) == 0, log.read_text()
+        container = log.read_text().split()[-1]
+        proc = ContainerProc(container)
     try:
         wait_for(lambda: proc.poll() is None and port_open(port), "the server in HTTP mode")
 
@@ -377,8 +395,40 @@ def test_scenario_6_http_mode_with_the_callers_token(world):
     assert prism.violations() == []
 
 
+class ContainerProc:
+    """A detached server container, stopped like a process."""
+
+    def __init__(self, cid):
+        self.cid = cid
+
+    def docker(self, *args):
+        return subprocess.run(["docker", "-H", f"unix://{conftest.RUNNER.sock}", *args], capture_output=True, text=True)
+
+    def poll(self):
+        state = self.docker("inspect", "-f", "{{.State.Running}}", self.cid).stdout.strip()
+        return None if state == "true" else 1
+
+    def send_signal(self, sig):
+        self.docker("stop", "-t", "20", self.cid)
+
+    def wait(self, timeout=None):
+        self.docker("rm", "-f", self.cid)
+        return 0
+
+    def kill(self):
+        self.docker("rm", "-f", self.cid)
+
+
 def inspector(url, *args):
-    cmd = [str(NODE_BIN / "mcp-inspector"), "--cli", str(BIN),
+    command, server_args = server_command([], server_env(url))
+    if server_args:
+        # The inspector reads -e and -i itself, even after `--`: docker's
+        # command line goes into a script it runs instead.
+        script = Path(tempfile.mkdtemp(prefix="pmcp-inspector-")) / "server.sh"
+        script.write_text("#!/bin/sh\nexec " + " ".join(shlex.quote(a) for a in [command, *server_args]) + "\n")
+        script.chmod(0o755)
+        command = str(script)
+    cmd = [str(NODE_BIN / "mcp-inspector"), "--cli", command,
            "-e", f"PORTAINER_URL={url}", "-e", f"PORTAINER_TOKEN={TOKEN}", *args]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=server_env(url))
     assert out.returncode == 0, out.stderr

@@ -34,6 +34,22 @@ pub fn command(url: &str, token: &str, args: &[&str]) -> Command {
     cmd
 }
 
+/// Runs a server command with stdin closed until it exits (20 s at most):
+/// whether it succeeded, and what it wrote on stderr.
+pub async fn exit_of(mut cmd: Command) -> (bool, String) {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let out = tokio::time::timeout(std::time::Duration::from_secs(20), cmd.output())
+        .await
+        .expect("server exits")
+        .expect("server runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 impl Session {
     pub async fn start(url: &str, args: &[&str]) -> Session {
         Self::start_with_token(url, super::portainer::TOKEN, args).await

@@ -10,8 +10,6 @@ pub mod sessions;
 
 use crate::mcp::metrics::Metrics;
 use crate::mcp::server::PortainerServer;
-use axum::extract::State;
-use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use guard::Gate;
@@ -107,7 +105,7 @@ pub async fn serve(
     });
     let app = Router::new()
         .nest_service("/mcp", mcp)
-        .route("/metrics", get(render_metrics))
+        .route("/metrics", get(crate::transport::metrics_listener::render))
         .with_state(metrics)
         .layer(axum::middleware::from_fn_with_state(gate, guard::guard));
     let make = app.into_make_service_with_connect_info::<SocketAddr>();
@@ -130,11 +128,4 @@ pub async fn serve(
         }
     }
     .map_err(|e| format!("--http {}: {e}", o.addr))
-}
-
-async fn render_metrics(State(metrics): State<Arc<Metrics>>) -> impl IntoResponse {
-    (
-        [("content-type", "text/plain; version=0.0.4")],
-        metrics.render(),
-    )
 }
