@@ -11,8 +11,9 @@ mkdir -p "$stage/server"
 cp "$(dirname "$0")/mcpb/manifest.json" "$stage/manifest.json"
 cp "$bin" "$stage/server/portainer-mcp"
 chmod 755 "$stage/server/portainer-mcp"
-# The bundle's version is the crate's.
-version=$("$bin" --version | awk '{print $2}')
+# The bundle's version is the crate's: VERSION, or what the binary says
+# (which a cross-built binary cannot).
+version=${VERSION:-$("$bin" --version | awk '{print $2}')}
 python3 - "$stage/manifest.json" "$version" <<'PY'
 import json, sys
 p, v = sys.argv[1], sys.argv[2]

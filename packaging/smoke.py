@@ -5,6 +5,7 @@ then environment_list and system_version. Used by .ci/run for the wheel
 
     python3 packaging/smoke.py wheel VENV_DIR
     python3 packaging/smoke.py bundle FILE.mcpb
+    python3 packaging/smoke.py command uvx --offline --from WHEEL portainer-mcp --read-only
 """
 
 import asyncio
@@ -73,7 +74,13 @@ def main():
     proc, url = standin()
     try:
         with tempfile.TemporaryDirectory() as work:
-            if kind == "wheel":
+            if kind == "command":
+                command, args = target, sys.argv[3:]
+                env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/root"),
+                       "PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN}
+                read_only = "--read-only" in args
+                target = " ".join([command, *args])
+            elif kind == "wheel":
                 command = str(Path(target) / "bin" / "portainer-mcp")
                 args, env = ["--read-only"], {"PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN}
                 read_only = True

@@ -66,6 +66,16 @@ fn init_logging(verbose: u8) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     let o = &cli.opts;
+    // Doctor reports a bad setting as one of its checks.
+    if let Some(Command::Doctor) = &cli.command {
+        let (report, ok) = doctor::run(o).await;
+        print!("{report}");
+        return if ok {
+            Ok(())
+        } else {
+            Err("doctor: a check failed (see FAIL above)".into())
+        };
+    }
     let mut choice = config::choice(o)?;
     if let Some(Command::Tools { json, portainer }) = &cli.command {
         if let Some(p) = portainer {
@@ -79,15 +89,6 @@ async fn run(cli: Cli) -> Result<(), String> {
             tools_listing::render(&selection, choice.portainer.as_ref(), *json)
         );
         return Ok(());
-    }
-    if let Some(Command::Doctor) = &cli.command {
-        let (report, ok) = doctor::run(o).await;
-        print!("{report}");
-        return if ok {
-            Ok(())
-        } else {
-            Err("doctor: a check failed (see FAIL above)".into())
-        };
     }
     // Flags are checked before Portainer is asked anything.
     select(&choice)?;

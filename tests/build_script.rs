@@ -4,13 +4,23 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The newest compiled build script of this package.
+/// The newest compiled build script of this package. With an explicit
+/// --target (CI builds that way) build scripts stay in the host's profile
+/// folder, target/debug, not beside the test in target/<triple>/debug.
 fn build_script() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let build_dir = exe.parent().unwrap().parent().unwrap().join("build");
-    std::fs::read_dir(&build_dir)
+    let profile_dir = exe.parent().unwrap().parent().unwrap();
+    let profile = profile_dir.file_name().unwrap();
+    let host_dir = profile_dir
+        .parent()
         .unwrap()
-        .flatten()
+        .parent()
+        .unwrap()
+        .join(profile);
+    [profile_dir.join("build"), host_dir.join("build")]
+        .iter()
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flat_map(|entries| entries.flatten())
         .filter(|e| {
             e.file_name()
                 .to_string_lossy()

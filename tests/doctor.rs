@@ -11,7 +11,15 @@ use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 async fn doctor(url: &str, token: &str, args: &[&str]) -> (bool, String) {
     let mut all = vec!["doctor"];
     all.extend_from_slice(args);
-    let mut cmd = command(url, token, &all);
+    let (ok, stdout) = report(command(url, token, &all)).await;
+    assert!(
+        token.is_empty() || !stdout.contains(token),
+        "the token is never printed"
+    );
+    (ok, stdout)
+}
+
+async fn report(mut cmd: tokio::process::Command) -> (bool, String) {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -19,12 +27,10 @@ async fn doctor(url: &str, token: &str, args: &[&str]) -> (bool, String) {
         .await
         .expect("doctor ends")
         .expect("doctor runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        !stdout.contains(token) || token.is_empty(),
-        "the token is never printed"
-    );
-    (out.status.success(), stdout)
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn line<'a>(report: &'a str, check: &str) -> &'a str {
@@ -63,7 +69,25 @@ async fn a_refused_token_fails_and_says_where_to_get_one() {
     assert!(line(&out, "version").contains("skipped"), "{out}");
     let (ok, out) = doctor(&p.url(), "", &[]).await;
     assert!(
-        !ok && line(&out, "configuration").contains("no Portainer token"),
+        !ok && line(&out, "configuration").contains("the Portainer token is empty"),
+        "{out}"
+    );
+    // A token file that cannot be read says so, not "no token".
+    let mut cmd = command(
+        &p.url(),
+        "",
+        &["doctor", "--token-file", "/nonexistent/token"],
+    );
+    cmd.env_remove("PORTAINER_TOKEN");
+    let (ok, out) = report(cmd).await;
+    assert!(
+        !ok && line(&out, "configuration").contains("--token-file /nonexistent/token"),
+        "{out}"
+    );
+    // Settings only start-up checks are reported too, not a bare error.
+    let (ok, out) = doctor(&p.url(), TOKEN, &["--read-only-proxies"]).await;
+    assert!(
+        !ok && line(&out, "configuration").contains("--read-only-proxies"),
         "{out}"
     );
 }

@@ -168,9 +168,7 @@ pub fn http_transport(o: &Flags) -> Option<HttpOptions> {
         addr,
         gate_token: o.http_token.clone(),
         tls: o.tls_cert.clone().zip(o.tls_key.clone()),
-        // --detached-http is the image's own setting (see packaging/): the
-        // container's address is reachable only where it is published.
-        allow_insecure: o.allow_insecure_http || detached,
+        allow_insecure: o.allow_insecure_http,
         allowed_hosts: o
             .http_allowed_hosts
             .clone()
@@ -202,23 +200,22 @@ fn default_origins(addr: std::net::SocketAddr) -> Vec<String> {
         .collect()
 }
 
-/// Host names a client may use to reach a local HTTP transport.
-/// Whether fd 0 is /dev/null, as `docker run -d` (without -i) leaves it.
+/// Whether fd 0 is /dev/null, as `docker run -d` (without -i) leaves it:
+/// the character device 1:3, whichever /dev the process sees.
 fn stdin_is_dev_null() -> bool {
     use std::os::fd::AsFd;
-    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
     let Ok(fd) = std::io::stdin().as_fd().try_clone_to_owned() else {
         return false;
     };
-    let (Ok(stdin), Ok(null)) = (
-        std::fs::File::from(fd).metadata(),
-        std::fs::metadata("/dev/null"),
-    ) else {
+    let Ok(stdin) = std::fs::File::from(fd).metadata() else {
         return false;
     };
-    stdin.rdev() == null.rdev() && stdin.dev() == null.dev() && stdin.ino() == null.ino()
+    // Linux encodes major 1, minor 3 as 0x103.
+    stdin.file_type().is_char_device() && stdin.rdev() == 0x103
 }
 
+/// Host names a client may use to reach a local HTTP transport.
 fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
     let mut hosts = vec![
         "localhost".to_string(),

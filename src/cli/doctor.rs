@@ -80,11 +80,11 @@ pub async fn run(o: &Flags) -> (String, bool) {
                 return (r.text, false);
             }
         };
-    if settings.token.as_deref().is_none_or(str::is_empty) {
+    if let Err(e) = config::token(o) {
         r.line(
             Level::Fail,
             "configuration",
-            "no Portainer token",
+            &e,
             Some("set PORTAINER_TOKEN (or --token-file) to an access token from Portainer: My account > Access tokens"),
         );
         r.skip(&checks, "no token to check with");

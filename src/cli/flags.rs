@@ -215,8 +215,11 @@ pub struct Flags {
     )]
     pub tls_key: Option<PathBuf>,
 
-    /// Allow plain HTTP on a non-loopback address (tokens cross the network in clear).
-    #[arg(long, global = true)]
+    /// Allow plain HTTP on a non-loopback address (tokens cross the network
+    /// in clear); the container image sets it, see README.
+    #[arg(long, env = "PORTAINER_MCP_ALLOW_INSECURE_HTTP", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_insecure_http: bool,
 
     /// Host header values the HTTP transport accepts (DNS rebinding protection).

@@ -530,7 +530,6 @@ fn without_dry_run(url: &Url) -> String {
     }
 }
 
-/// The X-API-Key header, marked sensitive so that no Debug output shows it.
 /// reqwest says only "builder error"; the cause (most often: no CA
 /// certificates on this system) is in its source chain.
 fn build_error(e: reqwest::Error) -> String {
@@ -549,6 +548,7 @@ fn build_error(e: reqwest::Error) -> String {
     text
 }
 
+/// The X-API-Key header, marked sensitive so that no Debug output shows it.
 pub fn api_key_header(token: &str) -> Result<reqwest::header::HeaderValue, String> {
     let mut key = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
         "the Portainer token contains characters not allowed in an HTTP header".to_string()

@@ -146,8 +146,6 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
                 "read-only mode serves no proxy tool (--read-only-proxies serves them GET-only)"
                     .to_string(),
             )
-        } else if c.read_only_proxies && t.method_argument.is_some() {
-            None
         } else if c.disable_destructive
             && t.destructive
             && t.method_argument.is_none()
@@ -321,11 +319,11 @@ mod tests {
     fn proxies_default_in_write_mode_and_opt_in_get_only_when_read_only() {
         let s = select(&Choice::default()).unwrap();
         assert!(names(&s).contains(&"docker_proxy") && names(&s).contains(&"kubernetes_proxy"));
-        // The flag serves them whatever the toolsets, pinned to GET.
+        // The flag only lifts read-only's exclusion: pinned to GET, and
+        // served as their toolset and --tools decide.
         let s = select(&Choice {
             read_only: true,
             read_only_proxies: true,
-            toolsets: Some(vec!["stacks".into()]),
             ..Default::default()
         })
         .unwrap();
@@ -333,6 +331,15 @@ mod tests {
             let t = s.served.iter().find(|t| t.def.name == p).unwrap();
             assert!(matches!(t.mode, Mode::GetOnly { .. }), "{p}");
         }
+        let s = select(&Choice {
+            read_only: true,
+            read_only_proxies: true,
+            toolsets: Some(vec!["stacks".into()]),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(!names(&s).contains(&"docker_proxy"));
+        assert!(s.left_out["docker_proxy"].contains("toolset `proxy`"));
         // --deny-tools still wins.
         let s = select(&Choice {
             read_only: true,

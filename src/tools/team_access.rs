@@ -9,17 +9,24 @@ use crate::error::ToolError;
 use crate::portainer::call_record;
 use crate::portainer::http::Http;
 use crate::tools::args::Args;
+use crate::tools::operations;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-/// Whether this call creates a stack: the curated create tools, or
-/// api_call with one of Portainer's StackCreate operations.
+/// Whether this call creates a stack whose answer carries its resource
+/// control: the curated create tools, or api_call with a Docker StackCreate
+/// operation. Portainer answers a Kubernetes stack create with the deploy
+/// output only (no stack, no control), so those keep Portainer's default.
 pub fn creates_stack(tool: &str, args: &Args) -> bool {
     match tool {
         "stack_create" | "stack_create_git" => true,
         "api_call" => args
             .get::<String>("operation", None)
-            .is_ok_and(|op| op.to_ascii_lowercase().starts_with("stackcreate")),
+            .ok()
+            .and_then(|op| operations::find_id(&op))
+            .is_some_and(|op| {
+                op.id.starts_with("StackCreate") && !op.id.starts_with("StackCreateKubernetes")
+            }),
         _ => false,
     }
 }
@@ -83,7 +90,10 @@ pub async fn restrict(http: &Http, team: u64, mut created: Value) -> Result<Valu
             status,
             message: format!("{stack} restricting it to team {team} failed: {message}"),
         }),
-        Err(e) => Err(ToolError::Transport(format!(
+        Err(ToolError::Transport(e)) => Err(ToolError::Transport(format!(
+            "{stack} restricting it to team {team} failed: {e}"
+        ))),
+        Err(e) => Err(ToolError::Refused(format!(
             "{stack} restricting it to team {team} failed: {e}"
         ))),
     }
@@ -101,7 +111,13 @@ mod tests {
     fn stack_creates_are_recognised() {
         assert!(creates_stack("stack_create", &args(json!({}))));
         assert!(creates_stack("stack_create_git", &args(json!({}))));
+        // Spelt as api_call accepts it, case and spaces aside.
         assert!(creates_stack(
+            "api_call",
+            &args(json!({"operation": " stackcreatedockerstandalonestring "}))
+        ));
+        // A Kubernetes stack's answer names no stack to restrict.
+        assert!(!creates_stack(
             "api_call",
             &args(json!({"operation": "StackCreateKubernetesFile"}))
         ));
