@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::process::Stdio;
 use support::mcp::command;
 use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 
@@ -19,14 +18,8 @@ async fn doctor(url: &str, token: &str, args: &[&str]) -> (bool, String) {
     (ok, stdout)
 }
 
-async fn report(mut cmd: tokio::process::Command) -> (bool, String) {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let out = tokio::time::timeout(std::time::Duration::from_secs(30), cmd.output())
-        .await
-        .expect("doctor ends")
-        .expect("doctor runs");
+async fn report(cmd: tokio::process::Command) -> (bool, String) {
+    let out = support::mcp::output_of(cmd).await;
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -8,10 +8,10 @@ use crate::cli::config;
 use crate::cli::flags::Flags;
 use crate::error::ToolError;
 use crate::portainer::exchange::text_message;
-use crate::portainer::http::Http;
+use crate::portainer::http::{Http, HttpSettings};
 use crate::portainer::version_check;
 use crate::tools::catalogue::DESCRIPTIONS;
-use crate::tools::selection::select;
+use crate::tools::selection::{select, Choice};
 use crate::tools::target;
 use crate::tools::team_access;
 use reqwest::Method;
@@ -66,35 +66,11 @@ pub async fn run(o: &Flags) -> (String, bool) {
         "environments",
         "toolsets",
     ];
-    let (settings, choice) =
-        match config::http_settings(o, true).and_then(|s| Ok((s, config::choice(o)?))) {
-            Ok(v) => v,
-            Err(e) => {
-                r.line(
-                    Level::Fail,
-                    "configuration",
-                    &e,
-                    Some("correct the setting named above"),
-                );
-                r.skip(&checks, "the configuration is not usable");
-                return (r.text, false);
-            }
-        };
-    if let Err(e) = config::token(o) {
-        r.line(
-            Level::Fail,
-            "configuration",
-            &e,
-            Some("set PORTAINER_TOKEN (or --token-file) to an access token from Portainer: My account > Access tokens"),
-        );
-        r.skip(&checks, "no token to check with");
-        return (r.text, false);
-    }
-    let http = match Http::new(&settings) {
-        Ok(h) => h,
-        Err(e) => {
-            r.line(Level::Fail, "configuration", &e, None);
-            r.skip(&checks, "the configuration is not usable");
+    let (settings, choice, http, served) = match prepare(o) {
+        Ok(v) => v,
+        Err((e, fix, why)) => {
+            r.line(Level::Fail, "configuration", &e, Some(fix));
+            r.skip(&checks, why);
             return (r.text, false);
         }
     };
@@ -102,19 +78,6 @@ pub async fn run(o: &Flags) -> (String, bool) {
         "read-only"
     } else {
         "write mode"
-    };
-    let served = match select(&choice) {
-        Ok(s) => s.served.len(),
-        Err(e) => {
-            r.line(
-                Level::Fail,
-                "configuration",
-                &e,
-                Some("correct the setting named above"),
-            );
-            r.skip(&checks, "the configuration is not usable");
-            return (r.text, false);
-        }
     };
     r.line(
         Level::Ok,
@@ -381,6 +344,30 @@ pub async fn run(o: &Flags) -> (String, bool) {
     }
     let ok = r.worst != Some(Level::Fail);
     (r.text, ok)
+}
+
+type Prepared = (HttpSettings, Choice, Http, usize);
+
+/// The settings as the server would take them, or what is wrong, how to
+/// fix it and why the other checks cannot run.
+fn prepare(o: &Flags) -> Result<Prepared, (String, &'static str, &'static str)> {
+    const FIX: &str = "correct the setting named above";
+    const UNUSABLE: &str = "the configuration is not usable";
+    let settings = config::http_settings(o, true).map_err(|e| (e, FIX, UNUSABLE))?;
+    let choice = config::choice(o).map_err(|e| (e, FIX, UNUSABLE))?;
+    config::token(o).map_err(|e| {
+        (
+            e,
+            "set PORTAINER_TOKEN (or --token-file) to an access token from Portainer: My account > Access tokens",
+            "no token to check with",
+        )
+    })?;
+    let http = Http::new(&settings).map_err(|e| (e, FIX, UNUSABLE))?;
+    let served = select(&choice)
+        .map_err(|e| (e, FIX, UNUSABLE))?
+        .served
+        .len();
+    Ok((settings, choice, http, served))
 }
 
 /// GET below the API root: (status, body as JSON or text).

@@ -34,16 +34,20 @@ pub fn command(url: &str, token: &str, args: &[&str]) -> Command {
     cmd
 }
 
-/// Runs a server command with stdin closed until it exits (20 s at most):
-/// whether it succeeded, and what it wrote on stderr.
-pub async fn exit_of(mut cmd: Command) -> (bool, String) {
+/// Runs a server command with stdin closed until it exits (30 s at most).
+pub async fn output_of(mut cmd: Command) -> std::process::Output {
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let out = tokio::time::timeout(std::time::Duration::from_secs(20), cmd.output())
+    tokio::time::timeout(std::time::Duration::from_secs(30), cmd.output())
         .await
         .expect("server exits")
-        .expect("server runs");
+        .expect("server runs")
+}
+
+/// Whether the command succeeded, and what it wrote on stderr.
+pub async fn exit_of(cmd: Command) -> (bool, String) {
+    let out = output_of(cmd).await;
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
