@@ -14,7 +14,6 @@ use crate::tools::catalogue::DESCRIPTIONS;
 use crate::tools::selection::{select, Choice};
 use crate::tools::target;
 use crate::tools::team_access;
-use reqwest::Method;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -66,7 +65,7 @@ pub async fn run(o: &Flags) -> (String, bool) {
         "environments",
         "toolsets",
     ];
-    let (settings, choice, http, served) = match prepare(o) {
+    let (settings, mut choice, http, served) = match prepare(o) {
         Ok(v) => v,
         Err((e, fix, why)) => {
             r.line(Level::Fail, "configuration", &e, Some(fix));
@@ -187,11 +186,9 @@ pub async fn run(o: &Flags) -> (String, bool) {
             let edition = info.edition.as_deref().and_then(target::edition);
             match target::choose(&info.version, edition, DESCRIPTIONS) {
                 Ok(Some(t)) => {
-                    let served = {
-                        let mut c = choice.clone();
-                        c.portainer = Some(t.clone());
-                        select(&c).map(|s| s.served.len()).unwrap_or_default()
-                    };
+                    // The toolsets check below then sees this Portainer's tools.
+                    choice.portainer = Some(t.clone());
+                    let served = select(&choice).map(|s| s.served.len()).unwrap_or_default();
                     let level = if t.note.is_some() { Level::Warn } else { Level::Ok };
                     let detail = match &t.note {
                         Some(note) => format!("{note}; {served} tools"),
@@ -372,13 +369,7 @@ fn prepare(o: &Flags) -> Result<Prepared, (String, &'static str, &'static str)> 
 
 /// GET below the API root: (status, body as JSON or text).
 async fn get(http: &Http, path: &str) -> Result<(u16, Value), ToolError> {
-    let url = format!("{}/{path}", http.api_root().as_str().trim_end_matches('/'));
-    let req = http
-        .client()
-        .request(Method::GET, url)
-        .build()
-        .map_err(|e| ToolError::Internal(e.to_string()))?;
-    let x = http.send(req).await?;
+    let x = http.portainer_get(path).await?;
     let body =
         serde_json::from_slice(&x.body).unwrap_or_else(|_| Value::String(text_message(&x.body)));
     Ok((x.status, body))

@@ -227,6 +227,13 @@ impl Http {
         self.send_built(req).await?.into_json()
     }
 
+    /// A GET below the API root, answered whatever its status (start-up
+    /// checks and doctor read the status themselves).
+    pub async fn portainer_get(&self, path: &str) -> Result<Exchange, crate::error::ToolError> {
+        self.send_built(self.client.get(self.portainer_url(path)))
+            .await
+    }
+
     /// A form (multipart/form-data, see form.rs) to Portainer's API, for
     /// the routes that read one; answered like `portainer_json`.
     pub async fn portainer_form(

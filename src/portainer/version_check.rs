@@ -27,17 +27,11 @@ pub fn read_info(v: &serde_json::Value) -> Option<ServerInfo> {
 /// Ok(None): Portainer could not say (unreachable, or no readable version).
 pub async fn run(http: &Http, has_token: bool) -> Result<Option<ServerInfo>, String> {
     let route = if has_token {
-        "/system/version"
+        "system/version"
     } else {
-        "/system/status"
+        "system/status"
     };
-    let url = http.api_root().as_str().trim_end_matches('/').to_string() + route;
-    let req = http
-        .client()
-        .get(&url)
-        .build()
-        .map_err(|e| format!("cannot build the version request: {e}"))?;
-    let x = match http.send(req).await {
+    let x = match http.portainer_get(route).await {
         Ok(x) => x,
         Err(ToolError::Transport(e)) => {
             tracing::warn!(

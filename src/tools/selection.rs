@@ -164,18 +164,13 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
         } else {
             None
         };
+        let overridden = c.overrides.map(|o| o.text(t.name)).unwrap_or_default();
         match (why, mode) {
             (None, Some(mode)) => served.push(Served {
                 def: t,
                 mode,
-                title: c
-                    .overrides
-                    .and_then(|o| o.text(t.name).0)
-                    .unwrap_or(t.title),
-                text: c
-                    .overrides
-                    .and_then(|o| o.text(t.name).1)
-                    .unwrap_or(t.description),
+                title: overridden.0.unwrap_or(t.title),
+                text: overridden.1.unwrap_or(t.description),
                 description: c.portainer.as_ref().map(|p| p.index),
             }),
             (why, _) => {
