@@ -148,6 +148,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         users: http_options.as_ref().map(|_| Arc::new(Users::default())),
         metrics: (http_options.is_some() || o.metrics.is_some()).then(|| metrics.clone()),
         team: o.team_id.filter(|_| !o.read_only),
+        sealer: server::input_required_sealer(o.state_key.as_deref())?,
     };
     if let Some(addr) = o.metrics {
         transport::metrics_listener::bind(addr, metrics.clone()).await?;

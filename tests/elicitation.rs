@@ -45,12 +45,13 @@ impl ClientHandler for User {
     }
 }
 
-async fn remove_web(p: &StandIn, yes: bool) -> (Value, Vec<String>) {
+async fn remove_web(p: &StandIn, yes: bool, audit: &str) -> (Value, Vec<String>) {
     let user = User {
         yes,
         asked: Arc::new(Mutex::new(vec![])),
     };
-    let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &[])).unwrap();
+    let transport =
+        TokioChildProcess::new(command(&p.url(), TOKEN, &["--audit-log", audit])).unwrap();
     let client = user.clone().serve(transport).await.unwrap();
     let mut params = CallToolRequestParams::new("docker_remove");
     params.arguments = json!({"environment_id": 1, "kind": "container", "id": "web"})
@@ -68,7 +69,10 @@ async fn a_destructive_call_asks_the_user_first() {
     let deletes =
         |seen: &[support::portainer::Seen]| seen.iter().filter(|r| r.method == "DELETE").count();
 
-    let (out, asked) = remove_web(&p, false).await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let audit = audit.to_str().unwrap();
+    let (out, asked) = remove_web(&p, false, audit).await;
     assert_eq!(asked.len(), 1);
     assert!(
         asked[0].contains("DELETE /api/endpoints/1/docker/containers/web"),
@@ -77,8 +81,35 @@ async fn a_destructive_call_asks_the_user_first() {
     assert!(out["note"].as_str().unwrap().contains("declined"), "{out}");
     assert_eq!(deletes(&p.seen().await), 0, "a declined change is not sent");
 
-    let (out, asked) = remove_web(&p, true).await;
+    let (out, asked) = remove_web(&p, true, audit).await;
     assert_eq!(asked.len(), 1);
     assert_eq!(out["ok"], true, "the change ran: {out}");
     assert_eq!(deletes(&p.seen().await), 1);
+
+    // The same trail as a 2026-07-28 confirmation (tests/mcp_2026.rs).
+    let lines: Vec<Value> = std::fs::read_to_string(audit)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let phases: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| (l["call"].as_str().unwrap(), l["phase"].as_str().unwrap()))
+        .collect();
+    let first = phases[0].0;
+    let second = phases[3].0;
+    assert_ne!(first, second);
+    assert_eq!(
+        phases,
+        [
+            (first, "ask"),
+            (first, "answer"),
+            (first, "outcome"),
+            (second, "ask"),
+            (second, "answer"),
+            (second, "intent"),
+            (second, "outcome"),
+        ]
+    );
+    assert_eq!(lines[0]["via"], "elicitation");
 }

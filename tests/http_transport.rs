@@ -4,83 +4,22 @@
 mod support;
 
 use rmcp::model::{CallToolRequestParams, ClientConfig};
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::ServiceExt;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::process::Stdio;
 use std::time::Duration;
 use support::mcp::BIN;
 use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 
-const GATE: &str = "gate-secret-5d1c";
-
-struct Server {
-    child: tokio::process::Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.start_kill();
-    }
-}
-
-async fn start(portainer: &str, extra: &[&str]) -> Server {
-    start_as("--http", portainer, extra).await
-}
-
-/// `flag` is --http, or --detached-http (HTTP only because stdin is /dev/null).
-async fn start_as(flag: &str, portainer: &str, extra: &[&str]) -> Server {
-    // The test's own reqwest clients need a TLS provider, as the server's do.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let port = support::free_port();
-    let addr = format!("127.0.0.1:{port}");
-    let mut cmd = tokio::process::Command::new(BIN);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("PORTAINER") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("PORTAINER_URL", portainer)
-        .args([flag, &addr, "--http-token", GATE, "--toolsets", "all"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true);
-    let child = cmd.spawn().unwrap();
-    for _ in 0..100 {
-        if tokio::net::TcpStream::connect(&addr).await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    Server {
-        child,
-        url: format!("http://{addr}"),
-    }
-}
+use support::http::{start, start_as, GATE};
 
 async fn client(
     url: &str,
     gate: &str,
     token: Option<&str>,
 ) -> Result<rmcp::service::RunningService<rmcp::RoleClient, ClientConfig>, String> {
-    let mut headers = HashMap::new();
-    if let Some(t) = token {
-        headers.insert(
-            http::HeaderName::from_static("x-portainer-api-key"),
-            http::HeaderValue::from_str(t).unwrap(),
-        );
-    }
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{url}/mcp"))
-        .auth_header(gate.to_string())
-        .custom_headers(headers);
-    let transport = StreamableHttpClientTransport::from_config(config);
     ClientConfig::default()
-        .serve(transport)
+        .serve(support::http::transport(url, gate, token))
         .await
         .map_err(|e| e.to_string())
 }

@@ -48,6 +48,7 @@ fn run(data: &[u8]) {
             users: None,
             metrics: None,
             team: None,
+            sealer: portainer_mcp::mcp::input_required::Sealer::new(None).unwrap(),
         };
         let server = PortainerServer::new(
             client,

@@ -222,6 +222,36 @@ pub struct Flags {
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
     pub allow_insecure_http: bool,
 
+    /// Serve every HTTP client without sessions, so any replica behind a
+    /// load balancer can answer any request. MCP 2026-07-28 clients are
+    /// always served so; this extends it to older clients (which then
+    /// confirm with `confirm: true` instead of being asked).
+    #[arg(long, env = "PORTAINER_MCP_STATELESS", global = true, action = ArgAction::Set,
+          num_args = 0..=1, require_equals = true, default_missing_value = "true",
+          default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
+    pub stateless: bool,
+
+    /// Key (32+ characters) sealing confirmation states of MCP 2026-07-28
+    /// calls; give every replica the same one. Default: random per process.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_STATE_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub state_key: Option<String>,
+
+    /// Seconds in-flight calls get to finish after SIGTERM or SIGINT (new
+    /// ones are refused meanwhile); writes still running then are audited
+    /// as interrupted.
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_SHUTDOWN_GRACE",
+        global = true,
+        default_value_t = 25
+    )]
+    pub shutdown_grace: u64,
+
     /// Host header values the HTTP transport accepts (DNS rebinding protection).
     #[arg(
         long,

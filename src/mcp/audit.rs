@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 pub struct Audit {
     file: Mutex<File>,
@@ -37,4 +38,27 @@ impl Audit {
             tracing::error!("cannot write the audit log: {e}");
         }
     }
+}
+
+/// A new id for one call, unique across processes and restarts: its
+/// records (intent, outcome, ask, answer) carry it.
+pub fn new_call_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let prefix = PREFIX.get_or_init(|| {
+        use std::io::Read;
+        let mut b = [0u8; 6];
+        let _ = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut b));
+        // Without randomness the pid and start time still part processes.
+        let salt = u64::from(std::process::id())
+            ^ std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0);
+        let mixed: u64 = b
+            .iter()
+            .fold(salt, |acc, x| acc.rotate_left(8) ^ u64::from(*x));
+        format!("{:012x}", mixed & 0xffff_ffff_ffff)
+    });
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }

@@ -1,26 +1,16 @@
-//! Asking the user (MCP elicitation) whether held writes may be sent.
+//! Asking the user whether held writes may be sent: by an elicitation
+//! request (sessions before MCP 2026-07-28), or as the form inside an
+//! input_required answer (2026-07-28, see input_required.rs).
 
 use crate::tools::args::CONFIRM;
+use rmcp::model::{
+    BooleanSchema, ElicitRequestParams, ElicitationAction, ElicitationSchema,
+    PrimitiveSchemaDefinition,
+};
 use serde_json::{json, Value};
 
-/// Asks the user, where the client supports it (MCP elicitation), whether
-/// the held requests may be sent. `None`: the client cannot be asked.
-pub async fn ask(
-    peer: &rmcp::Peer<rmcp::RoleServer>,
-    tool: &str,
-    would_send: &[Value],
-) -> Option<bool> {
-    use rmcp::model::{
-        BooleanSchema, ElicitRequestParams, ElicitationAction, ElicitationSchema,
-        PrimitiveSchemaDefinition,
-    };
-    use rmcp::service::ElicitationMode;
-    if !peer
-        .supported_elicitation_modes()
-        .contains(&ElicitationMode::Form)
-    {
-        return None;
-    }
+/// The form shown to the user: the requests, and one yes/no.
+pub fn form(tool: &str, would_send: &[Value]) -> ElicitRequestParams {
     let lines: Vec<String> = would_send
         .iter()
         .map(|r| {
@@ -41,13 +31,34 @@ pub async fn ask(
             PrimitiveSchemaDefinition::Boolean(BooleanSchema::new().title("Proceed")),
         )
         .build()
-        .ok()?;
-    let params = ElicitRequestParams::FormElicitationParams {
+        .unwrap_or_else(|_| ElicitationSchema::new(Default::default()));
+    ElicitRequestParams::FormElicitationParams {
         meta: None,
         message,
         requested_schema: schema,
-    };
-    match peer.create_elicitation(params).await {
+    }
+}
+
+/// Whether an answer (as JSON) is an explicit yes.
+pub fn is_yes(answer: &Value) -> bool {
+    answer["action"] == json!("accept") && answer["content"][CONFIRM] == json!(true)
+}
+
+/// Asks the user, where the client supports it (MCP elicitation), whether
+/// the held requests may be sent. `None`: the client cannot be asked.
+pub async fn ask(
+    peer: &rmcp::Peer<rmcp::RoleServer>,
+    tool: &str,
+    would_send: &[Value],
+) -> Option<bool> {
+    use rmcp::service::ElicitationMode;
+    if !peer
+        .supported_elicitation_modes()
+        .contains(&ElicitationMode::Form)
+    {
+        return None;
+    }
+    match peer.create_elicitation(form(tool, would_send)).await {
         Ok(r) => Some(
             r.action == ElicitationAction::Accept
                 && r.content.as_ref().and_then(|c| c.get(CONFIRM)) == Some(&json!(true)),

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod callers;
 pub mod confirm;
 pub mod elicitation;
+pub mod input_required;
 pub mod metrics;
 pub mod prompts;
 pub mod results;

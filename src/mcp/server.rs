@@ -5,6 +5,7 @@ use crate::error::ToolError;
 use crate::mcp::audit::Audit;
 use crate::mcp::callers::{User, Users, TOKEN_HEADER};
 use crate::mcp::confirm;
+use crate::mcp::input_required;
 use crate::mcp::metrics::{CallLabels, Metrics, StatusLabel, ToolLabel};
 use crate::portainer::call_record;
 use crate::portainer::client::Client;
@@ -17,8 +18,8 @@ use crate::tools::team_access;
 use progenitor_client::ClientInfo;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
-    GetPromptResponse, Implementation, JsonObject, ListPromptsResult, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    GetPromptResponse, Implementation, InputResponses, JsonObject, ListPromptsResult,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -49,6 +50,37 @@ pub struct CallSettings {
     pub metrics: Option<Arc<Metrics>>,
     /// --team-id: the team every stack this server creates is restricted to.
     pub team: Option<u64>,
+    /// Seals the state of input_required confirmations (MCP 2026-07-28).
+    pub sealer: input_required::Sealer,
+}
+
+/// How a call that needs confirmation can ask the user.
+pub enum Ask<'a> {
+    /// Nobody to ask: the call answers with what it would send.
+    Nobody,
+    /// A session before MCP 2026-07-28: an elicitation request, where the
+    /// client supports it.
+    Elicit(&'a rmcp::Peer<RoleServer>),
+    /// MCP 2026-07-28: an input_required answer (if the client can show a
+    /// form), and a second round carrying the sealed state and the answer.
+    Rounds {
+        can_ask: bool,
+        state: Option<String>,
+        responses: Option<InputResponses>,
+    },
+}
+
+/// The sealer for --state-key (or a random key for this process alone).
+pub fn input_required_sealer(key: Option<&str>) -> Result<input_required::Sealer, String> {
+    input_required::Sealer::new(key.map(str::as_bytes))
+}
+
+/// Who a confirmation state is bound to.
+fn caller_key(user: Option<&User>) -> String {
+    match user {
+        Some(u) => format!("user:{}", u.id),
+        None => "server".into(),
+    }
 }
 
 /// A served tool as calls need it: its mode, its arguments' schema as
@@ -103,9 +135,10 @@ impl PortainerServer {
         plan: &confirm::Plan,
         user: Option<&User>,
         req: &shaping::Request,
+        call: &str,
     ) -> (Result<Value, ToolError>, call_record::CallState) {
         if plan.writes && !plan.hold {
-            self.audit(def, args, user, json!({"phase": "intent"}));
+            self.audit(def, args, user, call, json!({"phase": "intent"}));
         }
         if let Some(m) = &self.options.metrics {
             m.in_flight.inc();
@@ -168,18 +201,22 @@ impl PortainerServer {
         name: &str,
         arguments: Option<JsonObject>,
     ) -> Result<CallToolResult, McpError> {
-        self.call_as(name, arguments, None, None).await
+        match self.call_as(name, arguments, None, Ask::Nobody).await? {
+            CallToolResponse::Complete(r) => Ok(r),
+            _ => Err(McpError::internal_error("the call asked for input", None)),
+        }
     }
 
     /// A call on behalf of a Portainer user (HTTP mode), or with the
-    /// server's own token (`user` None).
+    /// server's own token (`user` None); `ask` is how the user can be asked
+    /// to confirm.
     pub async fn call_as(
         &self,
         name: &str,
         arguments: Option<JsonObject>,
         user: Option<User>,
-        peer: Option<&rmcp::Peer<RoleServer>>,
-    ) -> Result<CallToolResult, McpError> {
+        ask: Ask<'_>,
+    ) -> Result<CallToolResponse, McpError> {
         let Some(tool) = self.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
             return Err(match self.left_out.get(name.as_str()) {
@@ -200,34 +237,92 @@ impl PortainerServer {
             });
         };
         let (def, mode, schema) = (tool.def, tool.mode, &tool.schema);
-        let args = Args::new(arguments.unwrap_or_default()).lacking(tool.lacking.clone());
+        let given = arguments.unwrap_or_default();
+        let args = Args::new(given.clone()).lacking(tool.lacking.clone());
         let started = Instant::now();
+        let mut call = super::audit::new_call_id();
         let checked = args
             .check_against(schema)
             .and_then(|()| shaping_request(&args))
             .and_then(|req| Ok((req, confirm::plan(mode, &args)?)));
-        let (req, plan) = match checked {
+        let (req, mut plan) = match checked {
             Ok(v) => v,
-            Err(e) => return Ok(self.finish(def, &args, user.as_ref(), started, None, Err(e))),
+            Err(e) => {
+                let out = self.finish(def, &args, user.as_ref(), &call, started, None, Err(e));
+                return Ok(out.into());
+            }
         };
-        let (mut plan, mut raw, mut state) = {
-            let (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
-            (plan, raw, state)
-        };
-        // Ask the user where the client can (elicitation), then run for real.
-        if plan.unconfirmed && raw.is_ok() {
-            if let Some(peer) = peer {
-                match super::elicitation::ask(peer, def.name, &state.would_send).await {
-                    Some(true) => {
-                        plan = confirm::Plan {
-                            writes: true,
-                            ..Default::default()
-                        };
-                        (raw, state) = self.execute(def, &args, &plan, user.as_ref(), &req).await;
-                    }
-                    Some(false) => plan.declined = true,
-                    None => {}
+        let caller = caller_key(user.as_ref());
+        // The second round of an input_required confirmation.
+        let mut answer = None;
+        if let (
+            Ask::Rounds {
+                state: Some(st),
+                responses,
+                ..
+            },
+            true,
+        ) = (&ask, plan.unconfirmed)
+        {
+            let sealer = &self.options.sealer;
+            match sealer.answer(&caller, def.name, &given, st, responses.as_ref()) {
+                Ok(a) => {
+                    call = a.call.clone();
+                    let record =
+                        json!({"phase": "answer", "via": "input_required", "accepted": a.accepted});
+                    self.audit(def, &args, user.as_ref(), &call, record);
+                    answer = Some(a);
                 }
+                Err(why) => {
+                    let e = Err(ToolError::BadArguments(why));
+                    let out = self.finish(def, &args, user.as_ref(), &call, started, None, e);
+                    return Ok(out.into());
+                }
+            }
+        }
+        let u = user.as_ref();
+        let (mut raw, mut state) = self.execute(def, &args, &plan, u, &req, &call).await;
+        if plan.unconfirmed && raw.is_ok() {
+            let shown = input_required::shown_digest(&state.would_send);
+            let yes = match (&ask, answer) {
+                (_, Some(a)) if !a.accepted => Some(false),
+                (_, Some(a)) if a.shown == shown => Some(true),
+                // First round, or what would be sent changed since the
+                // user saw it: ask (again).
+                (Ask::Rounds { can_ask: true, .. }, _) => {
+                    self.audit_ask(def, &args, u, &call, "input_required", &state.would_send);
+                    let asked = self.options.sealer.ask(
+                        &caller,
+                        def.name,
+                        &given,
+                        &call,
+                        &state.would_send,
+                    );
+                    self.count(def, true, "held", started, &state.sent);
+                    return Ok(CallToolResponse::InputRequired(asked));
+                }
+                (Ask::Elicit(peer), None) => {
+                    self.audit_ask(def, &args, u, &call, "elicitation", &state.would_send);
+                    let said = super::elicitation::ask(peer, def.name, &state.would_send).await;
+                    if let Some(yes) = said {
+                        let record =
+                            json!({"phase": "answer", "via": "elicitation", "accepted": yes});
+                        self.audit(def, &args, u, &call, record);
+                    }
+                    said
+                }
+                _ => None,
+            };
+            match yes {
+                Some(true) => {
+                    plan = confirm::Plan {
+                        writes: true,
+                        ..Default::default()
+                    };
+                    (raw, state) = self.execute(def, &args, &plan, u, &req, &call).await;
+                }
+                Some(false) => plan.declined = true,
+                None => {}
             }
         }
         let result = if plan.hold {
@@ -256,21 +351,37 @@ impl PortainerServer {
                 false => shaping::shape(v, &def.shape, &req, &self.options.shaping),
             })
         };
-        Ok(self.finish(
-            def,
-            &args,
-            user.as_ref(),
-            started,
-            Some((&plan, &state)),
-            result,
-        ))
+        let ran = Some((&plan, &state));
+        Ok(self
+            .finish(def, &args, u, &call, started, ran, result)
+            .into())
     }
 
+    /// The audit record of asking the user: which requests they were shown.
+    fn audit_ask(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        user: Option<&User>,
+        call: &str,
+        via: &str,
+        would_send: &[Value],
+    ) {
+        let shown: Vec<Value> = would_send
+            .iter()
+            .map(|r| json!({"method": r["method"], "path": r["path"]}))
+            .collect();
+        let record = json!({"phase": "ask", "via": via, "requests": shown});
+        self.audit(def, args, user, call, record);
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &self,
         def: &ToolDef,
         args: &Args,
         user: Option<&User>,
+        call: &str,
         started: Instant,
         ran: Option<(&confirm::Plan, &call_record::CallState)>,
         result: Result<Value, ToolError>,
@@ -306,44 +417,62 @@ impl PortainerServer {
                 error_result(&e)
             }
         };
-        if let Some(m) = &self.options.metrics {
-            let outcome = if held {
-                "held"
-            } else {
-                record["outcome"].as_str().unwrap_or("error")
-            };
-            let call = CallLabels {
-                tool: def.name.into(),
-                access: if ran.is_some_and(|(p, _)| p.writes) {
-                    "write"
-                } else {
-                    "read"
-                }
-                .into(),
-                outcome: outcome.into(),
-            };
-            m.calls.get_or_create(&call).inc();
-            let tool = ToolLabel {
-                tool: def.name.into(),
-            };
-            m.latency
-                .get_or_create(&tool)
-                .observe(started.elapsed().as_secs_f64());
-            for x in ran.map(|(_, st)| st.sent.as_slice()).unwrap_or_default() {
-                let status = StatusLabel {
-                    status: x.status.to_string(),
-                };
-                m.upstream.get_or_create(&status).inc();
-            }
-        }
-        self.audit(def, args, user, record);
+        let outcome = if held {
+            "held"
+        } else {
+            record["outcome"].as_str().unwrap_or("error")
+        };
+        let writes = ran.is_some_and(|(p, _)| p.writes);
+        let sent = ran.map(|(_, st)| st.sent.as_slice()).unwrap_or_default();
+        self.count(def, writes, outcome, started, sent);
+        self.audit(def, args, user, call, record);
         answer
     }
 
-    fn audit(&self, def: &ToolDef, args: &Args, user: Option<&User>, mut record: Value) {
+    /// The metrics of one finished call.
+    fn count(
+        &self,
+        def: &ToolDef,
+        writes: bool,
+        outcome: &str,
+        started: Instant,
+        sent: &[call_record::Sent],
+    ) {
+        let Some(m) = &self.options.metrics else {
+            return;
+        };
+        let call = CallLabels {
+            tool: def.name.into(),
+            access: if writes { "write" } else { "read" }.into(),
+            outcome: outcome.into(),
+        };
+        m.calls.get_or_create(&call).inc();
+        let tool = ToolLabel {
+            tool: def.name.into(),
+        };
+        m.latency
+            .get_or_create(&tool)
+            .observe(started.elapsed().as_secs_f64());
+        for x in sent {
+            let status = StatusLabel {
+                status: x.status.to_string(),
+            };
+            m.upstream.get_or_create(&status).inc();
+        }
+    }
+
+    fn audit(
+        &self,
+        def: &ToolDef,
+        args: &Args,
+        user: Option<&User>,
+        call: &str,
+        mut record: Value,
+    ) {
         let Some(audit) = &self.options.audit else {
             return;
         };
+        record["call"] = json!(call);
         let mut arguments = args.as_value();
         shaping::redact::redact_arguments(&mut arguments);
         record["caller"] = match user {
@@ -453,9 +582,24 @@ impl ServerHandler for PortainerServer {
                 }
             }
         };
-        self.call_as(&request.name, request.arguments, user, Some(&context.peer))
+        // 2026-07-28 has no session to send requests on: confirmation goes
+        // through input_required rounds instead of elicitation.
+        let modern = context
+            .protocol_version()
+            .is_some_and(|v| !v.has_initialize());
+        let ask = if modern {
+            Ask::Rounds {
+                can_ask: context
+                    .client_capabilities()
+                    .is_some_and(|c| c.elicitation.is_some()),
+                state: request.request_state,
+                responses: request.input_responses,
+            }
+        } else {
+            Ask::Elicit(&context.peer)
+        };
+        self.call_as(&request.name, request.arguments, user, ask)
             .await
-            .map(Into::into)
     }
 
     async fn list_prompts(

@@ -1,6 +1,7 @@
 #![allow(dead_code)]
 
 pub mod examples;
+pub mod http;
 pub mod mcp;
 pub mod portainer;
 
