@@ -14,6 +14,9 @@ pub enum ToolError {
     Transport(String),
     #[error("internal error: {0}")]
     Internal(String),
+    /// The client cancelled the call; says what had already left.
+    #[error("cancelled: {0}")]
+    Cancelled(String),
 }
 
 /// The most characters of an error text a caller gets (and the audit log

@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> Result<(), String> {
     if o.max_response_chars < 1000 {
         return Err("--max-response-chars must be at least 1000".into());
     }
-    let http_options = config::http_transport(o);
+    let mut http_options = config::http_transport(o);
     if let Some(h) = &http_options {
         h.check()?;
     }
@@ -107,6 +107,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let settings = config::http_settings(o, http_options.is_some())?;
     let has_token = settings.token.is_some();
+    if let Some(h) = &mut http_options {
+        h.server_token = has_token;
+    }
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
     if !o.disable_version_check {
@@ -161,12 +164,18 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
     let service = server
+        .clone()
         .serve(transport::stdio::transport())
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;
-    service
-        .waiting()
-        .await
-        .map_err(|e| format!("MCP service stopped: {e}"))?;
+    let grace = std::time::Duration::from_secs(o.shutdown_grace);
+    tokio::select! {
+        done = service.waiting() => {
+            done.map_err(|e| format!("MCP service stopped: {e}"))?;
+        }
+        signal = transport::shutdown::signalled() => {
+            transport::shutdown::drain(&server, signal, grace).await;
+        }
+    }
     Ok(())
 }

@@ -181,6 +181,10 @@ pub fn http_transport(o: &Flags) -> Option<HttpOptions> {
         max_body: 1 << 20,
         max_connections: o.http_max_connections,
         trusted_proxies: o.http_trusted_proxies.clone().unwrap_or_default(),
+        stateless: o.stateless,
+        shutdown_grace: std::time::Duration::from_secs(o.shutdown_grace),
+        // Set once the Portainer settings are known (main).
+        server_token: false,
     })
 }
 

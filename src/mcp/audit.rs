@@ -1,7 +1,10 @@
 //! The audit log: JSON lines, appended and flushed per record. A write call
-//! is logged before anything is sent (`intent`) and after (`outcome`).
+//! is logged before anything is sent (`intent`) and after (`outcome`); one
+//! that never finished (the process was stopped or killed) gets an
+//! `interrupted` outcome at shutdown or when the next server starts.
 
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
@@ -10,23 +13,64 @@ use std::sync::{Mutex, OnceLock};
 
 pub struct Audit {
     file: Mutex<File>,
+    /// Writes whose intent is logged and whose outcome is not yet: what a
+    /// shutdown past its deadline reports as interrupted.
+    open: Mutex<HashMap<String, Value>>,
 }
 
 impl Audit {
+    /// Opens (appends to) the log. A log no other running server has open
+    /// is first read for writes a previous process logged the intent of
+    /// but never finished (it was killed): each gets an `interrupted`
+    /// outcome. Every server holds a shared lock on the file while it runs.
     pub fn open(path: &Path) -> Result<Audit, String> {
+        let fail = |e: std::io::Error| format!("--audit-log {}: {e}", path.display());
         let file = OpenOptions::new()
             .create(true)
             .append(true)
+            .read(true)
             .open(path)
-            .map_err(|e| format!("--audit-log {}: {e}", path.display()))?;
-        Ok(Audit {
+            .map_err(fail)?;
+        let alone = file.try_lock().is_ok();
+        let dangling = if alone {
+            unfinished(&file).map_err(fail)?
+        } else {
+            vec![]
+        };
+        if alone {
+            let _ = file.unlock();
+        }
+        // A lock that cannot be had (a file system without locks) only
+        // costs the start-up recovery of the next server.
+        let _ = file.lock_shared();
+        let audit = Audit {
             file: Mutex::new(file),
-        })
+            open: Mutex::new(HashMap::new()),
+        };
+        for intent in dangling {
+            audit.write(interrupted(
+                &intent,
+                "the server stopped before the outcome was known (found at start-up)",
+            ));
+        }
+        Ok(audit)
     }
 
     /// Writes one record; a failure to write is logged, and the call goes on.
     pub fn write(&self, mut record: Value) {
         record["time"] = json!(crate::clock::now_rfc3339());
+        if let Some(call) = record["call"].as_str() {
+            let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+            match record["phase"].as_str() {
+                Some("intent") => {
+                    open.insert(call.to_string(), record.clone());
+                }
+                Some("outcome") => {
+                    open.remove(call);
+                }
+                _ => {}
+            }
+        }
         let mut line = record.to_string();
         line.push('\n');
         let result = self
@@ -38,6 +82,68 @@ impl Audit {
             tracing::error!("cannot write the audit log: {e}");
         }
     }
+
+    /// Gives every write still running an `interrupted` outcome (shutdown
+    /// past its deadline); returns how many there were.
+    pub fn interrupt_open(&self, why: &str) -> usize {
+        let open: Vec<Value> = {
+            let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+            open.drain().map(|(_, v)| v).collect()
+        };
+        for intent in &open {
+            self.write(interrupted(intent, why));
+        }
+        open.len()
+    }
+}
+
+/// The outcome record for a write whose end nobody saw: the caller may
+/// check what it did (the requests may or may not have been applied).
+fn interrupted(intent: &Value, why: &str) -> Value {
+    json!({
+        "phase": "outcome",
+        "outcome": "interrupted",
+        "reason": why,
+        "call": intent["call"],
+        "tool": intent["tool"],
+        "caller": intent["caller"],
+        "access": intent["access"],
+        "arguments": intent["arguments"],
+    })
+}
+
+/// Intents in the log with no outcome after them, oldest first.
+fn unfinished(file: &File) -> std::io::Result<Vec<Value>> {
+    use std::io::BufRead;
+    let mut open: Vec<(String, Value)> = vec![];
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for line in std::io::BufReader::new(file).split(b'\n') {
+        let line = line?;
+        // Only lines that can be a record are parsed; others are skipped.
+        let Ok(v) = serde_json::from_slice::<Value>(&line) else {
+            continue;
+        };
+        let Some(call) = v["call"].as_str() else {
+            continue;
+        };
+        match v["phase"].as_str() {
+            Some("intent") => {
+                index.insert(call.to_string(), open.len());
+                open.push((call.to_string(), v));
+            }
+            Some("outcome") => {
+                if let Some(i) = index.remove(call) {
+                    open[i].0.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(open
+        .into_iter()
+        .filter(|(call, _)| !call.is_empty())
+        .map(|(_, v)| v)
+        .collect())
 }
 
 /// A new id for one call, unique across processes and restarts: its
@@ -61,4 +167,57 @@ pub fn new_call_id() -> String {
         format!("{:012x}", mixed & 0xffff_ffff_ffff)
     });
     format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(path: &Path) -> Vec<Value> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    #[test]
+    fn writes_left_open_are_reported_interrupted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        {
+            let a = Audit::open(&path).unwrap();
+            a.write(json!({"phase": "intent", "call": "a-1", "tool": "t"}));
+            a.write(json!({"phase": "outcome", "call": "a-1", "outcome": "ok"}));
+            a.write(json!({"phase": "intent", "call": "a-2", "tool": "t"}));
+            // Killed here: no outcome for a-2.
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"not json\n")
+            .unwrap();
+        let b = Audit::open(&path).unwrap();
+        let l = lines(&path);
+        let last = &l[l.len() - 1];
+        assert_eq!(last["call"], "a-2");
+        assert_eq!(last["outcome"], "interrupted");
+        assert_eq!(last["tool"], "t");
+
+        // While b runs, another server on the same file leaves b's open
+        // write alone.
+        b.write(json!({"phase": "intent", "call": "b-1", "tool": "t"}));
+        let before = lines(&path).len();
+        let c = Audit::open(&path).unwrap();
+        assert_eq!(lines(&path).len(), before);
+
+        // A shutdown past its deadline closes b's own.
+        assert_eq!(b.interrupt_open("deadline"), 1);
+        assert_eq!(b.interrupt_open("deadline"), 0);
+        let l = lines(&path);
+        assert_eq!(l[l.len() - 1]["call"], "b-1");
+        assert_eq!(l[l.len() - 1]["reason"], "deadline");
+        drop(c);
+    }
 }

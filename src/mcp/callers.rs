@@ -51,13 +51,19 @@ impl Users {
             }
         }
         let http = client.inner();
-        let (me, _) =
-            crate::portainer::call_record::run(false, Some(token.to_string()), None, async {
+        let watch = crate::portainer::call_record::Watch::default();
+        let (me, _) = crate::portainer::call_record::run(
+            false,
+            Some(token.to_string()),
+            None,
+            &watch,
+            async {
                 http.portainer_json(Method::GET, "users/me?noEndpointAuthorizations=true", None)
                     .await
-            })
-            .await;
-        let me = me.map_err(|e| match e {
+            },
+        )
+        .await;
+        let me = me.expect("not cancellable").map_err(|e| match e {
             ToolError::Upstream {
                 status: 401 | 403, ..
             } => ToolError::Refused("Portainer refused the token in X-Portainer-API-Key".into()),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod callers;
 pub mod confirm;
+pub mod drain;
 pub mod elicitation;
 pub mod input_required;
 pub mod metrics;

@@ -54,9 +54,19 @@ pub struct CallSettings {
     pub sealer: input_required::Sealer,
 }
 
+/// What the client can do around one call: be asked to confirm, cancel
+/// it, follow its progress.
+#[derive(Default)]
+pub struct CallContext<'a> {
+    pub ask: Ask<'a>,
+    pub watch: call_record::Watch,
+}
+
 /// How a call that needs confirmation can ask the user.
+#[derive(Default)]
 pub enum Ask<'a> {
     /// Nobody to ask: the call answers with what it would send.
+    #[default]
     Nobody,
     /// A session before MCP 2026-07-28: an elicitation request, where the
     /// client supports it.
@@ -73,6 +83,51 @@ pub enum Ask<'a> {
 /// The sealer for --state-key (or a random key for this process alone).
 pub fn input_required_sealer(key: Option<&str>) -> Result<input_required::Sealer, String> {
     input_required::Sealer::new(key.map(str::as_bytes))
+}
+
+/// Sends a call's progress to the client in order, as notifications on
+/// the token it gave; stops when the call ends (the sender is dropped).
+fn progress_sender(
+    peer: rmcp::Peer<RoleServer>,
+    token: rmcp::model::ProgressToken,
+) -> Arc<dyn Fn(u32, String) + Send + Sync> {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(u32, String)>();
+    tokio::spawn(async move {
+        while let Some((n, message)) = rx.recv().await {
+            let p = rmcp::model::ProgressNotificationParam::new(token.clone(), f64::from(n))
+                .with_message(message);
+            if peer.notify_progress(p).await.is_err() {
+                break;
+            }
+        }
+    });
+    Arc::new(move |n, message| {
+        let _ = tx.send((n, message));
+    })
+}
+
+/// What a cancelled call reports: whether a write had left (its outcome
+/// then unknown) and which were done.
+fn cancelled(state: &call_record::CallState) -> ToolError {
+    let done: Vec<String> = state
+        .sent
+        .iter()
+        .filter(|x| x.method != "GET")
+        .map(|x| format!("{} {} (HTTP {})", x.method, x.path, x.status))
+        .collect();
+    let mut text = String::from("the client cancelled the call");
+    match state.in_flight.as_ref().filter(|(m, _, _)| m != "GET") {
+        Some((m, p, _)) => text.push_str(&format!(
+            "; a write had already left and its outcome is unknown: {m} {p} \
+             (Portainer may have applied it: check before calling again)"
+        )),
+        None if done.is_empty() => text.push_str("; no write had been sent"),
+        None => {}
+    }
+    if !done.is_empty() {
+        text.push_str(&format!("; writes done before: {}", done.join(", ")));
+    }
+    ToolError::Cancelled(text)
 }
 
 /// Who a confirmation state is bound to.
@@ -100,6 +155,7 @@ pub struct PortainerServer {
     tools: Arc<Vec<Tool>>,
     served: Arc<HashMap<&'static str, ServedTool>>,
     left_out: Arc<BTreeMap<&'static str, String>>,
+    drain: Arc<super::drain::Drain>,
 }
 
 impl PortainerServer {
@@ -124,10 +180,12 @@ impl PortainerServer {
             tools: Arc::new(tools),
             served: Arc::new(served),
             left_out: Arc::new(selection.left_out),
+            drain: Arc::default(),
         }
     }
 
     /// Dispatches one call under its plan, audit and metrics around it.
+    #[allow(clippy::too_many_arguments)]
     async fn execute(
         &self,
         def: &ToolDef,
@@ -136,6 +194,7 @@ impl PortainerServer {
         user: Option<&User>,
         req: &shaping::Request,
         call: &str,
+        watch: &call_record::Watch,
     ) -> (Result<Value, ToolError>, call_record::CallState) {
         if plan.writes && !plan.hold {
             self.audit(def, args, user, call, json!({"phase": "intent"}));
@@ -159,7 +218,8 @@ impl PortainerServer {
         });
         let token = user.map(|u| u.token.clone());
         let list = shaping::list_plan(&def.shape, req, &self.options.shaping);
-        let (mut raw, mut state) = call_record::run(plan.hold, token, list, dispatch).await;
+        let (raw, mut state) = call_record::run(plan.hold, token, list, watch, dispatch).await;
+        let mut raw = raw.unwrap_or_else(|| Err(cancelled(&state)));
         // The body was too large, or a list was already shaped on arrival.
         if let Some(e) = state.failure.take() {
             raw = Err(e);
@@ -201,7 +261,10 @@ impl PortainerServer {
         name: &str,
         arguments: Option<JsonObject>,
     ) -> Result<CallToolResult, McpError> {
-        match self.call_as(name, arguments, None, Ask::Nobody).await? {
+        match self
+            .call_as(name, arguments, None, CallContext::default())
+            .await?
+        {
             CallToolResponse::Complete(r) => Ok(r),
             _ => Err(McpError::internal_error("the call asked for input", None)),
         }
@@ -215,8 +278,9 @@ impl PortainerServer {
         name: &str,
         arguments: Option<JsonObject>,
         user: Option<User>,
-        ask: Ask<'_>,
+        ctx: CallContext<'_>,
     ) -> Result<CallToolResponse, McpError> {
+        let ask = &ctx.ask;
         let Some(tool) = self.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
             return Err(match self.left_out.get(name.as_str()) {
@@ -281,10 +345,12 @@ impl PortainerServer {
             }
         }
         let u = user.as_ref();
-        let (mut raw, mut state) = self.execute(def, &args, &plan, u, &req, &call).await;
+        let (mut raw, mut state) = self
+            .execute(def, &args, &plan, u, &req, &call, &ctx.watch)
+            .await;
         if plan.unconfirmed && raw.is_ok() {
             let shown = input_required::shown_digest(&state.would_send);
-            let yes = match (&ask, answer) {
+            let yes = match (ask, answer) {
                 (_, Some(a)) if !a.accepted => Some(false),
                 (_, Some(a)) if a.shown == shown => Some(true),
                 // First round, or what would be sent changed since the
@@ -319,7 +385,9 @@ impl PortainerServer {
                         writes: true,
                         ..Default::default()
                     };
-                    (raw, state) = self.execute(def, &args, &plan, u, &req, &call).await;
+                    (raw, state) = self
+                        .execute(def, &args, &plan, u, &req, &call, &ctx.watch)
+                        .await;
                 }
                 Some(false) => plan.declined = true,
                 None => {}
@@ -412,7 +480,14 @@ impl PortainerServer {
             Err(e) => {
                 let text = super::results::error_text(&e);
                 tracing::info!(tool = def.name, ms, error = %text, "failed");
-                record["outcome"] = json!("error");
+                record["outcome"] = json!(match e {
+                    ToolError::Cancelled(_) => "cancelled",
+                    _ => "error",
+                });
+                let left = ran.and_then(|(_, st)| st.in_flight.as_ref());
+                if let Some((m, p, _)) = left.filter(|(m, _, _)| m != "GET") {
+                    record["write_in_flight"] = json!({"method": m, "path": p});
+                }
                 record["error"] = json!(text);
                 error_result(&e)
             }
@@ -503,6 +578,25 @@ impl PortainerServer {
         }
     }
 
+    /// Calls in flight, and whether shutdown has begun.
+    pub fn drain(&self) -> &Arc<super::drain::Drain> {
+        &self.drain
+    }
+
+    /// Shutdown past its deadline: writes still running are audited as
+    /// interrupted. Returns how many.
+    pub fn interrupt_open(&self, why: &str) -> usize {
+        self.options
+            .audit
+            .as_ref()
+            .map_or(0, |a| a.interrupt_open(why))
+    }
+
+    /// The Portainer this server talks to (readiness checks).
+    pub fn portainer(&self) -> &crate::portainer::http::Http {
+        self.client.inner()
+    }
+
     pub fn tools(&self) -> &[Tool] {
         &self.tools
     }
@@ -562,6 +656,10 @@ impl ServerHandler for PortainerServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        let Some(_running) = self.drain.enter() else {
+            let e = ToolError::Refused("the server is shutting down; call again".into());
+            return Ok(error_result(&e).into());
+        };
         let user = match &self.options.users {
             None => None,
             Some(_) => {
@@ -598,7 +696,15 @@ impl ServerHandler for PortainerServer {
         } else {
             Ask::Elicit(&context.peer)
         };
-        self.call_as(&request.name, request.arguments, user, ask)
+        let watch = call_record::Watch {
+            cancel: Some(context.ct.clone()),
+            progress: context
+                .meta
+                .get_progress_token()
+                .map(|token| progress_sender(context.peer.clone(), token)),
+        };
+        let ctx = CallContext { ask, watch };
+        self.call_as(&request.name, request.arguments, user, ctx)
             .await
     }
 

@@ -54,37 +54,101 @@ pub struct CallState {
     pub read_cut: Option<ReadCut>,
     /// How many items a paged list has in all (Portainer's X-Total-Count).
     pub list_total: Option<u64>,
+    /// The request on its way now (method, path, since when): what progress
+    /// reports, and what a cancelled call may have left unfinished.
+    pub in_flight: Option<(String, String, std::time::Instant)>,
 }
+
+/// What the client can do to a running call: cancel it (the request on
+/// its way is dropped, its connection closed), and be told how it goes.
+#[derive(Clone, Default)]
+pub struct Watch {
+    pub cancel: Option<tokio_util::sync::CancellationToken>,
+    /// Called about once a second with a rising count and a message.
+    pub progress: Option<std::sync::Arc<dyn Fn(u32, String) + Send + Sync>>,
+}
+
+/// How often a running call reports progress.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 tokio::task_local! {
     static CALL: RefCell<CallState>;
 }
 
-/// Runs one tool call with its own record; returns the call's output and
-/// what it did.
+/// Runs one tool call with its own record; returns the call's output (None
+/// when the client cancelled it) and what it did.
 pub async fn run<F: std::future::Future>(
     dry_run: bool,
     token: Option<String>,
     list_plan: Option<ListPlan>,
+    watch: &Watch,
     f: F,
-) -> (F::Output, CallState) {
+) -> (Option<F::Output>, CallState) {
     let state = CallState {
         dry_run,
         token,
         list_plan,
         ..CallState::default()
     };
-    scoped(state, f).await
+    scoped(state, watch, f).await
 }
 
 /// Runs `f` with `state` as the call's record and hands the record back.
-async fn scoped<F: std::future::Future>(state: CallState, f: F) -> (F::Output, CallState) {
+async fn scoped<F: std::future::Future>(
+    state: CallState,
+    watch: &Watch,
+    f: F,
+) -> (Option<F::Output>, CallState) {
     CALL.scope(RefCell::new(state), async move {
-        let out = f.await;
+        let cancel = watch.cancel.clone().unwrap_or_default();
+        let mut tick =
+            tokio::time::interval_at(tokio::time::Instant::now() + PROGRESS_EVERY, PROGRESS_EVERY);
+        let started = std::time::Instant::now();
+        let mut count = 0u32;
+        tokio::pin!(f);
+        let out = loop {
+            tokio::select! {
+                out = &mut f => break Some(out),
+                // Dropping `f` drops the request on its way.
+                _ = cancel.cancelled() => break None,
+                _ = tick.tick(), if watch.progress.is_some() => {
+                    count += 1;
+                    let message = CALL.with(|c| progress_message(&c.borrow(), started));
+                    if let Some(report) = &watch.progress {
+                        report(count, message);
+                    }
+                }
+            }
+        };
         let state = CALL.with(|c| std::mem::take(&mut *c.borrow_mut()));
         (out, state)
     })
     .await
+}
+
+fn progress_message(c: &CallState, started: std::time::Instant) -> String {
+    let done = c.sent.len();
+    match &c.in_flight {
+        Some((method, path, since)) => format!(
+            "{done} request(s) done; waiting {} s for {method} {path}",
+            since.elapsed().as_secs()
+        ),
+        None => format!(
+            "{done} request(s) done in {} s; working",
+            started.elapsed().as_secs()
+        ),
+    }
+}
+
+/// A request is about to leave (see http.rs).
+pub fn leaving(method: &str, path: &str) {
+    let _ = CALL.try_with(|c| {
+        c.borrow_mut().in_flight = Some((
+            method.to_string(),
+            path.to_string(),
+            std::time::Instant::now(),
+        ))
+    });
 }
 
 pub fn token() -> Option<String> {
@@ -107,7 +171,8 @@ pub async fn run_offline<F: std::future::Future>(f: F) -> (F::Output, CallState)
         offline: true,
         ..CallState::default()
     };
-    scoped(state, f).await
+    let (out, state) = scoped(state, &Watch::default(), f).await;
+    (out.expect("nothing cancels an offline call"), state)
 }
 
 /// The last response, for the finishers in decode.rs.
@@ -171,6 +236,7 @@ pub fn fail(e: crate::error::ToolError) {
 pub fn record(x: &Exchange) {
     let _ = CALL.try_with(|c| {
         let mut c = c.borrow_mut();
+        c.in_flight = None;
         if x.sent {
             c.sent.push(Sent {
                 method: x.method.to_string(),

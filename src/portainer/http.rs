@@ -326,6 +326,7 @@ impl Http {
             }
         }
         let started = Instant::now();
+        crate::portainer::call_record::leaving(method.as_str(), &path);
         let resp = self.send_resilient(request).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();

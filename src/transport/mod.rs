@@ -4,5 +4,6 @@
 
 pub mod json_input;
 pub mod metrics_listener;
+pub mod shutdown;
 pub mod stdio;
 pub mod streamable_http;

@@ -23,6 +23,11 @@ pub struct Shared {
     pub(crate) bench: Prepared,
     /// Answers registered by [`crate::StandIn::answer`], by (method, path).
     pub(crate) overrides: Mutex<HashMap<(String, String), Answer>>,
+    /// Delays registered by [`crate::StandIn::delay`], by (method, path).
+    pub(crate) delays: Mutex<HashMap<(String, String), std::time::Duration>>,
+    /// Delayed requests as they ended: (method, path, answered); false when
+    /// the client went away first (the request was aborted).
+    pub(crate) delayed: Mutex<Vec<(String, String, bool)>>,
 }
 
 impl Shared {
@@ -35,6 +40,8 @@ impl Shared {
             keys: options.keys.clone(),
             bench: Prepared::new(options),
             overrides: Mutex::new(HashMap::new()),
+            delays: Mutex::new(HashMap::new()),
+            delayed: Mutex::new(vec![]),
         }
     }
 
@@ -95,7 +102,43 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             api_key: req.key.map(str::to_string),
         });
     }
+    let delay = shared
+        .delays
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(req.method.to_string(), req.path.to_string()))
+        .copied();
+    if let Some(d) = delay {
+        // Dropped with the connection if the client leaves first.
+        let mut ended = Ended {
+            shared: &shared,
+            what: Some((req.method.to_string(), req.path.to_string())),
+            answered: false,
+        };
+        tokio::time::sleep(d).await;
+        ended.answered = true;
+    }
     respond(&shared, &req).into_response()
+}
+
+/// Records how a delayed request ended, whether its future ran to the end
+/// or was dropped.
+struct Ended<'a> {
+    shared: &'a Shared,
+    what: Option<(String, String)>,
+    answered: bool,
+}
+
+impl Drop for Ended<'_> {
+    fn drop(&mut self) {
+        if let Some((m, p)) = self.what.take() {
+            self.shared
+                .delayed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((m, p, self.answered));
+        }
+    }
 }
 
 async fn websocket_pod(shared: &Shared, parts: axum::http::request::Parts) -> Response<Body> {

@@ -79,6 +79,26 @@ impl StandIn {
         self.shared.log.clear();
     }
 
+    /// Answers `method path` (exact) only after `delay`, to stand for a
+    /// slow operation (a stack deploy, an image pull).
+    pub fn delay(&self, method: &str, path: &str, delay: std::time::Duration) {
+        self.shared
+            .delays
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((method.to_ascii_uppercase(), path.to_string()), delay);
+    }
+
+    /// Delayed requests that ended: (method, path, answered), answered
+    /// false when the client dropped the request before the answer.
+    pub fn delayed(&self) -> Vec<(String, String, bool)> {
+        self.shared
+            .delayed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Answers `method path` (exact; any query) with `status` and `body`
     /// from now on, before any built-in route; the key check still comes
     /// first. 204 and 304 go without a body, as HTTP wants.

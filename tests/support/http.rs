@@ -39,7 +39,12 @@ pub async fn start_as(flag: &str, portainer: &str, extra: &[&str]) -> Server {
         .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // TEST_SERVER_STDERR=1 shows the server's log while debugging a test.
+        .stderr(if std::env::var_os("TEST_SERVER_STDERR").is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::null()
+        })
         .kill_on_drop(true);
     let child = cmd.spawn().unwrap();
     for _ in 0..100 {

@@ -62,6 +62,16 @@ pub async fn guard(
     if !req.uri().path().starts_with("/mcp") {
         return next.run(req).await;
     }
+    if gate.server.drain().is_draining() {
+        // Nothing of this request ran: a load balancer may safely send it
+        // to another replica (haproxy: retry-on 503).
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONNECTION, "close"), (header::RETRY_AFTER, "1")],
+            "shutting down; send the request to another replica",
+        )
+            .into_response();
+    }
     let key = req
         .headers()
         .get(TOKEN_HEADER)

@@ -1,10 +1,13 @@
 //! Streamable HTTP transport (`--http ADDR`, path /mcp): many users, each
 //! with their own Portainer token, behind an optional shared gate token,
-//! with Host/Origin checks, a body size limit, a per-client rate limit and
-//! /metrics.
+//! with Host/Origin checks, a body size limit, a per-client rate limit,
+//! /metrics, probes (/healthz, /readyz) and a graceful stop on SIGTERM.
+//! MCP 2026-07-28 requests are served without sessions (any replica answers
+//! any request); older clients get sessions unless --stateless.
 
 pub mod connections;
 pub mod guard;
+pub mod health;
 pub mod limits;
 pub mod sessions;
 
@@ -39,6 +42,12 @@ pub struct HttpOptions {
     pub max_connections: usize,
     /// Reverse proxies whose X-Forwarded-For names the client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// No sessions for clients before MCP 2026-07-28 either.
+    pub stateless: bool,
+    /// Time in-flight calls get after SIGTERM.
+    pub shutdown_grace: Duration,
+    /// The server has its own Portainer token (/readyz checks it).
+    pub server_token: bool,
 }
 
 /// The shortest gate token accepted: a shared secret must resist guessing.
@@ -46,6 +55,9 @@ pub const MIN_GATE_TOKEN: usize = 16;
 
 /// A client must send its request headers within this time.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Time between the last call's end and closing the remaining streams.
+const FLUSH_ANSWERS: Duration = Duration::from_millis(500);
 
 /// Failed authentications a client address may make in a burst, and how
 /// many a second it regains.
@@ -84,7 +96,12 @@ pub async fn serve(
         .with_allowed_hosts(o.allowed_hosts.clone())
         .with_allowed_origins(o.allowed_origins.clone())
         .enforce_origin_validation()
-        .with_max_request_body_bytes(o.max_body);
+        .with_max_request_body_bytes(o.max_body)
+        .with_legacy_session_mode(!o.stateless)
+        // Without sessions a plain JSON answer suits load balancers; a call
+        // that sends progress still gets an event stream.
+        .with_json_response(o.stateless);
+    let stop = config.cancellation_token.clone();
     let mcp_server = server.clone();
     let mcp = StreamableHttpService::new(
         move || Ok(mcp_server.clone()),
@@ -101,31 +118,62 @@ pub async fn serve(
         trusted_proxies: o.trusted_proxies.clone(),
         max_body: o.max_body,
         sessions: sessions::Sessions::default(),
-        server,
+        server: server.clone(),
     });
+    let probes = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(Arc::new(health::Health::new(
+            server.clone(),
+            o.server_token,
+        )));
     let app = Router::new()
         .nest_service("/mcp", mcp)
         .route("/metrics", get(crate::transport::metrics_listener::render))
         .with_state(metrics)
-        .layer(axum::middleware::from_fn_with_state(gate, guard::guard));
+        .layer(axum::middleware::from_fn_with_state(gate, guard::guard))
+        .merge(probes);
     let make = app.into_make_service_with_connect_info::<SocketAddr>();
-    tracing::info!(addr = %o.addr, tls = o.tls.is_some(), "serving MCP over Streamable HTTP at /mcp");
+    tracing::info!(addr = %o.addr, tls = o.tls.is_some(), stateless = o.stateless, "serving MCP over Streamable HTTP at /mcp");
     let acceptor = connections::Acceptor::new(o.max_connections);
-    match &o.tls {
+    let handle = axum_server::Handle::new();
+    let stopping = {
+        let (handle, server, grace) = (handle.clone(), server.clone(), o.shutdown_grace);
+        tokio::spawn(async move {
+            let signal = crate::transport::shutdown::signalled().await;
+            // Stop taking connections; open ones get the same grace.
+            handle.graceful_shutdown(Some(grace));
+            crate::transport::shutdown::drain(&server, signal, grace).await;
+            // Event streams of idle sessions would hold their connections
+            // to the end of the grace; they are closed once the last call's
+            // answer has had time to be written (cancelling at once would
+            // drop an answer on its way).
+            tokio::time::sleep(FLUSH_ANSWERS).await;
+            stop.cancel();
+        })
+    };
+    let served = match &o.tls {
         Some((cert, key)) => {
             let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(acceptor);
-            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor).handle(handle);
             s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
             s.serve(make).await
         }
         None => {
-            let mut s = axum_server::bind(o.addr).acceptor(acceptor);
+            let mut s = axum_server::bind(o.addr).acceptor(acceptor).handle(handle);
             s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
             s.serve(make).await
         }
     }
-    .map_err(|e| format!("--http {}: {e}", o.addr))
+    .map_err(|e| format!("--http {}: {e}", o.addr));
+    if server.drain().is_draining() {
+        // The audit records of the drain are written before we exit.
+        let _ = stopping.await;
+    } else {
+        stopping.abort();
+    }
+    served
 }

@@ -1,0 +1,46 @@
+//! Stopping cleanly on SIGTERM (Kubernetes, docker stop, systemd) or
+//! SIGINT: new calls are refused, running ones get `grace` to finish, and
+//! writes still running after that are audited as interrupted.
+
+use crate::mcp::server::PortainerServer;
+use std::time::Duration;
+
+/// Resolves on the first SIGTERM or SIGINT, naming it.
+pub async fn signalled() -> &'static str {
+    use tokio::signal::unix::{signal, SignalKind};
+    let term = signal(SignalKind::terminate());
+    let int = signal(SignalKind::interrupt());
+    match (term, int) {
+        (Ok(mut term), Ok(mut int)) => tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+        },
+        // Without signal handlers the default action still stops us.
+        _ => std::future::pending().await,
+    }
+}
+
+/// Refuses new calls, waits up to `grace` for running ones, and audits
+/// what is left as interrupted.
+pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration) {
+    let d = server.drain();
+    d.start();
+    let running = d.in_flight();
+    tracing::warn!(
+        signal,
+        running,
+        grace_s = grace.as_secs(),
+        "shutting down: finishing calls in flight"
+    );
+    if !d.wait_idle(grace).await {
+        let cut = server.interrupt_open(&format!(
+            "shutdown ({signal}): still running after the {}-second grace",
+            grace.as_secs()
+        ));
+        tracing::warn!(
+            left = d.in_flight(),
+            writes = cut,
+            "grace period over; writes still running are audited as interrupted"
+        );
+    }
+}

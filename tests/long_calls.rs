@@ -1,0 +1,220 @@
+//! Long operations: progress while Portainer works, cancellation that
+//! aborts the request on its way (and says whether a write had left), and
+//! a graceful stop that lets calls in flight finish.
+
+mod support;
+
+use rmcp::model::{
+    CallToolRequest, CallToolRequestParams, ClientRequest, ProgressNotificationParam, ServerResult,
+};
+use rmcp::service::{NotificationContext, PeerRequestOptions};
+use rmcp::transport::TokioChildProcess;
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use support::mcp::{command, text_of};
+use support::portainer::{StandIn, TOKEN};
+
+const RESTART: &str = "/api/endpoints/1/docker/containers/web/restart";
+
+/// A client that keeps the progress notifications it gets.
+#[derive(Clone, Default)]
+struct Watcher {
+    progress: Arc<Mutex<Vec<ProgressNotificationParam>>>,
+}
+
+impl ClientHandler for Watcher {
+    async fn on_progress(
+        &self,
+        params: ProgressNotificationParam,
+        _context: NotificationContext<RoleClient>,
+    ) {
+        self.progress.lock().unwrap().push(params);
+    }
+}
+
+fn restart_web() -> ClientRequest {
+    let mut params = CallToolRequestParams::new("docker_container_action");
+    params.arguments = json!({"environment_id": 1, "id": "web", "action": "restart"})
+        .as_object()
+        .cloned();
+    ClientRequest::CallToolRequest(CallToolRequest::new(params))
+}
+
+fn audit_lines(path: &std::path::Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_slow_call_reports_progress() {
+    let p = StandIn::start().await;
+    p.delay("POST", RESTART, Duration::from_millis(2600));
+    let w = Watcher::default();
+    let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &[])).unwrap();
+    let c = w.clone().serve(transport).await.unwrap();
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
+        panic!("a tool result");
+    };
+    assert_ne!(r.is_error, Some(true), "{}", text_of(&r));
+    let progress = w.progress.lock().unwrap().clone();
+    assert!(progress.len() >= 2, "{progress:?}");
+    let counts: Vec<f64> = progress.iter().map(|p| p.progress).collect();
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "rising: {counts:?}");
+    let message = progress[0].message.clone().unwrap();
+    assert!(message.contains(&format!("POST {RESTART}")), "{message}");
+    let _ = c.cancel().await;
+}
+
+#[tokio::test]
+async fn cancelling_aborts_the_request_and_says_a_write_had_left() {
+    let p = StandIn::start().await;
+    p.delay("POST", RESTART, Duration::from_secs(20));
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let args = ["--audit-log", audit.to_str().unwrap()];
+    let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &args)).unwrap();
+    let c = Watcher::default().serve(transport).await.unwrap();
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    // Wait until the write has reached Portainer.
+    for _ in 0..100 {
+        if p.seen().await.iter().any(|s| s.path == RESTART) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    handle
+        .cancel(Some("user pressed stop".into()))
+        .await
+        .unwrap();
+    // The server drops its request: Portainer sees the connection go.
+    let mut ended = vec![];
+    for _ in 0..100 {
+        ended = p.delayed();
+        if !ended.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ended, [("POST".into(), RESTART.into(), false)]);
+
+    // The audit log has the intent and a cancelled outcome naming the write.
+    let mut outcome = None;
+    for _ in 0..100 {
+        outcome = audit_lines(&audit)
+            .into_iter()
+            .find(|l| l["phase"] == "outcome");
+        if outcome.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let outcome = outcome.expect("an outcome record");
+    assert_eq!(outcome["outcome"], "cancelled", "{outcome}");
+    assert_eq!(outcome["write_in_flight"]["path"], RESTART, "{outcome}");
+    assert!(
+        outcome["error"]
+            .as_str()
+            .unwrap()
+            .contains("a write had already left"),
+        "{outcome}"
+    );
+    let lines = audit_lines(&audit);
+    assert_eq!(lines[0]["phase"], "intent");
+    assert_eq!(lines[0]["call"], outcome["call"]);
+    let _ = c.cancel().await;
+}
+
+/// SIGTERM on the HTTP server: /readyz turns 503 at once, the call in
+/// flight finishes and is answered, new calls are refused, the process
+/// exits within the grace.
+#[tokio::test]
+async fn sigterm_lets_the_call_in_flight_finish() {
+    sigterm_case(&["--stateless"]).await;
+    sigterm_case(&[]).await;
+}
+
+async fn sigterm_case(mode: &[&str]) {
+    let p = StandIn::start().await;
+    p.delay("POST", RESTART, Duration::from_millis(1500));
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let mut args = vec!["--audit-log", audit.to_str().unwrap()];
+    args.extend(mode);
+    let mut server = support::http::start(&p.url(), &args).await;
+    let http = reqwest::Client::new();
+    let health = http
+        .get(format!("{}/healthz", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200, "no gate token or Host needed");
+    let ready = http
+        .get(format!("{}/readyz", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 200, "{:?}", ready.text().await);
+
+    let c = ()
+        .serve(support::http::transport(
+            &server.url,
+            support::http::GATE,
+            Some(TOKEN),
+        ))
+        .await
+        .unwrap();
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if p.seen().await.iter().any(|s| s.path == RESTART) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = server.child.id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let ready = http
+        .get(format!("{}/readyz", server.url))
+        .send()
+        .await
+        .map(|r| r.status().as_u16());
+    // Shutting down: 503, or the listener is already closed.
+    assert!(ready.as_ref().map_or(true, |s| *s == 503), "{ready:?}");
+
+    let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
+        panic!("a tool result");
+    };
+    assert_ne!(r.is_error, Some(true), "{}", text_of(&r));
+    let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
+        .await
+        .expect("exits within the grace")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), true)]);
+    let phases: Vec<String> = audit_lines(&audit)
+        .iter()
+        .map(|l| l["phase"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(phases, ["intent", "outcome"]);
+}
+
+extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
