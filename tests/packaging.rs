@@ -1,6 +1,7 @@
-//! The install paths' configuration files (packaging/) agree with the
-//! crate: one version everywhere, and every environment variable they set
-//! is one the server reads. .ci/run builds and starts each of them.
+//! The install paths' configuration files (packaging/, deploy/) agree with
+//! the crate: one version everywhere, and every environment variable they
+//! set is one the server reads. .ci/run builds and starts each of them, and
+//! checks the Kubernetes objects against Kubernetes' schema.
 
 mod support;
 
@@ -64,6 +65,23 @@ fn versions_and_variables_match_the_server() {
         let name = line[4..].split('=').next().unwrap();
         assert!(read_by_server(name), "the image sets {name}");
     }
+    // deploy/: the Kubernetes manifest's variables, and the Secret keys
+    // they name.
+    let k8s = read("deploy/kubernetes/portainer-mcp.yaml");
+    let mut names = 0;
+    for line in k8s.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("- name: PORTAINER") {
+            let name = format!("PORTAINER{name}");
+            assert!(read_by_server(&name), "the Deployment sets {name}");
+            names += 1;
+        }
+        if let Some(key) = line.strip_prefix("key: ") {
+            assert!(k8s.contains(&format!("  {key}: \"")), "Secret key {key}");
+        }
+    }
+    assert!(names >= 8, "{names} variables found");
+    assert!(k8s.contains(&format!("portainer-mcp:{version}")));
+
     let pyproject = read("packaging/python/pyproject.toml");
     assert!(
         pyproject.contains("bindings = \"bin\"")
