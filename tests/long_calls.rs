@@ -218,3 +218,60 @@ extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
 }
+
+/// The same over Streamable HTTP with an MCP 2026-07-28 client: progress
+/// arrives on the call's own response stream, and cancelling the call
+/// drops the request to Portainer.
+#[tokio::test]
+async fn progress_and_cancellation_without_a_session() {
+    use rmcp::model::ProtocolVersion;
+    use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
+    let p = StandIn::start().await;
+    p.delay("POST", RESTART, Duration::from_millis(2600));
+    let server = support::http::start(&p.url(), &[]).await;
+    let modern = || ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+    };
+    let transport = || support::http::transport(&server.url, support::http::GATE, Some(TOKEN));
+    let w = Watcher::default();
+    let c = w
+        .clone()
+        .serve_with_lifecycle(transport(), modern())
+        .await
+        .unwrap();
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
+        panic!("a tool result");
+    };
+    assert_ne!(r.is_error, Some(true), "{}", text_of(&r));
+    let progress = w.progress.lock().unwrap().clone();
+    assert!(progress.len() >= 2, "{progress:?}");
+
+    p.delay("POST", RESTART, Duration::from_secs(20));
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if p.delayed().len() == 1 && p.seen().await.iter().filter(|s| s.path == RESTART).count() == 2
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    handle.cancel(None).await.unwrap();
+    let mut ended = vec![];
+    for _ in 0..100 {
+        ended = p.delayed();
+        if ended.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(ended.len(), 2, "{ended:?}");
+    assert!(!ended[1].2, "the second request was dropped: {ended:?}");
+    let _ = c.cancel().await;
+}
