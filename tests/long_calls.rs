@@ -256,7 +256,8 @@ async fn progress_and_cancellation_without_a_session() {
         .await
         .unwrap();
     for _ in 0..100 {
-        if p.delayed().len() == 1 && p.seen().await.iter().filter(|s| s.path == RESTART).count() == 2
+        if p.delayed().len() == 1
+            && p.seen().await.iter().filter(|s| s.path == RESTART).count() == 2
         {
             break;
         }
