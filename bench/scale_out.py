@@ -397,8 +397,9 @@ def check(args):
         # own thread so no client waits for them.
         if i == kill_at:
             def kill():
+                # The process dies somewhere between these two instants.
+                events["kill_sent"] = time.monotonic()
                 victim.kill()
-                # After the process is gone: every call it took started before.
                 events["kill"] = time.monotonic()
             threading.Thread(target=kill).start()
         if i == restart_at:
@@ -419,10 +420,17 @@ def check(args):
         standin.stop()
     failed = [r for r in records if not r["ok"]]
     kill = events["kill"]
+    # In flight at the kill, on r2 where the proxy named the replica, and
+    # a clean failure: the proxy's 502/503/504 or the connection closed.
     unclean = [r for r in failed
-               if not r["start"] <= kill
+               if not (r["start"] <= kill and r["end"] >= events["kill_sent"])
+               or any(name not in (None, victim.name) for name in r["replicas"])
                or not r["detail"].startswith(("HTTP 502", "HTTP 503", "HTTP 504",
                                               "RemoteDisconnected"))]
+    ok_writes = sum(1 for r in records if r["ok"] and r["kind"] in ("write", "confirm"))
+    elsewhere = sum(1 for r in records
+                    if r["kind"] == "confirm" and r["modern"] and r["ok"]
+                    and len(r["replicas"]) == 2 and r["replicas"][0] != r["replicas"][1])
     audit = audit_report(replicas)
     lat = [r["end"] - r["start"] for r in records if r["ok"]]
     served = {}
@@ -436,6 +444,8 @@ def check(args):
                           ended_ms_after_kill=round((r["end"] - kill) * 1000, 1))
                      for r in failed],
         "confirmations_done": sum(1 for r in records if r["kind"] == "confirm" and r["ok"] and r["modern"]),
+        "second_round_on_another_replica": elsewhere,
+        "writes_done": ok_writes,
         "answered_by": served, "seconds": round(elapsed, 2),
         "calls_per_s": round(len(records) / elapsed, 1),
         "p50_ms": round(percentile(lat, 50) * 1000, 2), "p99_ms": round(percentile(lat, 99) * 1000, 2),
@@ -449,6 +459,10 @@ def check(args):
         problems.append(f"{len(unclean)} failures not in flight at the kill or not clean")
     if len(failed) > args.clients:
         problems.append(f"{len(failed)} failures: more than the {args.clients} calls that can be in flight")
+    if audit["writes"] < ok_writes:
+        problems.append(f"{audit['writes']} audited writes for {ok_writes} writes done")
+    if not elsewhere:
+        problems.append("no confirmation's second round landed on another replica")
     if audit["missing"]:
         problems.append(f"writes without an outcome: {audit['missing'][:10]}")
     if not served.get("r2"):

@@ -169,12 +169,18 @@ async fn run(cli: Cli) -> Result<(), String> {
         .await
         .map_err(|e| format!("MCP handshake failed: {e}"))?;
     let grace = std::time::Duration::from_secs(o.shutdown_grace);
+    let stop = service.cancellation_token();
+    let waiting = service.waiting();
+    tokio::pin!(waiting);
     tokio::select! {
-        done = service.waiting() => {
+        done = &mut waiting => {
             done.map_err(|e| format!("MCP service stopped: {e}"))?;
         }
         signal = transport::shutdown::signalled() => {
-            transport::shutdown::drain(&server, signal, grace).await;
+            transport::shutdown::drain(&server, signal, grace, std::time::Duration::ZERO).await;
+            // The service writes the answers still queued before it stops.
+            stop.cancel();
+            let _ = waiting.await;
         }
     }
     Ok(())

@@ -194,8 +194,18 @@ async fn sigterm_case(mode: &[&str]) {
         .send()
         .await
         .map(|r| r.status().as_u16());
-    // Shutting down: 503, or the listener is already closed.
-    assert!(ready.as_ref().map_or(true, |s| *s == 503), "{ready:?}");
+    // Shutting down: the listener is still open and says so.
+    assert_eq!(ready.as_ref().ok(), Some(&503), "{ready:?}");
+    let mcp = http
+        .post(format!("{}/mcp", server.url))
+        .bearer_auth(support::http::GATE)
+        .header("x-portainer-api-key", TOKEN)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(mcp.status(), 503);
+    assert_eq!(mcp.headers()["retry-after"], "1");
 
     let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
         panic!("a tool result");
@@ -212,6 +222,75 @@ async fn sigterm_case(mode: &[&str]) {
         .map(|l| l["phase"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(phases, ["intent", "outcome"]);
+}
+
+/// A call still running when the grace ends: its write is audited as
+/// interrupted (once), the request to Portainer is dropped, and the
+/// process exits soon after.
+#[tokio::test]
+async fn a_call_past_the_grace_is_audited_interrupted() {
+    let p = StandIn::start().await;
+    p.delay("POST", RESTART, Duration::from_secs(30));
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let args = [
+        "--audit-log",
+        audit.to_str().unwrap(),
+        "--shutdown-grace",
+        "1",
+    ];
+    let mut server = support::http::start(&p.url(), &args).await;
+    let c = ()
+        .serve(support::http::transport(
+            &server.url,
+            support::http::GATE,
+            Some(TOKEN),
+        ))
+        .await
+        .unwrap();
+    let handle = c
+        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if p.seen().await.iter().any(|s| s.path == RESTART) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pid = server.child.id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
+    let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
+        .await
+        .expect("exits soon after the grace")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let answer = tokio::time::timeout(Duration::from_secs(10), handle.await_response()).await;
+    assert!(!matches!(answer, Ok(Ok(_))), "no answer came: {answer:?}");
+    let lines = audit_lines(&audit);
+    let phases: Vec<(&str, &str)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["phase"].as_str().unwrap(),
+                l["outcome"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phases,
+        [("intent", ""), ("outcome", "interrupted")],
+        "{lines:?}"
+    );
+    assert!(lines[1]["reason"].as_str().unwrap().contains("grace"));
+    for _ in 0..100 {
+        if !p.delayed().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), false)]);
 }
 
 extern "C" {

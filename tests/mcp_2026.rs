@@ -142,28 +142,32 @@ async fn a_modern_client_confirms_through_input_required() {
     let _ = c.cancel().await;
     let _ = c2.cancel().await;
 
-    // The audit trail: ask, answer, (intent, outcome) under one call id.
+    // The audit trail: the first round asks; the second, a call of its
+    // own naming the first (`asked_in`), has the answer, then intent and
+    // outcome when the user said yes.
     let lines = audit_lines(&audit);
-    let phases = |call: &Value| -> Vec<String> {
+    let phases = |key: &str, call: &Value| -> Vec<String> {
         lines
             .iter()
-            .filter(|l| &l["call"] == call)
+            .filter(|l| &l[key] == call)
             .map(|l| l["phase"].as_str().unwrap().to_string())
             .collect()
     };
     let asks: Vec<&Value> = lines.iter().filter(|l| l["phase"] == "ask").collect();
     assert_eq!(asks.len(), 2, "{lines:?}");
     assert!(asks.iter().all(|a| a["via"] == "input_required"));
-    assert_eq!(phases(&asks[0]["call"]), ["ask", "answer", "outcome"]);
+    assert_eq!(phases("call", &asks[0]["call"]), ["ask"]);
+    assert_eq!(phases("asked_in", &asks[0]["call"]), ["answer", "outcome"]);
     assert_eq!(
-        phases(&asks[1]["call"]),
-        ["ask", "answer", "intent", "outcome"]
+        phases("asked_in", &asks[1]["call"]),
+        ["answer", "intent", "outcome"]
     );
     let done = lines
         .iter()
-        .find(|l| l["call"] == asks[1]["call"] && l["phase"] == "outcome")
+        .find(|l| l["asked_in"] == asks[1]["call"] && l["phase"] == "outcome")
         .unwrap();
     assert_eq!(done["requests"][0]["method"], "DELETE", "{done}");
+    assert_ne!(done["call"], asks[1]["call"]);
 }
 
 #[tokio::test]

@@ -248,7 +248,8 @@ pub struct Flags {
         long,
         env = "PORTAINER_MCP_SHUTDOWN_GRACE",
         global = true,
-        default_value_t = 25
+        default_value_t = 25,
+        value_parser = clap::value_parser!(u64).range(0..=3600)
     )]
     pub shutdown_grace: u64,
 

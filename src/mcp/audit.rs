@@ -4,7 +4,7 @@
 //! `interrupted` outcome at shutdown or when the next server starts.
 
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::Path;
@@ -16,44 +16,37 @@ pub struct Audit {
     /// Writes whose intent is logged and whose outcome is not yet: what a
     /// shutdown past its deadline reports as interrupted.
     open: Mutex<HashMap<String, Value>>,
+    /// Calls reported interrupted: an outcome they still reach later is
+    /// marked `late`.
+    interrupted: Mutex<HashSet<String>>,
 }
 
 impl Audit {
     /// Opens (appends to) the log. A log no other running server has open
     /// is first read for writes a previous process logged the intent of
     /// but never finished (it was killed): each gets an `interrupted`
-    /// outcome. Every server holds a shared lock on the file while it runs.
+    /// outcome, written while no other server can write. Every server
+    /// holds a shared lock on the file while it runs.
     pub fn open(path: &Path) -> Result<Audit, String> {
         let fail = |e: std::io::Error| format!("--audit-log {}: {e}", path.display());
-        let file = OpenOptions::new()
+        let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .read(true)
             .open(path)
             .map_err(fail)?;
-        let alone = file.try_lock().is_ok();
-        let dangling = if alone {
-            unfinished(&file).map_err(fail)?
-        } else {
-            vec![]
-        };
-        if alone {
+        if file.try_lock().is_ok() {
+            recover(&mut file).map_err(fail)?;
             let _ = file.unlock();
         }
         // A lock that cannot be had (a file system without locks) only
         // costs the start-up recovery of the next server.
         let _ = file.lock_shared();
-        let audit = Audit {
+        Ok(Audit {
             file: Mutex::new(file),
             open: Mutex::new(HashMap::new()),
-        };
-        for intent in dangling {
-            audit.write(interrupted(
-                &intent,
-                "the server stopped before the outcome was known (found at start-up)",
-            ));
-        }
-        Ok(audit)
+            interrupted: Mutex::new(HashSet::new()),
+        })
     }
 
     /// Writes one record; a failure to write is logged, and the call goes on.
@@ -66,7 +59,19 @@ impl Audit {
                     open.insert(call.to_string(), record.clone());
                 }
                 Some("outcome") => {
-                    open.remove(call);
+                    let reported = open.remove(call).is_none()
+                        && self
+                            .interrupted
+                            .lock()
+                            .unwrap_or_else(|p| p.into_inner())
+                            .contains(call);
+                    if reported && record["outcome"] == "interrupted" {
+                        // Cut at shutdown, and already said so.
+                        return;
+                    }
+                    if reported {
+                        record["late"] = json!(true);
+                    }
                 }
                 _ => {}
             }
@@ -93,8 +98,37 @@ impl Audit {
         for intent in &open {
             self.write(interrupted(intent, why));
         }
+        // Marked after writing: from now on their outcomes are late.
+        let mut marked = self.interrupted.lock().unwrap_or_else(|p| p.into_inner());
+        marked.extend(
+            open.iter()
+                .filter_map(|v| v["call"].as_str().map(String::from)),
+        );
         open.len()
     }
+}
+
+/// Start-up, alone on the file: ends a last line a crash left torn, and
+/// gives every intent without an outcome an `interrupted` one.
+fn recover(file: &mut File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.metadata()?.len();
+    if len > 0 {
+        let mut last = [0u8];
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+        if last[0] != b'\n' {
+            file.write_all(b"\n")?;
+        }
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let why = "the server stopped before the outcome was known (found at start-up)";
+    for intent in unfinished(file)? {
+        let mut record = interrupted(&intent, why);
+        record["time"] = json!(crate::clock::now_rfc3339());
+        file.write_all(format!("{record}\n").as_bytes())?;
+    }
+    file.flush()
 }
 
 /// The outcome record for a write whose end nobody saw: the caller may
@@ -112,38 +146,34 @@ fn interrupted(intent: &Value, why: &str) -> Value {
     })
 }
 
-/// Intents in the log with no outcome after them, oldest first.
+/// Intents in the log with no outcome after them, oldest first. Only the
+/// open ones are kept while reading, so memory follows what is unfinished,
+/// not the length of the log.
 fn unfinished(file: &File) -> std::io::Result<Vec<Value>> {
     use std::io::BufRead;
-    let mut open: Vec<(String, Value)> = vec![];
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for line in std::io::BufReader::new(file).split(b'\n') {
+    let mut open: HashMap<String, (usize, Value)> = HashMap::new();
+    for (n, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
         let line = line?;
         // Only lines that can be a record are parsed; others are skipped.
         let Ok(v) = serde_json::from_slice::<Value>(&line) else {
             continue;
         };
-        let Some(call) = v["call"].as_str() else {
+        let Some(call) = v["call"].as_str().map(String::from) else {
             continue;
         };
         match v["phase"].as_str() {
             Some("intent") => {
-                index.insert(call.to_string(), open.len());
-                open.push((call.to_string(), v));
+                open.insert(call, (n, v));
             }
             Some("outcome") => {
-                if let Some(i) = index.remove(call) {
-                    open[i].0.clear();
-                }
+                open.remove(&call);
             }
             _ => {}
         }
     }
-    Ok(open
-        .into_iter()
-        .filter(|(call, _)| !call.is_empty())
-        .map(|(_, v)| v)
-        .collect())
+    let mut left: Vec<(usize, Value)> = open.into_values().collect();
+    left.sort_by_key(|(n, _)| *n);
+    Ok(left.into_iter().map(|(_, v)| v).collect())
 }
 
 /// A new id for one call, unique across processes and restarts: its
@@ -192,11 +222,12 @@ mod tests {
             a.write(json!({"phase": "intent", "call": "a-2", "tool": "t"}));
             // Killed here: no outcome for a-2.
         }
+        // A crash left a torn last line.
         std::fs::OpenOptions::new()
             .append(true)
             .open(&path)
             .unwrap()
-            .write_all(b"not json\n")
+            .write_all(b"{\"phase\": \"outc")
             .unwrap();
         let b = Audit::open(&path).unwrap();
         let l = lines(&path);
@@ -218,6 +249,10 @@ mod tests {
         let l = lines(&path);
         assert_eq!(l[l.len() - 1]["call"], "b-1");
         assert_eq!(l[l.len() - 1]["reason"], "deadline");
+        // The call still ends afterwards: its outcome says it is late.
+        b.write(json!({"phase": "outcome", "call": "b-1", "outcome": "ok"}));
+        let l = lines(&path);
+        assert_eq!(l[l.len() - 1]["late"], true);
         drop(c);
     }
 }

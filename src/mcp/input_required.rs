@@ -137,12 +137,16 @@ fn binding(caller: &str, tool: &str, args: &Map<String, Value>) -> String {
     format!("{caller}\n{tool}\n{}", hex(&Sha256::digest(canonical)))
 }
 
-/// Digest of the requests a user was shown; a second round whose requests
-/// differ (the system changed meanwhile) asks again.
+/// Digest of the requests a user was shown (method and path, as the
+/// question lists them); a second round whose requests differ (the system
+/// changed meanwhile) asks again. Bodies are left out: they follow from the
+/// arguments, which the state binds, and some carry the time of the call.
 pub fn shown_digest(would_send: &[Value]) -> String {
-    hex(&Sha256::digest(canonical(&Value::Array(
-        would_send.to_vec(),
-    ))))
+    let shown: Vec<Value> = would_send
+        .iter()
+        .map(|r| Value::Array(vec![r["method"].clone(), r["path"].clone()]))
+        .collect();
+    hex(&Sha256::digest(canonical(&Value::Array(shown))))
 }
 
 /// JSON text with object keys sorted, so equal values give equal digests.
@@ -251,6 +255,21 @@ mod tests {
             assert!(!got.accepted, "{reply}");
         }
         assert!(!s.answer("u", "t", &a, &state, None).unwrap().accepted);
+    }
+
+    #[test]
+    fn what_was_shown_is_method_and_path() {
+        let at = |t: &str, path: &str| {
+            vec![json!({"method": "PATCH", "path": path, "body": {"restartedAt": t}})]
+        };
+        assert_eq!(
+            shown_digest(&at("10:00:01", "/a")),
+            shown_digest(&at("10:00:02", "/a"))
+        );
+        assert_ne!(
+            shown_digest(&at("10:00:01", "/a")),
+            shown_digest(&at("10:00:01", "/b"))
+        );
     }
 
     #[test]

@@ -62,6 +62,22 @@ pub struct CallContext<'a> {
     pub watch: call_record::Watch,
 }
 
+/// One call's id in the audit log, and, for the second round of an
+/// input_required confirmation, the id of the round that asked.
+pub struct CallId {
+    pub id: String,
+    pub asked_in: Option<String>,
+}
+
+impl Default for CallId {
+    fn default() -> Self {
+        CallId {
+            id: super::audit::new_call_id(),
+            asked_in: None,
+        }
+    }
+}
+
 /// How a call that needs confirmation can ask the user.
 #[derive(Default)]
 pub enum Ask<'a> {
@@ -193,7 +209,7 @@ impl PortainerServer {
         plan: &confirm::Plan,
         user: Option<&User>,
         req: &shaping::Request,
-        call: &str,
+        call: &CallId,
         watch: &call_record::Watch,
     ) -> (Result<Value, ToolError>, call_record::CallState) {
         if plan.writes && !plan.hold {
@@ -304,7 +320,7 @@ impl PortainerServer {
         let given = arguments.unwrap_or_default();
         let args = Args::new(given.clone()).lacking(tool.lacking.clone());
         let started = Instant::now();
-        let mut call = super::audit::new_call_id();
+        let mut call = CallId::default();
         let checked = args
             .check_against(schema)
             .and_then(|()| shaping_request(&args))
@@ -331,7 +347,8 @@ impl PortainerServer {
             let sealer = &self.options.sealer;
             match sealer.answer(&caller, def.name, &given, st, responses.as_ref()) {
                 Ok(a) => {
-                    call = a.call.clone();
+                    // This round is a call of its own, answering the first.
+                    call.asked_in = Some(a.call.clone());
                     let record =
                         json!({"phase": "answer", "via": "input_required", "accepted": a.accepted});
                     self.audit(def, &args, user.as_ref(), &call, record);
@@ -361,7 +378,7 @@ impl PortainerServer {
                         &caller,
                         def.name,
                         &given,
-                        &call,
+                        &call.id,
                         &state.would_send,
                     );
                     self.count(def, true, "held", started, &state.sent);
@@ -431,7 +448,7 @@ impl PortainerServer {
         def: &ToolDef,
         args: &Args,
         user: Option<&User>,
-        call: &str,
+        call: &CallId,
         via: &str,
         would_send: &[Value],
     ) {
@@ -449,7 +466,7 @@ impl PortainerServer {
         def: &ToolDef,
         args: &Args,
         user: Option<&User>,
-        call: &str,
+        call: &CallId,
         started: Instant,
         ran: Option<(&confirm::Plan, &call_record::CallState)>,
         result: Result<Value, ToolError>,
@@ -481,6 +498,8 @@ impl PortainerServer {
                 let text = super::results::error_text(&e);
                 tracing::info!(tool = def.name, ms, error = %text, "failed");
                 record["outcome"] = json!(match e {
+                    // Cut by a shutdown past its grace, not by the client.
+                    ToolError::Cancelled(_) if self.drain.is_draining() => "interrupted",
                     ToolError::Cancelled(_) => "cancelled",
                     _ => "error",
                 });
@@ -541,13 +560,16 @@ impl PortainerServer {
         def: &ToolDef,
         args: &Args,
         user: Option<&User>,
-        call: &str,
+        call: &CallId,
         mut record: Value,
     ) {
         let Some(audit) = &self.options.audit else {
             return;
         };
-        record["call"] = json!(call);
+        record["call"] = json!(call.id);
+        if let Some(first) = &call.asked_in {
+            record["asked_in"] = json!(first);
+        }
         let mut arguments = args.as_value();
         shaping::redact::redact_arguments(&mut arguments);
         record["caller"] = match user {

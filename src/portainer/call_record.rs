@@ -108,6 +108,8 @@ async fn scoped<F: std::future::Future>(
         tokio::pin!(f);
         let out = loop {
             tokio::select! {
+                // A call that has finished is not reported cancelled.
+                biased;
                 out = &mut f => break Some(out),
                 // Dropping `f` drops the request on its way.
                 _ = cancel.cancelled() => break None,

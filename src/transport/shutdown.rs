@@ -21,8 +21,12 @@ pub async fn signalled() -> &'static str {
 }
 
 /// Refuses new calls, waits up to `grace` for running ones, and audits
-/// what is left as interrupted.
-pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration) {
+/// what is left as interrupted. Returns no sooner than `at_least` (bounded
+/// by `grace`): the HTTP listener stays open meanwhile, answering 503, so
+/// load balancers and Service endpoints catch up before connections are
+/// refused.
+pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration, at_least: Duration) {
+    let started = tokio::time::Instant::now();
     let d = server.drain();
     d.start();
     let running = d.in_flight();
@@ -32,7 +36,8 @@ pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration) {
         grace_s = grace.as_secs(),
         "shutting down: finishing calls in flight"
     );
-    if !d.wait_idle(grace).await {
+    let idle = d.wait_idle(grace).await;
+    if !idle {
         let cut = server.interrupt_open(&format!(
             "shutdown ({signal}): still running after the {}-second grace",
             grace.as_secs()
@@ -43,4 +48,5 @@ pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration) {
             "grace period over; writes still running are audited as interrupted"
         );
     }
+    tokio::time::sleep_until(started + at_least.min(grace)).await;
 }

@@ -56,8 +56,12 @@ pub const MIN_GATE_TOKEN: usize = 16;
 /// A client must send its request headers within this time.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Time between the last call's end and closing the remaining streams.
-const FLUSH_ANSWERS: Duration = Duration::from_millis(500);
+/// After SIGTERM the listener stays open at least this long (within the
+/// grace), answering 503, while load balancers take the replica out.
+const KEEP_LISTENING: Duration = Duration::from_secs(2);
+/// Time connections get to deliver their last answers once the calls are
+/// done, before they are closed.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 /// Failed authentications a client address may make in a burst, and how
 /// many a second it regains.
@@ -101,7 +105,6 @@ pub async fn serve(
         // Without sessions a plain JSON answer suits load balancers; a call
         // that sends progress still gets an event stream.
         .with_json_response(o.stateless);
-    let stop = config.cancellation_token.clone();
     let mcp_server = server.clone();
     let mcp = StreamableHttpService::new(
         move || Ok(mcp_server.clone()),
@@ -141,15 +144,11 @@ pub async fn serve(
         let (handle, server, grace) = (handle.clone(), server.clone(), o.shutdown_grace);
         tokio::spawn(async move {
             let signal = crate::transport::shutdown::signalled().await;
-            // Stop taking connections; open ones get the same grace.
-            handle.graceful_shutdown(Some(grace));
-            crate::transport::shutdown::drain(&server, signal, grace).await;
-            // Event streams of idle sessions would hold their connections
-            // to the end of the grace; they are closed once the last call's
-            // answer has had time to be written (cancelling at once would
-            // drop an answer on its way).
-            tokio::time::sleep(FLUSH_ANSWERS).await;
-            stop.cancel();
+            crate::transport::shutdown::drain(&server, signal, grace, KEEP_LISTENING).await;
+            // Then the listener closes and open connections get a moment
+            // to deliver the last answers; what is still open after that
+            // (idle sessions' event streams, calls past the grace) is cut.
+            handle.graceful_shutdown(Some(CLOSE_GRACE));
         })
     };
     let served = match &o.tls {
