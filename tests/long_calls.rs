@@ -293,6 +293,24 @@ async fn a_call_past_the_grace_is_audited_interrupted() {
     assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), false)]);
 }
 
+/// /readyz without Portainer: 503, saying what kind of trouble without
+/// Portainer's address (the probe is open to anyone who reaches the port).
+#[tokio::test]
+async fn readiness_says_why_without_saying_where() {
+    let dead = format!("http://127.0.0.1:{}", support::free_port());
+    let server = support::http::start(&dead, &["--disable-version-check"]).await;
+    let r = reqwest::get(format!("{}/readyz", server.url))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let body = r.text().await.unwrap();
+    assert_eq!(body, "not ready: Portainer unreachable\n");
+    let r = reqwest::get(format!("{}/healthz", server.url))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
 extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;

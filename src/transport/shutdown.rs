@@ -36,7 +36,14 @@ pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration, at_l
         grace_s = grace.as_secs(),
         "shutting down: finishing calls in flight"
     );
-    let idle = d.wait_idle(grace).await;
+    // A second signal cuts the grace short (an operator's second Ctrl-C).
+    let idle = tokio::select! {
+        idle = d.wait_idle(grace) => idle,
+        again = signalled() => {
+            tracing::warn!(signal = again, "second signal: not waiting any longer");
+            d.in_flight() == 0
+        }
+    };
     if !idle {
         let cut = server.interrupt_open(&format!(
             "shutdown ({signal}): still running after the {}-second grace",
@@ -48,5 +55,7 @@ pub async fn drain(server: &PortainerServer, signal: &str, grace: Duration, at_l
             "grace period over; writes still running are audited as interrupted"
         );
     }
-    tokio::time::sleep_until(started + at_least.min(grace)).await;
+    if idle {
+        tokio::time::sleep_until(started + at_least.min(grace)).await;
+    }
 }

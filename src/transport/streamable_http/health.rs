@@ -22,7 +22,19 @@ pub struct Health {
     pub server: PortainerServer,
     /// The server has a token of its own to check (else only reach is).
     pub server_token: bool,
-    last: Mutex<Option<(Instant, Result<(), String>)>>,
+    last: Mutex<Option<(Instant, Result<(), NotReady>)>>,
+}
+
+/// Why Portainer is not usable: a short kind for the probe's answer, the
+/// detail for the log.
+#[derive(Clone)]
+struct NotReady {
+    kind: &'static str,
+    detail: String,
+}
+
+fn not_ready(kind: &'static str, detail: String) -> NotReady {
+    NotReady { kind, detail }
 }
 
 impl Health {
@@ -34,7 +46,7 @@ impl Health {
         }
     }
 
-    async fn check(&self) -> Result<(), String> {
+    async fn check(&self) -> Result<(), NotReady> {
         let mut last = self.last.lock().await;
         if let Some((at, answer)) = last.as_ref() {
             if at.elapsed() < REUSE {
@@ -46,7 +58,7 @@ impl Health {
         answer
     }
 
-    async fn ask_portainer(&self) -> Result<(), String> {
+    async fn ask_portainer(&self) -> Result<(), NotReady> {
         // system/version needs a valid token; system/status is public.
         let route = if self.server_token {
             "system/version"
@@ -55,18 +67,27 @@ impl Health {
         };
         let get = self.server.portainer().portainer_get(route);
         let x = match tokio::time::timeout(CHECK_TIMEOUT, get).await {
-            Err(_) => return Err("Portainer did not answer within 5 s".into()),
-            Ok(Err(ToolError::Transport(e))) => return Err(format!("Portainer unreachable: {e}")),
-            Ok(Err(e)) => return Err(e.to_string()),
+            Err(_) => {
+                let why = "Portainer did not answer within 5 s".to_string();
+                return Err(not_ready("Portainer does not answer", why));
+            }
+            Ok(Err(ToolError::Transport(e))) => {
+                let why = format!("Portainer unreachable: {e}");
+                return Err(not_ready("Portainer unreachable", why));
+            }
+            Ok(Err(e)) => return Err(not_ready("Portainer check failed", e.to_string())),
             Ok(Ok(x)) => x,
         };
         match x.status {
             200..=299 => Ok(()),
-            401 | 403 => Err(format!(
-                "Portainer refused the server's token (HTTP {})",
-                x.status
+            401 | 403 => Err(not_ready(
+                "Portainer refused the server's token",
+                format!("Portainer refused the server's token (HTTP {})", x.status),
             )),
-            s => Err(format!("Portainer answered HTTP {s}")),
+            s => Err(not_ready(
+                "Portainer answered with an error",
+                format!("Portainer answered HTTP {s}"),
+            )),
         }
     }
 }
@@ -82,10 +103,12 @@ pub async fn readyz(State(h): State<Arc<Health>>) -> Response {
     match h.check().await {
         Ok(()) => (StatusCode::OK, "ready\n").into_response(),
         Err(why) => {
-            let why = crate::error::cap_text(why, 300);
+            // The probe is open to anyone who reaches the port: the details
+            // (Portainer's address, its messages) go to the log only.
+            tracing::warn!("not ready: {}", crate::error::cap_text(why.detail, 300));
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                format!("not ready: {why}\n"),
+                format!("not ready: {}\n", why.kind),
             )
                 .into_response()
         }
