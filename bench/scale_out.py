@@ -30,6 +30,8 @@ import tempfile
 import threading
 import time
 
+from client import percentile, proc_kb  # bench/client.py, beside this file
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HAPROXY_CFG = os.path.join(ROOT, "deploy", "haproxy", "haproxy.cfg")
 TOKEN = "ptr_TESTTOKEN_3f9c2a7e1b5d4c8a"
@@ -74,22 +76,6 @@ def http_status(port, path):
         return c.getresponse().status
     finally:
         c.close()
-
-
-def proc_kb(pid, field):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-def percentile(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, max(0, int(round(len(values) * p / 100.0 + 0.5)) - 1))]
 
 
 # --- the processes ----------------------------------------------------------------

@@ -2,54 +2,16 @@
 
 mod support;
 
-use rmcp::model::{
-    CallToolRequestParams, ClientCapabilities, ClientConfig, ElicitRequestParams, ElicitResult,
-    ElicitationAction, Implementation,
-};
-use rmcp::service::RequestContext;
+use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, ErrorData as McpError, RoleClient, ServiceExt};
+use rmcp::ServiceExt;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 use support::mcp::command;
 use support::portainer::{StandIn, TOKEN};
-
-/// A client whose "user" answers every confirmation with `yes`.
-#[derive(Clone)]
-struct User {
-    yes: bool,
-    asked: Arc<Mutex<Vec<String>>>,
-}
-
-impl ClientHandler for User {
-    fn get_info(&self) -> ClientConfig {
-        ClientConfig::new(
-            ClientCapabilities::builder().enable_elicitation().build(),
-            Implementation::new("test", "1"),
-        )
-    }
-
-    async fn create_elicitation(
-        &self,
-        request: ElicitRequestParams,
-        _context: RequestContext<RoleClient>,
-    ) -> Result<ElicitResult, McpError> {
-        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
-            self.asked.lock().unwrap().push(message);
-        }
-        Ok(if self.yes {
-            ElicitResult::new(ElicitationAction::Accept).with_content(json!({"confirm": true}))
-        } else {
-            ElicitResult::new(ElicitationAction::Decline)
-        })
-    }
-}
+use support::user::{audit_lines, User};
 
 async fn remove_web(p: &StandIn, yes: bool, audit: &str) -> (Value, Vec<String>) {
-    let user = User {
-        yes,
-        asked: Arc::new(Mutex::new(vec![])),
-    };
+    let user = User::new(true, yes);
     let transport =
         TokioChildProcess::new(command(&p.url(), TOKEN, &["--audit-log", audit])).unwrap();
     let client = user.clone().serve(transport).await.unwrap();
@@ -59,8 +21,7 @@ async fn remove_web(p: &StandIn, yes: bool, audit: &str) -> (Value, Vec<String>)
         .cloned();
     let r = client.call_tool(params).await.unwrap();
     let _ = client.cancel().await;
-    let asked = user.asked.lock().unwrap().clone();
-    (r.structured_content.unwrap_or(Value::Null), asked)
+    (r.structured_content.unwrap_or(Value::Null), user.asked())
 }
 
 #[tokio::test]
@@ -87,11 +48,7 @@ async fn a_destructive_call_asks_the_user_first() {
     assert_eq!(deletes(&p.seen().await), 1);
 
     // The same trail as a 2026-07-28 confirmation (tests/mcp_2026.rs).
-    let lines: Vec<Value> = std::fs::read_to_string(audit)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = audit_lines(std::path::Path::new(audit));
     let phases: Vec<(&str, &str)> = lines
         .iter()
         .map(|l| (l["call"].as_str().unwrap(), l["phase"].as_str().unwrap()))

@@ -7,14 +7,15 @@ mod support;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, ClientRequest, ProgressNotificationParam, ServerResult,
 };
-use rmcp::service::{NotificationContext, PeerRequestOptions};
+use rmcp::service::{NotificationContext, PeerRequestOptions, RunningService};
 use rmcp::transport::TokioChildProcess;
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use support::mcp::{command, text_of};
 use support::portainer::{StandIn, TOKEN};
+use support::user::audit_lines;
 
 const RESTART: &str = "/api/endpoints/1/docker/containers/web/restart";
 
@@ -42,12 +43,58 @@ fn restart_web() -> ClientRequest {
     ClientRequest::CallToolRequest(CallToolRequest::new(params))
 }
 
-fn audit_lines(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+/// Sends the restart on `c`, to be awaited or cancelled.
+async fn send_restart<S: rmcp::Service<RoleClient>>(
+    c: &RunningService<RoleClient, S>,
+) -> rmcp::service::RequestHandle<RoleClient> {
+    c.send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
+        .await
+        .unwrap()
+}
+
+/// Waits until `done` holds, 5 seconds at most; the caller's assertions
+/// then say what did not happen.
+async fn until<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> F) {
+    for _ in 0..100 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Whether the restart has reached the stand-in `n` times.
+async fn restarts_seen(p: &StandIn, n: usize) -> bool {
+    p.seen().await.iter().filter(|s| s.path == RESTART).count() >= n
+}
+
+/// A session on the HTTP server at `url` with a restart on its way, once
+/// the restart has reached Portainer.
+async fn restart_over_http(
+    p: &StandIn,
+    url: &str,
+) -> (
+    RunningService<RoleClient, ()>,
+    rmcp::service::RequestHandle<RoleClient>,
+) {
+    let c = ()
+        .serve(support::http::transport(
+            url,
+            support::http::GATE,
+            Some(TOKEN),
+        ))
+        .await
+        .unwrap();
+    let handle = send_restart(&c).await;
+    until(|| restarts_seen(p, 1)).await;
+    (c, handle)
+}
+
+/// SIGTERM to the server's process.
+fn sigterm(server: &support::http::Server) {
+    let pid = server.child.id().unwrap() as i32;
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
 }
 
 #[tokio::test]
@@ -57,10 +104,7 @@ async fn a_slow_call_reports_progress() {
     let w = Watcher::default();
     let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &[])).unwrap();
     let c = w.clone().serve(transport).await.unwrap();
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = send_restart(&c).await;
     let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
         panic!("a tool result");
     };
@@ -83,44 +127,25 @@ async fn cancelling_aborts_the_request_and_says_a_write_had_left() {
     let args = ["--audit-log", audit.to_str().unwrap()];
     let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &args)).unwrap();
     let c = Watcher::default().serve(transport).await.unwrap();
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = send_restart(&c).await;
     // Wait until the write has reached Portainer.
-    for _ in 0..100 {
-        if p.seen().await.iter().any(|s| s.path == RESTART) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until(|| restarts_seen(&p, 1)).await;
     handle
         .cancel(Some("user pressed stop".into()))
         .await
         .unwrap();
     // The server drops its request: Portainer sees the connection go.
-    let mut ended = vec![];
-    for _ in 0..100 {
-        ended = p.delayed();
-        if !ended.is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert_eq!(ended, [("POST".into(), RESTART.into(), false)]);
+    until(|| async { !p.delayed().is_empty() }).await;
+    assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), false)]);
 
     // The audit log has the intent and a cancelled outcome naming the write.
-    let mut outcome = None;
-    for _ in 0..100 {
-        outcome = audit_lines(&audit)
+    let outcome_of = || {
+        audit_lines(&audit)
             .into_iter()
-            .find(|l| l["phase"] == "outcome");
-        if outcome.is_some() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let outcome = outcome.expect("an outcome record");
+            .find(|l| l["phase"] == "outcome")
+    };
+    until(|| async { outcome_of().is_some() }).await;
+    let outcome = outcome_of().expect("an outcome record");
     assert_eq!(outcome["outcome"], "cancelled", "{outcome}");
     assert_eq!(outcome["write_in_flight"]["path"], RESTART, "{outcome}");
     assert!(
@@ -167,27 +192,8 @@ async fn sigterm_case(mode: &[&str]) {
         .unwrap();
     assert_eq!(ready.status(), 200, "{:?}", ready.text().await);
 
-    let c = ()
-        .serve(support::http::transport(
-            &server.url,
-            support::http::GATE,
-            Some(TOKEN),
-        ))
-        .await
-        .unwrap();
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
-    for _ in 0..100 {
-        if p.seen().await.iter().any(|s| s.path == RESTART) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let pid = server.child.id().unwrap() as i32;
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
+    let (_c, handle) = restart_over_http(&p, &server.url).await;
+    sigterm(&server);
     tokio::time::sleep(Duration::from_millis(200)).await;
     let ready = http
         .get(format!("{}/readyz", server.url))
@@ -240,27 +246,8 @@ async fn a_call_past_the_grace_is_audited_interrupted() {
         "1",
     ];
     let mut server = support::http::start(&p.url(), &args).await;
-    let c = ()
-        .serve(support::http::transport(
-            &server.url,
-            support::http::GATE,
-            Some(TOKEN),
-        ))
-        .await
-        .unwrap();
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
-    for _ in 0..100 {
-        if p.seen().await.iter().any(|s| s.path == RESTART) {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let pid = server.child.id().unwrap() as i32;
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
+    let (_c, handle) = restart_over_http(&p, &server.url).await;
+    sigterm(&server);
     let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
         .await
         .expect("exits soon after the grace")
@@ -284,12 +271,7 @@ async fn a_call_past_the_grace_is_audited_interrupted() {
         "{lines:?}"
     );
     assert!(lines[1]["reason"].as_str().unwrap().contains("grace"));
-    for _ in 0..100 {
-        if !p.delayed().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until(|| async { !p.delayed().is_empty() }).await;
     assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), false)]);
 }
 
@@ -336,10 +318,7 @@ async fn progress_and_cancellation_without_a_session() {
         .serve_with_lifecycle(transport(), modern())
         .await
         .unwrap();
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = send_restart(&c).await;
     let ServerResult::CallToolResult(r) = handle.await_response().await.unwrap() else {
         panic!("a tool result");
     };
@@ -348,27 +327,11 @@ async fn progress_and_cancellation_without_a_session() {
     assert!(progress.len() >= 2, "{progress:?}");
 
     p.delay("POST", RESTART, Duration::from_secs(20));
-    let handle = c
-        .send_cancellable_request(restart_web(), PeerRequestOptions::no_options())
-        .await
-        .unwrap();
-    for _ in 0..100 {
-        if p.delayed().len() == 1
-            && p.seen().await.iter().filter(|s| s.path == RESTART).count() == 2
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let handle = send_restart(&c).await;
+    until(|| async { p.delayed().len() == 1 && restarts_seen(&p, 2).await }).await;
     handle.cancel(None).await.unwrap();
-    let mut ended = vec![];
-    for _ in 0..100 {
-        ended = p.delayed();
-        if ended.len() == 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    until(|| async { p.delayed().len() == 2 }).await;
+    let ended = p.delayed();
     assert_eq!(ended.len(), 2, "{ended:?}");
     assert!(!ended[1].2, "the second request was dropped: {ended:?}");
     let _ = c.cancel().await;

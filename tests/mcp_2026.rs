@@ -5,65 +5,17 @@
 
 mod support;
 
-use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, ClientCapabilities, ClientConfig, ElicitRequestParams,
-    ElicitResult, ElicitationAction, Implementation, InputResponses, ProtocolVersion,
-};
-use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RequestContext, RunningService};
+use rmcp::model::{CallToolRequestParams, CallToolResponse, InputResponses, ProtocolVersion};
+use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RunningService};
 use rmcp::transport::TokioChildProcess;
-use rmcp::{ClientHandler, ErrorData as McpError, RoleClient};
+use rmcp::RoleClient;
 use serde_json::{json, Value};
-use std::sync::{Arc, Mutex};
 use support::http::{start, GATE};
 use support::mcp::{command, text_of};
 use support::portainer::{Seen, StandIn, TOKEN};
+use support::user::{audit_lines, User};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef-shared";
-
-/// A 2026-07-28 client; `forms`: whether it can show the user a form, and
-/// `yes` what the user answers.
-#[derive(Clone)]
-struct User {
-    forms: bool,
-    yes: bool,
-    asked: Arc<Mutex<Vec<String>>>,
-}
-
-impl User {
-    fn new(forms: bool, yes: bool) -> User {
-        User {
-            forms,
-            yes,
-            asked: Arc::new(Mutex::new(vec![])),
-        }
-    }
-}
-
-impl ClientHandler for User {
-    fn get_info(&self) -> ClientConfig {
-        let caps = if self.forms {
-            ClientCapabilities::builder().enable_elicitation().build()
-        } else {
-            ClientCapabilities::default()
-        };
-        ClientConfig::new(caps, Implementation::new("test-2026", "1"))
-    }
-
-    async fn create_elicitation(
-        &self,
-        request: ElicitRequestParams,
-        _context: RequestContext<RoleClient>,
-    ) -> Result<ElicitResult, McpError> {
-        if let ElicitRequestParams::FormElicitationParams { message, .. } = request {
-            self.asked.lock().unwrap().push(message);
-        }
-        Ok(if self.yes {
-            ElicitResult::new(ElicitationAction::Accept).with_content(json!({"confirm": true}))
-        } else {
-            ElicitResult::new(ElicitationAction::Decline)
-        })
-    }
-}
 
 fn modern() -> ClientLifecycleMode {
     ClientLifecycleMode::Discover {
@@ -99,14 +51,6 @@ fn deletes(seen: &[Seen]) -> usize {
     seen.iter().filter(|r| r.method == "DELETE").count()
 }
 
-fn audit_lines(path: &std::path::Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
 #[tokio::test]
 async fn a_modern_client_confirms_through_input_required() {
     let p = StandIn::start().await;
@@ -125,7 +69,7 @@ async fn a_modern_client_confirms_through_input_required() {
     let out = r.structured_content.unwrap();
     assert!(out["note"].as_str().unwrap().contains("declined"), "{out}");
     assert_eq!(deletes(&p.seen().await), 0);
-    let asked = user.asked.lock().unwrap().clone();
+    let asked = user.asked();
     assert_eq!(asked.len(), 1);
     assert!(
         asked[0].contains("DELETE /api/endpoints/1/docker/containers/web"),
@@ -191,7 +135,7 @@ async fn a_modern_client_without_forms_confirms_with_the_argument() {
     let r = c.call_tool(params).await.unwrap();
     assert_eq!(r.structured_content.unwrap()["ok"], true);
     assert_eq!(deletes(&p.seen().await), 1);
-    assert!(user.asked.lock().unwrap().is_empty());
+    assert!(user.asked().is_empty());
     let _ = c.cancel().await;
 }
 

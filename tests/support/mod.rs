@@ -4,6 +4,7 @@ pub mod examples;
 pub mod http;
 pub mod mcp;
 pub mod portainer;
+pub mod user;
 
 /// A loopback port nothing listens on right now.
 pub fn free_port() -> u16 {
