@@ -15,7 +15,7 @@ use url::Url;
 pub fn api_root(base: &str) -> Result<Url, String> {
     // Errors show the address with any password in it hidden.
     let mut shown = base.to_string();
-    crate::shaping::redact_text::redact_text(&mut shown);
+    crate::shaping::redact::redact_text(&mut shown);
     let base_text = base.trim();
     let base = &shown;
     let with_scheme;

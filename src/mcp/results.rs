@@ -23,7 +23,7 @@ pub fn as_text(v: &Value) -> Option<Vec<String>> {
 /// An error as the caller sees it: secrets hidden, cut to the cap.
 pub fn error_text(e: &ToolError) -> String {
     let mut text = e.to_string();
-    crate::shaping::redact_text::redact_text(&mut text);
+    crate::shaping::redact::redact_text(&mut text);
     cap_text(text, MAX_ERROR_CHARS)
 }
 

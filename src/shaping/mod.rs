@@ -9,8 +9,6 @@ pub mod docker_stats;
 pub mod expression_limits;
 pub mod kube_table;
 pub mod redact;
-pub mod redact_text;
-pub mod secret_names;
 pub mod stream_list;
 pub mod truncate;
 

@@ -1,0 +1,60 @@
+//! Secret redaction, on by default in every mode (--show-secrets lifts it).
+//! A secret's value is replaced by `<redacted>` and nothing else changes:
+//! keys, names, quotes, separators, variable references and the rest of a
+//! file or command line keep every byte.
+//!
+//! - `rules`: what is secret by its place (secret-named keys, variables,
+//!   Kubernetes Secret data, Swarm secret data, command lines, documents);
+//! - `json`: those rules over a result; `tree` over a document found in a
+//!   string (`yaml`, `json_text` parse it, keeping each value's place);
+//! - `scalar`: one string by its rule; `text` free text; `shell` command
+//!   lines; `value` where a value after a separator ends; `spans` replaces
+//!   the values and keeps variable references.
+
+mod json;
+mod json_text;
+mod names;
+mod rules;
+mod scalar;
+mod shell;
+mod spans;
+mod text;
+mod tree;
+mod value;
+mod yaml;
+
+pub use names::{is_secret_key, MARKER};
+use serde_json::Value;
+
+/// Redacts a result in place; returns how many values were hidden.
+pub fn redact(v: &mut Value) -> usize {
+    json::walk(v, rules::Rule::Walk)
+}
+
+/// Redacts free text (an error message, a log line, a path); returns how
+/// many values were hidden. A text that is a JSON or YAML document is read
+/// by its structure.
+pub fn redact_text(s: &mut String) -> usize {
+    let found = scalar::spans(rules::Rule::Walk, s);
+    spans::apply(s, found)
+}
+
+/// Tool arguments as the audit log and the log keep them: the same rules
+/// as results (secret-named arguments, variables, manifests and compose
+/// files by their structure, secrets in free text).
+pub fn redact_arguments(v: &mut Value) -> usize {
+    redact(v)
+}
+
+/// How many hidden values a (shaped) result still shows.
+pub fn count_marked(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.matches(MARKER).count(),
+        Value::Array(a) => a.iter().map(count_marked).sum(),
+        Value::Object(o) => o.values().map(count_marked).sum(),
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests;
