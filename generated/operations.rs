@@ -629,7 +629,9 @@ pub static OPERATIONS: &[OperationDef] = &[
         result: "object {authMethod, clientCertificate, clientCertificatePassword, clientId, clientSecret, containerName, cronRule, managedIdentityClientId, password, serviceUrl, storageAccountKey, storageAccountName, … 1 more}",
         missing_in: 1u32,
         curated: &[],
-        denied: None,
+        denied: Some(
+            "backup: answers with the Azure keys and the password of the server's backups",
+        ),
     },
     OperationDef {
         id: "AzureBlobBackupStatusFetch",
@@ -681,7 +683,9 @@ pub static OPERATIONS: &[OperationDef] = &[
         result: "object {accessKeyID, bucketName, cronRule, password, region, s3CompatibleHost, secretAccessKey}",
         missing_in: 1u32,
         curated: &[],
-        denied: None,
+        denied: Some(
+            "backup: answers with the S3 keys and the password of the server's backups",
+        ),
     },
     OperationDef {
         id: "BackupStatusFetch",
@@ -784,7 +788,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         missing_in: 1u32,
         curated: &[],
         denied: Some(
-            "cloud credentials: provider secrets typed through the model, in a form body api_call cannot send",
+            "takes a cloud provider's secrets, typed through the model, in a form body api_call cannot send",
         ),
     },
     OperationDef {
@@ -855,7 +859,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         missing_in: 1u32,
         curated: &[],
         denied: Some(
-            "cloud credentials: provider secrets typed through the model, in a form body api_call cannot send",
+            "takes a cloud provider's secrets, typed through the model, in a form body api_call cannot send",
         ),
     },
     OperationDef {
@@ -4995,9 +4999,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         result: "object {UnlockKey}",
         missing_in: 0u32,
         curated: &[],
-        denied: Some(
-            "credentials: answers with the key that decrypts a locked swarm's managers",
-        ),
+        denied: Some("answers with the key that decrypts a locked swarm's managers"),
     },
     OperationDef {
         id: "DockerSwarmUpdate",
@@ -5067,9 +5069,7 @@ pub static OPERATIONS: &[OperationDef] = &[
         result: "object {IdentityToken, Status}",
         missing_in: 0u32,
         curated: &[],
-        denied: Some(
-            "credentials: sends a registry password and answers with an identity token",
-        ),
+        denied: Some("sends a registry password and answers with an identity token"),
     },
     OperationDef {
         id: "DockerSystemDataUsage",

@@ -148,7 +148,7 @@ async fn call_sends_exactly_the_request_across_families() {
     // A JSON body.
     s.ok(
         "api_call",
-        json!({"operation": "TagCreate", "arguments": {"body": {"Name": "blue"}}}),
+        json!({"operation": "TagCreate", "arguments": {"body": {"Name": "blue"}}, "confirm": true}),
     )
     .await;
     // Docker behind the passthrough, with a JSON-text filter.
@@ -283,6 +283,8 @@ async fn the_deny_list_holds_for_every_spelling() {
         "UserGenerateAPIKey",
         "userGENERATEapikey",
         "Backup",
+        "BackupSettingsFetch",
+        "azureblobbackupsettingsfetch",
     ] {
         let e = s
             .tool_error(
@@ -299,6 +301,15 @@ async fn the_deny_list_holds_for_every_spelling() {
             e.contains("is not available through api_call"),
             "{id:?}: {e}"
         );
+    }
+    // Every refusal gives its reason as written: redaction of the error
+    // text hides values, never our own words.
+    for op in OPERATIONS.iter().filter(|o| o.denied.is_some()) {
+        let e = s
+            .tool_error("api_describe", json!({"operation": op.id}))
+            .await;
+        let why = op.denied.unwrap();
+        assert!(e.contains(why), "{}: {e}", op.id);
     }
     // And discovery never offers them.
     let found = s

@@ -99,6 +99,19 @@ async fn disable_destructive_hides_and_refuses_deletes() {
     for kept in ["docker_proxy", "api_call", "stack_action"] {
         assert!(names.iter().any(|n| n == kept), "{kept} not served");
     }
+    // What --help promises: no tool marked destructive is served but the
+    // three that reach anything, and it names them.
+    let reach = ["api_call", "docker_proxy", "kubernetes_proxy"];
+    for def in portainer_mcp::tools::catalogue::TOOLS
+        .iter()
+        .filter(|d| d.destructive)
+    {
+        let served = names.iter().any(|n| n == def.name);
+        assert_eq!(served, reach.contains(&def.name), "{}", def.name);
+    }
+    let help = support::mcp::output_of(support::mcp::command(&p.url(), "t", &["--help"])).await;
+    let help = String::from_utf8_lossy(&help.stdout).replace(char::is_whitespace, "");
+    assert!(help.contains("api_callandbothproxiesstayserved"), "{help}");
     let e = s
         .call("stack_delete", json!({"id": 7, "environment_id": 1}))
         .await

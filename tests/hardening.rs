@@ -177,6 +177,32 @@ async fn ids_below_one_never_reach_portainer() {
 }
 
 #[tokio::test]
+async fn a_bad_grep_is_refused_before_the_log_is_fetched() {
+    let p = StandIn::start().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    p.reset_log().await;
+    for (tool, args) in [
+        (
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "("}),
+        ),
+        (
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "x".repeat(600)}),
+        ),
+        (
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web", "grep": "[a-"}),
+        ),
+    ] {
+        let e = s.tool_error(tool, args).await;
+        assert!(e.contains("`grep`"), "{tool}: {e}");
+    }
+    assert!(p.seen().await.is_empty(), "nothing was sent");
+    s.stop().await;
+}
+
+#[tokio::test]
 async fn a_line_that_is_not_json_gets_a_parse_error() {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let p = StandIn::start().await;

@@ -75,7 +75,9 @@ pub struct Flags {
     #[arg(long, env = "PORTAINER_TEAM_ID", global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub team_id: Option<u64>,
 
-    /// Serve no destructive tool, and send no DELETE request whatever the tool.
+    /// Serve no tool whose purpose is to remove (deletes, prune, exec, Helm
+    /// uninstall); api_call and both proxies stay served, and no DELETE
+    /// request leaves the server whatever the tool.
     #[arg(long, env = "PORTAINER_DISABLE_DESTRUCTIVE", global = true, action = ArgAction::Set,
           num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]

@@ -47,7 +47,7 @@ pub fn plan(mode: Mode, args: &Args) -> Result<Plan, ToolError> {
     }
     let dry_run: bool = args.get(DRY_RUN, Some("false"))?;
     let confirmed: bool = args.get(CONFIRM, Some("false"))?;
-    let unconfirmed = mode.call_needs_confirm(args)? && !confirmed;
+    let unconfirmed = mode.needs_confirm() && !confirmed;
     Ok(Plan {
         writes: true,
         hold: dry_run || unconfirmed,
@@ -64,12 +64,15 @@ pub fn held_answer(
     preview: Vec<Value>,
     would_change: Option<Value>,
 ) -> Value {
-    let note = if plan.declined {
-        "Not done: the user declined. Nothing was sent."
-    } else if plan.unconfirmed {
-        "Not done: this tool changes things and needs confirmation. Check the requests below, then call again with confirm: true."
-    } else {
-        "Dry run: nothing was sent."
+    // Reads on the way (the stack, the object to patch) may have gone
+    // out; what the notes promise is about the writes.
+    let checked = !preview.is_empty();
+    let note = match (plan.declined, plan.unconfirmed, checked) {
+        (true, _, _) => "Not done: the user declined. No write was sent.",
+        (_, true, false) => "Not done: this tool changes things and needs confirmation. Check the requests below, then call again with confirm: true.",
+        (_, true, true) => "Not done: this tool changes things and needs confirmation. The API server checked the writes below with its own dry run (dryRun=All: nothing stored; its answers are in server_preview); call again with confirm: true to apply them.",
+        (_, false, false) => "Dry run: nothing was changed; the writes below were not sent.",
+        (_, false, true) => "Dry run: nothing was changed. The writes below were sent only as the API server's own dry run (dryRun=All: checked, nothing stored); its answers are in server_preview.",
     };
     let mut answer = json!({"dry_run": true, "note": note, "would_send": would_send});
     if !preview.is_empty() {

@@ -11,10 +11,18 @@ const MAX_COMPILED: usize = 1 << 20;
 /// Most context lines either side.
 pub const MAX_CONTEXT: usize = 20;
 
-/// The matching lines of `text` (and `context` lines around them); groups
-/// that are not adjacent are separated by `--`. The count is of matching
-/// lines.
-pub fn grep(text: &str, pattern: &str, context: usize) -> Result<(String, usize), ToolError> {
+/// A checked `grep`: the expression compiled, before any request is sent.
+pub struct Filter {
+    re: regex::Regex,
+    context: usize,
+}
+
+/// Compiles `grep`; a bad or oversized expression is refused here, so a
+/// tool checks it with its other arguments, before fetching anything.
+pub fn filter(pattern: Option<&str>, context: usize) -> Result<Option<Filter>, ToolError> {
+    let Some(pattern) = pattern else {
+        return Ok(None);
+    };
     if pattern.len() > MAX_PATTERN {
         return Err(ToolError::BadArguments(format!(
             "`grep` is {} characters; at most {MAX_PATTERN}",
@@ -25,10 +33,20 @@ pub fn grep(text: &str, pattern: &str, context: usize) -> Result<(String, usize)
         .size_limit(MAX_COMPILED)
         .build()
         .map_err(|e| ToolError::BadArguments(format!("`grep` is not a regular expression: {e}")))?;
-    let context = context.min(MAX_CONTEXT);
+    Ok(Some(Filter {
+        re,
+        context: context.min(MAX_CONTEXT),
+    }))
+}
+
+/// The matching lines of `text` (and context lines around them); groups
+/// that are not adjacent are separated by `--`. The count is of matching
+/// lines.
+pub fn grep(text: &str, f: &Filter) -> (String, usize) {
+    let context = f.context;
     let lines: Vec<&str> = text.lines().collect();
     let hits: Vec<usize> = (0..lines.len())
-        .filter(|&i| re.is_match(lines[i]))
+        .filter(|&i| f.re.is_match(lines[i]))
         .collect();
     let mut out = String::new();
     let mut next = 0; // first line not yet printed
@@ -47,59 +65,61 @@ pub fn grep(text: &str, pattern: &str, context: usize) -> Result<(String, usize)
         }
         next = to + 1;
     }
-    Ok((out, hits.len()))
+    (out, hits.len())
 }
 
-/// The log, or with `grep` its matching lines; a filter that matches
+/// The log, or with a filter its matching lines; a filter that matches
 /// nothing says so rather than answering an empty text.
-pub fn filtered(text: String, pattern: Option<&str>, context: usize) -> Result<Value, ToolError> {
-    let Some(pattern) = pattern else {
-        return Ok(Value::String(text));
+pub fn filtered(text: String, f: Option<&Filter>) -> Value {
+    let Some(f) = f else {
+        return Value::String(text);
     };
-    let (lines, hits) = grep(&text, pattern, context)?;
+    let (lines, hits) = grep(&text, f);
     if hits == 0 {
-        return Ok(Value::String(format!(
+        return Value::String(format!(
             "(no line of the {} read matches `grep`)",
             text.lines().count()
-        )));
+        ));
     }
-    Ok(Value::String(lines))
+    Value::String(lines)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn g(text: &str, pattern: &str, context: usize) -> Result<(String, usize), ToolError> {
+        let f = filter(Some(pattern), context)?.unwrap();
+        Ok(grep(text, &f))
+    }
+
     #[test]
     fn matches_with_context_like_grep() {
         let log = "a\nb ERROR 1\nc\nd\ne\nf ERROR 2\ng\n";
         assert_eq!(
-            grep(log, "ERROR", 0).unwrap(),
+            g(log, "ERROR", 0).unwrap(),
             ("b ERROR 1\nf ERROR 2\n".into(), 2)
         );
         assert_eq!(
-            grep(log, "ERROR", 1).unwrap().0,
+            g(log, "ERROR", 1).unwrap().0,
             "a\nb ERROR 1\nc\n--\ne\nf ERROR 2\ng\n"
         );
         // Overlapping context prints each line once.
         assert_eq!(
-            grep(log, "ERROR", 2).unwrap().0,
+            g(log, "ERROR", 2).unwrap().0,
             "a\nb ERROR 1\nc\nd\ne\nf ERROR 2\ng\n"
         );
-        assert_eq!(grep(log, "nothing", 3).unwrap(), (String::new(), 0));
+        assert_eq!(g(log, "nothing", 3).unwrap(), (String::new(), 0));
         // Matches at the end whose context reaches the last line.
         assert_eq!(
-            grep("a\nERR\nERR", "ERR", 1).unwrap(),
+            g("a\nERR\nERR", "ERR", 1).unwrap(),
             ("a\nERR\nERR\n".into(), 2)
         );
-        assert_eq!(grep("ERR\nERR\nERR\n", "ERR", 5).unwrap().1, 3);
-        assert_eq!(grep("", "x", 2).unwrap(), (String::new(), 0));
-        assert!(grep(log, "(", 0)
-            .unwrap_err()
-            .to_string()
-            .contains("`grep`"));
-        assert!(grep(log, &"a".repeat(501), 0).is_err());
+        assert_eq!(g("ERR\nERR\nERR\n", "ERR", 5).unwrap().1, 3);
+        assert_eq!(g("", "x", 2).unwrap(), (String::new(), 0));
+        assert!(g(log, "(", 0).unwrap_err().to_string().contains("`grep`"));
+        assert!(g(log, &"a".repeat(501), 0).is_err());
         // A pattern that would compile to something huge is refused.
-        assert!(grep(log, "\\w{1000}\\w{1000}\\w{1000}", 0).is_err());
+        assert!(g(log, "\\w{1000}\\w{1000}\\w{1000}", 0).is_err());
     }
 }

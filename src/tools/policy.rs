@@ -93,7 +93,10 @@ impl Mode {
         )
     }
 
-    /// Whether some real (non-GET) call needs `confirm: true`.
+    /// Whether a real (non-GET) call needs `confirm: true`. api_call reaches
+    /// any operation an agent found by searching, so under any confirmation
+    /// policy but `none` each of its writes waits for `confirm: true`, as a
+    /// proxy's do.
     pub fn needs_confirm(self) -> bool {
         match self {
             Mode::Passthrough { confirm, .. } | Mode::Write { confirm } => confirm,
@@ -102,18 +105,6 @@ impl Mode {
             } => !read_only && policy != Confirm::None,
             Mode::Read | Mode::GetOnly { .. } => false,
         }
-    }
-
-    /// Whether this call, which writes, needs `confirm: true`.
-    pub fn call_needs_confirm(self, args: &Args) -> Result<bool, ToolError> {
-        let Mode::ByOperation { arg, policy, .. } = self else {
-            return Ok(self.needs_confirm());
-        };
-        Ok(match policy {
-            Confirm::Writes => true,
-            Confirm::None => false,
-            Confirm::Destructive => operation(args, arg)?.access() == OpAccess::Destructive,
-        })
     }
 
     /// Whether this call writes: a passthrough by its method argument,

@@ -8,7 +8,7 @@ pub const MARKER: &str = "<redacted>";
 
 /// Fragments of a normalised name (letters and digits, lower case) that
 /// make it secret.
-const SECRET_WORDS: [&str; 17] = [
+const SECRET_WORDS: [&str; 18] = [
     "password",
     "passwd",
     "passphrase",
@@ -21,6 +21,7 @@ const SECRET_WORDS: [&str; 17] = [
     "sslkey",
     "authenticationkey",
     "accesskey",
+    "accountkey",
     "secretkey",
     "edgekey",
     "jwt",
@@ -124,6 +125,7 @@ mod tests {
             "MYSQL_PWD",
             "jwtSecret",
             "AccessToken",
+            "storageAccountKey",
             "--db-password",
         ] {
             assert!(is_secret_key(k), "{k}");

@@ -239,13 +239,11 @@ fn key(s: &str, m0: usize, m1: usize, out: &mut Vec<Span>) -> usize {
         if authorization {
             return credentials(s, j + 1, out);
         }
-        let extent = if sep == b':' && !quoted_key && starts_line(b, ks) {
-            Extent::Line
-        } else if sep == b'=' && spaces_before > 0 {
-            Extent::Line
-        } else {
-            Extent::Word
-        };
+        // `key: two words` starting a line, `key = value` (INI): the rest
+        // of the line; else one word.
+        let line = (sep == b':' && !quoted_key && starts_line(b, ks))
+            || (sep == b'=' && spaces_before > 0);
+        let extent = if line { Extent::Line } else { Extent::Word };
         return value::after(s, j + 1, extent, out);
     }
     // `--password value`, `-token value`: a flag and its next word.

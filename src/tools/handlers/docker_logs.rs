@@ -97,6 +97,7 @@ handler!(DOCKER_CONTAINER_LOGS, Logs, logs);
 
 async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     check_container(&a.id)?;
+    let grep = log_filter::filter(a.grep.as_deref(), a.context)?;
     if !a.stdout && !a.stderr {
         return Err(ToolError::BadArguments(
             "`stdout` and `stderr` are both false: nothing to read".into(),
@@ -137,7 +138,7 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     }
     let text =
         demultiplex(&x.body).unwrap_or_else(|| String::from_utf8_lossy(&x.body).into_owned());
-    log_filter::filtered(text, a.grep.as_deref(), a.context)
+    Ok(log_filter::filtered(text, grep.as_ref()))
 }
 
 pub(super) fn check_container(id: &str) -> Result<(), ToolError> {

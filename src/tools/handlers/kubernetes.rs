@@ -152,6 +152,7 @@ handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
 async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     kube::check_name("namespace", &a.namespace)?;
     kube::check_name("pod", &a.pod)?;
+    let grep = crate::tools::log_filter::filter(a.grep.as_deref(), a.context)?;
     let mut query = vec![];
     if let Tail::Lines(n) = a.tail {
         query.push(("tailLines".to_string(), n.to_string()));
@@ -181,7 +182,7 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     .await?
     .into_text()?;
     let text = match text {
-        Value::String(t) => crate::tools::log_filter::filtered(t, a.grep.as_deref(), a.context)?,
+        Value::String(t) => crate::tools::log_filter::filtered(t, grep.as_ref()),
         other => other,
     };
     // Which run of the container the lines are from: after a crash the
