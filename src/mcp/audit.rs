@@ -50,7 +50,11 @@ impl Audit {
     }
 
     /// Writes one record; a failure to write is logged, and the call goes on.
+    /// Every record is redacted whole, whatever --show-secrets says: the
+    /// arguments a caller typed, the paths they went into (percent-encoded
+    /// there), error texts.
     pub fn write(&self, mut record: Value) {
+        crate::shaping::redact::redact(&mut record);
         record["time"] = json!(crate::clock::now_rfc3339());
         if let Some(call) = record["call"].as_str() {
             let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());

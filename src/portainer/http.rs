@@ -299,7 +299,7 @@ impl Http {
             Ok((x, reqwest::header::HeaderMap::new()))
         };
         if let Err(why) = self.guard(&method, request.url()) {
-            tracing::warn!(%method, %path, "{why}");
+            tracing::warn!(%method, path = %shown(&path), "{why}");
             return synthetic(403, serde_json::json!({"message": why}).to_string());
         }
         let held =
@@ -352,7 +352,10 @@ impl Http {
             None
         };
         let body = self.read_body(resp, plan).await?;
-        tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
+        if tracing::enabled!(tracing::Level::DEBUG) {
+            let path = shown(&path);
+            tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
+        }
         let x = Exchange {
             method,
             path,
@@ -574,6 +577,14 @@ fn rebuild(
     *r.status_mut() = status;
     *r.headers_mut() = headers;
     Response::from(r)
+}
+
+/// A request path as the log shows it: it holds what callers typed (ids,
+/// names), so it is redacted as the audit log's paths are.
+fn shown(path: &str) -> String {
+    let mut path = path.to_string();
+    crate::shaping::redact::redact_text(&mut path);
+    path
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 //! The tests' handle: start a stand-in, read what it saw, add answers.
 
-use crate::answer::{empty, json};
+use crate::answer::{empty, json, raw};
 use crate::recording::Seen;
 use crate::server::{serve, Shared};
 use crate::Options;
@@ -113,6 +113,26 @@ impl StandIn {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert((method.to_ascii_uppercase(), path.to_string()), answer);
+    }
+
+    /// Answers `method path` with these bytes, as `answer` does with JSON
+    /// (a Docker log stream, a text body).
+    pub fn answer_raw(
+        &self,
+        method: &str,
+        path: &str,
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    ) {
+        self.shared
+            .overrides
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                (method.to_ascii_uppercase(), path.to_string()),
+                raw(status, content_type, body),
+            );
     }
 }
 

@@ -11,6 +11,7 @@
 //!   lines; `value` where a value after a separator ends; `spans` replaces
 //!   the values and keeps variable references.
 
+mod flags;
 mod json;
 mod json_text;
 mod names;
@@ -37,13 +38,6 @@ pub fn redact(v: &mut Value) -> usize {
 pub fn redact_text(s: &mut String) -> usize {
     let found = scalar::spans(rules::Rule::Walk, s);
     spans::apply(s, found)
-}
-
-/// Tool arguments as the audit log and the log keep them: the same rules
-/// as results (secret-named arguments, variables, manifests and compose
-/// files by their structure, secrets in free text).
-pub fn redact_arguments(v: &mut Value) -> usize {
-    redact(v)
 }
 
 /// How many hidden values a (shaped) result still shows.

@@ -59,7 +59,8 @@ fn document(s: &str, depth: usize, yaml_expected: bool) -> Vec<Span> {
         } else {
             None
         };
-        if let Some(doc) = doc {
+        // A text that parses as one YAML scalar is text, not a document.
+        if let Some(doc) = doc.filter(is_structured) {
             let mut read = |rule: Rule, v: &str| spans_at(rule, v, depth + 1);
             if let Ok(found) = tree::spans(&doc, &mut read) {
                 return found;
@@ -79,12 +80,28 @@ fn names_its_kind(doc: &tree::Doc) -> bool {
     })
 }
 
+/// Whether every document of a text is a map or a list.
+fn is_structured(doc: &tree::Doc) -> bool {
+    !doc.roots.is_empty()
+        && doc
+            .roots
+            .iter()
+            .all(|r| matches!(doc.nodes[*r], tree::Node::Map(_) | tree::Node::Seq(_)))
+}
+
 /// A text of several lines that starts like a manifest or compose file.
 fn looks_like_yaml(s: &str) -> bool {
     if !s.contains('\n') {
         return false;
     }
-    let starts = ["apiVersion:", "kind:", "services:", "version:", "---"];
+    let starts = [
+        "apiVersion:",
+        "kind:",
+        "services:",
+        "version:",
+        "---\n",
+        "--- ",
+    ];
     starts.iter().any(|p| s.starts_with(p))
         || ["\nkind: ", "\nservices:", "\napiVersion: "]
             .iter()

@@ -1,104 +1,19 @@
 //! Secrets in command lines, beyond what free text shows: variables set on
 //! the command line (`DB_PASSWORD=x app`, upper-case names in a script),
-//! the environment `ps e` prints after a process's arguments, and the
-//! password flags that clients document with a short or a separate value
-//! (`mysql -pSECRET`, `sshpass -p SECRET`, `redis-cli -a SECRET`,
-//! `docker login -p SECRET`, `curl -u user:SECRET`, `openssl -passin
-//! pass:SECRET`). Shell text around values (`;`, quotes, `$refs`) stays.
+//! the environment `ps e` prints after a process's arguments, and, in a
+//! command given as words, a flag whose value is the next word. Shell text
+//! around values (`;`, quotes, `$refs`) stays.
 
+use super::flags::{password_flags, words};
 use super::names::{is_harmless_env, is_variable_name};
 use super::spans::{self, Span};
 use super::text;
 
-/// How a client takes its password on the command line.
-#[derive(Clone, Copy)]
-enum Takes {
-    /// `-pSECRET`, attached only (`-p NAME` is a database name for mysql).
-    Attached(&'static str),
-    /// `-p SECRET` or `-pSECRET`.
-    Flag(&'static str),
-    /// `-u user:SECRET`: the part after the colon.
-    UserColon(&'static str),
-    /// `-passin pass:SECRET`: after `pass:`.
-    PassPrefix(&'static str),
-}
-
-/// Documented password flags by program.
-const PROGRAMS: [(&str, &[Takes]); 14] = [
-    ("mysql", &[Takes::Attached("-p")]),
-    ("mysqldump", &[Takes::Attached("-p")]),
-    ("mysqladmin", &[Takes::Attached("-p")]),
-    ("mariadb", &[Takes::Attached("-p")]),
-    ("mariadb-dump", &[Takes::Attached("-p")]),
-    ("mariadb-admin", &[Takes::Attached("-p")]),
-    ("sshpass", &[Takes::Flag("-p")]),
-    ("redis-cli", &[Takes::Flag("-a"), Takes::Flag("--pass")]),
-    ("mongosh", &[Takes::Flag("-p")]),
-    ("mongo", &[Takes::Flag("-p")]),
-    ("mongodump", &[Takes::Flag("-p")]),
-    ("docker", &[Takes::Flag("-p")]),
-    (
-        "curl",
-        &[Takes::UserColon("-u"), Takes::UserColon("--user")],
-    ),
-    (
-        "openssl",
-        &[
-            Takes::PassPrefix("-passin"),
-            Takes::PassPrefix("-passout"),
-            Takes::PassPrefix("-pass"),
-        ],
-    ),
-];
-
-/// Words that end one command of a script.
-fn ends_command(word: &str) -> bool {
-    matches!(word, ";" | "&&" | "||" | "|" | "&") || word.ends_with(';')
-}
-
-/// A word with its byte range, one level of quotes taken off.
-struct Word<'a> {
-    text: &'a str,
-    start: usize,
-}
-
-fn words(s: &str) -> Vec<Word<'_>> {
-    let mut out = vec![];
-    let mut start = None;
-    for (i, c) in s.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(st)) => {
-                out.push(word(s, st, i));
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(st) = start {
-        out.push(word(s, st, s.len()));
-    }
-    out
-}
-
-fn word(s: &str, a: usize, b: usize) -> Word<'_> {
-    let w = &s[a..b];
-    let q = w.as_bytes()[0];
-    if (q == b'"' || q == b'\'') && w.len() >= 2 && w.as_bytes()[w.len() - 1] == q {
-        return Word {
-            text: &w[1..w.len() - 1],
-            start: a + 1,
-        };
-    }
-    Word { text: w, start: a }
-}
-
 /// A command line as one string (Docker's `Command`, a `ps` line).
 pub fn command_line(s: &str, out: &mut Vec<Span>) {
+    // Free text finds secret-named keys and the documented password flags.
     text::scan(s, out);
-    let ws = words(s);
-    let texts: Vec<(&str, usize)> = ws.iter().map(|w| (w.text, w.start)).collect();
-    password_flags(s, &texts, out);
+    let texts = words(s);
     // `ps e` prints the environment after the arguments: the trailing run
     // of NAME=value words is the process's environment, shown by name.
     let env_from = texts
@@ -194,60 +109,6 @@ fn ends_shell_value(c: char) -> bool {
         c,
         ';' | '&' | '|' | '<' | '>' | '(' | ')' | '`' | '"' | '\''
     )
-}
-
-/// Password flags of the programs named in the words, up to the end of
-/// each command.
-fn password_flags(s: &str, words: &[(&str, usize)], out: &mut Vec<Span>) {
-    let mut program: Option<&[Takes]> = None;
-    let mut i = 0;
-    while i < words.len() {
-        let (w, at) = words[i];
-        let base = w.rsplit('/').next().unwrap_or(w);
-        if let Some((_, takes)) = PROGRAMS.iter().find(|(p, _)| *p == base) {
-            program = Some(takes);
-        } else if let Some(takes) = program {
-            for t in takes.iter().copied() {
-                if let Some(span) = flag_value(t, w, at, words.get(i + 1).copied()) {
-                    spans::value(s, span.0, span.1, out);
-                }
-            }
-        }
-        if ends_command(w) {
-            program = None;
-        }
-        i += 1;
-    }
-}
-
-/// The value one documented flag takes, from this word or the next.
-fn flag_value(t: Takes, w: &str, at: usize, next: Option<(&str, usize)>) -> Option<Span> {
-    let w = w.trim_end_matches(';');
-    match t {
-        Takes::Attached(f) => (w.len() > f.len() && w.starts_with(f) && !w.starts_with("--"))
-            .then(|| (at + f.len(), at + w.len())),
-        Takes::Flag(f) if w == f => next.map(|(n, nat)| (nat, nat + n.trim_end_matches(';').len())),
-        Takes::Flag(f) => {
-            (f.len() == 2 && w.len() > 2 && w.starts_with(f)).then(|| (at + 2, at + w.len()))
-        }
-        Takes::UserColon(f) => {
-            let (v, vat) = if w == f {
-                next?
-            } else if f.len() == 2 && w.starts_with(f) && w.len() > 2 {
-                (&w[2..], at + 2)
-            } else {
-                return None;
-            };
-            let colon = v.find(':')?;
-            Some((vat + colon + 1, vat + v.trim_end_matches(';').len()))
-        }
-        Takes::PassPrefix(f) if w == f => {
-            let (n, nat) = next?;
-            let v = n.strip_prefix("pass:")?;
-            Some((nat + 5, nat + 5 + v.trim_end_matches(';').len()))
-        }
-        Takes::PassPrefix(_) => None,
-    }
 }
 
 #[cfg(test)]

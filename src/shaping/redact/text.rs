@@ -2,10 +2,12 @@
 //! contents of unknown form). Only values are hidden: the value of a key
 //! that names a secret (`KEY=v`, `key: v`, `"key": "v"`, `--password v`),
 //! the password of a URL, the credentials of an `Authorization` header or
-//! a `Bearer` token, the body of a PEM private key, a JWT, and tokens whose
-//! form gives them away (GitHub, GitLab, Slack, Stripe, AWS, Google,
-//! npm, Portainer). One pass of one automaton finds every candidate.
+//! a `Bearer` token, the body of a PEM private key, a JWT, tokens whose
+//! form gives them away (GitHub, GitLab, Slack, Stripe, AWS, Google, npm,
+//! Portainer), and the password flags clients document (flags.rs). One
+//! pass of one automaton finds every candidate.
 
+use super::flags;
 use super::names::{is_authorization, is_secret_key};
 use super::spans::{self, Span};
 use super::value::{self, Extent};
@@ -26,6 +28,8 @@ enum Hit {
         min: usize,
         exact_case: bool,
     },
+    /// A client program with documented password flags.
+    Program,
 }
 
 const PATTERNS: [(&str, Hit); 28] = [
@@ -155,22 +159,75 @@ const PATTERNS: [(&str, Hit); 28] = [
     ),
 ];
 
+/// Every pattern: the fixed ones, then the program names, longest first
+/// (`mysqldump` before `mysql`).
+static ALL: LazyLock<Vec<(&'static str, Hit)>> = LazyLock::new(|| {
+    let mut programs: Vec<&str> = flags::names().collect();
+    programs.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    PATTERNS
+        .iter()
+        .copied()
+        .chain(programs.into_iter().map(|p| (p, Hit::Program)))
+        .collect()
+});
+
 static FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
-        .build(PATTERNS.iter().map(|(p, _)| p))
+        .build(ALL.iter().map(|(p, _)| p))
         .expect("fixed patterns")
 });
 
-/// The value spans of every secret in `s`.
+/// The value spans of every secret in `s`, read as it is and, when it
+/// holds percent escapes (a request path, a URL's query), decoded: a value
+/// found there hides its encoded bytes.
 pub fn scan(s: &str, out: &mut Vec<Span>) {
+    scan_plain(s, out);
+    if let Some((decoded, table)) = percent_decoded(s) {
+        let mut found = vec![];
+        scan_plain(&decoded, &mut found);
+        out.extend(found.into_iter().map(|(a, b)| (table[a], table[b])));
+    }
+}
+
+/// `s` with its `%XX` escapes decoded, and for each decoded byte where it
+/// came from (the last entry is the end); None without escapes or when
+/// the result is not UTF-8.
+fn percent_decoded(s: &str) -> Option<(String, Vec<usize>)> {
+    let b = s.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let first = memchr::memchr(b'%', b)?;
+    let escape = |i: usize| Some((hex(*b.get(i + 1)?)? << 4) | hex(*b.get(i + 2)?)?);
+    escape(first).or_else(|| memchr::memchr_iter(b'%', b).find_map(escape))?;
+    let mut out = Vec::with_capacity(b.len());
+    let mut table = Vec::with_capacity(b.len() + 1);
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], escape(i)) {
+            (b'%', Some(c)) => {
+                out.push(c);
+                table.push(i);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                table.push(i);
+                i += 1;
+            }
+        }
+    }
+    table.push(b.len());
+    Some((String::from_utf8(out).ok()?, table))
+}
+
+fn scan_plain(s: &str, out: &mut Vec<Span>) {
     let mut at = 0;
     while at < s.len() {
         let Some(m) = FINDER.find(Input::new(s).span(at..s.len())) else {
             return;
         };
-        let (pattern, hit) = PATTERNS[m.pattern().as_usize()];
+        let (pattern, hit) = ALL[m.pattern().as_usize()];
         let next = match hit {
             Hit::Key => key(s, m.start(), m.end(), out),
             Hit::Url => url(s, m.start(), out),
@@ -178,9 +235,31 @@ pub fn scan(s: &str, out: &mut Vec<Span>) {
             Hit::Jwt => jwt(s, m.start(), out),
             Hit::Bearer => bearer(s, m.end(), out),
             Hit::Token { min, exact_case } => token(s, m.start(), pattern, min, exact_case, out),
+            Hit::Program => program(s, m.start(), m.end(), out),
         };
         at = next.max(m.start() + 1);
     }
+}
+
+/// A program's name as a word of its own (`/usr/bin/mysql` too): the
+/// password flags of its command.
+fn program(s: &str, m0: usize, m1: usize, out: &mut Vec<Span>) -> usize {
+    let b = s.as_bytes();
+    let opens = |c: u8| {
+        c.is_ascii_whitespace() || matches!(c, b'"' | b'\'' | b';' | b'(' | b'`' | b'|' | b'&')
+    };
+    let before = m0 == 0 || opens(b[m0 - 1]) || b[m0 - 1] == b'/';
+    let after = b
+        .get(m1)
+        .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'"' | b'\''));
+    if !(before && after) {
+        return m1;
+    }
+    // From the start of the word, so `/usr/bin/mysql` names the program.
+    let start = b[..m0].iter().rposition(|c| opens(*c)).map_or(0, |i| i + 1);
+    // The rest of the line is still read for everything else.
+    flags::after_program(s, start, out);
+    m1
 }
 
 /// Bytes a key may hold.
@@ -297,14 +376,15 @@ fn credentials(s: &str, i: usize, out: &mut Vec<Span>) -> usize {
 }
 
 /// `scheme://user:password@host`: the password; a user part without one
-/// is hidden when it is long enough to be a token.
+/// is hidden when it is long enough to be a token. A password with an
+/// unescaped `/` (which ends an authority) is still found when an `@`
+/// follows in the same word and what precedes it is no port or path.
 fn url(s: &str, at: usize, out: &mut Vec<Span>) -> usize {
     let auth_start = at + 3;
     let rest = &s[auth_start..];
+    let ends_word = |c: char| matches!(c, '"' | '\'' | '\\' | '<' | '>') || c.is_whitespace();
     let auth_len = rest
-        .find(|c: char| {
-            matches!(c, '/' | '?' | '#' | '"' | '\'' | '\\' | '<' | '>') || c.is_whitespace()
-        })
+        .find(|c: char| matches!(c, '/' | '?' | '#') || ends_word(c))
         .unwrap_or(rest.len());
     let authority = &rest[..auth_len];
     if let Some(at_sign) = authority.rfind('@') {
@@ -315,6 +395,17 @@ fn url(s: &str, at: usize, out: &mut Vec<Span>) -> usize {
                 out.push((auth_start, auth_start + at_sign))
             }
             None => {}
+        }
+        return auth_start + auth_len;
+    }
+    let word = &rest[..rest.find(ends_word).unwrap_or(rest.len())];
+    if let (Some(colon), Some(at_sign)) = (word.find(':'), word.find('@')) {
+        let password = &word[colon + 1..at_sign.max(colon + 1)];
+        let port = password.bytes().take_while(u8::is_ascii_digit).count();
+        let path_like = port > 0 && password[port..].starts_with('/');
+        if colon < at_sign && !word[..colon].contains(['/', '?', '#']) && !path_like {
+            spans::value(s, auth_start + colon + 1, auth_start + at_sign, out);
+            return auth_start + at_sign;
         }
     }
     auth_start + auth_len
@@ -475,6 +566,15 @@ mod tests {
         assert_eq!(r("postgres://app:${PW}@db"), "postgres://app:${PW}@db");
         assert_eq!(r("ssh://git@github.com/o/r"), "ssh://git@github.com/o/r");
         assert_eq!(
+            r("redis://:pa/ss@cache:6379"),
+            "redis://:<redacted>@cache:6379"
+        );
+        assert_eq!(
+            r("http://localhost:4873/@scope/pkg"),
+            "http://localhost:4873/@scope/pkg"
+        );
+        assert_eq!(r("http://host:8080/a/b@c"), "http://host:8080/a/b@c");
+        assert_eq!(
             r("curl -H \"Authorization: Bearer abcdefgh123\" x"),
             "curl -H \"Authorization: Bearer <redacted>\" x"
         );
@@ -493,5 +593,11 @@ mod tests {
             "GH=x ghp_<redacted> and AKIA<redacted>"
         );
         assert_eq!(r("akiak is a word"), "akiak is a word");
+        assert_eq!(
+            r("/api/endpoints/1/docker/containers/postgres:%2F%2Fapp:S3CRET@db/json"),
+            "/api/endpoints/1/docker/containers/postgres:%2F%2Fapp:<redacted>@db/json"
+        );
+        assert_eq!(r("q=password%3Dhunter2&x=1"), "q=password%3D<redacted>&x=1");
+        assert_eq!(r("100% done"), "100% done");
     }
 }
