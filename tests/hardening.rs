@@ -220,12 +220,57 @@ async fn a_line_that_is_not_json_gets_a_parse_error() {
         .write_all(format!("this is not json\n{deep}\n").as_bytes())
         .await
         .unwrap();
-    for _ in 0..2 {
+    for code in [-32700, -32600] {
         let line = stdout.next_line().await.unwrap().unwrap();
         let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(v["error"]["code"], -32700, "{line}");
+        assert_eq!(v["error"]["code"], code, "{line}");
         assert!(v["id"].is_null());
     }
+    // Too deep or too long to parse, yet the request's own id is answered,
+    // with the limit and what to do; a notification gets no answer.
+    let deep_call = format!(
+        r#"{{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{{"name":"kubernetes_apply","arguments":{{"x":{}1{}}}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let huge = format!(
+        r#"{{"jsonrpc":"2.0","method":"tools/call","params":{{"name":"kubernetes_apply","arguments":{{"environment_id":3,"manifest":"{}"}}}},"id":"big"}}"#,
+        "a: b\\n".repeat(4 << 20)
+    );
+    let note = format!(
+        r#"{{"jsonrpc":"2.0","method":"notifications/x","params":{{"x":"{}"}}}}"#,
+        "y".repeat(17 << 20)
+    );
+    for line in [&deep_call, &note, &huge] {
+        stdin.write_all(line.as_bytes()).await.unwrap();
+        stdin.write_all(b"\n").await.unwrap();
+    }
+    let line = stdout.next_line().await.unwrap().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (&v["id"], &v["error"]["code"]),
+        (&serde_json::json!(7), &serde_json::json!(-32602)),
+        "{line}"
+    );
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("limit is 128"),
+        "{line}"
+    );
+    let line = stdout.next_line().await.unwrap().unwrap();
+    let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(
+        (&v["id"], &v["error"]["code"]),
+        (&serde_json::json!("big"), &serde_json::json!(-32600)),
+        "{line}"
+    );
+    let why = v["error"]["message"].as_str().unwrap();
+    assert!(
+        why.contains("16 MiB limit") && why.contains("split"),
+        "{why}"
+    );
     // The session goes on.
     stdin
         .write_all(b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n")

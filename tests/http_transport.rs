@@ -547,12 +547,7 @@ async fn bodies_get_the_right_status() {
     let r = send(reqwest::Body::wrap_stream(futures_stream(chunks)))
         .await
         .unwrap();
-    assert_eq!(r.status(), 413);
-    assert_eq!(
-        r.headers()["connection"],
-        "close",
-        "the unread rest spoils the connection"
-    );
+    assert_eq!(r.status(), 413, "no id to answer under");
     let r = send(json!([initialize(), initialize()]).to_string().into())
         .await
         .unwrap();
@@ -561,7 +556,60 @@ async fn bodies_get_the_right_status() {
     let r = send(deep.into()).await.unwrap();
     assert_eq!(r.status(), 400);
     let v: Value = r.json().await.unwrap();
-    assert_eq!(v["error"]["code"], -32700);
+    assert_eq!(v["error"]["code"], -32600);
+    // Valid JSON that is not a JSON-RPC message, and a body that is not
+    // UTF-8: 400 with a JSON-RPC error, not rmcp's 415.
+    for (body, code) in [
+        (
+            br#"{"jsonrpc":"2.0","id":1.5,"method":"ping"}"#.to_vec(),
+            -32600,
+        ),
+        (
+            b"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"x\":\"\xff\"}".to_vec(),
+            -32700,
+        ),
+    ] {
+        let r = send(body.into()).await.unwrap();
+        assert_eq!(r.status(), 400);
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(
+            (v["error"]["code"].as_i64(), &v["id"]),
+            (Some(code), &Value::Null),
+            "{v}"
+        );
+    }
+    // Too deep or too big with a readable id: the answer goes to that id
+    // (200 with the JSON-RPC error, which every client matches to its call).
+    let deep_call = format!(
+        r#"{{"jsonrpc":"2.0","id":41,"method":"tools/call","params":{{"name":"x","arguments":{{"a":{}1{}}}}}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let big_call = format!(
+        r#"{{"jsonrpc":"2.0","method":"tools/call","params":{{"name":"kubernetes_apply","arguments":{{"manifest":"{}"}}}},"id":42}}"#,
+        "x".repeat(3 << 20)
+    );
+    for (body, id, code, says) in [
+        (deep_call, 41, -32602, "limit is 128"),
+        (big_call, 42, -32600, "1 MiB limit"),
+    ] {
+        let r = send(body.into()).await.unwrap();
+        assert_eq!(r.status(), 200);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(
+            (v["id"].as_i64(), v["error"]["code"].as_i64()),
+            (Some(id), Some(code)),
+            "{v}"
+        );
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(says),
+            "{v}"
+        );
+    }
 }
 
 fn futures_stream(

@@ -4,6 +4,7 @@
 //! -32700 parse error, so a client is never left waiting. Output lines from
 //! rmcp and from the front are written whole, one at a time.
 
+use crate::transport::json_input::{self, Envelope, Refused};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
 
@@ -29,9 +30,9 @@ where
         let mut input = BufReader::with_capacity(1 << 16, input);
         while let Some(line) = read_line(&mut input).await {
             let answer = match line {
-                Line::TooLong => Some(format!("parse error: a line over {MAX_LINE} bytes")),
+                Line::TooLong(envelope) => refusal(&envelope, too_long(envelope.size)),
                 Line::Text(l) if l.iter().all(u8::is_ascii_whitespace) => None,
-                Line::Text(l) => match crate::transport::json_input::check(&l) {
+                Line::Text(l) => match json_input::check(&l) {
                     Ok(()) => {
                         if to_rmcp.write_all(&l).await.is_err()
                             || to_rmcp.write_all(b"\n").await.is_err()
@@ -40,11 +41,10 @@ where
                         }
                         None
                     }
-                    Err(e) => Some(e),
+                    Err(e) => refusal(&json_input::Envelope::of(&l), e),
                 },
             };
-            if let Some(message) = answer {
-                let error = crate::transport::json_input::parse_error(&message);
+            if let Some(error) = answer {
                 if errors.send(error.to_string().into_bytes()).await.is_err() {
                     break;
                 }
@@ -82,43 +82,65 @@ where
     (rmcp_in, rmcp_out)
 }
 
-enum Line {
-    Text(Vec<u8>),
-    TooLong,
+/// The answer to a message refused here: under its own id when it has
+/// one, none for a notification (JSON-RPC answers those never), and under
+/// a null id when no id could be read.
+fn refusal(envelope: &Envelope, why: Refused) -> Option<serde_json::Value> {
+    match envelope.id() {
+        Some(id) => Some(why.answer(id.clone(), envelope.method())),
+        None if envelope.method().is_some() => {
+            tracing::warn!(method = envelope.method(), "{}", why.message);
+            None
+        }
+        None => Some(why.answer(serde_json::Value::Null, None)),
+    }
 }
 
-/// One line without its newline; None at the end of input.
+fn too_long(size: usize) -> Refused {
+    Refused::too_large(size, MAX_LINE, "a stdio line")
+}
+
+enum Line {
+    Text(Vec<u8>),
+    /// Over the limit: only what the message says of itself was kept.
+    TooLong(Envelope),
+}
+
+/// One line without its newline; None at the end of input. A line over
+/// the limit is read to its end through an `Envelope` and not kept.
 async fn read_line<R: AsyncRead + Unpin>(r: &mut BufReader<R>) -> Option<Line> {
     let mut line = Vec::new();
-    let mut too_long = false;
+    let mut over: Option<Envelope> = None;
     loop {
         let buf = r.fill_buf().await.ok()?;
         if buf.is_empty() {
-            return match (line.is_empty() && !too_long, too_long) {
-                (true, _) => None,
-                (_, true) => Some(Line::TooLong),
-                _ => Some(Line::Text(line)),
+            return match over {
+                Some(e) => Some(Line::TooLong(e)),
+                None if line.is_empty() => None,
+                None => Some(Line::Text(line)),
             };
         }
-        let (chunk, done) = match buf.iter().position(|b| *b == b'\n') {
+        let (chunk, done) = match memchr::memchr(b'\n', buf) {
             Some(i) => (&buf[..i], Some(i + 1)),
             None => (buf, None),
         };
-        if !too_long {
-            if line.len() + chunk.len() > MAX_LINE {
-                too_long = true;
+        match &mut over {
+            Some(e) => e.feed(chunk),
+            None if line.len() + chunk.len() > MAX_LINE => {
+                let mut e = Envelope::default();
+                e.feed(&line);
+                e.feed(chunk);
                 line = Vec::new();
-            } else {
-                line.extend_from_slice(chunk);
+                over = Some(e);
             }
+            None => line.extend_from_slice(chunk),
         }
         let used = done.unwrap_or(buf.len());
         r.consume(used);
         if done.is_some() {
-            return Some(if too_long {
-                Line::TooLong
-            } else {
-                Line::Text(line)
+            return Some(match over {
+                Some(e) => Line::TooLong(e),
+                None => Line::Text(line),
             });
         }
     }

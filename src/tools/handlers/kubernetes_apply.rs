@@ -94,6 +94,12 @@ fn documents(manifest: &str, namespace: Option<&str>) -> Result<Vec<Doc>, ToolEr
     Ok(out)
 }
 
+/// How many objects a manifest holds, or why it is refused: the parsing a
+/// call does before anything is sent (the fuzz target reads it).
+pub fn count_documents(manifest: &str) -> Result<usize, ToolError> {
+    documents(manifest, Some("default")).map(|d| d.len())
+}
+
 async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
     let docs = documents(&a.manifest, a.namespace.as_deref())?;
     let held = call_record::dry_run();

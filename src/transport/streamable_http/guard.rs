@@ -2,20 +2,16 @@
 //! sees it, in order: Host (DNS rebinding) and Origin checks on every path,
 //! the limit on failed authentications, the gate token, the caller's own
 //! Portainer token (checked against Portainer, initialize included), the
-//! per-caller rate limit, the session's owner, and the body (size, one JSON
-//! message, bounded nesting).
+//! per-caller rate limit, the session's owner, and the body (body.rs).
 
 use super::limits::{retry_after, RateLimiter};
 use super::sessions::Sessions;
 use crate::mcp::callers::{User, TOKEN_HEADER};
 use crate::mcp::server::PortainerServer;
-use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http_body_util::BodyExt;
-use serde_json::json;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -101,7 +97,7 @@ pub async fn guard(
         }
     }
     let method = req.method().clone();
-    let mut req = match read_body(&gate, req).await {
+    let mut req = match super::body::read(gate.max_body, req).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -219,68 +215,6 @@ fn too_many(wait: Duration, why: &str) -> Response {
         StatusCode::TOO_MANY_REQUESTS,
         [(header::RETRY_AFTER, retry_after(wait))],
         why.to_string(),
-    )
-        .into_response()
-}
-
-/// Reads a POST body within the size limit, and refuses what the MCP layer
-/// would answer badly: batches and JSON nested past the parser's limit.
-#[allow(clippy::result_large_err)]
-async fn read_body(gate: &Gate, req: Request) -> Result<Request, Response> {
-    if req.method() != Method::POST {
-        return Ok(req);
-    }
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > gate.max_body as u64) {
-        return Err(too_large(gate.max_body));
-    }
-    let (parts, body) = req.into_parts();
-    let bytes: Bytes = match http_body_util::Limited::new(body, gate.max_body)
-        .collect()
-        .await
-    {
-        Ok(c) => c.to_bytes(),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            return Err(too_large(gate.max_body))
-        }
-        Err(_) => {
-            return Err((StatusCode::BAD_REQUEST, "cannot read the request body").into_response())
-        }
-    };
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first == Some(&b'[') {
-        return Err(json_rpc_error(
-            -32600,
-            "batch requests are not supported: send one JSON-RPC message per request",
-        ));
-    }
-    if let Err(e) = crate::transport::json_input::check(&bytes) {
-        return Err(json_rpc_error(-32700, &e));
-    }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
-}
-
-/// The rest of the body is left unread, so the connection cannot carry
-/// another request: say so, or a client's pool may reuse it and fail.
-fn too_large(max: usize) -> Response {
-    (
-        StatusCode::PAYLOAD_TOO_LARGE,
-        [(header::CONNECTION, "close")],
-        format!("request body over the {max}-byte limit"),
-    )
-        .into_response()
-}
-
-fn json_rpc_error(code: i64, message: &str) -> Response {
-    let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
-    (
-        StatusCode::BAD_REQUEST,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
     )
         .into_response()
 }

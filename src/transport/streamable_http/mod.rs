@@ -5,6 +5,7 @@
 //! MCP 2026-07-28 requests are served without sessions (any replica answers
 //! any request); older clients get sessions unless --stateless.
 
+pub mod body;
 pub mod connections;
 pub mod guard;
 pub mod health;

@@ -1,0 +1,28 @@
+//! Redaction of free text: any text comes back as the same text with some
+//! value spans replaced by the marker (the pieces between markers appear in
+//! the input, in order, and nothing else changed), and redacting again
+//! changes nothing.
+#![no_main]
+
+#[path = "common/spans.rs"]
+mod spans;
+#[path = "common/stack.rs"]
+mod stack;
+
+use libfuzzer_sys::fuzz_target;
+use portainer_mcp::shaping::redact::redact_text;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let input = text.to_string();
+    stack::on_worker_stack(move || {
+        let mut out = input.clone();
+        redact_text(&mut out);
+        spans::assert_value_spans_only(&input, &out);
+        let mut again = out.clone();
+        redact_text(&mut again);
+        assert_eq!(again, out, "not idempotent");
+    });
+});

@@ -1,0 +1,47 @@
+//! Redaction of a compose file or manifest (a YAML text under a key that
+//! holds one): the text keeps every byte outside value spans, and a text
+//! that was YAML stays YAML with the same keys.
+#![no_main]
+
+#[path = "common/spans.rs"]
+mod spans;
+#[path = "common/stack.rs"]
+mod stack;
+
+use libfuzzer_sys::fuzz_target;
+use portainer_mcp::shaping::redact::redact;
+
+fn keys(v: &serde_yaml_ng::Value, out: &mut Vec<String>) {
+    match v {
+        serde_yaml_ng::Value::Mapping(m) => {
+            for (k, child) in m {
+                out.push(format!("{k:?}"));
+                keys(child, out);
+            }
+        }
+        serde_yaml_ng::Value::Sequence(s) => s.iter().for_each(|c| keys(c, out)),
+        serde_yaml_ng::Value::Tagged(t) => keys(&t.value, out),
+        _ => {}
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let text = text.to_string();
+    stack::on_worker_stack(move || {
+        let mut v = serde_json::json!({"StackFileContent": text});
+        redact(&mut v);
+        let out = v["StackFileContent"].as_str().unwrap();
+        spans::assert_value_spans_only(&text, out);
+        if let Ok(before) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) {
+            let after: serde_yaml_ng::Value =
+                serde_yaml_ng::from_str(out).unwrap_or_else(|e| panic!("no longer YAML: {e}\n{out}"));
+            let (mut kb, mut ka) = (vec![], vec![]);
+            keys(&before, &mut kb);
+            keys(&after, &mut ka);
+            assert_eq!(kb, ka, "keys changed");
+        }
+    });
+});
