@@ -36,6 +36,15 @@ pub struct Users {
 }
 
 impl Users {
+    /// Whether `token` was accepted within the time it is remembered.
+    pub fn knows(&self, token: &str) -> bool {
+        self.known
+            .lock()
+            .ok()
+            .and_then(|k| k.get(token.trim()).map(|(_, at)| at.elapsed() < REMEMBER))
+            .unwrap_or(false)
+    }
+
     pub async fn verify(&self, client: &Client, token: Option<&str>) -> Result<User, ToolError> {
         let token = token
             .map(str::trim)

@@ -593,6 +593,15 @@ impl PortainerServer {
         }
     }
 
+    /// HTTP mode: whether Portainer has lately accepted this token (its
+    /// requests are never held back by the failed-authentication budget).
+    pub fn knows_caller(&self, token: Option<&str>) -> bool {
+        match (&self.options.users, token) {
+            (Some(users), Some(t)) => users.knows(t),
+            _ => false,
+        }
+    }
+
     /// A request the HTTP transport refused before any tool ran.
     pub fn audit_refusal(&self, client: &str, why: &str) {
         if let Some(audit) = &self.options.audit {

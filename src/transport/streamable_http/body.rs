@@ -18,6 +18,8 @@ use serde_json::Value;
 /// Past the limit, a body is still read (and dropped) this far to find the
 /// request's id; beyond this the connection is closed.
 const READ_PAST_LIMIT: usize = 256 << 20;
+/// A body must arrive within this time (a trickle holds a connection).
+const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(60);
 
 // The refusal is the response itself; once per request, its size is no cost.
 #[allow(clippy::result_large_err)]
@@ -25,7 +27,28 @@ pub async fn read(max_body: usize, req: Request) -> Result<Request, Response> {
     if req.method() != Method::POST {
         return Ok(req);
     }
-    let (parts, mut body) = req.into_parts();
+    let (parts, body) = req.into_parts();
+    match tokio::time::timeout(BODY_TIME, collect(max_body, body)).await {
+        Ok(Ok(bytes)) => {
+            check(&bytes)?;
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        Ok(Err(refused)) => Err(refused),
+        Err(_) => Err((
+            StatusCode::REQUEST_TIMEOUT,
+            [(header::CONNECTION, "close")],
+            format!(
+                "the request body did not arrive within {} s",
+                BODY_TIME.as_secs()
+            ),
+        )
+            .into_response()),
+    }
+}
+
+/// The body, within the limit; past it, read for the id only.
+#[allow(clippy::result_large_err)]
+async fn collect(max_body: usize, mut body: Body) -> Result<Bytes, Response> {
     let mut kept: Vec<u8> = vec![];
     let mut over: Option<Envelope> = None;
     while let Some(frame) = body.frame().await {
@@ -55,9 +78,7 @@ pub async fn read(max_body: usize, req: Request) -> Result<Request, Response> {
     if let Some(e) = over {
         return Err(too_large(&e, max_body, false));
     }
-    let bytes = Bytes::from(kept);
-    check(&bytes)?;
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    Ok(Bytes::from(kept))
 }
 
 #[allow(clippy::result_large_err)]

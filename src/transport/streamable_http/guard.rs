@@ -4,14 +4,16 @@
 //! Portainer token (checked against Portainer, initialize included), the
 //! per-caller rate limit, the session's owner, and the body (body.rs).
 
-use super::limits::{retry_after, RateLimiter};
+use super::limits::{retry_after, RateLimiter, Shares};
 use super::sessions::Sessions;
 use crate::mcp::callers::{User, TOKEN_HEADER};
 use crate::mcp::server::PortainerServer;
+use crate::transport::connections::Table;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use http_body_util::BodyExt;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -28,9 +30,17 @@ pub struct Gate {
     pub max_body: usize,
     pub sessions: Sessions,
     pub server: PortainerServer,
+    /// Open connections (a request marks its connection as spoken).
+    pub connections: std::sync::Arc<Table>,
+    /// What each user may have open at once.
+    pub shares: std::sync::Arc<Shares>,
 }
 
 const SESSION_HEADER: &str = "mcp-session-id";
+
+/// The longest a request with an unknown key waits, when its address has
+/// used up its budget of failed authentications, before it is checked.
+const SLOWDOWN: Duration = Duration::from_secs(1);
 
 pub async fn guard(
     State(gate): State<std::sync::Arc<Gate>>,
@@ -38,21 +48,20 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
+    // The connection has spoken: it keeps its place (connections.rs).
+    gate.connections.established(peer);
     if let Err(r) = check_host_and_origin(&gate, &req) {
         return r;
     }
     let client = client_address(&gate, peer.ip(), req.headers());
-    if let Some(wait) = gate.failures.wait(&client) {
-        return too_many(wait, "too many failed authentications from this address");
-    }
     if let Some(expected) = &gate.token {
         if !bearer_matches(req.headers(), expected) {
             return refuse(
                 &gate,
                 client,
-                StatusCode::UNAUTHORIZED,
                 "missing or wrong gate token (Authorization: Bearer)",
-            );
+            )
+            .await;
         }
     }
     if !req.uri().path().starts_with("/mcp") {
@@ -73,11 +82,20 @@ pub async fn guard(
         .get(TOKEN_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    // A key Portainer has accepted is never held back. An unknown one from
+    // an address that has used up its budget of failures waits first, so
+    // guessing is slowed (and Portainer spared), while a real key still
+    // gets through: the budget refuses nothing on its own.
+    if !gate.server.knows_caller(key.as_deref()) {
+        if let Some(wait) = gate.failures.wait(&client) {
+            tokio::time::sleep(wait.min(SLOWDOWN)).await;
+        }
+    }
     let user = match gate.server.verify_caller(key.as_deref()).await {
         Ok(u) => u,
         Err(e) => {
             let text = crate::mcp::results::error_text(&e);
-            return refuse(&gate, client, StatusCode::UNAUTHORIZED, &text);
+            return refuse(&gate, client, &text).await;
         }
     };
     if let Some(calls) = &gate.calls {
@@ -97,6 +115,21 @@ pub async fn guard(
         }
     }
     let method = req.method().clone();
+    // What the user has open (event streams included) is bounded, so one
+    // caller cannot hold every connection; ending a session always may.
+    let share = match method {
+        Method::DELETE => None,
+        _ => match gate.shares.take(user.id) {
+            Some(s) => Some(s),
+            None => {
+                let why = format!(
+                    "this user has {} requests and event streams open, its share; close one (or wait) and retry",
+                    gate.shares.max()
+                );
+                return too_many(Duration::from_secs(1), &why);
+            }
+        },
+    };
     let mut req = match super::body::read(gate.max_body, req).await {
         Ok(r) => r,
         Err(r) => return r,
@@ -104,7 +137,13 @@ pub async fn guard(
     req.extensions_mut().insert(user.clone());
     let resp = next.run(req).await;
     remember_session(&gate, &user, session, &method, &resp);
-    resp
+    // The share is held until the answer (an event stream, say) ends.
+    let (parts, body) = resp.into_parts();
+    let body = body.map_frame(move |f| {
+        let _held = &share;
+        f
+    });
+    Response::from_parts(parts, axum::body::Body::new(body))
 }
 
 // The refusal is the response itself; once per request, its size is no cost.
@@ -203,11 +242,20 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// A failed authentication: counted against the address, audited, refused.
-fn refuse(gate: &Gate, client: IpAddr, status: StatusCode, why: &str) -> Response {
-    let _ = gate.failures.take(&client);
+/// A failed authentication: counted against the address, audited, refused;
+/// past the address's budget, answered only after a wait, with 429.
+async fn refuse(gate: &Gate, client: IpAddr, why: &str) -> Response {
     gate.server.audit_refusal(&client.to_string(), why);
-    (status, why.to_string()).into_response()
+    match gate.failures.take(&client) {
+        Ok(()) => (StatusCode::UNAUTHORIZED, why.to_string()).into_response(),
+        Err(wait) => {
+            tokio::time::sleep(wait.min(SLOWDOWN)).await;
+            too_many(
+                wait,
+                &format!("{why}; too many failed authentications from this address"),
+            )
+        }
+    }
 }
 
 fn too_many(wait: Duration, why: &str) -> Response {

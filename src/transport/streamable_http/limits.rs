@@ -1,9 +1,10 @@
 //! Token buckets keyed by caller: failed authentications per client
-//! address, and (when configured) calls per Portainer user.
+//! address, and (when configured) calls per Portainer user; and each
+//! user's share of what is open at once (requests, event streams).
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub struct RateLimiter<K> {
@@ -57,6 +58,58 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
     }
 }
 
+/// How many requests (an event stream counts until it ends) each user may
+/// have open at once, so that one caller cannot hold every connection.
+pub struct Shares {
+    max: usize,
+    held: Mutex<HashMap<i64, usize>>,
+}
+
+/// One open request's part of its user's share; given back when dropped.
+pub struct Share {
+    shares: Arc<Shares>,
+    user: i64,
+}
+
+impl Shares {
+    pub fn new(max: usize) -> Arc<Shares> {
+        Arc::new(Shares {
+            max: max.max(1),
+            held: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// A part of `user`'s share, or None when all of it is held.
+    pub fn take(self: &Arc<Self>, user: i64) -> Option<Share> {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        let n = held.entry(user).or_insert(0);
+        if *n >= self.max {
+            return None;
+        }
+        *n += 1;
+        Some(Share {
+            shares: self.clone(),
+            user,
+        })
+    }
+
+    pub fn max(&self) -> usize {
+        self.max
+    }
+}
+
+impl Drop for Share {
+    fn drop(&mut self) {
+        let mut held = self.shares.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = held.get_mut(&self.user) {
+            *n -= 1;
+            if *n == 0 {
+                held.remove(&self.user);
+            }
+        }
+    }
+}
+
 /// Seconds for a Retry-After header: at least one.
 pub fn retry_after(d: Duration) -> String {
     d.as_secs_f64().ceil().max(1.0).to_string()
@@ -76,5 +129,16 @@ mod tests {
         assert_eq!(retry_after(wait), "1");
         assert!(l.take(&2u8).is_ok(), "each caller has its own bucket");
         assert!(l.wait(&2u8).is_none());
+    }
+
+    #[test]
+    fn each_user_holds_at_most_its_share() {
+        let s = Shares::new(2);
+        let a = s.take(1).unwrap();
+        let _b = s.take(1).unwrap();
+        assert!(s.take(1).is_none());
+        assert!(s.take(2).is_some(), "another user has a share of its own");
+        drop(a);
+        assert!(s.take(1).is_some());
     }
 }

@@ -6,7 +6,6 @@
 //! any request); older clients get sessions unless --stateless.
 
 pub mod body;
-pub mod connections;
 pub mod guard;
 pub mod health;
 pub mod limits;
@@ -14,6 +13,7 @@ pub mod sessions;
 
 use crate::mcp::metrics::Metrics;
 use crate::mcp::server::PortainerServer;
+use crate::transport::connections::HEADER_TIMEOUT;
 use axum::routing::get;
 use axum::Router;
 use guard::Gate;
@@ -53,9 +53,6 @@ pub struct HttpOptions {
 
 /// The shortest gate token accepted: a shared secret must resist guessing.
 pub const MIN_GATE_TOKEN: usize = 16;
-
-/// A client must send its request headers within this time.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// After SIGTERM the listener stays open at least this long (within the
 /// grace), answering 503, while load balancers take the replica out.
@@ -97,6 +94,14 @@ pub async fn serve(
     metrics: Arc<Metrics>,
 ) -> Result<(), String> {
     o.check()?;
+    match crate::transport::raise_open_files() {
+        Some(n) if n < o.max_connections as u64 + 64 => tracing::warn!(
+            open_files = n,
+            max_connections = o.max_connections,
+            "the open-file limit is below --http-max-connections; connections past it will fail"
+        ),
+        _ => {}
+    }
     let config = StreamableHttpServerConfig::default()
         .with_allowed_hosts(o.allowed_hosts.clone())
         .with_allowed_origins(o.allowed_origins.clone())
@@ -112,6 +117,8 @@ pub async fn serve(
         Arc::new(LocalSessionManager::default()),
         config,
     );
+    let table =
+        crate::transport::connections::Table::new(o.max_connections, o.trusted_proxies.clone());
     let gate = Arc::new(Gate {
         token: o.gate_token.clone(),
         allowed_hosts: o.allowed_hosts.clone(),
@@ -123,6 +130,8 @@ pub async fn serve(
         max_body: o.max_body,
         sessions: sessions::Sessions::default(),
         server: server.clone(),
+        connections: table.clone(),
+        shares: limits::Shares::new((o.max_connections / 4).max(8)),
     });
     let probes = Router::new()
         .route("/healthz", get(health::healthz))
@@ -139,7 +148,7 @@ pub async fn serve(
         .merge(probes);
     let make = app.into_make_service_with_connect_info::<SocketAddr>();
     tracing::info!(addr = %o.addr, tls = o.tls.is_some(), stateless = o.stateless, "serving MCP over Streamable HTTP at /mcp");
-    let acceptor = connections::Acceptor::new(o.max_connections);
+    let acceptor = crate::transport::connections::Acceptor::new(table);
     let handle = axum_server::Handle::new();
     let stopping = {
         let (handle, server, grace) = (handle.clone(), server.clone(), o.shutdown_grace);
@@ -152,18 +161,30 @@ pub async fn serve(
             handle.graceful_shutdown(Some(CLOSE_GRACE));
         })
     };
+    // HTTP/1.1 only, with and without TLS: an MCP client makes one POST a
+    // call and perhaps one event stream, which HTTP/2 does not speed up,
+    // while each protocol would need its own defences against slow and
+    // idle clients (hyper times out HTTP/1 headers, not HTTP/2 streams).
+    // Every connection must send its first request within HEADER_TIMEOUT,
+    // and each later one's headers too.
     let served = match &o.tls {
         Some((cert, key)) => {
-            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
-                .await
-                .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+            let tls = tls_config(cert, key).await?;
             let acceptor = axum_server::tls_rustls::RustlsAcceptor::new(tls).acceptor(acceptor);
-            let mut s = axum_server::bind(o.addr).acceptor(acceptor).handle(handle);
+            let mut s = axum_server::bind(o.addr)
+                .acceptor(acceptor)
+                .handle(handle)
+                .http1_only()
+                .first_request_timeout(HEADER_TIMEOUT);
             s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
             s.serve(make).await
         }
         None => {
-            let mut s = axum_server::bind(o.addr).acceptor(acceptor).handle(handle);
+            let mut s = axum_server::bind(o.addr)
+                .acceptor(acceptor)
+                .handle(handle)
+                .http1_only()
+                .first_request_timeout(HEADER_TIMEOUT);
             s.http_builder().http1().header_read_timeout(HEADER_TIMEOUT);
             s.serve(make).await
         }
@@ -176,4 +197,19 @@ pub async fn serve(
         stopping.abort();
     }
     served
+}
+
+/// The certificate and key, offering HTTP/1.1 only in ALPN.
+async fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<axum_server::tls_rustls::RustlsConfig, String> {
+    let loaded = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
+        .await
+        .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
+    let mut config = (*loaded.get_inner()).clone();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(axum_server::tls_rustls::RustlsConfig::from_config(
+        Arc::new(config),
+    ))
 }
