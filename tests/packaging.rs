@@ -88,3 +88,125 @@ fn versions_and_variables_match_the_server() {
             && pyproject.contains("manifest-path = \"../../Cargo.toml\"")
     );
 }
+
+/// The distribution names this project holds (looked up on PyPI, npm and
+/// the crate registry before use; `portainer-mcp` on PyPI is another
+/// project's). The command stays `portainer-mcp`.
+const OURS: [&str; 4] = [
+    "portainer-mcp-rs",
+    "portainer-mcp-rs-linux-x64",
+    "ghcr.io/OWNER/portainer-mcp-rs",
+    "io.github.OWNER/portainer-mcp-rs",
+];
+
+/// The packages an install or run line names: `uvx [--from P] C`, `pipx
+/// run [--spec P] C`, `pip install P`, `npx [-y] P`, `npm i[nstall] [-g] P`,
+/// `cargo install P` (not `--path`), and container images.
+fn packages_named(line: &str) -> Vec<String> {
+    let words: Vec<String> = line
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '`' | ',' | '[' | ']' | '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let mut out = vec![];
+    for (i, w) in words.iter().enumerate() {
+        let rest = &words[i + 1..];
+        let first_plain = |from: &[String]| {
+            from.iter()
+                .find(|x| !x.starts_with('-') && !x.ends_with(':'))
+                .cloned()
+        };
+        let option = |name: &str| {
+            rest.iter()
+                .position(|x| x == name)
+                .and_then(|j| rest.get(j + 1))
+                .cloned()
+        };
+        match w.as_str() {
+            "uvx" => out.extend(option("--from").or_else(|| first_plain(rest))),
+            "pipx" if rest.first().is_some_and(|x| x == "run") => {
+                out.extend(option("--spec").or_else(|| first_plain(&rest[1..])))
+            }
+            "pip" | "npm" if rest.first().is_some_and(|x| x == "install" || x == "i") => {
+                out.extend(first_plain(&rest[1..]))
+            }
+            "npx" => out.extend(first_plain(rest)),
+            "cargo"
+                if rest.first().is_some_and(|x| x == "install")
+                    && !rest.iter().any(|x| x == "--path") =>
+            {
+                out.extend(first_plain(&rest[1..]))
+            }
+            _ if w.starts_with("ghcr.io/") || w.starts_with("docker.io/") => {
+                out.push(w.split(':').next().unwrap().to_string())
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            markdown_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn install_lines_name_only_our_packages() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![
+        root.join("README.md"),
+        root.join("packaging/python/README.md"),
+    ];
+    markdown_files(&root.join("docs"), &mut files);
+    let mut seen = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            for p in packages_named(line) {
+                let about_this_server = p.contains("portainer");
+                if about_this_server {
+                    seen += 1;
+                    assert!(
+                        OURS.contains(&p.as_str()),
+                        "{}:{}: `{p}` is not ours: {line}",
+                        f.display(),
+                        n + 1
+                    );
+                }
+            }
+        }
+    }
+    assert!(seen >= 5, "the install lines were found ({seen})");
+    // The parsing itself, on the lines that went wrong before.
+    assert_eq!(
+        packages_named("uvx portainer-mcp --read-only"),
+        ["portainer-mcp"]
+    );
+    assert_eq!(
+        packages_named("pipx run portainer-mcp --read-only"),
+        ["portainer-mcp"]
+    );
+    assert_eq!(
+        packages_named(
+            r#""command": "uvx", "args": ["--from", "portainer-mcp-rs", "portainer-mcp"]"#
+        ),
+        ["portainer-mcp-rs"]
+    );
+    // The packaging files use the same names.
+    let py = read("packaging/python/pyproject.toml");
+    assert!(py.contains("name = \"portainer-mcp-rs\""));
+    let server: Value = serde_json::from_str(&read("packaging/server.json")).unwrap();
+    assert_eq!(server["name"], "io.github.OWNER/portainer-mcp-rs");
+    for p in server["packages"].as_array().unwrap() {
+        let id = p["identifier"].as_str().unwrap();
+        assert!(id.contains("portainer-mcp-rs"), "{id}");
+    }
+    assert!(read("packaging/Dockerfile").contains("io.github.OWNER/portainer-mcp-rs"));
+}

@@ -1,6 +1,8 @@
 //! Redaction of a compose file or manifest (a YAML text under a key that
 //! holds one): the text keeps every byte outside value spans, and a text
-//! that was YAML stays YAML with the same keys.
+//! that redaction reads as YAML (and serde_yaml_ng parses) stays YAML with
+//! the same keys. A text our YAML parser cannot read is redacted as free
+//! text; only the value-span property holds for it.
 #![no_main]
 
 #[path = "common/spans.rs"]
@@ -9,7 +11,7 @@ mod spans;
 mod stack;
 
 use libfuzzer_sys::fuzz_target;
-use portainer_mcp::shaping::redact::redact;
+use portainer_mcp::shaping::redact::{reads_as_yaml, redact};
 
 fn keys(v: &serde_yaml_ng::Value, out: &mut Vec<String>) {
     match v {
@@ -35,7 +37,8 @@ fuzz_target!(|data: &[u8]| {
         redact(&mut v);
         let out = v["StackFileContent"].as_str().unwrap();
         spans::assert_value_spans_only(&text, out);
-        if let Ok(before) = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text) {
+        let parsed = serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&text);
+        if let (Ok(before), true) = (parsed, reads_as_yaml(&text)) {
             let after: serde_yaml_ng::Value =
                 serde_yaml_ng::from_str(out).unwrap_or_else(|e| panic!("no longer YAML: {e}\n{out}"));
             let (mut kb, mut ka) = (vec![], vec![]);

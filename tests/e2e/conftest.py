@@ -30,7 +30,7 @@ STANDIN = BIN_DIR / "portainer-standin"
 # packaging/ builds around BIN (which must be static), on an engine of its
 # own so that the engine under test sees none of its containers.
 IMAGE = os.environ.get("E2E_IMAGE") == "1"
-IMAGE_TAG = "portainer-mcp:e2e"
+IMAGE_TAG = "portainer-mcp-rs:e2e"
 RUNNER = None
 STANDIN_TOKEN = "ptr_TESTTOKEN_3f9c2a7e1b5d4c8a"
 TOKEN = "ptr_E2E_TOKEN_9f8e7d6c5b4a"

@@ -13,8 +13,10 @@ pub fn assert_value_spans_only(input: &str, out: &str) {
     let mut at = first.len();
     let rest: Vec<&str> = pieces.collect();
     for (i, piece) in rest.iter().enumerate() {
-        // A value is at least one byte; the last piece ends the text.
-        let from = at + 1;
+        // A value is at least one character; the last piece ends the text.
+        let from = (at + 1..=input.len())
+            .find(|i| input.is_char_boundary(*i))
+            .unwrap_or(input.len());
         let found = if i + 1 == rest.len() {
             input.len().checked_sub(piece.len()).filter(|s| *s >= from && input.ends_with(piece))
         } else {

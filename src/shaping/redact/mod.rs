@@ -40,6 +40,14 @@ pub fn redact_text(s: &mut String) -> usize {
     spans::apply(s, found)
 }
 
+/// Whether redaction reads `text` as a YAML document by its structure
+/// (rather than as free text, when it is not YAML it can parse): only then
+/// does a redacted file stay YAML with the same keys (the fuzz target
+/// holds it to that).
+pub fn reads_as_yaml(text: &str) -> bool {
+    yaml::parse(text).is_some_and(|d| scalar::is_structured(&d))
+}
+
 /// How many hidden values a (shaped) result still shows.
 pub fn count_marked(v: &Value) -> usize {
     match v {

@@ -81,7 +81,7 @@ fn names_its_kind(doc: &tree::Doc) -> bool {
 }
 
 /// Whether every document of a text is a map or a list.
-fn is_structured(doc: &tree::Doc) -> bool {
+pub fn is_structured(doc: &tree::Doc) -> bool {
     !doc.roots.is_empty()
         && doc
             .roots

@@ -285,6 +285,22 @@ fn key(s: &str, m0: usize, m1: usize, out: &mut Vec<Span>) -> usize {
     }
     let name = s[ks..ke].trim_end_matches(['.', '-']);
     let ke = ks + name.len();
+    // `$NAME` and `${NAME}` name a variable: a reference, not a key; but
+    // the default of `${DB_PASSWORD:-changeme}` is a password all the same.
+    if ks > 0 && b[ks - 1] == b'$' {
+        return ke;
+    }
+    if ks > 1 && b[ks - 1] == b'{' && b[ks - 2] == b'$' {
+        let op = [":-", "-"].iter().find(|op| s[ke..].starts_with(**op));
+        if let (Some(op), true) = (op, is_secret_key(name)) {
+            let from = ke + op.len();
+            if let Some(close) = memchr::memchr(b'}', &b[from..]) {
+                spans::value(s, from, from + close, out);
+                return from + close;
+            }
+        }
+        return ke;
+    }
     let authorization = is_authorization(name);
     if !authorization && !is_secret_key(name) {
         return ke;
