@@ -14,6 +14,9 @@ the README; progress goes to stderr. Sections:
   tool, raw proxy vs raw proxy) and our shaped tools on their own rows.
 - scaling: a container list of N containers (~1.17 KB each), each point a
   fresh server process: call time and memory from /proc/PID/status.
+- biglog: one container log of 50 MB (`--log-mb`), each server fresh per
+  call, rows interleaved with a direct GET of the same path: call time,
+  RSS growth, answer bytes.
 - http: Streamable HTTP, 1/10/50 concurrent sessions at default settings.
 
 The stand-in is the tests' own (standin/, the `portainer-standin` binary,
@@ -50,7 +53,7 @@ STANDIN = TARGET / "release" / "portainer-standin"
 TOKEN = "ptr_BENCH"
 GATE = "bench-gate-" + "0123456789abcdef" * 3  # the peer wants 32+ characters
 PEER_VERSION = "2.45.3"
-SECTIONS = ("calls", "scaling", "http")
+SECTIONS = ("calls", "scaling", "biglog", "http")
 
 
 def log(*args):
@@ -65,11 +68,13 @@ def ms(seconds):
 
 class StandIn:
     """The stand-in binary in its own process, serving `containers`
-    containers; it accepts the bench's token and keeps no request log."""
+    containers (and app-1's log of `log_lines` lines); it accepts the
+    bench's token and keeps no request log."""
 
-    def __init__(self, containers):
+    def __init__(self, containers, log_lines=None):
+        extra = ["--log-lines", str(log_lines)] if log_lines else []
         self.proc = subprocess.Popen([str(STANDIN), "--bench", "--containers", str(containers), "--no-record",
-                                      "--token", TOKEN], stdout=subprocess.PIPE, text=True)
+                                      "--token", TOKEN, *extra], stdout=subprocess.PIPE, text=True)
         self.port = int(self.proc.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}"
 
@@ -476,6 +481,50 @@ def scaling_section(a, sides):
     return out
 
 
+# --- section: one big log ------------------------------------------------------------
+
+def biglog_section(a, sides):
+    """One container log of about `a.log_mb` MB, fresh server per row,
+    rows interleaved: ours first, then the peer, `a.log_runs` rounds."""
+    lines = int(a.log_mb * 1e6 / 63)  # the stand-in's lines are 55-56 bytes plus an 8-byte frame header
+    log(f"big log: stand-in with a {lines:,}-line log")
+    standin = StandIn(50, lines)
+    rows = {}
+    try:
+        direct = Direct(standin.port, TOKEN)
+        path = "/api/endpoints/1/docker/containers/app-1/logs"
+        plans = []
+        for side in sides:
+            plans.append((side, "`docker_proxy` GET containers/app-1/logs", side.with_proxy,
+                          *side.proxy("containers/app-1/logs", {"stdout": True, "stderr": True, "tail": "all"})))
+            if side.name == Ours.name:
+                plans.append((side, "`docker_container_logs` tail all", {}, "docker_container_logs",
+                              {"environment_id": 1, "id": "app-1", "tail": "all"}))
+        raw_size = None
+        for _ in range(a.log_runs):
+            for side, label, extra, tool, args in plans:
+                _, raw_size, secs = direct.get(path + "?stdout=true&stderr=true&tail=all")
+                rows.setdefault(("direct GET", "-"), []).append({"ms": ms(secs), "growth": 0, "bytes": raw_size})
+                log(f"big log: {side.name} {label}")
+                rows.setdefault((side.name, label), []).append(scaling_point(side, standin.url, extra, tool, args))
+        direct.close()
+    finally:
+        standin.close()
+    out = [f"#### One container log of {raw_size / 1e6:.1f} MB ({lines:,} lines), fresh server per call, "
+           f"{a.log_runs} rounds interleaved (median)", ""]
+    out += table_head(["server, tool", "call (ms)", "RSS growth, peak (MB)", "answer bytes"])
+    for (name, label), pts in rows.items():
+        t = percentile([p["ms"] for p in pts], 50)
+        g = percentile([p["growth"] for p in pts], 50)
+        b = pts[0]["bytes"]
+        b = f"{b:,}" if isinstance(b, int) else b
+        who = "direct GET of the same path (the reference)" if name == "direct GET" else f"{name} {label}"
+        out.append(f"| {who} | {t:,.0f} | {g:.1f} | {b} |")
+    out += ["", "RSS growth is VmHWM after the call minus VmRSS before it, as in the scaling section. "
+                "The direct GET reads the whole body on a keep-alive connection before each server's call."]
+    return out
+
+
 # --- section: HTTP -------------------------------------------------------------------
 
 def http_point(side, url, sessions, calls):
@@ -575,7 +624,9 @@ def main():
     ap.add_argument("--scaling", type=int_list, default=[1000, 10000, 50000], help="container counts, e.g. 1000,10000")
     ap.add_argument("--http-sessions", type=int_list, default=[1, 10, 50], help="concurrent sessions, e.g. 1,10,50")
     ap.add_argument("--http-calls", type=int, default=200, help="calls per HTTP session")
-    ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: calls,scaling,http")
+    ap.add_argument("--log-mb", type=float, default=50, help="size of the big log (biglog section), MB")
+    ap.add_argument("--log-runs", type=int, default=3, help="rounds of the big log rows")
+    ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--skip-peer", action="store_true", help="measure portainer-mcp alone")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are (server and stand-in)")
     ap.add_argument("--binary", type=Path, default=OURS,
@@ -609,7 +660,7 @@ def main():
     out = [f"Measured {datetime.date.today().isoformat()} with `{command}` on {describe_host()}; "
            f"{version or 'portainer-mcp'} ({describe_commit() if a.binary == OURS else f'binary {a.binary}'})"
            + (f" and mcp-portainer {PEER_VERSION} from PyPI." if not a.skip_peer else "."), ""]
-    sections = {"calls": calls_section, "scaling": scaling_section, "http": http_section}
+    sections = {"calls": calls_section, "scaling": scaling_section, "biglog": biglog_section, "http": http_section}
     for name in SECTIONS:
         if name in only:
             out += sections[name](a, sides) + [""]

@@ -223,7 +223,15 @@ impl PortainerServer {
             .options
             .team
             .filter(|_| team_access::creates_stack(def.name, args));
+        // A log is read into a window a few times the cap (log_window.rs);
+        // a generated log tool's one GET is its log.
+        let window = 4 * self.options.shaping.max_chars;
+        let generated_log = def.shape.keep_tail && matches!(def.input, catalogue::Input::Schema(_));
         let dispatch = Box::pin(async move {
+            call_record::set_text_window(window);
+            if generated_log {
+                call_record::expect_log(true, None);
+            }
             let out = catalogue::dispatch(&self.client, def.name, args).await;
             match (out, team) {
                 (Ok(created), Some(team)) => {

@@ -4,6 +4,8 @@
 //! mode the writes that were held back.
 
 use crate::portainer::exchange::Exchange;
+use crate::shaping::log_filter::Filter;
+use crate::shaping::log_window::{LogText, TextPlan};
 use crate::shaping::stream_list::ListPlan;
 use serde_json::{json, Value};
 use std::cell::RefCell;
@@ -40,6 +42,13 @@ pub struct CallState {
     pub would_change: Option<Value>,
     /// How to shape a list answer while it arrives (taken by the first GET).
     pub list_plan: Option<ListPlan>,
+    /// How to read a log answer while it arrives (taken by the next GET),
+    /// and what was read.
+    pub text_plan: Option<TextPlan>,
+    pub text_read: Option<LogText>,
+    /// Bytes of a log the result may keep before shaping (a few times the
+    /// response cap).
+    pub text_window: Option<usize>,
     /// A list shaped on arrival: the value, and whether it is final.
     pub streamed: Option<(Value, bool)>,
     /// The call's result is that final list: shaping it again would cut twice.
@@ -184,6 +193,45 @@ pub fn take_exchange() -> Option<Exchange> {
 
 pub fn take_list_plan() -> Option<ListPlan> {
     CALL.try_with(|c| c.borrow_mut().list_plan.take())
+        .ok()
+        .flatten()
+}
+
+/// The call's results keep at most this much of a log (see log_window.rs).
+pub fn set_text_window(bytes: usize) {
+    let _ = CALL.try_with(|c| c.borrow_mut().text_window = Some(bytes));
+}
+
+/// The next GET's answer is a log (Docker's framed stream when `docker`):
+/// read as it arrives, its end (or its `filter` matches) kept.
+pub fn expect_log(docker: bool, filter: Option<Filter>) {
+    let _ = CALL.try_with(|c| {
+        let mut c = c.borrow_mut();
+        let keep = c.text_window.unwrap_or(DEFAULT_TEXT_WINDOW);
+        c.text_plan = Some(TextPlan {
+            docker,
+            keep,
+            filter,
+        });
+    });
+}
+
+/// Without a window set by the server (tests of the HTTP layer alone).
+const DEFAULT_TEXT_WINDOW: usize = 256 << 10;
+
+pub fn take_text_plan() -> Option<TextPlan> {
+    CALL.try_with(|c| c.borrow_mut().text_plan.take())
+        .ok()
+        .flatten()
+}
+
+pub fn set_text_read(t: LogText) {
+    let _ = CALL.try_with(|c| c.borrow_mut().text_read = Some(t));
+}
+
+/// What the last log read saw (its text is the answer's body).
+pub fn take_text_read() -> Option<LogText> {
+    CALL.try_with(|c| c.borrow_mut().text_read.take())
         .ok()
         .flatten()
 }

@@ -38,6 +38,11 @@ pub async fn finish_bytes<T, E: Serialize>(
         Err(_) => return finish(r).await,
     };
     let bytes = exchange.map(|x| x.body).unwrap_or_default();
+    // A log read into a window (log_window.rs) is text already.
+    if let Some(read) = crate::portainer::call_record::take_text_read() {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        return Ok(crate::shaping::log_window::answer(text, &read, false));
+    }
     Ok(match crate::portainer::docker_log::demultiplex(&bytes) {
         Some(text) => Value::String(text),
         None => Value::String(String::from_utf8_lossy(&bytes).into_owned()),

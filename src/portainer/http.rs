@@ -346,12 +346,21 @@ impl Http {
                 crate::portainer::call_record::set_list_total(n);
             }
         }
-        let plan = if method == Method::GET && (200..300).contains(&status) && json {
+        let ok_get = method == Method::GET && (200..300).contains(&status);
+        let plan = if ok_get && json {
             crate::portainer::call_record::take_list_plan()
         } else {
             None
         };
-        let body = self.read_body(resp, plan).await?;
+        let log = if ok_get {
+            crate::portainer::call_record::take_text_plan()
+        } else {
+            None
+        };
+        let body = match log {
+            Some(log) => self.read_log(resp, log).await?,
+            None => self.read_body(resp, plan).await?,
+        };
         if tracing::enabled!(tracing::Level::DEBUG) {
             let path = shown(&path);
             tracing::debug!(%method, %path, status, bytes = body.len(), ms = started.elapsed().as_millis() as u64, "portainer");
@@ -435,6 +444,38 @@ impl Http {
                 Bytes::from_static(b"[]")
             }
         })
+    }
+
+    /// A log, read as it arrives into a window of its end (or of its
+    /// matches): memory stays a few times the response cap whatever the
+    /// log's size. The window's text is the body; what was read is kept
+    /// in the call's record.
+    async fn read_log(
+        &self,
+        mut resp: Response,
+        plan: crate::shaping::log_window::TextPlan,
+    ) -> reqwest::Result<Bytes> {
+        use crate::portainer::call_record::{mark_read_cut, take_read_bounds, ReadCut};
+        let mut window = crate::shaping::log_window::LogWindow::new(plan);
+        let (deadline, _) = take_read_bounds();
+        loop {
+            let chunk = match deadline {
+                None => resp.chunk().await?,
+                Some(at) => match tokio::time::timeout_at(at, resp.chunk()).await {
+                    Ok(chunk) => chunk?,
+                    Err(_) => {
+                        mark_read_cut(ReadCut::Time);
+                        None
+                    }
+                },
+            };
+            let Some(chunk) = chunk else { break };
+            window.feed(&chunk);
+        }
+        let mut read = window.finish();
+        let text = Bytes::from(std::mem::take(&mut read.text));
+        crate::portainer::call_record::set_text_read(read);
+        Ok(text)
     }
 
     fn too_large(&self, read: usize) -> Bytes {

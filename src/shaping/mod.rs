@@ -8,6 +8,8 @@ pub mod docker_df;
 pub mod docker_stats;
 pub mod expression_limits;
 pub mod kube_table;
+pub mod log_filter;
+pub mod log_window;
 pub mod redact;
 pub mod stream_list;
 pub mod truncate;
@@ -60,6 +62,12 @@ pub const OFFSET: &str = "offset";
 
 pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Value, ToolError> {
     let mut v = v;
+    // A text far over the cap is cut (at a line) before redaction, which
+    // then reads a few times what can be shown rather than all of it.
+    let precut = match &req.select {
+        None => precut(&mut v, PRECUT_FACTOR * opts.max_chars, def.keep_tail),
+        Some(_) => None,
+    };
     let hidden = if opts.show_secrets {
         0
     } else {
@@ -111,7 +119,63 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
             o.insert(REDACTED_KEY.into(), json!(redaction_note(shown)));
         }
     }
-    Ok(truncate::cap(v, opts.max_chars, def.keep_tail))
+    let mut v = truncate::cap(v, opts.max_chars, def.keep_tail);
+    if let (Some(len), Value::Object(o)) = (precut, &mut v) {
+        if !o.contains_key(truncate::NOTE_KEY) {
+            let kept = if def.keep_tail { "end" } else { "start" };
+            o.insert(
+                truncate::NOTE_KEY.into(),
+                json!(format!(
+                    "the text is {len} bytes; this answer is its {kept}"
+                )),
+            );
+        }
+    }
+    Ok(v)
+}
+
+/// How many times the cap a text may be before redaction reads it.
+const PRECUT_FACTOR: usize = 4;
+
+/// Cuts a text result (a string, or `{"result": string}`) over `max` bytes
+/// to `max` at a line break, its end or start; returns its length before.
+fn precut(v: &mut Value, max: usize, keep_tail: bool) -> Option<usize> {
+    let s = match v {
+        Value::String(s) => s,
+        Value::Object(o) => match o.get_mut("result") {
+            Some(Value::String(s)) => s,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let len = s.len();
+    if len <= max {
+        return None;
+    }
+    if keep_tail {
+        let mut from = len - max;
+        while !s.is_char_boundary(from) {
+            from += 1;
+        }
+        if let Some(i) = s[from..].find('\n') {
+            if from + i + 1 < len {
+                from += i + 1;
+            }
+        }
+        s.drain(..from);
+    } else {
+        let mut to = max;
+        while !s.is_char_boundary(to) {
+            to -= 1;
+        }
+        if let Some(i) = s[..to].rfind('\n') {
+            if i > 0 {
+                to = i + 1;
+            }
+        }
+        s.truncate(to);
+    }
+    Some(len)
 }
 
 /// How a list answer to this call is shaped while it arrives, if it is one:

@@ -5,7 +5,6 @@
 pub mod args;
 pub mod catalogue;
 pub mod handlers;
-pub mod log_filter;
 pub mod operations;
 pub mod overrides;
 pub mod policy;

@@ -49,8 +49,6 @@ struct State {
     by_address: HashMap<IpKey, usize>,
     /// Pending connections, oldest first.
     pending: BTreeMap<u64, Arc<Slot>>,
-    /// Pending connections by peer, for `established`.
-    by_peer: HashMap<SocketAddr, u64>,
     next: u64,
 }
 
@@ -126,7 +124,6 @@ impl Table {
         st.open += 1;
         *st.by_address.entry(address).or_insert(0) += 1;
         st.pending.insert(slot.seq, slot.clone());
-        st.by_peer.insert(peer, slot.seq);
         Ok(Place {
             table: self.clone(),
             slot,
@@ -151,19 +148,13 @@ impl Table {
             }
         }
         st.pending.remove(&slot.seq);
-        if st.by_peer.get(&slot.peer) == Some(&slot.seq) {
-            st.by_peer.remove(&slot.peer);
-        }
     }
 
-    /// The connection from `peer` has sent a request: it keeps its place.
-    pub fn established(&self, peer: SocketAddr) {
+    /// The connection has sent a request: it keeps its place.
+    fn spoken(&self, slot: &Slot) {
         let mut st = self.lock();
-        if let Some(seq) = st.by_peer.remove(&peer) {
-            if let Some(slot) = st.pending.remove(&seq) {
-                slot.spoke.store(true, Ordering::Release);
-            }
-        }
+        slot.spoke.store(true, Ordering::Release);
+        st.pending.remove(&slot.seq);
     }
 
     /// Open connections (metrics, tests).
@@ -205,10 +196,39 @@ pub struct Counted {
     evicted: Pin<Box<WaitForCancellationFutureOwned>>,
 }
 
+/// The connection's service: its first request marks the connection as
+/// spoken, whatever the path (probes and 404s included).
+#[derive(Clone)]
+pub struct Marked<S> {
+    inner: S,
+    slot: Arc<Slot>,
+    table: Arc<Table>,
+}
+
+impl<S, R> tower_service::Service<R> for Marked<S>
+where
+    S: tower_service::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: R) -> Self::Future {
+        if !self.slot.spoke.load(Ordering::Acquire) {
+            self.table.spoken(&self.slot);
+        }
+        self.inner.call(req)
+    }
+}
+
 impl<S: Send + 'static> Accept<TcpStream, S> for Acceptor {
     type Stream = Counted;
-    type Service = S;
-    type Future = Pin<Box<dyn Future<Output = io::Result<(Counted, S)>> + Send>>;
+    type Service = Marked<S>;
+    type Future = Pin<Box<dyn Future<Output = io::Result<(Counted, Marked<S>)>> + Send>>;
 
     fn accept(&self, stream: TcpStream, service: S) -> Self::Future {
         let table = self.table.clone();
@@ -228,6 +248,11 @@ impl<S: Send + 'static> Accept<TcpStream, S> for Acceptor {
                 }
             }
             let evicted = Box::pin(place.slot.evict.clone().cancelled_owned());
+            let service = Marked {
+                inner: service,
+                slot: place.slot.clone(),
+                table: table.clone(),
+            };
             Ok((
                 Counted {
                     stream,
@@ -308,8 +333,8 @@ mod tests {
         assert!(a1.slot.evict.is_cancelled());
         assert_eq!(t.open(), 2);
         // Once spoken, a connection keeps its place.
-        t.established(peer(1, 2));
-        t.established(peer(1, 3));
+        t.spoken(&a2.slot);
+        t.spoken(&a3.slot);
         assert!(
             t.admit(peer(1, 4)).is_err(),
             "the share is held by live connections"

@@ -4,10 +4,11 @@
 
 use super::handler;
 use crate::error::ToolError;
+use crate::portainer::call_record;
 use crate::portainer::docker_log::demultiplex;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
-use crate::tools::log_filter;
+use crate::shaping::{log_filter, log_window};
 use reqwest::Method;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -123,6 +124,8 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
         query.push(("timestamps".into(), "true".into()));
     }
     let path = format!("containers/{}/logs", a.id);
+    // Read as it arrives: the end of the log (or its matches), not all of it.
+    call_record::expect_log(true, grep.clone());
     let x = passthrough(
         http,
         Backend::Docker,
@@ -135,6 +138,10 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     .await?;
     if !(200..300).contains(&x.status) {
         return x.into_json();
+    }
+    if let Some(read) = call_record::take_text_read() {
+        let text = String::from_utf8_lossy(&x.body).into_owned();
+        return Ok(log_window::answer(text, &read, grep.is_some()));
     }
     let text =
         demultiplex(&x.body).unwrap_or_else(|| String::from_utf8_lossy(&x.body).into_owned());

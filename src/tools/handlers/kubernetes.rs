@@ -152,7 +152,7 @@ handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
 async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     kube::check_name("namespace", &a.namespace)?;
     kube::check_name("pod", &a.pod)?;
-    let grep = crate::tools::log_filter::filter(a.grep.as_deref(), a.context)?;
+    let grep = crate::shaping::log_filter::filter(a.grep.as_deref(), a.context)?;
     let mut query = vec![];
     if let Tail::Lines(n) = a.tail {
         query.push(("tailLines".to_string(), n.to_string()));
@@ -169,8 +169,10 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         }
     }
     let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
-    // A log is text even when its one line is JSON.
-    let text = passthrough(
+    // Read as it arrives (the end, or the matches); a log is text even
+    // when its one line is JSON.
+    crate::portainer::call_record::expect_log(false, grep.clone());
+    let x = passthrough(
         http,
         Backend::Kubernetes,
         a.environment_id,
@@ -179,11 +181,19 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         &query,
         None,
     )
-    .await?
-    .into_text()?;
-    let text = match text {
-        Value::String(t) => crate::tools::log_filter::filtered(t, grep.as_ref()),
-        other => other,
+    .await?;
+    let read = crate::portainer::call_record::take_text_read();
+    let text = match (x.into_text()?, read) {
+        (Value::String(t), Some(read)) => {
+            crate::shaping::log_window::answer(t, &read, grep.is_some())
+        }
+        (Value::String(t), None) => crate::shaping::log_filter::filtered(t, grep.as_ref()),
+        (other, _) => other,
+    };
+    // The window's note stays beside the text.
+    let (text, note) = match text {
+        Value::Object(mut o) => (o.remove("result").unwrap_or_default(), o.remove("_log")),
+        t => (t, None),
     };
     // Which run of the container the lines are from: after a crash the
     // current one may show nothing of what went wrong.
@@ -191,7 +201,11 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         Some(true) => "previous instance of the container (before its last restart)",
         _ => "current instance of the container; previous: true reads the one before its last restart",
     };
-    Ok(json!({"result": text, "_instance": instance}))
+    let mut out = json!({"result": text, "_instance": instance});
+    if let Some(note) = note {
+        out["_log"] = note;
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize, JsonSchema)]

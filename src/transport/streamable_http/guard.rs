@@ -8,7 +8,6 @@ use super::limits::{retry_after, RateLimiter, Shares};
 use super::sessions::Sessions;
 use crate::mcp::callers::{User, TOKEN_HEADER};
 use crate::mcp::server::PortainerServer;
-use crate::transport::connections::Table;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
@@ -30,8 +29,6 @@ pub struct Gate {
     pub max_body: usize,
     pub sessions: Sessions,
     pub server: PortainerServer,
-    /// Open connections (a request marks its connection as spoken).
-    pub connections: std::sync::Arc<Table>,
     /// What each user may have open at once.
     pub shares: std::sync::Arc<Shares>,
 }
@@ -48,8 +45,6 @@ pub async fn guard(
     req: Request,
     next: Next,
 ) -> Response {
-    // The connection has spoken: it keeps its place (connections.rs).
-    gate.connections.established(peer);
     if let Err(r) = check_host_and_origin(&gate, &req) {
         return r;
     }

@@ -130,7 +130,6 @@ pub async fn serve(
         max_body: o.max_body,
         sessions: sessions::Sessions::default(),
         server: server.clone(),
-        connections: table.clone(),
         shares: limits::Shares::new((o.max_connections / 4).max(8)),
     });
     let probes = Router::new()

@@ -12,9 +12,21 @@ const MAX_COMPILED: usize = 1 << 20;
 pub const MAX_CONTEXT: usize = 20;
 
 /// A checked `grep`: the expression compiled, before any request is sent.
+#[derive(Clone, Debug)]
 pub struct Filter {
     re: regex::Regex,
     context: usize,
+}
+
+impl Filter {
+    pub fn is_match(&self, line: &str) -> bool {
+        self.re.is_match(line)
+    }
+
+    /// Lines shown around each match.
+    pub fn context(&self) -> usize {
+        self.context
+    }
 }
 
 /// Compiles `grep`; a bad or oversized expression is refused here, so a
