@@ -60,30 +60,38 @@ impl Http {
         if let Some(token) = &s.token {
             headers.insert("X-API-Key", api_key_header(token)?);
         }
-        let builder = || -> Result<reqwest::ClientBuilder, String> {
-            let mut builder = reqwest::Client::builder()
-                .default_headers(headers.clone())
-                .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
-                .timeout(s.timeout)
-                .connect_timeout(s.timeout.min(Duration::from_secs(10)))
-                .redirect(reqwest::redirect::Policy::none());
-            if let Some(pem) = &s.tls_ca {
-                let certs = reqwest::Certificate::from_pem_bundle(pem)
+        let extra_roots = match &s.tls_ca {
+            None => vec![],
+            Some(pem) => {
+                use rustls::pki_types::pem::PemObject;
+                let certs = rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+                    .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| format!("--tls-ca: not a PEM certificate bundle: {e}"))?;
                 if certs.is_empty() {
                     return Err("--tls-ca: no certificate found in the file".into());
                 }
-                for c in certs {
-                    builder = builder.add_root_certificate(c);
-                }
+                certs
             }
-            if s.insecure {
-                builder = builder.tls_danger_accept_invalid_certs(true);
-            }
-            Ok(builder)
         };
-        let client = builder()?.build().map_err(build_error)?;
-        let upgrade_client = builder()?.http1_only().build().map_err(build_error)?;
+        // One TLS configuration whose CA roots load at the first TLS
+        // connection (tls.rs), shared by both clients.
+        let builder = |alpn: &[&[u8]]| -> Result<reqwest::ClientBuilder, String> {
+            let tls = super::tls::client_config(extra_roots.clone(), s.insecure, alpn)?;
+            Ok(reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .user_agent(concat!("portainer-mcp/", env!("CARGO_PKG_VERSION")))
+                .timeout(s.timeout)
+                .connect_timeout(s.timeout.min(Duration::from_secs(10)))
+                .redirect(reqwest::redirect::Policy::none())
+                .tls_backend_preconfigured(tls))
+        };
+        let client = builder(&[b"h2", b"http/1.1"])?
+            .build()
+            .map_err(build_error)?;
+        let upgrade_client = builder(&[b"http/1.1"])?
+            .http1_only()
+            .build()
+            .map_err(build_error)?;
         Ok(Http {
             client,
             upgrade_client,

@@ -14,5 +14,6 @@ pub mod http;
 pub mod kubernetes;
 pub mod passthrough;
 pub mod swarm;
+pub mod tls;
 pub mod version_check;
 pub mod websocket;
