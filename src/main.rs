@@ -15,6 +15,7 @@ use portainer_mcp::tools::selection::select;
 use portainer_mcp::tools::target::{self, Target};
 use portainer_mcp::tools::team_access;
 use portainer_mcp::transport;
+use progenitor_client::ClientInfo;
 use rmcp::ServiceExt;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -112,31 +113,12 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
-    if !o.disable_version_check {
-        if let Some(info) = version_check::run(&http, has_token).await? {
-            let edition = info.edition.as_deref().and_then(target::edition);
-            match target::choose(&info.version, edition, DESCRIPTIONS)? {
-                Some(t) => {
-                    target::remember(&t);
-                    choice.portainer = Some(announce(t));
-                }
-                None => tracing::warn!(
-                    "cannot read Portainer's version `{}`; serving every tool",
-                    info.version
-                ),
-            }
-        }
-    }
-    if let Some(team) = o.team_id {
-        if o.read_only {
-            tracing::info!("--team-id {team}: nothing is created in read-only mode");
-        } else if has_token {
-            if let Some(name) = team_access::check_team(&http, team).await? {
-                tracing::info!("stacks this server creates are restricted to team {team} ({name})");
-            }
-        }
-    }
-    let selection = select(&choice)?;
+    let checks = Checks {
+        version: !o.disable_version_check,
+        has_token,
+        team: o.team_id,
+        read_only: o.read_only,
+    };
     let reqwest_client = http.client().clone();
     let client =
         client::Client::new_with_client(api_root.trim_end_matches('/'), reqwest_client, http);
@@ -156,18 +138,75 @@ async fn run(cli: Cli) -> Result<(), String> {
     if let Some(addr) = o.metrics {
         transport::metrics_listener::bind(addr, metrics.clone()).await?;
     }
-    let tools = selection.served.len();
-    let server = server::PortainerServer::new(client, selection, options);
     if let Some(h) = http_options {
+        // Many clients: what is served is decided before the first one.
+        let selection = checks.run(client.inner(), choice).await?;
+        let tools = selection.served.len();
+        let server = server::PortainerServer::new(client, selection, options);
         tracing::info!(tools, read_only = o.read_only, "serving MCP over HTTP");
         return transport::streamable_http::serve(h, server, metrics).await;
     }
-    tracing::info!(tools, read_only = o.read_only, "serving MCP on stdio");
-    let service = server
-        .clone()
-        .serve(transport::stdio::transport())
-        .await
-        .map_err(|e| format!("MCP handshake failed: {e}"))?;
+    // One client, which waits for `initialize` before anything else: it is
+    // answered at once, while Portainer is asked for its version; the
+    // tools wait for that answer.
+    let (server, pending) = server::PortainerServer::pending(client, options);
+    let ready = {
+        let server = server.clone();
+        let read_only = o.read_only;
+        tokio::spawn(async move {
+            match checks.run(server.portainer(), choice).await {
+                Ok(s) => {
+                    tracing::info!(tools = s.served.len(), read_only, "serving MCP on stdio");
+                    pending.set(Ok(s));
+                    Ok(())
+                }
+                Err(e) => {
+                    pending.set(Err(format!("start-up failed: {e}")));
+                    Err(e)
+                }
+            }
+        })
+    };
+    // A failed start-up check (a refused token, an unsupported version)
+    // stops the server, before or after `initialize`; a client gone before
+    // `initialize` is told why if a check failed.
+    let mut checking = Some(ready);
+    let mut handshake = Box::pin(server.clone().serve(transport::stdio::transport()));
+    let service = loop {
+        tokio::select! {
+            s = &mut handshake => match s {
+                Ok(service) => break service,
+                Err(e) => {
+                    if let Some(Ok(Err(why))) = match checking.take() {
+                        Some(c) => Some(c.await),
+                        None => None,
+                    } {
+                        return Err(why);
+                    }
+                    return Err(format!("MCP handshake failed: {e}"));
+                }
+            },
+            done = async { checking.as_mut().expect("guarded").await }, if checking.is_some() => {
+                checking = None;
+                match done {
+                    Ok(Ok(())) => {}
+                    Ok(Err(why)) => return Err(why),
+                    Err(e) => return Err(format!("start-up checks: {e}")),
+                }
+            }
+        }
+    };
+    let failed = async move {
+        match checking {
+            Some(c) => match c.await {
+                Ok(Err(why)) => why,
+                Ok(Ok(())) => std::future::pending().await,
+                Err(e) => format!("start-up checks: {e}"),
+            },
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(failed);
     let grace = std::time::Duration::from_secs(o.shutdown_grace);
     let stop = service.cancellation_token();
     let waiting = service.waiting();
@@ -176,6 +215,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         done = &mut waiting => {
             done.map_err(|e| format!("MCP service stopped: {e}"))?;
         }
+        e = &mut failed => return Err(e),
         signal = transport::shutdown::signalled() => {
             transport::shutdown::drain(&server, signal, grace, std::time::Duration::ZERO).await;
             // The service writes the answers still queued before it stops.
@@ -184,4 +224,49 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// What start-up asks Portainer before it decides the tools: its version
+/// (and so which API description's tools), and the team `--team-id` names.
+struct Checks {
+    version: bool,
+    has_token: bool,
+    team: Option<u64>,
+    read_only: bool,
+}
+
+impl Checks {
+    async fn run(
+        self,
+        http: &http::Http,
+        mut choice: portainer_mcp::tools::selection::Choice,
+    ) -> Result<portainer_mcp::tools::selection::Selection, String> {
+        if self.version {
+            if let Some(info) = version_check::run(http, self.has_token).await? {
+                let edition = info.edition.as_deref().and_then(target::edition);
+                match target::choose(&info.version, edition, DESCRIPTIONS)? {
+                    Some(t) => {
+                        target::remember(&t);
+                        choice.portainer = Some(announce(t));
+                    }
+                    None => tracing::warn!(
+                        "cannot read Portainer's version `{}`; serving every tool",
+                        info.version
+                    ),
+                }
+            }
+        }
+        if let Some(team) = self.team {
+            if self.read_only {
+                tracing::info!("--team-id {team}: nothing is created in read-only mode");
+            } else if self.has_token {
+                if let Some(name) = team_access::check_team(http, team).await? {
+                    tracing::info!(
+                        "stacks this server creates are restricted to team {team} ({name})"
+                    );
+                }
+            }
+        }
+        select(&choice)
+    }
 }

@@ -13,11 +13,14 @@ use url::Url;
 /// unless the URL already ends with it. An address without a scheme
 /// (`192.168.1.10:9443`, as the Go server's -server takes it) is https.
 pub fn api_root(base: &str) -> Result<Url, String> {
-    // Errors show the address with any password in it hidden.
-    let mut shown = base.to_string();
-    crate::shaping::redact::redact_text(&mut shown);
+    // Errors show the address with any password in it hidden (worked out
+    // only for an error: redaction's automata are not built at start-up).
+    let shown = || {
+        let mut s = base.to_string();
+        crate::shaping::redact::redact_text(&mut s);
+        s
+    };
     let base_text = base.trim();
-    let base = &shown;
     let with_scheme;
     let base_text = if base_text.contains("://") {
         base_text
@@ -25,10 +28,12 @@ pub fn api_root(base: &str) -> Result<Url, String> {
         with_scheme = format!("https://{base_text}");
         &with_scheme
     };
-    let mut url = Url::parse(base_text).map_err(|e| format!("--url `{base}` is not a URL: {e}"))?;
+    let mut url =
+        Url::parse(base_text).map_err(|e| format!("--url `{}` is not a URL: {e}", shown()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
-            "--url `{base}` must start with https:// or http://"
+            "--url `{}` must start with https:// or http://",
+            shown()
         ));
     }
     if url.query().is_some()
@@ -37,7 +42,8 @@ pub fn api_root(base: &str) -> Result<Url, String> {
         || url.password().is_some()
     {
         return Err(format!(
-            "--url `{base}` must not carry a query, fragment or credentials"
+            "--url `{}` must not carry a query, fragment or credentials",
+            shown()
         ));
     }
     let path = url.path().trim_end_matches('/').to_string();

@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod drain;
 pub mod elicitation;
 pub mod input_required;
+pub mod menu;
 pub mod metrics;
 pub mod prompts;
 pub mod results;

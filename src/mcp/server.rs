@@ -6,6 +6,7 @@ use crate::mcp::audit::Audit;
 use crate::mcp::callers::{User, Users, TOKEN_HEADER};
 use crate::mcp::confirm;
 use crate::mcp::input_required;
+use crate::mcp::menu::{Menu, Pending, Ready};
 use crate::mcp::metrics::{CallLabels, Metrics, StatusLabel, ToolLabel};
 use crate::portainer::call_record;
 use crate::portainer::client::Client;
@@ -24,7 +25,6 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -154,50 +154,43 @@ fn caller_key(user: Option<&User>) -> String {
     }
 }
 
-/// A served tool as calls need it: its mode, its arguments' schema as
-/// served, and the request parameters the connected Portainer lacks.
-struct ServedTool {
-    def: &'static ToolDef,
-    mode: Mode,
-    schema: Value,
-    lacking: Vec<&'static str>,
-}
-
 /// Cheap to clone: the HTTP transport makes one per session.
 #[derive(Clone)]
 pub struct PortainerServer {
     client: Arc<Client>,
     options: Arc<CallSettings>,
-    tools: Arc<Vec<Tool>>,
-    served: Arc<HashMap<&'static str, ServedTool>>,
-    left_out: Arc<BTreeMap<&'static str, String>>,
+    /// What is served, once known (menu.rs).
+    menu: Ready,
     drain: Arc<super::drain::Drain>,
 }
 
 impl PortainerServer {
     pub fn new(client: Client, selection: Selection, options: CallSettings) -> Self {
-        let mut tools = vec![];
-        let mut served = HashMap::new();
-        for s in &selection.served {
-            let tool = super::tool_build::mcp_tool(s);
-            let schema = Value::Object((*tool.input_schema).clone());
-            let entry = ServedTool {
-                def: s.def,
-                mode: s.mode,
-                schema,
-                lacking: s.lacking(),
-            };
-            served.insert(s.def.name, entry);
-            tools.push(tool);
-        }
+        Self::with_menu(client, Ready::now(Menu::of(selection)), options)
+    }
+
+    /// A server whose tools are decided later (after Portainer's version
+    /// is known): calls that need them wait; `initialize` does not.
+    pub fn pending(client: Client, options: CallSettings) -> (Self, Pending) {
+        let (ready, pending) = Ready::pending();
+        (Self::with_menu(client, ready, options), pending)
+    }
+
+    fn with_menu(client: Client, menu: Ready, options: CallSettings) -> Self {
         PortainerServer {
             client: Arc::new(client),
             options: Arc::new(options),
-            tools: Arc::new(tools),
-            served: Arc::new(served),
-            left_out: Arc::new(selection.left_out),
+            menu,
             drain: Arc::default(),
         }
+    }
+
+    /// The menu, once ready; an error the client sees if start-up failed.
+    async fn menu(&self) -> Result<Arc<Menu>, McpError> {
+        self.menu
+            .wait()
+            .await
+            .map_err(|e| McpError::internal_error(e, None))
     }
 
     /// Dispatches one call under its plan, audit and metrics around it.
@@ -264,12 +257,12 @@ impl PortainerServer {
     /// For a tool whose toolset is off, where api_call still reaches the
     /// same operation: how to call it (the guard and confirmation apply
     /// there as well).
-    fn api_call_instead(&self, name: &str) -> String {
+    fn api_call_instead(menu: &Menu, name: &str) -> String {
         let Some(def) = crate::tools::catalogue::find(name) else {
             return String::new();
         };
         let generated = matches!(def.input, crate::tools::catalogue::Input::Schema(_));
-        if !generated || !self.served.contains_key("api_call") {
+        if !generated || !menu.served.contains_key("api_call") {
             return String::new();
         }
         let ops: Vec<String> = def.operation.split('|').map(|o| format!("`{o}`")).collect();
@@ -305,16 +298,17 @@ impl PortainerServer {
         ctx: CallContext<'_>,
     ) -> Result<CallToolResponse, McpError> {
         let ask = &ctx.ask;
-        let Some(tool) = self.served.get(name) else {
+        let menu = self.menu().await?;
+        let Some(tool) = menu.served.get(name) else {
             let name = crate::error::cap_text(name.to_string(), 200);
-            return Err(match self.left_out.get(name.as_str()) {
+            return Err(match menu.left_out.get(name.as_str()) {
                 Some(why) => McpError::invalid_params(
                     format!(
                         "tool `{name}` is not available: {why}{}",
                         // Not past an operator's own deny or mode: only
                         // for a toolset left off.
                         if why.starts_with("its toolset") {
-                            self.api_call_instead(&name)
+                            Self::api_call_instead(&menu, &name)
                         } else {
                             String::new()
                         }
@@ -585,7 +579,10 @@ impl PortainerServer {
             None => json!(self.options.caller),
         };
         record["tool"] = json!(def.name);
-        let mode = self.served.get(def.name).map(|s| s.mode);
+        let mode = self
+            .menu
+            .get()
+            .and_then(|m| m.served.get(def.name).map(|s| s.mode));
         record["access"] = json!(mode.map_or("read", Mode::label));
         record["arguments"] = arguments;
         audit.write(record);
@@ -636,8 +633,9 @@ impl PortainerServer {
         self.client.inner()
     }
 
-    pub fn tools(&self) -> &[Tool] {
-        &self.tools
+    /// The tools served, once they are known.
+    pub async fn tools(&self) -> Result<Vec<Tool>, McpError> {
+        Ok(self.menu().await?.tools.clone())
     }
 }
 
@@ -687,7 +685,9 @@ impl ServerHandler for PortainerServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items((*self.tools).clone()))
+        Ok(ListToolsResult::with_all_items(
+            self.menu().await?.tools.clone(),
+        ))
     }
 
     async fn call_tool(
@@ -766,6 +766,7 @@ impl ServerHandler for PortainerServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.tools.iter().find(|t| t.name == name).cloned()
+        let menu = self.menu.get()?;
+        menu.tools.iter().find(|t| t.name == name).cloned()
     }
 }

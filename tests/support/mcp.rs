@@ -82,6 +82,10 @@ impl Session {
             }
         });
         let client = ().serve(transport).await.expect("MCP handshake with portainer-mcp");
+        // As clients do: the tools list, which the server answers once its
+        // start-up checks (Portainer's version) are done, so that a test's
+        // count of requests starts after them.
+        let _ = client.list_all_tools().await;
         Session {
             client,
             stderr,
