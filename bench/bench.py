@@ -146,8 +146,11 @@ class Ours:
     everything = {"PORTAINER_TOOLSETS": "all"}
     with_proxy = {"PORTAINER_TOOLSETS": "default,proxy"}
 
-    def __init__(self, exe):
+    def __init__(self, exe, name=None):
         self.exe = exe
+        # A second build of ours (--baseline) is a side of its own.
+        self.name = name or Ours.name
+        self.ours = True
 
     def stdio(self, url, extra=None):
         return Stdio([str(self.exe)], {**BASE_ENV, "PORTAINER_URL": url, "PORTAINER_TOKEN": TOKEN, **(extra or {})})
@@ -349,12 +352,14 @@ def calls_section(a, sides):
             raw[key] = (got["direct"][0][1], percentile([t for t, _ in got["direct"]], 50))
             for side in sides:
                 res[side.name][key] = (got[side.name][0][1], percentile([t for t, _ in got[side.name]], 50))
-        ours = sessions[Ours.name]
         shaped = [("s_ctrs", "docker_container_list", {"environment_id": 1, "all": True}),
                   ("s_logs", "docker_container_logs", {"environment_id": 1, "id": "app-1", "tail": "all"})]
+        builds = [side for side in sides if getattr(side, "ours", False)]
         for key, tool, args in shaped:
-            got = interleaved({"x": mcp_runner(ours, tool, args)}, a.repeat, warmup=3)["x"]
-            res[Ours.name][key] = (got[0][1], percentile([t for t, _ in got], 50))
+            got = interleaved({side.name: mcp_runner(sessions[side.name], tool, args) for side in builds},
+                              a.repeat, warmup=3)
+            for side in builds:
+                res[side.name][key] = (got[side.name][0][1], percentile([t for t, _ in got[side.name]], 50))
         for s in sessions.values():
             s.close()
         direct.close()
@@ -363,7 +368,7 @@ def calls_section(a, sides):
 
     names = [side.name for side in sides]
     out = [f"#### Calls over stdio ({a.calls:,} calls per measurement)", ""]
-    out += table_head(["", *names] + (["ours/theirs"] if len(names) > 1 else []))
+    out += table_head(["", *names] + ([f"{names[0]} / {names[1]}"] if len(names) > 1 else []))
 
     def row(label, key, fmt, ratio=True, scale=1.0):
         vals = [res[n].get(key) for n in names]
@@ -457,7 +462,7 @@ def scaling_section(a, sides):
             direct.close()
             for side in sides:
                 plans = [("`docker_proxy`", side.with_proxy, *side.proxy("containers/json", {"all": True}))]
-                if side.name == Ours.name:
+                if getattr(side, "ours", False):
                     plans.append(("`docker_container_list` (shaped)", {}, "docker_container_list",
                                   {"environment_id": 1, "all": True}))
                 for label, extra, tool, args in plans:
@@ -497,7 +502,7 @@ def biglog_section(a, sides):
         for side in sides:
             plans.append((side, "`docker_proxy` GET containers/app-1/logs", side.with_proxy,
                           *side.proxy("containers/app-1/logs", {"stdout": True, "stderr": True, "tail": "all"})))
-            if side.name == Ours.name:
+            if getattr(side, "ours", False):
                 plans.append((side, "`docker_container_logs` tail all", {}, "docker_container_logs",
                               {"environment_id": 1, "id": "app-1", "tail": "all"}))
         raw_size = None
@@ -628,6 +633,9 @@ def main():
     ap.add_argument("--log-runs", type=int, default=3, help="rounds of the big log rows")
     ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--skip-peer", action="store_true", help="measure portainer-mcp alone")
+    ap.add_argument("--baseline", type=Path, help="another build of ours, measured as a side of its own "
+                    "(e.g. the previous commit's release binary), interleaved with the rest")
+    ap.add_argument("--baseline-label", default="baseline", help="how the tables name --baseline")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are (server and stand-in)")
     ap.add_argument("--binary", type=Path, default=OURS,
                     help="our server's binary (default: target/release; implies --no-build for it, not for the stand-in)")
@@ -655,6 +663,9 @@ def main():
         finally:
             standin.close()
         sides.append(peer)
+    # After the peer: the ratio column stays ours/peer when there is one.
+    if a.baseline:
+        sides.append(Ours(a.baseline.resolve(), name=f"portainer-mcp ({a.baseline_label})"))
 
     command = "python3 bench/bench.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
     out = [f"Measured {datetime.date.today().isoformat()} with `{command}` on {describe_host()}; "

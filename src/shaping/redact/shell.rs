@@ -13,6 +13,10 @@ use super::text;
 pub fn command_line(s: &str, out: &mut Vec<Span>) {
     // Free text finds secret-named keys and the documented password flags.
     text::scan(s, out);
+    // What follows reads assignments only.
+    if !s.contains('=') {
+        return;
+    }
     let texts = words(s);
     // `ps e` prints the environment after the arguments: the trailing run
     // of NAME=value words is the process's environment, shown by name.
