@@ -636,6 +636,8 @@ def main():
     ap.add_argument("--baseline", type=Path, help="another build of ours, measured as a side of its own "
                     "(e.g. the previous commit's release binary), interleaved with the rest")
     ap.add_argument("--baseline-label", default="baseline", help="how the tables name --baseline")
+    ap.add_argument("--write", type=Path, help="write the tables between the bench.py markers of this file "
+                    "(docs/dev/benchmarks.md) instead of printing them")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are (server and stand-in)")
     ap.add_argument("--binary", type=Path, default=OURS,
                     help="our server's binary (default: target/release; implies --no-build for it, not for the stand-in)")
@@ -675,7 +677,26 @@ def main():
     for name in SECTIONS:
         if name in only:
             out += sections[name](a, sides) + [""]
-    print("\n".join(out).rstrip())
+    text = "\n".join(out).rstrip()
+    if a.write:
+        write_between_markers(a.write, text)
+        log(f"wrote the tables into {a.write}")
+    else:
+        print(text)
+
+
+BEGIN, END = "<!-- bench.py output: begin -->", "<!-- bench.py output: end -->"
+
+
+def write_between_markers(path, text):
+    """Replaces what lies between the markers in `path` with `text`: the
+    figures in the docs are this command's own output, never typed."""
+    doc = Path(path).read_text()
+    head, sep, rest = doc.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        sys.exit(f"{path}: no {BEGIN} ... {END} section to write into")
+    Path(path).write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 if __name__ == "__main__":
