@@ -48,6 +48,33 @@ pub fn reads_as_yaml(text: &str) -> bool {
     yaml::parse(text).is_some_and(|d| scalar::is_structured(&d))
 }
 
+/// The keys of a YAML text as redaction's parser reads them, depth first
+/// (None when it does not read it as YAML). Parsers differ on exotic
+/// syntax; the fuzz target compares key lists only where they agree.
+pub fn yaml_keys(text: &str) -> Option<Vec<String>> {
+    let doc = yaml::parse(text)?;
+    let mut out = vec![];
+    fn walk(doc: &tree::Doc, n: usize, out: &mut Vec<String>, depth: usize) {
+        if depth > tree::MAX_DEPTH {
+            return;
+        }
+        match &doc.nodes[n] {
+            tree::Node::Map(entries) => {
+                for (k, child) in entries {
+                    out.push(k.clone());
+                    walk(doc, *child, out, depth + 1);
+                }
+            }
+            tree::Node::Seq(items) => items.iter().for_each(|i| walk(doc, *i, out, depth + 1)),
+            _ => {}
+        }
+    }
+    for &r in &doc.roots {
+        walk(&doc, r, &mut out, 0);
+    }
+    Some(out)
+}
+
 /// How many hidden values a (shaped) result still shows.
 pub fn count_marked(v: &Value) -> usize {
     match v {
