@@ -26,6 +26,7 @@ on first use.
 """
 
 import argparse
+import builtins
 import asyncio
 import datetime
 import json
@@ -802,6 +803,8 @@ def main():
     ap.add_argument("--record", nargs="?", const=str(BUDGETS), metavar="BUDGETS",
                     help="write the budgets from this run (ours)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="JSON results (default: bench/agent_results.json)")
+    ap.add_argument("--write", type=Path, help="write the table between the agent_tasks.py markers of this file "
+                    "(docs/dev/benchmarks.md) instead of printing it")
     a = ap.parse_args()
 
     tasks = TASKS
@@ -830,6 +833,8 @@ def main():
 
     keys = [s.key for s in servers]
     command = "python3 bench/agent_tasks.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
+    report = []
+    print = report.append  # noqa: A001 -- the report goes to stdout or into --write's file
     print(f"Measured {datetime.date.today().isoformat()} with `{command}` in {runtime:.0f} s; "
           + "; ".join(s.version() for s in servers) + ".\n")
     print("\n".join(table(tasks, results, keys)))
@@ -853,6 +858,14 @@ def main():
             status = re.search(r"HTTP error \d+[^-]*", p["error"])
             print(f"- {p['tool']} (GET {p['route']}): {status.group(0).strip() if status else p['error'][:120]}")
 
+    text = "\n".join(report).rstrip()
+    if a.write:
+        write_between_markers(a.write, text)
+        log(f"wrote the table into {a.write}")
+    else:
+        sys.stdout.write(text + "\n")
+    print = builtins.print  # noqa: A001
+
     a.out.write_text(json.dumps({
         "date": datetime.date.today().isoformat(), "command": command, "runtime_seconds": round(runtime, 1),
         "servers": {s.key: s.version() for s in servers},
@@ -869,6 +882,19 @@ def main():
         if failures:
             sys.exit(1)
         print(f"all {len(tasks)} tasks within budget")
+
+
+BEGIN, END = "<!-- agent_tasks.py output: begin -->", "<!-- agent_tasks.py output: end -->"
+
+
+def write_between_markers(path, text):
+    """Replaces what lies between the markers in `path` with `text`."""
+    doc = Path(path).read_text()
+    head, sep, rest = doc.partition(BEGIN)
+    _, sep2, tail = rest.partition(END)
+    if not sep or not sep2:
+        sys.exit(f"{path}: no {BEGIN} ... {END} section to write into")
+    Path(path).write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 if __name__ == "__main__":

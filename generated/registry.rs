@@ -4,7 +4,6 @@
 use crate::tools::args::Args;
 #[allow(unused_imports)]
 use crate::portainer::client::types;
-use crate::portainer::client::Client;
 use crate::error::ToolError;
 use crate::tools::catalogue::{Access, Description, Gap, Input, ToolDef, ToolsetDef};
 #[allow(unused_imports)]
@@ -2753,12 +2752,13 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
 ];
-/// Decodes the arguments of tool `name` and performs its call.
+/// Decodes the arguments of tool `name` and performs `call`.
 pub async fn dispatch(
-    client: &Client,
+    call: &crate::tools::call::Call,
     name: &str,
     args: &Args,
-) -> Result<serde_json::Value, ToolError> {
+) -> Result<crate::shaping::Got, ToolError> {
+    let client = call.client();
     match name {
         "environment_list" => {
             let a_agent_versions: Option<::std::vec::Vec<::std::string::String>> = Args::fixed(
@@ -2879,6 +2879,7 @@ pub async fn dispatch(
                 Args::fixed("updateInformation", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .endpoint_list(
                             a_agent_versions.as_ref(),
@@ -2923,6 +2924,7 @@ pub async fn dispatch(
             let a_exclude_snapshot: Option<bool> = args
                 .get("excludeSnapshot", Some("true"))?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.endpoint_inspect(a_id, a_exclude_snapshot).await,
                 )
                 .await
@@ -3067,6 +3069,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.endpoint_update(a_id, &a_body).await,
                 )
                 .await
@@ -3078,36 +3081,52 @@ pub async fn dispatch(
                 Args::fixed("size", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.endpoint_group_list(a_size).await,
                 )
                 .await
         }
         "tag_list" => {
-            crate::portainer::decode::finish_json(client.tag_list().await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.tag_list().await,
+                )
+                .await
         }
         "environment_snapshot" => {
             let a_id: i64 = args.get_segment("environment_id", None)?;
-            crate::portainer::decode::finish_unit(client.endpoint_snapshot(a_id).await)
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.endpoint_snapshot(a_id).await,
+                )
                 .await
         }
         "environment_create" => {
-            (crate::tools::handlers::ENVIRONMENT_CREATE.call)(client.inner(), args).await
+            (crate::tools::handlers::ENVIRONMENT_CREATE.call)(call, args).await
         }
         "environment_delete" => {
             let a_id: i64 = args.get_segment("environment_id", None)?;
-            crate::portainer::decode::finish_unit(client.endpoint_delete(a_id).await)
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.endpoint_delete(a_id).await,
+                )
                 .await
         }
         "stack_list" => {
             let a_filters: Option<String> = args.get("filters", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.stack_list(a_filters.as_deref()).await,
                 )
                 .await
         }
         "stack_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_json(client.stack_inspect(a_id).await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.stack_inspect(a_id).await,
+                )
+                .await
         }
         "stack_file_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
@@ -3122,6 +3141,7 @@ pub async fn dispatch(
                 args.get("version", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .stack_file_inspect(a_id, a_commit_hash.as_deref(), a_version)
                         .await,
@@ -3136,6 +3156,7 @@ pub async fn dispatch(
                     let a_id: i64 = args.get_segment("id", None)?;
                     let a_endpoint_id: i64 = args.get("environment_id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.stack_start(a_id, a_endpoint_id).await,
                         )
                         .await
@@ -3145,6 +3166,7 @@ pub async fn dispatch(
                     let a_id: i64 = args.get_segment("id", None)?;
                     let a_endpoint_id: i64 = args.get("environment_id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.stack_stop(a_id, a_endpoint_id).await,
                         )
                         .await
@@ -3212,6 +3234,7 @@ pub async fn dispatch(
                             ],
                         )?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .stack_create_docker_standalone_string(
                                     a_endpoint_id,
@@ -3276,6 +3299,7 @@ pub async fn dispatch(
                             ],
                         )?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .stack_create_docker_swarm_string(a_endpoint_id, &a_body)
                                 .await,
@@ -3294,9 +3318,7 @@ pub async fn dispatch(
                 }
             }
         }
-        "stack_update" => {
-            (crate::tools::handlers::STACK_UPDATE.call)(client.inner(), args).await
-        }
+        "stack_update" => (crate::tools::handlers::STACK_UPDATE.call)(call, args).await,
         "stack_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
             let a_endpoint_id: i64 = args.get("environment_id", None)?;
@@ -3307,6 +3329,7 @@ pub async fn dispatch(
                 args.get("remove_volumes", None)?
             };
             crate::portainer::decode::finish_unit(
+                    client.inner(),
                     client
                         .stack_delete(a_id, a_endpoint_id, a_external, a_remove_volumes)
                         .await,
@@ -3448,6 +3471,7 @@ pub async fn dispatch(
                             ],
                         )?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .stack_create_docker_standalone_repository(
                                     a_endpoint_id,
@@ -3596,6 +3620,7 @@ pub async fn dispatch(
                             ],
                         )?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .stack_create_docker_swarm_repository(
                                     a_endpoint_id,
@@ -3620,6 +3645,7 @@ pub async fn dispatch(
         "user_list" => {
             let a_environment_id: Option<i64> = args.get("environmentId", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.user_list(a_environment_id).await,
                 )
                 .await
@@ -3628,6 +3654,7 @@ pub async fn dispatch(
             let a_environment_id: Option<i64> = args.get("environmentId", None)?;
             let a_only_led_teams: Option<bool> = args.get("onlyLedTeams", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.team_list(a_environment_id, a_only_led_teams).await,
                 )
                 .await
@@ -3637,12 +3664,18 @@ pub async fn dispatch(
             match choice.as_str() {
                 "status" => {
                     args.only(&["what"], "what", "status")?;
-                    crate::portainer::decode::finish_json(client.system_status().await)
+                    crate::portainer::decode::finish_json(
+                            client.inner(),
+                            client.system_status().await,
+                        )
                         .await
                 }
                 "version" => {
                     args.only(&["what"], "what", "version")?;
-                    crate::portainer::decode::finish_json(client.system_version().await)
+                    crate::portainer::decode::finish_json(
+                            client.inner(),
+                            client.system_version().await,
+                        )
                         .await
                 }
                 other => {
@@ -3657,18 +3690,18 @@ pub async fn dispatch(
             }
         }
         "settings_get" => {
-            crate::portainer::decode::finish_json(client.settings_inspect().await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.settings_inspect().await,
+                )
+                .await
         }
-        "api_find" => (crate::tools::handlers::API_FIND.call)(client.inner(), args).await,
-        "api_describe" => {
-            (crate::tools::handlers::API_DESCRIBE.call)(client.inner(), args).await
-        }
-        "api_call" => (crate::tools::handlers::API_CALL.call)(client.inner(), args).await,
-        "docker_proxy" => {
-            (crate::tools::handlers::DOCKER_PROXY.call)(client.inner(), args).await
-        }
+        "api_find" => (crate::tools::handlers::API_FIND.call)(call, args).await,
+        "api_describe" => (crate::tools::handlers::API_DESCRIBE.call)(call, args).await,
+        "api_call" => (crate::tools::handlers::API_CALL.call)(call, args).await,
+        "docker_proxy" => (crate::tools::handlers::DOCKER_PROXY.call)(call, args).await,
         "kubernetes_proxy" => {
-            (crate::tools::handlers::KUBERNETES_PROXY.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_PROXY.call)(call, args).await
         }
         "docker_container_list" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
@@ -3677,6 +3710,7 @@ pub async fn dispatch(
             let a_limit: Option<i64> = args.get("last", None)?;
             let a_size: Option<bool> = Args::fixed("size", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .docker_container_list(
                             a_environment_id,
@@ -3699,6 +3733,7 @@ pub async fn dispatch(
                     let a_id: String = args.get_segment("id", None)?;
                     let a_size: Option<bool> = Args::fixed("size", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_container_inspect(a_environment_id, &a_id, a_size)
                                 .await,
@@ -3711,6 +3746,7 @@ pub async fn dispatch(
                         .get_segment("environment_id", None)?;
                     let a_name: String = args.get_segment("id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.docker_image_inspect(a_environment_id, &a_name).await,
                         )
                         .await
@@ -3723,6 +3759,7 @@ pub async fn dispatch(
                     let a_scope: Option<String> = Args::fixed("scope", None)?;
                     let a_verbose: Option<bool> = Args::fixed("verbose", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_network_inspect(
                                     a_environment_id,
@@ -3740,6 +3777,7 @@ pub async fn dispatch(
                         .get_segment("environment_id", None)?;
                     let a_name: String = args.get_segment("id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.docker_volume_inspect(a_environment_id, &a_name).await,
                         )
                         .await
@@ -3757,14 +3795,14 @@ pub async fn dispatch(
             }
         }
         "docker_container_logs" => {
-            (crate::tools::handlers::DOCKER_CONTAINER_LOGS.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::DOCKER_CONTAINER_LOGS.call)(call, args).await
         }
         "docker_container_top" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_id: String = args.get_segment("id", None)?;
             let a_ps_args: Option<String> = args.get("ps_args", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .docker_container_top(
                             a_environment_id,
@@ -3776,12 +3814,10 @@ pub async fn dispatch(
                 .await
         }
         "docker_container_stats" => {
-            (crate::tools::handlers::DOCKER_CONTAINER_STATS.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::DOCKER_CONTAINER_STATS.call)(call, args).await
         }
         "docker_container_action" => {
-            (crate::tools::handlers::DOCKER_CONTAINER_ACTION.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::DOCKER_CONTAINER_ACTION.call)(call, args).await
         }
         "docker_remove" => {
             let choice: String = args.get("kind", None)?;
@@ -3799,6 +3835,7 @@ pub async fn dispatch(
                     let a_link: Option<bool> = Args::fixed("link", None)?;
                     let a_v: Option<bool> = args.get("volumes", None)?;
                     crate::portainer::decode::finish_unit(
+                            client.inner(),
                             client
                                 .docker_container_delete(
                                     a_environment_id,
@@ -3823,6 +3860,7 @@ pub async fn dispatch(
                     let a_force: Option<bool> = args.get("force", None)?;
                     let a_noprune: Option<bool> = Args::fixed("noprune", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_image_delete(
                                     a_environment_id,
@@ -3845,6 +3883,7 @@ pub async fn dispatch(
                     let a_name: String = args.get_segment("id", None)?;
                     let a_force: Option<bool> = args.get("force", None)?;
                     crate::portainer::decode::finish_unit(
+                            client.inner(),
                             client
                                 .docker_volume_delete(a_environment_id, &a_name, a_force)
                                 .await,
@@ -3878,6 +3917,7 @@ pub async fn dispatch(
                     let a_digests: Option<bool> = Args::fixed("digests", None)?;
                     let a_filters: Option<String> = args.get_json_text("filters")?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_image_list(
                                     a_environment_id,
@@ -3899,6 +3939,7 @@ pub async fn dispatch(
                         .get_segment("environment_id", None)?;
                     let a_filters: Option<String> = args.get_json_text("filters")?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_network_list(a_environment_id, a_filters.as_deref())
                                 .await,
@@ -3911,6 +3952,7 @@ pub async fn dispatch(
                         .get_segment("environment_id", None)?;
                     let a_filters: Option<String> = args.get_json_text("filters")?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client
                                 .docker_volume_list(a_environment_id, a_filters.as_deref())
                                 .await,
@@ -3937,6 +3979,7 @@ pub async fn dispatch(
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.docker_system_info(a_environment_id).await,
                         )
                         .await
@@ -3946,6 +3989,7 @@ pub async fn dispatch(
                     let a_environment_id: i64 = args
                         .get_segment("environment_id", None)?;
                     crate::portainer::decode::finish_json(
+                            client.inner(),
                             client.docker_system_version(a_environment_id).await,
                         )
                         .await
@@ -3962,14 +4006,12 @@ pub async fn dispatch(
             }
         }
         "docker_disk_usage" => {
-            (crate::tools::handlers::DOCKER_DISK_USAGE.call)(client.inner(), args).await
+            (crate::tools::handlers::DOCKER_DISK_USAGE.call)(call, args).await
         }
         "docker_image_pull" => {
-            (crate::tools::handlers::DOCKER_IMAGE_PULL.call)(client.inner(), args).await
+            (crate::tools::handlers::DOCKER_IMAGE_PULL.call)(call, args).await
         }
-        "docker_prune" => {
-            (crate::tools::handlers::DOCKER_PRUNE.call)(client.inner(), args).await
-        }
+        "docker_prune" => (crate::tools::handlers::DOCKER_PRUNE.call)(call, args).await,
         "docker_volume_create" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_body: types::DockerVolumeCreateBody = args
@@ -4002,6 +4044,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.docker_volume_create(a_environment_id, &a_body).await,
                 )
                 .await
@@ -4074,6 +4117,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.docker_network_create(a_environment_id, &a_body).await,
                 )
                 .await
@@ -4086,6 +4130,7 @@ pub async fn dispatch(
                 args.get("size", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.get_endpoint_groups_id(a_id, a_size).await,
                 )
                 .await
@@ -4121,6 +4166,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.endpoint_group_create(&a_body).await,
                 )
                 .await
@@ -4169,6 +4215,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.endpoint_group_update(a_id, &a_body).await,
                 )
                 .await
@@ -4176,6 +4223,7 @@ pub async fn dispatch(
         "environment_group_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(
+                    client.inner(),
                     client.endpoint_group_delete(a_id).await,
                 )
                 .await
@@ -4192,15 +4240,27 @@ pub async fn dispatch(
                         },
                     ],
                 )?;
-            crate::portainer::decode::finish_json(client.tag_create(&a_body).await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.tag_create(&a_body).await,
+                )
+                .await
         }
         "tag_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_unit(client.tag_delete(a_id).await).await
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.tag_delete(a_id).await,
+                )
+                .await
         }
         "user_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_json(client.user_inspect(a_id).await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.user_inspect(a_id).await,
+                )
+                .await
         }
         "user_create" => {
             let a_body: types::UsersUserCreatePayload = args
@@ -4226,7 +4286,10 @@ pub async fn dispatch(
                         },
                     ],
                 )?;
-            crate::portainer::decode::finish_json(client.user_create(&a_body).await)
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.user_create(&a_body).await,
+                )
                 .await
         }
         "user_set_role" => {
@@ -4273,17 +4336,26 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.user_update(a_id, &a_body).await,
                 )
                 .await
         }
         "user_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_unit(client.user_delete(a_id).await).await
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.user_delete(a_id).await,
+                )
+                .await
         }
         "team_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_json(client.team_inspect(a_id).await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.team_inspect(a_id).await,
+                )
+                .await
         }
         "team_create" => {
             let a_body: types::TeamsTeamCreatePayload = args
@@ -4309,7 +4381,10 @@ pub async fn dispatch(
                         },
                     ],
                 )?;
-            crate::portainer::decode::finish_json(client.team_create(&a_body).await)
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.team_create(&a_body).await,
+                )
                 .await
         }
         "team_update" => {
@@ -4332,16 +4407,24 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.team_update(a_id, &a_body).await,
                 )
                 .await
         }
         "team_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_unit(client.team_delete(a_id).await).await
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.team_delete(a_id).await,
+                )
+                .await
         }
         "team_membership_list" => {
-            crate::portainer::decode::finish_json(client.team_membership_list().await)
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.team_membership_list().await,
+                )
                 .await
         }
         "team_membership_add" => {
@@ -4369,6 +4452,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.team_membership_create(&a_body).await,
                 )
                 .await
@@ -4376,12 +4460,17 @@ pub async fn dispatch(
         "team_membership_remove" => {
             let a_id: i64 = args.get_segment("id", None)?;
             crate::portainer::decode::finish_unit(
+                    client.inner(),
                     client.team_membership_delete(a_id).await,
                 )
                 .await
         }
         "role_list" => {
-            crate::portainer::decode::finish_json(client.role_list().await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.role_list().await,
+                )
+                .await
         }
         "activity_log_list" => {
             let a_after: Option<i64> = args.get("after", None)?;
@@ -4398,6 +4487,7 @@ pub async fn dispatch(
             let a_username: Option<::std::vec::Vec<::std::string::String>> = args
                 .get("username", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .logs_list(
                             a_after,
@@ -4423,6 +4513,7 @@ pub async fn dispatch(
             let a_sort_by: Option<String> = Args::fixed("sortBy", None)?;
             let a_sort_desc: Option<bool> = args.get("sortDesc", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .auth_logs_list(
                             a_after,
@@ -4438,7 +4529,11 @@ pub async fn dispatch(
                 .await
         }
         "registry_list" => {
-            crate::portainer::decode::finish_json(client.registry_list().await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.registry_list().await,
+                )
+                .await
         }
         "registry_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
@@ -4448,6 +4543,7 @@ pub async fn dispatch(
                 Args::fixed("endpointId", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.registry_inspect(a_id, a_endpoint_id).await,
                 )
                 .await
@@ -4530,7 +4626,10 @@ pub async fn dispatch(
                         },
                     ],
                 )?;
-            crate::portainer::decode::finish_json(client.registry_create(&a_body).await)
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.registry_create(&a_body).await,
+                )
                 .await
         }
         "registry_update" => {
@@ -4601,13 +4700,17 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.registry_update(a_id, &a_body).await,
                 )
                 .await
         }
         "registry_delete" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_unit(client.registry_delete(a_id).await)
+            crate::portainer::decode::finish_unit(
+                    client.inner(),
+                    client.registry_delete(a_id).await,
+                )
                 .await
         }
         "edge_group_list" => {
@@ -4617,6 +4720,7 @@ pub async fn dispatch(
                 Args::fixed("summarize", None)?
             };
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.edge_group_list(a_summarize).await,
                 )
                 .await
@@ -4627,17 +4731,25 @@ pub async fn dispatch(
                 Some("true"),
             )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.edge_stack_list(a_summarize_statuses).await,
                 )
                 .await
         }
         "edge_stack_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_json(client.edge_stack_inspect(a_id).await)
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.edge_stack_inspect(a_id).await,
+                )
                 .await
         }
         "edge_job_list" => {
-            crate::portainer::decode::finish_json(client.edge_job_list().await).await
+            crate::portainer::decode::finish_json(
+                    client.inner(),
+                    client.edge_job_list().await,
+                )
+                .await
         }
         "kubernetes_namespace_list" => {
             let a_id: i64 = args.get_segment("environment_id", None)?;
@@ -4648,6 +4760,7 @@ pub async fn dispatch(
                 Some("false"),
             )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .get_kubernetes_namespaces(
                             a_id,
@@ -4659,54 +4772,47 @@ pub async fn dispatch(
                 .await
         }
         "kubernetes_resource_list" => {
-            (crate::tools::handlers::KUBERNETES_RESOURCE_LIST.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_RESOURCE_LIST.call)(call, args).await
         }
         "kubernetes_resource_get" => {
-            (crate::tools::handlers::KUBERNETES_RESOURCE_GET.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_RESOURCE_GET.call)(call, args).await
         }
         "kubernetes_pod_logs" => {
-            (crate::tools::handlers::KUBERNETES_POD_LOGS.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_POD_LOGS.call)(call, args).await
         }
         "kubernetes_events" => {
-            (crate::tools::handlers::KUBERNETES_EVENTS.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_EVENTS.call)(call, args).await
         }
         "kubernetes_scale" => {
-            (crate::tools::handlers::KUBERNETES_SCALE.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_SCALE.call)(call, args).await
         }
         "kubernetes_rollout_restart" => {
-            (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART
-                .call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART.call)(call, args).await
         }
         "kubernetes_describe" => {
-            (crate::tools::handlers::KUBERNETES_DESCRIBE.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_DESCRIBE.call)(call, args).await
         }
         "kubernetes_top" => {
-            (crate::tools::handlers::KUBERNETES_TOP.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_TOP.call)(call, args).await
         }
         "kubernetes_apply" => {
-            (crate::tools::handlers::KUBERNETES_APPLY.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_APPLY.call)(call, args).await
         }
         "kubernetes_delete" => {
-            (crate::tools::handlers::KUBERNETES_DELETE.call)(client.inner(), args).await
+            (crate::tools::handlers::KUBERNETES_DELETE.call)(call, args).await
         }
         "docker_container_exec" => {
-            (crate::tools::handlers::DOCKER_CONTAINER_EXEC.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::DOCKER_CONTAINER_EXEC.call)(call, args).await
         }
         "kubernetes_pod_exec" => {
-            (crate::tools::handlers::KUBERNETES_POD_EXEC.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::KUBERNETES_POD_EXEC.call)(call, args).await
         }
         "swarm_service_list" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             let a_status: Option<bool> = Args::fixed("status", Some("true"))?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .docker_service_list(
                             a_environment_id,
@@ -4722,6 +4828,7 @@ pub async fn dispatch(
             let a_id: String = args.get_segment("id", None)?;
             let a_insert_defaults: Option<bool> = Args::fixed("insertDefaults", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .docker_service_inspect(
                             a_environment_id,
@@ -4733,21 +4840,19 @@ pub async fn dispatch(
                 .await
         }
         "swarm_service_scale" => {
-            (crate::tools::handlers::SWARM_SERVICE_SCALE.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::SWARM_SERVICE_SCALE.call)(call, args).await
         }
         "swarm_service_update" => {
-            (crate::tools::handlers::SWARM_SERVICE_UPDATE.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::SWARM_SERVICE_UPDATE.call)(call, args).await
         }
         "swarm_service_rollback" => {
-            (crate::tools::handlers::SWARM_SERVICE_ROLLBACK.call)(client.inner(), args)
-                .await
+            (crate::tools::handlers::SWARM_SERVICE_ROLLBACK.call)(call, args).await
         }
         "swarm_task_list" => {
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.docker_task_list(a_environment_id, a_filters.as_deref()).await,
                 )
                 .await
@@ -4756,6 +4861,7 @@ pub async fn dispatch(
             let a_environment_id: i64 = args.get_segment("environment_id", None)?;
             let a_filters: Option<String> = args.get_json_text("filters")?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.docker_node_list(a_environment_id, a_filters.as_deref()).await,
                 )
                 .await
@@ -4771,6 +4877,7 @@ pub async fn dispatch(
             let a_tail: Option<String> = args.get("tail", Some("\"200\""))?;
             let a_timestamps: Option<bool> = args.get("timestamps", None)?;
             crate::portainer::decode::finish_bytes(
+                    client.inner(),
                     client
                         .docker_service_logs(
                             a_environment_id,
@@ -4793,6 +4900,7 @@ pub async fn dispatch(
             let a_namespace: Option<String> = args.get("namespace", None)?;
             let a_selector: Option<String> = args.get("selector", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .helm_list(
                             a_id,
@@ -4861,6 +4969,7 @@ pub async fn dispatch(
                     ],
                 )?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client.helm_install(a_id, a_dry_run, &a_body).await,
                 )
                 .await
@@ -4870,6 +4979,7 @@ pub async fn dispatch(
             let a_release: String = args.get_segment("release", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_unit(
+                    client.inner(),
                     client.helm_delete(a_id, &a_release, a_namespace.as_deref()).await,
                 )
                 .await
@@ -4881,6 +4991,7 @@ pub async fn dispatch(
             let a_revision: Option<i64> = args.get("revision", None)?;
             let a_show_resources: Option<bool> = Args::fixed("showResources", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .helm_get(
                             a_id,
@@ -4898,6 +5009,7 @@ pub async fn dispatch(
             let a_release: String = args.get_segment("release", None)?;
             let a_namespace: Option<String> = args.get("namespace", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .helm_get_history(a_id, &a_release, a_namespace.as_deref())
                         .await,
@@ -4915,6 +5027,7 @@ pub async fn dispatch(
             let a_wait: Option<bool> = args.get("wait", None)?;
             let a_wait_for_jobs: Option<bool> = Args::fixed("waitForJobs", None)?;
             crate::portainer::decode::finish_json(
+                    client.inner(),
                     client
                         .helm_rollback(
                             a_id,

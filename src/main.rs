@@ -245,10 +245,7 @@ impl Checks {
             if let Some(info) = version_check::run(http, self.has_token).await? {
                 let edition = info.edition.as_deref().and_then(target::edition);
                 match target::choose(&info.version, edition, DESCRIPTIONS)? {
-                    Some(t) => {
-                        target::remember(&t);
-                        choice.portainer = Some(announce(t));
-                    }
+                    Some(t) => choice.portainer = Some(announce(t)),
                     None => tracing::warn!(
                         "cannot read Portainer's version `{}`; serving every tool",
                         info.version

@@ -65,7 +65,6 @@ pub fn generate(
         use crate::tools::args::Args;
         #[allow(unused_imports)]
         use crate::portainer::client::types;
-        use crate::portainer::client::Client;
         use crate::error::ToolError;
         use crate::tools::catalogue::{Access, Description, Gap, Input, ToolDef, ToolsetDef};
         #[allow(unused_imports)]
@@ -79,12 +78,13 @@ pub fn generate(
 
         pub static TOOLS: &[ToolDef] = &[#(#defs),*];
 
-        /// Decodes the arguments of tool `name` and performs its call.
+        /// Decodes the arguments of tool `name` and performs `call`.
         pub async fn dispatch(
-            client: &Client,
+            call: &crate::tools::call::Call,
             name: &str,
             args: &Args,
-        ) -> Result<serde_json::Value, ToolError> {
+        ) -> Result<crate::shaping::Got, ToolError> {
+            let client = call.client();
             match name {
                 #(#arms)*
                 _ => Err(ToolError::UnknownTool(name.to_string())),
@@ -202,9 +202,7 @@ fn dispatch_arm(
     let calls = match &p.kind {
         Kind::Handler(h) => {
             let handler = format_ident!("{}", h.to_ascii_uppercase());
-            return Ok(
-                quote!(#name => (crate::tools::handlers::#handler.call)(client.inner(), args).await,),
-            );
+            return Ok(quote!(#name => (crate::tools::handlers::#handler.call)(call, args).await,));
         }
         Kind::Generated { calls, .. } => calls,
     };
@@ -312,7 +310,7 @@ fn call_body(
     let call = format_ident!("{}", client_fn);
     Ok(quote! {
         #(#lets)*
-        #finish(client.#call(#(#passes),*).await).await
+        #finish(client.inner(), client.#call(#(#passes),*).await).await
     })
 }
 

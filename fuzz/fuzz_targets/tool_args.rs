@@ -53,12 +53,8 @@ fuzz_target!(|data: &[u8]| {
             .build()
             .unwrap();
         rt.block_on(async {
-            let _ = portainer_mcp::portainer::call_record::run_offline(dispatch(
-                client(),
-                def.name,
-                &args,
-            ))
-            .await;
+            let call = portainer_mcp::tools::call::Call::offline(client());
+            let _ = dispatch(&call, def.name, &args).await;
         });
     });
 });

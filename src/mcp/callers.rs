@@ -4,6 +4,7 @@
 
 use crate::error::ToolError;
 use crate::portainer::client::Client;
+use crate::portainer::record::{CallState, Record};
 use progenitor_client::ClientInfo;
 use reqwest::Method;
 use std::collections::HashMap;
@@ -59,20 +60,16 @@ impl Users {
                 return Ok(user);
             }
         }
-        let http = client.inner();
-        let watch = crate::portainer::call_record::Watch::default();
-        let (me, _) = crate::portainer::call_record::run(
-            false,
-            Some(token.to_string()),
-            None,
-            &watch,
-            async {
-                http.portainer_json(Method::GET, "users/me?noEndpointAuthorizations=true", None)
-                    .await
-            },
-        )
-        .await;
-        let me = me.expect("not cancellable").map_err(|e| match e {
+        // A call of its own, with the caller's token.
+        let record = Record::new(CallState {
+            token: Some(token.to_string()),
+            ..CallState::default()
+        });
+        let http = client.inner().for_call(record);
+        let me = http
+            .portainer_json(Method::GET, "users/me?noEndpointAuthorizations=true", None)
+            .await;
+        let me = me.map_err(|e| match e {
             ToolError::Upstream {
                 status: 401 | 403, ..
             } => ToolError::Refused("Portainer refused the token in X-Portainer-API-Key".into()),

@@ -7,6 +7,7 @@
 use crate::tools::catalogue::ToolDef;
 use crate::tools::policy::Mode;
 use crate::tools::selection::Selection;
+use crate::tools::target::Target;
 use rmcp::model::Tool;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +27,8 @@ pub struct Menu {
     pub tools: Vec<Tool>,
     pub served: HashMap<&'static str, ServedTool>,
     pub left_out: BTreeMap<&'static str, String>,
+    /// The Portainer served and the description it follows, when known.
+    pub target: Option<Target>,
 }
 
 impl Menu {
@@ -50,6 +53,7 @@ impl Menu {
             tools,
             served,
             left_out: selection.left_out,
+            target: selection.target,
         }
     }
 }

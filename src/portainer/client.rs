@@ -7,17 +7,8 @@ include!(concat!(env!("OUT_DIR"), "/client.rs"));
 
 use crate::portainer::http::Http;
 
+/// The guard runs once per request, in `Http::execute`.
 impl ClientHooks<Http> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        self.inner()
-            .guard(request.method(), request.url())
-            .map_err(Error::Custom)
-    }
-
     async fn exec(
         &self,
         request: reqwest::Request,

@@ -1,7 +1,5 @@
-//! The Portainer this process talks to, as it reported itself at start-up
-//! (version_check.rs reads it; error messages name it).
-
-use std::sync::OnceLock;
+//! A Portainer as it reported itself at start-up (version_check.rs reads
+//! it; the HTTP layer keeps it, error messages name it).
 
 /// A Portainer as it reports itself.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,16 +16,4 @@ impl std::fmt::Display for ServerInfo {
             None => write!(f, "{}", self.version),
         }
     }
-}
-
-static CONNECTED: OnceLock<ServerInfo> = OnceLock::new();
-
-/// Records the Portainer found at start-up (once).
-pub fn remember(info: &ServerInfo) {
-    let _ = CONNECTED.set(info.clone());
-}
-
-/// The Portainer this process found at start-up, for error messages.
-pub fn get() -> Option<&'static ServerInfo> {
-    CONNECTED.get()
 }

@@ -5,63 +5,85 @@
 //! that does not match (Go's nulls, fields newer than our spec) still
 //! succeeds, with a log line, and no field is dropped.
 
-use super::call_record::take_exchange;
 use super::exchange::{
     body_value, describe_transport, failure, portainer_message, text_message, Exchange,
 };
+use super::http::Http;
 use crate::error::ToolError;
+use crate::shaping::Got;
 use progenitor_client::{Error, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
 
+/// The last exchange of the call `http` sends for.
+fn take_exchange(http: &Http) -> Option<Exchange> {
+    http.record().and_then(|r| r.take_exchange())
+}
+
 /// For operations whose success response has a JSON body.
 pub async fn finish_json<T, E: Serialize>(
+    http: &Http,
     r: Result<ResponseValue<T>, Error<E>>,
-) -> Result<Value, ToolError> {
-    finish(r).await
+) -> Result<Got, ToolError> {
+    finish(http, r).await
 }
 
 /// For operations whose success response has no body.
 pub async fn finish_unit<E: Serialize>(
+    http: &Http,
     r: Result<ResponseValue<()>, Error<E>>,
-) -> Result<Value, ToolError> {
-    finish(r).await
+) -> Result<Got, ToolError> {
+    finish(http, r).await
 }
 
 /// For operations whose success response is not JSON: text, or Docker's
 /// multiplexed log stream (returned demultiplexed, as plain text).
 pub async fn finish_bytes<T, E: Serialize>(
+    http: &Http,
     r: Result<ResponseValue<T>, Error<E>>,
-) -> Result<Value, ToolError> {
+) -> Result<Got, ToolError> {
     let exchange = match &r {
-        Ok(_) => take_exchange(),
-        Err(_) => return finish(r).await,
+        Ok(_) => take_exchange(http),
+        Err(_) => return finish(http, r).await,
     };
     let bytes = exchange.map(|x| x.body).unwrap_or_default();
     // A log read into a window (log_window.rs) is text already.
-    if let Some(read) = crate::portainer::call_record::take_text_read() {
+    if let Some(read) = http.record().and_then(|r| r.take_text_read()) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        return Ok(crate::shaping::log_window::answer(text, &read, false));
+        return Ok(crate::shaping::log_window::answer(text, &read, false).into());
     }
     Ok(match crate::portainer::docker_log::demultiplex(&bytes) {
         Some(text) => Value::String(text),
         None => Value::String(String::from_utf8_lossy(&bytes).into_owned()),
-    })
+    }
+    .into())
 }
 
+/// The answer as Portainer sent it (or the list as shaped on arrival),
+/// whatever the typed decode made of it.
 async fn finish<T, E: Serialize>(
+    http: &Http,
     r: Result<ResponseValue<T>, Error<E>>,
-) -> Result<Value, ToolError> {
+) -> Result<Got, ToolError> {
     match r {
-        Ok(_) => Ok(take_exchange()
-            .map(|x| body_value(&x.body))
-            .unwrap_or(Value::Null)),
-        Err(e) => from_client_error(e).await,
+        Ok(_) => match take_exchange(http) {
+            Some(x) => x.into_got(),
+            None => Ok(Value::Null.into()),
+        },
+        Err(e) => from_client_error(take_exchange(http), e)
+            .await
+            .map(Got::from),
     }
 }
 
-async fn from_client_error<E: Serialize>(e: Error<E>) -> Result<Value, ToolError> {
-    let exchange = take_exchange();
+async fn from_client_error<E: Serialize>(
+    exchange: Option<Exchange>,
+    e: Error<E>,
+) -> Result<Value, ToolError> {
+    // The guard's refusal (http.rs): never sent, said as the refusal it is.
+    if let Some(x) = exchange.as_ref().filter(|x| !x.sent && x.status == 403) {
+        return Err(ToolError::Refused(text_message(&x.body)));
+    }
     match e {
         Error::ErrorResponse(rv) => {
             let status = rv.status().as_u16();

@@ -1,10 +1,13 @@
 //! One request and its answer, and reading Portainer's answers: bodies as
 //! JSON, error messages, transport failures.
 
+use super::connected::ServerInfo;
 use crate::error::{upstream, ToolError};
+use crate::shaping::Got;
 use bytes::Bytes;
 use reqwest::Method;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// What was sent and what came back, for one request of a tool call.
 #[derive(Debug, Clone)]
@@ -13,12 +16,65 @@ pub struct Exchange {
     /// Path and query, without scheme or host.
     pub path: String,
     pub status: u16,
+    /// The answer's bytes; for a list shaped as it arrived, `[]` (what the
+    /// typed client decodes): the list itself is `list`.
     pub body: Bytes,
+    /// A list shaped as it arrived (shaping/stream_list.rs).
+    pub list: Option<ShapedList>,
+    /// How many items a paged list has in all (Portainer's X-Total-Count).
+    pub total: Option<u64>,
+    /// The Portainer that answered, as it reported itself at start-up
+    /// (errors name it).
+    pub portainer: Option<Arc<ServerInfo>>,
     /// False for an answer made here: a guard refusal or a held write.
     pub sent: bool,
 }
 
+/// A list read as it arrived: the value, and whether it is final (shaped
+/// already: redacted, paged, cut) or collected whole for a `select`.
+#[derive(Debug, Clone)]
+pub struct ShapedList {
+    pub value: Value,
+    pub shaped: bool,
+}
+
 impl Exchange {
+    /// An answer made here (a guard refusal, a held write): nothing sent.
+    pub fn made_here(method: Method, path: String, status: u16, body: Bytes) -> Exchange {
+        Exchange {
+            method,
+            path,
+            status,
+            body,
+            list: None,
+            total: None,
+            portainer: None,
+            sent: false,
+        }
+    }
+
+    /// A 2xx answer as the call's result: a list as shaped on arrival, or
+    /// the body as JSON (with the list's total); anything else is a tool
+    /// error with the status and Portainer's message.
+    pub fn into_got(self) -> Result<Got, ToolError> {
+        if !(200..300).contains(&self.status) {
+            return self.into_json().map(Got::from);
+        }
+        let total = self.total;
+        Ok(match self.list {
+            Some(l) => Got {
+                value: l.value,
+                shaped: l.shaped,
+                total,
+            },
+            None => Got {
+                value: body_value(&self.body),
+                shaped: false,
+                total,
+            },
+        })
+    }
+
     /// A 2xx answer's body as text, as sent, even when it would parse as
     /// JSON (a log of one JSON line); else as `into_json`.
     pub fn into_text(self) -> Result<Value, ToolError> {
@@ -67,7 +123,7 @@ pub fn failure(x: Option<&Exchange>, status: u16, message: String) -> ToolError 
     let Some(x) = x.filter(|x| x.status == status && x.route_missing()) else {
         return upstream(status, message);
     };
-    let portainer = match super::connected::get() {
+    let portainer = match &x.portainer {
         Some(info) => format!("Portainer {info}"),
         None => "this Portainer (version unknown)".to_string(),
     };
@@ -168,11 +224,13 @@ mod tests {
 
     fn answer(path: &str, status: u16, body: &'static str) -> Exchange {
         Exchange {
-            method: Method::POST,
-            path: path.into(),
-            status,
-            body: Bytes::from_static(body.as_bytes()),
             sent: true,
+            ..Exchange::made_here(
+                Method::POST,
+                path.into(),
+                status,
+                Bytes::from_static(body.as_bytes()),
+            )
         }
     }
 

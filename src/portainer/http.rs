@@ -2,9 +2,13 @@
 //! the read-only guard. Generated client calls reach it through the hooks
 //! in client.rs; hand-written tools call `Http::send`.
 
-use super::exchange::Exchange;
+use super::connected::ServerInfo;
+use super::exchange::{Exchange, ShapedList};
+use super::record::{ReadCut, Record};
 use bytes::Bytes;
 use reqwest::{Method, Request, Response};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
@@ -29,8 +33,16 @@ pub struct HttpSettings {
     pub max_body: usize,
 }
 
+/// The HTTP layer: what every call shares, and the record of the call it
+/// sends for (`for_call`), into which every exchange is written.
 #[derive(Clone)]
 pub struct Http {
+    shared: Arc<Shared>,
+    /// None for the server's own requests (start-up checks, probes).
+    record: Option<Record>,
+}
+
+struct Shared {
     client: reqwest::Client,
     /// The same settings, HTTP/1.1 only: a websocket upgrade needs it.
     upgrade_client: reqwest::Client,
@@ -38,16 +50,20 @@ pub struct Http {
     fallbacks: Vec<Url>,
     read_only: bool,
     disable_destructive: bool,
-    deny_kinds: std::sync::Arc<super::deny_kinds::DenyKinds>,
+    deny_kinds: super::deny_kinds::DenyKinds,
     max_body: usize,
+    /// The Portainer found at start-up, for error messages.
+    connected: OnceLock<Arc<ServerInfo>>,
+    /// Kubernetes API discovery answers per (environment, apiVersion).
+    discovery: Mutex<HashMap<(u64, String), serde_json::Value>>,
 }
 
 /// Shows where requests go, never the token.
 impl std::fmt::Debug for Http {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Http")
-            .field("api_root", &self.api_root.as_str())
-            .field("read_only", &self.read_only)
+            .field("api_root", &self.shared.api_root.as_str())
+            .field("read_only", &self.shared.read_only)
             .finish()
     }
 }
@@ -93,28 +109,67 @@ impl Http {
             .build()
             .map_err(build_error)?;
         Ok(Http {
-            client,
-            upgrade_client,
-            api_root: s.api_root.clone(),
-            fallbacks: s.fallbacks.clone(),
-            read_only: s.read_only,
-            disable_destructive: s.disable_destructive,
-            deny_kinds: std::sync::Arc::new(s.deny_kinds.clone()),
-            max_body: s.max_body,
+            shared: Arc::new(Shared {
+                client,
+                upgrade_client,
+                api_root: s.api_root.clone(),
+                fallbacks: s.fallbacks.clone(),
+                read_only: s.read_only,
+                disable_destructive: s.disable_destructive,
+                deny_kinds: s.deny_kinds.clone(),
+                max_body: s.max_body,
+                connected: OnceLock::new(),
+                discovery: Mutex::new(HashMap::new()),
+            }),
+            record: None,
         })
     }
 
+    /// The same layer, sending for one call: every exchange goes into
+    /// `record`, whose token (HTTP mode) and plan (held writes) apply.
+    pub fn for_call(&self, record: Record) -> Http {
+        Http {
+            shared: self.shared.clone(),
+            record: Some(record),
+        }
+    }
+
+    /// The record of the call this layer sends for.
+    pub fn record(&self) -> Option<&Record> {
+        self.record.as_ref()
+    }
+
+    /// Records the Portainer found at start-up (once).
+    pub fn set_connected(&self, info: &ServerInfo) {
+        let _ = self.shared.connected.set(Arc::new(info.clone()));
+    }
+
+    /// The Portainer found at start-up, when known.
+    pub fn connected(&self) -> Option<&ServerInfo> {
+        self.shared.connected.get().map(|i| i.as_ref())
+    }
+
+    /// Kubernetes discovery answers (kubernetes.rs), per server.
+    pub fn discovery(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<(u64, String), serde_json::Value>> {
+        self.shared
+            .discovery
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
     pub fn api_root(&self) -> &Url {
-        &self.api_root
+        &self.shared.api_root
     }
 
     pub fn client(&self) -> &reqwest::Client {
-        &self.client
+        &self.shared.client
     }
 
     /// For requests that upgrade the connection (websocket.rs).
     pub fn upgrade_client(&self) -> &reqwest::Client {
-        &self.upgrade_client
+        &self.shared.upgrade_client
     }
 
     /// The one answer to "is this request a write?": any method but GET,
@@ -134,26 +189,29 @@ impl Http {
     /// only GET in read-only mode, no DELETE under --disable-destructive,
     /// nothing of a --deny-kinds kind.
     pub fn guard(&self, method: &Method, url: &Url) -> Result<(), String> {
-        if url.origin() != self.api_root.origin() || !url.path().starts_with(self.api_root.path()) {
+        if url.origin() != self.shared.api_root.origin()
+            || !url.path().starts_with(self.shared.api_root.path())
+        {
             return Err(format!(
                 "refusing a request outside the Portainer API root: {}",
                 url.path()
             ));
         }
-        if self.read_only && self.is_write(method, url) {
+        if self.shared.read_only && self.is_write(method, url) {
             return Err(format!(
                 "read-only mode: {method} {} was not sent (only reads leave this server)",
                 url.path()
             ));
         }
-        if self.disable_destructive && (method == Method::DELETE || self.runs_commands(url)) {
+        if self.shared.disable_destructive && (method == Method::DELETE || self.runs_commands(url))
+        {
             return Err(format!(
                 "--disable-destructive: {method} {} was not sent",
                 url.path()
             ));
         }
         let below_root = self.below_root(url).unwrap_or_default();
-        if let Some(why) = self.deny_kinds.refuses(below_root, url.query()) {
+        if let Some(why) = self.shared.deny_kinds.refuses(below_root, url.query()) {
             return Err(why);
         }
         Ok(())
@@ -163,7 +221,7 @@ impl Http {
     /// URL outside it.
     fn below_root<'u>(&self, url: &'u Url) -> Option<&'u str> {
         url.path()
-            .strip_prefix(self.api_root.path().trim_end_matches('/'))
+            .strip_prefix(self.shared.api_root.path().trim_end_matches('/'))
     }
 
     /// Whether a request is a Kubernetes API server dry run: under this
@@ -186,10 +244,14 @@ impl Http {
         kubernetes_api && dry == ["All"]
     }
 
-    /// The hook behind the typed client: sends, buffers the body, records
-    /// the exchange for the tool call, and hands progenitor a response.
+    /// The hook behind the typed client: guards, sends, buffers the body,
+    /// records the exchange, and hands progenitor a response. A request
+    /// the guard refuses is not sent: it gets a synthetic 403.
     pub async fn execute(&self, request: Request) -> reqwest::Result<Response> {
-        let (x, headers) = self.exchange(request).await?;
+        let (x, headers) = match self.guard(request.method(), request.url()) {
+            Ok(()) => self.exchange(request).await?,
+            Err(why) => self.refused(&request, &why),
+        };
         let status =
             reqwest::StatusCode::from_u16(x.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
         let body = x.body.clone();
@@ -209,14 +271,27 @@ impl Http {
         Ok(x)
     }
 
+    /// The answer to a request the guard refused: a synthetic 403,
+    /// recorded as not sent.
+    fn refused(&self, request: &Request, why: &str) -> (Exchange, reqwest::header::HeaderMap) {
+        let path = path_and_query(request.url());
+        tracing::warn!(method = %request.method(), path = %shown(&path), "{why}");
+        let body = serde_json::json!({"message": why}).to_string().into();
+        let x = Exchange::made_here(request.method().clone(), path, 403, body);
+        if let Some(r) = &self.record {
+            r.record(&x);
+        }
+        (x, reqwest::header::HeaderMap::new())
+    }
+
     /// Whether --disable-destructive is on.
     pub fn destructive_disabled(&self) -> bool {
-        self.disable_destructive
+        self.shared.disable_destructive
     }
 
     /// Whether the guard lets only GET through.
     pub fn is_read_only(&self) -> bool {
-        self.read_only
+        self.shared.read_only
     }
 
     /// A JSON request to Portainer's API (`path` below the API root, with
@@ -228,17 +303,28 @@ impl Http {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<serde_json::Value, crate::error::ToolError> {
-        let mut req = self.client.request(method, self.portainer_url(path));
+        self.portainer_send(method, path, body).await?.into_json()
+    }
+
+    /// The same request, answered with the whole exchange (a list shaped
+    /// as it arrived included).
+    pub async fn portainer_send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Exchange, crate::error::ToolError> {
+        let mut req = self.shared.client.request(method, self.portainer_url(path));
         if let Some(b) = body {
             req = req.json(b);
         }
-        self.send_built(req).await?.into_json()
+        self.send_built(req).await
     }
 
     /// A GET below the API root, answered whatever its status (start-up
     /// checks and doctor read the status themselves).
     pub async fn portainer_get(&self, path: &str) -> Result<Exchange, crate::error::ToolError> {
-        self.send_built(self.client.get(self.portainer_url(path)))
+        self.send_built(self.shared.client.get(self.portainer_url(path)))
             .await
     }
 
@@ -252,6 +338,7 @@ impl Http {
     ) -> Result<serde_json::Value, crate::error::ToolError> {
         let (body, content_type) = super::form::multipart(fields);
         let req = self
+            .shared
             .client
             .request(method, self.portainer_url(path))
             .header(reqwest::header::CONTENT_TYPE, content_type)
@@ -262,7 +349,7 @@ impl Http {
     fn portainer_url(&self, path: &str) -> String {
         format!(
             "{}/{}",
-            self.api_root.as_str().trim_end_matches('/'),
+            self.shared.api_root.as_str().trim_end_matches('/'),
             path.trim_start_matches('/')
         )
     }
@@ -277,64 +364,48 @@ impl Http {
         self.send(req).await
     }
 
-    /// Every request of every tool ends here. One the guard refuses is not
-    /// sent: it gets a synthetic 403, as a last line behind the checks
-    /// callers make first. In a dry run, writes are captured, not sent.
+    /// Every request of every tool ends here, past the guard (`execute`,
+    /// `send`). In a held call writes are captured, not sent.
     async fn exchange(
         &self,
         mut request: Request,
     ) -> reqwest::Result<(Exchange, reqwest::header::HeaderMap)> {
+        let rec = self.record.as_ref();
         // In HTTP mode each call carries its caller's own token.
-        if let Some(token) = crate::portainer::call_record::token() {
+        if let Some(token) = rec.and_then(Record::token) {
             if let Ok(v) = api_key_header(&token) {
                 request.headers_mut().insert("X-API-Key", v);
             }
         }
         let method = request.method().clone();
-        let path = match request.url().query() {
-            Some(q) => format!("{}?{q}", request.url().path()),
-            None => request.url().path().to_string(),
-        };
-        let synthetic = |status: u16, body: String| {
-            let x = Exchange {
-                method: method.clone(),
-                path: path.clone(),
-                status,
-                body: body.into(),
-                sent: false,
-            };
-            crate::portainer::call_record::record(&x);
-            Ok((x, reqwest::header::HeaderMap::new()))
-        };
-        if let Err(why) = self.guard(&method, request.url()) {
-            tracing::warn!(%method, path = %shown(&path), "{why}");
-            return synthetic(403, serde_json::json!({"message": why}).to_string());
-        }
-        let held =
-            self.is_write(&method, request.url()) && crate::portainer::call_record::dry_run();
-        let offline = crate::portainer::call_record::offline();
-        if held || offline {
+        let path = path_and_query(request.url());
+        let held = self.is_write(&method, request.url()) && rec.is_some_and(Record::held);
+        let offline = rec.is_some_and(Record::is_offline);
+        if let (true, Some(rec)) = (held || offline, rec) {
             let body = request.body().and_then(|b| b.as_bytes());
             // A Kubernetes API server's own dry run stores nothing: it goes,
             // so that the preview is the server's validated answer. Only a
             // tool that asked for it (apply, delete) gets this, never a
             // `dryRun` a caller put in a proxy query, and only to the
             // Kubernetes API itself (not Portainer's Helm routes beside it).
-            let server_dry_run = !offline
-                && crate::portainer::call_record::server_dry_run_allowed()
-                && self.is_server_dry_run(request.url());
+            let server_dry_run =
+                !offline && rec.server_dry_run_allowed() && self.is_server_dry_run(request.url());
             let shown = if server_dry_run {
                 without_dry_run(request.url())
             } else {
                 path.clone()
             };
-            crate::portainer::call_record::capture(method.as_str(), &shown, body);
+            rec.capture(method.as_str(), &shown, body);
             if !server_dry_run {
-                return synthetic(200, "{}".into());
+                let x = Exchange::made_here(method, path, 200, Bytes::from_static(b"{}"));
+                rec.record(&x);
+                return Ok((x, reqwest::header::HeaderMap::new()));
             }
         }
         let started = Instant::now();
-        crate::portainer::call_record::leaving(method.as_str(), &path);
+        if let Some(r) = rec {
+            r.leaving(method.as_str(), &path);
+        }
         let resp = self.send_resilient(request).await?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
@@ -343,30 +414,20 @@ impl Http {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.contains("json"));
+        let ok_get = method == Method::GET && (200..300).contains(&status);
         // Portainer's paged lists (environments, edge stacks...) count all
         // that match; the result says so as `total`.
-        if method == Method::GET && (200..300).contains(&status) {
-            if let Some(n) = headers
-                .get("x-total-count")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse().ok())
-            {
-                crate::portainer::call_record::set_list_total(n);
-            }
-        }
-        let ok_get = method == Method::GET && (200..300).contains(&status);
-        let plan = if ok_get && json {
-            crate::portainer::call_record::take_list_plan()
-        } else {
-            None
-        };
-        let log = if ok_get {
-            crate::portainer::call_record::take_text_plan()
-        } else {
-            None
-        };
-        let body = match log {
-            Some(log) => self.read_log(resp, log).await?,
+        let total = headers
+            .get("x-total-count")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse().ok())
+            .filter(|_| ok_get);
+        let plan = rec
+            .filter(|_| ok_get && json)
+            .and_then(Record::take_list_plan);
+        let log = rec.filter(|_| ok_get).and_then(Record::take_text_plan);
+        let (body, list) = match log {
+            Some(log) => (self.read_log(resp, log).await?, None),
             None => self.read_body(resp, plan).await?,
         };
         if tracing::enabled!(tracing::Level::DEBUG) {
@@ -378,9 +439,14 @@ impl Http {
             path,
             status,
             body,
+            list,
+            total,
+            portainer: self.shared.connected.get().cloned(),
             sent: true,
         };
-        crate::portainer::call_record::record(&x);
+        if let Some(r) = rec {
+            r.record(&x);
+        }
         Ok((x, headers))
     }
 
@@ -392,13 +458,13 @@ impl Http {
         &self,
         mut resp: Response,
         plan: Option<crate::shaping::stream_list::ListPlan>,
-    ) -> reqwest::Result<Bytes> {
+    ) -> reqwest::Result<(Bytes, Option<ShapedList>)> {
         use crate::shaping::stream_list::{ListStream, Streamed, SELECT_INPUT};
+        let rec = self.record.as_ref();
         let mut list = plan.map(ListStream::new);
         let mut whole = bytes::BytesMut::new();
         let mut read = 0usize;
-        use crate::portainer::call_record::{mark_read_cut, take_read_bounds, ReadCut};
-        let (deadline, limit) = take_read_bounds();
+        let (deadline, limit) = rec.map(Record::take_read_bounds).unwrap_or((None, None));
         loop {
             let chunk = match deadline {
                 None => resp.chunk().await?,
@@ -407,7 +473,9 @@ impl Http {
                     // What arrived so far is the answer; the caller says
                     // it was cut.
                     Err(_) => {
-                        mark_read_cut(ReadCut::Time);
+                        if let Some(r) = rec {
+                            r.mark_read_cut(ReadCut::Time);
+                        }
                         None
                     }
                 },
@@ -415,41 +483,44 @@ impl Http {
             let Some(chunk) = chunk else { break };
             if let Some(max) = limit.filter(|&m| whole.len() + chunk.len() > m) {
                 whole.extend_from_slice(&chunk[..max.saturating_sub(whole.len())]);
-                mark_read_cut(ReadCut::Size);
+                if let Some(r) = rec {
+                    r.mark_read_cut(ReadCut::Size);
+                }
                 break;
             }
             read += chunk.len();
             match &mut list {
                 Some(l) => {
                     l.feed(&chunk);
-                    if l.buffered() > self.max_body {
-                        return Ok(self.too_large(read));
+                    if l.buffered() > self.shared.max_body {
+                        return Ok((self.too_large(read), None));
                     }
                 }
-                None if whole.len() + chunk.len() > self.max_body => {
-                    return Ok(self.too_large(read));
+                None if whole.len() + chunk.len() > self.shared.max_body => {
+                    return Ok((self.too_large(read), None));
                 }
                 None => whole.extend_from_slice(&chunk),
             }
         }
         let Some(list) = list else {
-            return Ok(whole.freeze());
+            return Ok((whole.freeze(), None));
         };
+        // A list shaped as it arrived: `[]` is what the typed client decodes.
         Ok(match list.finish() {
-            Streamed::Items { value, shaped } => {
-                crate::portainer::call_record::set_streamed(value, shaped);
-                Bytes::from_static(b"[]")
-            }
-            Streamed::NotAList(bytes) => Bytes::from(bytes),
+            Streamed::Items { value, shaped } => (
+                Bytes::from_static(b"[]"),
+                Some(ShapedList { value, shaped }),
+            ),
+            Streamed::NotAList(bytes) => (Bytes::from(bytes), None),
             Streamed::OverBudget { items } => {
-                crate::portainer::call_record::fail(crate::error::ToolError::BadArguments(
-                    format!(
-                    "select: the list has {items} items, more than the {} MiB a select may read; \
-                     narrow it first with the tool's filters or limit/offset, then select",
-                    SELECT_INPUT >> 20
-                ),
-                ));
-                Bytes::from_static(b"[]")
+                if let Some(r) = rec {
+                    r.fail(crate::error::ToolError::BadArguments(format!(
+                        "select: the list has {items} items, more than the {} MiB a select may read; \
+                         narrow it first with the tool's filters or limit/offset, then select",
+                        SELECT_INPUT >> 20
+                    )));
+                }
+                (Bytes::from_static(b"[]"), None)
             }
         })
     }
@@ -463,16 +534,18 @@ impl Http {
         mut resp: Response,
         plan: crate::shaping::log_window::TextPlan,
     ) -> reqwest::Result<Bytes> {
-        use crate::portainer::call_record::{mark_read_cut, take_read_bounds, ReadCut};
+        let rec = self.record.as_ref();
         let mut window = crate::shaping::log_window::LogWindow::new(plan);
-        let (deadline, _) = take_read_bounds();
+        let (deadline, _) = rec.map(Record::take_read_bounds).unwrap_or((None, None));
         loop {
             let chunk = match deadline {
                 None => resp.chunk().await?,
                 Some(at) => match tokio::time::timeout_at(at, resp.chunk()).await {
                     Ok(chunk) => chunk?,
                     Err(_) => {
-                        mark_read_cut(ReadCut::Time);
+                        if let Some(r) = rec {
+                            r.mark_read_cut(ReadCut::Time);
+                        }
                         None
                     }
                 },
@@ -482,17 +555,21 @@ impl Http {
         }
         let mut read = window.finish();
         let text = Bytes::from(std::mem::take(&mut read.text));
-        crate::portainer::call_record::set_text_read(read);
+        if let Some(r) = rec {
+            r.set_text_read(read);
+        }
         Ok(text)
     }
 
     fn too_large(&self, read: usize) -> Bytes {
-        crate::portainer::call_record::fail(crate::error::ToolError::Refused(format!(
-            "Portainer's answer is larger than {} MiB (read {read} bytes before stopping; \
-             the server's --max-upstream-mb); narrow the request: filters, a limit or page, \
-             a namespace, or `tail` for logs",
-            self.max_body >> 20
-        )));
+        if let Some(r) = &self.record {
+            r.fail(crate::error::ToolError::Refused(format!(
+                "Portainer's answer is larger than {} MiB (read {read} bytes before stopping; \
+                 the server's --max-upstream-mb); narrow the request: filters, a limit or page, \
+                 a namespace, or `tail` for logs",
+                self.shared.max_body >> 20
+            )));
+        }
         Bytes::from_static(b"null")
     }
 
@@ -511,14 +588,14 @@ impl Http {
             if round > 0 {
                 tokio::time::sleep(backoff(round)).await;
             }
-            let roots: Vec<&Url> = std::iter::once(&self.api_root)
-                .chain(&self.fallbacks)
+            let roots: Vec<&Url> = std::iter::once(&self.shared.api_root)
+                .chain(&self.shared.fallbacks)
                 .collect();
             for (i, root) in roots.iter().enumerate() {
                 let Some(req) = self.retarget(&request, root) else {
                     break;
                 };
-                match self.client.execute(req).await {
+                match self.shared.client.execute(req).await {
                     Err(e) if e.is_connect() => {
                         let address = root.origin().ascii_serialization();
                         if i + 1 < roots.len() {
@@ -547,11 +624,11 @@ impl Http {
     /// The same request aimed at another address of the same Portainer.
     fn retarget(&self, request: &Request, root: &Url) -> Option<Request> {
         let mut req = request.try_clone()?;
-        if root != &self.api_root {
+        if root != &self.shared.api_root {
             let rest = request
                 .url()
                 .as_str()
-                .strip_prefix(self.api_root.as_str().trim_end_matches('/'))?;
+                .strip_prefix(self.shared.api_root.as_str().trim_end_matches('/'))?;
             *req.url_mut() =
                 Url::parse(&format!("{}{rest}", root.as_str().trim_end_matches('/'))).ok()?;
         }
@@ -626,6 +703,14 @@ fn rebuild(
     *r.status_mut() = status;
     *r.headers_mut() = headers;
     Response::from(r)
+}
+
+/// A URL's path and query, as exchanges and logs name a request.
+fn path_and_query(url: &Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    }
 }
 
 /// A request path as the log shows it: it holds what callers typed (ids,

@@ -6,8 +6,6 @@ use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use reqwest::Method;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// A resource type as discovery reports it.
 #[derive(Debug, Clone)]
@@ -16,9 +14,6 @@ pub struct Resource {
     pub name: String,
     pub namespaced: bool,
 }
-
-/// Discovery answers per (environment, apiVersion); they rarely change.
-static DISCOVERY: Mutex<Option<HashMap<(u64, String), Value>>> = Mutex::new(None);
 
 /// `v1` -> `api/v1`; `apps/v1` -> `apis/apps/v1`.
 pub fn group_path(api_version: &str) -> Result<String, ToolError> {
@@ -76,10 +71,8 @@ pub async fn resolve(
     kind: &str,
 ) -> Result<Resource, ToolError> {
     let key = (env, api_version.to_string());
-    let cached = DISCOVERY
-        .lock()
-        .ok()
-        .and_then(|c| c.as_ref().and_then(|m| m.get(&key).cloned()));
+    // Discovery answers rarely change: kept per server (http.rs).
+    let cached = http.discovery().get(&key).cloned();
     let fresh = cached.is_none();
     let mut list = match cached {
         Some(v) => v,
@@ -113,10 +106,8 @@ pub async fn resolve(
 
 async fn discover(http: &Http, env: u64, api_version: &str) -> Result<Value, ToolError> {
     let v = request(http, env, Method::GET, &group_path(api_version)?, &[], None).await?;
-    if let Ok(mut c) = DISCOVERY.lock() {
-        c.get_or_insert_with(HashMap::new)
-            .insert((env, api_version.to_string()), v.clone());
-    }
+    http.discovery()
+        .insert((env, api_version.to_string()), v.clone());
     Ok(v)
 }
 

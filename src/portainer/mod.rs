@@ -2,7 +2,6 @@
 //! layer (guard, failover, body limits), the per-call record, answers and
 //! their decoding, and the Docker, Kubernetes and Swarm helpers.
 
-pub mod call_record;
 pub mod client;
 pub mod connected;
 pub mod decode;
@@ -13,6 +12,7 @@ pub mod form;
 pub mod http;
 pub mod kubernetes;
 pub mod passthrough;
+pub mod record;
 pub mod swarm;
 pub mod tls;
 pub mod version_check;

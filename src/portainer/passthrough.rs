@@ -50,15 +50,19 @@ pub async fn send_bounded(
     limit: std::time::Duration,
     bytes: usize,
 ) -> Result<Option<Exchange>, ToolError> {
-    use super::call_record::{self, ReadCut};
+    use super::record::ReadCut;
     let started = tokio::time::Instant::now();
-    call_record::set_read_bounds(started + limit, bytes);
+    if let Some(r) = http.record() {
+        r.set_read_bounds(started + limit, bytes);
+    }
     // Past the client's own timeout: the deadline above ends the read.
     *req.timeout_mut() = Some(limit + std::time::Duration::from_secs(10));
     match http.send(req).await {
         Ok(x) => Ok(Some(x)),
         Err(ToolError::Transport(_)) if started.elapsed() >= limit => {
-            call_record::mark_read_cut(ReadCut::Time);
+            if let Some(r) = http.record() {
+                r.mark_read_cut(ReadCut::Time);
+            }
             Ok(None)
         }
         Err(e) => Err(e),

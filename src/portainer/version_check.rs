@@ -2,7 +2,7 @@
 //! which API description's tools are served (tools/target.rs); a token it
 //! refuses stops the start.
 
-use super::connected::{self, ServerInfo};
+use super::connected::ServerInfo;
 use super::exchange::text_message;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
@@ -59,7 +59,7 @@ pub async fn run(http: &Http, has_token: bool) -> Result<Option<ServerInfo>, Str
     let v: serde_json::Value = serde_json::from_slice(&x.body).unwrap_or_default();
     let info = read_info(&v);
     match &info {
-        Some(i) => connected::remember(i),
+        Some(i) => http.set_connected(i),
         None => tracing::warn!("Portainer's version answer names no version; serving every tool"),
     }
     Ok(info)

@@ -3,7 +3,6 @@
 //! is a write), with the caller's token, captured instead of opened in a
 //! held call, and recorded for the audit log; then read as a websocket.
 
-use super::call_record;
 use super::exchange::{failure, text_message, Exchange};
 use super::http::{api_key_header, Http};
 use crate::error::ToolError;
@@ -28,8 +27,9 @@ pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),
     };
-    if http.is_write(&method, &url) && call_record::dry_run() {
-        call_record::capture(method.as_str(), &path, None);
+    let rec = http.record();
+    if let (true, Some(r)) = (http.is_write(&method, &url), rec.filter(|r| r.held())) {
+        r.capture(method.as_str(), &path, None);
         return Ok(None);
     }
     let key = generate_key();
@@ -41,7 +41,7 @@ pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
         .header(reqwest::header::SEC_WEBSOCKET_VERSION, "13")
         .header(reqwest::header::SEC_WEBSOCKET_KEY, &key);
     // In HTTP mode each call carries its caller's own token.
-    if let Some(token) = call_record::token() {
+    if let Some(token) = rec.and_then(|r| r.token()) {
         let v = api_key_header(&token).map_err(ToolError::Internal)?;
         req = req.header("X-API-Key", v);
     }
@@ -56,11 +56,9 @@ pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let mut x = Exchange {
-        method,
-        path,
-        status: status.as_u16(),
-        body: Default::default(),
         sent: true,
+        portainer: http.connected().map(|i| std::sync::Arc::new(i.clone())),
+        ..Exchange::made_here(method, path, status.as_u16(), Default::default())
     };
     if status != StatusCode::SWITCHING_PROTOCOLS {
         // Only the start of an error answer is read: it holds the message.
@@ -73,11 +71,15 @@ pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
             }
         }
         x.body = body.into();
-        call_record::record(&x);
+        if let Some(r) = rec {
+            r.record(&x);
+        }
         let message = text_message(&x.body);
         return Err(failure(Some(&x), x.status, message));
     }
-    call_record::record(&x);
+    if let Some(r) = rec {
+        r.record(&x);
+    }
     if accept.as_deref() != Some(derive_accept_key(key.as_bytes()).as_str()) {
         return Err(ToolError::Transport(
             "the websocket answer did not carry the expected Sec-WebSocket-Accept".into(),

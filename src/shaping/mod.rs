@@ -55,6 +55,39 @@ pub struct Rules {
     pub single_request: bool,
 }
 
+/// A call's result as the way back gave it: a value still to shape, or a
+/// list shaped as it arrived (`shaped`: final, shaping it again would cut
+/// twice); with the list's count in all when the API gave one.
+#[derive(Debug, Clone)]
+pub struct Got {
+    pub value: Value,
+    pub shaped: bool,
+    pub total: Option<u64>,
+}
+
+impl From<Value> for Got {
+    fn from(value: Value) -> Got {
+        Got {
+            value,
+            shaped: false,
+            total: None,
+        }
+    }
+}
+
+/// The one way a call's result is shaped: the list's total added, then,
+/// unless it was shaped as it arrived, `shape`.
+pub fn finish(got: Got, def: &Rules, req: &Request, opts: &Limits) -> Result<Value, ToolError> {
+    let mut v = got.value;
+    if let Some(total) = got.total {
+        add_total(&mut v, total);
+    }
+    if got.shaped {
+        return Ok(v);
+    }
+    shape(v, def, req, opts)
+}
+
 /// Argument names the shaping layer adds to tools' input schemas.
 pub const SELECT: &str = "select";
 pub const LIMIT: &str = "limit";

@@ -3,6 +3,7 @@
 //! hand-written handlers.
 
 pub mod args;
+pub mod call;
 pub mod catalogue;
 pub mod handlers;
 pub mod operations;

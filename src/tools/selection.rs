@@ -89,6 +89,8 @@ pub struct Selection {
     pub served: Vec<Served>,
     /// Catalogue tools left out, with the reason, for clear call errors.
     pub left_out: BTreeMap<&'static str, String>,
+    /// The Portainer the tools were chosen for, when its version is known.
+    pub target: Option<crate::tools::target::Target>,
 }
 
 pub fn select(c: &Choice) -> Result<Selection, String> {
@@ -178,7 +180,11 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             }
         }
     }
-    Ok(Selection { served, left_out })
+    Ok(Selection {
+        served,
+        left_out,
+        target: c.portainer.clone(),
+    })
 }
 
 fn known_names<'a>(

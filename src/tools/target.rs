@@ -2,20 +2,6 @@
 //! its version, of its edition. The tools and arguments served follow it.
 
 use crate::tools::catalogue::{Description, DESCRIPTIONS};
-use std::sync::OnceLock;
-
-static CURRENT: OnceLock<Target> = OnceLock::new();
-
-/// Records the Portainer this process serves (once, at start-up), for the
-/// tools that look at it per call (api_find, api_call).
-pub fn remember(t: &Target) {
-    let _ = CURRENT.set(t.clone());
-}
-
-/// The Portainer this process serves, when known.
-pub fn current() -> Option<&'static Target> {
-    CURRENT.get()
-}
 
 /// The Portainer this server serves, and the description it follows.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,9 +6,9 @@
 //! "team N only". Other objects keep Portainer's own default.
 
 use crate::error::ToolError;
-use crate::portainer::call_record;
 use crate::portainer::http::Http;
 use crate::tools::args::Args;
+use crate::tools::call::Call;
 use crate::tools::operations;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -54,11 +54,12 @@ pub async fn check_team(http: &Http, team: u64) -> Result<Option<String>, String
 
 /// After a stack was created: restrict its resource control to `team`.
 /// A held call shows the update among the requests it would send.
-pub async fn restrict(http: &Http, team: u64, mut created: Value) -> Result<Value, ToolError> {
+pub async fn restrict(call: &Call, team: u64, mut created: Value) -> Result<Value, ToolError> {
+    let http = call.http();
     let body = payload(team);
-    if call_record::dry_run() {
+    if call.held() {
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
-        call_record::capture(
+        call.record().capture(
             "PUT",
             "/api/resource_controls/{the new stack's ResourceControl.Id}",
             Some(&bytes),

@@ -6,10 +6,10 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
+use crate::shaping::Got;
+use crate::tools::call::Call;
 use crate::tools::catalogue::Input;
 use crate::tools::operations::{self, Access, OperationDef};
-use crate::tools::target;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -26,13 +26,13 @@ pub struct Find {
 
 handler!(API_FIND, Find, find);
 
-async fn find(http: &Http, a: Find) -> Result<Value, ToolError> {
+async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
     let hits = operations::search(&a.query, a.limit.unwrap_or(8).clamp(1, 50));
     let items: Vec<Value> = hits
         .into_iter()
         .map(|op| {
             let mut v = operations::summary(op);
-            if let Some(why) = unavailable(http, op) {
+            if let Some(why) = unavailable(call, op) {
                 v["unavailable"] = json!(why);
             }
             v
@@ -63,14 +63,14 @@ pub struct Describe {
 
 handler!(API_DESCRIBE, Describe, describe);
 
-async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
+async fn describe(call: &Call, a: Describe) -> Result<Value, ToolError> {
     let op = operations::lookup(&a.operation)?;
     let mut v = operations::summary(op);
     if let Some(why) = op.denied {
         return Err(denied(op, why));
     }
     // The arguments the connected Portainer takes, not every version's.
-    let connected = target::current();
+    let connected = call.target();
     v["arguments"] = op.input_schema_in(connected.map(|t| t.index));
     if let Some(t) = connected {
         let lacking = op.params_missing_in(t.index);
@@ -79,14 +79,14 @@ async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
         }
     }
     v["result"] = json!(op.result);
-    if let Some(why) = unavailable(http, op) {
+    if let Some(why) = unavailable(call, op) {
         v["unavailable"] = json!(why);
     }
     Ok(v)
 }
 
 #[derive(Deserialize, JsonSchema)]
-pub struct Call {
+pub struct ApiCall {
     /// Operation id, from api_find.
     operation: String,
     /// Path and query parameters by name; the request body as `body`.
@@ -94,17 +94,18 @@ pub struct Call {
     arguments: Map<String, Value>,
 }
 
-handler!(API_CALL, Call, call_operation);
+handler!(API_CALL, ApiCall, call_operation);
 
-async fn call_operation(http: &Http, a: Call) -> Result<Value, ToolError> {
+async fn call_operation(call: &Call, a: ApiCall) -> Result<Got, ToolError> {
+    let http = call.http();
     let op = operations::lookup(&a.operation)?;
     if let Some(why) = op.denied {
         return Err(denied(op, why));
     }
-    if let Some(why) = unavailable(http, op) {
+    if let Some(why) = unavailable(call, op) {
         return Err(ToolError::Refused(format!("{}: {why}", op.id)));
     }
-    let connected = target::current();
+    let connected = call.target();
     if let Some(t) = connected {
         let given: Vec<&str> = op
             .params_missing_in(t.index)
@@ -129,12 +130,16 @@ async fn call_operation(http: &Http, a: Call) -> Result<Value, ToolError> {
     let r = operations::request(op, &a.arguments)?;
     let method = Method::from_bytes(r.method.as_bytes())
         .map_err(|e| ToolError::Internal(format!("method {}: {e}", r.method)))?;
-    http.portainer_json(method, &r.path, r.body.as_ref()).await
+    // A list answer is shaped as it arrives (the exchange carries it).
+    http.portainer_send(method, &r.path, r.body.as_ref())
+        .await?
+        .into_got()
 }
 
 /// Why this operation cannot be called here, if it cannot.
-fn unavailable(http: &Http, op: &OperationDef) -> Option<String> {
-    if let Some(t) = target::current() {
+fn unavailable(call: &Call, op: &OperationDef) -> Option<String> {
+    let http = call.http();
+    if let Some(t) = call.target() {
         if !op.exists_in(t.index) {
             return Some(format!(
                 "the connected Portainer ({}) does not have this route",

@@ -5,9 +5,8 @@
 use super::docker_logs::check_container;
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record;
-use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -52,7 +51,8 @@ pub struct ContainerAction {
 
 handler!(DOCKER_CONTAINER_ACTION, ContainerAction, container_action);
 
-async fn container_action(http: &Http, a: ContainerAction) -> Result<Value, ToolError> {
+async fn container_action(call: &Call, a: ContainerAction) -> Result<Value, ToolError> {
+    let http = call.http();
     check_container(&a.id)?;
     let word = a.action.word();
     let mut query = vec![];
@@ -87,7 +87,7 @@ async fn container_action(http: &Http, a: ContainerAction) -> Result<Value, Tool
         None,
     )
     .await?;
-    if call_record::dry_run() {
+    if call.held() {
         return Ok(json!({"action": word, "id": a.id}));
     }
     let status = x.status;

@@ -7,10 +7,10 @@
 use super::docker_logs::check_container;
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record::{self, ReadCut};
 use crate::portainer::docker_log::split_streams;
-use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, request, send_bounded, Backend};
+use crate::portainer::record::ReadCut;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -49,7 +49,8 @@ pub struct Exec {
 
 handler!(DOCKER_CONTAINER_EXEC, Exec, exec);
 
-async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
+async fn exec(call: &Call, a: Exec) -> Result<Value, ToolError> {
+    let http = call.http();
     check_container(&a.id)?;
     check_command(&a.command)?;
     if !(1..=300).contains(&a.timeout_seconds) {
@@ -69,13 +70,14 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
     let body = Some((create, "application/json"));
     let created = passthrough(http, Backend::Docker, env, Method::POST, &path, &[], body).await?;
     let start_body = json!({"Detach": false, "Tty": false});
-    if call_record::dry_run() {
+    if call.held() {
         // The start's path holds the id Docker gives the exec on creation.
         let start = format!(
             "{}/endpoints/{env}/docker/exec/{{exec id}}/start",
             http.api_root().path().trim_end_matches('/')
         );
-        call_record::capture("POST", &start, Some(start_body.to_string().as_bytes()));
+        call.record()
+            .capture("POST", &start, Some(start_body.to_string().as_bytes()));
         return Ok(json!({"container": a.id, "command": a.command}));
     }
     let created = created.into_json()?;
@@ -106,7 +108,7 @@ async fn exec(http: &Http, a: Exec) -> Result<Value, ToolError> {
         Some(x) => x.body,
         None => Default::default(),
     };
-    let cut = call_record::read_cut();
+    let cut = call.record().read_cut();
     let seconds = started.elapsed().as_secs_f64();
     let (stdout, stderr) = split_streams(&body)
         .unwrap_or_else(|| (String::from_utf8_lossy(&body).into_owned(), String::new()));

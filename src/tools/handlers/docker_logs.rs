@@ -4,11 +4,10 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record;
 use crate::portainer::docker_log::demultiplex;
-use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::{log_filter, log_window};
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -96,7 +95,8 @@ fn yes() -> bool {
 
 handler!(DOCKER_CONTAINER_LOGS, Logs, logs);
 
-async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
+async fn logs(call: &Call, a: Logs) -> Result<Value, ToolError> {
+    let http = call.http();
     check_container(&a.id)?;
     let grep = log_filter::filter(a.grep.as_deref(), a.context)?;
     if !a.stdout && !a.stderr {
@@ -125,7 +125,7 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     }
     let path = format!("containers/{}/logs", a.id);
     // Read as it arrives: the end of the log (or its matches), not all of it.
-    call_record::expect_log(true, grep.clone());
+    call.record().expect_log(true, grep.clone());
     let x = passthrough(
         http,
         Backend::Docker,
@@ -139,7 +139,7 @@ async fn logs(http: &Http, a: Logs) -> Result<Value, ToolError> {
     if !(200..300).contains(&x.status) {
         return x.into_json();
     }
-    if let Some(read) = call_record::take_text_read() {
+    if let Some(read) = call.record().take_text_read() {
         let text = String::from_utf8_lossy(&x.body).into_owned();
         return Ok(log_window::answer(text, &read, grep.is_some()));
     }

@@ -5,9 +5,9 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -58,7 +58,8 @@ struct Plan {
     names_of: Vec<(String, String)>,
 }
 
-async fn prune(http: &Http, a: Prune) -> Result<Value, ToolError> {
+async fn prune(call: &Call, a: Prune) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     let plan = match a.kind {
         Kind::Networks => {
@@ -94,8 +95,8 @@ async fn prune(http: &Http, a: Prune) -> Result<Value, ToolError> {
     if let Some(n) = &plan.note {
         summary["note"] = json!(n);
     }
-    if call_record::dry_run() {
-        call_record::set_would_change(summary.clone());
+    if call.held() {
+        call.record().set_would_change(summary.clone());
     }
     let x = passthrough(
         http,
@@ -107,7 +108,7 @@ async fn prune(http: &Http, a: Prune) -> Result<Value, ToolError> {
         None,
     )
     .await?;
-    if call_record::dry_run() {
+    if call.held() {
         return Ok(summary);
     }
     let done = x.into_json()?;

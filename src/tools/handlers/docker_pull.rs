@@ -6,9 +6,9 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record::{self, ReadCut};
-use crate::portainer::http::Http;
 use crate::portainer::passthrough::{request, send_bounded, Backend};
+use crate::portainer::record::ReadCut;
+use crate::tools::call::Call;
 use base64::Engine;
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -43,7 +43,8 @@ fn default_timeout() -> u64 {
 
 handler!(DOCKER_IMAGE_PULL, Pull, pull);
 
-async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
+async fn pull(call: &Call, a: Pull) -> Result<Value, ToolError> {
+    let http = call.http();
     let (from, tag) = split_reference(&a.image)?;
     let mut query = vec![("fromImage".to_string(), from), ("tag".to_string(), tag)];
     if let Some(p) = &a.platform {
@@ -89,7 +90,7 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
     let Some(x) = send_bounded(http, req, limit, READ_BYTES).await? else {
         return Ok(json!({"image": a.image, "timed_out": still_pulling(a.timeout_seconds)}));
     };
-    if call_record::dry_run() {
+    if call.held() {
         return Ok(json!({"image": a.image}));
     }
     if !(200..300).contains(&x.status) {
@@ -102,7 +103,7 @@ async fn pull(http: &Http, a: Pull) -> Result<Value, ToolError> {
         });
     }
     let mut out = progress(&a.image, &x.body)?;
-    match call_record::read_cut() {
+    match call.record().read_cut() {
         Some(ReadCut::Time) => out["timed_out"] = json!(still_pulling(a.timeout_seconds)),
         Some(ReadCut::Size) => {
             out["output_cut"] = json!(format!(

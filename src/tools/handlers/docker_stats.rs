@@ -9,6 +9,7 @@ use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::docker_stats::{never_read, summary};
+use crate::tools::call::Call;
 use futures_util::{stream, StreamExt};
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -43,7 +44,8 @@ pub struct Stats {
 
 handler!(DOCKER_CONTAINER_STATS, Stats, stats);
 
-async fn stats(http: &Http, a: Stats) -> Result<Value, ToolError> {
+async fn stats(call: &Call, a: Stats) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     if let Some(id) = &a.id {
         check_container(id)?;
@@ -130,7 +132,8 @@ pub struct DiskUsage {
 handler!(DOCKER_DISK_USAGE, DiskUsage, disk_usage);
 
 /// `docker system df`: per type what is used and what could be reclaimed.
-async fn disk_usage(http: &Http, a: DiskUsage) -> Result<Value, ToolError> {
+async fn disk_usage(call: &Call, a: DiskUsage) -> Result<Value, ToolError> {
+    let http = call.http();
     let df = passthrough(
         http,
         Backend::Docker,

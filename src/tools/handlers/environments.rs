@@ -4,7 +4,7 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -59,7 +59,8 @@ pub struct Create {
 
 handler!(ENVIRONMENT_CREATE, Create, create);
 
-async fn create(http: &Http, a: Create) -> Result<Value, ToolError> {
+async fn create(call: &Call, a: Create) -> Result<Value, ToolError> {
+    let http = call.http();
     let fields = form_fields(&a)?;
     let created = http
         .portainer_form(Method::POST, "endpoints", &fields)

@@ -3,10 +3,10 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{passthrough, request, Backend};
 use crate::shaping::kube_table;
+use crate::tools::call::Call;
 use crate::tools::handlers::docker_logs::Tail;
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -55,7 +55,8 @@ pub enum ListOutput {
 
 handler!(KUBERNETES_RESOURCE_LIST, ResourceList, resource_list);
 
-async fn resource_list(http: &Http, a: ResourceList) -> Result<Value, ToolError> {
+async fn resource_list(call: &Call, a: ResourceList) -> Result<Value, ToolError> {
+    let http = call.http();
     let mut query = vec![];
     for (param, v) in [
         ("labelSelector", a.label_selector),
@@ -114,7 +115,8 @@ pub struct ResourceGet {
 
 handler!(KUBERNETES_RESOURCE_GET, ResourceGet, resource_get);
 
-async fn resource_get(http: &Http, a: ResourceGet) -> Result<Value, ToolError> {
+async fn resource_get(call: &Call, a: ResourceGet) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     let ns = a.namespace.as_deref();
     let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, &a.name).await?;
@@ -149,7 +151,8 @@ pub struct PodLogs {
 
 handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
 
-async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
+async fn pod_logs(call: &Call, a: PodLogs) -> Result<Value, ToolError> {
+    let http = call.http();
     kube::check_name("namespace", &a.namespace)?;
     kube::check_name("pod", &a.pod)?;
     let grep = crate::shaping::log_filter::filter(a.grep.as_deref(), a.context)?;
@@ -171,7 +174,7 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
     let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
     // Read as it arrives (the end, or the matches); a log is text even
     // when its one line is JSON.
-    crate::portainer::call_record::expect_log(false, grep.clone());
+    call.record().expect_log(false, grep.clone());
     let x = passthrough(
         http,
         Backend::Kubernetes,
@@ -182,7 +185,7 @@ async fn pod_logs(http: &Http, a: PodLogs) -> Result<Value, ToolError> {
         None,
     )
     .await?;
-    let read = crate::portainer::call_record::take_text_read();
+    let read = call.record().take_text_read();
     let text = match (x.into_text()?, read) {
         (Value::String(t), Some(read)) => {
             crate::shaping::log_window::answer(t, &read, grep.is_some())
@@ -231,7 +234,8 @@ pub struct Events {
 
 handler!(KUBERNETES_EVENTS, Events, events);
 
-async fn events(http: &Http, a: Events) -> Result<Value, ToolError> {
+async fn events(call: &Call, a: Events) -> Result<Value, ToolError> {
+    let http = call.http();
     let event_type = a.event_type.map(|t| match t {
         EventType::Normal => "Normal".to_string(),
         EventType::Warning => "Warning".to_string(),

@@ -7,10 +7,10 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::call_record;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{passthrough, Backend};
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -100,9 +100,10 @@ pub fn count_documents(manifest: &str) -> Result<usize, ToolError> {
     documents(manifest, Some("default")).map(|d| d.len())
 }
 
-async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
+async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
+    let http = call.http();
     let docs = documents(&a.manifest, a.namespace.as_deref())?;
-    let held = call_record::dry_run();
+    let held = call.held();
     // Every kind resolved (and every path built) before the first write, so
     // that a bad document leaves nothing half applied.
     let mut planned = vec![];
@@ -166,7 +167,7 @@ async fn apply(http: &Http, a: Apply) -> Result<Value, ToolError> {
             "generation": stored["metadata"]["generation"],
         }));
         if held {
-            call_record::add_preview(stored);
+            call.record().add_preview(stored);
         }
     }
     Ok(json!({"items": results, "field_manager": FIELD_MANAGER}))
@@ -184,7 +185,9 @@ pub(super) async fn send(
     held: bool,
 ) -> Result<crate::portainer::exchange::Exchange, ToolError> {
     if held {
-        call_record::allow_server_dry_run();
+        if let Some(r) = http.record() {
+            r.allow_server_dry_run();
+        }
         query.push(("dryRun".into(), "All".into()));
     }
     passthrough(http, Backend::Kubernetes, env, method, path, &query, body).await

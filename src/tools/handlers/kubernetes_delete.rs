@@ -7,10 +7,10 @@
 use super::handler;
 use super::kubernetes_apply::send;
 use crate::error::ToolError;
-use crate::portainer::call_record;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{check_allowed, Backend};
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -51,7 +51,8 @@ pub struct Delete {
 
 handler!(KUBERNETES_DELETE, Delete, delete);
 
-async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
+async fn delete(call: &Call, a: Delete) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     let ns = a.namespace.as_deref();
     let targets = match (&a.name, &a.label_selector) {
@@ -76,7 +77,7 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
     for (path, _) in &targets {
         check_allowed(http, Backend::Kubernetes, env, &Method::DELETE, path)?;
     }
-    let held = call_record::dry_run();
+    let held = call.held();
     let mut items = vec![];
     for (path, uid) in &targets {
         let query = vec![("propagationPolicy".to_string(), policy.to_string())];
@@ -107,7 +108,7 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
         // One object's preview is the API server's answer; a selection's is
         // the list of what would go (below), not 50 whole objects.
         if held && a.label_selector.is_none() {
-            call_record::add_preview(answer.clone());
+            call.record().add_preview(answer.clone());
         }
         // A Status when the object is gone at once; the object itself,
         // marked for deletion, while finalizers or a grace period hold it.
@@ -128,7 +129,7 @@ async fn delete(http: &Http, a: Delete) -> Result<Value, ToolError> {
             out["total"] = json!(items.len());
             out["items"] = json!(items);
             if held {
-                call_record::add_preview(out.clone());
+                call.record().add_preview(out.clone());
             }
         }
         None => {

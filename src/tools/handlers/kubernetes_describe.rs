@@ -7,6 +7,7 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -45,7 +46,8 @@ async fn get(
     kube::request(http, env, Method::GET, &path, &[], None).await
 }
 
-async fn describe(http: &Http, a: Describe) -> Result<Value, ToolError> {
+async fn describe(call: &Call, a: Describe) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     let ns = a.namespace.as_deref();
     let obj = get(http, env, &a.api_version, &a.kind, ns, &a.name).await?;

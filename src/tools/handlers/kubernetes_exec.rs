@@ -18,6 +18,7 @@ use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::websocket;
+use crate::tools::call::Call;
 use futures_util::StreamExt;
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -57,7 +58,8 @@ pub struct PodExec {
 
 handler!(KUBERNETES_POD_EXEC, PodExec, pod_exec);
 
-async fn pod_exec(http: &Http, a: PodExec) -> Result<Value, ToolError> {
+async fn pod_exec(call: &Call, a: PodExec) -> Result<Value, ToolError> {
+    let http = call.http();
     kube::check_name("namespace", &a.namespace)?;
     kube::check_name("pod", &a.pod)?;
     check_words(&a.command)?;

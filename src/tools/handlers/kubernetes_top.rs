@@ -4,8 +4,8 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -44,7 +44,8 @@ pub struct Top {
 
 handler!(KUBERNETES_TOP, Top, top);
 
-async fn top(http: &Http, a: Top) -> Result<Value, ToolError> {
+async fn top(call: &Call, a: Top) -> Result<Value, ToolError> {
+    let http = call.http();
     let env = a.environment_id;
     // Discovery first: a missing Metrics API is a 404 there, not an error
     // deep in a list call.

@@ -4,8 +4,8 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -41,7 +41,8 @@ pub struct Scale {
 
 handler!(KUBERNETES_SCALE, Scale, scale);
 
-async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
+async fn scale(call: &Call, a: Scale) -> Result<Value, ToolError> {
+    let http = call.http();
     let plural = match a.kind {
         Scalable::Deployment => "deployments",
         Scalable::StatefulSet => "statefulsets",
@@ -70,7 +71,8 @@ pub struct RolloutRestart {
 
 handler!(KUBERNETES_ROLLOUT_RESTART, RolloutRestart, rollout_restart);
 
-async fn rollout_restart(http: &Http, a: RolloutRestart) -> Result<Value, ToolError> {
+async fn rollout_restart(call: &Call, a: RolloutRestart) -> Result<Value, ToolError> {
+    let http = call.http();
     let (kind, plural) = match a.kind {
         Restartable::Deployment => ("Deployment", "deployments"),
         Restartable::StatefulSet => ("StatefulSet", "statefulsets"),

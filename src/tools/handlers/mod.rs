@@ -46,18 +46,19 @@ pub use stacks::STACK_UPDATE;
 pub use swarm::{SWARM_SERVICE_ROLLBACK, SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};
 
 use crate::error::ToolError;
-use crate::portainer::http::Http;
+use crate::shaping::Got;
 use crate::tools::args::Args;
+use crate::tools::call::Call;
 use serde_json::{Map, Value};
 use std::future::Future;
 use std::pin::Pin;
 
-pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, ToolError>> + Send + 'a>>;
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Got, ToolError>> + Send + 'a>>;
 
 /// One hand-written tool: its arguments' schema and its call.
 pub struct Handler {
     pub schema: fn() -> Value,
-    pub call: for<'a> fn(&'a Http, &'a Args) -> CallFuture<'a>,
+    pub call: for<'a> fn(&'a Call, &'a Args) -> CallFuture<'a>,
 }
 
 impl std::fmt::Debug for Handler {
@@ -67,17 +68,22 @@ impl std::fmt::Debug for Handler {
 }
 
 /// `handler!(NAME, ArgsType, function)`: a `Handler` whose call decodes the
-/// arguments into `ArgsType` and runs `function(http, args)`.
+/// arguments into `ArgsType` and runs `function(call, args)`; the function
+/// answers a value, or a `Got` (a list shaped as it arrived).
 macro_rules! handler {
     ($name:ident, $args:ty, $f:path) => {
         pub static $name: $crate::tools::handlers::Handler = $crate::tools::handlers::Handler {
             schema: $crate::tools::handlers::schema_of::<$args>,
             call: {
                 fn call<'a>(
-                    http: &'a $crate::portainer::http::Http,
+                    call: &'a $crate::tools::call::Call,
                     args: &'a $crate::tools::args::Args,
                 ) -> $crate::tools::handlers::CallFuture<'a> {
-                    Box::pin(async move { $f(http, args.decode::<$args>()?).await })
+                    Box::pin(async move {
+                        $f(call, args.decode::<$args>()?)
+                            .await
+                            .map(::std::convert::Into::into)
+                    })
                 }
                 call
             },

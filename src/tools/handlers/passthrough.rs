@@ -8,6 +8,8 @@ use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
+use crate::shaping::Got;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -116,11 +118,13 @@ pub struct KubernetesProxy {
 handler!(DOCKER_PROXY, Proxy, docker);
 handler!(KUBERNETES_PROXY, KubernetesProxy, kubernetes);
 
-async fn docker(http: &Http, a: Proxy) -> Result<Value, ToolError> {
+async fn docker(call: &Call, a: Proxy) -> Result<Got, ToolError> {
+    let http = call.http();
     relay(http, Backend::Docker, a, "application/json").await
 }
 
-async fn kubernetes(http: &Http, a: KubernetesProxy) -> Result<Value, ToolError> {
+async fn kubernetes(call: &Call, a: KubernetesProxy) -> Result<Got, ToolError> {
+    let http = call.http();
     let patching = a.base.method == ProxyMethod::Patch;
     let content_type = match (patching, a.patch_type) {
         (true, t) => t.unwrap_or_default().media_type(),
@@ -139,7 +143,7 @@ async fn relay(
     backend: Backend,
     a: Proxy,
     content_type: &'static str,
-) -> Result<Value, ToolError> {
+) -> Result<Got, ToolError> {
     let method = match a.method {
         ProxyMethod::Get => Method::GET,
         ProxyMethod::Post => Method::POST,
@@ -168,7 +172,7 @@ async fn relay(
         body,
     )
     .await?
-    .into_json()
+    .into_got()
 }
 
 fn query_pairs(q: Option<Map<String, Value>>) -> Result<Vec<(String, String)>, ToolError> {

@@ -7,6 +7,7 @@ use super::handler;
 use super::stack_env::{self, EnvChange};
 use crate::error::ToolError;
 use crate::portainer::http::Http;
+use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -41,7 +42,8 @@ handler!(STACK_UPDATE, Update, update);
 
 /// One tool for both kinds of stack: which request fits is known only from
 /// the stack itself, which both ways must read first anyway.
-async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
+async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
+    let http = call.http();
     let id = a.id;
     let change = stack_env::parse_change(a.env)?;
     let stack = http

@@ -4,8 +4,8 @@
 use super::handler;
 use super::stack_env::{self, EnvChange};
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::swarm;
+use crate::tools::call::Call;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,7 +22,8 @@ pub struct Scale {
 
 handler!(SWARM_SERVICE_SCALE, Scale, scale);
 
-async fn scale(http: &Http, a: Scale) -> Result<Value, ToolError> {
+async fn scale(call: &Call, a: Scale) -> Result<Value, ToolError> {
+    let http = call.http();
     let (env, id) = (a.environment_id, a.id);
     let (version, mut spec) = swarm::read_service(http, env, &id).await?;
     let Some(mode) = spec.pointer_mut("/Mode/Replicated") else {
@@ -57,7 +58,8 @@ handler!(SWARM_SERVICE_UPDATE, Update, update);
 
 /// A new image or environment, or tasks forced to be recreated; everything
 /// else in the spec is kept.
-async fn update(http: &Http, a: Update) -> Result<Value, ToolError> {
+async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
+    let http = call.http();
     let (env, id) = (a.environment_id, a.id);
     let change = stack_env::parse_change(a.env)?;
     if a.image.is_none() && change.is_empty() && !a.force {
@@ -102,7 +104,8 @@ handler!(SWARM_SERVICE_ROLLBACK, Rollback, rollback);
 /// What `docker service rollback` does: the current spec goes back with
 /// `rollback=previous`, and Docker restores the spec it kept before the
 /// last update.
-async fn rollback(http: &Http, a: Rollback) -> Result<Value, ToolError> {
+async fn rollback(call: &Call, a: Rollback) -> Result<Value, ToolError> {
+    let http = call.http();
     let (env, id) = (a.environment_id, a.id);
     let service = swarm::read_whole(http, env, &id).await?;
     let previous = &service["PreviousSpec"];

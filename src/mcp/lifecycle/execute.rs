@@ -1,0 +1,99 @@
+//! Running a checked call: a `Call` value built for it (its own record, the
+//! caller's token, held or not, the connected Portainer), the tool
+//! dispatched with it under the client's cancel and progress watch, and
+//! what it did taken back from the record.
+
+use super::checked::Checked;
+use crate::error::ToolError;
+use crate::mcp::confirm::Plan;
+use crate::portainer::record::{CallState, Watch};
+use crate::shaping::{self, Got};
+use crate::tools::call::{Call, Connected, Writes};
+use crate::tools::{catalogue, team_access};
+use serde_json::json;
+
+/// A call that ran (or was held): what came back, and what it sent.
+pub struct Ran {
+    pub got: Result<Got, ToolError>,
+    pub state: CallState,
+}
+
+/// Runs the call under `plan` (a confirmed second run passes its own).
+pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
+    let s = c.s;
+    if plan.writes && !plan.hold {
+        c.audit(json!({"phase": "intent"}));
+    }
+    if let Some(m) = &s.options.metrics {
+        m.in_flight.inc();
+    }
+    let writes = match (plan.hold, plan.unconfirmed) {
+        (false, _) => Writes::Go,
+        (true, true) => Writes::Unconfirmed,
+        (true, false) => Writes::DryRun,
+    };
+    let token = c.user.as_ref().map(|u| u.token.clone());
+    let connected = c.menu.target.as_ref().map(|t| Connected {
+        index: t.index,
+        portainer: t.portainer.clone(),
+    });
+    let call = Call::new(&s.client, token, writes, connected);
+    let record = call.record();
+    record.set_list_plan(shaping::list_plan(&c.def.shape, &c.req, &s.options.shaping));
+    // A log is read into a window a few times the cap (log_window.rs); a
+    // generated log tool's one GET is its log.
+    record.set_text_window(4 * s.options.shaping.max_chars);
+    if c.def.shape.keep_tail && matches!(c.def.input, catalogue::Input::Schema(_)) {
+        record.expect_log(true, None);
+    }
+    let team = s
+        .options
+        .team
+        .filter(|_| team_access::creates_stack(c.def.name, &c.args));
+    // Boxed: the dispatch future holds every tool's locals and is large.
+    let dispatch = Box::pin(async {
+        let out = catalogue::dispatch(&call, c.def.name, &c.args).await;
+        match (out, team) {
+            (Ok(created), Some(team)) => team_access::restrict(&call, team, created.value)
+                .await
+                .map(Got::from),
+            (out, _) => out,
+        }
+    });
+    let out = record.run(watch, dispatch).await;
+    let mut state = record.take();
+    let got = match (out, state.failure.take()) {
+        (None, _) => Err(cancelled(&state)),
+        // The body was too large, or a select's list over its budget.
+        (Some(_), Some(e)) => Err(e),
+        (Some(got), None) => got,
+    };
+    if let Some(m) = &s.options.metrics {
+        m.in_flight.dec();
+    }
+    Ran { got, state }
+}
+
+/// What a cancelled call reports: whether a write had left (its outcome
+/// then unknown) and which were done.
+fn cancelled(state: &CallState) -> ToolError {
+    let done: Vec<String> = state
+        .sent
+        .iter()
+        .filter(|x| x.method != "GET")
+        .map(|x| format!("{} {} (HTTP {})", x.method, x.path, x.status))
+        .collect();
+    let mut text = String::from("the client cancelled the call");
+    match state.in_flight.as_ref().filter(|(m, _, _)| m != "GET") {
+        Some((m, p, _)) => text.push_str(&format!(
+            "; a write had already left and its outcome is unknown: {m} {p} \
+             (Portainer may have applied it: check before calling again)"
+        )),
+        None if done.is_empty() => text.push_str("; no write had been sent"),
+        None => {}
+    }
+    if !done.is_empty() {
+        text.push_str(&format!("; writes done before: {}", done.join(", ")));
+    }
+    ToolError::Cancelled(text)
+}

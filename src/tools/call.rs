@@ -1,0 +1,106 @@
+//! One tool call as a value, handed to dispatch and to every handler: the
+//! HTTP layer it sends through (and the generated client built around it),
+//! both writing into the call's record; how its writes go (sent, or held:
+//! a dry run, or confirmation missing); and which Portainer it talks to.
+//! Nothing of a call lives in a task-local or a static, so a handler runs
+//! the same in a test as in the server, and a task it spawns keeps the
+//! call's record.
+
+use crate::portainer::client::Client;
+use crate::portainer::http::Http;
+use crate::portainer::record::{CallState, Record};
+use progenitor_client::ClientInfo;
+
+/// How a call's writes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Writes {
+    /// Sent.
+    #[default]
+    Go,
+    /// Held: the caller asked for a dry run.
+    DryRun,
+    /// Held: the tool needs `confirm: true`, which the call lacks.
+    Unconfirmed,
+}
+
+/// The Portainer a call talks to, when its version is known: the index of
+/// the API description it follows (in catalogue::DESCRIPTIONS), and how it
+/// reported itself ("2.39.0 CE").
+#[derive(Debug, Clone)]
+pub struct Connected {
+    pub index: usize,
+    pub portainer: String,
+}
+
+pub struct Call {
+    client: Client,
+    writes: Writes,
+    target: Option<Connected>,
+}
+
+impl Call {
+    /// A call sending through `base`'s layer with its own record: the
+    /// caller's token (HTTP mode) and, for a held call, writes captured.
+    pub fn new(
+        base: &Client,
+        token: Option<String>,
+        writes: Writes,
+        target: Option<Connected>,
+    ) -> Call {
+        let record = Record::new(CallState {
+            held: writes != Writes::Go,
+            token,
+            ..CallState::default()
+        });
+        Self::with_record(base, record, writes, target)
+    }
+
+    /// A call whose requests never leave the process (fuzzing the decoders).
+    pub fn offline(base: &Client) -> Call {
+        Self::with_record(base, Record::offline(), Writes::DryRun, None)
+    }
+
+    fn with_record(
+        base: &Client,
+        record: Record,
+        writes: Writes,
+        target: Option<Connected>,
+    ) -> Call {
+        let http = base.inner().for_call(record);
+        let client = Client::new_with_client(base.baseurl(), http.client().clone(), http);
+        Call {
+            client,
+            writes,
+            target,
+        }
+    }
+
+    /// The generated client, sending through this call's layer.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn http(&self) -> &Http {
+        self.client.inner()
+    }
+
+    pub fn record(&self) -> &Record {
+        self.http()
+            .record()
+            .expect("a call's layer carries the call's record")
+    }
+
+    /// Writes are held back: captured, not sent.
+    pub fn held(&self) -> bool {
+        self.writes != Writes::Go
+    }
+
+    pub fn writes(&self) -> Writes {
+        self.writes
+    }
+
+    /// The Portainer this server serves, when its version is known.
+    pub fn target(&self) -> Option<&Connected> {
+        self.target.as_ref()
+    }
+}
