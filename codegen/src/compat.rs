@@ -3,7 +3,7 @@
 
 use crate::catalogue::{problem, Catalogue, ToolEntry};
 use crate::descriptions::Description;
-use crate::registry::{Kind, Planned};
+use crate::plan::{Kind, Planned};
 use crate::schema::{Arg, Location};
 use crate::spec::{plain, Operation, Spec};
 use serde_json::Value;

@@ -11,6 +11,7 @@ pub mod client;
 pub mod compat;
 pub mod descriptions;
 pub mod index;
+pub mod plan;
 pub mod registry;
 pub mod schema;
 pub mod spec;
@@ -108,7 +109,7 @@ pub fn generate_editions(
     let spec = descriptions::union(&described)?;
     catalogue::validate(&cat, &spec, handlers).map_err(|errs| errs.join("\n"))?;
     index::check_deny(&cat, &spec).map_err(|errs| errs.join("\n"))?;
-    let planned = registry::plan(&cat, &spec)?;
+    let planned = plan::plan(&cat, &spec)?;
     let availability =
         compat::compute(&planned, &spec, &described).map_err(|errs| errs.join("\n"))?;
     let ids: BTreeSet<String> = cat

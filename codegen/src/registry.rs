@@ -1,41 +1,15 @@
 //! The tool registry: static tool definitions and the dispatch function.
 
-use crate::catalogue::{Access, Catalogue, ToolEntry};
+use crate::catalogue::{Access, Catalogue};
 use crate::client::{body_kind, passing, Method};
 use crate::compat::ToolAvailability;
 use crate::descriptions::Description;
-use crate::schema::{self, Arg, Location};
-use crate::spec::Spec;
+use crate::plan::{snake, Call, Kind, Planned};
+use crate::schema::{Arg, Location};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-/// Everything the registry needs to know about one catalogued tool.
-pub struct Planned<'a> {
-    pub entry: &'a ToolEntry,
-    pub kind: Kind,
-}
-
-pub enum Kind {
-    Generated {
-        /// One call, or one per value of the selector argument.
-        calls: Vec<Call>,
-        input: Value,
-    },
-    Handler(String),
-}
-
-/// One operation a generated tool can perform.
-pub struct Call {
-    /// Selector value choosing this operation (multi-operation tools).
-    pub choice: Option<String>,
-    pub operation: String,
-    pub method: String,
-    pub path: String,
-    pub client_fn: String,
-    pub args: Vec<Arg>,
-}
 
 pub fn generate(
     cat: &Catalogue,
@@ -331,55 +305,4 @@ fn opt_str(s: &Option<String>) -> TokenStream {
 fn same_ident(wire: &str, generated: &str) -> bool {
     let s = snake(crate::spec::plain(wire));
     generated == s || generated == format!("{s}_")
-}
-
-pub fn snake(s: &str) -> String {
-    heck::ToSnakeCase::to_snake_case(s)
-}
-
-/// Plans every tool: arguments, schemas, client functions.
-pub fn plan<'a>(cat: &'a Catalogue, spec: &Spec) -> Result<Vec<Planned<'a>>, String> {
-    let mut out = vec![];
-    for e in &cat.tools {
-        let kind = match &e.handler {
-            Some(h) => Kind::Handler(h.clone()),
-            None => {
-                let mut calls = vec![];
-                let mut ops = vec![];
-                for (choice, id) in e.operation_ids() {
-                    let op = spec.operation(id).ok_or_else(|| {
-                        crate::catalogue::problem(&e.name, format!("operation `{id}` vanished"))
-                    })?;
-                    calls.push(Call {
-                        choice: choice.map(str::to_string),
-                        operation: id.to_string(),
-                        method: op.method.clone(),
-                        path: op.path.clone(),
-                        client_fn: snake(id),
-                        args: schema::args(e, &op)?,
-                    });
-                    ops.push(op);
-                }
-                let inputs: Vec<Value> = calls
-                    .iter()
-                    .zip(&ops)
-                    .map(|(c, op)| schema::input_schema(spec, e, op, &c.args))
-                    .collect();
-                let choices: Vec<String> = calls.iter().filter_map(|c| c.choice.clone()).collect();
-                let input = if choices.is_empty() {
-                    inputs.into_iter().next().unwrap_or_default()
-                } else {
-                    schema::union_input(
-                        e.selector(),
-                        e.selector_default.as_deref(),
-                        &choices,
-                        &inputs,
-                    )
-                };
-                Kind::Generated { calls, input }
-            }
-        };
-        out.push(Planned { entry: e, kind });
-    }
-    Ok(out)
 }

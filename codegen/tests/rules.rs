@@ -1,7 +1,7 @@
 //! tools.toml rules (each has a failing fixture and the message it must
 //! give) and the schemas generated for a path + query + body operation.
 
-use codegen::{catalogue, generate_from, registry, spec::Spec};
+use codegen::{catalogue, generate_from, plan, spec::Spec};
 use serde_json::json;
 
 const SPEC: &str = include_str!("fixtures/spec.json");
@@ -213,8 +213,8 @@ default = false
 fn schema_for_path_query_and_body() {
     let cat = catalogue::parse(&catalogue_with(UPDATE)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
-    let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated { input, calls } = &planned[0].kind else {
+    let planned = plan::plan(&cat, &spec).unwrap();
+    let plan::Kind::Generated { input, calls } = &planned[0].kind else {
         panic!("generated tool")
     };
     let (args, method, path) = (&calls[0].args, &calls[0].method, &calls[0].path);
@@ -260,8 +260,8 @@ description = "Only these ids."
 "#;
     let cat = catalogue::parse(&catalogue_with(t)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
-    let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated { input, .. } = &planned[0].kind else {
+    let planned = plan::plan(&cat, &spec).unwrap();
+    let plan::Kind::Generated { input, .. } = &planned[0].kind else {
         panic!()
     };
     assert_eq!(input["properties"]["ids"]["description"], "Only these ids.");
@@ -289,8 +289,8 @@ update = "ThingUpdate"
 fn several_operations_behind_one_selector() {
     let cat = catalogue::parse(&catalogue_with(ACTIONS)).unwrap();
     let spec = Spec::parse(SPEC).unwrap();
-    let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated { input, calls } = &planned[0].kind else {
+    let planned = plan::plan(&cat, &spec).unwrap();
+    let plan::Kind::Generated { input, calls } = &planned[0].kind else {
         panic!()
     };
     assert_eq!(calls.len(), 2);
@@ -326,8 +326,8 @@ fn several_operations_behind_one_selector() {
         "selector_default = \"start\"\ndescription = \"Start a thing",
     );
     let cat = catalogue::parse(&catalogue_with(&defaulted)).unwrap();
-    let planned = registry::plan(&cat, &spec).unwrap();
-    let registry::Kind::Generated { input, .. } = &planned[0].kind else {
+    let planned = plan::plan(&cat, &spec).unwrap();
+    let plan::Kind::Generated { input, .. } = &planned[0].kind else {
         panic!()
     };
     assert_eq!(input["properties"]["action"]["default"], "start");

@@ -13,12 +13,14 @@ mod options;
 mod recording;
 mod routes;
 mod server;
+mod shared;
 mod standin;
 mod websocket;
 
 pub use options::Options;
 pub use recording::Seen;
-pub use server::{serve, Shared};
+pub use server::serve;
+pub use shared::Shared;
 pub use standin::StandIn;
 
 /// The admin's API key: the only key besides [`BOB_TOKEN`] (and any

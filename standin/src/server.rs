@@ -1,54 +1,17 @@
 //! The HTTP side: accepting, reading a request, recording it, answering.
 
 use crate::answer::{json, Answer};
-use crate::bench::Prepared;
-use crate::recording::{Log, Seen};
+use crate::recording::Seen;
 use crate::routes::{self, Req};
-use crate::{Options, BOB_TOKEN, TOKEN};
+use crate::shared::Shared;
+use crate::BOB_TOKEN;
 use axum::body::{to_bytes, Body};
 use axum::extract::{Request, State};
 use axum::http::Response;
 use axum::serve::ListenerExt;
 use axum::Router;
 use serde_json::json;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-/// Everything a request may need, shared by all connections.
-pub struct Shared {
-    pub(crate) version: String,
-    pub(crate) edition: String,
-    pub(crate) log: Log,
-    pub(crate) keys: Vec<String>,
-    pub(crate) bench: Prepared,
-    /// Answers registered by [`crate::StandIn::answer`], by (method, path).
-    pub(crate) overrides: Mutex<HashMap<(String, String), Answer>>,
-    /// Delays registered by [`crate::StandIn::delay`], by (method, path).
-    pub(crate) delays: Mutex<HashMap<(String, String), std::time::Duration>>,
-    /// Delayed requests as they ended: (method, path, answered); false when
-    /// the client went away first (the request was aborted).
-    pub(crate) delayed: Mutex<Vec<(String, String, bool)>>,
-}
-
-impl Shared {
-    /// Prepares the bench lists once, here, not per request.
-    pub fn new(options: &Options) -> Shared {
-        Shared {
-            version: options.version.clone(),
-            edition: options.edition.clone(),
-            log: Log::new(options.record),
-            keys: options.keys.clone(),
-            bench: Prepared::new(options),
-            overrides: Mutex::new(HashMap::new()),
-            delays: Mutex::new(HashMap::new()),
-            delayed: Mutex::new(vec![]),
-        }
-    }
-
-    fn admin_key(&self, key: &str) -> bool {
-        key == TOKEN || self.keys.iter().any(|k| k == key)
-    }
-}
+use std::sync::Arc;
 
 /// Serves until the future is dropped (or its runtime shut down).
 pub async fn serve(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {

@@ -2,7 +2,8 @@
 
 use crate::answer::{empty, json, raw};
 use crate::recording::Seen;
-use crate::server::{serve, Shared};
+use crate::server::serve;
+use crate::shared::Shared;
 use crate::Options;
 use serde_json::Value;
 use std::net::{SocketAddr, TcpListener};

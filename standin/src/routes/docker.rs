@@ -5,7 +5,7 @@
 use super::Req;
 use crate::answer::{empty, json, raw, Answer};
 use crate::fixtures;
-use crate::server::Shared;
+use crate::shared::Shared;
 use serde_json::{json, Value};
 
 const RAW_STREAM: &str = "application/vnd.docker.raw-stream";

@@ -3,7 +3,7 @@
 use super::Req;
 use crate::answer::{empty, json, no_route, not_found, raw, Answer};
 use crate::fixtures;
-use crate::server::Shared;
+use crate::shared::Shared;
 use serde_json::{json, Value};
 
 /// `rest` is the path after `/api/`.

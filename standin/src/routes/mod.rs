@@ -9,7 +9,7 @@ mod kubernetes;
 mod stacks;
 
 use crate::answer::{no_route, Answer};
-use crate::server::Shared;
+use crate::shared::Shared;
 use serde_json::Value;
 
 /// The parts of a request the routes look at.
