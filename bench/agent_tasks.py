@@ -32,7 +32,6 @@ import datetime
 import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -53,6 +52,9 @@ from mcp.shared.exceptions import McpError
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(HERE))
+
+from docblock import command_line, write_block  # noqa: E402
 
 try:
     import pytest  # noqa: F401  (conftest imports it; CI installs it)
@@ -803,7 +805,7 @@ def main():
     ap.add_argument("--record", nargs="?", const=str(BUDGETS), metavar="BUDGETS",
                     help="write the budgets from this run (ours)")
     ap.add_argument("--out", type=Path, default=RESULTS, help="JSON results (default: bench/agent_results.json)")
-    ap.add_argument("--write", type=Path, help="write the table between the agent_tasks.py markers of this file "
+    ap.add_argument("--write", type=Path, help="write the table into the `agent-tasks` generated block of this file "
                     "(docs/dev/benchmarks.md) instead of printing it")
     a = ap.parse_args()
 
@@ -832,7 +834,7 @@ def main():
     runtime = time.monotonic() - started
 
     keys = [s.key for s in servers]
-    command = "python3 bench/agent_tasks.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
+    command = command_line("bench/agent_tasks.py")
     report = []
     print = report.append  # noqa: A001 -- the report goes to stdout or into --write's file
     print(f"Measured {datetime.date.today().isoformat()} with `{command}` in {runtime:.0f} s; "
@@ -860,7 +862,7 @@ def main():
 
     text = "\n".join(report).rstrip()
     if a.write:
-        write_between_markers(a.write, text)
+        write_block(a.write, "agent-tasks", text)
         log(f"wrote the table into {a.write}")
     else:
         sys.stdout.write(text + "\n")
@@ -882,19 +884,6 @@ def main():
         if failures:
             sys.exit(1)
         print(f"all {len(tasks)} tasks within budget")
-
-
-BEGIN, END = "<!-- agent_tasks.py output: begin -->", "<!-- agent_tasks.py output: end -->"
-
-
-def write_between_markers(path, text):
-    """Replaces what lies between the markers in `path` with `text`."""
-    doc = Path(path).read_text()
-    head, sep, rest = doc.partition(BEGIN)
-    _, sep2, tail = rest.partition(END)
-    if not sep or not sep2:
-        sys.exit(f"{path}: no {BEGIN} ... {END} section to write into")
-    Path(path).write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,6 @@ import argparse
 import datetime
 import itertools
 import os
-import shlex
 import socket
 import subprocess
 import sys
@@ -42,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from client import Direct, HttpSession, Stdio, percentile, proc_kb, reset_peak, run_sessions  # noqa: E402
+from docblock import command_line, describe_commit, describe_host, write_block  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -587,37 +587,6 @@ def table_head(cols):
     return ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
 
 
-def describe_host():
-    mem = ""
-    try:
-        with open("/proc/meminfo") as f:
-            kb = int(f.readline().split()[1])
-        mem = f", {kb / 1024 / 1024:.0f} GiB"
-    except OSError:
-        pass
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = f" ({line.split(':', 1)[1].strip()})"
-                    break
-    except OSError:
-        pass
-    return f"Linux, {os.cpu_count()} cores{cpu}{mem}"
-
-
-def describe_commit():
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
-        return f"commit {rev}{' plus uncommitted changes' if dirty else ''}"
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown commit"
-
-
 def int_list(text):
     return [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
 
@@ -636,7 +605,7 @@ def main():
     ap.add_argument("--baseline", type=Path, help="another build of ours, measured as a side of its own "
                     "(e.g. the previous commit's release binary), interleaved with the rest")
     ap.add_argument("--baseline-label", default="baseline", help="how the tables name --baseline")
-    ap.add_argument("--write", type=Path, help="write the tables between the bench.py markers of this file "
+    ap.add_argument("--write", type=Path, help="write the tables into the `bench` generated block of this file "
                     "(docs/dev/benchmarks.md) instead of printing them")
     ap.add_argument("--no-build", action="store_true", help="use the binaries as they are (server and stand-in)")
     ap.add_argument("--binary", type=Path, default=OURS,
@@ -669,7 +638,7 @@ def main():
     if a.baseline:
         sides.append(Ours(a.baseline.resolve(), name=f"portainer-mcp ({a.baseline_label})"))
 
-    command = "python3 bench/bench.py" + "".join(" " + shlex.quote(x) for x in sys.argv[1:])
+    command = command_line("bench/bench.py")
     out = [f"Measured {datetime.date.today().isoformat()} with `{command}` on {describe_host()}; "
            f"{version or 'portainer-mcp'} ({describe_commit() if a.binary == OURS else f'binary {a.binary}'})"
            + (f" and mcp-portainer {PEER_VERSION} from PyPI." if not a.skip_peer else "."), ""]
@@ -679,24 +648,10 @@ def main():
             out += sections[name](a, sides) + [""]
     text = "\n".join(out).rstrip()
     if a.write:
-        write_between_markers(a.write, text)
+        write_block(a.write, "bench", text)
         log(f"wrote the tables into {a.write}")
     else:
         print(text)
-
-
-BEGIN, END = "<!-- bench.py output: begin -->", "<!-- bench.py output: end -->"
-
-
-def write_between_markers(path, text):
-    """Replaces what lies between the markers in `path` with `text`: the
-    figures in the docs are this command's own output, never typed."""
-    doc = Path(path).read_text()
-    head, sep, rest = doc.partition(BEGIN)
-    _, sep2, tail = rest.partition(END)
-    if not sep or not sep2:
-        sys.exit(f"{path}: no {BEGIN} ... {END} section to write into")
-    Path(path).write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ import threading
 import time
 
 from client import percentile, proc_kb  # bench/client.py, beside this file
+from docblock import command_line, describe_commit, describe_host, write_block
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HAPROXY_CFG = os.path.join(ROOT, "deploy", "haproxy", "haproxy.cfg")
@@ -495,6 +496,31 @@ def measure(args):
         results[f"{n}_replica{'s' if n > 1 else ''}"] = {"rounds": rows, "memory": rss}
     print(json.dumps({"calls": args.calls, "clients": args.clients, "cores": os.cpu_count(),
                       "results": results}, indent=2))
+    if args.write:
+        write_block(args.write, "scale-out", measured_table(args, results))
+        print(f"wrote the table into {args.write}", file=sys.stderr)
+
+
+def measured_table(args, results):
+    """The docs' table: each round beside its reference from the same run."""
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} with `{command_line('bench/scale_out.py')}` "
+             f"on {describe_host()}; {describe_commit()}. {args.calls} calls per round from "
+             f"{args.clients} concurrent clients through haproxy; the reference sends the same "
+             "load straight to the stand-in Portainer, interleaved.", "",
+             "| replicas | round | calls/s | p50 ms | p99 ms | failed | reference calls/s "
+             "| reference p50 ms | reference p99 ms |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for key, result in results.items():
+        n = key.split("_")[0]
+        for i, r in enumerate(result["rounds"], 1):
+            lines.append(f"| {n} | {i} | {r['calls_per_s']} | {r['p50_ms']} | {r['p99_ms']} | {r['failed']} "
+                         f"| {r['reference_per_s']} | {r['reference_p50_ms']} | {r['reference_p99_ms']} |")
+    lines += ["", "| replicas | replica | RSS after the rounds (KiB) | peak RSS (KiB) |", "|---:|---|---:|---:|"]
+    for key, result in results.items():
+        n = key.split("_")[0]
+        for name, m in result["memory"].items():
+            lines.append(f"| {n} | {name} | {m['rss_kb']} | {m['peak_kb']} |")
+    return "\n".join(lines)
 
 
 def main():
@@ -505,7 +531,11 @@ def main():
     p.add_argument("--calls", type=int, default=2000)
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--write", help="with --measure: write the table into the `scale-out` generated "
+                   "block of this docs file (docs/deployment.md)")
     args = p.parse_args()
+    if args.write and not args.measure:
+        p.error("--write goes with --measure")
     check(args) if args.check else measure(args)
 
 
