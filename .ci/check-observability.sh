@@ -2,7 +2,7 @@
 # The alert rules and the Grafana dashboard in deploy/: promtool (Debian's
 # prometheus package) checks the rules, runs their unit tests, and parses
 # every dashboard query as a recording rule with Grafana's variables filled
-# in. tests/metrics_listener.rs checks the metric names against a live scrape.
+# in. tests/it/concerns/http/metrics_listener.rs checks the metric names against a live scrape.
 set -eu
 cd "$(dirname "$0")/../deploy"
 promtool check rules prometheus/alerts.yml

@@ -113,7 +113,7 @@ pub enum Paging {
 pub const SHAPING_ARGS: [&str; 3] = ["select", "limit", "offset"];
 
 /// One call of the tool and the request it must send; the test suite runs
-/// every example against the stand-in Portainer (tests/catalogue_examples.rs).
+/// every example against the stand-in Portainer (tests/it/concerns/catalogue_examples.rs).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Example {

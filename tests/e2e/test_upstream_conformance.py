@@ -261,7 +261,7 @@ def test_the_check_accepts_what_upstream_describes(upstream):
         rec("POST", "/api/endpoints/1/docker/containers/create", "name=x1", '{"Image": "busybox"}', "application/json"),
         rec("POST", "/api/endpoints", "", *form(Name="a", EndpointCreationType="2", URL="h:9001", TLS="true",
                                                  GroupID="1", TagIds="[1,2]")),
-        # --team-id's update of a new stack's resource control, as tests/team_access.rs records it.
+        # --team-id's update of a new stack's resource control, as tests/it/toolsets/stacks.rs records it.
         rec("PUT", "/api/resource_controls/19", "",
             '{"AdministratorsOnly": false, "Public": false, "Users": [], "Teams": [1]}', "application/json"),
     ]

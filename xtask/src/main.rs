@@ -11,15 +11,22 @@ const USAGE: &str = "usage:
   cargo xtask import-spec FILE [--origin TEXT]    import a Portainer OpenAPI 3.0 description into
                                                   spec/portainer-<edition>-<version>.json (beside the others)
   cargo xtask import-docker FILE [--origin TEXT]  import the Docker Engine API (Swagger 2.0) into spec/docker.json
-  cargo xtask generate                            refresh generated/ (client, registry, compatibility
-                                                  table) from spec/ and tools.toml";
+  cargo xtask generate                            refresh every derived file: generated/ (client, registry,
+                                                  compatibility table) from spec/ and tools.toml, then the
+                                                  tool-surface snapshots and the docs' generated blocks
+                                                  (through `cargo test --test it -- surface::`)
+  cargo xtask generate --check                    write nothing; fail if any of those is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("import-spec") => import_spec(&args[1..], Api::Portainer),
         Some("import-docker") => import_spec(&args[1..], Api::Docker),
-        Some("generate") => generate(),
+        Some("generate") => match &args[1..] {
+            [] => generate(Mode::Write),
+            [flag] if flag == "--check" => generate(Mode::Check),
+            _ => Err(USAGE.to_string()),
+        },
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -232,19 +239,80 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn generate() -> Result<String, String> {
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Write,
+    Check,
+}
+
+/// generated/ from codegen, then what only the running server can tell
+/// (tools/list per toolset, sizes, figures) from the integration suite's
+/// surface module, which rewrites its files when UPDATE_GENERATED is set.
+fn generate(mode: Mode) -> Result<String, String> {
     let root = root();
     let out = codegen::generate(&root)?;
     let dir = root.join("generated");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut stale = vec![];
     for (name, text) in out.files() {
-        write(&dir.join(name), text)?;
+        let path = dir.join(name);
+        match mode {
+            Mode::Write => {
+                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+                write(&path, text)?;
+            }
+            Mode::Check => {
+                if std::fs::read_to_string(&path).ok().as_deref() != Some(text) {
+                    stale.push(format!("generated/{name}"));
+                }
+            }
+        }
     }
-    Ok(format!(
-        "refreshed generated/ ({} lines; tools by description in generated/compatibility.md)\n{}",
-        out.line_count(),
-        out.summary.join("\n")
-    ))
+    if !stale.is_empty() {
+        return Err(format!(
+            "stale: {}; run `cargo xtask generate` and review the diff",
+            stale.join(", ")
+        ));
+    }
+    surface(&root, mode)?;
+    Ok(match mode {
+        Mode::Write => format!(
+            "refreshed generated/ ({} lines; tools by description in generated/compatibility.md), \
+             the tool-surface snapshots and the docs' generated blocks\n{}",
+            out.line_count(),
+            out.summary.join("\n")
+        ),
+        Mode::Check => "generated/, snapshots and generated docs blocks are current".into(),
+    })
+}
+
+/// The integration suite's surface tests: they compare what the built
+/// server lists with tests/it/snapshots and the docs blocks, and rewrite
+/// them when asked. One thread, as several write the same docs file.
+fn surface(root: &Path, mode: Mode) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.current_dir(root)
+        .args(["test", "--quiet", "--test", "it", "--", "surface::"])
+        .arg("--test-threads=1");
+    match mode {
+        Mode::Write => cmd.env("UPDATE_GENERATED", "1"),
+        Mode::Check => cmd.env_remove("UPDATE_GENERATED"),
+    };
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(match mode {
+            Mode::Write => "the surface tests failed while refreshing (see above)".into(),
+            Mode::Check => {
+                "snapshots or docs blocks are stale (see above); run `cargo xtask generate` \
+                 and review the diff"
+                    .into()
+            }
+        })
+    }
 }
 
 #[cfg(test)]

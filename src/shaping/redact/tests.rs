@@ -1,3 +1,5 @@
+//! Unit tests of redaction: value spans replaced, every other byte kept.
+
 use super::*;
 use serde_json::json;
 

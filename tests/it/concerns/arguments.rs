@@ -1,15 +1,11 @@
 //! Bad arguments are refused, naming what is wrong, before any request.
 
-mod support;
-
+use crate::support::served;
 use serde_json::json;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn bad_arguments_are_refused_before_any_request() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     let before = p.seen().await.len();
     let e = s
         .tool_error("environment_get", json!({"environment_id": "one"}))
@@ -99,8 +95,7 @@ async fn bad_arguments_are_refused_before_any_request() {
 /// it does take, so the next call can be right.
 #[tokio::test]
 async fn a_wrong_argument_for_the_choice_names_the_right_one() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     let n = p.seen().await.len();
     let e = s
         .tool_error(

@@ -3,16 +3,13 @@
 //! request the example names, with the caller's token, and succeed or fail
 //! as it says. A new tool's test is its example; no Rust to write.
 
-mod support;
-
-use support::examples::{self, confirmed};
-use support::mcp::Session;
-use support::portainer::{StandIn, TOKEN};
+use crate::support::examples::{self, confirmed};
+use crate::support::portainer::TOKEN;
+use crate::support::served;
 
 #[tokio::test]
 async fn every_example_sends_its_request() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     let all = examples::all();
     assert!(all.len() >= 80, "{} examples", all.len());
@@ -51,13 +48,13 @@ async fn every_example_sends_its_request() {
             !x.ok,
             "{}: {:?}",
             x.tool,
-            support::mcp::text_of(&r)
+            crate::support::mcp::text_of(&r)
         );
         // An object as structured content, or one text (a log) as text.
         if x.ok {
             match &r.structured_content {
                 Some(sc) => assert!(sc.is_object(), "{}", x.tool),
-                None => assert!(!support::mcp::text_of(&r).is_empty(), "{}", x.tool),
+                None => assert!(!crate::support::mcp::text_of(&r).is_empty(), "{}", x.tool),
             }
         }
     }

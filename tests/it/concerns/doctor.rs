@@ -1,10 +1,8 @@
 //! `portainer-mcp doctor` against the stand-in, in each way a set-up can
 //! be wrong: every failure names the check and says what to fix.
 
-mod support;
-
-use support::mcp::command;
-use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
+use crate::support::mcp::command;
+use crate::support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 
 /// Runs doctor; returns (exit success, stdout).
 async fn doctor(url: &str, token: &str, args: &[&str]) -> (bool, String) {
@@ -19,7 +17,7 @@ async fn doctor(url: &str, token: &str, args: &[&str]) -> (bool, String) {
 }
 
 async fn report(cmd: tokio::process::Command) -> (bool, String) {
-    let out = support::mcp::output_of(cmd).await;
+    let out = crate::support::mcp::output_of(cmd).await;
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -88,7 +86,7 @@ async fn a_refused_token_fails_and_says_where_to_get_one() {
 #[tokio::test]
 async fn an_address_nothing_or_something_else_answers_at() {
     // A port nothing listens on.
-    let closed = support::free_port();
+    let closed = crate::support::free_port();
     let (ok, out) = doctor(&format!("http://127.0.0.1:{closed}"), TOKEN, &[]).await;
     assert!(!ok);
     assert!(line(&out, "reach").starts_with("FAIL"), "{out}");

@@ -1,11 +1,10 @@
 //! --deny-kinds and --disable-destructive: enforced by the one HTTP layer,
 //! so no tool (typed, proxy, api_call) gets past them; nothing is sent.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::StandIn;
+use crate::support::served;
 use serde_json::json;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn denied_kinds_never_leave_the_server() {
@@ -90,8 +89,7 @@ async fn denied_kinds_never_leave_the_server() {
 
 #[tokio::test]
 async fn disable_destructive_hides_and_refuses_deletes() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all", "--disable-destructive"]).await;
+    let (p, s) = served(&["--toolsets", "all", "--disable-destructive"]).await;
     let names: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     for gone in ["stack_delete", "docker_remove", "environment_delete"] {
         assert!(!names.iter().any(|n| n == gone), "{gone} served");
@@ -109,7 +107,9 @@ async fn disable_destructive_hides_and_refuses_deletes() {
         let served = names.iter().any(|n| n == def.name);
         assert_eq!(served, reach.contains(&def.name), "{}", def.name);
     }
-    let help = support::mcp::output_of(support::mcp::command(&p.url(), "t", &["--help"])).await;
+    let help =
+        crate::support::mcp::output_of(crate::support::mcp::command(&p.url(), "t", &["--help"]))
+            .await;
     let help = String::from_utf8_lossy(&help.stdout).replace(char::is_whitespace, "");
     assert!(help.contains("api_callandbothproxiesstayserved"), "{help}");
     let e = s
@@ -160,8 +160,7 @@ async fn disable_destructive_hides_and_refuses_deletes() {
 /// would be resolved away when the URL is parsed and reach another one.
 #[tokio::test]
 async fn path_parameters_stay_in_their_route() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     let n = p.seen().await.len();
     for id in ["..", ".", ""] {
         let e = s

@@ -3,11 +3,10 @@
 //! parser's limit, process lists carrying environments, megabyte error
 //! texts, ids below 1, and lines that are not JSON.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::StandIn;
+use crate::support::served;
 use serde_json::json;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn hostile_selects_are_refused_and_the_server_lives_on() {
@@ -45,8 +44,7 @@ async fn hostile_selects_are_refused_and_the_server_lives_on() {
 
 #[tokio::test]
 async fn a_body_nested_past_the_parser_limit_is_returned_as_text() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let r = s
         .ok("docker_inspect", json!({"environment_id": 1, "id": "deep"}))
         .await;
@@ -112,8 +110,7 @@ async fn process_environments_are_redacted_in_top_and_through_the_proxy() {
 
 #[tokio::test]
 async fn error_texts_are_capped() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let e = s
         .tool_error(
             "docker_inspect",
@@ -151,8 +148,7 @@ async fn error_texts_are_capped() {
 
 #[tokio::test]
 async fn ids_below_one_never_reach_portainer() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     p.reset_log().await;
     let cases = [
         ("docker_container_list", json!({"environment_id": -1})),
@@ -178,8 +174,7 @@ async fn ids_below_one_never_reach_portainer() {
 
 #[tokio::test]
 async fn a_bad_grep_is_refused_before_the_log_is_fetched() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     p.reset_log().await;
     for (tool, args) in [
         (
@@ -206,7 +201,7 @@ async fn a_bad_grep_is_refused_before_the_log_is_fetched() {
 async fn a_line_that_is_not_json_gets_a_parse_error() {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let p = StandIn::start().await;
-    let mut child = support::mcp::command(&p.url(), support::portainer::TOKEN, &[])
+    let mut child = crate::support::mcp::command(&p.url(), crate::support::portainer::TOKEN, &[])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -287,8 +282,7 @@ async fn a_line_that_is_not_json_gets_a_parse_error() {
 
 #[tokio::test]
 async fn a_log_that_starts_like_a_json_list_stays_text() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let r = s
         .ok(
             "docker_container_logs",
@@ -301,8 +295,7 @@ async fn a_log_that_starts_like_a_json_list_stays_text() {
 
 #[tokio::test]
 async fn a_large_list_is_counted_whole_and_paged() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let page = s
         .ok(
             "docker_container_list",

@@ -2,8 +2,9 @@
 //! aborts the request on its way (and says whether a write had left), and
 //! a graceful stop that lets calls in flight finish.
 
-mod support;
-
+use crate::support::mcp::{command, text_of};
+use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::user::audit_lines;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, ClientRequest, ProgressNotificationParam, ServerResult,
 };
@@ -13,9 +14,6 @@ use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::json;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::mcp::{command, text_of};
-use support::portainer::{StandIn, TOKEN};
-use support::user::audit_lines;
 
 const RESTART: &str = "/api/endpoints/1/docker/containers/web/restart";
 
@@ -78,9 +76,9 @@ async fn restart_over_http(
     rmcp::service::RequestHandle<RoleClient>,
 ) {
     let c = ()
-        .serve(support::http::transport(
+        .serve(crate::support::http::transport(
             url,
-            support::http::GATE,
+            crate::support::http::GATE,
             Some(TOKEN),
         ))
         .await
@@ -91,7 +89,7 @@ async fn restart_over_http(
 }
 
 /// SIGTERM to the server's process.
-fn sigterm(server: &support::http::Server) {
+fn sigterm(server: &crate::support::http::Server) {
     let pid = server.child.id().unwrap() as i32;
     // SAFETY: sending a signal to our own child process.
     assert_eq!(unsafe { libc_kill(pid, 15) }, 0);
@@ -177,7 +175,7 @@ async fn sigterm_case(mode: &[&str]) {
     let audit = dir.path().join("audit.jsonl");
     let mut args = vec!["--audit-log", audit.to_str().unwrap()];
     args.extend(mode);
-    let mut server = support::http::start(&p.url(), &args).await;
+    let mut server = crate::support::http::start(&p.url(), &args).await;
     let http = reqwest::Client::new();
     let health = http
         .get(format!("{}/healthz", server.url))
@@ -204,7 +202,7 @@ async fn sigterm_case(mode: &[&str]) {
     assert_eq!(ready.as_ref().ok(), Some(&503), "{ready:?}");
     let mcp = http
         .post(format!("{}/mcp", server.url))
-        .bearer_auth(support::http::GATE)
+        .bearer_auth(crate::support::http::GATE)
         .header("x-portainer-api-key", TOKEN)
         .body("{}")
         .send()
@@ -245,7 +243,7 @@ async fn a_call_past_the_grace_is_audited_interrupted() {
         "--shutdown-grace",
         "1",
     ];
-    let mut server = support::http::start(&p.url(), &args).await;
+    let mut server = crate::support::http::start(&p.url(), &args).await;
     let (_c, handle) = restart_over_http(&p, &server.url).await;
     sigterm(&server);
     let status = tokio::time::timeout(Duration::from_secs(10), server.child.wait())
@@ -279,8 +277,8 @@ async fn a_call_past_the_grace_is_audited_interrupted() {
 /// Portainer's address (the probe is open to anyone who reaches the port).
 #[tokio::test]
 async fn readiness_says_why_without_saying_where() {
-    let dead = format!("http://127.0.0.1:{}", support::free_port());
-    let server = support::http::start(&dead, &["--disable-version-check"]).await;
+    let dead = format!("http://127.0.0.1:{}", crate::support::free_port());
+    let server = crate::support::http::start(&dead, &["--disable-version-check"]).await;
     let r = reqwest::get(format!("{}/readyz", server.url))
         .await
         .unwrap();
@@ -307,11 +305,12 @@ async fn progress_and_cancellation_without_a_session() {
     use rmcp::service::{ClientLifecycleMode, ClientServiceExt};
     let p = StandIn::start().await;
     p.delay("POST", RESTART, Duration::from_millis(2600));
-    let server = support::http::start(&p.url(), &[]).await;
+    let server = crate::support::http::start(&p.url(), &[]).await;
     let modern = || ClientLifecycleMode::Discover {
         preferred_versions: vec![ProtocolVersion::V_2026_07_28],
     };
-    let transport = || support::http::transport(&server.url, support::http::GATE, Some(TOKEN));
+    let transport =
+        || crate::support::http::transport(&server.url, crate::support::http::GATE, Some(TOKEN));
     let w = Watcher::default();
     let c = w
         .clone()

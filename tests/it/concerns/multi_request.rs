@@ -1,10 +1,9 @@
 //! Hand-written tools that send several requests: each sequence in order.
 
-mod support;
-
+use crate::support::pairs;
+use crate::support::portainer::StandIn;
+use crate::support::served;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 /// (method, path) of the requests a call made, and the last one's body.
 async fn requests_of(p: &StandIn, before: usize) -> (Vec<(String, String)>, Option<Value>) {
@@ -13,16 +12,9 @@ async fn requests_of(p: &StandIn, before: usize) -> (Vec<(String, String)>, Opti
     (new.into_iter().map(|r| (r.method, r.path)).collect(), body)
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter()
-        .map(|(m, p)| (m.to_string(), p.to_string()))
-        .collect()
-}
-
 #[tokio::test]
 async fn multi_request_tools() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
 
     // stack_update: reads the stack and its file, merges env, PUTs.
     let n = p.seen().await.len();
@@ -301,195 +293,11 @@ async fn multi_request_tools() {
     s.stop().await;
 }
 
-/// environment_create sends the multipart form Portainer's EndpointCreate
-/// reads (it refuses JSON), and answers with what the next call needs.
-#[tokio::test]
-async fn environment_create_sends_a_form() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
-    let n = p.seen().await.len();
-    let out = s
-        .ok(
-            "environment_create",
-            json!({"name": "prod-2", "kind": "agent", "url": "10.0.0.5:9001", "group_id": 2, "tag_ids": [1, 2]}),
-        )
-        .await;
-    let seen = p.seen().await[n..].to_vec();
-    assert_eq!(seen.len(), 1, "{seen:?}");
-    let r = &seen[0];
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str()),
-        ("POST", "/api/endpoints")
-    );
-    let ct = r.content_type.as_deref().unwrap();
-    assert!(ct.starts_with("multipart/form-data; boundary="), "{ct}");
-    let text = r.text.as_deref().unwrap();
-    for (field, value) in [
-        ("Name", "prod-2"),
-        ("EndpointCreationType", "2"),
-        ("URL", "10.0.0.5:9001"),
-        ("GroupID", "2"),
-        ("TagIds", "[1,2]"),
-        ("TLS", "true"),
-        ("TLSSkipVerify", "true"),
-    ] {
-        let part = format!("name=\"{field}\"\r\n\r\n{value}\r\n");
-        assert!(text.contains(&part), "{field}={value} missing in {text}");
-    }
-    assert_eq!(
-        out,
-        json!({"id": 9, "name": "prod-2", "type": 2, "url": "10.0.0.5:9001", "group_id": 2, "status": 1})
-    );
-    // An Edge agent's key is a secret: hidden unless --show-secrets.
-    let out = s
-        .ok(
-            "environment_create",
-            json!({"name": "edge-1", "kind": "edge_agent", "url": "https://portainer.example"}),
-        )
-        .await;
-    assert_eq!(out["type"], 4);
-    assert_eq!(out["EdgeKey"], "<redacted>");
-    // dry_run shows the form and sends nothing.
-    let n = p.seen().await.len();
-    let out = s
-        .ok(
-            "environment_create",
-            json!({"name": "local", "kind": "docker_api", "dry_run": true}),
-        )
-        .await;
-    assert_eq!(p.seen().await.len(), n, "dry run sent a request");
-    let shown = out.to_string();
-    assert!(
-        shown.contains("/api/endpoints") && shown.contains("local"),
-        "{shown}"
-    );
-    // A wrong combination names the argument and sends nothing.
-    let e = s
-        .tool_error(
-            "environment_create",
-            json!({"name": "x", "kind": "docker_api", "url": "host:2375"}),
-        )
-        .await;
-    assert!(e.contains("`url`"), "{e}");
-    assert_eq!(p.seen().await.len(), n);
-    s.stop().await;
-}
-
-/// swarm_service_rollback writes the current spec back at its version with
-/// rollback=previous, as `docker service rollback` does.
-#[tokio::test]
-async fn swarm_service_rollback_asks_docker_for_the_previous_spec() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
-    let n = p.seen().await.len();
-    let out = s
-        .ok(
-            "swarm_service_rollback",
-            json!({"environment_id": 1, "id": "shop_web"}),
-        )
-        .await;
-    let seen = p.seen().await[n..].to_vec();
-    let reqs: Vec<(String, String)> = seen
-        .iter()
-        .map(|r| (r.method.clone(), r.path.clone()))
-        .collect();
-    assert_eq!(
-        reqs,
-        pairs(&[
-            ("GET", "/api/endpoints/1/docker/services/shop_web"),
-            ("POST", "/api/endpoints/1/docker/services/shop_web/update")
-        ])
-    );
-    assert_eq!(
-        seen[1].query.as_deref(),
-        Some("version=42&rollback=previous")
-    );
-    assert_eq!(
-        seen[1].body.as_ref().unwrap()["TaskTemplate"]["ContainerSpec"]["Image"],
-        "shop/web:1.4",
-        "the current spec goes with the request"
-    );
-    assert_eq!(
-        (out["image_before"].clone(), out["image_after"].clone()),
-        (json!("shop/web:1.4"), json!("shop/web:1.3"))
-    );
-    // A service never updated has nothing to go back to.
-    let e = s
-        .tool_error(
-            "swarm_service_rollback",
-            json!({"environment_id": 1, "id": "agent"}),
-        )
-        .await;
-    assert!(e.contains("no previous spec"), "{e}");
-    s.stop().await;
-}
-
-/// Kubernetes answers the way kube-apiserver does: PATCH bodies need a patch
-/// media type, a paused Deployment rolls nothing out, logs are text.
-#[tokio::test]
-async fn kubernetes_requests_match_the_api_servers_rules() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
-    let path = "apis/apps/v1/namespaces/shop/deployments/web";
-    // kubernetes_proxy PATCH: merge patch unless told otherwise.
-    for (patch_type, media) in [
-        (None, "application/merge-patch+json"),
-        (Some("strategic"), "application/strategic-merge-patch+json"),
-        (Some("json"), "application/json-patch+json"),
-        (Some("apply"), "application/apply-patch+yaml"),
-    ] {
-        let mut args = json!({"environment_id": 3, "method": "PATCH", "path": path,
-            "body": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3}},
-            "confirm": true});
-        if let Some(t) = patch_type {
-            args["patch_type"] = json!(t);
-        }
-        let out = s.ok("kubernetes_proxy", args).await;
-        assert_eq!(out["kind"], "Deployment", "{patch_type:?}: {out}");
-        let last = p.seen().await.last().unwrap().clone();
-        assert_eq!(last.content_type.as_deref(), Some(media));
-    }
-    let e = s
-        .tool_error(
-            "kubernetes_proxy",
-            json!({"environment_id": 3, "path": path, "patch_type": "merge"}),
-        )
-        .await;
-    assert!(e.contains("`patch_type`"), "{e}");
-    // A paused Deployment: refused before anything is written.
-    let n = p.seen().await.len();
-    let e = s
-        .tool_error(
-            "kubernetes_rollout_restart",
-            json!({"environment_id": 3, "namespace": "shop", "name": "paused"}),
-        )
-        .await;
-    assert!(e.contains("paused"), "{e}");
-    let methods: Vec<String> = p.seen().await[n..]
-        .iter()
-        .map(|r| r.method.clone())
-        .collect();
-    assert_eq!(methods, ["GET"]);
-    // A log of one JSON line stays text.
-    let log = s
-        .ok(
-            "kubernetes_pod_logs",
-            json!({"environment_id": 3, "namespace": "shop", "pod": "json-logger"}),
-        )
-        .await;
-    assert_eq!(
-        log["result"], "{\"level\":\"info\",\"msg\":\"up\"}\n",
-        "{log}"
-    );
-    s.stop().await;
-}
-
 /// A held write's answer is made here; it is not Portainer's, so it is
 /// never reported as a response that breaks spec/.
 #[tokio::test]
 async fn held_writes_do_not_warn_of_the_spec() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     for (tool, args) in [
         (
             "docker_container_action",

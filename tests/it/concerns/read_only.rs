@@ -2,12 +2,11 @@
 //! only with --read-only-proxies, pinned to GET), and no request but GET
 //! leaves the server.
 
-mod support;
-
+use crate::support::examples;
+use crate::support::mcp::Session;
+use crate::support::portainer::StandIn;
+use crate::support::served;
 use serde_json::json;
-use support::examples;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn read_only_mode_sends_nothing_but_get() {
@@ -92,14 +91,13 @@ async fn read_only_mode_sends_nothing_but_get() {
 
 #[tokio::test]
 async fn read_only_default_tools_all_work() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--read-only"]).await;
+    let (p, s) = served(&["--read-only"]).await;
     let listed: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     assert!(listed.len() >= 20, "{listed:?}");
     for name in &listed {
         let def = portainer_mcp::tools::catalogue::find(name).unwrap();
         // api_call stays: its operation decides, and in read-only mode only
-        // GET ones pass (tests/api_tools.rs).
+        // GET ones pass (toolsets/api.rs).
         assert!(
             def.access == portainer_mcp::tools::catalogue::Access::Read
                 || def.operation_argument.is_some(),
@@ -112,7 +110,7 @@ async fn read_only_default_tools_all_work() {
             s.ok(name, x.args.clone()).await;
         } else {
             // Tools without an example are hand-written ones with several
-            // requests, covered by tests/multi_request.rs.
+            // requests, covered by concerns/multi_request.rs.
             assert!(
                 matches!(
                     def.input,

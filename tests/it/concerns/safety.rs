@@ -1,17 +1,15 @@
 //! Dry runs, confirmation, the audit log, retries and failover.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::served;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::{StandIn, TOKEN};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn dry_run_and_confirmation_send_nothing() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     let before = p.seen_after_start().await.len();
     // dry_run: the exact request, nothing sent.
     let out = s

@@ -1,14 +1,12 @@
 //! Start-up: configuration errors, the version check, an unreachable Portainer.
 
-mod support;
-
+use crate::support::mcp::{command, Session};
+use crate::support::portainer::{StandIn, TOKEN};
 use serde_json::json;
-use support::mcp::{command, Session};
-use support::portainer::{StandIn, TOKEN};
 
 /// Runs the server with stdin closed; returns (success, stderr).
 async fn run_to_exit(url: &str, token: &str, args: &[&str]) -> (bool, String) {
-    support::mcp::exit_of(command(url, token, args)).await
+    crate::support::mcp::exit_of(command(url, token, args)).await
 }
 
 #[tokio::test]
@@ -134,7 +132,7 @@ async fn the_python_servers_key_variable_is_read() {
     let mut cmd = command(&p.url(), TOKEN, &[]);
     cmd.env_remove("PORTAINER_TOKEN")
         .env("PORTAINER_API_KEY", TOKEN);
-    let (_, stderr) = support::mcp::exit_of(cmd).await;
+    let (_, stderr) = crate::support::mcp::exit_of(cmd).await;
     assert!(
         !stderr.contains("no Portainer token") && !stderr.contains("refused"),
         "{stderr}"
@@ -169,7 +167,7 @@ async fn unreachable_portainer_gives_clear_call_errors() {
 #[tokio::test]
 async fn tools_subcommand_prints_the_catalogue_offline() {
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(support::mcp::BIN)
+        let out = std::process::Command::new(crate::support::mcp::BIN)
             .args(args)
             .env_remove("PORTAINER_URL")
             .env_remove("PORTAINER_TOKEN")

@@ -2,13 +2,11 @@
 //! --insecure turns verification off only when asked. The TLS server is
 //! `openssl s_server -WWW`, serving Portainer-shaped files from a folder.
 
-mod support;
-
+use crate::support::mcp::Session;
 use serde_json::json;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::mcp::Session;
 
 struct TlsServer {
     child: Child,

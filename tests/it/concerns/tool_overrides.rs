@@ -1,12 +1,10 @@
 //! --tool-overrides FILE: titles, descriptions and hidden tools at run
 //! time, as tools/list, calls and the `tools` subcommand see them.
 
-mod support;
-
+use crate::support::mcp::{command, Session};
+use crate::support::portainer::{StandIn, TOKEN};
 use serde_json::json;
 use std::process::Stdio;
-use support::mcp::{command, Session};
-use support::portainer::{StandIn, TOKEN};
 
 fn file(text: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("pmcp-overrides-{}", std::process::id()));

@@ -1,16 +1,13 @@
 //! tools/list as a client sees it: schemas, annotations, and why a tool
 //! that is not served is not.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::served;
 use serde_json::json;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn tools_list_carries_schemas_and_annotations() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let (p, s) = served(&["--toolsets", "all"]).await;
     let tools = s.tools().await;
     let get = |n: &str| {
         tools
@@ -25,7 +22,7 @@ async fn tools_list_carries_schemas_and_annotations() {
     assert_eq!(input["required"], json!(["environment_id"]));
     assert_eq!(input["properties"]["environment_id"]["type"], "integer");
     // Undeclared arguments are refused by the server, naming them
-    // (tests/arguments.rs), not by a keyword repeated on every tool.
+    // (concerns/arguments.rs), not by a keyword repeated on every tool.
     assert!(input.get("additionalProperties").is_none());
     assert_eq!(input["properties"]["excludeSnapshot"]["default"], true);
     // No output schemas: the result convention is in the instructions.
@@ -146,8 +143,7 @@ async fn tools_list_carries_schemas_and_annotations() {
 
 #[tokio::test]
 async fn disabled_tools_say_why() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--deny-tools", "stack_action"]).await;
+    let (p, s) = served(&["--deny-tools", "stack_action"]).await;
     let e = s
         .call(
             "stack_action",

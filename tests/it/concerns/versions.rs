@@ -4,12 +4,10 @@
 //! version lacks. (tests/e2e/test_versions.py checks the requests against
 //! CE 2.39.0's upstream description.)
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::{Options, StandIn};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use support::mcp::Session;
-use support::portainer::{Options, StandIn};
 
 const CE: &str = "CE 2.39.0";
 
@@ -149,7 +147,7 @@ async fn a_missing_route_names_the_connected_version() {
 
 #[test]
 fn tools_portainer_shows_what_that_version_gets() {
-    let out = std::process::Command::new(support::mcp::BIN)
+    let out = std::process::Command::new(crate::support::mcp::BIN)
         .args([
             "tools",
             "--toolsets",
@@ -181,13 +179,13 @@ fn tools_portainer_shows_what_that_version_gets() {
         .collect();
     assert_eq!(not_offered, lacking["stack_delete"]);
     // The same for EE offers everything; a bad version is refused clearly.
-    let ee = std::process::Command::new(support::mcp::BIN)
+    let ee = std::process::Command::new(crate::support::mcp::BIN)
         .args(["tools", "--portainer", "2.45.3-EE", "--json"])
         .output()
         .unwrap();
     let rows: Vec<Value> = serde_json::from_slice(&ee.stdout).unwrap();
     assert!(rows.iter().all(|r| r["not_offered"] == json!([])));
-    let bad = std::process::Command::new(support::mcp::BIN)
+    let bad = std::process::Command::new(crate::support::mcp::BIN)
         .args(["tools", "--portainer", "3.0.0-CE"])
         .output()
         .unwrap();

@@ -3,8 +3,6 @@
 //! set is one the server reads. .ci/run builds and starts each of them, and
 //! checks the Kubernetes objects against Kubernetes' schema.
 
-mod support;
-
 use serde_json::Value;
 use std::path::Path;
 
@@ -13,7 +11,7 @@ fn read(path: &str) -> String {
 }
 
 fn help() -> String {
-    let out = std::process::Command::new(support::mcp::BIN)
+    let out = std::process::Command::new(crate::support::mcp::BIN)
         .arg("--help")
         .output()
         .unwrap();

@@ -188,3 +188,65 @@ pub fn text_of(r: &CallToolResult) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The `tools/list` results exactly as a server started with `args` writes
+/// them on stdout (every page), read with a bare JSON-RPC exchange rather
+/// than rmcp's typed client, so nothing is dropped or added on the way.
+pub async fn raw_tools_list(url: &str, args: &[&str]) -> Vec<Value> {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let mut child = command(url, super::portainer::TOKEN, args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let send = |v: Value| {
+        let mut line = v.to_string();
+        line.push('\n');
+        line
+    };
+    let init = send(
+        serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "snapshot", "version": "0"}}}),
+    );
+    stdin.write_all(init.as_bytes()).await.unwrap();
+    let mut pages = vec![];
+    let mut cursor: Option<Value> = None;
+    let mut id = 0;
+    loop {
+        // Answers come in order of the requests on stdio; skip the
+        // initialize answer and any notification.
+        let line = lines.next_line().await.unwrap().expect("server answers");
+        let v: Value = serde_json::from_str(&line).unwrap();
+        if v["id"] == 0 {
+            let initialized =
+                send(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+            stdin.write_all(initialized.as_bytes()).await.unwrap();
+        } else if v["id"] == id {
+            assert!(v.get("error").is_none(), "tools/list failed: {line}");
+            cursor = v["result"].get("nextCursor").cloned();
+            pages.push(v["result"].clone());
+            if cursor.is_none() {
+                break;
+            }
+        } else {
+            continue;
+        }
+        id += 1;
+        let mut params = serde_json::json!({});
+        if let Some(c) = &cursor {
+            params["cursor"] = c.clone();
+        }
+        let list = send(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/list", "params": params}),
+        );
+        stdin.write_all(list.as_bytes()).await.unwrap();
+    }
+    drop(stdin);
+    let _ = child.wait().await;
+    pages
+}

@@ -15,7 +15,8 @@ const MEASURED: [&str; 5] = [
 ];
 
 /// Blocks this suite writes (here and in figures.rs).
-const DERIVED: [&str; 5] = [
+const DERIVED: [&str; 6] = [
+    "modules",
     "toolsets",
     "tools",
     "tools-list-sizes",
@@ -32,7 +33,9 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 fn toolsets_table() -> String {
-    let mut out = String::from("| toolset | on by default | tools | what it holds |\n| --- | --- | ---: | --- |\n");
+    let mut out = String::from(
+        "| toolset | on by default | tools | what it holds |\n| --- | --- | ---: | --- |\n",
+    );
     for set in TOOLSETS {
         let count = TOOLS.iter().filter(|t| t.toolset == set.name).count();
         out += &format!(
@@ -64,6 +67,73 @@ fn tools_table() -> String {
         );
     }
     out
+}
+
+/// The first sentence of a file's `//!` comment: what the module holds.
+fn module_summary(text: &str) -> Option<String> {
+    let mut para = String::new();
+    for line in text.lines() {
+        let Some(doc) = line.strip_prefix("//!") else {
+            break;
+        };
+        let doc = doc.trim();
+        if doc.is_empty() {
+            break;
+        }
+        if !para.is_empty() {
+            para.push(' ');
+        }
+        para += doc;
+    }
+    if para.is_empty() {
+        return None;
+    }
+    let end = para.find(". ").map_or(para.len(), |i| i + 1);
+    Some(para[..end].replace('|', "\\|"))
+}
+
+fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file under src/ with the first sentence of its module comment.
+fn module_map() -> String {
+    let root = super::blocks::root();
+    let mut files = vec![];
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut out = String::from("| file | what it holds |\n| --- | --- |\n");
+    for f in files {
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let summary = module_summary(&text)
+            .unwrap_or_else(|| panic!("{rel} has no `//!` comment saying what it holds"));
+        out += &format!("| `{rel}` | {summary} |\n");
+    }
+    out
+}
+
+#[test]
+fn architecture_page_maps_every_module() {
+    check_block("docs/dev/architecture.md", "modules", &module_map());
+}
+
+#[test]
+fn a_module_summary_is_its_first_sentence() {
+    let text = "//! Holds a thing. And more\n//! on the next line.\n\nuse x;\n";
+    assert_eq!(module_summary(text).unwrap(), "Holds a thing.");
+    assert_eq!(module_summary("use x;\n"), None);
 }
 
 #[test]

@@ -3,12 +3,11 @@
 //! through the same policy, confirmation, guard, redaction and audit as
 //! every tool. Against the recording stand-in.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::{Options, StandIn};
+use crate::support::served;
 use portainer_mcp::tools::operations::{Access, OPERATIONS};
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::{Options, StandIn};
 
 /// Phrasings from real tasks, and the operation each must find.
 const PHRASINGS: &[(&str, &str)] = &[
@@ -51,29 +50,31 @@ fn ids(found: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn find_answers_real_phrasings() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
-    let mut first = 0;
-    let mut misses = vec![];
+/// How the phrasings rank: (found first, found within the top 3, misses).
+pub(crate) async fn rank_phrasings(s: &Session) -> (usize, usize, Vec<String>) {
+    let (mut first, mut top3, mut misses) = (0, 0, vec![]);
     for (query, want) in PHRASINGS {
         let found = s.ok("api_find", json!({"query": query, "limit": 3})).await;
         let got = ids(&found);
         match got.iter().position(|g| g == want) {
-            Some(0) => first += 1,
-            Some(_) => {}
+            Some(0) => (first, top3) = (first + 1, top3 + 1),
+            Some(_) => top3 += 1,
             None => misses.push(format!("{query:?}: wanted {want}, got {got:?}")),
         }
     }
+    (first, top3, misses)
+}
+
+pub(crate) const PHRASING_COUNT: usize = PHRASINGS.len();
+
+#[tokio::test]
+async fn find_answers_real_phrasings() {
+    let (p, s) = served(&[]).await;
+    let (first, _, misses) = rank_phrasings(&s).await;
     assert!(
         misses.is_empty(),
         "not in the top 3:\n{}",
         misses.join("\n")
-    );
-    println!(
-        "{first} of {} phrasings find their operation first",
-        PHRASINGS.len()
     );
     assert!(
         first * 4 >= PHRASINGS.len() * 3,
@@ -96,8 +97,7 @@ async fn find_answers_real_phrasings() {
 
 #[tokio::test]
 async fn describe_gives_a_schema_that_tells_right_from_wrong() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let d = s
         .ok("api_describe", json!({"operation": "TagCreate"}))
         .await;
@@ -130,8 +130,7 @@ async fn describe_gives_a_schema_that_tells_right_from_wrong() {
 
 #[tokio::test]
 async fn call_sends_exactly_the_request_across_families() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     p.reset_log().await;
     // Path parameter and query flag.
     s.ok(
@@ -181,14 +180,13 @@ async fn call_sends_exactly_the_request_across_families() {
     );
     assert!(seen
         .iter()
-        .all(|r| r.api_key.as_deref() == Some(support::portainer::TOKEN)));
+        .all(|r| r.api_key.as_deref() == Some(crate::support::portainer::TOKEN)));
     s.stop().await;
 }
 
 #[tokio::test]
 async fn bad_arguments_are_refused_before_sending_with_the_schema_quoted() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     p.reset_log().await;
     let e = s
         .tool_error(
@@ -224,8 +222,7 @@ async fn bad_arguments_are_refused_before_sending_with_the_schema_quoted() {
 
 #[tokio::test]
 async fn read_only_refuses_every_write_before_sending() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--read-only"]).await;
+    let (p, s) = served(&["--read-only"]).await;
     let names: Vec<String> = s.tools().await.iter().map(|t| t.name.to_string()).collect();
     assert!(
         names.contains(&"api_call".to_string()),
@@ -272,8 +269,7 @@ async fn read_only_refuses_every_write_before_sending() {
 
 #[tokio::test]
 async fn the_deny_list_holds_for_every_spelling() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     p.reset_log().await;
     for id in [
         "AuthenticateUser",
@@ -325,8 +321,7 @@ async fn the_deny_list_holds_for_every_spelling() {
 
 #[tokio::test]
 async fn a_delete_needs_confirm_and_results_are_redacted() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     p.reset_log().await;
     let held = s
         .ok(
@@ -399,8 +394,7 @@ async fn operations_the_connected_version_lacks_are_marked_and_not_sent() {
 /// status and Portainer's own message, and a route the server lacks says so.
 #[tokio::test]
 async fn api_call_reports_portainers_errors() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let e = s
         .tool_error(
             "api_call",
@@ -425,8 +419,7 @@ async fn api_call_reports_portainers_errors() {
 /// are found by their words, so "create environment" leads somewhere.
 #[tokio::test]
 async fn find_points_to_hand_written_tools() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let out = s
         .ok("api_find", json!({"query": "create environment"}))
         .await;

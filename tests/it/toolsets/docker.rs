@@ -2,17 +2,15 @@
 //! as Portainer expects it (the registry by id in X-Registry-Auth), its
 //! progress stream summed up, and a failure inside that stream reported.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::fixtures;
+use crate::support::served;
 use base64::Engine;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 #[tokio::test]
 async fn image_pull_names_the_registry_by_id_and_reads_the_stream() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "docker_manage"]).await;
+    let (p, s) = served(&["--toolsets", "docker_manage"]).await;
 
     let out = s
         .ok(
@@ -107,6 +105,311 @@ async fn image_pull_names_the_registry_by_id_and_reads_the_stream() {
     assert!(
         !names.contains(&"docker_image_pull".to_string()),
         "{names:?}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn docker_tools_answer_in_their_own_shapes() {
+    let (p, s) = served(&[]).await;
+    // One list tool for images, volumes and networks, each as {items,
+    // total}: Docker's {Volumes, Warnings} too, and paged like the others.
+    for kind in ["image", "volume", "network"] {
+        let v = s
+            .ok("docker_list", json!({"environment_id": 1, "kind": kind}))
+            .await;
+        let n = v["items"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{kind}: {v}"))
+            .len();
+        assert!(n >= 1 && v["total"] == n, "{kind}: {v}");
+    }
+    let v = s
+        .ok(
+            "docker_list",
+            json!({"environment_id": 1, "kind": "volume", "limit": 0}),
+        )
+        .await;
+    assert_eq!(
+        (v["items"].clone(), v["total"].clone()),
+        (json!([]), json!(1)),
+        "{v}"
+    );
+    let e = s
+        .tool_error("docker_list", json!({"environment_id": 1, "kind": "pod"}))
+        .await;
+    assert!(e.contains("kind `pod` is not one of: image"), "{e}");
+    // docker_inspect: a container unless kind says otherwise.
+    let n = p.seen().await.len();
+    s.ok("docker_inspect", json!({"environment_id": 1, "id": "web"}))
+        .await;
+    s.ok(
+        "docker_inspect",
+        json!({"environment_id": 1, "kind": "volume", "id": "pgdata"}),
+    )
+    .await;
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "image", "id": "nginx", "volumes": true}),
+        )
+        .await;
+    assert!(
+        e.contains("`volumes` not used when kind is `image`"),
+        "the argument of another kind is named: {e}"
+    );
+    s.ok(
+        "docker_info",
+        json!({"environment_id": 1, "what": "version"}),
+    )
+    .await;
+    let paths: Vec<String> = p.seen().await[n..].iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/endpoints/1/docker/containers/web/json",
+            "/api/endpoints/1/docker/volumes/pgdata",
+            "/api/endpoints/1/docker/version"
+        ]
+    );
+    // Logs come demultiplexed, as plain text.
+    let logs = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        logs,
+        json!({"result": "listening on :8080\nwarning: cache cold\nGET /health 200\n"})
+    );
+    // grep with context; tail as a number, "all", or a number as text.
+    let n = p.seen().await.len();
+    for (tail, sent) in [
+        (json!(5), "tail=5"),
+        (json!("all"), "tail=all"),
+        (json!("7"), "tail=7"),
+    ] {
+        let logs = s
+            .ok(
+                "docker_container_logs",
+                json!({"environment_id": 1, "id": "web", "tail": tail, "grep": "warn|GET", "context": 0}),
+            )
+            .await;
+        assert_eq!(logs["result"], "warning: cache cold\nGET /health 200\n");
+        let q = p.seen().await.last().unwrap().query.clone().unwrap();
+        assert!(q.contains(sent), "{q}");
+    }
+    assert_eq!(p.seen().await.len(), n + 3);
+    let ctx = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "cache", "context": 1}),
+        )
+        .await;
+    assert_eq!(
+        ctx["result"],
+        "listening on :8080\nwarning: cache cold\nGET /health 200\n"
+    );
+    let none = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "panic"}),
+        )
+        .await;
+    assert_eq!(none["result"], "(no line of the 3 read matches `grep`)");
+    for (args, word) in [
+        (
+            json!({"environment_id": 1, "id": "web", "tail": 0}),
+            "`tail`",
+        ),
+        (
+            json!({"environment_id": 1, "id": "web", "tail": "many"}),
+            "`tail`",
+        ),
+        (
+            json!({"environment_id": 1, "id": "web", "grep": "("}),
+            "`grep`",
+        ),
+        (json!({"environment_id": 1, "id": "../web"}), "`id`"),
+    ] {
+        let e = s.tool_error("docker_container_logs", args).await;
+        assert!(e.contains(word), "{word}: {e}");
+    }
+    // The same grep on pod logs.
+    let pod = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "grep": "health"}),
+        )
+        .await;
+    assert_eq!(pod["result"], "GET /health 200\n");
+    // It says which run of the container the lines are from.
+    assert!(
+        pod["_notes"].to_string().contains("current instance"),
+        "{pod}"
+    );
+    let pod = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "previous": true}),
+        )
+        .await;
+    assert!(
+        pod["_notes"].to_string().contains("previous instance"),
+        "{pod}"
+    );
+    // Env values in an inspect are redacted, names kept, harmless ones shown;
+    // the result says how many were hidden and how to see them.
+    let c = s
+        .ok("docker_inspect", json!({"environment_id": 1, "id": "web"}))
+        .await;
+    assert_eq!(
+        c["Config"]["Env"],
+        json!(["PATH=/usr/bin", "DB_PASSWORD=<redacted>"])
+    );
+    assert!(
+        c["_redacted"].as_str().unwrap().contains("--show-secrets"),
+        "{c}"
+    );
+    // Stats as docker stats computes them, from the engine's two readings.
+    let st = s
+        .ok(
+            "docker_container_stats",
+            json!({"environment_id": 1, "id": "web"}),
+        )
+        .await;
+    assert_eq!(
+        (st["cpu_percent"].clone(), st["memory_mib"].clone()),
+        (json!(78.0), json!(48.6)),
+        "{st}"
+    );
+    let q = p.seen().await.last().unwrap().query.clone();
+    assert_eq!(
+        q.as_deref(),
+        Some("stream=false"),
+        "two readings, not one-shot"
+    );
+    // Every running container in one call, heaviest first.
+    let all = s
+        .ok(
+            "docker_container_stats",
+            json!({"environment_id": 5, "limit": 3}),
+        )
+        .await;
+    assert_eq!(
+        (all["total"].clone(), all["running"].clone()),
+        (json!(40), json!(40)),
+        "{all}"
+    );
+    let mem: Vec<f64> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["memory_mib"].as_f64().unwrap())
+        .collect();
+    assert_eq!(mem.len(), 3);
+    // Named as the list names them, not by id.
+    let name = all["items"][0]["name"].as_str().unwrap();
+    assert!(name.starts_with("app-"), "{name}");
+    assert!(mem[0] >= mem[1] && mem[1] >= mem[2], "{mem:?}");
+    // A page of environments says how many there are in all (Portainer's
+    // X-Total-Count).
+    let page = s.ok("environment_list", json!({"limit": 1})).await;
+    let all = fixtures::environments().len();
+    assert_eq!(
+        (
+            page["items"].as_array().unwrap().len(),
+            page["total"].clone()
+        ),
+        (1, json!(all)),
+        "{page}"
+    );
+    // Disk usage summed up as docker system df shows it.
+    let df = s
+        .ok("docker_disk_usage", json!({"environment_id": 1}))
+        .await;
+    assert_eq!(df["volumes"]["unused"], json!(["old-cache"]), "{df}");
+    assert_eq!(
+        (
+            df["volumes"]["in_use"].clone(),
+            df["reclaimable_mib"].clone()
+        ),
+        (json!(1), json!(3.0))
+    );
+    // 304 from Docker: nothing to do, not an error.
+    let again = s
+        .ok(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "already", "action": "start"}),
+        )
+        .await;
+    assert_eq!(again["status"], 304);
+    assert!(again["note"].as_str().unwrap().contains("already running"));
+    // An action answers with the state it left the container in.
+    let n = p.seen().await.len();
+    let paused = s
+        .ok(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "pause"}),
+        )
+        .await;
+    assert_eq!(
+        (paused["status"].clone(), paused["state"]["status"].clone()),
+        (json!(204), json!("running")),
+        "{paused}"
+    );
+    let seen: Vec<(String, String)> = p.seen().await[n..]
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "POST".to_string(),
+                "/api/endpoints/1/docker/containers/web/pause".to_string()
+            ),
+            (
+                "GET".to_string(),
+                "/api/endpoints/1/docker/containers/web/json".to_string()
+            ),
+        ]
+    );
+    // An argument of another action is refused before anything is sent.
+    let before = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "start", "signal": "SIGKILL"}),
+        )
+        .await;
+    assert!(e.contains("`signal`") && e.contains("`start`"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "explode"}),
+        )
+        .await;
+    assert!(e.contains("explode") && e.contains("start"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "volume", "id": "busy", "confirm": true}),
+        )
+        .await;
+    assert!(e.contains("409") && e.contains("volume is in use"), "{e}");
+    let e = s
+        .tool_error(
+            "docker_inspect",
+            json!({"environment_id": 1, "id": "missing"}),
+        )
+        .await;
+    assert!(e.contains("404") && e.contains("No such container"), "{e}");
+    assert_eq!(
+        p.seen().await.len(),
+        before + 2,
+        "only the two valid calls were sent"
     );
     s.stop().await;
 }

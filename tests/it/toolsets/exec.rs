@@ -3,18 +3,16 @@
 //! when the command ends), and what both exec tools refuse. The Docker exec
 //! runs against a real engine in tests/e2e.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::served;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 fn exec_args(command: Value) -> Value {
     json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "command": command,
            "idle_seconds": 1, "confirm": true})
 }
 
-fn sockets(seen: &[support::portainer::Seen]) -> Vec<String> {
+fn sockets(seen: &[crate::support::portainer::Seen]) -> Vec<String> {
     seen.iter()
         .filter(|r| r.path == "/api/websocket/pod")
         .map(|r| r.query.clone().unwrap_or_default())
@@ -23,8 +21,7 @@ fn sockets(seen: &[support::portainer::Seen]) -> Vec<String> {
 
 #[tokio::test]
 async fn pod_exec_runs_through_portainers_console_route() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "exec"]).await;
+    let (p, s) = served(&["--toolsets", "exec"]).await;
     // Unconfirmed: the socket that would open, none opened.
     let mut held = exec_args(json!(["ls", "/"]));
     held.as_object_mut().unwrap().remove("confirm");
@@ -76,8 +73,7 @@ async fn pod_exec_runs_through_portainers_console_route() {
 
 #[tokio::test]
 async fn exec_refusals_name_what_is_wrong() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "exec"]).await;
+    let (p, s) = served(&["--toolsets", "exec"]).await;
     let n = p.seen().await.len();
     for (tool, args, says) in [
         (

@@ -2,11 +2,8 @@
 //! document, the API server's own dry run as the preview, nothing half
 //! applied when a document is wrong) and kubernetes_describe.
 
-mod support;
-
+use crate::support::served;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 const MANIFEST: &str = "\
 apiVersion: v1
@@ -26,14 +23,13 @@ spec:
 ---
 ";
 
-fn writes(seen: &[support::portainer::Seen]) -> Vec<&support::portainer::Seen> {
+fn writes(seen: &[crate::support::portainer::Seen]) -> Vec<&crate::support::portainer::Seen> {
     seen.iter().filter(|r| r.method != "GET").collect()
 }
 
 #[tokio::test]
 async fn apply_sends_server_side_apply_and_previews_with_the_server() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "default,kubernetes_manage"]).await;
+    let (p, s) = served(&["--toolsets", "default,kubernetes_manage"]).await;
     let n = p.seen().await.len();
     let out = s
         .ok(
@@ -166,8 +162,7 @@ async fn apply_sends_server_side_apply_and_previews_with_the_server() {
 
 #[tokio::test]
 async fn delete_needs_confirm_and_previews_with_the_server() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "kubernetes_manage"]).await;
+    let (p, s) = served(&["--toolsets", "kubernetes_manage"]).await;
     let args = json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "name": "web-config", "namespace": "shop"});
     // Unconfirmed: the API server's dry run only.
     let n = p.seen().await.len();
@@ -202,8 +197,7 @@ async fn delete_needs_confirm_and_previews_with_the_server() {
 /// by name; held, each goes as the server's dry run.
 #[tokio::test]
 async fn delete_by_label_selector_lists_then_deletes_each() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "kubernetes_manage"]).await;
+    let (p, s) = served(&["--toolsets", "kubernetes_manage"]).await;
     let args = json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "label_selector": "app=cache", "namespace": "shop"});
     let n = p.seen().await.len();
     let out = s.ok("kubernetes_delete", args.clone()).await;
@@ -307,8 +301,7 @@ async fn delete_by_label_selector_lists_then_deletes_each() {
 /// kubectl's columns, the namespace first across namespaces.
 #[tokio::test]
 async fn resource_list_as_a_table() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     let t = s
         .ok(
             "kubernetes_resource_list",
@@ -351,8 +344,7 @@ async fn resource_list_as_a_table() {
 /// leads with, its owners up to the Deployment, and its events newest first.
 #[tokio::test]
 async fn describe_tells_why_a_pod_fails() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     let d = s
         .ok(
             "kubernetes_describe",
@@ -412,8 +404,7 @@ async fn describe_tells_why_a_pod_fails() {
 /// millicores and MiB; an environment without metrics-server says so.
 #[tokio::test]
 async fn top_reads_the_metrics_api_or_says_it_is_missing() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (_p, s) = served(&[]).await;
     let t = s
         .ok(
             "kubernetes_top",
@@ -450,8 +441,7 @@ async fn top_reads_the_metrics_api_or_says_it_is_missing() {
 /// out: only apply and delete ask the API server for its own dry run.
 #[tokio::test]
 async fn a_callers_dry_run_query_never_releases_a_held_write() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "proxy"]).await;
+    let (p, s) = served(&["--toolsets", "proxy"]).await;
     let n = p.seen().await.len();
     for args in [
         json!({"environment_id": 3, "method": "DELETE", "path": "helm/ingress", "query": {"dryRun": "All"}}),
@@ -474,8 +464,7 @@ async fn a_callers_dry_run_query_never_releases_a_held_write() {
 /// have been applied since) before the call says it is not served.
 #[tokio::test]
 async fn an_unknown_kind_refreshes_discovery_once() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &[]).await;
+    let (p, s) = served(&[]).await;
     let args =
         |kind: &str| json!({"environment_id": 3, "kind": kind, "namespace": "shop", "name": "x"});
     s.tool_error("kubernetes_describe", args("ConfigMap")).await; // caches v1 (no such object)
@@ -490,24 +479,61 @@ async fn an_unknown_kind_refreshes_discovery_once() {
     s.stop().await;
 }
 
-/// helm_release_get: the release without its rendered manifest, hooks and
-/// chart templates by default; values with their secrets redacted.
+/// Kubernetes answers the way kube-apiserver does: PATCH bodies need a patch
+/// media type, a paused Deployment rolls nothing out, logs are text.
 #[tokio::test]
-async fn helm_release_get_shows_values_not_manifests() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--toolsets", "helm"]).await;
-    let r = s
-        .ok(
-            "helm_release_get",
-            json!({"environment_id": 3, "release": "ingress", "namespace": "ingress-nginx"}),
+async fn kubernetes_requests_match_the_api_servers_rules() {
+    let (p, s) = served(&["--toolsets", "all"]).await;
+    let path = "apis/apps/v1/namespaces/shop/deployments/web";
+    // kubernetes_proxy PATCH: merge patch unless told otherwise.
+    for (patch_type, media) in [
+        (None, "application/merge-patch+json"),
+        (Some("strategic"), "application/strategic-merge-patch+json"),
+        (Some("json"), "application/json-patch+json"),
+        (Some("apply"), "application/apply-patch+yaml"),
+    ] {
+        let mut args = json!({"environment_id": 3, "method": "PATCH", "path": path,
+            "body": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"}, "spec": {"replicas": 3}},
+            "confirm": true});
+        if let Some(t) = patch_type {
+            args["patch_type"] = json!(t);
+        }
+        let out = s.ok("kubernetes_proxy", args).await;
+        assert_eq!(out["kind"], "Deployment", "{patch_type:?}: {out}");
+        let last = p.seen().await.last().unwrap().clone();
+        assert_eq!(last.content_type.as_deref(), Some(media));
+    }
+    let e = s
+        .tool_error(
+            "kubernetes_proxy",
+            json!({"environment_id": 3, "path": path, "patch_type": "merge"}),
         )
         .await;
-    assert_eq!(r["config"]["controller"]["replicaCount"], 2);
-    assert_eq!(r["config"]["auth"]["password"], "<redacted>");
-    for gone in ["manifest", "hooks"] {
-        assert!(r.get(gone).is_none(), "{gone}: {r}");
-    }
-    assert!(r["chart"].get("templates").is_none());
-    assert!(!r.to_string().contains("S-helm-get"));
+    assert!(e.contains("`patch_type`"), "{e}");
+    // A paused Deployment: refused before anything is written.
+    let n = p.seen().await.len();
+    let e = s
+        .tool_error(
+            "kubernetes_rollout_restart",
+            json!({"environment_id": 3, "namespace": "shop", "name": "paused"}),
+        )
+        .await;
+    assert!(e.contains("paused"), "{e}");
+    let methods: Vec<String> = p.seen().await[n..]
+        .iter()
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(methods, ["GET"]);
+    // A log of one JSON line stays text.
+    let log = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "json-logger"}),
+        )
+        .await;
+    assert_eq!(
+        log["result"], "{\"level\":\"info\",\"msg\":\"up\"}\n",
+        "{log}"
+    );
     s.stop().await;
 }

@@ -1,11 +1,10 @@
 //! --team-id (PORTAINER_TEAM_ID): stacks this server creates are restricted
 //! to that team through their resource control.
 
-mod support;
-
+use crate::support::mcp::{command, exit_of, Session};
+use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::served;
 use serde_json::json;
-use support::mcp::{command, exit_of, Session};
-use support::portainer::{StandIn, TOKEN};
 
 fn create_args() -> serde_json::Value {
     json!({"type": "standalone", "environment_id": 1, "name": "shop", "file": "services: {}\n"})
@@ -13,8 +12,7 @@ fn create_args() -> serde_json::Value {
 
 #[tokio::test]
 async fn a_created_stack_is_handed_to_the_team() {
-    let p = StandIn::start().await;
-    let s = Session::start(&p.url(), &["--team-id", "1"]).await;
+    let (p, s) = served(&["--team-id", "1"]).await;
     p.reset_log().await;
     let out = s.ok("stack_create", create_args()).await;
     assert_eq!(out["Id"], 9, "{out}");

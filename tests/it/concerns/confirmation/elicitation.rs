@@ -1,14 +1,12 @@
 //! Confirmation by asking the user, for clients that support elicitation.
 
-mod support;
-
+use crate::support::mcp::command;
+use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::user::{audit_lines, User};
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::TokioChildProcess;
 use rmcp::ServiceExt;
 use serde_json::{json, Value};
-use support::mcp::command;
-use support::portainer::{StandIn, TOKEN};
-use support::user::{audit_lines, User};
 
 async fn remove_web(p: &StandIn, yes: bool, audit: &str) -> (Value, Vec<String>) {
     let user = User::new(true, yes);
@@ -27,8 +25,9 @@ async fn remove_web(p: &StandIn, yes: bool, audit: &str) -> (Value, Vec<String>)
 #[tokio::test]
 async fn a_destructive_call_asks_the_user_first() {
     let p = StandIn::start().await;
-    let deletes =
-        |seen: &[support::portainer::Seen]| seen.iter().filter(|r| r.method == "DELETE").count();
+    let deletes = |seen: &[crate::support::portainer::Seen]| {
+        seen.iter().filter(|r| r.method == "DELETE").count()
+    };
 
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.jsonl");

@@ -3,17 +3,15 @@
 //! round carries the user's answer and the sealed state, which any replica
 //! with the same state key accepts.
 
-mod support;
-
+use crate::support::http::{start, GATE};
+use crate::support::mcp::{command, text_of};
+use crate::support::portainer::{Seen, StandIn, TOKEN};
+use crate::support::user::{audit_lines, User};
 use rmcp::model::{CallToolRequestParams, CallToolResponse, InputResponses, ProtocolVersion};
 use rmcp::service::{ClientLifecycleMode, ClientServiceExt, RunningService};
 use rmcp::transport::TokioChildProcess;
 use rmcp::RoleClient;
 use serde_json::{json, Value};
-use support::http::{start, GATE};
-use support::mcp::{command, text_of};
-use support::portainer::{Seen, StandIn, TOKEN};
-use support::user::{audit_lines, User};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef-shared";
 
@@ -32,7 +30,7 @@ async fn on_stdio(p: &StandIn, user: &User, args: &[&str]) -> RunningService<Rol
 }
 
 async fn on_http(url: &str, user: &User) -> RunningService<RoleClient, User> {
-    let transport = support::http::transport(url, GATE, Some(TOKEN));
+    let transport = crate::support::http::transport(url, GATE, Some(TOKEN));
     user.clone()
         .serve_with_lifecycle(transport, modern())
         .await

@@ -6,12 +6,10 @@
 //! change: any request but a GET, and an exec websocket; the Kubernetes API
 //! server's own dry run (`dryRun=All`) changes nothing.
 
-mod support;
-
+use crate::support::examples;
+use crate::support::portainer::Seen;
+use crate::support::served;
 use serde_json::{json, Value};
-use support::examples;
-use support::mcp::Session;
-use support::portainer::{Seen, StandIn};
 
 const MANIFEST: &str = "\
 apiVersion: v1
@@ -137,8 +135,7 @@ fn offers(tool: &rmcp::model::Tool, arg: &str) -> bool {
 async fn confirm_and_dry_run_do_what_they_say_in_every_mode() {
     let calls = arguments();
     for mode in ["destructive", "writes", "none"] {
-        let p = StandIn::start().await;
-        let s = Session::start(&p.url(), &["--toolsets", "all", "--confirm", mode]).await;
+        let (p, s) = served(&["--toolsets", "all", "--confirm", mode]).await;
         let tools = s.tools().await;
         let writers: Vec<_> = tools.iter().filter(|t| offers(t, "dry_run")).collect();
         assert!(writers.len() > 30, "{mode}: {} write tools", writers.len());
@@ -158,7 +155,7 @@ async fn confirm_and_dry_run_do_what_they_say_in_every_mode() {
             let n = p.seen().await.len();
             let r = s.call(&name, args.clone()).await.expect("tools/call");
             let sent = changes(&p.seen().await[n..]);
-            let text = support::mcp::text_of(&r);
+            let text = crate::support::mcp::text_of(&r);
             if promised {
                 assert!(
                     sent.is_empty(),

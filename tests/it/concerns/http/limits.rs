@@ -4,12 +4,10 @@
 //! within its usual latency; one user holding requests open cannot take
 //! another's share; HTTP/2 prior knowledge is not served on the plain port.
 
-mod support;
-
+use crate::support::http::{start, GATE};
+use crate::support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::http::{start, GATE};
-use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 

@@ -1,11 +1,9 @@
 //! --metrics ADDR: Prometheus metrics from a stdio server, and the names
 //! the dashboard and alert rules in deploy/ read are the ones it exports.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::StandIn;
 use serde_json::json;
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 async fn scrape(port: u16) -> String {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -40,7 +38,7 @@ fn names_in(text: &str) -> Vec<String> {
 #[tokio::test]
 async fn a_stdio_server_serves_metrics_the_deploy_files_read() {
     let p = StandIn::start().await;
-    let port = support::free_port();
+    let port = crate::support::free_port();
     let addr = format!("127.0.0.1:{port}");
     let s = Session::start(&p.url(), &["--metrics", &addr]).await;
     s.ok("stack_list", json!({})).await;

@@ -1,17 +1,15 @@
 //! Streamable HTTP: two users with their own Portainer tokens, the audit log
 //! saying who did what, the gate token, Host checks, metrics.
 
-mod support;
-
+use crate::support::mcp::BIN;
+use crate::support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 use rmcp::model::{CallToolRequestParams, ClientConfig};
 use rmcp::ServiceExt;
 use serde_json::{json, Value};
 use std::process::Stdio;
 use std::time::Duration;
-use support::mcp::BIN;
-use support::portainer::{StandIn, BOB_TOKEN, TOKEN};
 
-use support::http::{start, start_as, GATE};
+use crate::support::http::{start, start_as, GATE};
 
 async fn client(
     url: &str,
@@ -19,7 +17,7 @@ async fn client(
     token: Option<&str>,
 ) -> Result<rmcp::service::RunningService<rmcp::RoleClient, ClientConfig>, String> {
     ClientConfig::default()
-        .serve(support::http::transport(url, gate, token))
+        .serve(crate::support::http::transport(url, gate, token))
         .await
         .map_err(|e| e.to_string())
 }
@@ -56,9 +54,9 @@ async fn detached_http_serves_when_stdin_is_dev_null() {
     let r = call(&c, "stack_list", json!({})).await;
     assert_ne!(r.is_error, Some(true), "{r:?}");
     c.cancel().await.unwrap();
-    let port = support::free_port();
+    let port = crate::support::free_port();
     let addr = format!("127.0.0.1:{port}");
-    let stdio = support::mcp::Session::start(&p.url(), &["--detached-http", &addr]).await;
+    let stdio = crate::support::mcp::Session::start(&p.url(), &["--detached-http", &addr]).await;
     stdio.ok("stack_list", json!({})).await;
     assert!(
         tokio::net::TcpStream::connect(&addr).await.is_err(),

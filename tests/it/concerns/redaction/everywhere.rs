@@ -6,12 +6,10 @@
 //! `-vvv` log. None of the values may come out of the real binary; the
 //! text around them (references, shell text, structure) must.
 
-mod support;
-
+use crate::support::mcp::Session;
+use crate::support::portainer::StandIn;
 use portainer_standin::fixtures::log_stream;
 use serde_json::{json, Value};
-use support::mcp::Session;
-use support::portainer::StandIn;
 
 /// (a line holding secrets, the secret values in it)
 fn corpus() -> Vec<(&'static str, &'static [&'static str])> {
@@ -210,7 +208,7 @@ async fn no_secret_shape_leaves_through_any_channel() {
     let mut seen_text = String::new();
     for (tool, args) in calls {
         let r = s.call(tool, args.clone()).await.expect("tools/call");
-        let text = support::mcp::text_of(&r);
+        let text = crate::support::mcp::text_of(&r);
         let structured = r
             .structured_content
             .map(|v| v.to_string())

@@ -1,0 +1,5 @@
+//! The Streamable HTTP transport and the metrics listener.
+
+mod limits;
+mod metrics_listener;
+mod transport;

@@ -1,0 +1,21 @@
+//! What holds for every tool: arguments, confirmation, redaction, results,
+//! sizes, the transports, start-up and shutdown, versions.
+
+mod arguments;
+mod catalogue_examples;
+mod confirmation;
+mod doctor;
+mod guardrails;
+mod hardening;
+mod http;
+mod long_calls;
+mod multi_request;
+mod read_only;
+mod redaction;
+mod results;
+mod safety;
+mod startup;
+mod tls;
+mod tool_overrides;
+mod tools_list;
+mod versions;
