@@ -220,12 +220,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "environment_get",
         title: "Get an environment",
-        description: "One environment in full: type, URL, group, tags, status, TLS, agent and Kubernetes settings, access policies.",
+        description: "One environment in full: type, URL, group, tags, status, TLS, agent and Kubernetes settings, access.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -246,6 +247,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -298,6 +300,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -328,6 +331,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -352,6 +356,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -378,6 +383,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -402,6 +408,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -428,12 +435,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_list",
         title: "List stacks",
-        description: "The stacks Portainer manages: id, name, type (1 swarm, 2 compose, 3 kubernetes), status (1 active, 2 inactive), environment id.",
+        description: "Stacks Portainer manages: id, name, type (1 swarm, 2 compose, 3 kubernetes), status (1 active, 2 inactive), environment.",
         toolset: "stacks",
         access: Access::Read,
         destructive: false,
@@ -444,7 +452,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks",
         input: Input::Schema(
-            "{\"properties\":{\"filters\":{\"description\":\"JSON object of filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"jpofkc0i9uo9wtx1zesuk649w\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"filters\":{\"description\":\"Filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"<swarm id>\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -454,12 +462,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_get",
         title: "Get a stack",
-        description: "Show one stack by id: its environment, type, status, git settings and environment variable names.",
+        description: "One stack by id: environment, type, status, git settings, variable names.",
         toolset: "stacks",
         access: Access::Read,
         destructive: false,
@@ -480,6 +489,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -496,7 +506,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}/file",
         input: Input::Schema(
-            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"Stack file version to read; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"An older version; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -517,6 +527,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -543,12 +554,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_create",
         title: "Deploy a compose stack",
-        description: "Deploy a stack from compose content: standalone (docker compose) or swarm (stack deploy; swarm_id is docker_info's Swarm.Cluster.ID).",
+        description: "Deploy a stack from compose content: standalone (docker compose) or swarm (swarm_id: docker_info's Swarm.Cluster.ID).",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -580,12 +592,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_update",
         title: "Update or redeploy a stack",
-        description: "Redeploy a stack with a new compose file and/or changed variables, or a git stack pulled again (ref switches reference); what is not given is kept.",
+        description: "Redeploy a stack: new compose file, changed variables, or a git stack pulled again (ref switches it). What is not given is kept.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -604,12 +617,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_delete",
         title: "Delete a stack",
-        description: "Stop and remove a stack and its containers or services. Named volumes are kept unless remove_volumes (where offered) is true.",
+        description: "Stop and remove a stack and its containers or services; named volumes stay unless remove_volumes (where offered).",
         toolset: "stacks",
         access: Access::Write,
         destructive: true,
@@ -620,7 +634,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove the stack's volumes (their data is lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove its volumes (data lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -636,12 +650,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "stack_create_git",
         title: "Deploy a stack from git",
-        description: "Deploy a stack from a compose file in a git repository; type swarm needs swarm_id. stack_update pulls it again later.",
+        description: "Deploy a stack from a compose file in git; type swarm needs swarm_id. stack_update pulls it again.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -652,7 +667,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"Git reference, e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -693,6 +708,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -719,6 +735,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -745,12 +762,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "system_version",
         title: "Portainer version",
-        description: "Portainer's version, build and whether an update is available; what=status: version and instance id only, a quick check that it answers.",
+        description: "Portainer's version, build and whether an update is available; what=status: a quick check that it answers.",
         toolset: "system",
         access: Access::Read,
         destructive: false,
@@ -771,6 +789,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -795,12 +814,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Search every Portainer and Docker API operation by words (\"helm rollback\") when no tool fits. Hits give id, method, path, access, required arguments, and any curated tool to prefer. Then api_describe, api_call.",
+        description: "Find any Portainer or Docker API operation by words (\"helm rollback\") when no tool fits; a hit names the curated tool to prefer, if any. Then api_describe, api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -819,12 +839,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "api_describe",
         title: "Describe an API operation",
-        description: "The exact argument schema of one operation (from api_find) and the shape of its result.",
+        description: "One operation's exact argument schema (id from api_find) and result shape.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -843,12 +864,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "api_call",
         title: "Call an API operation",
-        description: "Call one operation by id with the arguments api_describe shows, checked before anything is sent. GET reads; other methods change things.",
+        description: "Call one operation by id with the arguments api_describe shows, checked before sending. Non-GET changes things.",
         toolset: "api",
         access: Access::Write,
         destructive: true,
@@ -867,12 +889,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "docker_proxy",
         title: "Docker API passthrough",
-        description: "A raw Docker Engine API request through Portainer, for what no typed tool covers; path as in \"containers/json\". Methods other than GET change the environment.",
+        description: "A raw Docker Engine API request through Portainer, for what no tool covers; path like \"containers/json\". Non-GET changes the environment.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -891,12 +914,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_proxy",
         title: "Kubernetes API passthrough",
-        description: "A raw Kubernetes API request through Portainer, for what no typed tool covers; path as in \"apis/apps/v1/namespaces/web/deployments\". Methods other than GET change the cluster.",
+        description: "A raw Kubernetes API request through Portainer, for what no tool covers; path like \"api/v1/namespaces/web/pods\". Non-GET changes the cluster.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -915,6 +939,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -931,7 +956,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/containers/json",
         input: Input::Schema(
-            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only the most recently created containers, this many.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include stopped containers.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"status\\\": [\\\"exited\\\"]}.\",\"type\":[\"object\",\"string\"]},\"last\":{\"description\":\"Only this many, the newest.\",\"type\":\"integer\"}},\"required\":[\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -946,6 +971,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: Some("containers/{Id}/json"),
         },
     },
     ToolDef {
@@ -974,6 +1000,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -998,12 +1025,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: true,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "docker_container_top",
         title: "Processes in a container",
-        description: "List the processes running inside a container (like ps).",
+        description: "Processes running in a container (like ps).",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1024,12 +1052,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "docker_container_stats",
         title: "Container resource usage",
-        description: "CPU %, memory (as docker stats), limit, net and block I/O of one container, or of all running ones, heaviest first.",
+        description: "CPU %, memory, limit, net and block I/O (as docker stats) of one container or all running ones, heaviest first.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1048,12 +1077,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "docker_container_action",
         title: "Change a container's run state",
-        description: "Change a container's run state, then answer with its state (running, exit code, health). Status 304: it was already so.",
+        description: "Change a container's run state; answers its state after (running, exit code, health). 304: it was already so.",
         toolset: "docker",
         access: Access::Write,
         destructive: false,
@@ -1072,6 +1102,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -1088,7 +1119,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove the container's anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove its anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1098,6 +1129,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1126,12 +1158,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "docker_info",
         title: "Docker engine info and version",
-        description: "Engine-wide facts: version, counts, storage driver, OS, CPUs, memory, swarm state; what=version: component versions.",
+        description: "Engine facts: version, counts, storage driver, OS, CPUs, memory, swarm state; what=version: component versions.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1152,6 +1185,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1176,6 +1210,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -1200,6 +1235,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -1224,6 +1260,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -1250,6 +1287,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1276,6 +1314,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1308,6 +1347,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1334,6 +1374,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1360,6 +1401,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1386,6 +1428,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1412,6 +1455,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1438,6 +1482,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1464,6 +1509,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1490,6 +1536,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1516,6 +1563,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1542,6 +1590,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1568,6 +1617,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1600,6 +1650,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1632,6 +1683,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1658,6 +1710,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1682,6 +1735,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1708,6 +1762,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1734,6 +1789,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1758,6 +1814,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1784,6 +1841,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1810,6 +1868,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1834,6 +1893,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1866,6 +1926,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1898,6 +1959,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1930,6 +1992,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1956,6 +2019,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -1986,6 +2050,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2010,6 +2075,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2036,6 +2102,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2060,12 +2127,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_namespace_list",
         title: "List namespaces",
-        description: "Namespaces of a Kubernetes environment the caller may use: status, owner, whether Portainer counts them as system.",
+        description: "Namespaces the caller may use: status, owner, whether Portainer deems them system.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2086,12 +2154,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "Objects of any kind (custom resources too), in one namespace or all, with selectors and paging, or as kubectl's table. Secret data hidden.",
+        description: "Objects of any kind (custom resources too), in a namespace or all, with selectors and paging, or as kubectl's table. Secrets hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2110,12 +2179,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_resource_get",
         title: "Get a Kubernetes resource",
-        description: "One object of any kind by api_version, kind, namespace and name: spec and status. Secret data hidden.",
+        description: "One object of any kind by api_version, kind, namespace, name: spec and status. Secrets hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2134,6 +2204,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2158,12 +2229,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: true,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_events",
         title: "Kubernetes events",
-        description: "Recent events (scheduling, image pulls, crashes, probe failures), in a namespace or all, optionally about one object or of one type.",
+        description: "Recent events (scheduling, pulls, crashes, probe failures) in a namespace or all, of one object or kind.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2184,12 +2256,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_scale",
         title: "Scale a workload",
-        description: "Set the number of replicas of a Deployment or StatefulSet.",
+        description: "Set a Deployment's or StatefulSet's replicas.",
         toolset: "kubernetes",
         access: Access::Write,
         destructive: false,
@@ -2208,12 +2281,13 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
         name: "kubernetes_rollout_restart",
         title: "Restart a workload's pods",
-        description: "Replace every pod of a Deployment, StatefulSet or DaemonSet, rolling, like kubectl rollout restart.",
+        description: "Replace every pod of a Deployment, StatefulSet or DaemonSet, as kubectl rollout restart.",
         toolset: "kubernetes",
         access: Access::Write,
         destructive: false,
@@ -2232,6 +2306,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2256,6 +2331,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2280,6 +2356,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2304,6 +2381,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2328,6 +2406,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2352,6 +2431,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2376,6 +2456,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2405,6 +2486,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2431,6 +2513,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2455,6 +2538,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2479,6 +2563,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2503,6 +2588,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: false,
+            fill: None,
         },
     },
     ToolDef {
@@ -2529,6 +2615,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2555,6 +2642,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2581,6 +2669,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: true,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2607,6 +2696,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2639,6 +2729,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2665,6 +2756,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2697,6 +2789,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2723,6 +2816,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
     ToolDef {
@@ -2749,6 +2843,7 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
     },
 ];

@@ -93,6 +93,10 @@ pub struct ToolEntry {
     pub truncate: Option<Keep>,
     /// "client": the API cannot page, so we add limit/offset and slice.
     pub paging: Option<Paging>,
+    /// A read list whose rows the server can fill from each row's own
+    /// inspect: the Docker passthrough path with the row field naming it,
+    /// e.g. `containers/{Id}/json`. The tool then takes `fields`.
+    pub fill: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -248,6 +252,9 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
         for op in &ops {
             check_access(t, op, &mut err);
             check_reserved(t, op, &mut err);
+        }
+        if let Some(fill) = &t.fill {
+            check_fill(t, fill, &ops, &mut err);
         }
         if !ops.is_empty() {
             check_params(t, &ops, &mut err);
@@ -409,6 +416,35 @@ fn check_reserved(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
                 "argument `{r}` is reserved for response shaping; rename or hide the API's `{r}` under [tool.params.{r}]"
             ));
         }
+    }
+}
+
+/// The argument a fillable list adds.
+pub const FIELDS_ARG: &str = "fields";
+
+fn check_fill(t: &ToolEntry, fill: &str, ops: &[Operation], err: &mut impl FnMut(String)) {
+    if t.access != Access::Read || ops.len() != 1 {
+        err("fill goes with a generated read tool of one operation (a list)".into());
+    }
+    let holes = fill.matches('{').count();
+    let named = fill
+        .split_once('{')
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .is_some_and(|(field, _)| {
+            !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    if holes != 1 || !named || fill.starts_with('/') {
+        err(format!(
+            "fill `{fill}` must be a passthrough path with one {{Field}} of the row, e.g. containers/{{Id}}/json"
+        ));
+    }
+    if ops
+        .iter()
+        .any(|op| op.param_names().iter().any(|n| n == FIELDS_ARG))
+    {
+        err(format!(
+            "argument `{FIELDS_ARG}` is reserved for fill; the API has one too"
+        ));
     }
 }
 

@@ -97,6 +97,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let omit = &e.omit;
     let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
     let client_paging = e.paging.is_some();
+    let fill = opt_str(&e.fill);
     // Generated tools send one request; of the handlers, only the proxies do.
     let single_request = matches!(p.kind, Kind::Generated { .. })
         || e.method_argument.is_some()
@@ -161,6 +162,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
                 keep_tail: #keep_tail,
                 client_paging: #client_paging,
                 single_request: #single_request,
+                fill: #fill,
             },
         }
     }

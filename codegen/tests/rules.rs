@@ -383,3 +383,46 @@ description = "List things."
         assert!(e.contains(message), "{e}");
     }
 }
+
+#[test]
+fn fill_needs_a_read_list_and_a_row_field() {
+    let list = |extra: &str| {
+        format!(
+            "[[tool]]\nname = \"thing_list\"\noperation = \"ThingList\"\naccess = \"read\"\n\
+             toolset = \"things\"\ntitle = \"List\"\ndescription = \"List things.\"\n{extra}\n"
+        )
+    };
+    let good = catalogue_with(&list("fill = \"things/{Id}/json\""));
+    let out = generate_from(&good, &[SPEC], HANDLERS).unwrap();
+    assert!(
+        out.registry.contains("fill: Some(\"things/{Id}/json\")"),
+        "the rule reaches the registry"
+    );
+    for bad in [
+        "things/json",
+        "things/{}/json",
+        "/things/{Id}",
+        "things/{Id}/{Name}",
+    ] {
+        let e = errors(&list(&format!("fill = \"{bad}\"")));
+        assert!(
+            e.contains("tool `thing_list`") && e.contains("fill"),
+            "{bad}: {e}"
+        );
+    }
+    let write = r#"
+[[tool]]
+name = "thing_update"
+operation = "ThingUpdate"
+access = "write"
+toolset = "things"
+title = "Update"
+description = "Update a thing."
+fill = "things/{Id}/json"
+"#;
+    let e = errors(write);
+    assert!(
+        e.contains("tool `thing_update`") && e.contains("read tool"),
+        "{e}"
+    );
+}

@@ -24,7 +24,7 @@ pub fn add_args(input: &mut Value, mode: Mode) {
     if mode.needs_confirm() {
         props.insert(
             CONFIRM.into(),
-            json!({"type": "boolean", "description": "true to act; without it the call only previews."}),
+            json!({"type": "boolean", "description": "true to act; without it, a preview."}),
         );
     }
 }

@@ -4,6 +4,7 @@
 use crate::mcp::confirm;
 use crate::shaping;
 use crate::tools::catalogue::{Access, ToolDef};
+use crate::tools::fill;
 use crate::tools::policy::Mode;
 use crate::tools::selection::Served;
 use rmcp::model::{Tool, ToolAnnotations};
@@ -22,7 +23,17 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     let may_read = def.method_argument.is_some() || def.operation_argument.is_some();
     // A log comes back as text, which a JMESPath select cannot search.
     if (def.access == Access::Read || may_read) && !def.shape.keep_tail {
-        props.insert(shaping::SELECT.into(), json!({"type": "string"}));
+        props.insert(
+            shaping::SELECT.into(),
+            json!({"type": "string", "description": "JMESPath"}),
+        );
+    }
+    if def.shape.fill.is_some() {
+        props.insert(
+            shaping::FIELDS.into(),
+            json!({"type": "array", "items": {"type": "string"}, "maxItems": fill::MAX_FIELDS,
+                   "description": "Inspect paths filled per row, e.g. RestartCount"}),
+        );
     }
     if def.shape.client_paging {
         for name in [shaping::LIMIT, shaping::OFFSET] {
@@ -61,7 +72,11 @@ pub fn mcp_tool(served: &Served) -> Tool {
     let Value::Object(input) = input else {
         unreachable!("input schemas are objects")
     };
-    Tool::new(def.name, description, Arc::new(input))
-        .with_title(served.title)
-        .with_annotations(annotations)
+    let tool = Tool::new(def.name, description, Arc::new(input)).with_title(served.title);
+    // No hint differs from MCP's defaults: `annotations: {}` would say nothing.
+    if annotations == ToolAnnotations::new() {
+        tool
+    } else {
+        tool.with_annotations(annotations)
+    }
 }

@@ -15,7 +15,7 @@ pub mod stream_list;
 pub mod truncate;
 
 use crate::error::ToolError;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -38,6 +38,8 @@ pub struct Request {
     pub select: Option<String>,
     pub limit: Option<usize>,
     pub offset: Option<usize>,
+    /// Inspect paths to fill in each row (tools with `Rules::fill`).
+    pub fields: Vec<String>,
 }
 
 /// How one tool's results are shaped, from its tools.toml entry.
@@ -53,6 +55,9 @@ pub struct Rules {
     pub client_paging: bool,
     /// One request per call, so a list answer can be shaped as it arrives.
     pub single_request: bool,
+    /// The Docker passthrough path of a row's inspect (`containers/{Id}/json`):
+    /// the tool takes `fields`, filled per row (tools/fill.rs).
+    pub fill: Option<&'static str>,
 }
 
 /// A call's result as the way back gave it: a value still to shape, or a
@@ -92,6 +97,8 @@ pub fn finish(got: Got, def: &Rules, req: &Request, opts: &Limits) -> Result<Val
 pub const SELECT: &str = "select";
 pub const LIMIT: &str = "limit";
 pub const OFFSET: &str = "offset";
+/// Inspect paths filled per row, on tools with `Rules::fill`.
+pub const FIELDS: &str = "fields";
 
 pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Value, ToolError> {
     let mut v = v;
@@ -114,9 +121,14 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
             if def.client_paging {
                 page(&mut v, req.limit, req.offset);
             }
-            let mut out = json!({"selected": search(SELECT, expr, &v)?});
+            let selected = search(SELECT, expr, &v)?;
+            let note = found_nothing(expr, &selected, &v, def);
+            let mut out = json!({"selected": selected});
             if let Some(total) = v.get("total").filter(|t| t.is_u64()) {
                 out["total"] = total.clone();
+            }
+            if let Some(note) = note {
+                out["_note"] = json!(note);
             }
             out
         }
@@ -167,6 +179,49 @@ pub fn shape(v: Value, def: &Rules, req: &Request, opts: &Limits) -> Result<Valu
     Ok(v)
 }
 
+/// A select over a non-empty list that found nothing in any row (null,
+/// nothing, only nulls, or a column null in every row) most often names a
+/// field the rows do not carry: say so, and name `fields` where the tool
+/// can fill it.
+fn found_nothing(expr: &str, selected: &Value, v: &Value, def: &Rules) -> Option<String> {
+    let rows = v.get("items")?.as_array().map_or(0, Vec::len);
+    if rows == 0 {
+        return None;
+    }
+    let what = match selected {
+        Value::Null => "the expression found nothing".to_string(),
+        // A filter matching no row is an answer, not a missing field.
+        Value::Array(a) if a.is_empty() && expr.contains("[?") => return None,
+        Value::Array(a) if a.iter().all(Value::is_null) => {
+            "the expression found nothing".to_string()
+        }
+        Value::Array(a) => {
+            let objects: Vec<&Map<String, Value>> = a.iter().filter_map(Value::as_object).collect();
+            if objects.len() != a.len() {
+                return None;
+            }
+            let null_everywhere: Vec<String> = objects[0]
+                .keys()
+                .filter(|k| objects.iter().all(|o| o.get(*k).is_none_or(Value::is_null)))
+                .map(|k| format!("`{k}`"))
+                .collect();
+            if null_everywhere.is_empty() {
+                return None;
+            }
+            format!("{} is null", null_everywhere.join(", "))
+        }
+        _ => return None,
+    };
+    let mut note =
+        format!("{what} in every one of the {rows} rows: they hold only what the list gives");
+    if def.fill.is_some() {
+        note.push_str(
+            "; `fields` fills inspect paths per row (e.g. HostConfig.RestartPolicy.Name), read as items[].fields",
+        );
+    }
+    Some(note)
+}
+
 /// How many times the cap a text may be before redaction reads it.
 const PRECUT_FACTOR: usize = 4;
 
@@ -215,7 +270,8 @@ fn precut(v: &mut Value, max: usize, keep_tail: bool) -> Option<usize> {
 /// for generated tools and the proxies (one request per call), when no
 /// default projection needs the whole list.
 pub fn list_plan(def: &Rules, req: &Request, opts: &Limits) -> Option<stream_list::ListPlan> {
-    if !def.single_request || def.project.is_some() {
+    // Filling rows needs the list whole first (tools/fill.rs).
+    if !def.single_request || def.project.is_some() || !req.fields.is_empty() {
         return None;
     }
     let select = req.select.is_some();
@@ -379,6 +435,7 @@ mod tests {
             keep_tail: false,
             client_paging,
             single_request: true,
+            fill: None,
         }
     }
 
@@ -387,6 +444,49 @@ mod tests {
             select: Some(expr.into()),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_select_finding_nothing_says_so() {
+        let plain = def(None, &[], false);
+        let rows = || json!([{"Id": 1, "State": "running"}, {"Id": 2, "State": "exited"}]);
+        let note = |d: &Rules, expr: &str| {
+            shape(rows(), d, &req_select(expr), &Limits::default()).unwrap()["_note"].clone()
+        };
+        for expr in ["items[].Nope", "items[0].Nope", "items[].{a: Nope}"] {
+            let n = note(&plain, expr);
+            assert!(n.as_str().unwrap().contains("2 rows"), "{expr}: {n}");
+            assert!(!n.as_str().unwrap().contains("fields"), "{expr}: {n}");
+        }
+        // A filter matching no row, or a select finding something: no note.
+        for expr in [
+            "items[?State=='gone']",
+            "items[].Id",
+            "items[].{id: Id, x: Nope}",
+        ] {
+            let n = note(&plain, expr);
+            let named_x = n
+                .as_str()
+                .is_some_and(|t| t.contains("`x` is null") && !t.contains("`id`"));
+            assert!(n.is_null() || named_x, "{expr}: {n}");
+        }
+        let fillable = Rules {
+            fill: Some("containers/{Id}/json"),
+            ..plain
+        };
+        assert!(note(&fillable, "items[].Nope")
+            .as_str()
+            .unwrap()
+            .contains("`fields`"));
+        // An empty list has nothing to miss.
+        let empty = shape(
+            json!([]),
+            &plain,
+            &req_select("items[].Id"),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(empty.get("_note").is_none());
     }
 
     #[test]

@@ -117,6 +117,7 @@ impl Args {
             crate::shaping::SELECT,
             crate::shaping::LIMIT,
             crate::shaping::OFFSET,
+            crate::shaping::FIELDS,
             DRY_RUN,
             CONFIRM,
         ];

@@ -234,6 +234,7 @@ mod tests {
             keep_tail: false,
             client_paging: false,
             single_request: true,
+            fill: None,
         },
         missing_in: 0,
         gaps: &[

@@ -194,9 +194,14 @@ fn shaping_request(args: &Args) -> Result<shaping::Request, ToolError> {
     if let Some(expr) = &select {
         shaping::check_expression("select", expr)?;
     }
+    // Only tools that fill rows declare it (the schema was checked first).
+    let fields: Option<Vec<String>> = args.get(shaping::FIELDS, None)?;
+    let fields = fields.unwrap_or_default();
+    crate::tools::fill::check(&fields)?;
     Ok(shaping::Request {
         select,
         limit: args.get(shaping::LIMIT, None)?,
         offset: args.get(shaping::OFFSET, None)?,
+        fields,
     })
 }

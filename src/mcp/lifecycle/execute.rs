@@ -9,7 +9,7 @@ use crate::mcp::confirm::Plan;
 use crate::portainer::record::{CallState, Watch};
 use crate::shaping::{self, Got};
 use crate::tools::call::{Call, Connected, Writes};
-use crate::tools::{catalogue, team_access};
+use crate::tools::{catalogue, fill, team_access};
 use serde_json::json;
 
 /// A call that ran (or was held): what came back, and what it sent.
@@ -53,6 +53,23 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
     // Boxed: the dispatch future holds every tool's locals and is large.
     let dispatch = Box::pin(async {
         let out = catalogue::dispatch(&call, c.def.name, &c.args).await;
+        // Rows to fill: the list came back whole (no list plan with fields).
+        let out = match out {
+            Ok(Got {
+                value,
+                shaped: false,
+                total,
+            }) if !c.req.fields.is_empty() => {
+                fill::fill(&call, &c.def.shape, &c.req, &c.args, value)
+                    .await
+                    .map(|value| Got {
+                        value,
+                        shaped: false,
+                        total,
+                    })
+            }
+            out => out,
+        };
         match (out, team) {
             (Ok(created), Some(team)) => team_access::restrict(&call, team, created.value)
                 .await

@@ -17,6 +17,7 @@ const HELD: shaping::Rules = shaping::Rules {
     keep_tail: false,
     client_paging: false,
     single_request: false,
+    fill: None,
 };
 
 /// The result as the caller reads it.

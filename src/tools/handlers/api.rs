@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Find {
-    /// What to do, in a few words: "create environment", "helm rollback".
+    /// What to do, e.g. "create environment", "helm rollback".
     query: String,
     /// At most this many operations (default 8).
     #[schemars(range(min = 1, max = 50))]

@@ -43,7 +43,7 @@ pub struct ContainerAction {
     /// Container id or name.
     id: String,
     action: Action,
-    /// stop, restart: seconds before the container is killed.
+    /// stop, restart: seconds before killing it.
     t: Option<u64>,
     /// kill: e.g. SIGTERM or SIGHUP (default SIGKILL).
     signal: Option<String>,

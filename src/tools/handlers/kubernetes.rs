@@ -22,7 +22,7 @@ pub(super) fn v1() -> String {
 pub struct ResourceList {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
+    /// e.g. v1, apps/v1, batch/v1.
     #[serde(default = "v1")]
     api_version: String,
     /// e.g. Pod, Deployment, ConfigMap.
@@ -36,7 +36,7 @@ pub struct ResourceList {
     /// Page size; metadata.continue goes on.
     #[schemars(range(min = 1))]
     limit: Option<u64>,
-    /// Token from a previous answer's metadata.continue.
+    /// A previous answer's metadata.continue.
     #[serde(rename = "continue")]
     continue_token: Option<String>,
     /// kubectl get's table, or -o wide's.
@@ -102,7 +102,7 @@ async fn resource_list(call: &Call, a: ResourceList) -> Result<Value, ToolError>
 pub struct ResourceGet {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// e.g. v1, apps/v1, batch/v1, networking.k8s.io/v1.
+    /// e.g. v1, apps/v1, batch/v1.
     #[serde(default = "v1")]
     api_version: String,
     /// Resource kind, e.g. Pod, Deployment, Service.

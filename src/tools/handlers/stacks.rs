@@ -22,7 +22,7 @@ pub struct Update {
     environment_id: u64,
     /// New compose file (not for a git stack).
     file: Option<String>,
-    /// Git stack: the reference to deploy, e.g. refs/heads/release.
+    /// Git stack: reference to deploy, e.g. refs/heads/release.
     #[serde(rename = "ref")]
     reference: Option<String>,
     /// Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true.

@@ -58,7 +58,7 @@ async fn tools_list_carries_schemas_and_annotations() {
         ),
         (None, Some(false), Some(true))
     );
-    let delete = get("stack_delete").annotations.unwrap();
+    let delete = get("stack_delete").annotations.unwrap_or_default();
     assert_eq!(
         (delete.read_only_hint, delete.destructive_hint),
         (None, None),
@@ -67,7 +67,8 @@ async fn tools_list_carries_schemas_and_annotations() {
 
     // Shared arguments are explained once, in the instructions, and carry
     // no text of their own anywhere; but confirm, as a call without it does
-    // nothing and not every client shows the instructions to the model.
+    // nothing and not every client shows the instructions to the model, and
+    // select, which names its language in one word (issue 28).
     let text = s.instructions();
     for word in [
         "environment_id",
@@ -81,15 +82,22 @@ async fn tools_list_carries_schemas_and_annotations() {
     }
     for t in &tools {
         let input = serde_json::to_value(&*t.input_schema).unwrap();
-        for shared in ["environment_id", "select", "dry_run"] {
+        for shared in ["environment_id", "dry_run"] {
             if let Some(p) = input["properties"].get(shared) {
                 assert!(p.get("description").is_none(), "{}.{shared}: {p}", t.name);
             }
         }
+        if let Some(p) = input["properties"].get("select") {
+            assert_eq!(p["description"], "JMESPath", "{}", t.name);
+        }
         if let Some(c) = input["properties"].get("confirm") {
             assert!(c["description"].as_str().unwrap().contains("true to act"));
         }
-        let reads = t.annotations.as_ref().unwrap().read_only_hint == Some(true);
+        // No annotations at all: every hint is MCP's default (not read-only).
+        let reads = t
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.read_only_hint == Some(true));
         let is_proxy = t.name.ends_with("_proxy") || t.name == "api_call";
         // Logs answer with text, which select cannot search.
         let text = t.name.ends_with("_logs");
@@ -101,10 +109,8 @@ async fn tools_list_carries_schemas_and_annotations() {
         );
     }
     let proxy = get("docker_proxy");
-    let a = proxy.annotations.clone().unwrap();
-    assert_eq!(
-        (a.read_only_hint, a.destructive_hint),
-        (None, None),
+    assert!(
+        proxy.annotations.is_none(),
         "MCP's defaults: may write, may destroy"
     );
     let input = serde_json::to_value(&*proxy.input_schema).unwrap();

@@ -1,6 +1,7 @@
-//! The opt-in docker_manage tools against the stand-in: an image pull sent
-//! as Portainer expects it (the registry by id in X-Registry-Auth), its
-//! progress stream summed up, and a failure inside that stream reported.
+//! The docker toolsets against the stand-in: an image pull sent as
+//! Portainer expects it (the registry by id in X-Registry-Auth), its
+//! progress stream summed up, and a failure inside that stream reported;
+//! the container list's `fields`, filled per row from each inspect.
 
 use crate::support::mcp::Session;
 use crate::support::portainer::fixtures;
@@ -412,4 +413,154 @@ async fn docker_tools_answer_in_their_own_shapes() {
         "only the two valid calls were sent"
     );
     s.stop().await;
+}
+
+/// `fields` on the container list: the inspect values of each row shown,
+/// from that row's own inspect, redacted like the rest, and only for the
+/// rows the page shows.
+#[tokio::test]
+async fn container_list_fills_fields_of_the_rows_shown() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 1, "all": true, "limit": 1, "offset": 1,
+                   "fields": ["Id", "RestartCount", "HostConfig.RestartPolicy.Name", "Config.Env",
+                              "HostConfig.Privileged"]}),
+        )
+        .await;
+    let rows = out["items"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{out}");
+    let row = &rows[0];
+    // Filled from this row's own inspect (the stand-in echoes the id).
+    assert_eq!(row["fields"]["Id"], row["Id"], "{row}");
+    assert_eq!(row["fields"]["RestartCount"], 0);
+    assert_eq!(
+        row["fields"]["HostConfig"],
+        json!({"RestartPolicy": {"Name": "unless-stopped"}, "Privileged": null})
+    );
+    let env = row["fields"]["Config"]["Env"].to_string();
+    assert!(
+        env.contains("DB_PASSWORD=<redacted>") && !env.contains("s3cr3t"),
+        "{env}"
+    );
+    let inspected: Vec<String> = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with("/json") && !x.path.ends_with("containers/json"))
+        .map(|x| x.path)
+        .collect();
+    let id = row["Id"].as_str().unwrap();
+    assert_eq!(
+        inspected,
+        [format!("/api/endpoints/1/docker/containers/{id}/json")],
+        "one inspect, of the row shown"
+    );
+}
+
+#[tokio::test]
+async fn container_list_fields_keep_row_errors_and_cap_the_cost() {
+    let (p, s) = served(&[]).await;
+    // 300 rows, one of which the engine no longer knows.
+    let mut rows: Vec<Value> = (0..300)
+        .map(|i| json!({"Id": format!("c{i:03}"), "Names": [format!("/c{i}")], "State": "running"}))
+        .collect();
+    rows[1]["Id"] = json!("missing");
+    p.answer(
+        "GET",
+        "/api/endpoints/1/docker/containers/json",
+        200,
+        Value::Array(rows),
+    );
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 1, "fields": ["RestartCount"], "select": "{rows: items[].fields, note: _fields_note}"}),
+        )
+        .await;
+    let filled = out["selected"]["rows"].as_array().unwrap();
+    assert_eq!(filled.len(), 250, "at most 250 rows filled per call");
+    assert_eq!(filled[0], json!({"RestartCount": 0}));
+    let err = filled[1]["_error"].as_str().unwrap();
+    assert!(err.contains("404") && err.contains("missing"), "{err}");
+    let note = out["selected"]["note"].as_str().unwrap();
+    assert!(note.contains("rows 1 to 250 of the 300"), "{note}");
+    let inspects = p
+        .seen_after_start()
+        .await
+        .iter()
+        .filter(|x| x.path.ends_with("/json") && !x.path.ends_with("containers/json"))
+        .count();
+    assert_eq!(inspects, 250);
+}
+
+#[tokio::test]
+async fn container_list_refuses_hostile_fields_before_sending() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let many: Vec<String> = (0..1000).map(|i| format!("F{i}")).collect();
+    let e = s
+        .tool_error(
+            "docker_container_list",
+            json!({"environment_id": 1, "fields": many}),
+        )
+        .await;
+    assert!(e.contains("fields") && e.contains("at most 32"), "{e}");
+    for bad in [
+        json!(["a..b"]),
+        json!(["$(id)"]),
+        json!("RestartCount"),
+        json!([7]),
+    ] {
+        let e = s
+            .tool_error(
+                "docker_container_list",
+                json!({"environment_id": 1, "fields": bad}),
+            )
+            .await;
+        assert!(e.contains("fields"), "{bad}: {e}");
+    }
+    assert!(p.seen_after_start().await.is_empty(), "nothing was sent");
+}
+
+/// A select naming what list rows never carry says so and names `fields`,
+/// instead of a column of nulls without a hint.
+#[tokio::test]
+async fn a_select_finding_nothing_names_fields() {
+    let (_p, s) = served(&[]).await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 1, "all": true, "select": "items[].HostConfig.RestartPolicy"}),
+        )
+        .await;
+    let note = out["_note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("found nothing") && note.contains("`fields`"),
+        "{out}"
+    );
+    // A column null in every row is named.
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 1, "all": true,
+                   "select": "items[].{id: Id, policy: HostConfig.RestartPolicy.Name}"}),
+        )
+        .await;
+    let note = out["_note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("`policy` is null") && note.contains("`fields`") && !note.contains("`id`"),
+        "{out}"
+    );
+    // A select that finds something carries no note.
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": 1, "all": true, "select": "items[].Id"}),
+        )
+        .await;
+    assert!(out.get("_note").is_none(), "{out}");
 }
