@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Sizes of what users install, x86_64: the static binary, the wheel, the
-MCP bundle and the container image, each built here the way .ci/run and
-the release workflow build them (release profile) and measured on disk.
+MCP bundle and the container image, measured on disk. Each is built here
+as a static x86_64 build with the `release` profile (`cargo build
+--release`, `maturin build --release`) and packed by the same scripts
+.ci/run and the release workflow use; the release workflow itself builds
+with the `dist` profile (fat LTO, one codegen unit), so the published
+files' sizes are not these.
 
   python3 packaging/figures.py                           print the table
   python3 packaging/figures.py --write docs/install.md   fill its `install-figures` block

@@ -111,7 +111,7 @@ pub struct Flags {
     pub deny_tools: Option<Vec<String>>,
 
     /// TOML file of tool overrides: a title, a description, or hidden = true
-    /// per tool (see README, Tool overrides).
+    /// per tool (see docs/configuration.md, Tool overrides).
     #[arg(long, env = "PORTAINER_TOOL_OVERRIDES", global = true)]
     pub tool_overrides: Option<PathBuf>,
 
@@ -218,7 +218,7 @@ pub struct Flags {
     pub tls_key: Option<PathBuf>,
 
     /// Allow plain HTTP on a non-loopback address (tokens cross the network
-    /// in clear); the container image sets it, see README.
+    /// in clear); the container image sets it, see docs/install.md.
     #[arg(long, env = "PORTAINER_MCP_ALLOW_INSECURE_HTTP", global = true, action = ArgAction::Set,
           num_args = 0..=1, require_equals = true, default_missing_value = "true",
           default_value = "false", value_parser = clap::builder::BoolishValueParser::new())]
@@ -273,7 +273,7 @@ pub struct Flags {
     )]
     pub http_allowed_origins: Option<Vec<String>>,
 
-    /// Tool calls per second per Portainer user over HTTP (bursts of twice
+    /// Requests to /mcp per second per Portainer user (bursts of twice
     /// that); 0, the default, sets no limit. Failed authentications are
     /// always limited per client address.
     #[arg(

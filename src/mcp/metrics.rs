@@ -47,7 +47,7 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("portainer_mcp");
         registry.register(
             "tool_calls",
-            "Tool calls by tool, access (read, write) and outcome (ok, error, held)",
+            "Tool calls by tool, access (read, write) and outcome (ok, error, held, cancelled, interrupted)",
             calls.clone(),
         );
         registry.register("tool_call_seconds", "Tool call duration", latency.clone());

@@ -78,7 +78,14 @@ fn versions_and_variables_match_the_server() {
         }
     }
     assert!(names >= 8, "{names} variables found");
-    assert!(k8s.contains(&format!("portainer-mcp:{version}")));
+    // The image the release workflow pushes (portainer-mcp-rs, like the
+    // other packages), at this version.
+    let release = read(".github/workflows/release.yml");
+    assert!(release.contains("image=ghcr.io/${GITHUB_REPOSITORY_OWNER,,}/portainer-mcp-rs"));
+    assert!(
+        k8s.contains(&format!("/portainer-mcp-rs:{version}")),
+        "the Deployment runs the image the release pushes"
+    );
 
     let pyproject = read("packaging/python/pyproject.toml");
     assert!(
