@@ -49,7 +49,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "environments",
         default: true,
-        description: "Portainer environments (endpoints), environment groups and tags.",
+        description: "Portainer environments (endpoints): list and inspect.",
     },
     ToolsetDef {
         name: "environments_manage",
@@ -59,7 +59,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "exec",
         default: false,
-        description: "Run a command in a container or a pod container; every run needs confirm, is audited, time-limited and its output capped.",
+        description: "Run a command in a container or a pod container; held for confirm (unless --confirm none), audited, time-limited, output capped.",
     },
     ToolsetDef {
         name: "helm",
@@ -106,7 +106,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_list",
         title: "List environments",
-        description: "Environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, Edge. Start here: other tools need the numeric id.",
+        description: "Environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, Edge. Start here: tools need their id.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -117,7 +117,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Case-insensitive text matched against name, URL, group and tags.\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 4 Docker edge, 5 Kubernetes, 6 Kubernetes agent, 7 Kubernetes edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Text in name, URL, group or tags (any case).\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 4 Docker edge, 5 Kubernetes, 6 Kubernetes agent, 7 Kubernetes edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -452,7 +452,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks",
         input: Input::Schema(
-            "{\"properties\":{\"filters\":{\"description\":\"Filters, e.g. {\\\"EndpointID\\\": 3} or {\\\"SwarmID\\\": \\\"<swarm id>\\\"}.\",\"type\":\"string\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"filters\":{\"description\":\"e.g. {\\\"EndpointID\\\": 3}.\",\"type\":\"string\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -977,7 +977,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_inspect",
         title: "Inspect a container, image, volume or network",
-        description: "One Docker object in detail; a container's state, health, config, mounts, ports and networks (select reads the full inspect).",
+        description: "One Docker object in detail; a container's state, health, config, mounts, ports, networks (select reads all of it).",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1006,7 +1006,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "A container's log as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep.",
+        description: "Container logs as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep. Several at once: per container, 50 lines each by default.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1119,7 +1119,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Remove even if running (container) or in use (image, volume).\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove its anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Even if running or in use.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove its anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],

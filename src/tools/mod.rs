@@ -13,3 +13,4 @@ pub mod policy;
 pub mod selection;
 pub mod target;
 pub mod team_access;
+pub mod when;

@@ -91,6 +91,44 @@ def test_scenario_1_look_around(world):
     assert prism.violations() == [], "every request matched spec/"
 
 
+def test_the_server_does_the_loops(world):
+    """One call where an agent would loop: inspect values per row of the
+    container list, and the logs of every running container grepped at once,
+    checked against the engine's own answers."""
+    engine, front, prism = world
+
+    async def go():
+        async with session(prism.url) as s:
+            listed = await ok(s, "docker_container_list", {
+                "environment_id": 1, "all": True,
+                "fields": ["RestartCount", "HostConfig.RestartPolicy.Name", "HostConfig.Privileged",
+                           "HostConfig.Memory", "Config.Env"]})
+            assert listed["items"], listed
+            for row in listed["items"]:
+                name = row["Names"][0].lstrip("/")
+                truth = engine.inspect(name)
+                got = row["fields"]
+                assert got["RestartCount"] == truth["RestartCount"], (name, got)
+                assert got["HostConfig"]["RestartPolicy"]["Name"] == truth["HostConfig"]["RestartPolicy"]["Name"]
+                assert got["HostConfig"]["Privileged"] == truth["HostConfig"]["Privileged"]
+                assert got["HostConfig"]["Memory"] == truth["HostConfig"]["Memory"]
+            assert "e2e-db-secret" not in json.dumps(listed), "filled values are redacted"
+            # A select naming what rows lack says so and names fields.
+            missed = await ok(s, "docker_container_list", {
+                "environment_id": 1, "select": "items[].{n: Names[0], p: HostConfig.RestartPolicy.Name}"})
+            assert "`p` is null" in missed["_note"] and "`fields`" in missed["_note"], missed
+
+            logs = await ok(s, "docker_container_logs", {
+                "environment_id": 1, "id": "*", "grep": "hello-from-logger", "since": "1h"})
+            assert [i["container"] for i in logs["items"]] == ["logger"], logs
+            assert "hello-from-logger" in logs["items"][0]["lines"]
+            running = {name for name, (up, _, _) in engine.states().items() if up}
+            assert set(logs["no_match"]) == running - {"logger"}, logs
+
+    asyncio.run(go())
+    assert prism.violations() == [], "every request matched spec/"
+
+
 def test_scenario_2_write_mode_changes_the_engine(world):
     engine, front, prism = world
     before = engine.inspect("web")["State"]["StartedAt"]

@@ -114,7 +114,7 @@ SWEEP = {
                                  "label_selector": "a=b", "field_selector": "status.phase=Running", "limit": 5},
     "kubernetes_resource_get": {"environment_id": 3, "kind": "pods", "name": "web-7d4b9c-x2x", "namespace": "shop"},
     "kubernetes_pod_logs": {"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "container": "web",
-                            "previous": True, "since_seconds": 60, "tail": 5, "timestamps": True},
+                            "previous": True, "since": "1m", "tail": 5, "timestamps": True},
     "kubernetes_events": {"environment_id": 3, "namespace": "shop", "object": "p", "object_kind": "Pod",
                           "type": "Warning"},
     "kubernetes_scale": {"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 2},

@@ -2,8 +2,8 @@
 //! container, then read its state back, so that the answer says whether it
 //! runs (no second call to confirm a restart).
 
-use super::docker_logs::check_container;
 use super::handler;
+use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::tools::call::Call;

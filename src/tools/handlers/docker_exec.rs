@@ -4,8 +4,8 @@
 //! limit, then read the exit code). Portainer's own /websocket/exec always
 //! starts with a TTY and never reports an end, so it is not used here.
 
-use super::docker_logs::check_container;
 use super::handler;
+use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::docker_log::split_streams;
 use crate::portainer::passthrough::{passthrough, request, send_bounded, Backend};

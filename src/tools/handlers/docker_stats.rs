@@ -3,8 +3,8 @@
 //! (shaping/docker_stats.rs). Each sample is Docker's non-streamed stats
 //! answer, which waits for a second reading so that CPU % has an interval.
 
-use super::docker_logs::check_container;
 use super::handler;
+use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};

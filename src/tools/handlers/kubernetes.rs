@@ -7,7 +7,8 @@ use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{passthrough, request, Backend};
 use crate::shaping::kube_table;
 use crate::tools::call::Call;
-use crate::tools::handlers::docker_logs::Tail;
+use crate::tools::handlers::log_args::Tail;
+use crate::tools::when::When;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -134,10 +135,7 @@ pub struct PodLogs {
     container: Option<String>,
     #[serde(default)]
     tail: Tail,
-    /// Only lines from the last this many seconds.
-    #[schemars(range(min = 1))]
-    since_seconds: Option<u64>,
-    /// Prefix timestamps.
+    since: Option<When>,
     timestamps: Option<bool>,
     /// The crashed previous instance.
     previous: Option<bool>,
@@ -163,8 +161,13 @@ async fn pod_logs(call: &Call, a: PodLogs) -> Result<Value, ToolError> {
     if let Some(c) = a.container {
         query.push(("container".into(), c));
     }
-    if let Some(s) = a.since_seconds {
-        query.push(("sinceSeconds".into(), s.to_string()));
+    match a.since {
+        // A span goes as a span: the API server counts it on its own clock.
+        Some(When { ago: Some(s), .. }) => {
+            query.push(("sinceSeconds".into(), s.max(1).to_string()))
+        }
+        Some(When { at, .. }) => query.push(("sinceTime".into(), crate::clock::rfc3339_at(at))),
+        None => {}
     }
     for (flag, on) in [("timestamps", a.timestamps), ("previous", a.previous)] {
         if on == Some(true) {

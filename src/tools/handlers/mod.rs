@@ -19,6 +19,8 @@ pub mod kubernetes_describe;
 pub mod kubernetes_exec;
 pub mod kubernetes_top;
 pub mod kubernetes_workloads;
+pub mod log_args;
+pub mod logs_many;
 pub mod passthrough;
 pub mod stack_env;
 pub mod stacks;

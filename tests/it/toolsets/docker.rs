@@ -564,3 +564,150 @@ async fn a_select_finding_nothing_names_fields() {
         .await;
     assert!(out.get("_note").is_none(), "{out}");
 }
+
+fn logs_read(seen: &[crate::support::portainer::Seen]) -> Vec<(String, String)> {
+    seen.iter()
+        .filter(|x| x.path.ends_with("/logs"))
+        .map(|x| (x.path.clone(), x.query.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// Several containers' logs in one call: a list, every running one ("*"),
+/// or Docker filters; answered per container, grep matches only.
+#[tokio::test]
+async fn logs_of_several_containers_answer_per_container() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": ["web", "db", "missing"], "grep": "warn"}),
+        )
+        .await;
+    let items = out["items"].as_array().unwrap();
+    assert_eq!(items[0]["container"], "db", "sorted by name: {out}");
+    assert_eq!(items[0]["matches"], 1);
+    assert_eq!(items[0]["lines"], "warning: cache cold\n");
+    assert!(
+        items[1]["error"].as_str().unwrap().contains("404"),
+        "a failed read stays with its container: {out}"
+    );
+    assert_eq!(items[2]["container"], "web");
+    assert_eq!(out["tail"], 50, "many logs share one answer: 50 lines each");
+    let read = logs_read(&p.seen_after_start().await);
+    assert_eq!(read.len(), 3, "{read:?}");
+    assert!(read.iter().all(|(_, q)| q.contains("tail=50")), "{read:?}");
+
+    // Every running container: the engine's list, then each log.
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "*", "grep": "nothing-like-this"}),
+        )
+        .await;
+    assert_eq!(out["items"], json!([]));
+    assert_eq!(out["no_match"], json!(["app-0", "app-1"]), "{out}");
+    assert_eq!(out["containers"], 2);
+    let seen = p.seen_after_start().await;
+    assert_eq!(seen[0].path, "/api/endpoints/1/docker/containers/json");
+    assert_eq!(seen[0].query, None, "running ones: Docker's default");
+    assert_eq!(logs_read(&seen).len(), 2);
+
+    // A compose project by its label; a status filter lists stopped ones too.
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_logs",
+            json!({"environment_id": 1, "filters": {"label": ["com.docker.compose.project=shop"], "status": ["exited"]}, "tail": 5}),
+        )
+        .await;
+    assert_eq!(out["items"].as_array().unwrap().len(), 2, "{out}");
+    assert_eq!(
+        out["items"][0]["log"],
+        "listening on :8080\nwarning: cache cold\nGET /health 200\n"
+    );
+    let list = &p.seen_after_start().await[0];
+    let q = list.query.clone().unwrap_or_default();
+    assert!(
+        q.contains("all=true") && q.contains("filters=") && q.contains("compose.project%3Dshop"),
+        "{q}"
+    );
+}
+
+#[tokio::test]
+async fn logs_take_relative_and_absolute_times() {
+    let (p, s) = served(&["--toolsets", "docker,kubernetes"]).await;
+    p.reset_log().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    s.ok(
+        "docker_container_logs",
+        json!({"environment_id": 1, "id": "web", "since": "10m", "until": "2026-12-07T09:00:00+01:00"}),
+    )
+    .await;
+    let (_, q) = logs_read(&p.seen_after_start().await).pop().unwrap();
+    let since: i64 = q
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((now - 600 - since).abs() <= 5, "since {since}, now {now}");
+    assert!(q.contains("until=1796630400"), "{q}");
+
+    // Kubernetes: a span goes as sinceSeconds, a time as sinceTime.
+    p.reset_log().await;
+    for since in [json!("1m"), json!("2026-12-07T08:00:00Z")] {
+        s.ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "container": "web", "since": since}),
+        )
+        .await;
+    }
+    let queries: Vec<String> = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with("/log"))
+        .map(|x| x.query.unwrap_or_default())
+        .collect();
+    assert!(queries[0].contains("sinceSeconds=60"), "{queries:?}");
+    assert!(
+        queries[1].contains("sinceTime=2026-12-07T08%3A00%3A00Z"),
+        "{queries:?}"
+    );
+    let e = s
+        .tool_error(
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "since": "yesterday"}),
+        )
+        .await;
+    assert!(e.contains("since") && e.contains("not a time"), "{e}");
+}
+
+#[tokio::test]
+async fn logs_of_several_refuse_bad_selections_before_sending() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let many: Vec<String> = (0..51).map(|i| format!("c{i}")).collect();
+    for (args, says) in [
+        (json!({"environment_id": 1, "id": many}), "give 1 to 50"),
+        (json!({"environment_id": 1, "id": []}), "give 1 to 50"),
+        (
+            json!({"environment_id": 1, "id": ["a"], "filters": {"label": ["x"]}}),
+            "not both",
+        ),
+        (json!({"environment_id": 1}), "give `id`"),
+        (
+            json!({"environment_id": 1, "id": ["ok", "../x"]}),
+            "not a container",
+        ),
+    ] {
+        let e = s.tool_error("docker_container_logs", args.clone()).await;
+        assert!(e.contains(says), "{args}: {e}");
+    }
+    assert!(p.seen_after_start().await.is_empty(), "nothing was sent");
+}

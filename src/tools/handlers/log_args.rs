@@ -1,0 +1,148 @@
+//! The arguments of docker_container_logs and what reading them needs,
+//! shared by one container's read (docker_logs.rs) and several at once
+//! (logs_many.rs): the tail, the containers named, Docker's query.
+
+use crate::error::ToolError;
+use crate::tools::when::When;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// How many lines from the end: a number, or "all". A number given as text
+/// ("50") is taken too, as Docker's own API spells it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tail {
+    Lines(u64),
+    All,
+}
+
+impl Default for Tail {
+    fn default() -> Self {
+        Tail::Lines(200)
+    }
+}
+
+impl<'de> Deserialize<'de> for Tail {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        let n = match &v {
+            Value::String(s) if s.eq_ignore_ascii_case("all") => return Ok(Tail::All),
+            Value::String(s) => s.trim().parse::<u64>().ok(),
+            Value::Number(n) => n.as_u64(),
+            _ => None,
+        };
+        match n {
+            Some(n) if n > 0 => Ok(Tail::Lines(n)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`tail` is a number of lines (1 or more) or \"all\", not {}",
+                crate::error::cap_text(v.to_string(), 80)
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for Tail {
+    fn schema_name() -> Cow<'static, str> {
+        "Tail".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["integer", "string"], "default": 200,
+            "description": "Lines from the end, or \"all\"."})
+    }
+}
+
+#[derive(Deserialize, JsonSchema)]
+pub struct Logs {
+    #[schemars(range(min = 1))]
+    pub environment_id: u64,
+    /// Id or name; a list; "*": all running.
+    pub id: Option<Containers>,
+    /// Several: Docker filters.
+    pub filters: Option<serde_json::Map<String, Value>>,
+    pub tail: Option<Tail>,
+    pub since: Option<When>,
+    pub until: Option<When>,
+    #[serde(default)]
+    pub timestamps: bool,
+    #[serde(default = "yes")]
+    pub stdout: bool,
+    #[serde(default = "yes")]
+    pub stderr: bool,
+    /// Regular expression: matching lines only.
+    pub grep: Option<String>,
+    /// Lines shown around each grep match.
+    #[serde(default)]
+    #[schemars(range(max = 20))]
+    pub context: usize,
+}
+
+/// One container, or several.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(untagged)]
+pub enum Containers {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl JsonSchema for Containers {
+    fn schema_name() -> Cow<'static, str> {
+        "Containers".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "array"], "items": {"type": "string"}})
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Docker's query for a log request: streams, tail, time bounds.
+pub fn log_query(a: &Logs, tail: Tail) -> Vec<(String, String)> {
+    let mut query = vec![
+        ("stdout".to_string(), a.stdout.to_string()),
+        ("stderr".to_string(), a.stderr.to_string()),
+        (
+            "tail".to_string(),
+            match tail {
+                Tail::All => "all".to_string(),
+                Tail::Lines(n) => n.to_string(),
+            },
+        ),
+    ];
+    for (k, v) in [("since", a.since), ("until", a.until)] {
+        if let Some(When { at, .. }) = v {
+            query.push((k.to_string(), at.to_string()));
+        }
+    }
+    if a.timestamps {
+        query.push(("timestamps".into(), "true".into()));
+    }
+    query
+}
+
+pub fn check_container(id: &str) -> Result<(), ToolError> {
+    let ok = crate::portainer::passthrough::is_docker_name(id)
+        && id.len() <= 256
+        && id != "."
+        && id != "..";
+    if ok {
+        Ok(())
+    } else {
+        Err(ToolError::BadArguments(format!(
+            "`id` `{}` is not a container id or name",
+            crate::error::cap_text(id.to_string(), 80)
+        )))
+    }
+}
