@@ -1006,7 +1006,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "Container logs as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep. Several at once: per container, 50 lines each by default.",
+        description: "Container logs as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep. Several at once: per container, 50 lines each.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -2210,7 +2210,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_pod_logs",
         title: "Read pod logs",
-        description: "A pod container's log as text, the last lines, or its previous (crashed) instance's.",
+        description: "Pod logs as text, the last lines (or the crashed previous instance's); a workload's pods answer per pod.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,

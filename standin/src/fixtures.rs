@@ -130,6 +130,19 @@ pub fn deployment(replicas: u32) -> Value {
            "status": {"replicas": replicas, "readyReplicas": replicas}})
 }
 
+/// A pod with a proxy sidecar first and the app second; `default` names
+/// the kubectl default-container annotation's value.
+pub fn two_container_pod(name: &str, default: Option<&str>) -> Value {
+    let annotations = match default {
+        Some(c) => json!({"kubectl.kubernetes.io/default-container": c}),
+        None => json!({}),
+    };
+    json!({"kind": "Pod", "apiVersion": "v1",
+           "metadata": {"name": name, "namespace": "shop", "labels": {"app": "shop-api"}, "annotations": annotations},
+           "spec": {"containers": [{"name": "istio-proxy", "image": "istio/proxyv2:1.24"}, {"name": "app", "image": "shop/api:2.1"}]},
+           "status": {"phase": "Running"}})
+}
+
 pub fn service() -> Value {
     json!({"ID": "s1", "Version": {"Index": 42},
            "Spec": {"Name": "shop_web", "Labels": {"com.docker.stack.namespace": "shop"}, "Mode": {"Replicated": {"Replicas": 2}},

@@ -1,18 +1,16 @@
 //! Kubernetes reads through Portainer's passthrough: any resource found by
-//! discovery, one object, pod logs, events.
+//! discovery, one object, events (pod logs: kubernetes_logs.rs).
 
 use super::handler;
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
-use crate::portainer::passthrough::{passthrough, request, Backend};
+use crate::portainer::passthrough::{request, Backend};
 use crate::shaping::kube_table;
 use crate::tools::call::Call;
-use crate::tools::handlers::log_args::Tail;
-use crate::tools::when::When;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The core group's version: every Kubernetes tool's default api_version.
 pub(super) fn v1() -> String {
@@ -122,96 +120,6 @@ async fn resource_get(call: &Call, a: ResourceGet) -> Result<Value, ToolError> {
     let ns = a.namespace.as_deref();
     let path = kube::object_path(http, env, &a.api_version, &a.kind, ns, &a.name).await?;
     kube::request(http, env, Method::GET, &path, &[], None).await
-}
-
-#[derive(Deserialize, JsonSchema)]
-pub struct PodLogs {
-    #[schemars(range(min = 1))]
-    environment_id: u64,
-    namespace: String,
-    /// Pod name.
-    pod: String,
-    /// Needed when the pod has several containers.
-    container: Option<String>,
-    #[serde(default)]
-    tail: Tail,
-    since: Option<When>,
-    timestamps: Option<bool>,
-    /// The crashed previous instance.
-    previous: Option<bool>,
-    /// Regular expression: matching lines only.
-    grep: Option<String>,
-    /// Lines shown around each grep match.
-    #[serde(default)]
-    #[schemars(range(max = 20))]
-    context: usize,
-}
-
-handler!(KUBERNETES_POD_LOGS, PodLogs, pod_logs);
-
-async fn pod_logs(call: &Call, a: PodLogs) -> Result<Value, ToolError> {
-    let http = call.http();
-    kube::check_name("namespace", &a.namespace)?;
-    kube::check_name("pod", &a.pod)?;
-    let grep = crate::shaping::log_filter::filter(a.grep.as_deref(), a.context)?;
-    let mut query = vec![];
-    if let Tail::Lines(n) = a.tail {
-        query.push(("tailLines".to_string(), n.to_string()));
-    }
-    if let Some(c) = a.container {
-        query.push(("container".into(), c));
-    }
-    match a.since {
-        // A span goes as a span: the API server counts it on its own clock.
-        Some(When { ago: Some(s), .. }) => {
-            query.push(("sinceSeconds".into(), s.max(1).to_string()))
-        }
-        Some(When { at, .. }) => query.push(("sinceTime".into(), crate::clock::rfc3339_at(at))),
-        None => {}
-    }
-    for (flag, on) in [("timestamps", a.timestamps), ("previous", a.previous)] {
-        if on == Some(true) {
-            query.push((flag.into(), "true".into()));
-        }
-    }
-    let path = format!("api/v1/namespaces/{}/pods/{}/log", a.namespace, a.pod);
-    // Read as it arrives (the end, or the matches); a log is text even
-    // when its one line is JSON.
-    call.record().expect_log(false, grep.clone());
-    let x = passthrough(
-        http,
-        Backend::Kubernetes,
-        a.environment_id,
-        Method::GET,
-        &path,
-        &query,
-        None,
-    )
-    .await?;
-    let read = call.record().take_text_read();
-    let text = match (x.into_text()?, read) {
-        (Value::String(t), Some(read)) => {
-            crate::shaping::log_window::answer(t, &read, grep.is_some())
-        }
-        (Value::String(t), None) => crate::shaping::log_filter::filtered(t, grep.as_ref()),
-        (other, _) => other,
-    };
-    // The window's note stays beside the text.
-    let (text, note) = match text {
-        Value::Object(mut o) => (o.remove("result").unwrap_or_default(), o.remove("_log")),
-        t => (t, None),
-    };
-    // Which run of the container the lines are from: after a crash the
-    // current one may show nothing of what went wrong.
-    let instance = match a.previous {
-        Some(true) => "previous instance of the container (before its last restart)",
-        _ => "current instance of the container; previous: true reads the one before its last restart",
-    };
-    let mut out = json!({"result": text, "_instance": instance});
-    if let Some(note) = note {
-        out["_log"] = note;
-    }
-    Ok(out)
 }
 
 #[derive(Deserialize, JsonSchema)]

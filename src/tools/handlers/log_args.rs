@@ -76,7 +76,7 @@ pub struct Logs {
     pub stderr: bool,
     /// Regular expression: matching lines only.
     pub grep: Option<String>,
-    /// Lines shown around each grep match.
+    /// Lines around each match.
     #[serde(default)]
     #[schemars(range(max = 20))]
     pub context: usize,

@@ -17,6 +17,7 @@ pub mod kubernetes_apply;
 pub mod kubernetes_delete;
 pub mod kubernetes_describe;
 pub mod kubernetes_exec;
+pub mod kubernetes_logs;
 pub mod kubernetes_top;
 pub mod kubernetes_workloads;
 pub mod log_args;
@@ -34,13 +35,12 @@ pub use docker_prune::DOCKER_PRUNE;
 pub use docker_pull::DOCKER_IMAGE_PULL;
 pub use docker_stats::{DOCKER_CONTAINER_STATS, DOCKER_DISK_USAGE};
 pub use environments::ENVIRONMENT_CREATE;
-pub use kubernetes::{
-    KUBERNETES_EVENTS, KUBERNETES_POD_LOGS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST,
-};
+pub use kubernetes::{KUBERNETES_EVENTS, KUBERNETES_RESOURCE_GET, KUBERNETES_RESOURCE_LIST};
 pub use kubernetes_apply::KUBERNETES_APPLY;
 pub use kubernetes_delete::KUBERNETES_DELETE;
 pub use kubernetes_describe::KUBERNETES_DESCRIBE;
 pub use kubernetes_exec::KUBERNETES_POD_EXEC;
+pub use kubernetes_logs::KUBERNETES_POD_LOGS;
 pub use kubernetes_top::KUBERNETES_TOP;
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};

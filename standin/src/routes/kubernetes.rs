@@ -3,7 +3,7 @@
 //! through `/api/endpoints/{env}/kubernetes/...`.
 
 use super::Req;
-use crate::answer::{empty, json, no_route, text, Answer};
+use crate::answer::{empty, json, no_route, raw, text, Answer};
 use crate::fixtures;
 use serde_json::json;
 
@@ -122,6 +122,63 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
                 200,
                 json!({"kind": "ConfigMapList", "apiVersion": "v1", "metadata": {"resourceVersion": "812"}, "items": items}),
             )
+        }
+        // The pods of deployment `api` (app=shop-api), two containers each;
+        // api-1 names its default container, api-2 does not.
+        ("GET", ["api", "v1", "namespaces", "shop", "pods"])
+            if req
+                .query
+                .is_some_and(|q| q.contains("labelSelector=app%3Dshop-api")) =>
+        {
+            json(
+                200,
+                json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "812"},
+                       "items": [fixtures::two_container_pod("api-2", None), fixtures::two_container_pod("api-1", Some("app"))]}),
+            )
+        }
+        // Any other selector but app=web matches no pod.
+        ("GET", ["api", "v1", "namespaces", "shop", "pods"])
+            if req.query.is_some_and(|q| {
+                q.contains("labelSelector=") && !q.contains("labelSelector=app%3Dweb")
+            }) =>
+        {
+            json(
+                200,
+                json!({"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "812"}, "items": []}),
+            )
+        }
+        ("GET", ["apis", "apps", "v1", "namespaces", "shop", "deployments", "api"]) => json(
+            200,
+            json!({"kind": "Deployment", "apiVersion": "apps/v1", "metadata": {"name": "api", "namespace": "shop"},
+                   "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "shop-api"}}}}),
+        ),
+        (
+            "GET",
+            ["api", "v1", "namespaces", "shop", "pods", pod @ ("multi" | "api-1" | "api-2")],
+        ) => json(
+            200,
+            fixtures::two_container_pod(pod, (*pod != "api-2").then_some("app")),
+        ),
+        // As the kubelet answers for a pod of several containers and none named.
+        (
+            "GET",
+            ["api", "v1", "namespaces", "shop", "pods", pod @ ("multi" | "api-1" | "api-2"), "log"],
+        ) => {
+            let container = req
+                .query
+                .and_then(|q| q.split('&').find_map(|kv| kv.strip_prefix("container=")));
+            match container {
+                Some(c) => raw(
+                    200,
+                    "text/plain",
+                    format!("{pod}/{c} started\n{pod}/{c} ready\n"),
+                ),
+                None => json(
+                    400,
+                    json!({"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "BadRequest", "code": 400,
+                           "message": format!("a container name must be specified for pod {pod}, choose one of: [istio-proxy app]")}),
+                ),
+            }
         }
         ("GET", ["api", "v1", "namespaces", "shop", "pods"] | ["api", "v1", "pods"]) => json(
             200,

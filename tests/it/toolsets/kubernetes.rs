@@ -1,6 +1,7 @@
 //! kubernetes_apply and kubernetes_delete (server-side apply of every
 //! document, the API server's own dry run as the preview, nothing half
-//! applied when a document is wrong) and kubernetes_describe.
+//! applied when a document is wrong), kubernetes_describe, and the logs of
+//! a workload's pods with kubectl's default container.
 
 use crate::support::served;
 use serde_json::{json, Value};
@@ -536,4 +537,93 @@ async fn kubernetes_requests_match_the_api_servers_rules() {
         "{log}"
     );
     s.stop().await;
+}
+
+/// A pod of several containers, none named: its default container (the
+/// annotation's), as kubectl reads it, and the answer says which.
+#[tokio::test]
+async fn pod_logs_read_the_default_container() {
+    let (_p, s) = served(&["--toolsets", "kubernetes"]).await;
+    let r = s
+        .call(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "multi"}),
+        )
+        .await
+        .unwrap();
+    let out = r.structured_content.clone().unwrap_or_default();
+    let all = format!("{r:?}");
+    assert!(all.contains("multi/app started"), "{all}");
+    assert!(
+        all.contains("container app, the pod's default; it has istio-proxy, app"),
+        "{out}"
+    );
+}
+
+/// A workload's logs: its selector, its pods, each from its default
+/// container (the annotation's, else the first), per pod.
+#[tokio::test]
+async fn workload_logs_answer_per_pod() {
+    let (p, s) = served(&["--toolsets", "kubernetes"]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "deployment/api", "since": "5m"}),
+        )
+        .await;
+    assert_eq!(out["selector"], "app=shop-api", "{out}");
+    let items = out["items"].as_array().unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|i| (i["pod"].clone(), i["container"].clone()))
+            .collect::<Vec<_>>(),
+        [
+            (json!("api-1"), json!("app")),
+            (json!("api-2"), json!("istio-proxy"))
+        ],
+        "sorted; the annotation's container, else the first: {out}"
+    );
+    assert_eq!(items[0]["log"], "api-1/app started\napi-1/app ready\n");
+    let logs: Vec<String> = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with("/log"))
+        .map(|x| x.query.unwrap_or_default())
+        .collect();
+    assert_eq!(logs.len(), 2);
+    assert!(
+        logs.iter()
+            .all(|q| q.contains("tailLines=50") && q.contains("sinceSeconds=300")),
+        "{logs:?}"
+    );
+
+    // A label selector and grep: matching lines only, the rest named.
+    let out = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "app=shop-api", "container": "app", "grep": "api-2.*ready"}),
+        )
+        .await;
+    assert_eq!(out["items"][0]["pod"], "api-2", "{out}");
+    assert_eq!(out["items"][0]["lines"], "api-2/app ready\n");
+    assert_eq!(out["no_match"], json!(["api-1"]));
+
+    // Nothing matched: said so, no error.
+    let out = s
+        .ok(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "app=nothing"}),
+        )
+        .await;
+    assert!(out["note"].as_str().unwrap().contains("no pod"), "{out}");
+    let e = s
+        .tool_error(
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "cronjob/nightly"}),
+        )
+        .await;
+    assert!(e.contains("not a workload kind"), "{e}");
 }
