@@ -10,7 +10,7 @@ use crate::tools::selection::Selection;
 use crate::tools::target::Target;
 use rmcp::model::Tool;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -26,6 +26,9 @@ pub struct ServedTool {
 pub struct Menu {
     pub tools: Vec<Tool>,
     pub served: HashMap<&'static str, ServedTool>,
+    /// The served tools' names, handed to each call (api_find suggests
+    /// only tools this server serves).
+    pub names: Arc<HashSet<&'static str>>,
     pub left_out: BTreeMap<&'static str, String>,
     /// The Portainer served and the description it follows, when known.
     pub target: Option<Target>,
@@ -49,9 +52,11 @@ impl Menu {
             );
             tools.push(tool);
         }
+        let names = Arc::new(served.keys().copied().collect());
         Menu {
             tools,
             served,
+            names,
             left_out: selection.left_out,
             target: selection.target,
         }

@@ -10,6 +10,8 @@ use crate::portainer::client::Client;
 use crate::portainer::http::Http;
 use crate::portainer::record::{CallState, Record};
 use progenitor_client::ClientInfo;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How a call's writes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,6 +38,8 @@ pub struct Call {
     client: Client,
     writes: Writes,
     target: Option<Connected>,
+    /// The tools the server serves, when the call came through one.
+    served: Option<Arc<HashSet<&'static str>>>,
 }
 
 impl Call {
@@ -72,7 +76,19 @@ impl Call {
             client,
             writes,
             target,
+            served: None,
         }
+    }
+
+    /// The call comes through a server serving these tools.
+    pub fn serving(mut self, names: Arc<HashSet<&'static str>>) -> Call {
+        self.served = Some(names);
+        self
+    }
+
+    /// Whether the server serves `tool` (true outside a server).
+    pub fn serves(&self, tool: &str) -> bool {
+        self.served.as_ref().is_none_or(|s| s.contains(tool))
     }
 
     /// The generated client, sending through this call's layer.

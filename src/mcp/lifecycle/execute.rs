@@ -37,7 +37,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         index: t.index,
         portainer: t.portainer.clone(),
     });
-    let call = Call::new(&s.client, token, writes, connected);
+    let call = Call::new(&s.client, token, writes, connected).serving(c.menu.names.clone());
     let record = call.record();
     record.set_list_plan(shaping::list_plan(&c.def.shape, &c.req, &s.options.shaping));
     // A log is read into a window a few times the cap (log_window.rs); a

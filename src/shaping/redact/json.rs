@@ -13,7 +13,11 @@ pub fn walk(v: &mut Value, rule: Rule) -> usize {
             let facts = Facts::of(
                 o.get("kind").and_then(Value::as_str),
                 o.get("name").and_then(Value::as_str),
-            );
+            )
+            .with_schema(rules::is_schema(
+                o.keys().map(String::as_str),
+                o.get("type").and_then(Value::as_str),
+            ));
             o.iter_mut()
                 .map(|(k, child)| walk(child, rules::child(rule, k, facts)))
                 .sum()

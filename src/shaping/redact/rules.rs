@@ -72,6 +72,9 @@ pub struct Facts {
     pub secret_list: bool,
     /// A `name` that is a harmless variable (`{name: PATH, value: ...}`).
     pub harmless_name: bool,
+    /// The map is a JSON Schema (api_describe's arguments): its `Env` is
+    /// the description of a field, not variables.
+    pub schema: bool,
 }
 
 impl Facts {
@@ -80,8 +83,46 @@ impl Facts {
             secret: kind == Some("Secret"),
             secret_list: kind == Some("SecretList"),
             harmless_name: name.is_some_and(is_harmless_env),
+            schema: false,
         }
     }
+
+    pub fn with_schema(self, schema: bool) -> Facts {
+        Facts { schema, ..self }
+    }
+}
+
+/// Keys a JSON Schema object holds.
+const SCHEMA_KEYWORDS: [&str; 18] = [
+    "type",
+    "items",
+    "properties",
+    "required",
+    "additionalProperties",
+    "description",
+    "enum",
+    "format",
+    "minimum",
+    "maximum",
+    "default",
+    "nullable",
+    "oneOf",
+    "anyOf",
+    "allOf",
+    "$ref",
+    "title",
+    "example",
+];
+
+const SCHEMA_TYPES: [&str; 7] = [
+    "array", "object", "string", "integer", "number", "boolean", "null",
+];
+
+/// A map whose keys are all schema keywords and whose `type` names a JSON
+/// type: a schema, read as one.
+pub fn is_schema<'a>(mut keys: impl Iterator<Item = &'a str>, type_value: Option<&str>) -> bool {
+    type_value.is_some_and(|t| SCHEMA_TYPES.contains(&t))
+        && keys.all(|k| SCHEMA_KEYWORDS.contains(&k))
 }
 
 /// The rule for the value under `key` of a map read under `rule`. A YAML
@@ -89,6 +130,8 @@ impl Facts {
 pub fn child(rule: Rule, key: &str, facts: Facts) -> Rule {
     match rule {
         Rule::Hide => Rule::Hide,
+        // A schema describing an Env field: no variable in it.
+        Rule::Env | Rule::EnvItem if facts.schema => Rule::Walk,
         // A map of variables: each value is one variable's.
         Rule::Env if is_harmless_env(key) => Rule::Walk,
         Rule::Env => Rule::EnvValue,

@@ -177,3 +177,20 @@ fn a_literal_block_loses_one_line_only() {
         "only the value inside the block"
     );
 }
+
+/// api_describe's argument schema names fields such as `Env`; a schema is
+/// not variables, and nothing in it is a secret (it was `type: <redacted>`).
+#[test]
+fn a_schema_describing_env_is_kept() {
+    let mut v = json!({"arguments": {"properties": {"body": {"properties": {
+        "Env": {"items": {"properties": {"name": {"type": "string"}, "value": {"type": "string"}},
+                          "required": ["name", "value"], "type": "object"}, "type": "array"},
+        "env": {"type": "object", "additionalProperties": {"type": "string"}}}}}}});
+    let before = v.clone();
+    assert_eq!(redact(&mut v), 0);
+    assert_eq!(v, before);
+    // Real variables under Env stay hidden, even one named `type`.
+    let mut v = json!({"Env": {"type": "s3cr3t-value", "API_KEY": "k"}, "env": [{"name": "type", "value": "x-secret"}]});
+    assert_eq!(redact(&mut v), 3);
+    assert!(!v.to_string().contains("s3cr3t") && !v.to_string().contains("x-secret"));
+}

@@ -8,7 +8,7 @@ use super::handler;
 use crate::error::ToolError;
 use crate::shaping::Got;
 use crate::tools::call::Call;
-use crate::tools::catalogue::Input;
+use crate::tools::catalogue::{Input, ToolDef};
 use crate::tools::operations::{self, Access, OperationDef};
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -31,7 +31,7 @@ async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
     let items: Vec<Value> = hits
         .into_iter()
         .map(|op| {
-            let mut v = operations::summary(op);
+            let mut v = summary(call, op);
             if let Some(why) = unavailable(call, op) {
                 v["unavailable"] = json!(why);
             }
@@ -42,17 +42,43 @@ async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
     let mut out = json!({"items": items, "total": total});
     // Hand-written tools some operations lack (a form body, several
     // requests): found by their name's words, ahead of the raw operations.
-    let tools: Vec<&str> = crate::tools::catalogue::TOOLS
+    let (served, off): (Vec<&ToolDef>, Vec<&ToolDef>) = crate::tools::catalogue::TOOLS
         .iter()
         .filter(|t| matches!(t.input, Input::Handler(_)) && t.operation_argument.is_none())
         .filter(|t| t.method_argument.is_none())
         .filter(|t| operations::name_matches(t.name, &a.query))
-        .map(|t| t.name)
-        .collect();
-    if !tools.is_empty() {
-        out["curated_tools"] = json!(tools);
+        .partition(|t| call.serves(t.name));
+    if !served.is_empty() {
+        out["curated_tools"] = json!(served.iter().map(|t| t.name).collect::<Vec<_>>());
+    }
+    // Never a tool the caller cannot call: the toolset that would serve it.
+    if !off.is_empty() {
+        out["not_served"] = json!(off.iter().map(|t| off_here(t)).collect::<Vec<_>>());
     }
     Ok(out)
+}
+
+/// How a tool this server does not serve is named, under `not_served`:
+/// with the toolset that would serve it.
+fn off_here(t: &ToolDef) -> String {
+    format!("{} (toolset {})", t.name, t.toolset)
+}
+
+/// One operation as api_find and api_describe show it; a curated tool is
+/// named only when this server serves it, else under `not_served` with its
+/// toolset (the operation itself stays callable through api_call).
+fn summary(call: &Call, op: &OperationDef) -> Value {
+    let mut v = operations::summary(op);
+    if let Some(t) = v["curated_tool"].as_str() {
+        if !call.serves(t) {
+            let def = crate::tools::catalogue::find(t);
+            v.as_object_mut().map(|o| o.remove("curated_tool"));
+            if let Some(def) = def {
+                v["not_served"] = json!(off_here(def));
+            }
+        }
+    }
+    v
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -65,7 +91,7 @@ handler!(API_DESCRIBE, Describe, describe);
 
 async fn describe(call: &Call, a: Describe) -> Result<Value, ToolError> {
     let op = operations::lookup(&a.operation)?;
-    let mut v = operations::summary(op);
+    let mut v = summary(call, op);
     if let Some(why) = op.denied {
         return Err(denied(op, why));
     }

@@ -419,7 +419,18 @@ async fn api_call_reports_portainers_errors() {
 /// are found by their words, so "create environment" leads somewhere.
 #[tokio::test]
 async fn find_points_to_hand_written_tools() {
-    let (_p, s) = served(&[]).await;
+    // Not served by default: its toolset is named instead.
+    let (p, s) = served(&[]).await;
+    let out = s
+        .ok("api_find", json!({"query": "create environment"}))
+        .await;
+    assert_eq!(
+        out["not_served"],
+        json!(["environment_create (toolset environments_manage)"]),
+        "{out}"
+    );
+    s.stop().await;
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
     let out = s
         .ok("api_find", json!({"query": "create environment"}))
         .await;
@@ -435,4 +446,60 @@ async fn find_points_to_hand_written_tools() {
     let out = s.ok("api_find", json!({"query": "list tags"})).await;
     assert!(out.get("curated_tools").is_none(), "{out}");
     s.stop().await;
+}
+
+/// api_find and api_describe name a curated tool only when this server
+/// serves it; otherwise they say which toolset would, and that api_call
+/// reaches the same operation.
+#[tokio::test]
+async fn suggestions_are_tools_this_server_serves() {
+    let (p, s) = crate::support::served(&[]).await;
+    let hit = |out: &Value, id: &str| {
+        out["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["operation"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id} in {out}"))
+    };
+    let out = s.ok("api_find", json!({"query": "list teams"})).await;
+    let teams = hit(&out, "TeamList");
+    assert!(teams.get("curated_tool").is_none(), "{teams}");
+    let why = teams["not_served"].as_str().unwrap();
+    assert_eq!(why, "team_list (toolset access)");
+    let described = s.ok("api_describe", json!({"operation": "TeamList"})).await;
+    assert!(described.get("curated_tool").is_none() && described["not_served"].is_string());
+    let out = s.ok("api_find", json!({"query": "docker prune"})).await;
+    assert!(out.get("curated_tools").is_none(), "{out}");
+    assert!(
+        out["not_served"]
+            .to_string()
+            .contains("docker_prune (toolset docker_manage)"),
+        "{out}"
+    );
+    s.stop().await;
+
+    // Served: named as before.
+    let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let out = s.ok("api_find", json!({"query": "list teams"})).await;
+    assert_eq!(hit(&out, "TeamList")["curated_tool"], "team_list");
+    let out = s.ok("api_find", json!({"query": "docker prune"})).await;
+    assert_eq!(out["curated_tools"], json!(["docker_prune"]));
+    assert!(out.get("not_served").is_none());
+}
+
+/// A schema is shown as it is: StackUpdate's `Env` field once came back as
+/// `type: <redacted>`, read as a variable named `type`.
+#[tokio::test]
+async fn describe_shows_schemas_unredacted() {
+    let (_p, s) = served(&[]).await;
+    let out = s
+        .ok("api_describe", json!({"operation": "StackUpdate"}))
+        .await;
+    assert!(out.get("_redacted").is_none(), "{out}");
+    assert_eq!(
+        out["arguments"]["properties"]["body"]["properties"]["Env"]["type"],
+        "array"
+    );
 }
