@@ -599,6 +599,93 @@ def expect_warnings(scene, before):
     return [f"{e['involvedObject']['name']}: {e['reason']} ({e['message']})" for e in items if e["type"] == "Warning"]
 
 
+# 13. Restart policies and restart counts of every container (issue 28: the
+# list rows lack them; ours fills them per row, the peer inspects each).
+def policies_answer(rows):
+    return "\n".join(f"{n}: restart={p or 'no'} restarts={r}" for n, p, r in sorted(rows))
+
+
+async def ours_policies(a):
+    listed = await a.call("docker_container_list", {
+        "environment_id": DOCKER, "all": True, "fields": ["HostConfig.RestartPolicy.Name", "RestartCount"]})
+    return policies_answer((c["Names"][0].lstrip("/"), c["fields"]["HostConfig"]["RestartPolicy"]["Name"],
+                            c["fields"]["RestartCount"]) for c in listed["items"])
+
+
+async def theirs_policies(a):
+    names = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
+                                          "query_params": {"all": "true"}, "select": "[].Names[0]"})
+    rows = []
+    for n in names:
+        i = await a.call("docker_proxy", {"environment_id": DOCKER, "path": f"/containers{n}/json",
+                                          "select": "{p:HostConfig.RestartPolicy.Name,r:RestartCount}"})
+        rows.append((n.lstrip("/"), i["p"], i["r"]))
+    return policies_answer(rows)
+
+
+def expect_policies(scene, before):
+    ids = scene.docker("ps", "-aq").split()
+    rows = [(c["Name"].lstrip("/"), c["HostConfig"]["RestartPolicy"]["Name"], c["RestartCount"])
+            for c in json.loads(scene.docker("inspect", *ids))]
+    return policies_answer(rows).splitlines()
+
+
+# 14. Which running containers logged a line in the last hour (every log at once).
+NEEDLE = "hello-from-logger"
+
+
+async def ours_grep_running(a):
+    out = await a.call("docker_container_logs", {"environment_id": DOCKER, "id": "*", "grep": NEEDLE,
+                                                 "since": "1h"})
+    return "logged it: " + ", ".join(i["container"] for i in out["items"])
+
+
+async def theirs_grep_running(a):
+    names = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
+                                          "select": "[].Names[0]"})
+    since = str(int(time.time()) - 3600)
+    hits = []
+    for n in names:
+        log = await a.call("docker_proxy", {"environment_id": DOCKER, "path": f"/containers{n}/logs",
+                                            "query_params": {"stdout": "true", "stderr": "true", "since": since}})
+        if any(NEEDLE in line for line in docker_log_lines(log)):
+            hits.append(n.lstrip("/"))
+    return "logged it: " + ", ".join(hits)
+
+
+def expect_grep_running(scene, before):
+    return ["logged it: logger"]
+
+
+# 15. A Deployment's logs: its pods, each from its default container.
+async def ours_workload_logs(a):
+    out = await a.call("kubernetes_pod_logs", {"environment_id": KUBE, "namespace": "shop",
+                                               "pod": "deployment/api", "grep": "ready"})
+    return "\n".join(i["lines"].strip() for i in out["items"])
+
+
+async def theirs_workload_logs(a):
+    labels = await a.call("kubernetes_proxy", {"environment_id": KUBE,
+                                               "path": "/apis/apps/v1/namespaces/shop/deployments/api",
+                                               "select": "spec.selector.matchLabels"})
+    selector = ",".join(f"{k}={v}" for k, v in labels.items())
+    pods = await a.call("kubernetes_proxy", {
+        "environment_id": KUBE, "path": "/api/v1/namespaces/shop/pods", "query_params": {"labelSelector": selector},
+        "select": "items[].{n:metadata.name,c:spec.containers[0].name,"
+                  "d:metadata.annotations.\"kubectl.kubernetes.io/default-container\"}"})
+    lines = []
+    for p in pods:
+        log = await a.call("kubernetes_proxy", {"environment_id": KUBE,
+                                                "path": f"/api/v1/namespaces/shop/pods/{p['n']}/log",
+                                                "query_params": {"container": p["d"] or p["c"]}})
+        lines += [line for line in str(log).splitlines() if "ready" in line]
+    return "\n".join(lines)
+
+
+def expect_workload_logs(scene, before):
+    return ["api-1/app ready", "api-2/istio-proxy ready"]
+
+
 Script = Callable[[Agent], Awaitable[str]]
 
 
@@ -643,6 +730,12 @@ TASKS = [
          ours_pods_cpu, theirs_pods_cpu, expect_pods_cpu),
     Task("shop_warnings", "Which warning events are there in namespace shop (environment 3)?",
          ours_warnings, theirs_warnings, expect_warnings),
+    Task("restart_policies", "Which restart policy does each container on environment 1 have, and how often "
+         "did each restart?", ours_policies, theirs_policies, expect_policies, secret="e2e-db-secret"),
+    Task("grep_running_logs", "Which running containers on environment 1 logged 'hello-from-logger' in the "
+         "last hour?", ours_grep_running, theirs_grep_running, expect_grep_running),
+    Task("workload_logs", "Show the 'ready' lines of deployment api's pods in namespace shop (environment 3).",
+         ours_workload_logs, theirs_workload_logs, expect_workload_logs),
 ]
 
 # Typed tools a reader of mcp-portainer's guide would try before the proxy
