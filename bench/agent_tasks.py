@@ -646,9 +646,10 @@ async def theirs_grep_running(a):
     since = str(int(time.time()) - 3600)
     hits = []
     for n in names:
-        log = await a.call("docker_proxy", {"environment_id": DOCKER, "path": f"/containers{n}/logs",
-                                            "query_params": {"stdout": "true", "stderr": "true", "since": since}})
-        if any(NEEDLE in line for line in docker_log_lines(log)):
+        await a.call("docker_proxy", {"environment_id": DOCKER, "path": f"/containers{n}/logs",
+                                      "query_params": {"stdout": "true", "stderr": "true", "since": since}})
+        # The result as the model reads it (a log may parse as JSON).
+        if any(NEEDLE in line for line in docker_log_lines(a.texts[-1])):
             hits.append(n.lstrip("/"))
     return "logged it: " + ", ".join(hits)
 
@@ -675,10 +676,10 @@ async def theirs_workload_logs(a):
                   "d:metadata.annotations.\"kubectl.kubernetes.io/default-container\"}"})
     lines = []
     for p in pods:
-        log = await a.call("kubernetes_proxy", {"environment_id": KUBE,
-                                                "path": f"/api/v1/namespaces/shop/pods/{p['n']}/log",
-                                                "query_params": {"container": p["d"] or p["c"]}})
-        lines += [line for line in str(log).splitlines() if "ready" in line]
+        await a.call("kubernetes_proxy", {"environment_id": KUBE,
+                                          "path": f"/api/v1/namespaces/shop/pods/{p['n']}/log",
+                                          "query_params": {"container": p["d"] or p["c"]}})
+        lines += [line for line in a.texts[-1].splitlines() if "ready" in line]
     return "\n".join(lines)
 
 
@@ -795,7 +796,7 @@ async def run_task(server, task, scene, errlog):
         before = {n: s[1] for n, s in scene.engine.states().items()}
         try:
             answer, error = await task.script(server)(agent), ""
-        except (ToolFailed, KeyError, TypeError, IndexError, ValueError) as e:
+        except (ToolFailed, KeyError, TypeError, IndexError, ValueError, AttributeError) as e:
             # A script that cannot read its results has not answered.
             answer, error = "", f"{type(e).__name__}: {e}"
     answered, why = (False, error) if error else judge(task, scene, answer, before, agent)

@@ -200,13 +200,20 @@ pub static TOOLS: &[ToolDef] = &[
                 "items[].EnableImageNotification",
                 "items[].Gpus",
                 "items[].IsEdgeDevice",
-                "items[].Kubernetes",
+                "items[].Kubernetes.Configuration",
+                "items[].Kubernetes.Flags",
+                "items[].Kubernetes.Snapshots[].DiagnosticsData",
+                "items[].Kubernetes.Snapshots[].PerformanceMetrics",
                 "items[].LocalTimeZone",
                 "items[].MTLSStatus",
                 "items[].Policies",
                 "items[].PostInitMigrations",
                 "items[].SecuritySettings",
-                "items[].Snapshots",
+                "items[].Snapshots[].DockerSnapshotRaw",
+                "items[].Snapshots[].DiagnosticsData",
+                "items[].Snapshots[].PerformanceMetrics",
+                "items[].Snapshots[].GpuUseList",
+                "items[].Snapshots[].GpuUseAll",
                 "items[].TLS",
                 "items[].TLSCACert",
                 "items[].TLSCert",
@@ -221,6 +228,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -248,6 +256,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -301,6 +310,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -332,6 +342,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -357,6 +368,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -384,6 +396,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -409,6 +422,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -436,6 +450,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -463,6 +478,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -490,6 +506,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -528,6 +545,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -555,6 +573,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -593,6 +612,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -618,6 +638,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -651,6 +672,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -667,7 +689,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"properties\":{\"authenticate\":{\"description\":\"Use repository_username and repository_password.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authenticate\":{\"description\":\"Use the repository credentials.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -709,6 +731,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -736,6 +759,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -763,6 +787,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -790,6 +815,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -815,6 +841,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -840,6 +867,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -865,6 +893,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -890,6 +919,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -915,6 +945,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -940,12 +971,13 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
         name: "docker_container_list",
         title: "List containers",
-        description: "List a Docker environment's containers: id, names, image, state, status, ports, labels. Running ones only unless all is true.",
+        description: "Containers: id, names, image, state, status, ports, labels; running ones unless all is true.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -972,6 +1004,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: Some("containers/{Id}/json"),
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -1001,6 +1034,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1026,6 +1060,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1053,6 +1088,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1078,6 +1114,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1103,6 +1140,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1130,6 +1168,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1159,6 +1198,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1186,6 +1226,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1211,6 +1252,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1236,6 +1278,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1261,6 +1304,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1288,6 +1332,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1315,6 +1360,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1348,6 +1394,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1375,6 +1422,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1402,6 +1450,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1429,6 +1478,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1456,6 +1506,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1483,6 +1534,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1510,6 +1562,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1537,6 +1590,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1564,6 +1618,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1591,6 +1646,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1618,6 +1674,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1651,6 +1708,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1684,6 +1742,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1711,6 +1770,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1736,6 +1796,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1763,6 +1824,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1790,6 +1852,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1815,6 +1878,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1842,6 +1906,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1869,6 +1934,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1894,6 +1960,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1927,6 +1994,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1960,6 +2028,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -1993,6 +2062,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2020,6 +2090,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2051,6 +2122,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2076,6 +2148,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2103,6 +2176,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2128,6 +2202,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2155,6 +2230,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2180,6 +2256,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2205,6 +2282,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2230,6 +2308,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2257,6 +2336,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2282,6 +2362,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2307,6 +2388,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2332,6 +2414,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2357,6 +2440,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2382,6 +2466,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2407,6 +2492,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2432,6 +2518,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2457,6 +2544,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2487,6 +2575,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2514,6 +2603,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2539,6 +2629,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2564,6 +2655,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2589,6 +2681,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2616,6 +2709,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2643,6 +2737,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2670,6 +2765,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2697,6 +2793,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2730,6 +2827,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2757,6 +2855,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2790,6 +2889,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2817,6 +2917,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
     ToolDef {
@@ -2844,6 +2945,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
     },
 ];

@@ -97,6 +97,10 @@ pub struct ToolEntry {
     /// inspect: the Docker passthrough path with the row field naming it,
     /// e.g. `containers/{Id}/json`. The tool then takes `fields`.
     pub fill: Option<String>,
+    /// A read that may run over many environments at once: "docker" or
+    /// "kubernetes", the kind of environment it reads. Its environment_id
+    /// then also takes [ids], "*", "tag:NAME" or "group:NAME".
+    pub fan_out: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -255,6 +259,13 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
         }
         if let Some(fill) = &t.fill {
             check_fill(t, fill, &ops, &mut err);
+        }
+        if let Some(kind) = &t.fan_out {
+            if t.access != Access::Read || !matches!(kind.as_str(), "docker" | "kubernetes") {
+                err(format!(
+                    "fan_out `{kind}`: a read tool's \"docker\" or \"kubernetes\""
+                ));
+            }
         }
         if !ops.is_empty() {
             check_params(t, &ops, &mut err);

@@ -98,6 +98,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let keep_tail = e.truncate == Some(crate::catalogue::Keep::Tail);
     let client_paging = e.paging.is_some();
     let fill = opt_str(&e.fill);
+    let fan_out = opt_str(&e.fan_out);
     // Generated tools send one request; of the handlers, only the proxies do.
     let single_request = matches!(p.kind, Kind::Generated { .. })
         || e.method_argument.is_some()
@@ -163,6 +164,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
                 client_paging: #client_paging,
                 single_request: #single_request,
                 fill: #fill,
+                fan_out: #fan_out,
             },
         }
     }

@@ -4,7 +4,6 @@
 use crate::mcp::confirm;
 use crate::shaping;
 use crate::tools::catalogue::{Access, ToolDef};
-use crate::tools::fill;
 use crate::tools::policy::Mode;
 use crate::tools::selection::Served;
 use rmcp::model::{Tool, ToolAnnotations};
@@ -28,11 +27,19 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
             json!({"type": "string", "description": "JMESPath"}),
         );
     }
+    // A read over several environments: environment_id names them too.
+    if def.shape.fan_out.is_some() {
+        props.insert(
+            "environment_id".into(),
+            json!({"type": ["integer", "string", "array"], "minimum": 1,
+                   "description": "Several: [ids], \"*\", \"tag:X\", \"group:X\""}),
+        );
+    }
     if def.shape.fill.is_some() {
         props.insert(
             shaping::FIELDS.into(),
-            json!({"type": "array", "items": {"type": "string"}, "maxItems": fill::MAX_FIELDS,
-                   "description": "Inspect paths filled per row, e.g. RestartCount"}),
+            json!({"type": "array", "items": {"type": "string"},
+                   "description": "Inspect paths per row, e.g. RestartCount"}),
         );
     }
     if def.shape.client_paging {

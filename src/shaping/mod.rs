@@ -58,6 +58,9 @@ pub struct Rules {
     /// The Docker passthrough path of a row's inspect (`containers/{Id}/json`):
     /// the tool takes `fields`, filled per row (tools/fill.rs).
     pub fill: Option<&'static str>,
+    /// The kind of environment ("docker", "kubernetes") a read may run over
+    /// several of at once (tools/fleet.rs).
+    pub fan_out: Option<&'static str>,
 }
 
 /// A call's result as the way back gave it: a value still to shape, or a
@@ -436,6 +439,7 @@ mod tests {
             client_paging,
             single_request: true,
             fill: None,
+            fan_out: None,
         }
     }
 

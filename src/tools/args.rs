@@ -46,6 +46,17 @@ impl Args {
         self.lacking.contains(&wire)
     }
 
+    /// The same arguments with `name` set to `value` (one environment of a
+    /// fan-out).
+    pub fn with_arg(&self, name: &str, value: Value) -> Args {
+        let mut map = self.map.clone();
+        map.insert(name.to_string(), value);
+        Args {
+            map,
+            lacking: self.lacking.clone(),
+        }
+    }
+
     /// All the arguments, as given.
     pub fn as_value(&self) -> Value {
         Value::Object(self.map.clone())

@@ -6,6 +6,7 @@ pub mod args;
 pub mod call;
 pub mod catalogue;
 pub mod fill;
+pub mod fleet;
 pub mod handlers;
 pub mod operations;
 pub mod overrides;

@@ -235,6 +235,7 @@ mod tests {
             client_paging: false,
             single_request: true,
             fill: None,
+            fan_out: None,
         },
         missing_in: 0,
         gaps: &[

@@ -22,7 +22,14 @@ pub fn environments() -> Vec<Value> {
             "TLSConfig": {"TLS": true, "TLSSkipVerify": false, "TLSCACert": "/data/tls/1/ca.pem", "TLSKey": "/data/tls/1/key.pem"},
             "EdgeKey": "aHR0cHM6Ly9wb3J0YWluZXI6OTQ0M3xwb3J0YWluZXI6ODAwMHxrZXktc2VjcmV0fDE",
             "AzureCredentials": {"ApplicationID": "app", "TenantID": "tenant", "AuthenticationKey": "azure-auth-key"},
-            "Snapshots": [], "Kubernetes": {"Snapshots": null, "Configuration": {"UseLoadBalancer": false}},
+            // Portainer's last snapshot, as its snapshot job writes it (the raw
+            // engine dump runs to kilobytes in a real one).
+            "Snapshots": [{"Time": 1732437000, "DockerVersion": "27.3.1", "Swarm": false, "TotalCPU": 4, "TotalMemory": 8_254_283_776u64,
+                           "ContainerCount": 4, "RunningContainerCount": 3, "StoppedContainerCount": 1, "HealthyContainerCount": 1,
+                           "UnhealthyContainerCount": 1, "VolumeCount": 2, "ImageCount": 5, "ServiceCount": 0, "StackCount": 1, "NodeCount": 1,
+                           "DockerSnapshotRaw": {"Containers": [{"Id": "8dfafdbc3a40", "Names": ["/web"]}], "Info": {"ServerVersion": "27.3.1"}},
+                           "PerformanceMetrics": {"CPUUsage": 12.5}}],
+            "Kubernetes": {"Snapshots": null, "Configuration": {"UseLoadBalancer": false}},
             "UserAccessPolicies": null, "TeamAccessPolicies": null,
             "Agent": {"Version": ""}, "EdgeCheckinInterval": 0, "QueryDate": 1732437600,
             "FieldNewerThanOurSpec": "kept"
@@ -30,7 +37,9 @@ pub fn environments() -> Vec<Value> {
         json!({
             "Id": 3, "Name": "k8s-prod", "Type": 6, "URL": "10.0.4.20:9001", "GroupId": 2,
             "Status": 2, "TagIds": null, "Snapshots": null,
-            "Kubernetes": {"Snapshots": [], "Configuration": {"UseServerMetrics": true}},
+            "Kubernetes": {"Snapshots": [{"Time": 1732437000, "KubernetesVersion": "v1.31.2", "NodeCount": 3, "TotalCPU": 12,
+                                          "TotalMemory": 50_331_648_000u64, "DiagnosticsData": {"Log": "kubelet diagnostics"}}],
+                           "Configuration": {"UseServerMetrics": true}},
             "Agent": {"Version": "2.45.3"}
         }),
     ]

@@ -14,6 +14,7 @@ use crate::mcp::state::ServerState;
 use crate::shaping;
 use crate::tools::args::Args;
 use crate::tools::catalogue::{self, ToolDef};
+use crate::tools::fleet;
 use crate::tools::policy::Mode;
 use rmcp::model::JsonObject;
 use rmcp::ErrorData as McpError;
@@ -30,6 +31,8 @@ pub struct Checked<'s> {
     pub given: JsonObject,
     pub args: Args,
     pub req: shaping::Request,
+    /// Several environments named at once (a `fan_out` read).
+    pub fleet: Option<fleet::Selector>,
     pub plan: confirm::Plan,
     pub user: Option<User>,
     pub id: CallId,
@@ -63,7 +66,14 @@ impl<'s> Checked<'s> {
         let checked = args
             .check_against(&tool.schema)
             .and_then(|()| shaping_request(&args))
-            .and_then(|req| Ok((req, confirm::plan(mode, &args)?)));
+            .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
+            .and_then(|(req, plan)| {
+                let fleet = match def.shape.fan_out {
+                    Some(_) => fleet::selector(&args)?,
+                    None => None,
+                };
+                Ok((req, plan, fleet))
+            });
         let mut c = Checked {
             s,
             menu: menu.clone(),
@@ -72,6 +82,7 @@ impl<'s> Checked<'s> {
             given,
             args,
             req: shaping::Request::default(),
+            fleet: None,
             plan: confirm::Plan::default(),
             user,
             id: CallId::default(),
@@ -79,9 +90,10 @@ impl<'s> Checked<'s> {
             started: Instant::now(),
         };
         match checked {
-            Ok((req, plan)) => {
+            Ok((req, plan, fleet)) => {
                 c.req = req;
                 c.plan = plan;
+                c.fleet = fleet;
             }
             Err(e) => return Err(Early::Failed(Box::new(c), e)),
         }

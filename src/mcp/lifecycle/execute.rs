@@ -4,12 +4,13 @@
 //! what it did taken back from the record.
 
 use super::checked::Checked;
+use super::{dispatch, fan_out};
 use crate::error::ToolError;
 use crate::mcp::confirm::Plan;
 use crate::portainer::record::{CallState, Watch};
 use crate::shaping::{self, Got};
 use crate::tools::call::{Call, Connected, Writes};
-use crate::tools::{catalogue, fill, team_access};
+use crate::tools::{catalogue, team_access};
 use serde_json::json;
 
 /// A call that ran (or was held): what came back, and what it sent.
@@ -37,7 +38,8 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         index: t.index,
         portainer: t.portainer.clone(),
     });
-    let call = Call::new(&s.client, token, writes, connected).serving(c.menu.names.clone());
+    let call = Call::new(&s.client, token.clone(), writes, connected.clone())
+        .serving(c.menu.names.clone());
     let record = call.record();
     record.set_list_plan(shaping::list_plan(&c.def.shape, &c.req, &s.options.shaping));
     // A log is read into a window a few times the cap (log_window.rs); a
@@ -52,24 +54,11 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         .filter(|_| team_access::creates_stack(c.def.name, &c.args));
     // Boxed: the dispatch future holds every tool's locals and is large.
     let dispatch = Box::pin(async {
-        let out = catalogue::dispatch(&call, c.def.name, &c.args).await;
-        // Rows to fill: the list came back whole (no list plan with fields).
-        let out = match out {
-            Ok(Got {
-                value,
-                shaped: false,
-                total,
-            }) if !c.req.fields.is_empty() => {
-                fill::fill(&call, &c.def.shape, &c.req, &c.args, value)
-                    .await
-                    .map(|value| Got {
-                        value,
-                        shaped: false,
-                        total,
-                    })
-            }
-            out => out,
-        };
+        if let Some(sel) = &c.fleet {
+            let each = || Call::new(&s.client, token.clone(), writes, connected.clone());
+            return fan_out::fan_out(c, &call, sel, each).await;
+        }
+        let out = dispatch::run_one(c, &call, &c.args, &c.req).await;
         match (out, team) {
             (Ok(created), Some(team)) => team_access::restrict(&call, team, created.value)
                 .await

@@ -18,6 +18,7 @@ const HELD: shaping::Rules = shaping::Rules {
     client_paging: false,
     single_request: false,
     fill: None,
+    fan_out: None,
 };
 
 /// The result as the caller reads it.

@@ -8,7 +8,9 @@
 pub mod ask;
 pub mod checked;
 pub mod context;
+pub mod dispatch;
 pub mod execute;
+pub mod fan_out;
 pub mod finish;
 
 use crate::mcp::callers::User;

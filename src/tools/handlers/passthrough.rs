@@ -77,7 +77,7 @@ pub struct Proxy {
     method: ProxyMethod,
     /// Below the API root.
     path: String,
-    /// An array value repeats the parameter.
+    /// Arrays repeat the parameter.
     query: Option<std::collections::BTreeMap<String, QueryValue>>,
     /// JSON body.
     body: Option<Value>,

@@ -711,3 +711,129 @@ async fn logs_of_several_refuse_bad_selections_before_sending() {
     }
     assert!(p.seen_after_start().await.is_empty(), "nothing was sent");
 }
+
+/// One container search over the fleet: environment_id names several
+/// environments ("*", a tag, a group, ids); each answers on its own, down
+/// and non-Docker environments are skipped with a note.
+#[tokio::test]
+async fn container_list_over_many_environments() {
+    use crate::support::portainer::{Options, StandIn};
+    let p = StandIn::with_options(Options::default().environments(12)).await;
+    let s = Session::start(&p.url(), &[]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": "*", "all": true, "filters": {"label": ["com.docker.compose.project=shop"]}}),
+        )
+        .await;
+    // env-i: Docker unless i % 3 == 0, down when i % 5 == 0.
+    let read: Vec<u64> = out["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["environment_id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(read, [1, 2, 4, 7, 8, 11], "{out}");
+    let first = &out["environments"][0];
+    assert_eq!(first["environment"], "env-1");
+    assert_eq!(first["items"].as_array().unwrap().len(), 2, "{first}");
+    assert!(
+        first["items"][0].get("NetworkSettings").is_none(),
+        "each environment is shaped"
+    );
+    let notes = out["notes"].to_string();
+    assert!(notes.contains("down") && notes.contains("5, 10"), "{notes}");
+    assert!(
+        notes.contains("not docker environments: 3, 6, 9, 12"),
+        "{notes}"
+    );
+    let lists: Vec<String> = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with("/containers/json"))
+        .map(|x| x.path)
+        .collect();
+    assert_eq!(lists.len(), 6, "one list per environment read: {lists:?}");
+
+    // A tag, a group, ids; a select over the whole answer.
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": "tag:prod", "select": "environments[].environment_id"}),
+        )
+        .await;
+    assert_eq!(
+        out["selected"],
+        json!([1, 7, 11]),
+        "odd ids carry tags 1, 2: {out}"
+    );
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": "group:production", "select": "environments[].environment_id"}),
+        )
+        .await;
+    assert_eq!(
+        out["selected"],
+        json!([1]),
+        "GroupId 2: ids 1, 5, 9 (5 down, 9 Kubernetes)"
+    );
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": [2, 99], "select": "{ids: environments[].environment_id, notes: notes}"}),
+        )
+        .await;
+    assert_eq!(out["selected"]["ids"], json!([2]));
+    assert!(out["selected"]["notes"].to_string().contains("99"), "{out}");
+
+    // A selector naming nothing, or a tag no one has: a clear answer.
+    let e = s
+        .tool_error(
+            "docker_container_list",
+            json!({"environment_id": "tag:nope"}),
+        )
+        .await;
+    assert!(e.contains("no tag named `nope`"), "{e}");
+    let e = s
+        .tool_error("docker_container_list", json!({"environment_id": "prod"}))
+        .await;
+    assert!(
+        e.contains("environment_id") && e.contains("tag:NAME"),
+        "{e}"
+    );
+}
+
+/// An environment that fails or does not answer keeps its error in its row;
+/// the others answer.
+#[tokio::test]
+async fn a_failing_environment_keeps_its_error() {
+    use crate::support::portainer::{Options, StandIn};
+    let p = StandIn::with_options(Options::default().environments(4)).await;
+    p.answer(
+        "GET",
+        "/api/endpoints/2/docker/containers/json",
+        502,
+        json!({"message": "agent unreachable"}),
+    );
+    let s = Session::start(&p.url(), &[]).await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": [1, 2, 4]}),
+        )
+        .await;
+    let envs = out["environments"].as_array().unwrap();
+    assert_eq!(envs.len(), 3);
+    assert!(
+        envs[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("agent unreachable"),
+        "{out}"
+    );
+    assert!(envs[0]["items"].is_array() && envs[2]["items"].is_array());
+    assert_eq!(out["failed"], 1);
+}

@@ -1,4 +1,4 @@
-//! The environments toolsets: environment_create.
+//! The environments toolsets: environment_create, and environment_list as the fleet overview.
 
 use crate::support::served;
 use serde_json::json;
@@ -74,4 +74,31 @@ async fn environment_create_sends_a_form() {
     assert!(e.contains("`url`"), "{e}");
     assert_eq!(p.seen().await.len(), n);
     s.stop().await;
+}
+
+/// The fleet in one call: each environment keeps Portainer's last snapshot
+/// counts (Docker: containers by state, images, volumes, stacks;
+/// Kubernetes: version, nodes, CPU, memory), without the raw engine dump.
+#[tokio::test]
+async fn environment_list_carries_the_snapshot_counts() {
+    let (_p, s) = served(&[]).await;
+    let out = s.ok("environment_list", json!({})).await;
+    let local = &out["items"][0]["Snapshots"][0];
+    for (k, v) in [
+        ("RunningContainerCount", 3),
+        ("StoppedContainerCount", 1),
+        ("UnhealthyContainerCount", 1),
+        ("ImageCount", 5),
+        ("VolumeCount", 2),
+        ("StackCount", 1),
+    ] {
+        assert_eq!(local[k], v, "{k}: {local}");
+    }
+    assert!(local.get("DockerSnapshotRaw").is_none() && local.get("PerformanceMetrics").is_none());
+    let k8s = &out["items"][1]["Kubernetes"];
+    assert_eq!(k8s["Snapshots"][0]["NodeCount"], 3, "{k8s}");
+    assert_eq!(k8s["Snapshots"][0]["KubernetesVersion"], "v1.31.2");
+    assert!(
+        k8s.get("Configuration").is_none() && k8s["Snapshots"][0].get("DiagnosticsData").is_none()
+    );
 }

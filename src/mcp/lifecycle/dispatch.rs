@@ -1,0 +1,36 @@
+//! The tool run once with its arguments (one call, or one environment of a
+//! fan-out): dispatched with its `Call`, and its rows filled when the call
+//! asks for `fields`.
+
+use super::checked::Checked;
+use crate::error::ToolError;
+use crate::shaping::{self, Got};
+use crate::tools::args::Args;
+use crate::tools::call::Call;
+use crate::tools::{catalogue, fill};
+
+/// The tool run once with `args`: dispatched, and its rows filled when the
+/// call asks for `fields` (the list came back whole: no list plan then).
+pub async fn run_one(
+    c: &Checked<'_>,
+    call: &Call,
+    args: &Args,
+    req: &shaping::Request,
+) -> Result<Got, ToolError> {
+    match catalogue::dispatch(call, c.def.name, args).await? {
+        Got {
+            value,
+            shaped: false,
+            total,
+        } if !req.fields.is_empty() => {
+            fill::fill(call, &c.def.shape, req, args, value)
+                .await
+                .map(|value| Got {
+                    value,
+                    shaped: false,
+                    total,
+                })
+        }
+        got => Ok(got),
+    }
+}

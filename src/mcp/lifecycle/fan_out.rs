@@ -1,0 +1,51 @@
+//! A read over several environments: the ones the call names resolved from
+//! Portainer's list (tools/fleet.rs), then the tool run on each with a
+//! `Call` of its own (its own record, the same layer and guard), each
+//! environment's answer shaped on its own (omissions, paging, redaction,
+//! the cap) and the whole answer shaped again as one (select, the cap).
+
+use super::checked::Checked;
+use super::dispatch::run_one;
+use crate::error::ToolError;
+use crate::shaping::{self, Got};
+use crate::tools::call::Call;
+use crate::tools::fleet::{self, Selector};
+use serde_json::json;
+
+pub async fn fan_out(
+    c: &Checked<'_>,
+    call: &Call,
+    sel: &Selector,
+    each: impl Fn() -> Call,
+) -> Result<Got, ToolError> {
+    let backend = c.def.shape.fan_out.unwrap_or("docker");
+    // The environment list is read whole: the tool's list plan is for the
+    // environments' own lists.
+    call.record().set_list_plan(None);
+    let (targets, notes) = fleet::resolve(call, sel, backend).await?;
+    let opts = &c.s.options.shaping;
+    // A select reads the whole answer, not each environment's.
+    let req = shaping::Request {
+        select: None,
+        limit: c.req.limit,
+        offset: c.req.offset,
+        fields: c.req.fields.clone(),
+    };
+    let req = &req;
+    let value = fleet::run(targets, notes, |t| {
+        let call = each();
+        let args = c.args.with_arg("environment_id", json!(t.id));
+        async move {
+            let record = call.record();
+            record.set_list_plan(shaping::list_plan(&c.def.shape, req, opts));
+            record.set_text_window(4 * opts.max_chars);
+            let got = run_one(c, &call, &args, req).await;
+            if let Some(e) = record.take().failure {
+                return Err(e);
+            }
+            shaping::finish(got?, &c.def.shape, req, opts)
+        }
+    })
+    .await;
+    Ok(Got::from(value))
+}
