@@ -30,6 +30,7 @@ count bytes on the wire.
 import argparse
 import datetime
 import itertools
+import json
 import os
 import socket
 import subprocess
@@ -53,7 +54,7 @@ STANDIN = TARGET / "release" / "portainer-standin"
 TOKEN = "ptr_BENCH"
 GATE = "bench-gate-" + "0123456789abcdef" * 3  # the peer wants 32+ characters
 PEER_VERSION = "2.45.3"
-SECTIONS = ("calls", "scaling", "biglog", "http")
+SECTIONS = ("calls", "scaling", "biglog", "http", "fleet")
 
 
 def log(*args):
@@ -530,6 +531,100 @@ def biglog_section(a, sides):
     return out
 
 
+# --- section: the server does the loops --------------------------------------------
+
+def fleet_standin(envs, containers, latency_ms):
+    """A stand-in whose every environment lists `containers` containers and
+    answers each passthrough request after `latency_ms`."""
+    proc = subprocess.Popen([str(STANDIN), "--bench", "--environments", str(envs), "--containers", str(containers),
+                             "--fleet", "--env-latency-ms", str(latency_ms), "--no-record", "--token", TOKEN],
+                            stdout=subprocess.PIPE, text=True)
+    port = int(proc.stdout.readline())
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def loop_point(side, url, first, then):
+    """One session doing what an agent without the server's loop does: the
+    `first` call, then one call per item it names, in turn. Time, RSS growth
+    and bytes of all of them."""
+    s = side.stdio(url, [])
+    try:
+        s.initialize()
+        s.call(side.status_tool, side.status_args)
+        pid = s.pid
+        before = proc_kb(pid, "VmRSS")
+        reset_peak(pid)
+        t0 = time.perf_counter()
+        msg, total, _ = s.call(*first)
+        listed = json.loads(msg["result"]["content"][0]["text"])["selected"]
+        calls = 1
+        for item in listed:
+            _, size, _ = s.call(*then(item))
+            total += size
+            calls += 1
+        secs = time.perf_counter() - t0
+        hwm = proc_kb(pid, "VmHWM")
+    finally:
+        s.close()
+    return {"ms": ms(secs), "growth": (hwm - before) / 1024, "bytes": total, "calls": calls}
+
+
+def fleet_section(a, sides):
+    """A question over every environment, and inspect values over every
+    container: one call of ours against the loop an agent runs without it
+    (one call per environment or container), interleaved, same stand-in."""
+    ours = next(s for s in sides if getattr(s, "ours", False))
+    search = {"label": ["com.docker.compose.service=svc3"]}
+    fields = ["HostConfig.RestartPolicy.Name", "RestartCount", "HostConfig.Privileged", "HostConfig.Memory"]
+    rows = {}
+    plans = [
+        ("fleet", a.fleet_envs, 50, a.fleet_latency_ms,
+         ("one call: `docker_container_list` environment_id \"*\"", lambda url: scaling_point(
+             ours, url, [], "docker_container_list",
+             {"environment_id": "*", "filters": search, "select": "length(items)"})),
+         ("the loop: `environment_list`, then `docker_container_list` per environment", lambda url: loop_point(
+             ours, url,
+             ("environment_list", {"select": "items[?Status==`1` && Type!=`6`].Id"}),
+             lambda i: ("docker_container_list", {"environment_id": i, "filters": search, "select": "length(items)"})))),
+        ("fields", 1, a.fields_containers, 1,
+         ("one call: `docker_container_list` with fields", lambda url: scaling_point(
+             ours, url, [], "docker_container_list",
+             {"environment_id": 1, "all": True, "fields": fields, "select": "items[].{n: Names[0], f: fields}"})),
+         ("the loop: the list, then `docker_inspect` per container", lambda url: loop_point(
+             ours, url,
+             ("docker_container_list", {"environment_id": 1, "all": True, "select": "items[].Id"}),
+             lambda i: ("docker_inspect", {"environment_id": 1, "id": i,
+                                           "select": "{p: HostConfig.RestartPolicy.Name, r: RestartCount}"})))),
+    ]
+    for name, envs, containers, latency, one, loop in plans:
+        proc, url = fleet_standin(envs, containers, latency)
+        try:
+            for _ in range(a.fleet_runs):
+                for label, run in (one, loop):
+                    log(f"{name}: {label}")
+                    rows.setdefault((name, envs, containers, latency, label), []).append(run(url))
+        finally:
+            proc.terminate()
+            proc.wait()
+    out = [f"#### The server does the loops: one call against one call per object, {a.fleet_runs} rounds "
+           f"interleaved (median)", ""]
+    out += table_head(["work", "how", "calls", "time (ms)", "RSS growth, peak (MB)", "answer bytes"])
+    for (name, envs, containers, latency, label), pts in rows.items():
+        work = (f"{envs:,} environments ({envs - envs // 3:,} Docker, a fifth down) x {containers} containers, "
+                f"{latency} ms per environment request" if name == "fleet"
+                else f"{containers} containers' inspect values, {latency} ms per request")
+        t = percentile([p["ms"] for p in pts], 50)
+        g = percentile([p["growth"] for p in pts], 50)
+        b = pts[0]["bytes"]
+        b = f"{b:,}" if isinstance(b, int) else b
+        calls = pts[0].get("calls", 1)
+        out.append(f"| {work} | {label} | {calls:,} | {t:,.0f} | {g:.1f} | {b} |")
+    out += ["", "The stand-in ignores Docker filters, so every environment answers all its containers: "
+                "the worst case for the one call's memory. RSS growth is VmHWM after the calls minus VmRSS "
+                "before them."]
+    return out
+
+
 # --- section: HTTP -------------------------------------------------------------------
 
 def http_point(side, url, sessions, calls):
@@ -600,6 +695,10 @@ def main():
     ap.add_argument("--http-calls", type=int, default=200, help="calls per HTTP session")
     ap.add_argument("--log-mb", type=float, default=50, help="size of the big log (biglog section), MB")
     ap.add_argument("--log-runs", type=int, default=3, help="rounds of the big log rows")
+    ap.add_argument("--fleet-envs", type=int, default=1000, help="environments of the fleet row")
+    ap.add_argument("--fleet-latency-ms", type=int, default=5, help="added latency per environment request")
+    ap.add_argument("--fields-containers", type=int, default=200, help="containers of the fields row")
+    ap.add_argument("--fleet-runs", type=int, default=3, help="rounds of the fleet and fields rows")
     ap.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections: " + ",".join(SECTIONS))
     ap.add_argument("--skip-peer", action="store_true", help="measure portainer-mcp alone")
     ap.add_argument("--baseline", type=Path, help="another build of ours, measured as a side of its own "
@@ -642,7 +741,8 @@ def main():
     out = [f"Measured {datetime.date.today().isoformat()} with `{command}` on {describe_host()}; "
            f"{version or 'portainer-mcp'} ({describe_commit() if a.binary == OURS else f'binary {a.binary}'})"
            + (f" and mcp-portainer {PEER_VERSION} from PyPI." if not a.skip_peer else "."), ""]
-    sections = {"calls": calls_section, "scaling": scaling_section, "biglog": biglog_section, "http": http_section}
+    sections = {"calls": calls_section, "scaling": scaling_section, "biglog": biglog_section, "http": http_section,
+                "fleet": fleet_section}
     for name in SECTIONS:
         if name in only:
             out += sections[name](a, sides) + [""]

@@ -68,7 +68,7 @@ fn cap_counted(v: Value, max: usize, keep_tail: bool, of: Option<usize>) -> Valu
     cut_values(v, max, keep_tail, total)
 }
 
-/// Keeps as many whole `items` as fit.
+/// Keeps as many whole `items` (or whole elements of a select's list) as fit.
 fn cut_items(
     mut v: Value,
     max: usize,
@@ -76,7 +76,13 @@ fn cut_items(
     total: usize,
     of: Option<usize>,
 ) -> Result<Value, Value> {
-    let Some(Value::Array(items)) = v.get_mut("items").map(std::mem::take) else {
+    // A list answer, or a select that made one.
+    let key = match (v.get("items"), v.get("selected")) {
+        (Some(Value::Array(_)), _) => "items",
+        (_, Some(Value::Array(_))) => "selected",
+        _ => return Err(v),
+    };
+    let Some(Value::Array(items)) = v.get_mut(key).map(std::mem::take) else {
         return Err(v);
     };
     let n = items.len();
@@ -88,7 +94,7 @@ fn cut_items(
             items[..k].to_vec()
         };
         let mut out = v.clone();
-        out["items"] = Value::Array(kept);
+        out[key] = Value::Array(kept);
         let range = if keep_tail {
             format!("the last {k}")
         } else {
@@ -367,5 +373,29 @@ mod tests {
             out[NOTE_KEY].as_str().unwrap().contains("Snapshots"),
             "{out}"
         );
+    }
+}
+
+#[cfg(test)]
+mod selected_tests {
+    use super::*;
+
+    /// A select that makes a long list is cut to the elements that fit,
+    /// like a list answer, rather than dropped whole.
+    #[test]
+    fn a_selected_list_keeps_what_fits() {
+        let list: Vec<Value> = (0..500)
+            .map(|i| json!({"n": format!("/c{i}"), "r": 0}))
+            .collect();
+        let v = json!({"selected": list, "total": 500});
+        let out = cap(v, 2_000, false);
+        let kept = out["selected"].as_array().unwrap();
+        assert!(!kept.is_empty() && kept.len() < 500, "{out}");
+        assert_eq!(kept[0]["n"], "/c0");
+        assert!(out[NOTE_KEY]
+            .as_str()
+            .unwrap()
+            .contains(&format!("the first {} of 500", kept.len())));
+        assert!(size(&out) <= 2_000);
     }
 }

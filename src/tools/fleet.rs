@@ -223,14 +223,18 @@ async fn named_id(call: &Call, path: &str, name: &str, what: &str) -> Result<u64
 
 /// Runs `one` on every target, at most AT_ONCE at a time, each within the
 /// deadline; the answer lists each environment's result or error, in id
-/// order, with the notes.
-pub async fn run<F, Fut>(targets: Vec<Target>, notes: Vec<String>, one: F) -> Value
+/// order, with the notes. Once the answers kept reach `budget` bytes (more
+/// than the answer can show), later environments keep their count only, so
+/// memory stays bounded however many environments answer.
+pub async fn run<F, Fut>(targets: Vec<Target>, notes: Vec<String>, budget: usize, one: F) -> Value
 where
     F: Fn(Target) -> Fut,
     Fut: Future<Output = Result<Value, ToolError>>,
 {
     let asked = targets.len();
-    let mut answers: Vec<(u64, Value)> = stream::iter(targets)
+    let mut kept = 0usize;
+    let mut over = 0usize;
+    let answers: Vec<(u64, Value)> = stream::iter(targets)
         .map(|t| {
             let (id, name) = (t.id, t.name.clone());
             let fut = one(t);
@@ -256,16 +260,32 @@ where
                 (id, Value::Object(row))
             }
         })
-        .buffer_unordered(AT_ONCE)
+        // In id order, so which environments keep their details is stable.
+        .buffered(AT_ONCE)
+        .map(|(id, row)| {
+            let size = serde_json::to_vec(&row).map_or(0, |b| b.len());
+            if kept + size <= budget {
+                kept += size;
+                return (id, row);
+            }
+            over += 1;
+            (id, summary(row))
+        })
         .collect()
         .await;
-    answers.sort_by_key(|(id, _)| *id);
+    let mut notes = notes;
+    if over > 0 {
+        notes.push(format!(
+            "{over} environments answered past what one answer can show: their rows keep the count only; \
+             narrow with filters, select, a tag or ids"
+        ));
+    }
     let failed = answers
         .iter()
         .filter(|(_, v)| v.get("error").is_some())
         .count();
     let mut out = json!({
-        "environments": answers.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
+        "items": answers.into_iter().map(|(_, v)| v).collect::<Vec<_>>(),
         "read": asked,
         "failed": failed,
     });
@@ -273,6 +293,22 @@ where
         out["notes"] = json!(notes);
     }
     out
+}
+
+/// A row kept short: who, and how many items or the error.
+fn summary(row: Value) -> Value {
+    let mut out = Map::new();
+    for k in ["environment_id", "environment", "total", "error"] {
+        if let Some(v) = row.get(k) {
+            out.insert(k.into(), v.clone());
+        }
+    }
+    if !out.contains_key("total") {
+        if let Some(n) = row.get("items").and_then(Value::as_array).map(Vec::len) {
+            out.insert("total".into(), json!(n));
+        }
+    }
+    Value::Object(out)
 }
 
 #[cfg(test)]
@@ -326,7 +362,7 @@ mod tests {
                 name: format!("env-{id}"),
             })
             .collect();
-        let out = run(targets, vec!["a note".into()], |t| async move {
+        let out = run(targets, vec!["a note".into()], 10_000, |t| async move {
             match t.id {
                 2 => Err(ToolError::Upstream {
                     status: 502,
@@ -336,7 +372,7 @@ mod tests {
             }
         })
         .await;
-        let envs = out["environments"].as_array().unwrap();
+        let envs = out["items"].as_array().unwrap();
         assert_eq!(envs.len(), 5);
         assert_eq!(
             envs[0],
@@ -348,5 +384,28 @@ mod tests {
             (json!(5), json!(1))
         );
         assert_eq!(out["notes"], json!(["a note"]));
+    }
+
+    #[tokio::test]
+    async fn rows_past_the_budget_keep_their_count() {
+        let targets = (1..=50)
+            .map(|id| Target {
+                id,
+                name: format!("env-{id}"),
+            })
+            .collect();
+        let out = run(targets, vec![], 2_000, |t| async move {
+            Ok(json!({"items": vec!["x".repeat(100); 3], "id": t.id}))
+        })
+        .await;
+        let envs = out["items"].as_array().unwrap();
+        assert_eq!(envs.len(), 50);
+        assert!(envs[0]["items"].is_array(), "the first keep their details");
+        assert_eq!(
+            envs[49],
+            json!({"environment_id": 50, "environment": "env-50", "total": 3})
+        );
+        assert!(out["notes"][0].as_str().unwrap().contains("count only"));
+        assert!(out.to_string().len() < 6_000, "bounded by the budget");
     }
 }

@@ -18,6 +18,8 @@ usage: portainer-standin [options]
   --containers N         environment 1 lists N containers (~1.17 KB each)
   --environments N       /api/endpoints lists N environments
   --log-lines N          container app-1's log on environment 1 has N lines
+  --fleet                every environment lists the --containers containers
+  --env-latency-ms N     each request through an environment's passthrough waits N ms
   --no-record            keep no request log (memory stays flat under load)
   --token T              accept T as the admin's API key too (repeatable)
   --portainer-version V  the version Portainer reports (default 2.45.3)
@@ -80,6 +82,11 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<(u16, Options)
             "--environments" => environments = Some(number(&value("--environments")?)?),
             "--log-lines" => log_lines = Some(number(&value("--log-lines")?)?),
             "--no-record" => options.record = false,
+            "--fleet" => options.fleet = true,
+            "--env-latency-ms" => {
+                options.env_latency =
+                    std::time::Duration::from_millis(number::<u64>(&value("--env-latency-ms")?)?)
+            }
             "--token" => options.keys.push(value("--token")?),
             "--portainer-version" => options.version = value("--portainer-version")?,
             other => return Err(format!("unknown argument {other:?}")),

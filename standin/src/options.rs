@@ -24,6 +24,12 @@ pub struct Options {
     /// More API keys accepted as the admin's, besides [`crate::TOKEN`]
     /// (the benchmark's and the conformance run's own tokens).
     pub keys: Vec<String>,
+    /// Every environment's `containers/json` lists the bench containers,
+    /// not only environment 1's (a fleet to search).
+    pub fleet: bool,
+    /// Each request through an environment's Docker or Kubernetes
+    /// passthrough waits this long first, as a remote agent would.
+    pub env_latency: std::time::Duration,
 }
 
 impl Default for Options {
@@ -36,6 +42,8 @@ impl Default for Options {
             containers: None,
             log_lines: None,
             keys: vec![],
+            fleet: false,
+            env_latency: std::time::Duration::ZERO,
         }
     }
 }

@@ -65,6 +65,13 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response<Bod
             api_key: req.key.map(str::to_string),
         });
     }
+    // A remote environment's agent answers after a round trip.
+    if !shared.env_latency.is_zero()
+        && req.path.starts_with("/api/endpoints/")
+        && (req.path.contains("/docker/") || req.path.contains("/kubernetes/"))
+    {
+        tokio::time::sleep(shared.env_latency).await;
+    }
     let delay = shared
         .delays
         .lock()

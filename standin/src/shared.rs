@@ -15,6 +15,8 @@ pub struct Shared {
     pub(crate) log: Log,
     pub(crate) keys: Vec<String>,
     pub(crate) bench: Prepared,
+    pub(crate) fleet: bool,
+    pub(crate) env_latency: std::time::Duration,
     /// Answers registered by [`crate::StandIn::answer`], by (method, path).
     pub(crate) overrides: Mutex<HashMap<(String, String), Answer>>,
     /// Delays registered by [`crate::StandIn::delay`], by (method, path).
@@ -33,6 +35,8 @@ impl Shared {
             log: Log::new(options.record),
             keys: options.keys.clone(),
             bench: Prepared::new(options),
+            fleet: options.fleet,
+            env_latency: options.env_latency,
             overrides: Mutex::new(HashMap::new()),
             delays: Mutex::new(HashMap::new()),
             delayed: Mutex::new(vec![]),

@@ -54,6 +54,9 @@ pub(super) fn route(req: &Req, shared: &Shared, env: &str, rest: &[&str]) -> Ans
 fn bench(req: &Req, shared: &Shared, env: &str, rest: &[&str]) -> Option<Answer> {
     let (prepared, kind) = match (req.method, env, rest) {
         ("GET", "1", ["containers", "json"]) => (&shared.bench.containers, "application/json"),
+        ("GET", _, ["containers", "json"]) if shared.fleet => {
+            (&shared.bench.containers, "application/json")
+        }
         ("GET", "1", ["containers", "app-1", "logs"]) => (&shared.bench.log, RAW_STREAM),
         _ => return None,
     };

@@ -728,14 +728,14 @@ async fn container_list_over_many_environments() {
         )
         .await;
     // env-i: Docker unless i % 3 == 0, down when i % 5 == 0.
-    let read: Vec<u64> = out["environments"]
+    let read: Vec<u64> = out["items"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["environment_id"].as_u64().unwrap())
         .collect();
     assert_eq!(read, [1, 2, 4, 7, 8, 11], "{out}");
-    let first = &out["environments"][0];
+    let first = &out["items"][0];
     assert_eq!(first["environment"], "env-1");
     assert_eq!(first["items"].as_array().unwrap().len(), 2, "{first}");
     assert!(
@@ -757,37 +757,39 @@ async fn container_list_over_many_environments() {
         .collect();
     assert_eq!(lists.len(), 6, "one list per environment read: {lists:?}");
 
-    // A tag, a group, ids; a select over the whole answer.
+    // A tag, a group, ids; a select applies to each environment's answer.
+    let ids = |out: &Value| -> Vec<u64> {
+        out["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["environment_id"].as_u64().unwrap())
+            .collect()
+    };
     let out = s
         .ok(
             "docker_container_list",
-            json!({"environment_id": "tag:prod", "select": "environments[].environment_id"}),
+            json!({"environment_id": "tag:prod", "all": true, "select": "items[?State=='exited'].Names[0]"}),
         )
         .await;
-    assert_eq!(
-        out["selected"],
-        json!([1, 7, 11]),
-        "odd ids carry tags 1, 2: {out}"
-    );
+    assert_eq!(ids(&out), [1, 7, 11], "odd ids carry tags 1, 2: {out}");
+    assert_eq!(out["items"][0]["selected"], json!(["/app-0"]), "{out}");
     let out = s
         .ok(
             "docker_container_list",
-            json!({"environment_id": "group:production", "select": "environments[].environment_id"}),
+            json!({"environment_id": "group:production"}),
         )
         .await;
     assert_eq!(
-        out["selected"],
-        json!([1]),
+        ids(&out),
+        [1],
         "GroupId 2: ids 1, 5, 9 (5 down, 9 Kubernetes)"
     );
     let out = s
-        .ok(
-            "docker_container_list",
-            json!({"environment_id": [2, 99], "select": "{ids: environments[].environment_id, notes: notes}"}),
-        )
+        .ok("docker_container_list", json!({"environment_id": [2, 99]}))
         .await;
-    assert_eq!(out["selected"]["ids"], json!([2]));
-    assert!(out["selected"]["notes"].to_string().contains("99"), "{out}");
+    assert_eq!(ids(&out), [2]);
+    assert!(out["notes"].to_string().contains("99"), "{out}");
 
     // A selector naming nothing, or a tag no one has: a clear answer.
     let e = s
@@ -825,7 +827,7 @@ async fn a_failing_environment_keeps_its_error() {
             json!({"environment_id": [1, 2, 4]}),
         )
         .await;
-    let envs = out["environments"].as_array().unwrap();
+    let envs = out["items"].as_array().unwrap();
     assert_eq!(envs.len(), 3);
     assert!(
         envs[1]["error"]
