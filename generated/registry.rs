@@ -3006,7 +3006,7 @@ pub async fn dispatch(
             )?;
             let a_exclude_snapshots: Option<bool> = Args::fixed(
                 "excludeSnapshots",
-                Some("true"),
+                Some("false"),
             )?;
             let a_group_ids: Option<::std::vec::Vec<i64>> = Args::fixed(
                 "groupIds[]",

@@ -66,11 +66,13 @@ impl Exchange {
                 value: l.value,
                 shaped: l.shaped,
                 total,
+                log: false,
             },
             None => Got {
                 value: body_value(&self.body),
                 shaped: false,
                 total,
+                log: false,
             },
         })
     }

@@ -71,6 +71,9 @@ pub struct Got {
     pub value: Value,
     pub shaped: bool,
     pub total: Option<u64>,
+    /// A log read by a tool that is not a log tool (a proxy GET of one):
+    /// cut keeping its end, as the log tools' results are.
+    pub log: bool,
 }
 
 impl From<Value> for Got {
@@ -79,6 +82,7 @@ impl From<Value> for Got {
             value,
             shaped: false,
             total: None,
+            log: false,
         }
     }
 }
@@ -92,6 +96,13 @@ pub fn finish(got: Got, def: &Rules, req: &Request, opts: &Limits) -> Result<Val
     }
     if got.shaped {
         return Ok(v);
+    }
+    if got.log && !def.keep_tail {
+        let tail = Rules {
+            keep_tail: true,
+            ..*def
+        };
+        return shape(v, &tail, req, opts);
     }
     shape(v, def, req, opts)
 }

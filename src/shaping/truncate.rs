@@ -130,7 +130,7 @@ fn cut_items(
     }
     if lo == 0 && n > 0 {
         // Not even one item fits whole: cut inside the first one instead.
-        v["items"] = Value::Array(items);
+        v[key] = Value::Array(items);
         return Err(v);
     }
     Ok(with(lo, &v))

@@ -109,8 +109,9 @@ pub async fn resolve(
     backend: &str,
 ) -> Result<(Vec<Target>, Vec<String>), ToolError> {
     let http = call.http();
+    // Ids, names, kinds and states only: no snapshot data to fill.
     let list = http
-        .portainer_send(Method::GET, "/endpoints", None)
+        .portainer_send(Method::GET, "/endpoints?excludeSnapshots=true", None)
         .await?
         .into_json()?;
     let envs = list.as_array().cloned().unwrap_or_default();
@@ -174,12 +175,12 @@ pub async fn resolve(
             ids(&other_kind)
         ));
     }
+    targets.sort_by_key(|t| t.id);
     if targets.len() > MAX_ENVIRONMENTS {
         notes.push(format!(
             "{} environments matched; the first {MAX_ENVIRONMENTS} by id were read: narrow with a tag, a group or ids",
             targets.len()
         ));
-        targets.sort_by_key(|t| t.id);
         targets.truncate(MAX_ENVIRONMENTS);
     }
     if targets.is_empty() && notes.is_empty() {

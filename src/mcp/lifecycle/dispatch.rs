@@ -22,6 +22,7 @@ pub async fn run_one(
             value,
             shaped: false,
             total,
+            log: false,
         } if !req.fields.is_empty() => {
             fill::fill(call, &c.def.shape, req, args, value)
                 .await
@@ -29,6 +30,7 @@ pub async fn run_one(
                     value,
                     shaped: false,
                     total,
+                    log: false,
                 })
         }
         got => Ok(got),

@@ -64,5 +64,6 @@ pub async fn fan_out(
         value: shaping::truncate::cap(value, whole.max_chars, false),
         shaped: true,
         total: None,
+        log: false,
     })
 }

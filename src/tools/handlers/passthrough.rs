@@ -6,8 +6,8 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
+use crate::shaping::log_window;
 use crate::shaping::Got;
 use crate::tools::call::Call;
 use reqwest::Method;
@@ -119,12 +119,10 @@ handler!(DOCKER_PROXY, Proxy, docker);
 handler!(KUBERNETES_PROXY, KubernetesProxy, kubernetes);
 
 async fn docker(call: &Call, a: Proxy) -> Result<Got, ToolError> {
-    let http = call.http();
-    relay(http, Backend::Docker, a, "application/json").await
+    relay(call, Backend::Docker, a, "application/json").await
 }
 
 async fn kubernetes(call: &Call, a: KubernetesProxy) -> Result<Got, ToolError> {
-    let http = call.http();
     let patching = a.base.method == ProxyMethod::Patch;
     let content_type = match (patching, a.patch_type) {
         (true, t) => t.unwrap_or_default().media_type(),
@@ -135,15 +133,29 @@ async fn kubernetes(call: &Call, a: KubernetesProxy) -> Result<Got, ToolError> {
             ))
         }
     };
-    relay(http, Backend::Kubernetes, a.base, content_type).await
+    relay(call, Backend::Kubernetes, a.base, content_type).await
+}
+
+/// A GET of a container's or a pod's log: read as the log tools read one,
+/// its end in a window of a few times the cap as it arrives, so a log of
+/// any size costs bounded memory (Docker's framing removed).
+fn log_read(backend: Backend, method: &Method, path: &str) -> Option<bool> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let is_get = *method == Method::GET;
+    match (backend, parts.as_slice()) {
+        (Backend::Docker, [.., "containers", _, "logs"]) if is_get => Some(true),
+        (Backend::Kubernetes, [.., "pods", _, "log"]) if is_get => Some(false),
+        _ => None,
+    }
 }
 
 async fn relay(
-    http: &Http,
+    call: &Call,
     backend: Backend,
     a: Proxy,
     content_type: &'static str,
 ) -> Result<Got, ToolError> {
+    let http = call.http();
     let method = match a.method {
         ProxyMethod::Get => Method::GET,
         ProxyMethod::Post => Method::POST,
@@ -162,7 +174,11 @@ async fn relay(
         )));
     }
     let body = a.body.map(|b| (b, content_type));
-    passthrough(
+    let log = log_read(backend, &method, &a.path);
+    if let Some(docker) = log {
+        call.record().expect_log(docker, None);
+    }
+    let x = passthrough(
         http,
         backend,
         a.environment_id,
@@ -171,8 +187,17 @@ async fn relay(
         &query,
         body,
     )
-    .await?
-    .into_got()
+    .await?;
+    match call.record().take_text_read() {
+        Some(read) if log.is_some() && (200..300).contains(&x.status) => {
+            let text = String::from_utf8_lossy(&x.body).into_owned();
+            Ok(Got {
+                log: true,
+                ..Got::from(log_window::answer(text, &read, false))
+            })
+        }
+        _ => x.into_got(),
+    }
 }
 
 fn query_pairs(q: Option<Map<String, Value>>) -> Result<Vec<(String, String)>, ToolError> {

@@ -19,7 +19,19 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
         ("GET", ["endpoints"]) => match &shared.bench.environments {
             Some(list) => raw(200, "application/json", list.clone()),
             None => {
-                let all = fixtures::environments();
+                let mut all = fixtures::environments();
+                // As Portainer: no snapshot data when asked to leave it out.
+                if req
+                    .query
+                    .is_some_and(|q| q.contains("excludeSnapshots=true"))
+                {
+                    for e in &mut all {
+                        e["Snapshots"] = Value::Array(vec![]);
+                        if let Some(k) = e.get_mut("Kubernetes") {
+                            k["Snapshots"] = Value::Array(vec![]);
+                        }
+                    }
+                }
                 let limit = query_number(req, "limit")
                     .filter(|&l| l > 0)
                     .unwrap_or(all.len());

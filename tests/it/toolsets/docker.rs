@@ -839,3 +839,34 @@ async fn a_failing_environment_keeps_its_error() {
     assert!(envs[0]["items"].is_array() && envs[2]["items"].is_array());
     assert_eq!(out["failed"], 1);
 }
+
+/// docker_proxy reading a log reads it as the log tools do: its end, in a
+/// window, without Docker's framing, whatever its size.
+#[tokio::test]
+async fn proxy_log_reads_keep_the_end_in_a_window() {
+    use crate::support::portainer::{Options, StandIn};
+    let p = StandIn::with_options(Options::default().log_lines(200_000)).await;
+    let s = Session::start(&p.url(), &[]).await;
+    let r = s
+        .call(
+            "docker_proxy",
+            json!({"environment_id": 1, "path": "containers/app-1/logs", "query": {"stdout": true, "tail": "all"}}),
+        )
+        .await
+        .unwrap();
+    let all = format!("{r:?}");
+    assert!(!all.contains("\\u{1}\\0\\0\\0"), "no frame headers");
+    let text = crate::support::mcp::text_of(&r);
+    assert!(text.len() < 100_000, "{}", text.len());
+    // The end of the log, and the cut said.
+    assert!(
+        text.contains("request 199999 handled"),
+        "{}",
+        &text[text.len().saturating_sub(300)..]
+    );
+    assert!(
+        all.contains("keeps its last"),
+        "{}",
+        &all[all.len().saturating_sub(600)..]
+    );
+}
