@@ -194,3 +194,16 @@ fn a_schema_describing_env_is_kept() {
     assert_eq!(redact(&mut v), 3);
     assert!(!v.to_string().contains("s3cr3t") && !v.to_string().contains("x-secret"));
 }
+
+/// Found by fuzz/campaign.py (redact_yaml, 2026-12-07): a plain key that
+/// holds a colon without a space (`aaEA:wdA Apwd`) and a quoted value.
+#[test]
+fn a_compose_value_after_a_key_with_a_colon_stays_yaml() {
+    let input = "aaEA:wdA Apwd: ' )!d;wd' ";
+    let mut v = json!({"StackFileContent": input});
+    redact(&mut v);
+    let out = v["StackFileContent"].as_str().unwrap().to_string();
+    assert_eq!(out, "aaEA:wdA Apwd: '<redacted>' ");
+    let parsed: Result<serde_yaml_ng::Value, _> = serde_yaml_ng::from_str(&out);
+    assert!(parsed.is_ok(), "{out:?}: {parsed:?}");
+}

@@ -123,11 +123,15 @@ fn source(text: &str, start: usize, end: usize, style: ScalarStyle, value: &str)
             }
         }
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-            let inner = (cs + 1, end.saturating_sub(1).max(cs + 1));
+            // Between the quotes, found in the text: the parser's span may
+            // run past the closing quote (trailing white space).
+            let close = closing_quote(text, cs, end).unwrap_or(end.saturating_sub(1));
+            let inner = (cs + 1, close.max(cs + 1));
             if text.get(inner.0..inner.1) == Some(value) {
                 Source::Exact(inner.0)
             } else {
-                whole(text, inner.0, inner.1)
+                // White space inside quotes is the value's own.
+                Source::Whole(inner.0, inner.1)
             }
         }
         ScalarStyle::Literal | ScalarStyle::Folded => {
@@ -144,6 +148,26 @@ fn source(text: &str, start: usize, end: usize, style: ScalarStyle, value: &str)
             mapped.unwrap_or_else(|| whole(text, body, end))
         }
     }
+}
+
+/// The closing quote of the quoted scalar opening at `open`, before `end`:
+/// `''` inside single quotes and `\x` inside double quotes are escapes.
+fn closing_quote(text: &str, open: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let q = *bytes.get(open)?;
+    if q != b'\'' && q != b'"' {
+        return None;
+    }
+    let mut i = open + 1;
+    while i < end.min(bytes.len()) {
+        match bytes[i] {
+            b'\\' if q == b'"' => i += 2,
+            b'\'' if q == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            c if c == q => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A range of the source, its surrounding white space left out.
