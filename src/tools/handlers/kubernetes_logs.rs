@@ -5,7 +5,7 @@
 //! annotation, else the first), as kubectl does, and the answer says which.
 
 use super::handler;
-use super::log_args::Tail;
+use super::log_args::{source_row, tail_for_many, Tail};
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{passthrough, Backend};
@@ -17,15 +17,12 @@ use futures_util::{stream, StreamExt};
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// Pods read in one call for a workload or a selector.
 const MAX_PODS: usize = 20;
 /// Logs read at once.
 const AT_ONCE: usize = 6;
-/// Lines per pod when the call names no tail: many logs share one answer.
-const DEFAULT_TAIL: u64 = 50;
-const MAX_TAIL: u64 = 1_000;
 const DEFAULT_CONTAINER: &str = "kubectl.kubernetes.io/default-container";
 
 #[derive(Deserialize, JsonSchema)]
@@ -190,17 +187,24 @@ async fn one_pod(
     let mut chosen = None;
     // Read as it arrives (the end, or the matches); a log is text even
     // when its one line is JSON.
-    call.record().expect_log(false, grep.clone());
-    let mut x = passthrough(
-        http,
-        Backend::Kubernetes,
-        a.environment_id,
-        Method::GET,
-        &path,
-        &log_query(a, container.as_deref(), tail),
-        None,
-    )
-    .await?;
+    let read_log = |container: Option<String>| {
+        call.record().expect_log(false, grep.clone());
+        let query = log_query(a, container.as_deref(), tail);
+        let path = &path;
+        async move {
+            passthrough(
+                http,
+                Backend::Kubernetes,
+                a.environment_id,
+                Method::GET,
+                path,
+                &query,
+                None,
+            )
+            .await
+        }
+    };
+    let mut x = read_log(container.clone()).await?;
     // Several containers and none named: read the default one, as kubectl.
     if x.status == 400
         && container.is_none()
@@ -211,17 +215,7 @@ async fn one_pod(
         let (pick, names) = default_container(&spec);
         container = pick;
         chosen = container.clone().map(|c| (c, names));
-        call.record().expect_log(false, grep.clone());
-        x = passthrough(
-            http,
-            Backend::Kubernetes,
-            a.environment_id,
-            Method::GET,
-            &path,
-            &log_query(a, container.as_deref(), tail),
-            None,
-        )
-        .await?;
+        x = read_log(container.clone()).await?;
     }
     let read = call.record().take_text_read();
     let text = match (x.into_text()?, read) {
@@ -273,11 +267,7 @@ async fn many_pods(
     });
     let found = pods.len();
     pods.truncate(MAX_PODS);
-    let tail = Some(match a.tail {
-        None => Tail::Lines(DEFAULT_TAIL),
-        Some(Tail::Lines(n)) => Tail::Lines(n.min(MAX_TAIL)),
-        Some(Tail::All) => Tail::Lines(MAX_TAIL),
-    });
+    let tail = Some(tail_for_many(a.tail));
     let reads: Vec<(String, Option<String>)> = pods
         .iter()
         .filter_map(|p| {
@@ -302,21 +292,14 @@ async fn many_pods(
     let mut items = vec![];
     let mut no_match = vec![];
     for (pod, container, text) in read {
-        let mut item = json!({"pod": pod, "container": container});
-        match (text, &grep) {
-            (Err(e), _) => item["error"] = json!(e.to_string()),
-            (Ok(t), None) => item["log"] = json!(t),
-            (Ok(t), Some(f)) => {
-                let (lines, hits) = log_filter::grep(&t, f);
-                if hits == 0 {
-                    no_match.push(pod);
-                    continue;
-                }
-                item["matches"] = json!(hits);
-                item["lines"] = json!(lines);
-            }
+        let row = Map::from_iter([
+            ("pod".to_string(), json!(pod)),
+            ("container".to_string(), json!(container)),
+        ]);
+        match source_row(row, text, grep.as_ref()) {
+            Some(item) => items.push(item),
+            None => no_match.push(pod),
         }
-        items.push(item);
     }
     let mut out = json!({"items": items, "pods": found.min(MAX_PODS), "selector": selector});
     if grep.is_some() {

@@ -3,10 +3,11 @@
 //! (logs_many.rs): the tail, the containers named, Docker's query.
 
 use crate::error::ToolError;
+use crate::shaping::log_filter::{self, Filter};
 use crate::tools::when::When;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 
 /// How many lines from the end: a number, or "all". A number given as text
@@ -145,4 +146,43 @@ pub fn check_container(id: &str) -> Result<(), ToolError> {
             crate::error::cap_text(id.to_string(), 80)
         )))
     }
+}
+
+/// Lines per source when several logs share one answer: 50 unless the call
+/// names a tail, and at most 1,000 ("all" included).
+pub fn tail_for_many(tail: Option<Tail>) -> Tail {
+    const DEFAULT: u64 = 50;
+    const MAX: u64 = 1_000;
+    match tail {
+        None => Tail::Lines(DEFAULT),
+        Some(Tail::Lines(n)) => Tail::Lines(n.min(MAX)),
+        Some(Tail::All) => Tail::Lines(MAX),
+    }
+}
+
+/// One source's read as a row of a several-log answer (`row` names the
+/// source): its log, its grep matches, or its error; None when grep matched
+/// nothing (the answer names such sources under `no_match`).
+pub fn source_row(
+    mut row: Map<String, Value>,
+    text: Result<String, ToolError>,
+    grep: Option<&Filter>,
+) -> Option<Value> {
+    match (text, grep) {
+        (Err(e), _) => {
+            row.insert("error".into(), json!(e.to_string()));
+        }
+        (Ok(t), None) => {
+            row.insert("log".into(), json!(t));
+        }
+        (Ok(t), Some(f)) => {
+            let (lines, hits) = log_filter::grep(&t, f);
+            if hits == 0 {
+                return None;
+            }
+            row.insert("matches".into(), json!(hits));
+            row.insert("lines".into(), json!(lines));
+        }
+    }
+    Some(Value::Object(row))
 }

@@ -5,24 +5,22 @@
 //! name). Each log is read whole but short (its tail), so memory stays
 //! bounded by the number of containers times Docker's answer for that tail.
 
-use super::log_args::{check_container, log_query, Containers, Logs, Tail};
+use super::log_args::{
+    check_container, log_query, source_row, tail_for_many, Containers, Logs, Tail,
+};
 use crate::error::ToolError;
 use crate::portainer::docker_log::demultiplex;
 use crate::portainer::passthrough::{passthrough, Backend};
-use crate::shaping::log_filter::{self, Filter};
+use crate::shaping::log_filter::Filter;
 use crate::tools::call::Call;
 use futures_util::{stream, StreamExt};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// Containers read in one call.
 pub const MAX_SOURCES: usize = 50;
 /// Logs read at once.
 const AT_ONCE: usize = 8;
-/// Lines per container when the call names no tail: many logs share one answer.
-const DEFAULT_TAIL: u64 = 50;
-/// The most lines asked of each container.
-const MAX_TAIL: u64 = 1_000;
 
 /// A container to read: how the answer names it, and its id or name.
 struct Source {
@@ -32,12 +30,8 @@ struct Source {
 
 pub async fn logs(call: &Call, a: &Logs, grep: Option<Filter>) -> Result<Value, ToolError> {
     let (sources, found) = sources(call, a).await?;
-    let tail = match a.tail {
-        // The default of one log (200) is more than many can share.
-        None => Tail::Lines(DEFAULT_TAIL),
-        Some(Tail::Lines(n)) => Tail::Lines(n.min(MAX_TAIL)),
-        Some(Tail::All) => Tail::Lines(MAX_TAIL),
-    };
+    // The default of one log (200) is more than many can share.
+    let tail = tail_for_many(a.tail);
     let query = log_query(a, tail);
     let env = a.environment_id;
     let read: Vec<(Source, Result<String, ToolError>)> = stream::iter(sources)
@@ -54,23 +48,10 @@ pub async fn logs(call: &Call, a: &Logs, grep: Option<Filter>) -> Result<Value, 
     let mut items = vec![];
     let mut no_match = vec![];
     for (s, text) in read {
-        let text = match text {
-            Ok(t) => t,
-            Err(e) => {
-                items.push(json!({"container": s.name, "error": e.to_string()}));
-                continue;
-            }
-        };
-        match &grep {
-            None => items.push(json!({"container": s.name, "log": text})),
-            Some(f) => {
-                let (lines, hits) = log_filter::grep(&text, f);
-                if hits == 0 {
-                    no_match.push(s.name);
-                } else {
-                    items.push(json!({"container": s.name, "matches": hits, "lines": lines}));
-                }
-            }
+        let row = Map::from_iter([("container".to_string(), json!(s.name))]);
+        match source_row(row, text, grep.as_ref()) {
+            Some(item) => items.push(item),
+            None => no_match.push(s.name),
         }
     }
     let mut out = json!({"items": items, "containers": found.min(MAX_SOURCES)});
