@@ -9,6 +9,18 @@ use crate::tools::args::Args;
 use crate::tools::call::Call;
 use crate::tools::{catalogue, fill};
 
+/// How the call's record reads what comes back: a list shaped as it
+/// arrives, a log into a window a few times the cap (log_window.rs; a
+/// generated log tool's one GET is its log).
+pub fn prepare(c: &Checked<'_>, call: &Call, req: &shaping::Request, opts: &shaping::Limits) {
+    let record = call.record();
+    record.set_list_plan(shaping::list_plan(&c.def.shape, req, opts));
+    record.set_text_window(4 * opts.max_chars);
+    if c.def.shape.keep_tail && matches!(c.def.input, catalogue::Input::Schema(_)) {
+        record.expect_log(true, None);
+    }
+}
+
 /// The tool run once with `args`: dispatched, and its rows filled when the
 /// call asks for `fields` (the list came back whole: no list plan then).
 pub async fn run_one(

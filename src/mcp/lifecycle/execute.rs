@@ -8,9 +8,9 @@ use super::{dispatch, fan_out};
 use crate::error::ToolError;
 use crate::mcp::confirm::Plan;
 use crate::portainer::record::{CallState, Watch};
-use crate::shaping::{self, Got};
+use crate::shaping::Got;
 use crate::tools::call::{Call, Connected, Writes};
-use crate::tools::{catalogue, team_access};
+use crate::tools::team_access;
 use serde_json::json;
 
 /// A call that ran (or was held): what came back, and what it sent.
@@ -41,13 +41,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
     let call = Call::new(&s.client, token.clone(), writes, connected.clone())
         .serving(c.menu.names.clone());
     let record = call.record();
-    record.set_list_plan(shaping::list_plan(&c.def.shape, &c.req, &s.options.shaping));
-    // A log is read into a window a few times the cap (log_window.rs); a
-    // generated log tool's one GET is its log.
-    record.set_text_window(4 * s.options.shaping.max_chars);
-    if c.def.shape.keep_tail && matches!(c.def.input, catalogue::Input::Schema(_)) {
-        record.expect_log(true, None);
-    }
+    dispatch::prepare(c, &call, &c.req, &s.options.shaping);
     let team = s
         .options
         .team

@@ -5,7 +5,7 @@
 //! redaction, the cap), and the whole answer cut to the cap.
 
 use super::checked::Checked;
-use super::dispatch::run_one;
+use super::dispatch::{prepare, run_one};
 use crate::error::ToolError;
 use crate::shaping::{self, Got};
 use crate::tools::call::Call;
@@ -48,8 +48,7 @@ pub async fn fan_out(
         let args = c.args.with_arg("environment_id", json!(t.id));
         async move {
             let record = call.record();
-            record.set_list_plan(shaping::list_plan(&c.def.shape, req, opts));
-            record.set_text_window(4 * opts.max_chars);
+            prepare(c, &call, req, opts);
             let got = run_one(c, &call, &args, req).await;
             if let Some(e) = record.take().failure {
                 return Err(e);
