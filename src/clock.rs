@@ -10,11 +10,6 @@ pub fn now_rfc3339() -> String {
     rfc3339(secs)
 }
 
-/// Unix seconds as RFC 3339 UTC (before 1970: the epoch).
-pub fn rfc3339_at(secs: i64) -> String {
-    rfc3339(u64::try_from(secs).unwrap_or(0))
-}
-
 fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;

@@ -9,6 +9,14 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+impl When {
+    /// Seconds from this point until now, at least 1 (Kubernetes'
+    /// sinceSeconds): the span as given when there was one.
+    pub fn seconds_ago(self) -> i64 {
+        self.ago.unwrap_or_else(|| now() - self.at).max(1)
+    }
+}
+
 /// A point in time: Unix seconds, and the span ago when the caller gave
 /// one (an API that takes a span, as Kubernetes' sinceSeconds, gets it as
 /// given, free of any skew between this server's clock and the cluster's).
@@ -163,5 +171,16 @@ mod tests {
         let ago: When = serde_json::from_value(serde_json::json!("5m")).unwrap();
         assert!((now() - ago.at - 300).abs() <= 2);
         assert_eq!(ago.ago, Some(300));
+        assert_eq!(ago.seconds_ago(), 300);
+        let at = When {
+            at: now() - 90,
+            ago: None,
+        };
+        assert!((at.seconds_ago() - 90).abs() <= 2);
+        let future = When {
+            at: now() + 1000,
+            ago: None,
+        };
+        assert_eq!(future.seconds_ago(), 1);
     }
 }

@@ -179,6 +179,12 @@ MORE = [
     ("docker_inspect", {"environment_id": 1, "kind": "network", "id": "mcp-net"}),
     ("docker_list", {"environment_id": 1, "kind": "volume", "filters": {"name": ["mcp-data"]}}),
     ("docker_list", {"environment_id": 1, "kind": "network", "filters": {"name": ["mcp-net"]}, "limit": 5, "offset": 0}),
+    # The loops the server runs (issue 28): every request they send checked too.
+    ("docker_container_list", {"environment_id": 1, "all": True, "fields": ["RestartCount", "HostConfig.Privileged"]}),
+    ("docker_container_list", {"environment_id": "*", "filters": {"label": ["a=b"]}}),
+    ("docker_container_logs", {"environment_id": 1, "id": "*", "grep": "hello", "since": "10m"}),
+    ("docker_container_logs", {"environment_id": 1, "filters": {"name": ["logger"]}, "until": "2030-01-01T00:00:00Z"}),
+    ("kubernetes_pod_logs", {"environment_id": 3, "namespace": "shop", "pod": "app=web", "since": "2026-12-07T08:00:00+01:00"}),
 ]
 
 

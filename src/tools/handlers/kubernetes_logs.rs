@@ -142,13 +142,11 @@ fn log_query(a: &PodLogs, container: Option<&str>, tail: Option<Tail>) -> Vec<(S
     if let Some(c) = container {
         query.push(("container".into(), c.to_string()));
     }
-    match a.since {
-        // A span goes as a span: the API server counts it on its own clock.
-        Some(When { ago: Some(s), .. }) => {
-            query.push(("sinceSeconds".into(), s.max(1).to_string()))
-        }
-        Some(When { at, .. }) => query.push(("sinceTime".into(), crate::clock::rfc3339_at(at))),
-        None => {}
+    // The log endpoint's described parameter is sinceSeconds (Kubernetes'
+    // OpenAPI has no sinceTime there): a span goes as given, a time as the
+    // seconds since it on this server's clock.
+    if let Some(w) = a.since {
+        query.push(("sinceSeconds".into(), w.seconds_ago().to_string()));
     }
     for (flag, on) in [("timestamps", a.timestamps), ("previous", a.previous)] {
         if on == Some(true) {
