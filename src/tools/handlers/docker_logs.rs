@@ -5,12 +5,13 @@
 //! running one), answered per container (logs_many.rs).
 
 use super::handler;
-use super::log_args::{check_container, log_query, Containers, Logs};
+use super::log_args::{check_container, check_streams, log_query, Containers, Logs};
 use super::logs_many;
 use crate::error::ToolError;
 use crate::portainer::docker_log::demultiplex;
 use crate::portainer::passthrough::{passthrough, Backend};
-use crate::shaping::{log_filter, log_window};
+use crate::shaping::log_filter::{self, Filter};
+use crate::shaping::log_window;
 use crate::tools::call::Call;
 use reqwest::Method;
 use serde_json::Value;
@@ -19,11 +20,7 @@ handler!(DOCKER_CONTAINER_LOGS, Logs, logs);
 
 async fn logs(call: &Call, a: Logs) -> Result<Value, ToolError> {
     let grep = log_filter::filter(a.grep.as_deref(), a.context)?;
-    if !a.stdout && !a.stderr {
-        return Err(ToolError::BadArguments(
-            "`stdout` and `stderr` are both false: nothing to read".into(),
-        ));
-    }
+    check_streams(a.stdout, a.stderr)?;
     let id = match (&a.id, &a.filters) {
         (Some(Containers::One(id)), None) if id != "*" => id.clone(),
         (None, None) => {
@@ -35,16 +32,33 @@ async fn logs(call: &Call, a: Logs) -> Result<Value, ToolError> {
     };
     check_container(&id)?;
     let query = log_query(&a, a.tail.unwrap_or_default());
-    let path = format!("containers/{id}/logs");
-    // Read as it arrives: the end of the log (or its matches), not all of it.
+    read_one(
+        call,
+        a.environment_id,
+        &format!("containers/{id}/logs"),
+        &query,
+        grep,
+    )
+    .await
+}
+
+/// One Docker log (a container's, or a Swarm service's tasks'), read as it
+/// arrives: the end of it (or its matches), not all of it.
+pub async fn read_one(
+    call: &Call,
+    environment_id: u64,
+    path: &str,
+    query: &[(String, String)],
+    grep: Option<Filter>,
+) -> Result<Value, ToolError> {
     call.record().expect_log(true, grep.clone());
     let x = passthrough(
         call.http(),
         Backend::Docker,
-        a.environment_id,
+        environment_id,
         Method::GET,
-        &path,
-        &query,
+        path,
+        query,
         None,
     )
     .await?;

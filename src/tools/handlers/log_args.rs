@@ -105,15 +105,26 @@ impl JsonSchema for Containers {
     }
 }
 
-fn yes() -> bool {
+pub fn yes() -> bool {
     true
 }
 
 /// Docker's query for a log request: streams, tail, time bounds.
 pub fn log_query(a: &Logs, tail: Tail) -> Vec<(String, String)> {
+    docker_log_query([a.stdout, a.stderr], tail, [a.since, a.until], a.timestamps)
+}
+
+/// Docker's log query, for a container's log or a Swarm service's
+/// (which has no `until`).
+pub fn docker_log_query(
+    [stdout, stderr]: [bool; 2],
+    tail: Tail,
+    [since, until]: [Option<When>; 2],
+    timestamps: bool,
+) -> Vec<(String, String)> {
     let mut query = vec![
-        ("stdout".to_string(), a.stdout.to_string()),
-        ("stderr".to_string(), a.stderr.to_string()),
+        ("stdout".to_string(), stdout.to_string()),
+        ("stderr".to_string(), stderr.to_string()),
         (
             "tail".to_string(),
             match tail {
@@ -122,15 +133,26 @@ pub fn log_query(a: &Logs, tail: Tail) -> Vec<(String, String)> {
             },
         ),
     ];
-    for (k, v) in [("since", a.since), ("until", a.until)] {
+    for (k, v) in [("since", since), ("until", until)] {
         if let Some(When { at, .. }) = v {
             query.push((k.to_string(), at.to_string()));
         }
     }
-    if a.timestamps {
+    if timestamps {
         query.push(("timestamps".into(), "true".into()));
     }
     query
+}
+
+/// Both streams off would read nothing: said rather than sent.
+pub fn check_streams(stdout: bool, stderr: bool) -> Result<(), ToolError> {
+    if stdout || stderr {
+        Ok(())
+    } else {
+        Err(ToolError::BadArguments(
+            "`stdout` and `stderr` are both false: nothing to read".into(),
+        ))
+    }
 }
 
 pub fn check_container(id: &str) -> Result<(), ToolError> {

@@ -26,6 +26,7 @@ pub mod passthrough;
 pub mod stack_env;
 pub mod stacks;
 pub mod swarm;
+pub mod swarm_logs;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
 pub use docker_actions::DOCKER_CONTAINER_ACTION;
@@ -46,6 +47,7 @@ pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
 pub use stacks::STACK_UPDATE;
 pub use swarm::{SWARM_SERVICE_ROLLBACK, SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};
+pub use swarm_logs::SWARM_SERVICE_LOGS;
 
 use crate::error::ToolError;
 use crate::shaping::Got;

@@ -51,3 +51,64 @@ async fn swarm_service_rollback_asks_docker_for_the_previous_spec() {
     assert!(e.contains("no previous spec"), "{e}");
     s.stop().await;
 }
+
+/// swarm_service_logs reads every task's lines as text, takes a relative
+/// since, and greps; both streams off is refused before anything is sent.
+#[tokio::test]
+async fn swarm_service_logs_read_grep_and_take_relative_times() {
+    let (p, s) = served(&["--toolsets", "swarm"]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "shop_web", "since": "10m"}),
+        )
+        .await;
+    let text = out.as_str().unwrap_or_default().to_string() + &out.to_string();
+    assert!(text.contains("shop_web.2.x2@node2"), "{out}");
+    assert!(text.contains("GET /health 200"), "{out}");
+    let seen = p.seen().await;
+    let read = seen.last().unwrap();
+    assert_eq!(read.path, "/api/endpoints/1/docker/services/shop_web/logs");
+    let query = read.query.clone().unwrap_or_default();
+    let since: i64 = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("since="))
+        .expect("since sent")
+        .parse()
+        .expect("Unix seconds");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!((now - 600 - since).abs() <= 5, "ten minutes back: {since}");
+    assert!(query.contains("tail=200"), "{query}");
+
+    let out = s
+        .ok(
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "shop_web", "grep": "error"}),
+        )
+        .await;
+    let text = out.to_string();
+    assert!(text.contains("upstream timeout"), "{out}");
+    assert!(!text.contains("GET /health"), "only matches: {out}");
+
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "shop_web", "stdout": false, "stderr": false}),
+        )
+        .await;
+    assert!(e.contains("nothing to read"), "{e}");
+    let e = s
+        .tool_error(
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "../x", "since": "yesterday-ish"}),
+        )
+        .await;
+    assert!(e.contains("since") || e.contains("`id`"), "{e}");
+    assert!(p.seen().await.is_empty(), "nothing sent");
+    s.stop().await;
+}
