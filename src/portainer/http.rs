@@ -314,7 +314,7 @@ impl Http {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Exchange, crate::error::ToolError> {
-        let mut req = self.shared.client.request(method, self.portainer_url(path));
+        let mut req = self.shared.client.request(method, self.api_url(path));
         if let Some(b) = body {
             req = req.json(b);
         }
@@ -324,7 +324,7 @@ impl Http {
     /// A GET below the API root, answered whatever its status (start-up
     /// checks and doctor read the status themselves).
     pub async fn portainer_get(&self, path: &str) -> Result<Exchange, crate::error::ToolError> {
-        self.send_built(self.shared.client.get(self.portainer_url(path)))
+        self.send_built(self.shared.client.get(self.api_url(path)))
             .await
     }
 
@@ -340,13 +340,14 @@ impl Http {
         let req = self
             .shared
             .client
-            .request(method, self.portainer_url(path))
+            .request(method, self.api_url(path))
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body);
         self.send_built(req).await?.into_json()
     }
 
-    fn portainer_url(&self, path: &str) -> String {
+    /// The address of a Portainer API path, as this server reaches it.
+    pub fn api_url(&self, path: &str) -> String {
         format!(
             "{}/{}",
             self.shared.api_root.as_str().trim_end_matches('/'),

@@ -22,20 +22,30 @@ pub struct Update {
     environment_id: u64,
     /// New compose file (not for a git stack).
     file: Option<String>,
-    /// Git stack: reference to deploy, e.g. refs/heads/release.
+    /// Git stack: ref to deploy, e.g. refs/heads/release.
     #[serde(rename = "ref")]
     reference: Option<String>,
-    /// Variables to set, NAME: value; null removes NAME. Others are kept unless replace_env is true.
+    /// NAME: value to set, null to remove; others kept unless replace_env.
     env: EnvChange,
-    /// env is the complete list: variables not named are removed.
+    /// env is all: others are removed.
     #[serde(default)]
     replace_env: bool,
-    /// Remove services that are no longer in the file.
+    /// Remove services no longer in the file.
     #[serde(default)]
     prune: bool,
-    /// Pull the images again before redeploying.
+    /// Pull images again first.
     #[serde(default)]
     pull_image: bool,
+    /// new: (re)make the URL that redeploys it; remove: drop it.
+    webhook: Option<Webhook>,
+}
+
+/// What to do with the stack's webhook.
+#[derive(Deserialize, JsonSchema, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Webhook {
+    New,
+    Remove,
 }
 
 handler!(STACK_UPDATE, Update, update);
@@ -59,6 +69,19 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
             "`ref`: stack {id} was not deployed from git; give file or env instead"
         ))),
         (Some(git), None, _) => {
+            let hook = match a.webhook {
+                Some(w) => Some(git_webhook(http, (id, a.environment_id), &stack, git, w).await?),
+                None => None,
+            };
+            let redeploy_asked = a.reference.is_some()
+                || !change.is_empty()
+                || a.replace_env
+                || a.pull_image
+                || a.prune;
+            // A webhook alone changes the stack's settings, not what runs.
+            if let (Some(hook), false) = (&hook, redeploy_asked) {
+                return Ok(json!({"stack": hook.stack, "webhook": hook.answer}));
+            }
             let redeploy = Redeploy {
                 id,
                 environment_id: a.environment_id,
@@ -67,14 +90,24 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                 pull_image: a.pull_image,
             };
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-            git_redeploy(http, redeploy, git, env, summary).await
+            let mut out = git_redeploy(http, redeploy, git, env, summary).await?;
+            if let Some(hook) = hook {
+                out["webhook"] = hook.answer;
+            }
+            Ok(out)
         }
         (None, file, None) => {
-            if file.is_none() && change.is_empty() && !a.replace_env && !a.pull_image {
+            if file.is_none()
+                && change.is_empty()
+                && !a.replace_env
+                && !a.pull_image
+                && a.webhook.is_none()
+            {
                 return Err(ToolError::BadArguments(
-                    "nothing to change: give file, env, replace_env or pull_image".into(),
+                    "nothing to change: give file, env, replace_env, pull_image or webhook".into(),
                 ));
             }
+            let hook = file_webhook(call, &stack, a.webhook)?;
             let file = match a.file {
                 Some(f) => f,
                 None => {
@@ -90,7 +123,12 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                 }
             };
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-            let body = json!({"StackFileContent": file, "Env": env, "Prune": a.prune, "PullImage": a.pull_image});
+            let mut body = json!({"StackFileContent": file, "Env": env, "Prune": a.prune, "PullImage": a.pull_image});
+            // Sent every time: Portainer Business sets the stack's webhook
+            // to what the update carries, so leaving it out would drop it.
+            if let Some((hook_id, _)) = &hook {
+                body["Webhook"] = json!(hook_id);
+            }
             let updated = http
                 .portainer_json(
                     Method::PUT,
@@ -98,7 +136,11 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                     Some(&body),
                 )
                 .await?;
-            Ok(json!({"stack": updated, "env_changes": summary}))
+            let mut out = json!({"stack": updated, "env_changes": summary});
+            if let (Some((_, answer)), Some(_)) = (hook, a.webhook) {
+                out["webhook"] = answer;
+            }
+            Ok(out)
         }
     }
 }
@@ -128,21 +170,13 @@ async fn git_redeploy(
             .unwrap_or_default()
             .to_string(),
     };
-    let auth = git.get("Authentication").filter(|a| a.is_object());
     let mut body = json!({
         "RepositoryReferenceName": reference,
         "Env": env,
         "Prune": a.prune,
         "PullImage": a.pull_image,
-        "RepositoryAuthentication": auth.is_some(),
     });
-    if let Some(auth) = auth {
-        // The stored password is reused by Portainer when none is sent.
-        body["RepositoryUsername"] = auth["Username"].clone();
-        if let Some(kind) = auth.get("AuthorizationType") {
-            body["RepositoryAuthorizationType"] = kind.clone();
-        }
-    }
+    keep_git_auth(&mut body, git);
     let deployed = http
         .portainer_json(
             Method::PUT,
@@ -154,4 +188,109 @@ async fn git_redeploy(
         )
         .await?;
     Ok(json!({"stack": deployed, "ref": reference, "env_changes": summary}))
+}
+
+/// Portainer replaces a git stack's credentials with what a request
+/// carries: the stored user and kind are sent (the stored password is
+/// reused by Portainer when none is sent).
+fn keep_git_auth(body: &mut Value, git: &Value) {
+    let auth = git.get("Authentication").filter(|a| a.is_object());
+    body["RepositoryAuthentication"] = json!(auth.is_some());
+    if let Some(auth) = auth {
+        body["RepositoryUsername"] = auth["Username"].clone();
+        if let Some(kind) = auth.get("AuthorizationType") {
+            body["RepositoryAuthorizationType"] = kind.clone();
+        }
+    }
+}
+
+/// The webhook a stack has now: Portainer keeps a git stack's under
+/// AutoUpdate and (Business Edition) a file stack's under Webhook.
+fn current_webhook(stack: &Value) -> Option<&str> {
+    [stack.pointer("/AutoUpdate/Webhook"), stack.get("Webhook")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|w| !w.is_empty())
+}
+
+/// The id a change leaves the stack with ("" when removed) and what the
+/// answer says about it: the URL that redeploys the stack (a POST, no
+/// token), and the one it replaces, which stops working.
+fn webhook_change(http: &Http, stack: &Value, w: Webhook) -> (String, Value) {
+    let url = |id: &str| http.api_url(&format!("stacks/webhooks/{id}"));
+    let old = current_webhook(stack).map(url);
+    match w {
+        Webhook::New => {
+            let id = uuid::Uuid::new_v4().to_string();
+            let answer = json!({"url": url(&id), "method": "POST", "replaces": old});
+            (id, answer)
+        }
+        Webhook::Remove => (String::new(), json!({"removed": old})),
+    }
+}
+
+/// A file stack's webhook for the update's body: the change asked for, or
+/// the one it has kept. Only Portainer Business keeps webhooks of stacks
+/// not deployed from git; Community Edition would take the update and
+/// ignore the webhook, so that is refused before anything is sent.
+fn file_webhook(
+    call: &Call,
+    stack: &Value,
+    w: Option<Webhook>,
+) -> Result<Option<(String, Value)>, ToolError> {
+    let Some(w) = w else {
+        return Ok(current_webhook(stack).map(|id| (id.to_string(), Value::Null)));
+    };
+    let business = match call.target() {
+        Some(t) => t.portainer.ends_with("EE"),
+        None => stack.get("Webhook").is_some(),
+    };
+    if !business {
+        return Err(ToolError::BadArguments(
+            "`webhook`: Portainer Community Edition keeps webhooks only for stacks deployed from git"
+                .into(),
+        ));
+    }
+    Ok(Some(webhook_change(call.http(), stack, w)))
+}
+
+struct GitHook {
+    stack: Value,
+    answer: Value,
+}
+
+/// A git stack's webhook lives in its git settings (AutoUpdate), changed
+/// without a redeploy; every other setting is sent as stored, since
+/// Portainer replaces them with what the request carries.
+async fn git_webhook(
+    http: &Http,
+    (stack_id, environment_id): (u64, u64),
+    stack: &Value,
+    git: &Value,
+    w: Webhook,
+) -> Result<GitHook, ToolError> {
+    let (id, answer) = webhook_change(http, stack, w);
+    let mut auto = match stack.get("AutoUpdate") {
+        Some(v @ Value::Object(_)) => v.clone(),
+        _ => json!({}),
+    };
+    auto["Webhook"] = json!(id);
+    let polling = auto["Interval"].as_str().is_some_and(|i| !i.is_empty());
+    if id.is_empty() && !polling {
+        auto = Value::Null;
+    }
+    let mut body = json!({
+        "RepositoryReferenceName": git["ReferenceName"],
+        "AutoUpdate": auto,
+        "Env": stack["Env"],
+        "Prune": stack.pointer("/Option/Prune").and_then(Value::as_bool).unwrap_or(false),
+        "TLSSkipVerify": git["TLSSkipVerify"].as_bool().unwrap_or(false),
+    });
+    keep_git_auth(&mut body, git);
+    let path = format!("stacks/{stack_id}/git?endpointId={environment_id}");
+    let stack = http
+        .portainer_json(Method::POST, &path, Some(&body))
+        .await?;
+    Ok(GitHook { stack, answer })
 }

@@ -1,4 +1,5 @@
-//! Stacks: 7 is a compose stack, 11 a git stack, 8 breaks its own schema.
+//! Stacks: 7 is a compose stack, 12 one with a webhook, 11 a git stack, 8
+//! breaks its own schema.
 
 use super::Req;
 use crate::answer::{empty, json, no_route, not_found, Answer};
@@ -10,7 +11,8 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
     match (req.method, rest) {
         ("GET", []) => json(200, json!([fixtures::stack()])),
         ("GET", ["7"]) => json(200, fixtures::stack()),
-        ("GET", ["7", "file"]) => json(
+        ("GET", ["12"]) => json(200, hooked(fixtures::stack())),
+        ("GET", ["7" | "12", "file"]) => json(
             200,
             json!({"StackFileContent": "services:\n  web:\n    image: nginx:1.27\n    ports: [\"8080:80\"]\n"}),
         ),
@@ -40,9 +42,21 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
                        "ResourceControl": {"Id": 19, "ResourceId": format!("1_{}", b["Name"].as_str().unwrap_or_default()), "Type": 6, "AdministratorsOnly": true, "Public": false, "UserAccesses": [], "TeamAccesses": []}}),
             )
         }
-        ("PUT", ["7"]) => {
+        ("PUT", [id @ ("7" | "12")]) => {
             let mut st = fixtures::stack();
-            st["Env"] = req.json()["Env"].clone();
+            st["Id"] = json!(id.parse::<u64>().unwrap_or_default());
+            let b = req.json();
+            st["Env"] = b["Env"].clone();
+            st["Webhook"] = b.get("Webhook").cloned().unwrap_or(json!(""));
+            json(200, st)
+        }
+        // Git settings, no redeploy: what the request carries replaces them.
+        ("POST", ["11", "git"]) => {
+            let mut st = fixtures::git_stack();
+            let b = req.json();
+            st["AutoUpdate"] = b["AutoUpdate"].clone();
+            st["Env"] = b["Env"].clone();
+            st["GitConfig"]["ReferenceName"] = b["RepositoryReferenceName"].clone();
             json(200, st)
         }
         ("DELETE", ["7"]) => empty(204),
@@ -57,4 +71,13 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
         ),
         _ => no_route(),
     }
+}
+
+/// Stack 12: stack 7 with a webhook (Business Edition keeps a file stack's
+/// under Webhook).
+fn hooked(mut st: serde_json::Value) -> serde_json::Value {
+    st["Id"] = json!(12);
+    st["Name"] = json!("hooked");
+    st["Webhook"] = json!("0b1e3c5e-4f7a-4d2b-9c1e-2a3b4c5d6e7f");
+    st
 }

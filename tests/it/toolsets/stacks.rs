@@ -1,8 +1,8 @@
 //! --team-id (PORTAINER_TEAM_ID): stacks this server creates are restricted
-//! to that team through their resource control.
+//! to that team through their resource control. stack_update's webhooks.
 
 use crate::support::mcp::{command, exit_of, Session};
-use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::portainer::{Options, StandIn, TOKEN};
 use crate::support::served;
 use serde_json::json;
 
@@ -109,4 +109,136 @@ async fn an_unknown_team_stops_start_up_but_not_a_read_only_server() {
         let (ok, stderr) = exit_of(command(&p.url(), TOKEN, &["--team-id", bad])).await;
         assert!(!ok && stderr.contains("--team-id"), "{bad}: {stderr}");
     }
+}
+
+/// The webhook id a stack_update sent, checked to be a v4 UUID, and the URL
+/// its answer gave for it.
+fn webhook_sent(id: &str, answer: &serde_json::Value) -> String {
+    let parsed = uuid::Uuid::parse_str(id).expect("a UUID");
+    assert_eq!(parsed.get_version_num(), 4, "{id}");
+    let url = answer["webhook"]["url"]
+        .as_str()
+        .expect("a URL")
+        .to_string();
+    assert!(
+        url.ends_with(&format!("/api/stacks/webhooks/{id}")),
+        "{url}"
+    );
+    assert_eq!(answer["webhook"]["method"], "POST");
+    url
+}
+
+/// The writes the stand-in received since its log was last reset, then
+/// reset for the next step.
+async fn writes(p: &StandIn) -> Vec<portainer_standin::Seen> {
+    let w = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .collect();
+    p.reset_log().await;
+    w
+}
+
+#[tokio::test]
+async fn stack_update_makes_and_removes_webhooks() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let update = |id: u64, extra: serde_json::Value| {
+        let mut args = json!({"id": id, "environment_id": 1});
+        args.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        args
+    };
+
+    // A file stack (Business Edition): the update carries the new id.
+    let out = s
+        .ok("stack_update", update(7, json!({"webhook": "new"})))
+        .await;
+    let w = writes(&p).await;
+    assert_eq!(
+        (w[0].method.as_str(), w[0].path.as_str()),
+        ("PUT", "/api/stacks/7")
+    );
+    let body = w[0].body.clone().unwrap();
+    webhook_sent(body["Webhook"].as_str().unwrap(), &out);
+    assert!(
+        body["StackFileContent"].as_str().unwrap().contains("nginx"),
+        "the file is kept"
+    );
+    assert_eq!(out["webhook"]["replaces"], json!(null));
+
+    // One it has is replaced (the answer names the old URL) or removed,
+    // and an update that does not name it sends it back unchanged.
+    let old = "0b1e3c5e-4f7a-4d2b-9c1e-2a3b4c5d6e7f";
+    let out = s
+        .ok("stack_update", update(12, json!({"webhook": "new"})))
+        .await;
+    assert!(
+        out["webhook"]["replaces"].as_str().unwrap().ends_with(old),
+        "{out}"
+    );
+    writes(&p).await;
+    s.ok("stack_update", update(12, json!({"env": {"A": "1"}})))
+        .await;
+    assert_eq!(
+        writes(&p).await[0].body.clone().unwrap()["Webhook"],
+        old,
+        "kept"
+    );
+    let out = s
+        .ok("stack_update", update(12, json!({"webhook": "remove"})))
+        .await;
+    assert_eq!(writes(&p).await[0].body.clone().unwrap()["Webhook"], "");
+    assert!(out["webhook"]["removed"].as_str().unwrap().ends_with(old));
+
+    // A git stack: its git settings change, nothing is redeployed, the
+    // stored reference, variables and credentials go back as they were.
+    let out = s
+        .ok("stack_update", update(11, json!({"webhook": "new"})))
+        .await;
+    let w = writes(&p).await;
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(
+        (w[0].method.as_str(), w[0].path.as_str()),
+        ("POST", "/api/stacks/11/git")
+    );
+    let body = w[0].body.clone().unwrap();
+    webhook_sent(body["AutoUpdate"]["Webhook"].as_str().unwrap(), &out);
+    assert_eq!(body["RepositoryReferenceName"], "refs/heads/release");
+    assert_eq!(body["RepositoryUsername"], "deploy-bot");
+    assert_eq!(body["Env"].as_array().unwrap().len(), 2);
+    // With a change to deploy, the settings first, then the redeploy.
+    let extra = json!({"webhook": "new", "env": {"LOG_LEVEL": "debug"}});
+    s.ok("stack_update", update(11, extra)).await;
+    let paths: Vec<String> = writes(&p).await.into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/stacks/11/git", "/api/stacks/11/git/redeploy"]);
+
+    // A dry run shows the request and sends nothing.
+    let extra = json!({"webhook": "new", "dry_run": true});
+    let out = s.ok("stack_update", update(7, extra)).await;
+    assert!(out.to_string().contains("Webhook"), "{out}");
+    assert!(writes(&p).await.is_empty());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn community_edition_keeps_webhooks_of_git_stacks_only() {
+    let p = StandIn::with_options(Options::default().version("2.39.0").edition("CE")).await;
+    let s = Session::start(&p.url(), &[]).await;
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "webhook": "new"}),
+        )
+        .await;
+    assert!(e.contains("`webhook`") && e.contains("git"), "{e}");
+    assert!(
+        p.seen().await.iter().all(|r| r.method == "GET"),
+        "nothing written"
+    );
+    s.stop().await;
 }
