@@ -687,6 +687,58 @@ def expect_workload_logs(scene, before):
     return ["api-1/app ready", "api-2/istio-proxy ready"]
 
 
+# 16. A question over every environment: where does an image run?
+IMAGE = "mcp-busybox:test"
+
+
+def where_answer(rows):
+    return "\n".join(f"{env}: {', '.join(sorted(names))}" for env, names in sorted(rows) if names)
+
+
+async def ours_fleet_image(a):
+    out = await a.call("docker_container_list", {"environment_id": "*", "filters": {"ancestor": [IMAGE]},
+                                                 "select": "items[].Names[0]"})
+    return where_answer((e["environment"], [n.lstrip("/") for n in e["selected"]]) for e in out["items"])
+
+
+async def theirs_fleet_image(a):
+    envs = await a.call("EndpointList", {"select": "[?Type==`1` || Type==`2`].{id:Id,name:Name}"})
+    rows = []
+    for e in envs:
+        names = await a.call("docker_proxy", {"environment_id": e["id"], "path": "/containers/json",
+                                              "query_params": {"filters": json.dumps({"ancestor": [IMAGE]})},
+                                              "select": "[].Names[0]"})
+        rows.append((e["name"], [n.lstrip("/") for n in names]))
+    return where_answer(rows)
+
+
+def expect_fleet_image(scene, before):
+    names = scene.docker("ps", "--filter", f"ancestor={IMAGE}", "--format", "{{.Names}}").split()
+    env = scene.api("/api/endpoints")[0]["Name"]
+    return [where_answer([(env, names)])]
+
+
+# 17. A webhook that redeploys a stack (issue 28: the caller makes up the
+# UUID; ours makes it and answers the URL).
+async def ours_stack_webhook(a):
+    out = await a.call("stack_update", {"id": 7, "environment_id": DOCKER, "webhook": "new"})
+    return f"webhook: {out['webhook']['url']}"
+
+
+async def theirs_stack_webhook(a):
+    import uuid
+    f = await a.call("StackFileInspect", {"id": 7})
+    hook = str(uuid.uuid4())
+    await a.call("StackUpdate", {"id": 7, "endpointId": DOCKER, "StackFileContent": f["StackFileContent"],
+                                 "Env": [], "Webhook": hook})
+    return f"webhook: /api/stacks/webhooks/{hook}"
+
+
+def expect_stack_webhook(scene, before):
+    hook = scene.api("/api/stacks/7")["Webhook"]
+    return [f"/api/stacks/webhooks/{hook}"] if hook else ["a webhook on stack 7"]
+
+
 Script = Callable[[Agent], Awaitable[str]]
 
 
@@ -737,6 +789,10 @@ TASKS = [
          "last hour?", ours_grep_running, theirs_grep_running, expect_grep_running),
     Task("workload_logs", "Show the 'ready' lines of deployment api's pods in namespace shop (environment 3).",
          ours_workload_logs, theirs_workload_logs, expect_workload_logs),
+    Task("fleet_image", f"On which environments do containers from image {IMAGE} run, and which?",
+         ours_fleet_image, theirs_fleet_image, expect_fleet_image),
+    Task("stack_webhook", "Create a webhook that redeploys stack 7 (environment 1) and give me its URL.",
+         ours_stack_webhook, theirs_stack_webhook, expect_stack_webhook),
 ]
 
 # Typed tools a reader of mcp-portainer's guide would try before the proxy

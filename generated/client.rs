@@ -12189,65 +12189,6 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `GET` request to `/endpoints/{environmentId}/docker/services/{id}/logs`
-
-*/
-    pub async fn docker_service_logs<'a>(
-        &'a self,
-        environment_id: i64,
-        id: &'a str,
-        details: Option<bool>,
-        follow: Option<bool>,
-        since: Option<i64>,
-        stderr: Option<bool>,
-        stdout: Option<bool>,
-        tail: Option<&'a str>,
-        timestamps: Option<bool>,
-    ) -> Result<ResponseValue<ByteStream>, Error<types::PortainerError>> {
-        let url = format!(
-            "{}/endpoints/{}/docker/services/{}/logs", self.baseurl, encode_path(&
-            environment_id.to_string()), encode_path(& id.to_string()),
-        );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .query(&progenitor_client::QueryParam::new("details", &details))
-            .query(&progenitor_client::QueryParam::new("follow", &follow))
-            .query(&progenitor_client::QueryParam::new("since", &since))
-            .query(&progenitor_client::QueryParam::new("stderr", &stderr))
-            .query(&progenitor_client::QueryParam::new("stdout", &stdout))
-            .query(&progenitor_client::QueryParam::new("tail", &tail))
-            .query(&progenitor_client::QueryParam::new("timestamps", &timestamps))
-            .headers(header_map)
-            .build()?;
-        let info = OperationInfo {
-            operation_id: "docker_service_logs",
-        };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::stream(response)),
-            404u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            500u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            503u16 => {
-                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
-            }
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
-    }
     /**Sends a `GET` request to `/endpoints/{environmentId}/docker/tasks`
 
 */

@@ -182,6 +182,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -249,6 +250,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -303,6 +305,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -335,6 +338,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -361,6 +365,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -389,6 +394,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -415,6 +421,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::ENVIRONMENT_CREATE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -443,6 +450,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -471,6 +479,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -499,6 +508,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -538,6 +548,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -566,6 +577,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -605,6 +617,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -631,6 +644,16 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::STACK_UPDATE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[
+            "create webhook",
+            "add webhook",
+            "new webhook",
+            "regenerate webhook",
+            "remove webhook",
+            "delete webhook",
+            "redeploy",
+            "pull",
+        ],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -665,6 +688,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -724,6 +748,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -752,6 +777,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -780,6 +806,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -808,6 +835,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -834,6 +862,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -847,7 +876,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Find any Portainer or Docker API operation by words (\"helm rollback\") when no tool fits; a hit names the curated tool to prefer, if any. Then api_describe, api_call.",
+        description: "Find a Portainer or Docker API operation by words (\"helm rollback\") when no tool fits; a hit names the tool to prefer, if any. Then api_describe, api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -860,6 +889,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::API_FIND),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -886,6 +916,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::API_DESCRIBE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -912,6 +943,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::API_CALL),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -925,7 +957,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_proxy",
         title: "Docker API passthrough",
-        description: "A raw Docker Engine API request through Portainer, for what no tool covers; path like \"containers/json\". Non-GET changes the environment.",
+        description: "A raw Docker Engine API request through Portainer when no tool fits; path e.g. \"containers/json\". Non-GET changes the environment.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -938,6 +970,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_PROXY),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -951,7 +984,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_proxy",
         title: "Kubernetes API passthrough",
-        description: "A raw Kubernetes API request through Portainer, for what no tool covers; path like \"api/v1/namespaces/web/pods\". Non-GET changes the cluster.",
+        description: "A raw Kubernetes API request through Portainer when no tool fits; path e.g. \"api/v1/namespaces/web/pods\". Non-GET changes the cluster.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -964,6 +997,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_PROXY),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -992,6 +1026,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -1025,6 +1060,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: Some(
                 "State && HostConfig && {Id: Id, Name: Name, Created: Created, RestartCount: RestartCount, State: State, Config: Config.{Image: Image, Cmd: Cmd, Entrypoint: Entrypoint, User: User, WorkingDir: WorkingDir, Env: Env, Labels: Labels, Healthcheck: Healthcheck}, HostConfig: HostConfig.{RestartPolicy: RestartPolicy, NetworkMode: NetworkMode, Privileged: Privileged, Memory: Memory, NanoCpus: NanoCpus, PortBindings: PortBindings}, Mounts: Mounts[].{Type: Type, Name: Name, Source: Source, Destination: Destination, RW: RW}, Ports: NetworkSettings.Ports, Networks: keys(NetworkSettings.Networks || `{}`), IPs: NetworkSettings.Networks.*.IPAddress} || @",
@@ -1040,7 +1076,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "Container logs as text, stdout and stderr interleaved, the last lines; narrow with since/until or grep. Several at once: per container, 50 lines each.",
+        description: "Container logs as text (stdout and stderr), the last lines; narrow with since/until or grep. Several: per container, 50 lines each.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1053,6 +1089,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_LOGS),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1081,6 +1118,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1107,6 +1145,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_STATS),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1133,6 +1172,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_ACTION),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1161,6 +1201,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1189,6 +1230,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: Some(
                 "contains(keys(@), 'Volumes') && {items: Volumes || `[]`, total: length(Volumes || `[]`), warnings: Warnings} || @",
@@ -1198,7 +1240,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
-            fan_out: None,
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -1219,6 +1261,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1245,6 +1288,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_DISK_USAGE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1271,6 +1315,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_IMAGE_PULL),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1297,6 +1342,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_PRUNE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1325,6 +1371,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1353,6 +1400,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1387,6 +1435,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1415,6 +1464,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1443,6 +1493,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1471,6 +1522,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1499,6 +1551,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1527,6 +1580,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1555,6 +1609,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1583,6 +1638,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1611,6 +1667,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1639,6 +1696,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1667,6 +1725,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1701,6 +1760,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1735,6 +1795,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1763,6 +1824,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1789,6 +1851,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1817,6 +1880,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1845,6 +1909,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1871,6 +1936,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].Authorizations"],
@@ -1899,6 +1965,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 1u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1927,6 +1994,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 1u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1953,6 +2021,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1987,6 +2056,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2021,6 +2091,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2055,6 +2126,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2083,6 +2155,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2115,6 +2188,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2141,6 +2215,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2169,6 +2244,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2195,6 +2271,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Schema("{\"properties\":{},\"type\":\"object\"}"),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2223,6 +2300,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2236,7 +2314,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "Objects of any kind (custom resources too), in a namespace or all, with selectors and paging, or as kubectl's table. Secrets hidden.",
+        description: "Objects of any kind (CRDs too) in a namespace or all, with selectors and paging, or as kubectl's table. Secrets hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -2249,6 +2327,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_LIST),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].metadata.managedFields"],
@@ -2256,7 +2335,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
-            fan_out: None,
+            fan_out: Some("kubernetes"),
         },
     },
     ToolDef {
@@ -2275,6 +2354,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_RESOURCE_GET),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &["metadata.managedFields"],
@@ -2301,6 +2381,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_POD_LOGS),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2327,6 +2408,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_EVENTS),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: Some(
                 "{items: reverse(sort_by(items[].{type: type, reason: reason, object: join('/', [involvedObject.kind || '', involvedObject.name || '']), namespace: involvedObject.namespace, message: message, count: count || series.count || `1`, last: series.lastObservedTime || lastTimestamp || eventTime || metadata.creationTimestamp || ''}, &last))}",
@@ -2355,6 +2437,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_SCALE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2381,6 +2464,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2407,6 +2491,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_DESCRIBE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2433,6 +2518,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_TOP),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2459,6 +2545,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_APPLY),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2485,6 +2572,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_DELETE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2511,6 +2599,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::DOCKER_CONTAINER_EXEC),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2537,6 +2626,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::KUBERNETES_POD_EXEC),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2565,6 +2655,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -2596,6 +2687,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &["PreviousSpec"],
@@ -2622,6 +2714,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_SCALE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2648,6 +2741,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_UPDATE),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2674,6 +2768,7 @@ pub static TOOLS: &[ToolDef] = &[
         input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_ROLLBACK),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2702,6 +2797,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].Spec.ContainerSpec.Env"],
@@ -2730,6 +2826,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2743,27 +2840,26 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "swarm_service_logs",
         title: "Read service logs",
-        description: "Read the logs of all tasks of a Swarm service as plain text, the last 200 lines unless tail says otherwise.",
+        description: "Logs of all tasks of a Swarm service as text, the last 200 lines; narrow with since (\"10m\", RFC 3339, Unix) or grep.",
         toolset: "swarm",
         access: Access::Read,
         destructive: false,
-        idempotent: true,
+        idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "DockerServiceLogs",
-        method: "GET",
-        path: "/endpoints/{environmentId}/docker/services/{id}/logs",
-        input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"id\":{\"description\":\"Service id or name.\",\"type\":\"string\"},\"since\":{\"default\":0,\"description\":\"Only lines after this Unix timestamp.\",\"type\":\"integer\"},\"stderr\":{\"default\":true,\"type\":\"boolean\"},\"stdout\":{\"default\":true,\"type\":\"boolean\"},\"tail\":{\"default\":\"200\",\"description\":\"Number of lines from the end, or \\\"all\\\".\",\"type\":\"string\"},\"timestamps\":{\"default\":false,\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"id\"],\"type\":\"object\"}",
-        ),
+        operation: "swarm_service_logs",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::SWARM_SERVICE_LOGS),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
             keep_tail: true,
             client_paging: false,
-            single_request: true,
+            single_request: false,
             fill: None,
             fan_out: None,
         },
@@ -2786,6 +2882,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2820,6 +2917,7 @@ pub static TOOLS: &[ToolDef] = &[
                 missing_in: 1u32,
             },
         ],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2848,6 +2946,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2876,6 +2975,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -2910,6 +3010,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2938,6 +3039,7 @@ pub static TOOLS: &[ToolDef] = &[
         ),
         missing_in: 0u32,
         gaps: &[],
+        find: &[],
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -5064,32 +5166,7 @@ pub async fn dispatch(
                 .await
         }
         "swarm_service_logs" => {
-            let a_environment_id: i64 = args.get_segment("environment_id", None)?;
-            let a_id: String = args.get_segment("id", None)?;
-            let a_details: Option<bool> = Args::fixed("details", None)?;
-            let a_follow: Option<bool> = Args::fixed("follow", Some("false"))?;
-            let a_since: Option<i64> = args.get("since", None)?;
-            let a_stderr: Option<bool> = args.get("stderr", Some("true"))?;
-            let a_stdout: Option<bool> = args.get("stdout", Some("true"))?;
-            let a_tail: Option<String> = args.get("tail", Some("\"200\""))?;
-            let a_timestamps: Option<bool> = args.get("timestamps", None)?;
-            crate::portainer::decode::finish_bytes(
-                    client.inner(),
-                    client
-                        .docker_service_logs(
-                            a_environment_id,
-                            &a_id,
-                            a_details,
-                            a_follow,
-                            a_since,
-                            a_stderr,
-                            a_stdout,
-                            a_tail.as_deref(),
-                            a_timestamps,
-                        )
-                        .await,
-                )
-                .await
+            (crate::tools::handlers::SWARM_SERVICE_LOGS.call)(call, args).await
         }
         "helm_release_list" => {
             let a_id: i64 = args.get_segment("environment_id", None)?;

@@ -101,6 +101,10 @@ pub struct ToolEntry {
     /// "kubernetes", the kind of environment it reads. Its environment_id
     /// then also takes [ids], "*", "tag:NAME" or "group:NAME".
     pub fan_out: Option<String>,
+    /// More words api_find answers with this tool (a hand-written tool's
+    /// name says what it is, not all it does: stack_update makes webhooks).
+    #[serde(default)]
+    pub find: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

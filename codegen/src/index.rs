@@ -107,7 +107,16 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
             quote!(ParamDef { name: #name, wire: #wire, in_path: #path_param, required: #required, missing_in: #lacking })
         });
         let body = op.body.is_some();
-        let input = input_schema(union, &op).to_string();
+        let input = input_schema(union, &op);
+        // The body's own field names: api_find matches them too (a stack's
+        // webhook is a field of StackUpdate, in no id or path).
+        let fields: Vec<&str> = input
+            .pointer("/properties/body/properties")
+            .and_then(Value::as_object)
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let fields = quote!(&[#(#fields),*]);
+        let input = input.to_string();
         let result = result_shape(union, &op);
         let tools = curated.get(id.as_str()).cloned().unwrap_or_default();
         let deny = match denied.get(id.as_str()) {
@@ -117,7 +126,7 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
         Some(quote! {
             OperationDef {
                 id: #id, method: #method, path: #path, family: #family,
-                params: &[#(#params),*], body: #body, input: #input, result: #result,
+                params: &[#(#params),*], body: #body, fields: #fields, input: #input, result: #result,
                 missing_in: #missing_in, curated: &[#(#tools),*], denied: #deny,
             }
         })

@@ -99,6 +99,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let client_paging = e.paging.is_some();
     let fill = opt_str(&e.fill);
     let fan_out = opt_str(&e.fan_out);
+    let find = &e.find;
     // Generated tools send one request; of the handlers, only the proxies do.
     let single_request = matches!(p.kind, Kind::Generated { .. })
         || e.method_argument.is_some()
@@ -157,6 +158,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
             input: #input,
             missing_in: #missing_in,
             gaps: &[#(#gaps),*],
+            find: &[#(#find),*],
             shape: crate::shaping::Rules {
                 project: #project,
                 omit: &[#(#omit),*],

@@ -32,7 +32,7 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
         props.insert(
             "environment_id".into(),
             json!({"type": ["integer", "string", "array"], "minimum": 1,
-                   "description": "Several: [ids], \"*\", \"tag:X\", \"group:X\""}),
+                   "description": "Or [ids], \"*\", \"tag:X\", \"group:X\""}),
         );
     }
     if def.shape.fill.is_some() {
@@ -76,6 +76,7 @@ pub fn mcp_tool(served: &Served) -> Tool {
             annotations = annotations.idempotent(true);
         }
     }
+    unsaid_false_defaults(&mut input);
     let Value::Object(input) = input else {
         unreachable!("input schemas are objects")
     };
@@ -85,5 +86,18 @@ pub fn mcp_tool(served: &Served) -> Tool {
         tool
     } else {
         tool.with_annotations(annotations)
+    }
+}
+
+/// A flag left out is off: `"default": false` on a boolean argument says
+/// nothing a model does not assume, and costs tools/list space.
+fn unsaid_false_defaults(input: &mut Value) {
+    let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for p in props.values_mut().filter_map(Value::as_object_mut) {
+        if p.get("type") == Some(&json!("boolean")) && p.get("default") == Some(&json!(false)) {
+            p.remove("default");
+        }
     }
 }

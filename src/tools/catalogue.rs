@@ -78,6 +78,8 @@ pub struct ToolDef {
     pub missing_in: u32,
     /// Arguments that some descriptions lack.
     pub gaps: &'static [Gap],
+    /// More words api_find answers with this tool than its name's.
+    pub find: &'static [&'static str],
 }
 
 /// Where a tool's arguments are declared.

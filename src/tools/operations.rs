@@ -24,6 +24,8 @@ pub struct OperationDef {
     pub params: &'static [ParamDef],
     /// Whether it takes a request body (the `body` argument).
     pub body: bool,
+    /// The top-level field names of its body.
+    pub fields: &'static [&'static str],
     /// JSON Schema of the call's arguments (JSON text).
     pub input: &'static str,
     /// What a success returns, in a few words.
@@ -356,6 +358,7 @@ fn score(op: &OperationDef, query: &[String]) -> u32 {
         .collect();
     let family = words(op.family);
     let params: Vec<String> = op.params.iter().flat_map(|p| words(p.name)).collect();
+    let fields: Vec<String> = op.fields.iter().flat_map(|f| words(f)).collect();
     let verb = match op.method {
         "GET" => "list inspect",
         "POST" => "create",
@@ -390,6 +393,11 @@ fn score(op: &OperationDef, query: &[String]) -> u32 {
         if s > 0 {
             matched += 1;
         }
+        // A body field's name only breaks ties: bodies are long, and a
+        // word met in one says less than one in the route.
+        if s == 0 && hit(&fields) {
+            s = 1;
+        }
         total += s;
     }
     if matched == 0 {
@@ -421,7 +429,22 @@ const FILLER: &[&str] = &["a", "an", "the", "to", "of", "for", "in", "on", "my",
 /// Whether every meaningful query word names a word of `name` (a tool's
 /// snake_case name), allowing plurals and the synonyms above.
 pub fn name_matches(name: &str, query: &str) -> bool {
-    let own = words(name);
+    tool_matches(name, &[], query)
+}
+
+/// Whether every word of `query` is a word of the tool's name or of one of
+/// its `find` phrases (tools.toml) that the query holds whole: "create
+/// webhook for stack" is stack_update's, "create stack" is not.
+pub fn tool_matches(name: &str, find: &[&str], query: &str) -> bool {
+    let mut own = words(name);
+    let q = words(query);
+    let asked: Vec<&str> = q.iter().map(|w| stem(w)).collect();
+    for phrase in find {
+        let pw = words(phrase);
+        if pw.iter().all(|w| asked.contains(&stem(w))) {
+            own.extend(pw);
+        }
+    }
     let q: Vec<String> = words(query)
         .into_iter()
         .filter(|w| !FILLER.contains(&w.as_str()))
@@ -497,6 +520,16 @@ mod tests {
             "undo service update"
         ));
         assert!(!name_matches("environment_create", "create stack"));
+        // A find phrase counts only when the query holds it whole.
+        let find = &["create webhook", "redeploy"];
+        assert!(tool_matches(
+            "stack_update",
+            find,
+            "create webhook for stack"
+        ));
+        assert!(tool_matches("stack_update", find, "redeploy stack"));
+        assert!(!tool_matches("stack_update", find, "create stack"));
+        assert!(!tool_matches("stack_update", find, "webhook"));
         assert!(!name_matches("environment_create", "the"));
     }
 

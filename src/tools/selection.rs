@@ -238,6 +238,7 @@ mod tests {
             fan_out: None,
         },
         missing_in: 0,
+        find: &[],
         gaps: &[
             Gap {
                 wire: "removeVolumes",

@@ -31,6 +31,7 @@ DOCKER_ENV = 1
 # Environment 3's Kubernetes API is the Rust stand-in's (standin/), which
 # answers as kube-apiserver does (discovery, apply, dry runs, Table...).
 KUBERNETES_ENV = 3
+STACK_FILE = "services:\n  web:\n    image: mcp-busybox:test\n    command: [\"sleep\", \"3600\"]\n"
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -127,8 +128,10 @@ class Front(http.server.BaseHTTPRequestHandler):
                                         "details": "object not found inside the database"})
         if m == "GET" and rest == ["endpoint_groups"]:
             return self.send_json(200, [{"Id": 1, "Name": "Unassigned", "TagIds": [], "UserAccessPolicies": {}, "TeamAccessPolicies": {}}])
-        if m == "GET" and rest in (["tags"], ["stacks"]):
+        if m == "GET" and rest == ["tags"]:
             return self.send_json(200, [])
+        if rest[:1] == ["stacks"]:
+            return self.stacks(m, rest[1:], body)
         kube = [str(KUBERNETES_ENV), "kubernetes"]
         if self.server.kubernetes and (rest[:1] == ["endpoints"] and rest[1:3] == kube
                                        or rest[:2] == kube[::-1]):
@@ -139,6 +142,28 @@ class Front(http.server.BaseHTTPRequestHandler):
                                             "details": "object not found inside the database"})
             return self.relay("/" + "/".join(rest[3:]) + ("?" + query if query else ""), body)
         return self.send_json(404, {"message": "Not found", "details": f"no route for {m} {path}"})
+
+    def stacks(self, m, rest, body):
+        """One compose stack, 7, whose webhook an update sets (Business
+        Edition keeps a file stack's webhook under Webhook); the file is
+        not deployed: the engine's containers are the suite's own."""
+        st = self.server.stack
+        if m == "GET" and rest == []:
+            return self.send_json(200, [st])
+        if rest[:1] != ["7"]:
+            return self.send_json(404, {"message": "Unable to find a stack with the specified identifier inside the database",
+                                        "details": "object not found inside the database"})
+        if m == "GET" and rest == ["7"]:
+            return self.send_json(200, st)
+        if m == "GET" and rest == ["7", "file"]:
+            return self.send_json(200, {"StackFileContent": STACK_FILE})
+        if m == "PUT" and rest == ["7"]:
+            payload = json.loads(body or b"{}")
+            with self.server.record_lock:
+                st["Env"] = payload.get("Env") or []
+                st["Webhook"] = payload.get("Webhook") or ""
+            return self.send_json(200, st)
+        return self.send_json(404, {"message": "Not found", "details": f"no route for {m} /api/stacks/{'/'.join(rest)}"})
 
     def relay(self, target, body):
         """To the Docker engine, as Portainer's Docker passthrough does."""
@@ -215,6 +240,8 @@ def main():
     srv.kubernetes_token = a.kubernetes_token
     srv.version, srv.edition = a.version, a.edition
     srv.record_lock = threading.Lock()
+    srv.stack = {"Id": 7, "Name": "shop", "Type": 2, "EndpointId": DOCKER_ENV, "Status": 1, "Env": [],
+                 "GitConfig": None, "AutoUpdate": None, "Webhook": ""}
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)
     try:
         srv.serve_forever()

@@ -185,6 +185,10 @@ MORE = [
     ("docker_container_logs", {"environment_id": 1, "id": "*", "grep": "hello", "since": "10m"}),
     ("docker_container_logs", {"environment_id": 1, "filters": {"name": ["logger"]}, "until": "2030-01-01T00:00:00Z"}),
     ("kubernetes_pod_logs", {"environment_id": 3, "namespace": "shop", "pod": "app=web", "since": "2026-12-07T08:00:00+01:00"}),
+    ("docker_list", {"environment_id": "*", "kind": "image", "filters": {"dangling": ["false"]}}),
+    ("swarm_service_logs", {"environment_id": 1, "id": MISSING, "since": "10m", "grep": "x"}),
+    # A stack's webhook: the update's body carries it (the front's stack 7).
+    ("stack_update", {"environment_id": 1, "id": 7, "webhook": "new", "env": {"A": "1"}}),
 ]
 
 
@@ -321,6 +325,10 @@ def test_every_recorded_request_matches_upstream(world, upstream, request):
         assert ("GET", "/api/system/version") in seen, "the start-up version check is recorded"
     if "test_scenario_6_http_mode_with_the_callers_token" in ran:
         assert ("GET", "/api/users/me") in seen, "the HTTP-mode caller check is recorded"
+    if "test_sweep_sends_every_tool_once" in ran:
+        hooks = [json.loads(r["body"]).get("Webhook") for r in records
+                 if (r["method"], r["path"]) == ("PUT", "/api/stacks/7")]
+        assert hooks and all(len(h or "") == 36 for h in hooks), f"the webhook went with the update: {hooks}"
     unchecked = []
     bad = upstream.mismatches(records, unchecked)
     print(f"{len(records)} requests recorded, {len(bad)} off the upstream descriptions, "

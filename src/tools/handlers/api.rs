@@ -19,7 +19,7 @@ use serde_json::{json, Map, Value};
 pub struct Find {
     /// What to do, e.g. "create environment", "helm rollback".
     query: String,
-    /// At most this many operations (default 8).
+    /// Default 8.
     #[schemars(range(min = 1, max = 50))]
     limit: Option<usize>,
 }
@@ -46,7 +46,7 @@ async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
         .iter()
         .filter(|t| matches!(t.input, Input::Handler(_)) && t.operation_argument.is_none())
         .filter(|t| t.method_argument.is_none())
-        .filter(|t| operations::name_matches(t.name, &a.query))
+        .filter(|t| operations::tool_matches(t.name, t.find, &a.query))
         .partition(|t| call.serves(t.name));
     if !served.is_empty() {
         out["curated_tools"] = json!(served.iter().map(|t| t.name).collect::<Vec<_>>());

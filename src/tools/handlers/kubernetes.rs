@@ -26,7 +26,7 @@ pub struct ResourceList {
     api_version: String,
     /// e.g. Pod, Deployment, ConfigMap.
     kind: String,
-    /// Namespace; all namespaces when left out.
+    /// All when left out.
     namespace: Option<String>,
     /// e.g. app=web,tier!=cache
     label_selector: Option<String>,
@@ -132,7 +132,7 @@ pub enum EventType {
 pub struct Events {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// Namespace; all namespaces when left out.
+    /// All when left out.
     namespace: Option<String>,
     /// Only events about the object with this name.
     object: Option<String>,

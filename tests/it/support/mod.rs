@@ -31,3 +31,36 @@ pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .map(|(m, p)| (m.to_string(), p.to_string()))
         .collect()
 }
+
+/// A stand-in listing `n` environments (env-i: Docker unless i % 3 == 0,
+/// down when i % 5 == 0, tagged when odd) and a session on it, its start-up
+/// requests forgotten.
+pub async fn fleet(n: usize) -> (StandIn, Session) {
+    let p = StandIn::with_options(portainer::Options::default().environments(n)).await;
+    let s = Session::start(&p.url(), &[]).await;
+    p.reset_log().await;
+    (p, s)
+}
+
+/// The environment ids of a fan-out answer's rows, in order.
+pub fn environment_ids(out: &serde_json::Value) -> Vec<u64> {
+    out["items"]
+        .as_array()
+        .expect("a fan-out answer's rows")
+        .iter()
+        .map(|e| {
+            e["environment_id"]
+                .as_u64()
+                .expect("each row's environment")
+        })
+        .collect()
+}
+
+/// How many requests since start-up went to a path ending with `suffix`.
+pub async fn sent_to(p: &StandIn, suffix: &str) -> usize {
+    p.seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with(suffix))
+        .count()
+}

@@ -15,10 +15,11 @@ const MEASURED: [&str; 5] = [
 ];
 
 /// Blocks this suite writes (here and in figures.rs).
-const DERIVED: [&str; 6] = [
+const DERIVED: [&str; 7] = [
     "modules",
     "toolsets",
     "tools",
+    "fan-out-tools",
     "tools-list-sizes",
     "api-figures",
     "shaping-figures",
@@ -139,6 +140,26 @@ fn a_module_summary_is_its_first_sentence() {
 #[test]
 fn readme_lists_the_toolsets() {
     check_block("README.md", "toolsets", &toolsets_table());
+}
+
+/// The tools whose environment_id names several environments (`fan_out`
+/// in tools.toml), with the kind of environment each reads.
+fn fan_out_list() -> String {
+    let mut out = String::new();
+    for t in TOOLS {
+        if let Some(kind) = t.shape.fan_out {
+            out += &format!(
+                "- `{}` (toolset `{}`): {kind} environments\n",
+                t.name, t.toolset
+            );
+        }
+    }
+    out
+}
+
+#[test]
+fn the_tools_page_lists_the_fan_out_tools() {
+    check_block("docs/tools.md", "fan-out-tools", &fan_out_list());
 }
 
 #[test]

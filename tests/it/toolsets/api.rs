@@ -429,6 +429,24 @@ async fn find_points_to_hand_written_tools() {
         json!(["environment_create (toolset environments_manage)"]),
         "{out}"
     );
+    // A tool whose name does not say all it does: its find phrases.
+    let out = s
+        .ok("api_find", json!({"query": "create webhook for stack"}))
+        .await;
+    assert_eq!(out["curated_tools"], json!(["stack_update"]), "{out}");
+    // A body's field names break ties: StackUpdate holds Webhook.
+    let out = s
+        .ok(
+            "api_find",
+            json!({"query": "update stack webhook", "limit": 1}),
+        )
+        .await;
+    assert_eq!(out["items"][0]["operation"], "StackUpdate", "{out}");
+    let out = s.ok("api_find", json!({"query": "create stack"})).await;
+    assert!(
+        !out["curated_tools"].to_string().contains("stack_update"),
+        "{out}"
+    );
     s.stop().await;
     let s = Session::start(&p.url(), &["--toolsets", "all"]).await;
     let out = s

@@ -5,7 +5,7 @@
 
 use crate::support::mcp::Session;
 use crate::support::portainer::fixtures;
-use crate::support::served;
+use crate::support::{environment_ids, fleet, sent_to, served};
 use base64::Engine;
 use serde_json::{json, Value};
 
@@ -725,10 +725,7 @@ async fn logs_of_several_refuse_bad_selections_before_sending() {
 /// and non-Docker environments are skipped with a note.
 #[tokio::test]
 async fn container_list_over_many_environments() {
-    use crate::support::portainer::{Options, StandIn};
-    let p = StandIn::with_options(Options::default().environments(12)).await;
-    let s = Session::start(&p.url(), &[]).await;
-    p.reset_log().await;
+    let (p, s) = fleet(12).await;
     let out = s
         .ok(
             "docker_container_list",
@@ -736,13 +733,7 @@ async fn container_list_over_many_environments() {
         )
         .await;
     // env-i: Docker unless i % 3 == 0, down when i % 5 == 0.
-    let read: Vec<u64> = out["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["environment_id"].as_u64().unwrap())
-        .collect();
-    assert_eq!(read, [1, 2, 4, 7, 8, 11], "{out}");
+    assert_eq!(environment_ids(&out), [1, 2, 4, 7, 8, 11], "{out}");
     let first = &out["items"][0];
     assert_eq!(first["environment"], "env-1");
     assert_eq!(first["items"].as_array().unwrap().len(), 2, "{first}");
@@ -756,24 +747,11 @@ async fn container_list_over_many_environments() {
         notes.contains("not docker environments: 3, 6, 9, 12"),
         "{notes}"
     );
-    let lists: Vec<String> = p
-        .seen_after_start()
-        .await
-        .into_iter()
-        .filter(|x| x.path.ends_with("/containers/json"))
-        .map(|x| x.path)
-        .collect();
-    assert_eq!(lists.len(), 6, "one list per environment read: {lists:?}");
+    let lists = sent_to(&p, "/containers/json").await;
+    assert_eq!(lists, 6, "one list per environment read");
 
     // A tag, a group, ids; a select applies to each environment's answer.
-    let ids = |out: &Value| -> Vec<u64> {
-        out["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["environment_id"].as_u64().unwrap())
-            .collect()
-    };
+    let ids = environment_ids;
     let out = s
         .ok(
             "docker_container_list",
@@ -877,4 +855,57 @@ async fn proxy_log_reads_keep_the_end_in_a_window() {
         "{}",
         &all[all.len().saturating_sub(600)..]
     );
+}
+
+/// docker_list reads images, volumes or networks of several environments
+/// as docker_container_list does: each environment's list apart.
+#[tokio::test]
+async fn image_list_over_many_environments() {
+    let (p, s) = fleet(12).await;
+    let out = s
+        .ok(
+            "docker_list",
+            json!({"kind": "image", "environment_id": "tag:prod"}),
+        )
+        .await;
+    assert_eq!(environment_ids(&out), [1, 7, 11], "{out}");
+    assert!(
+        out["items"][0]["items"]
+            .as_array()
+            .is_some_and(|i| !i.is_empty()),
+        "{out}"
+    );
+    assert_eq!(sent_to(&p, "/images/json").await, 3);
+    // Only reads fan out: a write still names one environment.
+    let e = s
+        .tool_error(
+            "docker_remove",
+            json!({"kind": "image", "environment_id": "*", "id": "nginx:1.27"}),
+        )
+        .await;
+    assert!(e.contains("environment_id"), "{e}");
+    s.stop().await;
+}
+
+/// A tag carried by thousands of environments: the first 1,000 by id are
+/// read, a note says how many matched, and the answer stays within the
+/// cap (rows past twice the cap keep only their counts).
+#[tokio::test]
+async fn a_tag_matching_ten_thousand_environments_is_capped() {
+    let (p, s) = fleet(10_000).await;
+    let out = s
+        .ok(
+            "docker_container_list",
+            json!({"environment_id": "tag:prod", "select": "length(items)"}),
+        )
+        .await;
+    let notes = out["notes"].to_string();
+    assert!(
+        notes.contains("environments matched; the first 1000 by id were read"),
+        "{notes}"
+    );
+    let lists = sent_to(&p, "/containers/json").await;
+    assert!(lists <= 1_000, "{lists} lists sent");
+    assert!(out.to_string().len() <= 40_000, "within the cap");
+    s.stop().await;
 }

@@ -627,3 +627,30 @@ async fn workload_logs_answer_per_pod() {
         .await;
     assert!(e.contains("not a workload kind"), "{e}");
 }
+
+/// kubernetes_resource_list over several environments: each Kubernetes
+/// environment answers on its own; Docker ones are skipped with a note.
+#[tokio::test]
+async fn resource_list_over_many_clusters() {
+    let (_p, s) = crate::support::fleet(12).await;
+    let out = s
+        .ok(
+            "kubernetes_resource_list",
+            json!({"environment_id": "*", "kind": "Pod", "output": "table"}),
+        )
+        .await;
+    // env-i: Kubernetes when i % 3 == 0 (none of them down).
+    assert_eq!(
+        crate::support::environment_ids(&out),
+        [3, 6, 9, 12],
+        "{out}"
+    );
+    assert_eq!(out["items"][0]["columns"][1], "Name", "{out}");
+    assert!(
+        out["notes"]
+            .to_string()
+            .contains("not kubernetes environments"),
+        "{out}"
+    );
+    s.stop().await;
+}
