@@ -19,6 +19,26 @@ pub enum ToolError {
     Cancelled(String),
 }
 
+impl ToolError {
+    /// The same error, its message followed by `note` (what a call had done
+    /// before it failed).
+    pub fn with_note(self, note: &str) -> ToolError {
+        let add = |m: String| format!("{m} ({note})");
+        match self {
+            ToolError::UnknownTool(m) => ToolError::UnknownTool(add(m)),
+            ToolError::BadArguments(m) => ToolError::BadArguments(add(m)),
+            ToolError::Refused(m) => ToolError::Refused(add(m)),
+            ToolError::Upstream { status, message } => ToolError::Upstream {
+                status,
+                message: add(message),
+            },
+            ToolError::Transport(m) => ToolError::Transport(add(m)),
+            ToolError::Internal(m) => ToolError::Internal(add(m)),
+            ToolError::Cancelled(m) => ToolError::Cancelled(add(m)),
+        }
+    }
+}
+
 /// The most characters of an error text a caller gets (and the audit log
 /// keeps): upstream messages can echo megabytes of input.
 pub const MAX_ERROR_CHARS: usize = 2_000;

@@ -37,6 +37,17 @@ pub enum Selector {
 /// The selector in `environment_id`, when it names more than one
 /// environment; None for a single id (the ordinary call).
 pub fn selector(args: &Args) -> Result<Option<Selector>, ToolError> {
+    let sel = parse(args)?;
+    // A Kubernetes page token belongs to one cluster's list.
+    if sel.is_some() && args.raw("continue").is_some() {
+        return Err(ToolError::BadArguments(
+            "`continue` pages one environment's list: give one environment_id with it".into(),
+        ));
+    }
+    Ok(sel)
+}
+
+fn parse(args: &Args) -> Result<Option<Selector>, ToolError> {
     let bad = |why: String| ToolError::BadArguments(format!("`environment_id`: {why}"));
     match args.raw("environment_id") {
         None | Some(Value::Number(_)) => Ok(None),

@@ -521,7 +521,7 @@ mod tests {
         ));
         assert!(!name_matches("environment_create", "create stack"));
         // A find phrase counts only when the query holds it whole.
-        let find = &["create webhook", "redeploy"];
+        let find = &["create stack webhook", "redeploy"];
         assert!(tool_matches(
             "stack_update",
             find,
@@ -530,6 +530,7 @@ mod tests {
         assert!(tool_matches("stack_update", find, "redeploy stack"));
         assert!(!tool_matches("stack_update", find, "create stack"));
         assert!(!tool_matches("stack_update", find, "webhook"));
+        assert!(!tool_matches("stack_update", find, "create webhook"));
         assert!(!name_matches("environment_create", "the"));
     }
 

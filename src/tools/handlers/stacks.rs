@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 #[derive(Deserialize, JsonSchema)]
 pub struct Update {
-    /// Stack id (from stack_list).
+    /// Stack id.
     #[schemars(range(min = 1))]
     id: u64,
     #[schemars(range(min = 1))]
@@ -30,13 +30,12 @@ pub struct Update {
     /// env is all: others are removed.
     #[serde(default)]
     replace_env: bool,
-    /// Remove services no longer in the file.
-    #[serde(default)]
-    prune: bool,
+    /// Remove services no longer in the file (default: as the stack is set).
+    prune: Option<bool>,
     /// Pull images again first.
     #[serde(default)]
     pull_image: bool,
-    /// new: (re)make the URL that redeploys it; remove: drop it.
+    /// new: a URL that redeploys it (replaces any); remove.
     webhook: Option<Webhook>,
 }
 
@@ -52,14 +51,27 @@ handler!(STACK_UPDATE, Update, update);
 
 /// One tool for both kinds of stack: which request fits is known only from
 /// the stack itself, which both ways must read first anyway.
-async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
+async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
     let http = call.http();
     let id = a.id;
-    let change = stack_env::parse_change(a.env)?;
+    let change = stack_env::parse_change(a.env.take())?;
     let stack = http
         .portainer_json(Method::GET, &format!("stacks/{id}"), None)
         .await?;
     let git = stack.get("GitConfig").filter(|g| g.is_object());
+    // No webhook to remove: nothing to write for it.
+    if a.webhook == Some(Webhook::Remove) && current_webhook(&stack).is_none() {
+        a.webhook = None;
+        let other = a.file.is_some()
+            || a.reference.is_some()
+            || !change.is_empty()
+            || a.replace_env
+            || a.pull_image
+            || a.prune.is_some();
+        if !other {
+            return Ok(json!({"webhook": {"removed": null, "note": "the stack had no webhook"}}));
+        }
+    }
     match (git, &a.file, &a.reference) {
         (Some(_), Some(_), _) => Err(ToolError::BadArguments(format!(
             "`file`: stack {id} is deployed from git, its file comes from the repository; \
@@ -77,7 +89,7 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                 || !change.is_empty()
                 || a.replace_env
                 || a.pull_image
-                || a.prune;
+                || a.prune.is_some();
             // A webhook alone changes the stack's settings, not what runs.
             if let (Some(hook), false) = (&hook, redeploy_asked) {
                 return Ok(json!({"stack": hook.stack, "webhook": hook.answer}));
@@ -86,15 +98,24 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                 id,
                 environment_id: a.environment_id,
                 reference: a.reference,
-                prune: a.prune,
+                prune: a.prune.unwrap_or_else(|| stored_prune(&stack)),
                 pull_image: a.pull_image,
             };
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-            let mut out = git_redeploy(http, redeploy, git, env, summary).await?;
-            if let Some(hook) = hook {
-                out["webhook"] = hook.answer;
+            let deployed = git_redeploy(http, redeploy, git, env, summary).await;
+            match (deployed, hook) {
+                (Ok(mut out), Some(hook)) => {
+                    out["webhook"] = hook.answer;
+                    Ok(out)
+                }
+                (Ok(out), None) => Ok(out),
+                // The webhook changed before: say so, or its URL is lost.
+                (Err(e), Some(hook)) => Err(e.with_note(&format!(
+                    "the stack's webhook had already changed: {}",
+                    hook.answer
+                ))),
+                (Err(e), None) => Err(e),
             }
-            Ok(out)
         }
         (None, file, None) => {
             if file.is_none()
@@ -123,7 +144,8 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
                 }
             };
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-            let mut body = json!({"StackFileContent": file, "Env": env, "Prune": a.prune, "PullImage": a.pull_image});
+            let prune = a.prune.unwrap_or_else(|| stored_prune(&stack));
+            let mut body = json!({"StackFileContent": file, "Env": env, "Prune": prune, "PullImage": a.pull_image});
             // Sent every time: Portainer Business sets the stack's webhook
             // to what the update carries, so leaving it out would drop it.
             if let Some((hook_id, _)) = &hook {
@@ -242,17 +264,35 @@ fn file_webhook(
     let Some(w) = w else {
         return Ok(current_webhook(stack).map(|id| (id.to_string(), Value::Null)));
     };
-    let business = match call.target() {
-        Some(t) => t.portainer.ends_with("EE"),
+    // "2.45.3 EE"; the edition is unknown when Portainer's version route
+    // did not say (a caller's token in HTTP mode): the stack then tells,
+    // Business Edition's carrying a Webhook field.
+    let edition = call
+        .target()
+        .and_then(|t| t.portainer.rsplit(' ').next().map(str::to_string))
+        .filter(|e| e == "EE" || e == "CE");
+    let business = match edition.as_deref() {
+        Some(e) => e == "EE",
         None => stack.get("Webhook").is_some(),
     };
     if !business {
-        return Err(ToolError::BadArguments(
-            "`webhook`: Portainer Community Edition keeps webhooks only for stacks deployed from git"
-                .into(),
-        ));
+        let which = match edition {
+            Some(_) => "this Portainer is Community Edition, which",
+            None => "this stack has no Webhook field: Portainer Community Edition",
+        };
+        return Err(ToolError::BadArguments(format!(
+            "`webhook`: {which} keeps webhooks only for stacks deployed from git"
+        )));
     }
     Ok(Some(webhook_change(call.http(), stack, w)))
+}
+
+/// The stack's own prune setting, kept unless the call names one.
+fn stored_prune(stack: &Value) -> bool {
+    stack
+        .pointer("/Option/Prune")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 struct GitHook {
@@ -271,22 +311,32 @@ async fn git_webhook(
     w: Webhook,
 ) -> Result<GitHook, ToolError> {
     let (id, answer) = webhook_change(http, stack, w);
+    // Only the webhook changes: polling and the force settings stay.
     let mut auto = match stack.get("AutoUpdate") {
         Some(v @ Value::Object(_)) => v.clone(),
         _ => json!({}),
     };
     auto["Webhook"] = json!(id);
-    let polling = auto["Interval"].as_str().is_some_and(|i| !i.is_empty());
-    if id.is_empty() && !polling {
-        auto = Value::Null;
-    }
     let mut body = json!({
         "RepositoryReferenceName": git["ReferenceName"],
         "AutoUpdate": auto,
         "Env": stack["Env"],
-        "Prune": stack.pointer("/Option/Prune").and_then(Value::as_bool).unwrap_or(false),
+        "Prune": stored_prune(stack),
         "TLSSkipVerify": git["TLSSkipVerify"].as_bool().unwrap_or(false),
     });
+    // Business Edition takes these too, and would reset what is not sent.
+    for (field, stored) in [
+        ("RepositoryURL", &git["URL"]),
+        ("ConfigFilePath", &git["ConfigFilePath"]),
+        ("AdditionalFiles", &stack["AdditionalFiles"]),
+        ("Registries", &stack["Registries"]),
+        ("HelmChartPath", &stack["HelmChartPath"]),
+        ("HelmValuesFiles", &stack["HelmValuesFiles"]),
+    ] {
+        if !stored.is_null() {
+            body[field] = stored.clone();
+        }
+    }
     keep_git_auth(&mut body, git);
     let path = format!("stacks/{stack_id}/git?endpointId={environment_id}");
     let stack = http

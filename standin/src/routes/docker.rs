@@ -176,14 +176,14 @@ fn engine(req: &Req, rest: &[&str]) -> Answer {
         ),
         ("GET", ["services"]) => json(200, json!([fixtures::service()])),
         ("GET", ["services", "shop_web"]) => json(200, fixtures::service()),
-        // Every task's lines, prefixed as `docker service logs` shows them.
+        // Its tasks' lines, interleaved, as the API sends them.
         ("GET", ["services", "shop_web", "logs"]) => raw(
             200,
             RAW_STREAM,
             fixtures::log_stream(&[
-                (1, "shop_web.1.x1@node1    | listening on :8080\n"),
-                (2, "shop_web.2.x2@node2    | error: upstream timeout\n"),
-                (1, "shop_web.1.x1@node1    | GET /health 200\n"),
+                (1, "listening on :8080\n"),
+                (2, "error: upstream timeout\n"),
+                (1, "GET /health 200\n"),
             ]),
         ),
         ("GET", ["services", "agent"]) => json(

@@ -210,11 +210,55 @@ async fn stack_update_makes_and_removes_webhooks() {
     assert_eq!(body["RepositoryReferenceName"], "refs/heads/release");
     assert_eq!(body["RepositoryUsername"], "deploy-bot");
     assert_eq!(body["Env"].as_array().unwrap().len(), 2);
+    // Polling, force and the other stored settings go back as they were.
+    let auto = &body["AutoUpdate"];
+    assert_eq!(
+        (auto["Interval"].as_str(), auto["ForceUpdate"].as_bool()),
+        (Some("5m"), Some(true))
+    );
+    assert_eq!(body["Prune"], true);
+    assert_eq!(body["AdditionalFiles"], json!(["override.yml"]));
+    assert_eq!(body["ConfigFilePath"], "docker-compose.yml");
+    assert_eq!(
+        body["RepositoryURL"],
+        "https://git.example.com/team/api.git"
+    );
+    // Removing it keeps the rest of AutoUpdate.
+    s.ok("stack_update", update(11, json!({"webhook": "remove"})))
+        .await;
+    let w = writes(&p).await;
+    let auto = &w[0].body.as_ref().unwrap()["AutoUpdate"];
+    assert_eq!(
+        (auto["Webhook"].as_str(), auto["Interval"].as_str()),
+        (Some(""), Some("5m"))
+    );
+    // A stack without one: nothing to remove, nothing written.
+    let out = s
+        .ok("stack_update", update(7, json!({"webhook": "remove"})))
+        .await;
+    assert_eq!(out["webhook"]["removed"], json!(null), "{out}");
+    assert!(writes(&p).await.is_empty());
     // With a change to deploy, the settings first, then the redeploy.
     let extra = json!({"webhook": "new", "env": {"LOG_LEVEL": "debug"}});
     s.ok("stack_update", update(11, extra)).await;
     let paths: Vec<String> = writes(&p).await.into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/api/stacks/11/git", "/api/stacks/11/git/redeploy"]);
+    // The redeploy failing after the webhook changed: the error says so.
+    p.answer(
+        "PUT",
+        "/api/stacks/11/git/redeploy",
+        500,
+        json!({"message": "git clone failed"}),
+    );
+    let extra = json!({"webhook": "new", "env": {"LOG_LEVEL": "debug"}});
+    let e = s.tool_error("stack_update", update(11, extra)).await;
+    assert!(
+        e.contains("git clone failed")
+            && e.contains("webhook had already changed")
+            && e.contains("/api/stacks/webhooks/"),
+        "{e}"
+    );
+    writes(&p).await;
 
     // A dry run shows the request and sends nothing.
     let extra = json!({"webhook": "new", "dry_run": true});
