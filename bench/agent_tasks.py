@@ -739,6 +739,41 @@ def expect_stack_webhook(scene, before):
     return [f"/api/stacks/webhooks/{hook}"] if hook else ["a webhook on stack 7"]
 
 
+# 18. Roll a Deployment back to its previous revision (issue 29).
+RS_PATH = "/apis/apps/v1/namespaces/shop/replicasets"
+
+
+async def ours_rollback(a):
+    out = await a.call("kubernetes_rollout_undo", {"environment_id": KUBE, "namespace": "shop", "name": "web"})
+    return f"web rolled back to revision {out['rolled_back_to']}: {', '.join(out['images'])}"
+
+
+async def theirs_rollback(a):
+    rs = await a.call("kubernetes_proxy", {
+        "environment_id": KUBE, "path": RS_PATH, "query_params": {"labelSelector": "app=web"},
+        "select": "items[?metadata.ownerReferences[?name=='web']].{r:metadata.annotations.\"deployment.kubernetes.io/revision\","
+                  "t:spec.template}"})
+    revs = sorted(rs, key=lambda x: int(x["r"]))
+    prev = revs[-2]
+    template = prev["t"]
+    template["metadata"]["labels"].pop("pod-template-hash", None)
+    await a.call("kubernetes_proxy", {"environment_id": KUBE, "method": "PATCH",
+                                      "path": "/apis/apps/v1/namespaces/shop/deployments/web",
+                                      "body": [{"op": "replace", "path": "/spec/template", "value": template}],
+                                      "headers": {"Content-Type": "application/json-patch+json"}})
+    images = ", ".join(c["image"] for c in template["spec"]["containers"])
+    return f"web rolled back to revision {prev['r']}: {images}"
+
+
+def expect_rollback(scene, before):
+    items = scene.api(f"/api/endpoints/{KUBE}/kubernetes{RS_PATH}?labelSelector=app%3Dweb")["items"]
+    mine = [i for i in items if any(o.get("name") == "web" for o in i["metadata"].get("ownerReferences", []))]
+    mine.sort(key=lambda i: int(i["metadata"]["annotations"]["deployment.kubernetes.io/revision"]))
+    prev = mine[-2]
+    images = ", ".join(c["image"] for c in prev["spec"]["template"]["spec"]["containers"])
+    return [f"revision {prev['metadata']['annotations']['deployment.kubernetes.io/revision']}: {images}"]
+
+
 Script = Callable[[Agent], Awaitable[str]]
 
 
@@ -793,6 +828,8 @@ TASKS = [
          ours_fleet_image, theirs_fleet_image, expect_fleet_image),
     Task("stack_webhook", "Create a webhook that redeploys stack 7 (environment 1) and give me its URL.",
          ours_stack_webhook, theirs_stack_webhook, expect_stack_webhook),
+    Task("rollback_deployment", "Deployment web in namespace shop (environment 3) broke: roll it back to its "
+         "previous revision.", ours_rollback, theirs_rollback, expect_rollback, toolsets=("kubernetes_manage",)),
 ]
 
 # Typed tools a reader of mcp-portainer's guide would try before the proxy

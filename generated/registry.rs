@@ -74,7 +74,7 @@ pub static TOOLSETS: &[ToolsetDef] = &[
     ToolsetDef {
         name: "kubernetes_manage",
         default: false,
-        description: "Apply Kubernetes manifests (server-side apply) and delete objects; previews are the API server's own dry run.",
+        description: "Apply Kubernetes manifests (server-side apply), delete objects, see a workload's revisions and roll it back; previews are the API server's own dry run.",
     },
     ToolsetDef {
         name: "proxy",
@@ -504,7 +504,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Stack id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -533,7 +533,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/stacks/{id}/file",
         input: Input::Schema(
-            "{\"properties\":{\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"An older version; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"id\":{\"description\":\"Stack id.\",\"minimum\":1,\"type\":\"integer\"},\"version\":{\"description\":\"An older version; the current one when left out.\",\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -573,7 +573,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/{id}/start|/stacks/{id}/stop",
         input: Input::Schema(
-            "{\"properties\":{\"action\":{\"enum\":[\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"action\":{\"enum\":[\"start\",\"stop\"],\"type\":\"string\"},\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"action\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -645,14 +645,15 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[
-            "create webhook",
-            "add webhook",
-            "new webhook",
-            "regenerate webhook",
-            "remove webhook",
-            "delete webhook",
+            "stack webhook",
+            "create stack webhook",
+            "add stack webhook",
+            "new stack webhook",
+            "regenerate stack webhook",
+            "rotate stack webhook",
+            "remove stack webhook",
+            "delete stack webhook",
             "redeploy",
-            "pull",
         ],
         shape: crate::shaping::Rules {
             project: None,
@@ -678,7 +679,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/stacks/{id}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id (from stack_list).\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove its volumes (data lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"type\":\"integer\"},\"id\":{\"description\":\"Stack id.\",\"minimum\":1,\"type\":\"integer\"},\"remove_volumes\":{\"description\":\"Also remove its volumes (data lost).\",\"type\":\"boolean\"}},\"required\":[\"id\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -2476,6 +2477,60 @@ pub static TOOLS: &[ToolDef] = &[
         },
     },
     ToolDef {
+        name: "kubernetes_rollout_history",
+        title: "Rollout history of a workload",
+        description: "Revisions of a Deployment, StatefulSet or DaemonSet (as kubectl rollout history): number, change cause, images, which is current; and its rollout status.",
+        toolset: "kubernetes_manage",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_rollout_history",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_HISTORY),
+        missing_in: 0u32,
+        gaps: &[],
+        find: &["rollout history", "revisions"],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+            fill: None,
+            fan_out: None,
+        },
+    },
+    ToolDef {
+        name: "kubernetes_rollout_undo",
+        title: "Roll a workload back",
+        description: "Roll a Deployment, StatefulSet or DaemonSet back to its previous (or a given) revision, as kubectl rollout undo; wait to see it roll out.",
+        toolset: "kubernetes_manage",
+        access: Access::Write,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "kubernetes_rollout_undo",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::KUBERNETES_ROLLOUT_UNDO),
+        missing_in: 0u32,
+        gaps: &[],
+        find: &["rollback deployment", "undo rollout", "roll back"],
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+            fill: None,
+            fan_out: None,
+        },
+    },
+    ToolDef {
         name: "kubernetes_describe",
         title: "Describe a Kubernetes object",
         description: "As kubectl describe leads: conditions, owners, recent events; pods' container states and restarts; workloads' rollout.",
@@ -2840,7 +2895,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "swarm_service_logs",
         title: "Read service logs",
-        description: "Logs of all tasks of a Swarm service as text, the last 200 lines; narrow with since (\"10m\", RFC 3339, Unix) or grep.",
+        description: "Logs of a Swarm service's tasks as text, the last 200 lines of each; narrow with since (\"10m\", RFC 3339, Unix) or grep.",
         toolset: "swarm",
         access: Access::Read,
         destructive: false,
@@ -5087,6 +5142,12 @@ pub async fn dispatch(
         }
         "kubernetes_rollout_restart" => {
             (crate::tools::handlers::KUBERNETES_ROLLOUT_RESTART.call)(call, args).await
+        }
+        "kubernetes_rollout_history" => {
+            (crate::tools::handlers::KUBERNETES_ROLLOUT_HISTORY.call)(call, args).await
+        }
+        "kubernetes_rollout_undo" => {
+            (crate::tools::handlers::KUBERNETES_ROLLOUT_UNDO.call)(call, args).await
         }
         "kubernetes_describe" => {
             (crate::tools::handlers::KUBERNETES_DESCRIBE.call)(call, args).await

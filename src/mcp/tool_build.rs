@@ -32,7 +32,7 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
         props.insert(
             "environment_id".into(),
             json!({"type": ["integer", "string", "array"], "minimum": 1,
-                   "description": "Or [ids], \"*\", \"tag:X\", \"group:X\""}),
+                   "description": "Or [ids], \"*\", \"tag:NAME\", \"group:NAME\""}),
         );
     }
     if def.shape.fill.is_some() {

@@ -67,6 +67,9 @@ pub struct CallState {
     /// The request on its way now (method, path, since when): what progress
     /// reports, and what a cancelled call may have left unfinished.
     pub in_flight: Option<(String, String, std::time::Instant)>,
+    /// What a call that waits for its change to converge is waiting for:
+    /// progress reports it, and a cancelled call says the change was made.
+    pub waiting: Option<String>,
 }
 
 /// What the client can do to a running call: cancel it (the request on
@@ -143,6 +146,12 @@ impl Record {
                 }
             }
         }
+    }
+
+    /// The call now waits for its change to converge; `status` is where it
+    /// stands.
+    pub fn waiting(&self, status: &str) {
+        self.lock().waiting = Some(status.to_string());
     }
 
     /// A request is about to leave (see http.rs).
@@ -281,6 +290,9 @@ impl Record {
 }
 
 fn progress_message(c: &CallState, started: std::time::Instant) -> String {
+    if let Some(status) = &c.waiting {
+        return format!("{} s; waiting: {status}", started.elapsed().as_secs());
+    }
     let done = c.sent.len();
     match &c.in_flight {
         Some((method, path, since)) => format!(

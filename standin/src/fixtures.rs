@@ -120,7 +120,9 @@ pub fn git_stack() -> Value {
         "Id": 11, "Name": "api", "Type": 2, "EndpointId": 1, "Status": 1,
         "Env": [{"name": "LOG_LEVEL", "value": "info"}, {"name": "DB_PASSWORD", "value": "db-pass-123"}],
         "GitConfig": {"URL": "https://git.example.com/team/api.git", "ReferenceName": "refs/heads/release", "ConfigFilePath": "docker-compose.yml",
-                      "Authentication": {"Username": "deploy-bot", "Password": "", "AuthorizationType": 0}, "ConfigHash": "8ad1b9f"}
+                      "Authentication": {"Username": "deploy-bot", "Password": "", "AuthorizationType": 0}, "ConfigHash": "8ad1b9f", "TLSSkipVerify": false},
+        "AutoUpdate": {"Interval": "5m", "ForceUpdate": true, "ForcePullImage": false, "Webhook": "5e1c2d3a-1111-4222-8333-944455556666", "JobID": "15"},
+        "Option": {"Prune": true}, "AdditionalFiles": ["override.yml"]
     })
 }
 
@@ -133,10 +135,12 @@ pub fn registry() -> Value {
 
 pub fn deployment(replicas: u32) -> Value {
     json!({"kind": "Deployment", "apiVersion": "apps/v1",
-           "metadata": {"name": "web", "namespace": "shop", "generation": 4, "managedFields": [{"manager": "kubectl"}]},
-           "spec": {"replicas": replicas, "template": {"metadata": {"annotations": {}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
+           "metadata": {"name": "web", "namespace": "shop", "generation": 4, "uid": "uid-web", "managedFields": [{"manager": "kubectl"}],
+                        "annotations": {"deployment.kubernetes.io/revision": "3"}},
+           "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": "web"}},
+                    "template": {"metadata": {"annotations": {}, "labels": {"app": "web"}}, "spec": {"containers": [{"name": "web", "image": "nginx:1.27",
                     "env": [{"name": "API_TOKEN", "value": "tok-123"}]}]}}},
-           "status": {"replicas": replicas, "readyReplicas": replicas}})
+           "status": {"observedGeneration": 4, "replicas": replicas, "updatedReplicas": replicas, "readyReplicas": replicas, "availableReplicas": replicas}})
 }
 
 /// A pod with a proxy sidecar first and the app second; `default` names

@@ -119,6 +119,8 @@ SWEEP = {
                           "type": "Warning"},
     "kubernetes_scale": {"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 2},
     "kubernetes_rollout_restart": {"environment_id": 3, "namespace": "shop", "name": "web"},
+    "kubernetes_rollout_history": {"environment_id": 3, "namespace": "shop", "name": "web"},
+    "kubernetes_rollout_undo": {"environment_id": 3, "namespace": "shop", "name": "web", "to_revision": 2},
     "kubernetes_describe": {"environment_id": 3, "api_version": "v1", "kind": "Pod", "name": "web-7d4b9c-x2x", "namespace": "shop"},
     "kubernetes_top": {"environment_id": 3, "of": "pods", "namespace": "shop", "sort_by": "cpu", "limit": 5},
     "kubernetes_pod_exec": {"environment_id": 3, "namespace": "shop", "pod": "p", "container": "c",
@@ -186,6 +188,10 @@ MORE = [
     ("docker_container_logs", {"environment_id": 1, "filters": {"name": ["logger"]}, "until": "2030-01-01T00:00:00Z"}),
     ("kubernetes_pod_logs", {"environment_id": 3, "namespace": "shop", "pod": "app=web", "since": "2026-12-07T08:00:00+01:00"}),
     ("docker_list", {"environment_id": "*", "kind": "image", "filters": {"dangling": ["false"]}}),
+    # Changes that finish (issue 29): the waits' reads, a StatefulSet's revisions.
+    ("kubernetes_scale", {"environment_id": 3, "namespace": "shop", "name": "stuck", "replicas": 2, "wait": 5}),
+    ("kubernetes_rollout_undo", {"environment_id": 3, "namespace": "shop", "name": "db", "kind": "StatefulSet",
+                                 "dry_run": True}),
     ("swarm_service_logs", {"environment_id": 1, "id": MISSING, "since": "10m", "grep": "x"}),
     # A stack's webhook: the update's body carries it (the front's stack 7).
     ("stack_update", {"environment_id": 1, "id": 7, "webhook": "new", "env": {"A": "1"}}),

@@ -95,5 +95,10 @@ fn cancelled(state: &CallState) -> ToolError {
     if !done.is_empty() {
         text.push_str(&format!("; writes done before: {}", done.join(", ")));
     }
+    if let Some(status) = &state.waiting {
+        text.push_str(&format!(
+            "; the change was made and only the wait for it stopped (last seen: {status})"
+        ));
+    }
     ToolError::Cancelled(text)
 }

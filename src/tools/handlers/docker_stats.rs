@@ -33,7 +33,7 @@ pub enum SortBy {
 pub struct Stats {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// Container id or name; all running ones when left out.
+    /// Id or name; all running when left out.
     id: Option<String>,
     #[serde(default)]
     sort_by: SortBy,

@@ -116,38 +116,12 @@ fn pod_facts(pod: &Value, out: &mut Value) {
     out["containers"] = Value::Array(containers);
 }
 
+/// A workload's replicas and its rollout as `kubectl rollout status`
+/// reads it (tools/rollout.rs).
 fn rollout(w: &Value, out: &mut Value) {
-    let (spec, s) = (&w["spec"], &w["status"]);
-    let desired = spec["replicas"]
-        .as_u64()
-        .or(s["desiredNumberScheduled"].as_u64());
-    out["replicas"] = json!({
-        "desired": desired,
-        "ready": s["readyReplicas"].as_u64().or(s["numberReady"].as_u64()).unwrap_or(0),
-        "updated": s["updatedReplicas"].as_u64().or(s["updatedNumberScheduled"].as_u64()).unwrap_or(0),
-        "available": s["availableReplicas"].as_u64().or(s["numberAvailable"].as_u64()).unwrap_or(0),
-    });
-    let generation = w["metadata"]["generation"].as_u64();
-    let observed = s["observedGeneration"].as_u64();
-    let status = if spec["paused"] == json!(true) {
-        "paused"
-    } else if generation.is_some() && observed < generation {
-        "waiting for the controller to see the latest spec"
-    } else if desired.is_some()
-        && out["replicas"]["updated"].as_u64() == desired
-        && out["replicas"]["available"].as_u64() == desired
-        // Old replicas still terminating: kubectl waits for them too.
-        && s["replicas"].as_u64().is_none_or(|r| Some(r) <= desired)
-    {
-        "complete"
-    } else {
-        "progressing"
-    };
-    out["rollout"] = json!(status);
-    for c in s["conditions"].as_array().into_iter().flatten() {
-        if c["reason"] == "ProgressDeadlineExceeded" {
-            out["rollout"] = json!("failed: progress deadline exceeded");
-        }
+    out["replicas"] = crate::tools::rollout::replicas(w);
+    if let Some(s) = crate::tools::rollout::status(w) {
+        out["rollout"] = json!({"status": s.state.label(), "message": s.message});
     }
 }
 

@@ -107,7 +107,7 @@ async fn pod_logs(call: &Call, a: PodLogs) -> Result<Value, ToolError> {
 }
 
 /// A workload's `spec.selector` as a label selector string.
-fn selector_of(sel: &Value) -> Option<String> {
+pub(super) fn selector_of(sel: &Value) -> Option<String> {
     let mut parts: Vec<String> = sel["matchLabels"]
         .as_object()
         .into_iter()

@@ -1,11 +1,13 @@
 //! Kubernetes workload writes: scaling, and what `kubectl rollout restart`
 //! does (a new restartedAt annotation on the pod template makes the
-//! controller replace every pod, rolling).
+//! controller replace every pod, rolling); each can wait for the rollout.
 
 use super::handler;
+use super::kubernetes_rollout::await_rollout;
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
+use crate::tools::wait::Wait;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -37,6 +39,7 @@ pub struct Scale {
     kind: Scalable,
     /// Desired replicas; 0 stops every pod.
     replicas: u32,
+    wait: Option<Wait>,
 }
 
 handler!(KUBERNETES_SCALE, Scale, scale);
@@ -55,7 +58,12 @@ async fn scale(call: &Call, a: Scale) -> Result<Value, ToolError> {
     );
     let patch = json!({"spec": {"replicas": a.replicas}});
     let body = Some((patch, "application/merge-patch+json"));
-    kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await
+    let mut out = kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await?;
+    if let Some(w) = a.wait {
+        let workload = path.trim_end_matches("/scale");
+        out["rollout"] = await_rollout(call, a.environment_id, workload, w).await?;
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -67,6 +75,7 @@ pub struct RolloutRestart {
     name: String,
     #[serde(default)]
     kind: Restartable,
+    wait: Option<Wait>,
 }
 
 handler!(KUBERNETES_ROLLOUT_RESTART, RolloutRestart, rollout_restart);
@@ -99,12 +108,16 @@ async fn rollout_restart(call: &Call, a: RolloutRestart) -> Result<Value, ToolEr
     let patch = json!({"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": at}}}}});
     let body = Some((patch, "application/strategic-merge-patch+json"));
     let updated = kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await?;
-    Ok(json!({
+    let mut out = json!({
         "restartedAt": at,
         "kind": kind,
         "name": updated["metadata"]["name"],
         "namespace": updated["metadata"]["namespace"],
         "generation": updated["metadata"]["generation"],
         "replicas": updated["spec"]["replicas"]
-    }))
+    });
+    if let Some(w) = a.wait {
+        out["rollout"] = await_rollout(call, a.environment_id, &path, w).await?;
+    }
+    Ok(out)
 }

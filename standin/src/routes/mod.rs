@@ -6,6 +6,7 @@ mod docker;
 mod edge;
 mod environments;
 mod kubernetes;
+mod rollouts;
 mod stacks;
 
 use crate::answer::{no_route, Answer};
@@ -54,7 +55,12 @@ pub(crate) fn route(req: &Req, shared: &Shared) -> Answer {
     let segs: Vec<&str> = req.path.trim_start_matches('/').split('/').collect();
     match segs.as_slice() {
         ["api", "endpoints", env, "docker", rest @ ..] => docker::route(req, shared, env, rest),
-        ["api", "endpoints", env, "kubernetes", rest @ ..] => kubernetes::route(req, env, rest),
+        ["api", "endpoints", env, "kubernetes", rest @ ..] => {
+            match rollouts::route(req, shared, rest) {
+                Some(answer) => answer,
+                None => kubernetes::route(req, env, rest),
+            }
+        }
         ["api", "kubernetes", ..] => kubernetes::portainer(req, &segs[1..]),
         ["api", "system" | "endpoints" | "endpoint_groups" | "tags", ..] => {
             environments::route(req, shared, &segs[1..])

@@ -335,3 +335,56 @@ async fn progress_and_cancellation_without_a_session() {
     assert!(!ended[1].2, "the second request was dropped: {ended:?}");
     let _ = c.cancel().await;
 }
+
+/// A write that waits for its rollout: progress says where the rollout
+/// stands, and cancelling stops the wait, the outcome saying that the
+/// change itself was made.
+#[tokio::test]
+async fn a_wait_reports_progress_and_cancelling_it_keeps_the_change() {
+    let p = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.jsonl");
+    let args = ["--audit-log", audit.to_str().unwrap()];
+    let transport = TokioChildProcess::new(command(&p.url(), TOKEN, &args)).unwrap();
+    let w = Watcher::default();
+    let c = w.clone().serve(transport).await.unwrap();
+    let mut params = CallToolRequestParams::new("kubernetes_scale");
+    params.arguments = json!({"environment_id": 3, "namespace": "shop", "name": "slow", "replicas": 3, "wait": 120})
+        .as_object()
+        .cloned();
+    let request = ClientRequest::CallToolRequest(CallToolRequest::new(params));
+    let handle = c
+        .send_cancellable_request(request, PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    let waiting = || {
+        w.progress
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.message.clone())
+            .find(|m| m.contains("waiting: Waiting for deployment \"slow\""))
+    };
+    for _ in 0..100 {
+        if waiting().is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(waiting().is_some(), "{:?}", w.progress.lock().unwrap());
+    handle.cancel(None).await.unwrap();
+    let outcome_of = || {
+        audit_lines(&audit)
+            .into_iter()
+            .find(|l| l["phase"] == "outcome")
+    };
+    until(|| async { outcome_of().is_some() }).await;
+    let outcome = outcome_of().expect("an outcome record");
+    assert_eq!(outcome["outcome"], "cancelled", "{outcome}");
+    let error = outcome["error"].as_str().unwrap();
+    assert!(
+        error.contains("writes done before: PATCH") && error.contains("the change was made"),
+        "{error}"
+    );
+    let _ = c.cancel().await;
+}

@@ -394,7 +394,7 @@ async fn describe_tells_why_a_pod_fails() {
             json!({"environment_id": 3, "api_version": "apps/v1", "kind": "Deployment", "name": "paused", "namespace": "shop"}),
         )
         .await;
-    assert_eq!(w["rollout"], "paused", "{w}");
+    assert_eq!(w["rollout"]["status"], "paused", "{w}");
     assert_eq!(w["replicas"]["desired"], 3);
     let writes = p.seen().await.iter().filter(|r| r.method != "GET").count();
     assert_eq!(writes, 0);
@@ -651,6 +651,195 @@ async fn resource_list_over_many_clusters() {
             .to_string()
             .contains("not kubernetes environments"),
         "{out}"
+    );
+    // One cluster's page token means nothing to the others.
+    let e = s
+        .tool_error(
+            "kubernetes_resource_list",
+            json!({"environment_id": [3, 6], "kind": "Pod", "continue": "abc"}),
+        )
+        .await;
+    assert!(e.contains("`continue`"), "{e}");
+    s.stop().await;
+}
+
+/// `wait` on a scale or a restart: the answer comes once the rollout has
+/// settled, as kubectl rollout status says it, or when the time is up;
+/// one that failed names its pods' newest warnings.
+#[tokio::test]
+async fn writes_wait_for_their_rollout() {
+    let (p, s) = served(&[]).await;
+    let out = s
+        .ok(
+            "kubernetes_scale",
+            json!({"environment_id": 3, "namespace": "shop", "name": "rolling", "replicas": 3, "wait": 30}),
+        )
+        .await;
+    let r = &out["rollout"];
+    assert_eq!(r["status"], "complete", "{out}");
+    assert_eq!(
+        r["message"],
+        "deployment \"rolling\" successfully rolled out"
+    );
+    assert!(r["waited_seconds"].as_u64().unwrap() >= 2, "{r}");
+    let reads = p
+        .seen()
+        .await
+        .iter()
+        .filter(|x| x.method == "GET" && x.path.ends_with("/deployments/rolling"))
+        .count();
+    assert_eq!(reads, 3, "read until it settled");
+
+    let out = s
+        .ok(
+            "kubernetes_rollout_restart",
+            json!({"environment_id": 3, "namespace": "shop", "name": "stuck", "wait": 30}),
+        )
+        .await;
+    let r = &out["rollout"];
+    assert_eq!(r["status"], "failed", "{out}");
+    assert!(r["message"]
+        .as_str()
+        .unwrap()
+        .contains("exceeded its progress deadline"));
+    assert_eq!(r["warnings"][0]["reason"], "BackOff", "{r}");
+    assert_eq!(r["warnings"][0]["pod"], "web-7d4b9c-x2x");
+    assert_eq!(
+        r["warnings"].as_array().unwrap().len(),
+        2,
+        "warnings only: {r}"
+    );
+
+    // The time up: the last reading, said as such.
+    let out = s
+        .ok(
+            "kubernetes_scale",
+            json!({"environment_id": 3, "namespace": "shop", "name": "slow", "replicas": 3, "wait": 3}),
+        )
+        .await;
+    assert_eq!(out["rollout"]["status"], "timed out", "{out}");
+    assert!(out["rollout"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("1 out of 3"));
+
+    // A wait beyond the cap is refused before anything is sent.
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "kubernetes_scale",
+            json!({"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 3, "wait": 601}),
+        )
+        .await;
+    assert!(e.contains("wait"), "{e}");
+    assert!(p.seen().await.is_empty(), "nothing sent");
+    s.stop().await;
+}
+
+/// History and undo, as kubectl rollout history / undo: a Deployment's
+/// ReplicaSets and a StatefulSet's ControllerRevisions, the previous or a
+/// named revision written back; a held undo is the API server's dry run.
+#[tokio::test]
+async fn rollout_history_and_undo() {
+    let (p, s) = served(&["--toolsets", "all"]).await;
+    let web = json!({"environment_id": 3, "namespace": "shop", "name": "web"});
+    let h = s.ok("kubernetes_rollout_history", web.clone()).await;
+    let revs: Vec<u64> = h["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["revision"].as_u64().unwrap())
+        .collect();
+    assert_eq!(revs, [1, 2, 3], "another owner's ReplicaSet left out: {h}");
+    assert_eq!(h["revisions"][2]["current"], true);
+    assert_eq!(h["revisions"][1]["images"], json!(["nginx:1.26"]));
+    assert!(h["revisions"][1]["change_cause"]
+        .as_str()
+        .unwrap()
+        .contains("set image"));
+    assert_eq!(h["rollout"]["status"], "complete", "{h}");
+
+    // Held: the API server's dry run only.
+    p.reset_log().await;
+    let mut held = web.clone();
+    held["dry_run"] = json!(true);
+    s.ok("kubernetes_rollout_undo", held).await;
+    let patches: Vec<_> = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
+    assert_eq!(patches.len(), 1);
+    assert!(patches[0]
+        .query
+        .as_deref()
+        .unwrap_or("")
+        .contains("dryRun=All"));
+
+    p.reset_log().await;
+    let out = s.ok("kubernetes_rollout_undo", web.clone()).await;
+    assert_eq!(
+        (out["rolled_back_to"].as_u64(), out["from"].as_u64()),
+        (Some(2), Some(3)),
+        "{out}"
+    );
+    let patch = p
+        .seen()
+        .await
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert_eq!(
+        patch.content_type.as_deref(),
+        Some("application/json-patch+json")
+    );
+    let body = patch.body.unwrap();
+    assert_eq!(body[0]["path"], "/spec/template");
+    assert_eq!(
+        body[0]["value"]["spec"]["containers"][0]["image"],
+        "nginx:1.26"
+    );
+    assert!(body[0]["value"]["metadata"]["labels"]
+        .get("pod-template-hash")
+        .is_none());
+
+    // The current revision, or one that does not exist: said, nothing sent.
+    let mut a = web.clone();
+    a["to_revision"] = json!(3);
+    let out = s.ok("kubernetes_rollout_undo", a.clone()).await;
+    assert!(
+        out["skipped"].as_str().unwrap().contains("current"),
+        "{out}"
+    );
+    a["to_revision"] = json!(7);
+    p.reset_log().await;
+    let e = s.tool_error("kubernetes_rollout_undo", a).await;
+    assert!(e.contains("no revision 7") && e.contains("1, 2, 3"), "{e}");
+    assert!(p.seen().await.iter().all(|r| r.method == "GET"));
+
+    // A StatefulSet: its previous ControllerRevision as a strategic merge.
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "kubernetes_rollout_undo",
+            json!({"environment_id": 3, "namespace": "shop", "name": "db", "kind": "StatefulSet"}),
+        )
+        .await;
+    assert_eq!(out["rolled_back_to"], 1, "{out}");
+    let patch = p
+        .seen()
+        .await
+        .into_iter()
+        .find(|r| r.method == "PATCH")
+        .unwrap();
+    assert_eq!(
+        patch.content_type.as_deref(),
+        Some("application/strategic-merge-patch+json")
+    );
+    assert_eq!(
+        patch.body.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"],
+        "postgres:15"
     );
     s.stop().await;
 }

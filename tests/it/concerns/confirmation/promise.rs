@@ -62,6 +62,10 @@ fn table() -> Vec<(&'static str, Value)> {
             json!({"environment_id": 3, "namespace": "shop", "name": "web"}),
         ),
         (
+            "kubernetes_rollout_undo",
+            json!({"environment_id": 3, "namespace": "shop", "name": "web"}),
+        ),
+        (
             "kubernetes_apply",
             json!({"environment_id": 3, "manifest": MANIFEST, "namespace": "shop"}),
         ),

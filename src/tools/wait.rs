@@ -1,0 +1,91 @@
+//! Waiting for a change to converge after a write (`wait` on the writes
+//! that roll something out): the state read again every few seconds until
+//! it settles or the time is up, each reading reported as progress. The
+//! change itself is made before; a client that cancels stops only the wait
+//! (the call's record says so, lifecycle/execute.rs).
+
+use crate::error::ToolError;
+use crate::tools::call::Call;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+/// The longest wait a call may ask for.
+pub const MAX_SECONDS: u64 = 600;
+/// Between two readings.
+const EVERY: Duration = Duration::from_secs(2);
+
+/// `wait`: seconds, 1 to MAX_SECONDS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wait(pub u64);
+
+impl<'de> Deserialize<'de> for Wait {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        match v.as_u64() {
+            Some(s) if (1..=MAX_SECONDS).contains(&s) => Ok(Wait(s)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`wait` is a number of seconds from 1 to {MAX_SECONDS}, not {}",
+                crate::error::cap_text(v.to_string(), 40)
+            ))),
+        }
+    }
+}
+
+impl JsonSchema for Wait {
+    fn schema_name() -> Cow<'static, str> {
+        "Wait".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "integer", "maximum": MAX_SECONDS,
+            "description": "Seconds to await rollout"})
+    }
+}
+
+/// A reading: where the change stands, and whether waiting longer could
+/// change it.
+pub struct Reading<T> {
+    pub value: T,
+    pub settled: bool,
+    pub status: String,
+}
+
+/// How a wait ended: the last reading, whether it settled, and the time
+/// taken (whole seconds).
+pub struct Waited<T> {
+    pub last: T,
+    pub settled: bool,
+    pub seconds: u64,
+}
+
+/// Reads with `read` until a reading settles or `wait` is up; the first
+/// reading is taken at once. A held call (a dry run, confirmation missing)
+/// made no change, so nothing is awaited: the one reading is returned.
+pub async fn until<T, F, Fut>(call: &Call, wait: Wait, mut read: F) -> Result<Waited<T>, ToolError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Reading<T>, ToolError>>,
+{
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(wait.0);
+    loop {
+        let r = read().await?;
+        call.record().waiting(&r.status);
+        let now = Instant::now();
+        if r.settled || call.held() || now + EVERY > deadline {
+            return Ok(Waited {
+                last: r.value,
+                settled: r.settled,
+                seconds: started.elapsed().as_secs(),
+            });
+        }
+        tokio::time::sleep(EVERY).await;
+    }
+}
