@@ -774,6 +774,41 @@ def expect_rollback(scene, before):
     return [f"revision {prev['metadata']['annotations']['deployment.kubernetes.io/revision']}: {images}"]
 
 
+# 19. Change a stack and say that it runs (issue 29: the update waits).
+NEW_COMMAND = '["sleep", "1800"]'
+
+
+def stack_file_with_new_command(text):
+    return re.sub(r"command: .*", f"command: {NEW_COMMAND}", text, count=1)
+
+
+async def ours_stack_change(a):
+    f = await a.call("stack_file_get", {"id": 7})
+    out = await a.call("stack_update", {"id": 7, "environment_id": DOCKER, "wait": 60,
+                                        "file": stack_file_with_new_command(f["StackFileContent"])})
+    run = out["running"]
+    return "\n".join(f"{c['service']}: {c['state']} ({c['verdict']})" for c in run["containers"])
+
+
+async def theirs_stack_change(a):
+    f = await a.call("StackFileInspect", {"id": 7})
+    await a.call("StackUpdate", {"id": 7, "endpointId": DOCKER, "Env": [],
+                                 "StackFileContent": stack_file_with_new_command(f["StackFileContent"])})
+    # Then look: the stack's containers by their compose project label.
+    rows = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
+                                         "query_params": {"all": "true", "filters": json.dumps(
+                                             {"label": ["com.docker.compose.project=shop"]})},
+                                         "select": "[].{s:Labels.\"com.docker.compose.service\",st:State}"})
+    return "\n".join(f"{r['s']}: {r['st']} (ok)" for r in rows)
+
+
+def expect_stack_change(scene, before):
+    ids = scene.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
+    rows = json.loads(scene.docker("inspect", *ids)) if ids else []
+    return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
+            if c["Config"]["Cmd"] == json.loads(NEW_COMMAND)] or ["a container running the new command"]
+
+
 Script = Callable[[Agent], Awaitable[str]]
 
 
@@ -828,6 +863,8 @@ TASKS = [
          ours_fleet_image, theirs_fleet_image, expect_fleet_image),
     Task("stack_webhook", "Create a webhook that redeploys stack 7 (environment 1) and give me its URL.",
          ours_stack_webhook, theirs_stack_webhook, expect_stack_webhook),
+    Task("stack_change", "Change stack 7's web service to run `sleep 1800` and tell me it runs.",
+         ours_stack_change, theirs_stack_change, expect_stack_change),
     Task("rollback_deployment", "Deployment web in namespace shop (environment 3) broke: roll it back to its "
          "previous revision.", ours_rollback, theirs_rollback, expect_rollback, toolsets=("kubernetes_manage",)),
 ]

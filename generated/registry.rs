@@ -117,7 +117,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Text in name, URL, group or tags (any case).\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 Docker agent, 4 Docker edge, 5 Kubernetes, 6 Kubernetes agent, 7 Kubernetes edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Text in name, URL, group or tags (any case).\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 its agent, 4 its Edge; 5 Kubernetes, 6 its agent, 7 its Edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -235,7 +235,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_get",
         title: "Get an environment",
-        description: "One environment in full: type, URL, group, tags, status, TLS, agent and Kubernetes settings, access.",
+        description: "One environment in full: type, URL, group, tags, status, TLS, agent, Kubernetes settings, access.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -493,19 +493,17 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_get",
         title: "Get a stack",
-        description: "One stack by id: environment, type, status, git settings, variable names.",
+        description: "One stack: environment, type, status, git settings, variable names; running: how its containers or services run.",
         toolset: "stacks",
         access: Access::Read,
         destructive: false,
-        idempotent: true,
+        idempotent: false,
         method_argument: None,
         operation_argument: None,
-        operation: "StackInspect",
-        method: "GET",
-        path: "/stacks/{id}",
-        input: Input::Schema(
-            "{\"properties\":{\"id\":{\"description\":\"Stack id.\",\"minimum\":1,\"type\":\"integer\"}},\"required\":[\"id\"],\"type\":\"object\"}",
-        ),
+        operation: "stack_get",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::STACK_GET),
         missing_in: 0u32,
         gaps: &[],
         find: &[],
@@ -514,7 +512,7 @@ pub static TOOLS: &[ToolDef] = &[
             omit: &[],
             keep_tail: false,
             client_paging: false,
-            single_request: true,
+            single_request: false,
             fill: None,
             fan_out: None,
         },
@@ -631,7 +629,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_update",
         title: "Update or redeploy a stack",
-        description: "Redeploy a stack: new compose file, changed variables, or a git stack pulled again (ref switches it). What is not given is kept.",
+        description: "Redeploy a stack: new compose file, changed variables, or git pulled again (ref switches it); its webhook. The rest is kept.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -821,7 +819,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "system_version",
         title: "Portainer version",
-        description: "Portainer's version, build and whether an update is available; what=status: a quick check that it answers.",
+        description: "Portainer's version, build, update available; what=status: a quick check that it answers.",
         toolset: "system",
         access: Access::Read,
         destructive: false,
@@ -1012,7 +1010,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_list",
         title: "List containers",
-        description: "Containers: id, names, image, state, status, ports, labels; running ones unless all is true.",
+        description: "Containers: id, names, image, state, status, ports, labels; running only unless all.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1077,7 +1075,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_logs",
         title: "Read container logs",
-        description: "Container logs as text (stdout and stderr), the last lines; narrow with since/until or grep. Several: per container, 50 lines each.",
+        description: "Container logs as text, the last lines; narrow with since/until or grep. Several: 50 lines each.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -2315,7 +2313,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_resource_list",
         title: "List Kubernetes resources",
-        description: "Objects of any kind (CRDs too) in a namespace or all, with selectors and paging, or as kubectl's table. Secrets hidden.",
+        description: "Objects of any kind (CRDs too), with selectors and paging, or as kubectl's table. Secrets hidden.",
         toolset: "kubernetes",
         access: Access::Read,
         destructive: false,
@@ -3474,14 +3472,7 @@ pub async fn dispatch(
                 )
                 .await
         }
-        "stack_get" => {
-            let a_id: i64 = args.get_segment("id", None)?;
-            crate::portainer::decode::finish_json(
-                    client.inner(),
-                    client.stack_inspect(a_id).await,
-                )
-                .await
-        }
+        "stack_get" => (crate::tools::handlers::STACK_GET.call)(call, args).await,
         "stack_file_get" => {
             let a_id: i64 = args.get_segment("id", None)?;
             let a_commit_hash: Option<String> = if args.lacks("commitHash") {

@@ -25,6 +25,7 @@ import json
 import socket
 import sys
 import threading
+import urllib.parse
 
 VERSION = "2.45.3"
 DOCKER_ENV = 1
@@ -44,6 +45,52 @@ class UnixHTTPConnection(http.client.HTTPConnection):
         s.settimeout(self.timeout)
         s.connect(self.unix_path)
         self.sock = s
+
+
+def docker_api(sock, method, path, body=None):
+    conn = UnixHTTPConnection(sock)
+    try:
+        conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                     headers={"Content-Type": "application/json"} if body is not None else {})
+        resp = conn.getresponse()
+        data = resp.read()
+        return resp.status, (json.loads(data) if data.strip().startswith(b"{") or data.strip().startswith(b"[") else data)
+    finally:
+        conn.close()
+
+
+def compose_up(sock, project, text, env):
+    """What Portainer's compose deploy does, for the few keys the suite's
+    files use (image, command, restart, healthcheck test): each service's
+    containers replaced by one new container, labelled as compose labels
+    them, on no network. Returns an error text, or None."""
+    import yaml
+    try:
+        services = (yaml.safe_load(text) or {}).get("services") or {}
+    except yaml.YAMLError as e:
+        return f"invalid compose file: {e}"
+    label = f"com.docker.compose.project={project}"
+    _, old = docker_api(sock, "GET", "/containers/json?all=1&filters=" + urllib.parse.quote(json.dumps({"label": [label]})))
+    for c in old if isinstance(old, list) else []:
+        docker_api(sock, "DELETE", f"/containers/{c['Id']}?force=1")
+    for name, svc in services.items():
+        cmd = svc.get("command")
+        config = {
+            "Image": svc.get("image"),
+            "Cmd": cmd if isinstance(cmd, list) else (cmd.split() if cmd else None),
+            "Env": [f"{e['name']}={e['value']}" for e in env or []],
+            "Labels": {"com.docker.compose.project": project, "com.docker.compose.service": name},
+            "HostConfig": {"NetworkMode": "none",
+                           "RestartPolicy": {"Name": svc.get("restart", "no").replace("unless-stopped", "always")}},
+        }
+        hc = svc.get("healthcheck")
+        if hc:
+            config["Healthcheck"] = {"Test": hc["test"], "Interval": 1_000_000_000, "Retries": 3}
+        status, made = docker_api(sock, "POST", f"/containers/create?name={project}-{name}-1", config)
+        if status != 201:
+            return f"service {name}: {made}"
+        docker_api(sock, "POST", f"/containers/{made['Id']}/start")
+    return None
 
 
 def environment():
@@ -156,12 +203,19 @@ class Front(http.server.BaseHTTPRequestHandler):
         if m == "GET" and rest == ["7"]:
             return self.send_json(200, st)
         if m == "GET" and rest == ["7", "file"]:
-            return self.send_json(200, {"StackFileContent": STACK_FILE})
+            return self.send_json(200, {"StackFileContent": self.server.stack_file})
         if m == "PUT" and rest == ["7"]:
             payload = json.loads(body or b"{}")
             with self.server.record_lock:
                 st["Env"] = payload.get("Env") or []
                 st["Webhook"] = payload.get("Webhook") or ""
+                # A changed file is deployed (Portainer redeploys every
+                # time; the suite's engine keeps its own containers otherwise).
+                if payload.get("StackFileContent") not in (None, self.server.stack_file):
+                    self.server.stack_file = payload["StackFileContent"]
+                    error = compose_up(self.server.docker_sock, st["Name"], self.server.stack_file, st["Env"])
+                    if error:
+                        return self.send_json(500, {"message": "Failed to deploy a stack", "details": error})
             return self.send_json(200, st)
         return self.send_json(404, {"message": "Not found", "details": f"no route for {m} /api/stacks/{'/'.join(rest)}"})
 
@@ -240,6 +294,7 @@ def main():
     srv.kubernetes_token = a.kubernetes_token
     srv.version, srv.edition = a.version, a.edition
     srv.record_lock = threading.Lock()
+    srv.stack_file = STACK_FILE
     srv.stack = {"Id": 7, "Name": "shop", "Type": 2, "EndpointId": DOCKER_ENV, "Status": 1, "Env": [],
                  "GitConfig": None, "AutoUpdate": None, "Webhook": ""}
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)

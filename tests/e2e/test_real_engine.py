@@ -129,6 +129,40 @@ def test_the_server_does_the_loops(world):
     assert prism.violations() == [], "every request matched spec/"
 
 
+def test_a_stack_update_waits_until_it_runs_or_fails(world):
+    """stack_update with wait against a real engine (the front deploys the
+    file as Portainer's compose does): a service that exits is reported
+    failed with its exit code and last lines; a good file converges."""
+    engine, front, prism = world
+    bad = 'services:\n  web:\n    image: mcp-busybox:test\n    command: ["sh", "-c", "echo boom-from-web; exit 3"]\n'
+    good = ('services:\n  web:\n    image: mcp-busybox:test\n    command: ["sleep", "3600"]\n'
+            '  db:\n    image: mcp-busybox:test\n    command: ["sleep", "3600"]\n')
+
+    async def go():
+        async with session(prism.url) as s:
+            out = await ok(s, "stack_update", {"id": 7, "environment_id": 1, "file": bad, "wait": 30})
+            run = out["running"]
+            assert run["healthy"] is False, run
+            c = run["containers"][0]
+            assert (c["verdict"], c["exit_code"]) == ("stopped", 3), c
+            assert "boom-from-web" in c["last_lines"], c
+            assert run["waited_seconds"] < 30 and "timed_out" not in run, run
+            out = await ok(s, "stack_update", {"id": 7, "environment_id": 1, "file": good, "wait": 30})
+            run = out["running"]
+            assert run["healthy"] is True, run
+            assert sorted(c["service"] for c in run["containers"]) == ["db", "web"], run
+            got = await ok(s, "stack_get", {"id": 7})
+            assert got["running"]["healthy"] is True, got["running"]
+
+    try:
+        asyncio.run(go())
+    finally:
+        ids = engine.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
+        if ids:
+            engine.docker("rm", "-f", *ids)
+    assert prism.violations() == [], "every request matched spec/"
+
+
 def test_scenario_2_write_mode_changes_the_engine(world):
     engine, front, prism = world
     before = engine.inspect("web")["State"]["StartedAt"]

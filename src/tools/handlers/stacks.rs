@@ -5,9 +5,11 @@
 
 use super::handler;
 use super::stack_env::{self, EnvChange};
+use super::stack_status::await_stack;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::tools::call::Call;
+use crate::tools::wait::Wait;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -37,6 +39,7 @@ pub struct Update {
     pull_image: bool,
     /// new: a URL that redeploys it (replaces any); remove.
     webhook: Option<Webhook>,
+    wait: Option<Wait>,
 }
 
 /// What to do with the stack's webhook.
@@ -102,7 +105,10 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
                 pull_image: a.pull_image,
             };
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
-            let deployed = git_redeploy(http, redeploy, git, env, summary).await;
+            let deployed = match git_redeploy(http, redeploy, git, env, summary).await {
+                Ok(out) => finish(call, &stack, a.wait, out).await,
+                Err(e) => Err(e),
+            };
             match (deployed, hook) {
                 (Ok(mut out), Some(hook)) => {
                     out["webhook"] = hook.answer;
@@ -129,21 +135,25 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
                 ));
             }
             let hook = file_webhook(call, &stack, a.webhook)?;
-            let file = match a.file {
-                Some(f) => f,
-                None => {
-                    let current = http
-                        .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
-                        .await?;
-                    current["StackFileContent"]
-                        .as_str()
-                        .ok_or_else(|| {
-                            ToolError::Internal("Portainer returned no StackFileContent".into())
-                        })?
-                        .to_string()
-                }
+            // The deployed file: kept when none is given, and what a held
+            // update's diff compares with.
+            let deployed = if a.file.is_none() || call.held() {
+                let current = http
+                    .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
+                    .await?;
+                let text = current["StackFileContent"].as_str().ok_or_else(|| {
+                    ToolError::Internal("Portainer returned no StackFileContent".into())
+                })?;
+                Some(text.to_string())
+            } else {
+                None
             };
+            let file = a.file.or_else(|| deployed.clone()).unwrap_or_default();
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
+            if let (true, Some(d)) = (call.held(), &deployed) {
+                call.record()
+                    .set_would_change(super::stack_diff::diff(d, &file, &summary));
+            }
             let prune = a.prune.unwrap_or_else(|| stored_prune(&stack));
             let mut body = json!({"StackFileContent": file, "Env": env, "Prune": prune, "PullImage": a.pull_image});
             // Sent every time: Portainer Business sets the stack's webhook
@@ -162,9 +172,23 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
             if let (Some((_, answer)), Some(_)) = (hook, a.webhook) {
                 out["webhook"] = answer;
             }
-            Ok(out)
+            finish(call, &stack, a.wait, out).await
         }
     }
+}
+
+/// With `wait`: the answer once the stack runs as deployed (or fails, or
+/// the time is up), under `running`.
+async fn finish(
+    call: &Call,
+    stack: &Value,
+    w: Option<Wait>,
+    mut out: Value,
+) -> Result<Value, ToolError> {
+    if let Some(w) = w {
+        out["running"] = await_stack(call, stack, w).await?;
+    }
+    Ok(out)
 }
 
 struct Redeploy {

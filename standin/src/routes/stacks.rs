@@ -21,6 +21,7 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
             200,
             json!({"Id": "eight", "Name": "odd", "Env": {"A": "1"}}),
         ),
+        ("GET", ["8", "file"]) => json(200, json!({"StackFileContent": 42})),
         ("GET", ["11"]) => json(200, fixtures::git_stack()),
         ("GET", [_] | [_, "file"]) => not_found("stack"),
         ("POST", ["7", "start"]) => json(

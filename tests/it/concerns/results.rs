@@ -37,9 +37,12 @@ async fn results_are_the_bodies_portainer_sent() {
         json!({"Id": "eight", "Name": "odd", "Env": {"A": "<redacted>"},
             "_redacted": "1 secret value shown as <redacted>; the server's --show-secrets flag reveals them"})
     );
+    // Through a generated tool's typed client: logged as not matching.
+    let odd = s.ok("stack_file_get", json!({"id": 8})).await;
+    assert_eq!(odd["StackFileContent"], 42);
     let (stderr, _) = s.stop().await;
     assert!(
-        stderr.contains("does not match spec/") && stderr.contains("/api/stacks/8"),
+        stderr.contains("does not match spec/") && stderr.contains("/api/stacks/8/file"),
         "{stderr}"
     );
 }

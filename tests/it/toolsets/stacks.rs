@@ -286,3 +286,78 @@ async fn community_edition_keeps_webhooks_of_git_stacks_only() {
     );
     s.stop().await;
 }
+
+/// stack_get says whether the stack runs as deployed; stack_update with
+/// `wait` answers once it does (or fails), under `running`.
+#[tokio::test]
+async fn a_stack_says_how_it_runs_and_an_update_waits_for_it() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let got = s.ok("stack_get", json!({"id": 7})).await;
+    let run = &got["running"];
+    assert_eq!(run["kind"], "compose", "{got}");
+    assert_eq!(run["healthy"], true, "{got}");
+    assert_eq!(run["containers"][0]["verdict"], "ok");
+    let list = p
+        .seen()
+        .await
+        .into_iter()
+        .find(|r| r.path.ends_with("/containers/json"))
+        .expect("the stack's containers listed");
+    assert!(
+        list.query
+            .unwrap_or_default()
+            .contains("com.docker.compose.project%3Dweb"),
+        "by the stack's project label"
+    );
+    let out = s
+        .ok(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "env": {"A": "1"}, "wait": 10}),
+        )
+        .await;
+    assert_eq!(out["running"]["healthy"], true, "{out}");
+    assert!(out["running"]["waited_seconds"].is_u64());
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "env": {"A": "1"}, "wait": 0}),
+        )
+        .await;
+    assert!(e.contains("`wait`"), "{e}");
+    s.stop().await;
+}
+
+/// A held stack_update shows what it would change: the file's unified
+/// diff against the deployed one, the variables by name, and the services
+/// compose would recreate with why.
+#[tokio::test]
+async fn a_held_update_shows_the_diff() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let file = "services:\n  web:\n    image: nginx:1.28\n    ports: [\"8080:80\"]\n  worker:\n    image: busybox\n";
+    let out = s
+        .ok(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "file": file, "env": {"LOG_LEVEL": "debug"}, "dry_run": true}),
+        )
+        .await;
+    let change = &out["would_change"];
+    let diff = change["file"].as_str().expect("a unified diff");
+    assert!(
+        diff.contains("-    image: nginx:1.27\n+    image: nginx:1.28"),
+        "{diff}"
+    );
+    assert_eq!(change["services"]["recreated"], json!({"web": ["image"]}));
+    assert_eq!(change["services"]["added"], json!(["worker"]));
+    assert_eq!(change["env"]["set"], json!(["LOG_LEVEL"]));
+    assert!(
+        !change.to_string().contains("debug"),
+        "variables by name only: {change}"
+    );
+    assert!(
+        p.seen().await.iter().all(|r| r.method == "GET"),
+        "nothing written"
+    );
+    s.stop().await;
+}
