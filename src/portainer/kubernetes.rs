@@ -172,6 +172,26 @@ pub fn resource_path(
     Ok(path)
 }
 
+/// Sends one write; in a held call it goes as the API server's own dry run
+/// (the HTTP layer lists it as what a confirmed call would send).
+pub async fn send_write(
+    http: &Http,
+    env: u64,
+    method: Method,
+    path: &str,
+    mut query: Vec<(String, String)>,
+    body: Option<(Value, &str)>,
+    held: bool,
+) -> Result<crate::portainer::exchange::Exchange, ToolError> {
+    if held {
+        if let Some(r) = http.record() {
+            r.allow_server_dry_run();
+        }
+        query.push(("dryRun".into(), "All".into()));
+    }
+    passthrough(http, Backend::Kubernetes, env, method, path, &query, body).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,9 @@ pub enum State {
     Failed,
     /// Paused: nothing rolls out until it is resumed.
     Paused,
+    /// Its update strategy (OnDelete) rolls nothing out by itself: no
+    /// rollout to follow (kubectl refuses to).
+    NotFollowed,
 }
 
 impl State {
@@ -27,6 +30,7 @@ impl State {
             State::Progressing => "progressing",
             State::Failed => "failed",
             State::Paused => "paused",
+            State::NotFollowed => "not followed",
         }
     }
 
@@ -58,12 +62,18 @@ pub fn status(obj: &Value) -> Option<Status> {
     let waiting = |message: String| st(State::Progressing, message);
     match kind {
         "Deployment" => {
-            if spec["paused"] == json!(true) {
-                return st(
-                    State::Paused,
-                    format!("deployment \"{name}\" is paused: resume it to roll out"),
-                );
-            }
+            // kubectl does not look at `paused`: a paused Deployment is said
+            // so only where it would otherwise wait (its controller still
+            // scales it).
+            let paused = spec["paused"] == json!(true);
+            let waiting = |message: String| {
+                if paused {
+                    let m = format!("deployment \"{name}\" is paused: resume it to roll out");
+                    st(State::Paused, m)
+                } else {
+                    st(State::Progressing, message)
+                }
+            };
             if generation > observed {
                 return waiting("Waiting for deployment spec update to be observed...".into());
             }
@@ -105,7 +115,7 @@ pub fn status(obj: &Value) -> Option<Status> {
                 != "RollingUpdate"
             {
                 return st(
-                    State::Failed,
+                    State::NotFollowed,
                     "rollout status is only available for RollingUpdate strategy type".into(),
                 );
             }
@@ -135,7 +145,7 @@ pub fn status(obj: &Value) -> Option<Status> {
                 != "RollingUpdate"
             {
                 return st(
-                    State::Failed,
+                    State::NotFollowed,
                     "rollout status is only available for RollingUpdate strategy type".into(),
                 );
             }
@@ -244,6 +254,13 @@ mod tests {
         assert_eq!(status(&stuck).unwrap().state, State::Failed);
         let mut paused = done.clone();
         paused["spec"]["paused"] = json!(true);
+        assert_eq!(
+            status(&paused).unwrap().state,
+            State::Complete,
+            "scaled while paused"
+        );
+        let mut paused = updating.clone();
+        paused["spec"]["paused"] = json!(true);
         assert_eq!(status(&paused).unwrap().state, State::Paused);
     }
 
@@ -277,7 +294,7 @@ mod tests {
         assert_eq!(status(&partitioned).unwrap().state, State::Complete);
         let ds = json!({"kind": "DaemonSet", "metadata": {"name": "agent", "generation": 1},
             "spec": {"updateStrategy": {"type": "OnDelete"}}, "status": {}});
-        assert_eq!(status(&ds).unwrap().state, State::Failed);
+        assert_eq!(status(&ds).unwrap().state, State::NotFollowed);
         let ds = json!({"kind": "DaemonSet", "metadata": {"name": "agent", "generation": 1}, "spec": {},
             "status": {"observedGeneration": 1, "desiredNumberScheduled": 2, "updatedNumberScheduled": 2, "numberAvailable": 1}});
         assert!(status(&ds)

@@ -50,10 +50,12 @@ impl JsonSchema for Wait {
 }
 
 /// A reading: where the change stands, and whether waiting longer could
-/// change it.
+/// change it (a failure, or a success).
 pub struct Reading<T> {
     pub value: T,
     pub settled: bool,
+    /// Settled as a success.
+    pub ok: bool,
     pub status: String,
 }
 
@@ -66,20 +68,34 @@ pub struct Waited<T> {
 }
 
 /// Reads with `read` until a reading settles or `wait` is up; the first
-/// reading is taken at once. A held call (a dry run, confirmation missing)
+/// reading is taken at once. With `twice`, a success counts once two
+/// readings in a row say so (a first look right after a change can see the
+/// old state still running: a swarm stack's services before the
+/// orchestrator acts). A held call (a dry run, confirmation missing)
 /// made no change, so nothing is awaited: the one reading is returned.
-pub async fn until<T, F, Fut>(call: &Call, wait: Wait, mut read: F) -> Result<Waited<T>, ToolError>
+pub async fn until<T, F, Fut>(
+    call: &Call,
+    wait: Wait,
+    twice: bool,
+    mut read: F,
+) -> Result<Waited<T>, ToolError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Reading<T>, ToolError>>,
 {
     let started = Instant::now();
     let deadline = started + Duration::from_secs(wait.0);
+    let mut ok_before = false;
     loop {
         let r = read().await?;
-        call.record().waiting(&r.status);
+        // A held call changed nothing: no wait for a cancel to speak of.
+        if !call.held() {
+            call.record().waiting(&r.status);
+        }
         let now = Instant::now();
-        if r.settled || call.held() || now + EVERY > deadline {
+        let confirmed = !r.ok || !twice || ok_before;
+        ok_before = r.settled && r.ok;
+        if (r.settled && confirmed) || call.held() || now + EVERY > deadline {
             return Ok(Waited {
                 last: r.value,
                 settled: r.settled,
@@ -88,4 +104,13 @@ where
         }
         tokio::time::sleep(EVERY).await;
     }
+}
+
+/// What an answer says when the change was made but reading how it goes
+/// failed: the caller must not take the error for the change's.
+pub fn unread(e: ToolError) -> serde_json::Value {
+    serde_json::json!({
+        "status": "unknown",
+        "error": format!("the change was made; reading how it goes failed: {e}"),
+    })
 }

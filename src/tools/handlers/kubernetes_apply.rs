@@ -7,9 +7,8 @@
 
 use super::handler;
 use crate::error::ToolError;
-use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
-use crate::portainer::passthrough::{passthrough, Backend};
+use crate::portainer::passthrough::Backend;
 use crate::tools::call::Call;
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -32,6 +31,8 @@ pub struct Apply {
     /// Take over fields another manager owns (kubectl apply --force-conflicts).
     #[serde(default)]
     force: bool,
+    /// Seconds to await the rollout of the Deployments, StatefulSets and DaemonSets applied.
+    wait: Option<crate::tools::wait::Wait>,
 }
 
 handler!(KUBERNETES_APPLY, Apply, apply);
@@ -147,7 +148,7 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
         if let (Some(ns), true) = (&namespace, body["metadata"].get("namespace").is_none()) {
             body["metadata"]["namespace"] = json!(ns);
         }
-        let x = send(
+        let x = kube::send_write(
             http,
             a.environment_id,
             Method::PATCH,
@@ -170,25 +171,36 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
             call.record().add_preview(stored);
         }
     }
+    if let (Some(w), false) = (a.wait, held) {
+        await_workloads(call, a.environment_id, &docs, &planned, &mut results, w).await?;
+    }
     Ok(json!({"items": results, "field_manager": FIELD_MANAGER}))
 }
 
-/// Sends one write; in a held call it goes as the API server's own dry run
-/// (the HTTP layer lists it as what a confirmed call would send).
-pub(super) async fn send(
-    http: &Http,
+/// The rollout of each workload applied, awaited in turn within one
+/// deadline, under its item's `rollout`.
+async fn await_workloads(
+    call: &Call,
     env: u64,
-    method: Method,
-    path: &str,
-    mut query: Vec<(String, String)>,
-    body: Option<(Value, &str)>,
-    held: bool,
-) -> Result<crate::portainer::exchange::Exchange, ToolError> {
-    if held {
-        if let Some(r) = http.record() {
-            r.allow_server_dry_run();
+    docs: &[Doc],
+    planned: &[(String, bool)],
+    results: &mut [Value],
+    w: crate::tools::wait::Wait,
+) -> Result<(), ToolError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(w.0);
+    for (i, (d, (path, _))) in docs.iter().zip(planned).enumerate() {
+        let rolls = d.api_version == "apps/v1"
+            && matches!(d.kind.as_str(), "Deployment" | "StatefulSet" | "DaemonSet");
+        if !rolls {
+            continue;
         }
-        query.push(("dryRun".into(), "All".into()));
+        let left = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .as_secs()
+            .max(1);
+        let wait = crate::tools::wait::Wait(left);
+        results[i]["rollout"] =
+            super::kubernetes_rollout::await_rollout(call, env, path, wait).await?;
     }
-    passthrough(http, Backend::Kubernetes, env, method, path, &query, body).await
+    Ok(())
 }

@@ -5,7 +5,6 @@
 //! call sends each delete as the API server's dry run.
 
 use super::handler;
-use super::kubernetes_apply::send;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
@@ -87,10 +86,11 @@ async fn delete(call: &Call, a: Delete) -> Result<Value, ToolError> {
             (options, "application/json")
         });
         let name = path.rsplit('/').next().unwrap_or_default();
-        let answer = match send(http, env, Method::DELETE, path, query, body, held).await {
-            Ok(x) => x.into_json(),
-            Err(e) => Err(e),
-        };
+        let answer =
+            match kube::send_write(http, env, Method::DELETE, path, query, body, held).await {
+                Ok(x) => x.into_json(),
+                Err(e) => Err(e),
+            };
         let answer = match (answer, a.label_selector.is_some()) {
             (Ok(v), _) => v,
             (Err(e), false) => return Err(e),

@@ -4,7 +4,6 @@
 //! its ReplicaSets, a StatefulSet's or DaemonSet's its ControllerRevisions.
 
 use super::handler;
-use super::kubernetes_apply::send;
 use super::kubernetes_logs::selector_of;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
@@ -58,7 +57,7 @@ pub async fn await_rollout(
     wait: Wait,
 ) -> Result<Value, ToolError> {
     let http = call.http();
-    let waited = wait::until(call, wait, || async {
+    let waited = wait::until(call, wait, false, || async {
         let obj = kube::request(http, env, Method::GET, path, &[], None).await?;
         let status = rollout::status(&obj).ok_or_else(|| {
             ToolError::Internal(format!(
@@ -67,11 +66,16 @@ pub async fn await_rollout(
         })?;
         Ok(Reading {
             settled: status.state.settled(),
+            ok: status.state == State::Complete,
             status: status.message.clone(),
             value: (obj, status),
         })
     })
-    .await?;
+    .await;
+    let waited = match waited {
+        Ok(w) => w,
+        Err(e) => return Ok(wait::unread(e)),
+    };
     let (obj, status) = waited.last;
     let timed_out = !waited.settled && !call.held();
     let mut out = json!({
@@ -111,6 +115,18 @@ async fn pod_warnings(http: &Http, env: u64, obj: &Value) -> Value {
             .flatten()
             .filter_map(|p| p["metadata"]["name"].as_str())
             .collect();
+        // Its pods', and the workload's or its ReplicaSets' own (pods that
+        // were never made: quota, admission, FailedCreate).
+        let workload = obj["metadata"]["name"].as_str().unwrap_or_default();
+        let about = |e: &Value| {
+            let o = &e["involvedObject"];
+            let name = o["name"].as_str().unwrap_or("");
+            match o["kind"].as_str().unwrap_or("") {
+                "Pod" => names.contains(&name),
+                "ReplicaSet" => name.starts_with(&format!("{workload}-")),
+                kind => kind == obj["kind"] && name == workload,
+            }
+        };
         let events = format!("api/v1/namespaces/{ns}/events");
         let list = kube::request(
             http,
@@ -125,15 +141,14 @@ async fn pod_warnings(http: &Http, env: u64, obj: &Value) -> Value {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|e| e["type"] == "Warning" && e["involvedObject"]["kind"] == "Pod")
-            .filter(|e| names.contains(&e["involvedObject"]["name"].as_str().unwrap_or("")))
+            .filter(|e| e["type"] == "Warning" && about(e))
             .map(|e| {
                 let last = [&e["series"]["lastObservedTime"], &e["lastTimestamp"], &e["eventTime"]]
                     .into_iter()
                     .find(|t| t.is_string())
                     .cloned()
                     .unwrap_or(Value::Null);
-                json!({"pod": e["involvedObject"]["name"], "reason": e["reason"], "message": e["message"],
+                json!({"object": format!("{}/{}", e["involvedObject"]["kind"].as_str().unwrap_or(""), e["involvedObject"]["name"].as_str().unwrap_or("")), "reason": e["reason"], "message": e["message"],
                        "count": e["series"]["count"].as_u64().or(e["count"].as_u64()).unwrap_or(1), "last": last})
             })
             .collect();
@@ -183,6 +198,31 @@ struct Revision {
     /// The pod template it ran (a Deployment's), or the patch that brings
     /// it back (a StatefulSet's or DaemonSet's `data`).
     template: Value,
+    annotations: Value,
+}
+
+/// Annotations kubectl rollout undo keeps on a Deployment rather than
+/// taking them from the revision's ReplicaSet.
+const ANNOTATIONS_KEPT: [&str; 6] = [
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "deployment.kubernetes.io/revision",
+    "deployment.kubernetes.io/revision-history",
+    "deployment.kubernetes.io/desired-replicas",
+    "deployment.kubernetes.io/max-replicas",
+    "deprecated.deployment.rollback.to",
+];
+
+/// A pod template as compared for "already running": without the hash
+/// label a ReplicaSet adds, or the `$patch` a ControllerRevision holds.
+fn bare_template(t: &Value) -> Value {
+    let mut t = t.clone();
+    if let Some(labels) = t["metadata"]["labels"].as_object_mut() {
+        labels.remove("pod-template-hash");
+    }
+    if let Some(o) = t.as_object_mut() {
+        o.remove("$patch");
+    }
+    t
 }
 
 fn images(template: &Value) -> Vec<String> {
@@ -258,6 +298,7 @@ async fn revisions(
                         current: current_revision == Some(number),
                         created: meta["creationTimestamp"].clone(),
                         template,
+                        annotations: meta["annotations"].clone(),
                     })
                 }
                 _ => Some(Revision {
@@ -267,11 +308,19 @@ async fn revisions(
                     current: current_name.is_some() && meta["name"].as_str() == current_name,
                     created: meta["creationTimestamp"].clone(),
                     template: o["data"].clone(),
+                    annotations: meta["annotations"].clone(),
                 }),
             }
         })
         .collect();
     out.sort_by_key(|r| r.number);
+    // No revision marked (a DaemonSet marks none): the newest is the one
+    // running, as kubectl takes it.
+    if !out.iter().any(|r| r.current) {
+        if let Some(last) = out.last_mut() {
+            last.current = true;
+        }
+    }
     Ok(out)
 }
 
@@ -324,33 +373,45 @@ async fn undo(call: &Call, a: Undo) -> Result<Value, ToolError> {
                 known()
             ))
         })?,
-        // The newest before the current one (kubectl's "previous").
-        None => revisions
-            .iter()
-            .rev()
-            .find(|r| Some(r.number) != current && current.is_none_or(|c| r.number < c))
-            .ok_or_else(|| {
-                ToolError::BadArguments(format!(
-                    "{:?} `{}` has no previous revision to go back to (it has: {})",
-                    a.kind,
-                    a.name,
-                    known()
-                ))
-            })?,
+        // kubectl's "previous": the second newest revision.
+        None => revisions.iter().rev().nth(1).ok_or_else(|| {
+            ToolError::BadArguments(format!(
+                "{:?} `{}` has no previous revision to go back to (it has: {})",
+                a.kind,
+                a.name,
+                known()
+            ))
+        })?,
     };
-    if Some(target.number) == current {
-        return Ok(
-            json!({"skipped": format!("revision {} is the current one: nothing to roll back", target.number)}),
-        );
+    let running = bare_template(&obj["spec"]["template"]);
+    let wanted = match a.kind {
+        Workload::Deployment => bare_template(&target.template),
+        _ => bare_template(&target.template["spec"]["template"]),
+    };
+    if Some(target.number) == current || running == wanted {
+        return Ok(json!({"skipped": format!(
+            "revision {}'s template is the one running: nothing to roll back", target.number
+        )}));
     }
     let (patch, media) = match a.kind {
         Workload::Deployment => {
-            let mut template = target.template.clone();
-            if let Some(labels) = template["metadata"]["labels"].as_object_mut() {
-                labels.remove("pod-template-hash");
+            // As kubectl: the revision's annotations (its change cause)
+            // come with its template; the Deployment's own are kept.
+            let mut annotations: serde_json::Map<String, Value> = obj["metadata"]["annotations"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, _)| ANNOTATIONS_KEPT.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            for (k, v) in target.annotations.as_object().into_iter().flatten() {
+                if !ANNOTATIONS_KEPT.contains(&k.as_str()) {
+                    annotations.insert(k.clone(), v.clone());
+                }
             }
             (
-                json!([{"op": "replace", "path": "/spec/template", "value": template}]),
+                json!([{"op": "replace", "path": "/spec/template", "value": wanted},
+                       {"op": "replace", "path": "/metadata/annotations", "value": annotations}]),
                 "application/json-patch+json",
             )
         }
@@ -359,8 +420,15 @@ async fn undo(call: &Call, a: Undo) -> Result<Value, ToolError> {
             "application/strategic-merge-patch+json",
         ),
     };
+    let summary = json!({
+        "kind": obj["kind"], "name": a.name, "namespace": a.namespace,
+        "rolled_back_to": target.number, "from": current, "images": target.images,
+    });
+    if call.held() {
+        call.record().set_would_change(summary.clone());
+    }
     let held = call.held();
-    let x = send(
+    let x = kube::send_write(
         http,
         env,
         Method::PATCH,
@@ -375,10 +443,7 @@ async fn undo(call: &Call, a: Undo) -> Result<Value, ToolError> {
         call.record()
             .add_preview(json!({"template": stored["spec"]["template"]}));
     }
-    let mut out = json!({
-        "kind": obj["kind"], "name": a.name, "namespace": a.namespace,
-        "rolled_back_to": target.number, "from": current, "images": target.images,
-    });
+    let mut out = summary;
     if let Some(w) = a.wait {
         out["rollout"] = await_rollout(call, env, &path, w).await?;
     }

@@ -30,6 +30,7 @@ pub mod stack_status;
 pub mod stacks;
 pub mod swarm;
 pub mod swarm_logs;
+pub mod swarm_wait;
 
 pub use api::{API_CALL, API_DESCRIBE, API_FIND};
 pub use docker_actions::DOCKER_CONTAINER_ACTION;

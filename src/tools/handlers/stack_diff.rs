@@ -11,10 +11,16 @@ const CONTEXT: usize = 3;
 /// The diff of `deployed` and `next` (compose files) with the variable
 /// changes `env` (stack_env's summary: set, removed).
 pub fn diff(deployed: &str, next: &str, env: &Value) -> Value {
+    // Both files as stack_file_get shows them, secrets hidden by their
+    // place in the file: a diff line is a file's line out of its context,
+    // where a free-text reading would miss what the structure tells.
+    let (old, new) = (hidden(deployed), hidden(next));
     let file = if deployed == next {
         Value::Null
+    } else if old == new {
+        json!("(only hidden values changed)")
     } else {
-        let text = similar::TextDiff::from_lines(deployed, next)
+        let text = similar::TextDiff::from_lines(&old, &new)
             .unified_diff()
             .context_radius(CONTEXT)
             .header("deployed", "update")
@@ -27,6 +33,12 @@ pub fn diff(deployed: &str, next: &str, env: &Value) -> Value {
         .filter_map(Value::as_str)
         .collect();
     json!({"file": file, "env": env, "services": services(deployed, next, &changed)})
+}
+
+fn hidden(text: &str) -> String {
+    let mut v = json!({"StackFileContent": text});
+    crate::shaping::redact::redact(&mut v);
+    v["StackFileContent"].as_str().unwrap_or(text).to_string()
 }
 
 fn services_of(text: &str) -> Option<Map<String, Value>> {
@@ -109,6 +121,17 @@ mod tests {
         assert_eq!(d["file"], Value::Null);
         assert_eq!(d["services"]["recreated"], json!({"web": ["env:API_KEY"]}));
         assert!(!refers_to(&json!("$API_KEYS"), "API_KEY"));
+        // A value the file's structure marks secret is hidden in the diff,
+        // whatever its name says to free text.
+        let a = "services:\n  web:\n    image: a\n    environment:\n      - SENTRY_DSN=https://3f9c@o1.ingest.sentry.io/5\n";
+        let b = "services:\n  web:\n    image: b\n    environment:\n      - SENTRY_DSN=https://3f9c@o1.ingest.sentry.io/5\n";
+        let d = diff(a, b, &json!({}));
+        assert!(!d["file"].as_str().unwrap().contains("3f9c"), "{d}");
+        let c = "services:\n  web:\n    image: a\n    environment:\n      - SENTRY_DSN=https://new@o1.ingest.sentry.io/5\n";
+        assert_eq!(
+            diff(a, c, &json!({}))["file"],
+            "(only hidden values changed)"
+        );
         assert!(refers_to(&json!("x $API_KEY y"), "API_KEY"));
     }
 }

@@ -69,9 +69,50 @@ async fn last_lines(http: &Http, env: u64, id: &str) -> Value {
     }
 }
 
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// How one container of a compose stack does, from its inspect: `ok`,
+/// `completed` (a one-shot service that exited 0), `starting`,
+/// `unhealthy`, `crash-looping` or `stopped`.
+fn verdict(inspect: &Value, now: i64) -> &'static str {
+    let st = &inspect["State"];
+    let state = st["Status"].as_str().unwrap_or("");
+    let health = st["Health"]["Status"].as_str();
+    let restarts = inspect["RestartCount"].as_u64().unwrap_or(0);
+    let up_for = st["StartedAt"]
+        .as_str()
+        .and_then(|t| crate::tools::when::parse(t, now).ok())
+        .map(|started| now - started);
+    let settled_in = up_for.is_none_or(|s| s >= STABLE_SECONDS);
+    // Restarted twice by its policy and up for less than a minute: it
+    // keeps failing, whatever the moment's state.
+    let looping = restarts >= CRASH_LOOP && up_for.is_none_or(|s| s < 60);
+    let policy = inspect["HostConfig"]["RestartPolicy"]["Name"]
+        .as_str()
+        .unwrap_or("no");
+    let one_shot = matches!(policy, "" | "no" | "on-failure");
+    match (state, health) {
+        _ if looping && state != "exited" => "crash-looping",
+        // A one-shot service (a migration, an init) that finished well.
+        ("exited", _) if one_shot && st["ExitCode"] == json!(0) => "completed",
+        ("running", Some("healthy")) => "ok",
+        ("running", None) if settled_in => "ok",
+        ("running", None) => "starting",
+        ("running", Some("starting")) => "starting",
+        ("running", Some(_)) => "unhealthy",
+        ("created" | "restarting", _) => "starting",
+        _ => "stopped",
+    }
+}
+
 /// A compose stack: its containers by project label, each judged.
 async fn compose(http: &Http, env: u64, name: &str) -> Result<Standing, ToolError> {
-    let label = format!("com.docker.compose.project={name}");
+    // Compose writes the project name lower-cased.
+    let label = format!("com.docker.compose.project={}", name.to_lowercase());
     let list = docker(
         http,
         env,
@@ -88,31 +129,14 @@ async fn compose(http: &Http, env: u64, name: &str) -> Result<Standing, ToolErro
         let state = st["Status"].as_str().unwrap_or("");
         let health = st["Health"]["Status"].as_str();
         let restarts = inspect["RestartCount"].as_u64().unwrap_or(0);
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        let up_for = st["StartedAt"]
-            .as_str()
-            .and_then(|t| crate::tools::when::parse(t, now).ok())
-            .map(|started| now - started);
-        let settled_in = up_for.is_none_or(|s| s >= STABLE_SECONDS);
-        let verdict = match (state, health) {
-            ("running", Some("healthy")) => "ok",
-            ("running", None) if settled_in => "ok",
-            ("running", None) => "starting",
-            ("running", Some("starting")) => "starting",
-            ("running", Some(_)) => "unhealthy",
-            ("restarting", _) if restarts >= CRASH_LOOP => "crash-looping",
-            ("created" | "restarting", _) => "starting",
-            _ => "stopped",
-        };
+        let verdict = verdict(&inspect, unix_now());
         let mut row = json!({
             "service": c["Labels"]["com.docker.compose.service"],
             "container": c["Names"][0].as_str().unwrap_or("").trim_start_matches('/'),
             "image": c["Image"], "state": state, "health": health, "restarts": restarts,
         });
         match verdict {
-            "ok" => ok += 1,
+            "ok" | "completed" => ok += 1,
             "starting" => pending += 1,
             _ => {
                 failed += 1;
@@ -133,7 +157,8 @@ async fn compose(http: &Http, env: u64, name: &str) -> Result<Standing, ToolErro
         format!("{ok} of {total} containers running as they should, {pending} starting, {failed} failing")
     };
     Ok(Standing {
-        settled: total > 0 && (failed > 0 || pending == 0),
+        // No container at all is said at once: waiting would not make one.
+        settled: total == 0 || failed > 0 || pending == 0,
         value: json!({"kind": "compose", "healthy": total > 0 && ok == total, "summary": status, "containers": rows}),
         status,
     })
@@ -172,14 +197,7 @@ async fn swarm(http: &Http, env: u64, name: &str) -> Result<Standing, ToolError>
         } else {
             let tq = vec![("filters".to_string(), json!({"service": [svc]}).to_string())];
             let tasks = docker(http, env, "tasks", &tq).await?;
-            let errors: Vec<Value> = tasks
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|t| matches!(t["Status"]["State"].as_str(), Some("failed" | "rejected")))
-                .take(3)
-                .map(|t| json!({"state": t["Status"]["State"], "error": t["Status"]["Err"], "exit_code": t["Status"]["ContainerStatus"]["ExitCode"]}))
-                .collect();
+            let errors = super::swarm_wait::task_problems(tasks.as_array().map_or(&[][..], |v| v));
             if stopped_update || !errors.is_empty() {
                 failed += 1;
             }
@@ -218,22 +236,28 @@ pub async fn standing(http: &Http, stack: &Value) -> Result<Option<Standing>, To
 /// `running` of the answer: the last reading and the seconds waited.
 pub async fn await_stack(call: &Call, stack: &Value, w: Wait) -> Result<Value, ToolError> {
     let http = call.http();
-    let waited = wait::until(call, w, || async {
+    let waited = wait::until(call, w, true, || async {
         let s = standing(http, stack).await?;
         Ok(match s {
             Some(s) => Reading {
                 settled: s.settled,
+                ok: s.value["healthy"] == json!(true),
                 status: s.status,
                 value: s.value,
             },
             None => Reading {
                 settled: true,
+                ok: true,
                 status: "not a Docker stack".into(),
                 value: json!(null),
             },
         })
     })
-    .await?;
+    .await;
+    let waited = match waited {
+        Ok(w) => w,
+        Err(e) => return Ok(wait::unread(e)),
+    };
     let mut out = waited.last;
     if out.is_object() {
         out["waited_seconds"] = json!(waited.seconds);
@@ -266,4 +290,64 @@ async fn get(call: &Call, a: Get) -> Result<Value, ToolError> {
         Err(e) => stack["running"] = json!({"error": e.to_string()}),
     }
     Ok(stack)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_container_is_judged_by_its_state_health_and_restarts() {
+        let now = 1_765_100_000; // 2025-12-07T09:33:20Z
+        let c = |status: &str,
+                 started: &str,
+                 restarts: u64,
+                 exit: i64,
+                 policy: &str,
+                 health: Option<&str>| {
+            let mut v = json!({"RestartCount": restarts, "HostConfig": {"RestartPolicy": {"Name": policy}},
+                "State": {"Status": status, "StartedAt": started, "ExitCode": exit}});
+            if let Some(h) = health {
+                v["State"]["Health"] = json!({"Status": h});
+            }
+            v
+        };
+        let long_ago = "2025-12-07T09:00:00Z";
+        let just_now = "2025-12-07T09:33:18Z";
+        // Crashing after more than 5 s, restarted by its policy: not ok
+        // when read between two crashes; restarts long past do not condemn
+        // a container that now runs.
+        let after_crash = "2025-12-07T09:33:00Z";
+        let cases = [
+            (("running", long_ago, 0, 0, "no", None), "ok"),
+            (("running", just_now, 0, 0, "no", None), "starting"),
+            (
+                ("running", long_ago, 0, 0, "no", Some("unhealthy")),
+                "unhealthy",
+            ),
+            (
+                ("running", long_ago, 0, 0, "no", Some("starting")),
+                "starting",
+            ),
+            (("exited", long_ago, 0, 0, "no", None), "completed"),
+            (("exited", long_ago, 0, 3, "no", None), "stopped"),
+            (("exited", long_ago, 0, 0, "always", None), "stopped"),
+            (
+                ("running", after_crash, 3, 0, "always", None),
+                "crash-looping",
+            ),
+            (
+                ("restarting", after_crash, 3, 1, "always", None),
+                "crash-looping",
+            ),
+            (("running", long_ago, 3, 0, "always", None), "ok"),
+        ];
+        for ((status, started, restarts, exit, policy, health), want) in cases {
+            let got = verdict(&c(status, started, restarts, exit, policy, health), now);
+            assert_eq!(
+                got, want,
+                "{status} {started} {restarts} {exit} {policy} {health:?}"
+            );
+        }
+    }
 }

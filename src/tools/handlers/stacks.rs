@@ -62,6 +62,11 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
         .portainer_json(Method::GET, &format!("stacks/{id}"), None)
         .await?;
     let git = stack.get("GitConfig").filter(|g| g.is_object());
+    if a.wait.is_some() && stack["Type"] == json!(3) {
+        return Err(ToolError::BadArguments(format!(
+            "`wait`: stack {id} is a Kubernetes stack; its workloads' rollouts are kubernetes_describe's (nothing was sent)"
+        )));
+    }
     // No webhook to remove: nothing to write for it.
     if a.webhook == Some(Webhook::Remove) && current_webhook(&stack).is_none() {
         a.webhook = None;

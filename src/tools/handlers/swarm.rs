@@ -3,9 +3,11 @@
 
 use super::handler;
 use super::stack_env::{self, EnvChange};
+use super::swarm_wait::{await_service, Change};
 use crate::error::ToolError;
 use crate::portainer::swarm;
 use crate::tools::call::Call;
+use crate::tools::wait::Wait;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -18,6 +20,7 @@ pub struct Scale {
     id: String,
     /// Desired number of tasks; 0 stops them all.
     replicas: u64,
+    wait: Option<Wait>,
 }
 
 handler!(SWARM_SERVICE_SCALE, Scale, scale);
@@ -34,9 +37,24 @@ async fn scale(call: &Call, a: Scale) -> Result<Value, ToolError> {
     let before = mode["Replicas"].clone();
     mode["Replicas"] = json!(a.replicas);
     let answer = swarm::write_service(http, env, &id, version, &spec).await?;
-    Ok(
-        json!({"service": id, "replicas_before": before, "replicas": a.replicas, "warnings": answer["Warnings"]}),
-    )
+    let out = json!({"service": id, "replicas_before": before, "replicas": a.replicas, "warnings": answer["Warnings"]});
+    converge(call, env, &id, Change::Update, a.wait, out).await
+}
+
+/// With `wait`: the answer once the service has converged (or failed, or
+/// the time is up), under `rollout`.
+async fn converge(
+    call: &Call,
+    env: u64,
+    id: &str,
+    change: Change,
+    w: Option<Wait>,
+    mut out: Value,
+) -> Result<Value, ToolError> {
+    if let Some(w) = w {
+        out["rollout"] = await_service(call, env, id, change, w).await?;
+    }
+    Ok(out)
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -52,6 +70,7 @@ pub struct Update {
     /// Recreate every task even if nothing else changes.
     #[serde(default)]
     force: bool,
+    wait: Option<Wait>,
 }
 
 handler!(SWARM_SERVICE_UPDATE, Update, update);
@@ -86,9 +105,8 @@ async fn update(call: &Call, a: Update) -> Result<Value, ToolError> {
         spec["TaskTemplate"]["ForceUpdate"] = json!(n + 1);
     }
     let answer = swarm::write_service(http, env, &id, version, &spec).await?;
-    Ok(
-        json!({"service": id, "image": a.image, "env_changes": env_summary, "forced": a.force, "warnings": answer["Warnings"]}),
-    )
+    let out = json!({"service": id, "image": a.image, "env_changes": env_summary, "forced": a.force, "warnings": answer["Warnings"]});
+    converge(call, env, &id, Change::Update, a.wait, out).await
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -97,6 +115,7 @@ pub struct Rollback {
     environment_id: u64,
     /// Service id or name.
     id: String,
+    wait: Option<Wait>,
 }
 
 handler!(SWARM_SERVICE_ROLLBACK, Rollback, rollback);
@@ -125,7 +144,6 @@ async fn rollback(call: &Call, a: Rollback) -> Result<Value, ToolError> {
         &[("rollback", "previous")],
     )
     .await?;
-    Ok(
-        json!({"service": id, "image_before": image(&service["Spec"]), "image_after": image(previous), "warnings": answer["Warnings"]}),
-    )
+    let out = json!({"service": id, "image_before": image(&service["Spec"]), "image_after": image(previous), "warnings": answer["Warnings"]});
+    converge(call, env, &id, Change::Rollback, a.wait, out).await
 }

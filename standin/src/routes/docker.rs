@@ -176,6 +176,48 @@ fn engine(req: &Req, rest: &[&str]) -> Answer {
         ),
         ("GET", ["services"]) => json(200, json!([fixtures::service()])),
         ("GET", ["services", "shop_web"]) => json(200, fixtures::service()),
+        // For waits: `steady` runs its 2 tasks; `broken`'s update paused
+        // after a task failed.
+        ("GET", ["services", name @ ("steady" | "broken")]) => {
+            let mut svc = fixtures::service();
+            svc["ID"] = json!(name);
+            svc["Spec"]["Name"] = json!(name);
+            if *name == "broken" {
+                svc["UpdateStatus"] = json!({"State": "paused", "Message": "update paused due to failure or early termination of task b2"});
+            }
+            json(200, svc)
+        }
+        ("POST", ["services", "steady" | "broken", "update"]) => {
+            json(200, json!({"Warnings": null}))
+        }
+        ("GET", ["tasks"])
+            if req
+                .query
+                .is_some_and(|q| q.contains("steady") || q.contains("broken")) =>
+        {
+            let broken = req.query.is_some_and(|q| q.contains("broken"));
+            let task = |id: &str, state: &str, desired: &str| {
+                json!({"ID": id, "ServiceID": "x", "DesiredState": desired,
+                "Status": {"State": state, "Err": if state == "failed" { "task: non-zero exit (1)" } else { "" }, "ContainerStatus": {"ExitCode": if state == "failed" { 1 } else { 0 }}}})
+            };
+            if broken {
+                json(
+                    200,
+                    json!([
+                        task("b1", "running", "running"),
+                        task("b2", "failed", "shutdown")
+                    ]),
+                )
+            } else {
+                json(
+                    200,
+                    json!([
+                        task("s1", "running", "running"),
+                        task("s2", "running", "running")
+                    ]),
+                )
+            }
+        }
         // Its tasks' lines, interleaved, as the API sends them.
         ("GET", ["services", "shop_web", "logs"]) => raw(
             200,

@@ -209,6 +209,8 @@ fn api_server(req: &Req, rest: &[&str]) -> Answer {
             let mut d = fixtures::deployment(3);
             d["metadata"]["name"] = "paused".into();
             d["spec"]["paused"] = true.into();
+            // Paused halfway: one of three replicas on the new template.
+            d["status"]["updatedReplicas"] = 1.into();
             json(200, d)
         }
         // A container logging JSON lines: still text/plain from the API.

@@ -1,7 +1,8 @@
 //! Workloads whose rollouts move, in namespace shop: `rolling` completes
 //! on its third read, `slow` never does, `stuck` exceeded its progress deadline (its pods are
 //! web's, with their warning events), `web` has three ReplicaSet revisions
-//! and `db` (a StatefulSet) two ControllerRevisions, for history and undo.
+//! `db` (a StatefulSet) and `agent` (a DaemonSet) two ControllerRevisions
+//! each, for history and undo.
 
 use super::Req;
 use crate::answer::{json, Answer};
@@ -62,6 +63,14 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Option<Answer>
             }
             json(200, s)
         }
+        // A DaemonSet marks no current revision: the newest is it.
+        ("GET" | "PATCH", ["daemonsets", "agent"]) => json(200, daemon_set()),
+        ("GET", ["controllerrevisions"]) if selects(req, "app%3Dagent") => json(
+            200,
+            json!({"kind": "ControllerRevisionList", "apiVersion": "apps/v1", "items": [
+                owned_revision("agent-1", 1, "agent:1", "DaemonSet", "agent"),
+                owned_revision("agent-2", 2, "agent:2", "DaemonSet", "agent")]}),
+        ),
         ("GET", ["controllerrevisions"]) if selects(req, "app%3Ddb") => json(
             200,
             json!({"kind": "ControllerRevisionList", "apiVersion": "apps/v1", "items": [
@@ -127,9 +136,21 @@ fn stateful_set() -> Value {
 }
 
 fn controller_revision(name: &str, revision: u32, image: &str) -> Value {
+    owned_revision(name, revision, image, "StatefulSet", "db")
+}
+
+fn owned_revision(name: &str, revision: u32, image: &str, kind: &str, owner: &str) -> Value {
     json!({"kind": "ControllerRevision", "apiVersion": "apps/v1", "revision": revision,
            "metadata": {"name": name, "namespace": "shop", "creationTimestamp": format!("2026-11-2{revision}T09:00:00Z"),
-                        "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db", "uid": "uid-db", "controller": true}]},
-           "data": {"spec": {"template": {"$patch": "replace", "metadata": {"labels": {"app": "db"}},
-                                          "spec": {"containers": [{"name": "db", "image": image}]}}}}})
+                        "ownerReferences": [{"apiVersion": "apps/v1", "kind": kind, "name": owner, "uid": format!("uid-{owner}"), "controller": true}]},
+           "data": {"spec": {"template": {"$patch": "replace", "metadata": {"labels": {"app": owner}},
+                                          "spec": {"containers": [{"name": owner, "image": image}]}}}}})
+}
+
+fn daemon_set() -> Value {
+    json!({"kind": "DaemonSet", "apiVersion": "apps/v1",
+           "metadata": {"name": "agent", "namespace": "shop", "generation": 2, "uid": "uid-agent"},
+           "spec": {"selector": {"matchLabels": {"app": "agent"}}, "updateStrategy": {"type": "RollingUpdate"},
+                    "template": {"metadata": {"labels": {"app": "agent"}}, "spec": {"containers": [{"name": "agent", "image": "agent:2"}]}}},
+           "status": {"observedGeneration": 2, "desiredNumberScheduled": 2, "updatedNumberScheduled": 2, "numberAvailable": 2, "numberReady": 2}})
 }

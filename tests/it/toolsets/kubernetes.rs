@@ -703,12 +703,24 @@ async fn writes_wait_for_their_rollout() {
         .unwrap()
         .contains("exceeded its progress deadline"));
     assert_eq!(r["warnings"][0]["reason"], "BackOff", "{r}");
-    assert_eq!(r["warnings"][0]["pod"], "web-7d4b9c-x2x");
+    assert_eq!(r["warnings"][0]["object"], "Pod/web-7d4b9c-x2x");
     assert_eq!(
         r["warnings"].as_array().unwrap().len(),
         2,
         "warnings only: {r}"
     );
+
+    // An apply waits for the workloads it applied, not for a ConfigMap.
+    let s2 = crate::support::mcp::Session::start(&p.url(), &["--toolsets", "all"]).await;
+    let out = s2
+        .ok(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": MANIFEST, "namespace": "shop", "wait": 10}),
+        )
+        .await;
+    assert!(out["items"][0].get("rollout").is_none(), "{out}");
+    assert_eq!(out["items"][1]["rollout"]["status"], "complete", "{out}");
+    s2.stop().await;
 
     // The time up: the last reading, said as such.
     let out = s
@@ -739,6 +751,18 @@ async fn writes_wait_for_their_rollout() {
 /// History and undo, as kubectl rollout history / undo: a Deployment's
 /// ReplicaSets and a StatefulSet's ControllerRevisions, the previous or a
 /// named revision written back; a held undo is the API server's dry run.
+/// An undo, and the one PATCH it sent.
+async fn undo(
+    p: &crate::support::portainer::StandIn,
+    s: &crate::support::mcp::Session,
+    args: Value,
+) -> (Value, portainer_standin::Seen) {
+    p.reset_log().await;
+    let out = s.ok("kubernetes_rollout_undo", args).await;
+    let patch = p.seen().await.into_iter().find(|r| r.method == "PATCH");
+    (out, patch.expect("the undo's PATCH"))
+}
+
 #[tokio::test]
 async fn rollout_history_and_undo() {
     let (p, s) = served(&["--toolsets", "all"]).await;
@@ -763,7 +787,8 @@ async fn rollout_history_and_undo() {
     p.reset_log().await;
     let mut held = web.clone();
     held["dry_run"] = json!(true);
-    s.ok("kubernetes_rollout_undo", held).await;
+    let out = s.ok("kubernetes_rollout_undo", held).await;
+    assert_eq!(out["would_change"]["rolled_back_to"], 2, "{out}");
     let patches: Vec<_> = p
         .seen()
         .await
@@ -777,24 +802,26 @@ async fn rollout_history_and_undo() {
         .unwrap_or("")
         .contains("dryRun=All"));
 
-    p.reset_log().await;
-    let out = s.ok("kubernetes_rollout_undo", web.clone()).await;
+    let (out, patch) = undo(&p, &s, web.clone()).await;
     assert_eq!(
         (out["rolled_back_to"].as_u64(), out["from"].as_u64()),
         (Some(2), Some(3)),
         "{out}"
     );
-    let patch = p
-        .seen()
-        .await
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap();
     assert_eq!(
         patch.content_type.as_deref(),
         Some("application/json-patch+json")
     );
     let body = patch.body.unwrap();
+    // The revision's annotations come with it; the Deployment's revision
+    // number stays (kubectl's getDeploymentPatch).
+    assert_eq!(body[1]["path"], "/metadata/annotations");
+    let annotations = &body[1]["value"];
+    assert!(annotations["kubernetes.io/change-cause"]
+        .as_str()
+        .unwrap()
+        .contains("nginx:1.26"));
+    assert_eq!(annotations["deployment.kubernetes.io/revision"], "3");
     assert_eq!(body[0]["path"], "/spec/template");
     assert_eq!(
         body[0]["value"]["spec"]["containers"][0]["image"],
@@ -807,10 +834,18 @@ async fn rollout_history_and_undo() {
     // The current revision, or one that does not exist: said, nothing sent.
     let mut a = web.clone();
     a["to_revision"] = json!(3);
+    p.reset_log().await;
     let out = s.ok("kubernetes_rollout_undo", a.clone()).await;
     assert!(
-        out["skipped"].as_str().unwrap().contains("current"),
+        out["skipped"]
+            .as_str()
+            .unwrap()
+            .contains("is the one running"),
         "{out}"
+    );
+    assert!(
+        p.seen().await.iter().all(|r| r.method == "GET"),
+        "skipped: nothing sent"
     );
     a["to_revision"] = json!(7);
     p.reset_log().await;
@@ -819,20 +854,9 @@ async fn rollout_history_and_undo() {
     assert!(p.seen().await.iter().all(|r| r.method == "GET"));
 
     // A StatefulSet: its previous ControllerRevision as a strategic merge.
-    p.reset_log().await;
-    let out = s
-        .ok(
-            "kubernetes_rollout_undo",
-            json!({"environment_id": 3, "namespace": "shop", "name": "db", "kind": "StatefulSet"}),
-        )
-        .await;
+    let db = json!({"environment_id": 3, "namespace": "shop", "name": "db", "kind": "StatefulSet"});
+    let (out, patch) = undo(&p, &s, db).await;
     assert_eq!(out["rolled_back_to"], 1, "{out}");
-    let patch = p
-        .seen()
-        .await
-        .into_iter()
-        .find(|r| r.method == "PATCH")
-        .unwrap();
     assert_eq!(
         patch.content_type.as_deref(),
         Some("application/strategic-merge-patch+json")
@@ -840,6 +864,21 @@ async fn rollout_history_and_undo() {
     assert_eq!(
         patch.body.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"],
         "postgres:15"
+    );
+
+    // A DaemonSet marks no current revision: the newest runs, the one
+    // before it is the previous.
+    let agent =
+        json!({"environment_id": 3, "namespace": "shop", "name": "agent", "kind": "DaemonSet"});
+    let (out, patch) = undo(&p, &s, agent).await;
+    assert_eq!(
+        (out["rolled_back_to"].as_u64(), out["from"].as_u64()),
+        (Some(1), Some(2)),
+        "{out}"
+    );
+    assert_eq!(
+        patch.body.unwrap()["spec"]["template"]["spec"]["containers"][0]["image"],
+        "agent:1"
     );
     s.stop().await;
 }

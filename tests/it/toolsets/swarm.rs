@@ -119,3 +119,34 @@ async fn swarm_service_logs_read_grep_and_take_relative_times() {
     assert!(p.seen().await.is_empty(), "nothing sent");
     s.stop().await;
 }
+
+/// `wait` on Swarm service writes: converged once the desired tasks run;
+/// a paused update is a failure with its message and the failed tasks.
+#[tokio::test]
+async fn swarm_writes_wait_until_the_service_converges() {
+    let (_p, s) = served(&["--toolsets", "swarm"]).await;
+    let out = s
+        .ok(
+            "swarm_service_scale",
+            json!({"environment_id": 1, "id": "steady", "replicas": 2, "wait": 10}),
+        )
+        .await;
+    let r = &out["rollout"];
+    assert_eq!(r["status"], "converged", "{out}");
+    assert_eq!(r["replicas"], json!({"desired": 2, "running": 2}));
+    let out = s
+        .ok(
+            "swarm_service_update",
+            json!({"environment_id": 1, "id": "broken", "force": true, "wait": 10}),
+        )
+        .await;
+    let r = &out["rollout"];
+    assert_eq!(r["status"], "failed", "{out}");
+    assert!(
+        r["message"].as_str().unwrap().contains("update paused"),
+        "{r}"
+    );
+    assert_eq!(r["failed_tasks"][0]["error"], "task: non-zero exit (1)");
+    assert_eq!(r["failed_tasks"][0]["exit_code"], 1);
+    s.stop().await;
+}
