@@ -1,5 +1,12 @@
-//! Wall-clock time as RFC 3339 UTC (audit records, kubectl's restartedAt),
-//! without a date crate for one format.
+//! Wall-clock time as Unix seconds, and as RFC 3339 UTC (audit records,
+//! kubectl's restartedAt) without a date crate for one format.
+
+/// Now as Unix seconds.
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
 
 /// Now as RFC 3339 UTC, for audit records and annotations.
 pub fn now_rfc3339() -> String {

@@ -60,6 +60,16 @@ pub fn status(obj: &Value) -> Option<Status> {
     let observed = n(&s["observedGeneration"]);
     let st = |state, message: String| Some(Status { state, message });
     let waiting = |message: String| st(State::Progressing, message);
+    // A StatefulSet or DaemonSet updated OnDelete rolls nothing out.
+    let rolling = spec["updateStrategy"]["type"]
+        .as_str()
+        .is_none_or(|t| t == "RollingUpdate");
+    if matches!(kind, "DaemonSet" | "StatefulSet") && !rolling {
+        return st(
+            State::NotFollowed,
+            "rollout status is only available for RollingUpdate strategy type".into(),
+        );
+    }
     match kind {
         "Deployment" => {
             // kubectl does not look at `paused`: a paused Deployment is said
@@ -109,16 +119,6 @@ pub fn status(obj: &Value) -> Option<Status> {
             )
         }
         "DaemonSet" => {
-            if spec["updateStrategy"]["type"]
-                .as_str()
-                .unwrap_or("RollingUpdate")
-                != "RollingUpdate"
-            {
-                return st(
-                    State::NotFollowed,
-                    "rollout status is only available for RollingUpdate strategy type".into(),
-                );
-            }
             if generation > observed {
                 return waiting("Waiting for daemon set spec update to be observed...".into());
             }
@@ -139,16 +139,6 @@ pub fn status(obj: &Value) -> Option<Status> {
             )
         }
         "StatefulSet" => {
-            if spec["updateStrategy"]["type"]
-                .as_str()
-                .unwrap_or("RollingUpdate")
-                != "RollingUpdate"
-            {
-                return st(
-                    State::NotFollowed,
-                    "rollout status is only available for RollingUpdate strategy type".into(),
-                );
-            }
             if observed == 0 || generation > observed {
                 return waiting("Waiting for statefulset spec update to be observed...".into());
             }

@@ -7,13 +7,15 @@ use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 impl When {
     /// Seconds from this point until now, at least 1 (Kubernetes'
     /// sinceSeconds): the span as given when there was one.
     pub fn seconds_ago(self) -> i64 {
-        self.ago.unwrap_or_else(|| now() - self.at).max(1)
+        self.ago
+            .unwrap_or_else(|| crate::clock::unix_now() - self.at)
+            .max(1)
     }
 }
 
@@ -24,12 +26,6 @@ impl When {
 pub struct When {
     pub at: i64,
     pub ago: Option<i64>,
-}
-
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Reads `text` as Unix seconds, RFC 3339 (any offset), or a span ago.
@@ -94,7 +90,7 @@ impl<'de> Deserialize<'de> for When {
                 .as_i64()
                 .map(|at| When { at, ago: None })
                 .ok_or_else(|| format!("{n} is not a time")),
-            Value::String(s) => read(s, now()),
+            Value::String(s) => read(s, crate::clock::unix_now()),
             other => Err(format!(
                 "a time is a number or a text, not {}",
                 crate::error::cap_text(other.to_string(), 60)
@@ -169,16 +165,16 @@ mod tests {
         );
         assert!(serde_json::from_value::<When>(serde_json::json!(true)).is_err());
         let ago: When = serde_json::from_value(serde_json::json!("5m")).unwrap();
-        assert!((now() - ago.at - 300).abs() <= 2);
+        assert!((crate::clock::unix_now() - ago.at - 300).abs() <= 2);
         assert_eq!(ago.ago, Some(300));
         assert_eq!(ago.seconds_ago(), 300);
         let at = When {
-            at: now() - 90,
+            at: crate::clock::unix_now() - 90,
             ago: None,
         };
         assert!((at.seconds_ago() - 90).abs() <= 2);
         let future = When {
-            at: now() + 1000,
+            at: crate::clock::unix_now() + 1000,
             ago: None,
         };
         assert_eq!(future.seconds_ago(), 1);

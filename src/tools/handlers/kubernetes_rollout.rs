@@ -13,14 +13,16 @@ use crate::tools::rollout::{self, State};
 use crate::tools::wait::{self, Reading, Wait};
 use reqwest::Method;
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 /// Warning events shown for a rollout that did not finish.
 const WARNINGS: usize = 5;
 
-/// The workload kinds that roll out, with their resource names.
-#[derive(Deserialize, JsonSchema, Default, Clone, Copy, PartialEq, Eq, Debug)]
+// The workload kinds that roll out (and restart), with their resource
+// names. Serialize gives the schema its default; a `//` comment keeps this
+// text out of the tools' schemas.
+#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Workload {
     #[default]
     Deployment,

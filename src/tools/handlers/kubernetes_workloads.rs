@@ -3,7 +3,7 @@
 //! controller replace every pod, rolling); each can wait for the rollout.
 
 use super::handler;
-use super::kubernetes_rollout::await_rollout;
+use super::kubernetes_rollout::{await_rollout, Workload};
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
@@ -18,14 +18,6 @@ pub enum Scalable {
     #[default]
     Deployment,
     StatefulSet,
-}
-
-#[derive(Deserialize, Serialize, JsonSchema, Default, Clone, Copy, PartialEq, Eq)]
-pub enum Restartable {
-    #[default]
-    Deployment,
-    StatefulSet,
-    DaemonSet,
 }
 
 #[derive(Deserialize, JsonSchema)]
@@ -74,7 +66,7 @@ pub struct RolloutRestart {
     /// Workload name.
     name: String,
     #[serde(default)]
-    kind: Restartable,
+    kind: Workload,
     wait: Option<Wait>,
 }
 
@@ -82,20 +74,10 @@ handler!(KUBERNETES_ROLLOUT_RESTART, RolloutRestart, rollout_restart);
 
 async fn rollout_restart(call: &Call, a: RolloutRestart) -> Result<Value, ToolError> {
     let http = call.http();
-    let (kind, plural) = match a.kind {
-        Restartable::Deployment => ("Deployment", "deployments"),
-        Restartable::StatefulSet => ("StatefulSet", "statefulsets"),
-        Restartable::DaemonSet => ("DaemonSet", "daemonsets"),
-    };
-    kube::check_name("namespace", &a.namespace)?;
-    kube::check_name("name", &a.name)?;
-    let path = format!(
-        "apis/apps/v1/namespaces/{}/{plural}/{}",
-        a.namespace, a.name
-    );
+    let path = a.kind.path(&a.namespace, &a.name)?;
     // As kubectl: a paused Deployment would take the new template and roll
     // nothing out, so restarting it is refused, not reported as done.
-    if a.kind == Restartable::Deployment {
+    if a.kind == Workload::Deployment {
         let current = kube::request(http, a.environment_id, Method::GET, &path, &[], None).await?;
         if current["spec"]["paused"] == json!(true) {
             return Err(ToolError::BadArguments(format!(
@@ -110,7 +92,7 @@ async fn rollout_restart(call: &Call, a: RolloutRestart) -> Result<Value, ToolEr
     let updated = kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await?;
     let mut out = json!({
         "restartedAt": at,
-        "kind": kind,
+        "kind": a.kind,
         "name": updated["metadata"]["name"],
         "namespace": updated["metadata"]["namespace"],
         "generation": updated["metadata"]["generation"],

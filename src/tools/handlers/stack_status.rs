@@ -69,12 +69,6 @@ async fn last_lines(http: &Http, env: u64, id: &str) -> Value {
     }
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// How one container of a compose stack does, from its inspect: `ok`,
 /// `completed` (a one-shot service that exited 0), `starting`,
 /// `unhealthy`, `crash-looping` or `stopped`.
@@ -129,7 +123,7 @@ async fn compose(http: &Http, env: u64, name: &str) -> Result<Standing, ToolErro
         let state = st["Status"].as_str().unwrap_or("");
         let health = st["Health"]["Status"].as_str();
         let restarts = inspect["RestartCount"].as_u64().unwrap_or(0);
-        let verdict = verdict(&inspect, unix_now());
+        let verdict = verdict(&inspect, crate::clock::unix_now());
         let mut row = json!({
             "service": c["Labels"]["com.docker.compose.service"],
             "container": c["Names"][0].as_str().unwrap_or("").trim_start_matches('/'),

@@ -34,9 +34,7 @@ async fn tasks(http: &Http, env: u64, id: &str) -> Result<Vec<Value>, ToolError>
 /// ("no suitable node"); newest first, at most FAILED_SHOWN.
 pub fn task_problems(tasks: &[Value]) -> Vec<Value> {
     const RECENT: i64 = 600;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let now = crate::clock::unix_now();
     let recent = |t: &Value| {
         t["UpdatedAt"]
             .as_str()

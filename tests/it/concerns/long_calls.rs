@@ -61,6 +61,17 @@ async fn until<F: std::future::Future<Output = bool>>(mut done: impl FnMut() -> 
     }
 }
 
+/// The audit log's outcome record, once written (5 seconds at most).
+async fn outcome_of(audit: &std::path::Path) -> serde_json::Value {
+    let find = || {
+        audit_lines(audit)
+            .into_iter()
+            .find(|l| l["phase"] == "outcome")
+    };
+    until(|| async { find().is_some() }).await;
+    find().expect("an outcome record")
+}
+
 /// Whether the restart has reached the stand-in `n` times.
 async fn restarts_seen(p: &StandIn, n: usize) -> bool {
     p.seen().await.iter().filter(|s| s.path == RESTART).count() >= n
@@ -137,13 +148,7 @@ async fn cancelling_aborts_the_request_and_says_a_write_had_left() {
     assert_eq!(p.delayed(), [("POST".into(), RESTART.into(), false)]);
 
     // The audit log has the intent and a cancelled outcome naming the write.
-    let outcome_of = || {
-        audit_lines(&audit)
-            .into_iter()
-            .find(|l| l["phase"] == "outcome")
-    };
-    until(|| async { outcome_of().is_some() }).await;
-    let outcome = outcome_of().expect("an outcome record");
+    let outcome = outcome_of(&audit).await;
     assert_eq!(outcome["outcome"], "cancelled", "{outcome}");
     assert_eq!(outcome["write_in_flight"]["path"], RESTART, "{outcome}");
     assert!(
@@ -373,13 +378,7 @@ async fn a_wait_reports_progress_and_cancelling_it_keeps_the_change() {
     }
     assert!(waiting().is_some(), "{:?}", w.progress.lock().unwrap());
     handle.cancel(None).await.unwrap();
-    let outcome_of = || {
-        audit_lines(&audit)
-            .into_iter()
-            .find(|l| l["phase"] == "outcome")
-    };
-    until(|| async { outcome_of().is_some() }).await;
-    let outcome = outcome_of().expect("an outcome record");
+    let outcome = outcome_of(&audit).await;
     assert_eq!(outcome["outcome"], "cancelled", "{outcome}");
     let error = outcome["error"].as_str().unwrap();
     assert!(
