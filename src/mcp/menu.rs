@@ -4,13 +4,14 @@
 //! `initialize` while it asks Portainer for its version (which decides the
 //! tools), and tools/list and tools/call wait for that answer.
 
-use crate::tools::catalogue::ToolDef;
+use crate::tools::call::{Serving, ToolCard};
+use crate::tools::catalogue::{Input, ToolDef, TOOLS};
 use crate::tools::policy::Mode;
 use crate::tools::selection::Selection;
 use crate::tools::target::Target;
 use rmcp::model::Tool;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -26,9 +27,9 @@ pub struct ServedTool {
 pub struct Menu {
     pub tools: Vec<Tool>,
     pub served: HashMap<&'static str, ServedTool>,
-    /// The served tools' names, handed to each call (api_find suggests
-    /// only tools this server serves).
-    pub names: Arc<HashSet<&'static str>>,
+    /// The served tools' names among every tool's card, handed to each
+    /// call (api_find suggests only tools this server serves).
+    pub serving: Arc<Serving>,
     pub left_out: BTreeMap<&'static str, String>,
     /// The Portainer served and the description it follows, when known.
     pub target: Option<Target>,
@@ -52,14 +53,28 @@ impl Menu {
             );
             tools.push(tool);
         }
-        let names = Arc::new(served.keys().copied().collect());
+        let serving = Arc::new(Serving {
+            names: served.keys().copied().collect(),
+            cards: TOOLS.iter().map(card).collect(),
+        });
         Menu {
             tools,
             served,
-            names,
+            serving,
             left_out: selection.left_out,
             target: selection.target,
         }
+    }
+}
+
+fn card(t: &'static ToolDef) -> ToolCard {
+    ToolCard {
+        name: t.name,
+        toolset: t.toolset,
+        find: t.find,
+        curated: matches!(t.input, Input::Handler(_))
+            && t.operation_argument.is_none()
+            && t.method_argument.is_none(),
     }
 }
 

@@ -10,9 +10,14 @@ pub mod expression_limits;
 pub mod kube_table;
 pub mod log_filter;
 pub mod log_window;
+pub mod notes;
+pub mod omit;
 pub mod redact;
 pub mod stream_list;
 pub mod truncate;
+
+pub use notes::{redaction_note, REDACTED_KEY};
+pub use omit::omit;
 
 use crate::error::ToolError;
 use serde_json::{json, Map, Value};
@@ -311,14 +316,6 @@ pub fn list_plan(def: &Rules, req: &Request, opts: &Limits) -> Option<stream_lis
     })
 }
 
-/// Where a result says that values were hidden.
-pub const REDACTED_KEY: &str = "_redacted";
-
-pub fn redaction_note(hidden: usize) -> String {
-    let values = if hidden == 1 { "value" } else { "values" };
-    format!("{hidden} secret {values} shown as <redacted>; the server's --show-secrets flag reveals them")
-}
-
 /// The text of a result that is one text (a log, a body that was not
 /// JSON): `{"result": "..."}` with at most shaping notes (`_...`) beside it.
 pub fn text_result(v: &Value) -> Option<&str> {
@@ -387,33 +384,6 @@ fn search(what: &str, expr: &str, data: &Value) -> Result<Value, ToolError> {
         .search(data)
         .map_err(|e| ToolError::BadArguments(format!("{what}: {e}")))?;
     serde_json::to_value(&*found).map_err(|e| ToolError::Internal(format!("{what}: {e}")))
-}
-
-/// Removes a dotted path; `name[]` steps into every element of a list.
-pub fn omit(v: &mut Value, path: &str) {
-    let steps: Vec<&str> = path.split('.').collect();
-    omit_steps(v, &steps);
-}
-
-fn omit_steps(v: &mut Value, steps: &[&str]) {
-    let Some((first, rest)) = steps.split_first() else {
-        return;
-    };
-    let (key, each) = match first.strip_suffix("[]") {
-        Some(k) => (k, true),
-        None => (*first, false),
-    };
-    let Value::Object(o) = v else { return };
-    if rest.is_empty() && !each {
-        o.remove(key);
-        return;
-    }
-    let Some(child) = o.get_mut(key) else { return };
-    match (each, child) {
-        (true, Value::Array(items)) => items.iter_mut().for_each(|i| omit_steps(i, rest)),
-        (false, child) => omit_steps(child, rest),
-        _ => {}
-    }
 }
 
 /// Client-side paging for APIs that cannot page: slices `items` and says

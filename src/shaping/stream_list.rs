@@ -6,7 +6,9 @@
 //! item is redacted and trimmed at once. With `select`, every item is kept,
 //! up to a budget of JSON, since the expression may look at any of them.
 
-use super::{redact, truncate, REDACTED_KEY};
+use super::notes::{redaction_note, REDACTED_KEY};
+use super::omit::omit;
+use super::{redact, truncate};
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
 
@@ -207,7 +209,7 @@ impl ListStream {
             self.hidden += redact::redact(&mut item);
         }
         for path in &self.plan.omit {
-            super::omit(&mut item, path);
+            omit(&mut item, path);
         }
         let chars = truncate::size(&item) + 1;
         self.kept_chars += chars;
@@ -271,7 +273,7 @@ impl ListStream {
             0
         };
         if marked > 0 {
-            o.insert(REDACTED_KEY.into(), super::redaction_note(marked).into());
+            o.insert(REDACTED_KEY.into(), redaction_note(marked).into());
         }
         let value = truncate::cap_list(
             Value::Object(o),

@@ -8,7 +8,7 @@
 
 use crate::portainer::client::Client;
 use crate::portainer::http::Http;
-use crate::portainer::record::{CallState, Record};
+use crate::portainer::record::{CallState, Record, Watch};
 use progenitor_client::ClientInfo;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -38,8 +38,30 @@ pub struct Call {
     client: Client,
     writes: Writes,
     target: Option<Connected>,
-    /// The tools the server serves, when the call came through one.
-    served: Option<Arc<HashSet<&'static str>>>,
+    /// What the server serves, when the call came through one.
+    served: Option<Arc<Serving>>,
+    /// The client's cancel and progress, which the call runs under.
+    watch: Watch,
+}
+
+/// What a handler may know of one tool of the registry, served or not
+/// (api_find suggests tools by it). Handed in by the server, so a handler
+/// never depends on the registry that points back at it.
+#[derive(Debug, Clone)]
+pub struct ToolCard {
+    pub name: &'static str,
+    pub toolset: &'static str,
+    /// Words api_find answers with this tool besides its name's.
+    pub find: &'static [&'static str],
+    /// A hand-written tool of its own (not api_call or a proxy).
+    pub curated: bool,
+}
+
+/// The tools a server serves (by name) among all it knows.
+#[derive(Debug, Default)]
+pub struct Serving {
+    pub names: HashSet<&'static str>,
+    pub cards: Vec<ToolCard>,
 }
 
 impl Call {
@@ -77,18 +99,34 @@ impl Call {
             writes,
             target,
             served: None,
+            watch: Watch::default(),
         }
     }
 
     /// The call comes through a server serving these tools.
-    pub fn serving(mut self, names: Arc<HashSet<&'static str>>) -> Call {
-        self.served = Some(names);
+    pub fn serving(mut self, serving: Arc<Serving>) -> Call {
+        self.served = Some(serving);
         self
+    }
+
+    /// The call runs under the client's cancel and progress.
+    pub fn watching(mut self, watch: Watch) -> Call {
+        self.watch = watch;
+        self
+    }
+
+    pub fn watch(&self) -> &Watch {
+        &self.watch
+    }
+
+    /// Every tool the server knows, served or not (none outside a server).
+    pub fn tools(&self) -> &[ToolCard] {
+        self.served.as_ref().map_or(&[], |s| &s.cards)
     }
 
     /// Whether the server serves `tool` (true outside a server).
     pub fn serves(&self, tool: &str) -> bool {
-        self.served.as_ref().is_none_or(|s| s.contains(tool))
+        self.served.as_ref().is_none_or(|s| s.names.contains(tool))
     }
 
     /// The generated client, sending through this call's layer.

@@ -11,6 +11,7 @@ pub mod bench;
 pub mod fixtures;
 mod options;
 mod recording;
+mod request;
 mod routes;
 mod server;
 mod shared;

@@ -2,7 +2,8 @@
 
 use crate::answer::{json, Answer};
 use crate::recording::Seen;
-use crate::routes::{self, Req};
+use crate::request::Req;
+use crate::routes;
 use crate::shared::Shared;
 use crate::BOB_TOKEN;
 use axum::body::{to_bytes, Body};

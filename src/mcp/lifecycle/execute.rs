@@ -39,7 +39,8 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         portainer: t.portainer.clone(),
     });
     let call = Call::new(&s.client, token.clone(), writes, connected.clone())
-        .serving(c.menu.names.clone());
+        .serving(c.menu.serving.clone())
+        .watching(watch.clone());
     let record = call.record();
     dispatch::prepare(c, &call, &c.req, &s.options.shaping);
     let team = s
@@ -60,7 +61,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
             (out, _) => out,
         }
     });
-    let out = record.run(watch, dispatch).await;
+    let out = record.run(call.watch(), dispatch).await;
     let mut state = record.take();
     let got = match (out, state.failure.take()) {
         (None, _) => Err(cancelled(&state)),

@@ -4,11 +4,10 @@
 //! redaction, shaping, audit); arguments are checked against the
 //! operation's schema before anything is sent.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::shaping::Got;
-use crate::tools::call::Call;
-use crate::tools::catalogue::{Input, ToolDef};
+use crate::tools::call::{Call, ToolCard};
+use crate::tools::handler::handler;
 use crate::tools::operations::{self, Access, OperationDef};
 use reqwest::Method;
 use schemars::JsonSchema;
@@ -42,10 +41,10 @@ async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
     let mut out = json!({"items": items, "total": total});
     // Hand-written tools some operations lack (a form body, several
     // requests): found by their name's words, ahead of the raw operations.
-    let (served, off): (Vec<&ToolDef>, Vec<&ToolDef>) = crate::tools::catalogue::TOOLS
+    let (served, off): (Vec<&ToolCard>, Vec<&ToolCard>) = call
+        .tools()
         .iter()
-        .filter(|t| matches!(t.input, Input::Handler(_)) && t.operation_argument.is_none())
-        .filter(|t| t.method_argument.is_none())
+        .filter(|t| t.curated)
         .filter(|t| operations::tool_matches(t.name, t.find, &a.query))
         .partition(|t| call.serves(t.name));
     if !served.is_empty() {
@@ -60,7 +59,7 @@ async fn find(call: &Call, a: Find) -> Result<Value, ToolError> {
 
 /// How a tool this server does not serve is named, under `not_served`:
 /// with the toolset that would serve it.
-fn off_here(t: &ToolDef) -> String {
+fn off_here(t: &ToolCard) -> String {
     format!("{} (toolset {})", t.name, t.toolset)
 }
 
@@ -71,7 +70,7 @@ fn summary(call: &Call, op: &OperationDef) -> Value {
     let mut v = operations::summary(op);
     if let Some(t) = v["curated_tool"].as_str() {
         if !call.serves(t) {
-            let def = crate::tools::catalogue::find(t);
+            let def = call.tools().iter().find(|d| d.name == t);
             v.as_object_mut().map(|o| o.remove("curated_tool"));
             if let Some(def) = def {
                 v["not_served"] = json!(off_here(def));

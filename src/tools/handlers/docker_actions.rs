@@ -2,11 +2,11 @@
 //! container, then read its state back, so that the answer says whether it
 //! runs (no second call to confirm a restart).
 
-use super::handler;
 use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

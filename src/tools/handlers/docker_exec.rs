@@ -4,13 +4,13 @@
 //! limit, then read the exit code). Portainer's own /websocket/exec always
 //! starts with a TTY and never reports an end, so it is not used here.
 
-use super::handler;
 use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::docker_log::split_streams;
 use crate::portainer::passthrough::{passthrough, request, send_bounded, Backend};
 use crate::portainer::record::ReadCut;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -4,7 +4,6 @@
 //! (a list, Docker filters such as a compose project's label, or every
 //! running one), answered per container (logs_many.rs).
 
-use super::handler;
 use super::log_args::{check_container, check_streams, log_query, Containers, Logs};
 use super::logs_many;
 use crate::error::ToolError;
@@ -13,6 +12,7 @@ use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::log_filter::{self, Filter};
 use crate::shaping::log_window;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use serde_json::Value;
 

@@ -3,11 +3,11 @@
 //! read first, so that a held call (dry run, or confirm missing) names what
 //! would go and how many bytes, and a confirmed one sends the one prune.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -4,11 +4,11 @@
 //! /images/create and puts that registry's credentials in its place, if the
 //! caller may use it; the token never carries the password.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::passthrough::{request, send_bounded, Backend};
 use crate::portainer::record::ReadCut;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use base64::Engine;
 use reqwest::Method;
 use schemars::JsonSchema;

@@ -3,13 +3,13 @@
 //! (shaping/docker_stats.rs). Each sample is Docker's non-streamed stats
 //! answer, which waits for a second reading so that CPU % has an interval.
 
-use super::handler;
 use super::log_args::check_container;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::docker_stats::{never_read, summary};
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use futures_util::{stream, StreamExt};
 use reqwest::Method;
 use schemars::JsonSchema;

@@ -2,9 +2,9 @@
 //! multipart form (it can carry TLS certificate files), so it is written by
 //! hand; certificates themselves are left to Portainer's UI.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -1,12 +1,12 @@
 //! Kubernetes reads through Portainer's passthrough: any resource found by
 //! discovery, one object, events (pod logs: kubernetes_logs.rs).
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{request, Backend};
 use crate::shaping::kube_table;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

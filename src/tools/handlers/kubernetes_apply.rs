@@ -5,11 +5,11 @@
 //! the call's preview, and the requests a confirmed call would send are
 //! listed as for every write.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::Backend;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

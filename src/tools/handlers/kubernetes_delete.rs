@@ -4,12 +4,12 @@
 //! (an object re-created under the same name since is left alone). A held
 //! call sends each delete as the API server's dry run.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::passthrough::{check_allowed, Backend};
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

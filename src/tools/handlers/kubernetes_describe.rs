@@ -3,11 +3,11 @@
 //! and last termination, for workloads the rollout, and the object's
 //! recent events. A few reads, no writes.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -13,12 +13,12 @@
 //! pods/{name}/exec) is reported not to carry the websocket handshake
 //! through Portainer, so it is not used.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::portainer::websocket;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use futures_util::StreamExt;
 use reqwest::Method;
 use schemars::JsonSchema;

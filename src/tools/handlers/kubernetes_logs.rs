@@ -4,7 +4,6 @@
 //! default container (the `kubectl.kubernetes.io/default-container`
 //! annotation, else the first), as kubectl does, and the answer says which.
 
-use super::handler;
 use super::log_args::{source_row, tail_for_many, Tail};
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
@@ -12,6 +11,7 @@ use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::log_filter::{self, Filter};
 use crate::shaping::log_window;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::when::When;
 use futures_util::{stream, StreamExt};
 use reqwest::Method;

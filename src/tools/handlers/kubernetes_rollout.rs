@@ -3,12 +3,12 @@
 //! and undo (kubectl rollout history, undo). A Deployment's revisions are
 //! its ReplicaSets, a StatefulSet's or DaemonSet's its ControllerRevisions.
 
-use super::handler;
 use super::kubernetes_logs::selector_of;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::rollout::{self, State};
 use crate::tools::wait::{self, Reading, Wait};
 use reqwest::Method;

@@ -2,10 +2,10 @@
 //! (metrics.k8s.io, served by metrics-server). An environment without it
 //! gets an error saying so, found by discovery before anything else.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::Deserialize;

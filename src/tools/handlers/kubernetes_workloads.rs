@@ -2,11 +2,11 @@
 //! does (a new restartedAt annotation on the pod template makes the
 //! controller replace every pod, rolling); each can wait for the rollout.
 
-use super::handler;
 use super::kubernetes_rollout::{await_rollout, Workload};
 use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::wait::Wait;
 use reqwest::Method;
 use schemars::JsonSchema;

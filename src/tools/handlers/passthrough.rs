@@ -4,12 +4,12 @@
 //! writes is decided before it runs (tools/policy.rs, by its `method`, the
 //! argument tools.toml names with `method_argument`).
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::shaping::log_window;
 use crate::shaping::Got;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use reqwest::Method;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;

@@ -5,12 +5,12 @@
 //! code and last log lines, a task's error. stack_get answers it, and
 //! stack_update waits for it.
 
-use super::handler;
 use crate::error::ToolError;
 use crate::portainer::docker_log::demultiplex;
 use crate::portainer::http::Http;
 use crate::portainer::passthrough::{passthrough, Backend};
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::wait::{self, Reading, Wait};
 use reqwest::Method;
 use schemars::JsonSchema;

@@ -3,12 +3,12 @@
 //! redeployed from its repository with the stored reference, variables and
 //! credentials unless told otherwise.
 
-use super::handler;
 use super::stack_env::{self, EnvChange};
 use super::stack_status::await_stack;
 use crate::error::ToolError;
 use crate::portainer::http::Http;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::wait::Wait;
 use reqwest::Method;
 use schemars::JsonSchema;

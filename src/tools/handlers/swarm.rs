@@ -1,12 +1,12 @@
 //! Swarm service writes. Docker takes a service's whole spec back with the
 //! version it was read at, so each reads first and changes only its part.
 
-use super::handler;
 use super::stack_env::{self, EnvChange};
 use super::swarm_wait::{await_service, Change};
 use crate::error::ToolError;
 use crate::portainer::swarm;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::wait::Wait;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -3,11 +3,11 @@
 //! log, a time window, or the lines matching a regular expression.
 
 use super::docker_logs::read_one;
-use super::handler;
 use super::log_args::{self, check_container, check_streams, docker_log_query, Tail};
 use crate::error::ToolError;
 use crate::shaping::log_filter;
 use crate::tools::call::Call;
+use crate::tools::handler::handler;
 use crate::tools::when::When;
 use schemars::JsonSchema;
 use serde::Deserialize;

@@ -1,8 +1,8 @@
 //! Users, teams, memberships, roles and settings (which carry LDAP and
 //! OAuth secrets).
 
-use super::Req;
 use crate::answer::{empty, json, no_route, Answer};
+use crate::request::Req;
 use serde_json::{json, Value};
 
 /// `rest` is the path after `/api/`.

@@ -2,9 +2,9 @@
 //! Environments 2, 5 and 9 hold 300, 50 and 5,000 containers; a few
 //! container ids answer with hostile bodies (the hardening tests').
 
-use super::Req;
 use crate::answer::{empty, json, raw, Answer};
 use crate::fixtures;
+use crate::request::Req;
 use crate::shared::Shared;
 use serde_json::{json, Value};
 

@@ -1,8 +1,8 @@
 //! Registries (with their credentials) and the Edge family.
 
-use super::Req;
 use crate::answer::{empty, json, no_route, Answer};
 use crate::fixtures;
+use crate::request::Req;
 use serde_json::json;
 
 /// `rest` is the path after `/api/`.

@@ -1,8 +1,8 @@
 //! System, environments (endpoints), environment groups, tags.
 
-use super::Req;
 use crate::answer::{empty, json, no_route, not_found, raw, Answer};
 use crate::fixtures;
+use crate::request::Req;
 use crate::shared::Shared;
 use serde_json::{json, Value};
 

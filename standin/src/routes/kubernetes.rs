@@ -2,9 +2,9 @@
 //! environment 3 (Portainer's own routes), and the API server's answers
 //! through `/api/endpoints/{env}/kubernetes/...`.
 
-use super::Req;
 use crate::answer::{empty, json, no_route, raw, text, Answer};
 use crate::fixtures;
+use crate::request::Req;
 use serde_json::json;
 
 /// `rest` is the path after `/kubernetes`.

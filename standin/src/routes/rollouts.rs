@@ -4,8 +4,8 @@
 //! `db` (a StatefulSet) and `agent` (a DaemonSet) two ControllerRevisions
 //! each, for history and undo.
 
-use super::Req;
 use crate::answer::{json, Answer};
+use crate::request::Req;
 use crate::shared::Shared;
 use serde_json::{json, Value};
 

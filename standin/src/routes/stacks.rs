@@ -1,9 +1,9 @@
 //! Stacks: 7 is a compose stack, 12 one with a webhook, 11 a git stack, 8
 //! breaks its own schema.
 
-use super::Req;
 use crate::answer::{empty, json, no_route, not_found, Answer};
 use crate::fixtures;
+use crate::request::Req;
 use serde_json::json;
 
 /// `rest` is the path after `/api/stacks`.

@@ -6,6 +6,7 @@ mod catalogue_examples;
 mod confirmation;
 mod doctor;
 mod guardrails;
+mod handler_alone;
 mod hardening;
 mod http;
 mod long_calls;

@@ -77,10 +77,30 @@ fn paths_after(rest: &str) -> Vec<String> {
     }
 }
 
-/// The modules a file's code (tests left out) refers to.
+/// The modules a file's code (tests left out) refers to: through
+/// `crate::` and `super::` paths, and through bare or `self::` paths to its
+/// own children (`use child::X`, `child::f()` in a mod.rs).
 fn uses(module: &str, text: &str, known: &BTreeSet<String>) -> BTreeSet<String> {
     let code = text.split("#[cfg(test)]").next().unwrap_or("");
     let mut out = BTreeSet::new();
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    for child in known {
+        let Some(name) = child
+            .strip_prefix(module)
+            .and_then(|r| r.strip_prefix("::"))
+            .filter(|n| !n.contains("::"))
+        else {
+            continue;
+        };
+        let needle = format!("{name}::");
+        let named = code.match_indices(&needle).any(|(i, _)| {
+            let before = &code[..i];
+            !before.ends_with(ident) && (!before.ends_with("::") || before.ends_with("self::"))
+        });
+        if named {
+            out.insert(child.clone());
+        }
+    }
     // `super` is the parent of the module, whether the module is a file
     // (a/b.rs: a) or a folder (a/b/mod.rs: a).
     let here: Vec<&str> = module.split("::").collect();
@@ -142,10 +162,30 @@ fn graph_of(crate_src: &str) -> BTreeMap<String, BTreeSet<String>> {
     modules
         .iter()
         .map(|(m, f)| {
-            let text = std::fs::read_to_string(f).unwrap();
+            let text = with_included(&std::fs::read_to_string(f).unwrap());
             (m.clone(), uses(m, &text, &known))
         })
         .collect()
+}
+
+/// A file's text with the build-time code it includes from OUT_DIR, read
+/// from its committed copy in generated/: what that code names is used by
+/// the file that includes it.
+fn with_included(text: &str) -> String {
+    let mut all = text.to_string();
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
+    for (i, _) in text.match_indices("include!(concat!(env!(\"OUT_DIR\"), \"/") {
+        let rest = &text[i..];
+        let start = rest.find("\"/").unwrap() + 2;
+        let name = &rest[start..start + rest[start..].find('"').unwrap()];
+        let copy = generated.join(name);
+        assert!(
+            copy.exists(),
+            "{name} is included but has no copy in generated/"
+        );
+        all.push_str(&std::fs::read_to_string(copy).unwrap());
+    }
+    all
 }
 
 fn layer(module: &str) -> usize {
@@ -177,6 +217,20 @@ fn groups_and_super_chains_are_read() {
     // In a mod.rs, `super` is the parent folder.
     let used = uses("c::d", "use super::X; use super::super::e::Y;", &known);
     assert_eq!(used, ["c", "e"].iter().map(|s| s.to_string()).collect());
+    // A folder's own children, named bare or through self::, and nothing
+    // that merely ends with a child's name.
+    let used = uses(
+        "a",
+        "use b::X; let y = self::x::f(); crate::e::b::g();",
+        &known,
+    );
+    assert_eq!(
+        used,
+        ["a::b", "a::x", "e"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    );
 }
 
 #[test]
@@ -240,10 +294,7 @@ fn circles_in(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
         }
         path.push(m.to_string());
         for u in g.get(m).into_iter().flatten() {
-            // A folder's mod.rs declares its children; that is not a use.
-            if !u.starts_with(&format!("{m}::")) {
-                visit(u, g, path, done, circles);
-            }
+            visit(u, g, path, done, circles);
         }
         path.pop();
     }
@@ -253,4 +304,48 @@ fn circles_in(g: &BTreeMap<String, BTreeSet<String>>) -> Vec<String> {
         visit(m, g, &mut vec![], &mut done, &mut circles);
     }
     circles
+}
+
+/// A call's state travels in its `Call` value: no task-local, thread-local
+/// or mutable static in src/ may carry it. The few process-wide values that
+/// are not a call's (fixed matchers, the call-id source) are named here.
+#[test]
+fn no_call_state_in_statics() {
+    const ALLOWED: [&str; 4] = [
+        "static ALL: LazyLock",
+        "static FINDER: LazyLock",
+        "static WORDS: LazyLock",
+        "static PREFIX: OnceLock",
+    ];
+    const NEXT_ID: &str = "static NEXT: AtomicU64";
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![];
+    rust_files(&src, &mut files);
+    let mut found = vec![];
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.trim();
+            let mutable = [
+                "Mutex", "RwLock", "Atomic", "OnceLock", "OnceCell", "LazyLock", "Cell<",
+            ]
+            .iter()
+            .any(|k| line.contains(k));
+            let shared = line.contains("task_local!")
+                || line.contains("thread_local!")
+                || line.starts_with("static mut")
+                || (line.contains("static ") && mutable);
+            let allowed = ALLOWED.iter().any(|a| line.contains(a))
+                || (line.contains(NEXT_ID) && f.ends_with("mcp/audit.rs"));
+            if shared && !allowed {
+                found.push(format!("{}:{}: {line}", f.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "process-wide state (a call's belongs in its Call):\n{}",
+        found.join("\n")
+    );
 }
