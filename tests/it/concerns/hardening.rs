@@ -189,9 +189,31 @@ async fn a_bad_grep_is_refused_before_the_log_is_fetched() {
             "kubernetes_pod_logs",
             json!({"environment_id": 3, "namespace": "shop", "pod": "web", "grep": "[a-"}),
         ),
+        (
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "web", "grep": "(?<"}),
+        ),
     ] {
         let e = s.tool_error(tool, args).await;
         assert!(e.contains("`grep`"), "{tool}: {e}");
+    }
+    // Every other argument too: a time that is none is refused by name.
+    for (tool, args) in [
+        (
+            "docker_container_logs",
+            json!({"environment_id": 1, "id": "web", "since": "yesterday"}),
+        ),
+        (
+            "swarm_service_logs",
+            json!({"environment_id": 1, "id": "web", "since": "10 parsecs"}),
+        ),
+        (
+            "kubernetes_pod_logs",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web", "since": "-5m"}),
+        ),
+    ] {
+        let e = s.tool_error(tool, args).await;
+        assert!(e.contains("since"), "{tool}: {e}");
     }
     assert!(p.seen().await.is_empty(), "nothing was sent");
     s.stop().await;

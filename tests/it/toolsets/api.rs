@@ -343,6 +343,15 @@ async fn a_delete_needs_confirm_and_results_are_redacted() {
         (seen[0].method.as_str(), seen[0].path.as_str()),
         ("DELETE", "/api/tags/2")
     );
+    // The very call that once changed a stack while meaning to preview:
+    // a PUT through api_call without confirm is held like any other write.
+    p.reset_log().await;
+    let webhook = json!({"operation": "StackUpdate", "arguments": {"id": 7, "endpointId": 1,
+        "body": {"StackFileContent": "services: {}", "Webhook": "0b1e3c5e-4f7a-4d2b-9c1e-2a3b4c5d6e7f"}}});
+    let held = s.ok("api_call", webhook).await;
+    assert_eq!(held["would_send"][0]["method"], "PUT", "{held}");
+    assert!(held["note"].as_str().unwrap().contains("confirm: true"));
+    assert!(p.seen().await.iter().all(|r| r.method == "GET"));
     // A dry run of a write sends nothing.
     p.reset_log().await;
     let dry = s

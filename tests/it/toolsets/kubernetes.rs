@@ -97,6 +97,15 @@ async fn apply_sends_server_side_apply_and_previews_with_the_server() {
         );
     }
     assert_eq!(out["dry_run"], true);
+    // The note says what left: the server's own dry run, nothing stored
+    // (never "nothing was sent", which the dryRun=All requests belie).
+    let note = out["note"].as_str().unwrap();
+    assert!(
+        note.contains("sent only as the API server's own dry run")
+            && note.contains("nothing stored")
+            && !note.contains("nothing was sent"),
+        "{note}"
+    );
     assert_eq!(out["server_preview"].as_array().unwrap().len(), 2, "{out}");
     assert_eq!(out["server_preview"][1]["metadata"]["generation"], 5);
     let would: Vec<&str> = out["would_send"]
