@@ -183,6 +183,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -251,6 +252,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -306,6 +308,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -339,6 +342,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -366,6 +370,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -395,6 +400,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -422,6 +428,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -451,6 +458,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -480,6 +488,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -507,6 +516,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -547,6 +557,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -576,6 +587,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -589,7 +601,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create",
         title: "Deploy a compose stack",
-        description: "Deploy a stack from compose content: standalone (docker compose) or swarm (swarm_id: docker_info's Swarm.Cluster.ID).",
+        description: "Deploy a stack from compose content: standalone (docker compose) or swarm.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -600,7 +612,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/string|/stacks/create/swarm/string",
         input: Input::Schema(
-            "{\"properties\":{\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
+            "{\"properties\":{\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"file\":{\"description\":\"Compose file content (YAML).\",\"type\":\"string\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"swarm_id\":{\"description\":\"docker_info's Swarm.Cluster.ID. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"file\",\"name\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -616,6 +628,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: Some("stack"),
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -653,6 +666,7 @@ pub static TOOLS: &[ToolDef] = &[
             "delete stack webhook",
             "redeploy",
         ],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -688,6 +702,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -701,7 +716,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_create_git",
         title: "Deploy a stack from git",
-        description: "Deploy a stack from a compose file in git; type swarm needs swarm_id. stack_update pulls it again.",
+        description: "Deploy a stack from a compose file in git. stack_update pulls it again.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -712,7 +727,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/stacks/create/standalone/repository|/stacks/create/swarm/repository",
         input: Input::Schema(
-            "{\"properties\":{\"authenticate\":{\"description\":\"Use the repository credentials.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"e.g. refs/heads/main (default: the default branch).\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"Swarm cluster id. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
+            "{\"properties\":{\"authenticate\":{\"description\":\"Use the repository credentials.\",\"type\":\"boolean\"},\"compose_file\":{\"default\":\"docker-compose.yml\",\"description\":\"Path in the repository.\",\"type\":\"string\"},\"env\":{\"items\":{\"properties\":{\"name\":{\"type\":\"string\"},\"value\":{\"type\":\"string\"}},\"required\":[\"name\",\"value\"],\"type\":\"object\"},\"type\":\"array\"},\"environment_id\":{\"type\":\"integer\"},\"name\":{\"description\":\"Stack name (lower case, digits, - and _).\",\"type\":\"string\"},\"ref\":{\"description\":\"e.g. refs/heads/main\",\"type\":\"string\"},\"repository_password\":{\"type\":\"string\"},\"repository_url\":{\"description\":\"Clone URL, e.g. https://github.com/org/repo.\",\"type\":\"string\"},\"repository_username\":{\"type\":\"string\"},\"swarm_id\":{\"description\":\"docker_info's Swarm.Cluster.ID. Only for type swarm.\",\"type\":\"string\"},\"type\":{\"enum\":[\"standalone\",\"swarm\"],\"type\":\"string\"}},\"required\":[\"type\",\"environment_id\",\"name\",\"repository_url\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -748,6 +763,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: Some("stack"),
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -777,6 +793,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -806,6 +823,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -835,6 +853,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -862,6 +881,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -889,6 +909,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -916,6 +937,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -943,6 +965,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -970,6 +993,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -997,6 +1021,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1026,6 +1051,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -1060,6 +1086,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: Some(
                 "State && HostConfig && {Id: Id, Name: Name, Created: Created, RestartCount: RestartCount, State: State, Config: Config.{Image: Image, Cmd: Cmd, Entrypoint: Entrypoint, User: User, WorkingDir: WorkingDir, Env: Env, Labels: Labels, Healthcheck: Healthcheck}, HostConfig: HostConfig.{RestartPolicy: RestartPolicy, NetworkMode: NetworkMode, Privileged: Privileged, Memory: Memory, NanoCpus: NanoCpus, PortBindings: PortBindings}, Mounts: Mounts[].{Type: Type, Name: Name, Source: Source, Destination: Destination, RW: RW}, Ports: NetworkSettings.Ports, Networks: keys(NetworkSettings.Networks || `{}`), IPs: NetworkSettings.Networks.*.IPAddress} || @",
@@ -1089,6 +1116,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1118,6 +1146,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1145,6 +1174,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1172,6 +1202,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1201,6 +1232,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1230,6 +1262,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: Some(
                 "contains(keys(@), 'Volumes') && {items: Volumes || `[]`, total: length(Volumes || `[]`), warnings: Warnings} || @",
@@ -1261,6 +1294,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1288,6 +1322,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1315,6 +1350,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1342,6 +1378,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1371,6 +1408,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1400,6 +1438,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1435,6 +1474,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1464,6 +1504,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1493,6 +1534,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1522,6 +1564,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1551,6 +1594,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1580,6 +1624,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1609,6 +1654,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1638,6 +1684,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1667,6 +1714,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1696,6 +1744,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1725,6 +1774,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1760,6 +1810,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1795,6 +1846,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1824,6 +1876,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1851,6 +1904,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1880,6 +1934,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1909,6 +1964,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1936,6 +1992,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].Authorizations"],
@@ -1965,6 +2022,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 1u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -1994,6 +2052,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 1u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2021,6 +2080,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2056,6 +2116,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2091,6 +2152,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2126,6 +2188,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2155,6 +2218,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2188,6 +2252,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2215,6 +2280,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2244,6 +2310,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2271,6 +2338,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2300,6 +2368,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2327,6 +2396,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].metadata.managedFields"],
@@ -2354,6 +2424,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &["metadata.managedFields"],
@@ -2381,6 +2452,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2408,6 +2480,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: Some(
                 "{items: reverse(sort_by(items[].{type: type, reason: reason, object: join('/', [involvedObject.kind || '', involvedObject.name || '']), namespace: involvedObject.namespace, message: message, count: count || series.count || `1`, last: series.lastObservedTime || lastTimestamp || eventTime || metadata.creationTimestamp || ''}, &last))}",
@@ -2437,6 +2510,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2464,6 +2538,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2491,6 +2566,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &["rollout history", "revisions"],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2518,6 +2594,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &["rollback deployment", "undo rollout", "roll back"],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2545,6 +2622,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2572,6 +2650,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2599,6 +2678,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2626,6 +2706,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2653,6 +2734,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2680,6 +2762,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2709,6 +2792,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -2741,6 +2825,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &["PreviousSpec"],
@@ -2768,6 +2853,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2795,6 +2881,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2822,6 +2909,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2851,6 +2939,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &["items[].Spec.ContainerSpec.Env"],
@@ -2880,6 +2969,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2907,6 +2997,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2936,6 +3027,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -2949,7 +3041,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "helm_install",
         title: "Install or upgrade a Helm release",
-        description: "Install a chart from a repository as a release, or upgrade the release of that name if it exists (Portainer runs an upgrade --install). values is a YAML document. dry_run shows what would happen.",
+        description: "Install a chart from a repository as a release, or upgrade the release of that name if it exists (Portainer runs an upgrade --install). values is a YAML document. dry_run shows what would happen; wait follows the release until deployed and its workloads until rolled out.",
         toolset: "helm",
         access: Access::Write,
         destructive: false,
@@ -2971,6 +3063,7 @@ pub static TOOLS: &[ToolDef] = &[
             },
         ],
         find: &[],
+        converge: Some("helm_release"),
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -3000,6 +3093,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -3029,6 +3123,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[
@@ -3064,6 +3159,7 @@ pub static TOOLS: &[ToolDef] = &[
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: None,
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -3077,7 +3173,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "helm_rollback",
         title: "Roll back a Helm release",
-        description: "Roll a Helm release back to an earlier revision (the previous one unless revision is given), like helm rollback.",
+        description: "Roll a Helm release back to an earlier revision (the previous one unless revision is given), like helm rollback; wait follows it until deployed and rolled out.",
         toolset: "helm",
         access: Access::Write,
         destructive: false,
@@ -3088,11 +3184,12 @@ pub static TOOLS: &[ToolDef] = &[
         method: "POST",
         path: "/endpoints/{id}/kubernetes/helm/{release}/rollback",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"},\"wait\":{\"description\":\"Wait until the resources are ready.\",\"type\":\"boolean\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"namespace\":{\"description\":\"Namespace of the release.\",\"type\":\"string\"},\"release\":{\"description\":\"Release name.\",\"type\":\"string\"},\"revision\":{\"description\":\"Revision to return to (from helm_history); the previous one when left out.\",\"type\":\"integer\"}},\"required\":[\"environment_id\",\"release\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
         find: &[],
+        converge: Some("helm_release"),
         shape: crate::shaping::Rules {
             project: None,
             omit: &[],
@@ -5350,7 +5447,7 @@ pub async fn dispatch(
             let a_recreate: Option<bool> = Args::fixed("recreate", None)?;
             let a_revision: Option<i64> = args.get("revision", None)?;
             let a_timeout: Option<i64> = Args::fixed("timeout", None)?;
-            let a_wait: Option<bool> = args.get("wait", None)?;
+            let a_wait: Option<bool> = Args::fixed("wait", None)?;
             let a_wait_for_jobs: Option<bool> = Args::fixed("waitForJobs", None)?;
             crate::portainer::decode::finish_json(
                     client.inner(),

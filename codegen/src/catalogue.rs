@@ -101,6 +101,10 @@ pub struct ToolEntry {
     /// "kubernetes", the kind of environment it reads. Its environment_id
     /// then also takes [ids], "*", "tag:NAME" or "group:NAME".
     pub fan_out: Option<String>,
+    /// A write whose change the server can wait for (`wait` seconds):
+    /// "stack" (the created stack's containers running) or "helm_release"
+    /// (the release deployed and its workloads rolled out).
+    pub converge: Option<String>,
     /// More words api_find answers with this tool (a hand-written tool's
     /// name says what it is, not all it does: stack_update makes webhooks).
     #[serde(default)]
@@ -271,6 +275,9 @@ pub fn validate(cat: &Catalogue, spec: &Spec, handlers: &[&str]) -> Result<(), V
                 ));
             }
         }
+        if let Some(kind) = &t.converge {
+            check_converge(t, kind, &ops, &mut err);
+        }
         if !ops.is_empty() {
             check_params(t, &ops, &mut err);
             if t.example.is_empty() {
@@ -431,6 +438,30 @@ fn check_reserved(t: &ToolEntry, op: &Operation, err: &mut impl FnMut(String)) {
                 "argument `{r}` is reserved for response shaping; rename or hide the API's `{r}` under [tool.params.{r}]"
             ));
         }
+    }
+}
+
+/// The argument a write with `converge` adds.
+pub const WAIT_ARG: &str = "wait";
+
+fn check_converge(t: &ToolEntry, kind: &str, ops: &[Operation], err: &mut impl FnMut(String)) {
+    if t.access != Access::Write || !matches!(kind, "stack" | "helm_release") {
+        err(format!(
+            "converge `{kind}`: a write tool's \"stack\" or \"helm_release\""
+        ));
+    }
+    let hidden = t
+        .params
+        .get(WAIT_ARG)
+        .is_some_and(|o| o.hide || o.rename.is_some());
+    if ops
+        .iter()
+        .any(|op| op.param_names().iter().any(|n| n == WAIT_ARG))
+        && !hidden
+    {
+        err(format!(
+            "argument `{WAIT_ARG}` is reserved for converge; hide or rename the API's `{WAIT_ARG}` under [tool.params.{WAIT_ARG}]"
+        ));
     }
 }
 

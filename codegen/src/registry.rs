@@ -99,6 +99,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
     let client_paging = e.paging.is_some();
     let fill = opt_str(&e.fill);
     let fan_out = opt_str(&e.fan_out);
+    let converge = opt_str(&e.converge);
     let find = &e.find;
     // Generated tools send one request; of the handlers, only the proxies do.
     let single_request = matches!(p.kind, Kind::Generated { .. })
@@ -159,6 +160,7 @@ fn tool_def(p: &Planned, a: &ToolAvailability) -> TokenStream {
             missing_in: #missing_in,
             gaps: &[#(#gaps),*],
             find: &[#(#find),*],
+            converge: #converge,
             shape: crate::shaping::Rules {
                 project: #project,
                 omit: &[#(#omit),*],

@@ -6,6 +6,7 @@ use crate::shaping;
 use crate::tools::catalogue::{Access, ToolDef};
 use crate::tools::policy::Mode;
 use crate::tools::selection::Served;
+use crate::tools::wait;
 use rmcp::model::{Tool, ToolAnnotations};
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -40,6 +41,15 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
             shaping::FIELDS.into(),
             json!({"type": "array", "items": {"type": "string"},
                    "description": "Inspect paths per row, e.g. RestartCount"}),
+        );
+    }
+    // A write the server can wait for (tools/converge.rs): the same
+    // argument as the handlers' (tools/wait.rs).
+    if def.converge.is_some() {
+        props.insert(
+            wait::WAIT.into(),
+            json!({"type": "integer", "maximum": wait::MAX_SECONDS,
+                   "description": "Seconds to await rollout"}),
         );
     }
     if def.shape.client_paging {

@@ -131,6 +131,7 @@ impl Args {
             crate::shaping::FIELDS,
             DRY_RUN,
             CONFIRM,
+            crate::tools::wait::WAIT,
         ];
         let extra: Vec<&str> = self
             .map

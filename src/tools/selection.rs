@@ -239,6 +239,7 @@ mod tests {
         },
         missing_in: 0,
         find: &[],
+        converge: None,
         gaps: &[
             Gap {
                 wire: "removeVolumes",

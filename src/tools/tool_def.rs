@@ -77,6 +77,9 @@ pub struct ToolDef {
     pub gaps: &'static [Gap],
     /// More words api_find answers with this tool than its name's.
     pub find: &'static [&'static str],
+    /// A generated write whose change the server waits for when the call
+    /// gives `wait` (tools/converge.rs): "stack" or "helm_release".
+    pub converge: Option<&'static str>,
 }
 
 /// Where a tool's arguments are declared.

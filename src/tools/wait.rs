@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+/// The argument's name, on handlers and on `converge` writes alike.
+pub const WAIT: &str = "wait";
+
 /// The longest wait a call may ask for.
 pub const MAX_SECONDS: u64 = 600;
 /// Between two readings.

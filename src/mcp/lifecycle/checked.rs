@@ -16,6 +16,7 @@ use crate::tools::args::Args;
 use crate::tools::catalogue::{self, ToolDef};
 use crate::tools::fleet;
 use crate::tools::policy::Mode;
+use crate::tools::wait::{self, Wait};
 use rmcp::model::JsonObject;
 use rmcp::ErrorData as McpError;
 use serde_json::{json, Value};
@@ -34,6 +35,8 @@ pub struct Checked<'s> {
     /// Several environments named at once (a `fan_out` read).
     pub fleet: Option<fleet::Selector>,
     pub plan: confirm::Plan,
+    /// How long to wait for the change of a `converge` write.
+    pub wait: Option<Wait>,
     pub user: Option<User>,
     pub id: CallId,
     /// The user's answer, on the second round of an input_required call.
@@ -72,7 +75,12 @@ impl<'s> Checked<'s> {
                     Some(_) => fleet::selector(&args)?,
                     None => None,
                 };
-                Ok((req, plan, fleet))
+                // Read before anything is sent: a bad wait refuses the write.
+                let wait = match def.converge {
+                    Some(_) => args.get::<Option<Wait>>(wait::WAIT, None)?,
+                    None => None,
+                };
+                Ok((req, plan, fleet, wait))
             });
         let mut c = Checked {
             s,
@@ -84,16 +92,18 @@ impl<'s> Checked<'s> {
             req: shaping::Request::default(),
             fleet: None,
             plan: confirm::Plan::default(),
+            wait: None,
             user,
             id: CallId::default(),
             answer: None,
             started: Instant::now(),
         };
         match checked {
-            Ok((req, plan, fleet)) => {
+            Ok((req, plan, fleet, wait)) => {
                 c.req = req;
                 c.plan = plan;
                 c.fleet = fleet;
+                c.wait = wait;
             }
             Err(e) => return Err(Early::Failed(Box::new(c), e)),
         }

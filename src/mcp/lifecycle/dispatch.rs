@@ -7,7 +7,7 @@ use crate::error::ToolError;
 use crate::shaping::{self, Got};
 use crate::tools::args::Args;
 use crate::tools::call::Call;
-use crate::tools::{catalogue, fill};
+use crate::tools::{catalogue, converge, fill};
 
 /// How the call's record reads what comes back: a list shaped as it
 /// arrives, a log into a window a few times the cap (log_window.rs; a
@@ -21,15 +21,22 @@ pub fn prepare(c: &Checked<'_>, call: &Call, req: &shaping::Request, opts: &shap
     }
 }
 
-/// The tool run once with `args`: dispatched, and its rows filled when the
-/// call asks for `fields` (the list came back whole: no list plan then).
+/// The tool run once with `args`: dispatched, its rows filled when the
+/// call asks for `fields` (the list came back whole: no list plan then),
+/// and its change awaited when a `converge` write is given `wait`.
 pub async fn run_one(
     c: &Checked<'_>,
     call: &Call,
     args: &Args,
     req: &shaping::Request,
 ) -> Result<Got, ToolError> {
-    match catalogue::dispatch(call, c.def.name, args).await? {
+    let got = catalogue::dispatch(call, c.def.name, args).await?;
+    if let (Some(kind), Some(w), false) = (c.def.converge, c.wait, call.held()) {
+        return converge::after(call, kind, args, got.value, w)
+            .await
+            .map(Got::from);
+    }
+    match got {
         Got {
             value,
             shaped: false,

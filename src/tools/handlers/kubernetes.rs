@@ -35,7 +35,6 @@ pub struct ResourceList {
     /// Page size; metadata.continue goes on.
     #[schemars(range(min = 1))]
     limit: Option<u64>,
-    /// A previous answer's metadata.continue.
     #[serde(rename = "continue")]
     continue_token: Option<String>,
     /// kubectl get's table, or -o wide's.

@@ -37,7 +37,6 @@ pub struct PodLogs {
     tail: Option<Tail>,
     since: Option<When>,
     timestamps: Option<bool>,
-    /// The crashed previous instance.
     previous: Option<bool>,
     /// Regular expression: matching lines only.
     grep: Option<String>,

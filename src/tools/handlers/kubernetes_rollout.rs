@@ -94,7 +94,7 @@ pub async fn await_rollout(
 
 /// The newest warning events about the workload's pods (those its
 /// selector picks), newest first; an error reading them is said instead.
-async fn pod_warnings(http: &Http, env: u64, obj: &Value) -> Value {
+pub async fn pod_warnings(http: &Http, env: u64, obj: &Value) -> Value {
     let ns = obj["metadata"]["namespace"].as_str().unwrap_or("default");
     let Some(selector) = selector_of(&obj["spec"]["selector"]) else {
         return json!([]);

@@ -22,6 +22,15 @@ pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
             )
         }
         ("DELETE", "3", ["helm", _]) => empty(204),
+        // Releases whose workloads the rollout routes serve: one that
+        // rolls out (Deployment rolling), one stuck past its progress
+        // deadline, one Helm itself marked failed.
+        ("GET", "3", ["helm", name @ ("shop-app" | "shop-bad" | "shop-failed")]) => {
+            json(200, release(name))
+        }
+        ("POST", "3", ["helm", name @ ("shop-app" | "shop-bad" | "shop-failed"), "rollback"]) => {
+            json(200, release(name))
+        }
         ("GET", "3", ["helm", "ingress"]) => json(
             200,
             json!({"name": "ingress", "namespace": "ingress-nginx", "version": 3, "info": {"status": "deployed"},
@@ -37,6 +46,20 @@ pub(super) fn route(req: &Req, env: &str, rest: &[&str]) -> Answer {
         ),
         _ => api_server(req, rest),
     }
+}
+
+/// A release as HelmGet answers it, with its rendered manifest.
+fn release(name: &str) -> serde_json::Value {
+    let (status, workload) = match name {
+        "shop-app" => ("deployed", "rolling"),
+        "shop-bad" => ("deployed", "stuck"),
+        _ => ("failed", "rolling"),
+    };
+    let manifest = format!(
+        "---\n# Source: app/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n---\n# Source: app/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {workload}\n"
+    );
+    json!({"name": name, "namespace": "shop", "version": 2, "info": {"status": status},
+           "chart": {"metadata": {"name": "app", "version": "1.2.0"}}, "manifest": manifest})
 }
 
 /// Portainer's `/api/kubernetes/{env}/...`; `rest` starts at `kubernetes`.

@@ -325,6 +325,13 @@ async fn a_stack_says_how_it_runs_and_an_update_waits_for_it() {
         )
         .await;
     assert!(e.contains("`wait`"), "{e}");
+    // A stack created with `wait` answers once it runs, the same way.
+    let mut create = create_args();
+    create["wait"] = json!(10);
+    let out = s.ok("stack_create", create).await;
+    assert_eq!(out["Id"], 9, "{out}");
+    assert_eq!(out["running"]["kind"], "compose", "{out}");
+    assert!(out["running"]["waited_seconds"].is_u64(), "{out}");
     s.stop().await;
 }
 
