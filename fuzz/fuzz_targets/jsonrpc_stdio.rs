@@ -33,6 +33,7 @@ fn run(data: &[u8]) {
             tls_ca: None,
             insecure: false,
             max_body: 64 << 20,
+        policy: None,
         };
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();

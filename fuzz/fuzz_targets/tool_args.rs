@@ -25,6 +25,7 @@ fn client() -> &'static portainer_mcp::portainer::client::Client {
             tls_ca: None,
             insecure: false,
             max_body: 64 << 20,
+        policy: None,
         };
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();

@@ -111,6 +111,26 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
     })
 }
 
+/// The policy file, checked whole: a bad one stops start-up naming the
+/// line, and a tool it excepts must be one this server has.
+fn load_policy(path: &std::path::Path) -> Result<crate::portainer::env_policy::Policy, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--policy {shown}: {e}"))?;
+    let policy = crate::portainer::env_policy::Policy::parse(&text)
+        .map_err(|e| format!("--policy {shown}: {e}"))?;
+    for rule in &policy.rules {
+        for t in &rule.allow_tools {
+            if crate::tools::catalogue::find(t).is_none() {
+                return Err(format!(
+                    "--policy {shown}: rule \"{}\" excepts `{t}`, which is no tool of this server",
+                    rule.name
+                ));
+            }
+        }
+    }
+    Ok(policy)
+}
+
 /// `over_http`: calls carry their callers' tokens, so the server's own is
 /// optional.
 pub fn http_settings(opts: &Flags, over_http: bool) -> Result<HttpSettings, String> {
@@ -133,7 +153,12 @@ pub fn http_settings(opts: &Flags, over_http: bool) -> Result<HttpSettings, Stri
         Some(p) => Some(std::fs::read(p).map_err(|e| format!("--tls-ca {}: {e}", p.display()))?),
         None => None,
     };
+    let policy = match &opts.policy {
+        Some(p) => Some(std::sync::Arc::new(load_policy(p)?)),
+        None => None,
+    };
     Ok(HttpSettings {
+        policy,
         api_root: api_root(url)?,
         fallbacks,
         // Over HTTP each caller sends their own token; the server's is optional.

@@ -93,6 +93,12 @@ pub struct Flags {
     )]
     pub deny_kinds: Option<Vec<String>>,
 
+    /// Policy per environment (TOML): rules picking environments by id,
+    /// name, tag or group, each saying what agents may do there (none,
+    /// read, write, destructive) and which tools are excepted.
+    #[arg(long, env = "PORTAINER_MCP_POLICY", global = true)]
+    pub policy: Option<std::path::PathBuf>,
+
     /// Toolsets to serve, comma separated: names, `default`, or `all`.
     #[arg(long, env = "PORTAINER_TOOLSETS", global = true, value_delimiter = ',')]
     pub toolsets: Option<Vec<String>>,

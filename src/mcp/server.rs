@@ -37,6 +37,10 @@ nothing (Kubernetes apply/delete ask the API server for its own dry run, which s
 a tool takes `confirm`, it acts only with `confirm: true` and otherwise shows what it would do. Secrets in results read <redacted> unless the server runs with --show-secrets. \
 Operations without a tool of their own: api_find, then api_describe, then api_call.";
 
+/// Told when --policy is in force: the tools are the same everywhere, what
+/// they may do is not.
+const POLICY_NOTE: &str = "An organisation's policy decides, per environment, what may be done there (nothing, reads, writes, deletes and exec); a refused request names the rule, and was not sent.";
+
 /// The sealer for --state-key (or a random key for this process alone).
 pub fn input_required_sealer(key: Option<&str>) -> Result<input_required::Sealer, String> {
     input_required::Sealer::new(key.map(str::as_bytes))
@@ -184,7 +188,11 @@ impl ServerHandler for PortainerServer {
             "portainer-mcp",
             env!("CARGO_PKG_VERSION"),
         ))
-        .with_instructions(INSTRUCTIONS)
+        .with_instructions(if self.state.client.inner().has_policy() {
+            format!("{INSTRUCTIONS} {POLICY_NOTE}")
+        } else {
+            INSTRUCTIONS.to_string()
+        })
     }
 
     async fn list_tools(

@@ -31,6 +31,8 @@ pub struct HttpSettings {
     pub insecure: bool,
     /// The largest answer read into memory, in bytes.
     pub max_body: usize,
+    /// --policy: what agents may do per environment.
+    pub policy: Option<Arc<super::env_policy::Policy>>,
 }
 
 /// The HTTP layer: what every call shares, and the record of the call it
@@ -52,6 +54,9 @@ struct Shared {
     disable_destructive: bool,
     deny_kinds: super::deny_kinds::DenyKinds,
     max_body: usize,
+    policy: Option<Arc<super::env_policy::Policy>>,
+    /// The environments' names, groups and tags the policy reads.
+    facts: super::env_facts::FactsCache,
     /// The Portainer found at start-up, for error messages.
     connected: OnceLock<Arc<ServerInfo>>,
     /// Kubernetes API discovery answers per (environment, apiVersion).
@@ -118,6 +123,8 @@ impl Http {
                 disable_destructive: s.disable_destructive,
                 deny_kinds: s.deny_kinds.clone(),
                 max_body: s.max_body,
+                policy: s.policy.clone(),
+                facts: Default::default(),
                 connected: OnceLock::new(),
                 discovery: Mutex::new(HashMap::new()),
             }),
@@ -217,6 +224,55 @@ impl Http {
         Ok(())
     }
 
+    /// The guard, then the policy per environment (--policy), which may
+    /// need to read the environment's tags and group first. Every request
+    /// a tool makes passes here before it leaves.
+    pub async fn admit(&self, method: &Method, url: &Url) -> Result<(), String> {
+        self.guard(method, url)?;
+        let Some(policy) = &self.shared.policy else {
+            return Ok(());
+        };
+        use super::env_policy::{environment_of, needed, Facts};
+        let below = self.below_root(url).unwrap_or_default();
+        let need = needed(method, self.runs_commands(url));
+        if !policy.can_refuse(need) {
+            return Ok(()); // reads, where no rule forbids them
+        }
+        let facts = match environment_of(below, url.query()) {
+            None => None,
+            Some(id) if !policy.needs_facts() => Some(Facts {
+                id,
+                ..Facts::default()
+            }),
+            Some(id) => {
+                let token = self.record.as_ref().and_then(Record::token);
+                let read = self
+                    .shared
+                    .facts
+                    .get(
+                        &self.shared.client,
+                        &self.shared.api_root,
+                        token.as_deref(),
+                        id,
+                    )
+                    .await;
+                match read {
+                    Ok(f) => Some(f),
+                    Err(e) => {
+                        return Err(format!(
+                            "the policy could not read environment {id}'s name, group and tags ({e}): {method} {} was not sent",
+                            url.path()
+                        ))
+                    }
+                }
+            }
+        };
+        let tool = self.record.as_ref().and_then(Record::tool);
+        policy
+            .judge(facts.as_ref(), need, tool)
+            .map_err(|why| format!("{why}: {method} {} was not sent", url.path()))
+    }
+
     /// The URL's path below the API root (`/endpoints/1/...`); None for a
     /// URL outside it.
     fn below_root<'u>(&self, url: &'u Url) -> Option<&'u str> {
@@ -248,7 +304,7 @@ impl Http {
     /// records the exchange, and hands progenitor a response. A request
     /// the guard refuses is not sent: it gets a synthetic 403.
     pub async fn execute(&self, request: Request) -> reqwest::Result<Response> {
-        let (x, headers) = match self.guard(request.method(), request.url()) {
+        let (x, headers) = match self.admit(request.method(), request.url()).await {
             Ok(()) => self.exchange(request).await?,
             Err(why) => self.refused(&request, &why),
         };
@@ -262,7 +318,8 @@ impl Http {
     pub async fn send(&self, request: Request) -> Result<Exchange, crate::error::ToolError> {
         use super::exchange::describe_transport;
         use crate::error::ToolError;
-        self.guard(request.method(), request.url())
+        self.admit(request.method(), request.url())
+            .await
             .map_err(ToolError::Refused)?;
         let (x, _) = self
             .exchange(request)
@@ -282,6 +339,11 @@ impl Http {
             r.record(&x);
         }
         (x, reqwest::header::HeaderMap::new())
+    }
+
+    /// Whether a policy per environment (--policy) is in force.
+    pub fn has_policy(&self) -> bool {
+        self.shared.policy.is_some()
     }
 
     /// Whether --disable-destructive is on.
@@ -742,6 +804,7 @@ mod tests {
             tls_ca: None,
             insecure: false,
             max_body: 1 << 20,
+            policy: None,
         })
         .unwrap()
     }

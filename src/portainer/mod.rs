@@ -7,6 +7,8 @@ pub mod connected;
 pub mod decode;
 pub mod deny_kinds;
 pub mod docker_log;
+pub mod env_facts;
+pub mod env_policy;
 pub mod exchange;
 pub mod form;
 pub mod http;

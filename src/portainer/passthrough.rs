@@ -114,7 +114,7 @@ fn url_of(http: &Http, backend: Backend, env: u64, path: &str) -> Result<url::Ur
 /// Whether the HTTP layer's guard would let this request through; for
 /// tools that must know before their first write that a later one will
 /// not be refused (a manifest applied in parts).
-pub fn check_allowed(
+pub async fn check_allowed(
     http: &Http,
     backend: Backend,
     env: u64,
@@ -122,7 +122,7 @@ pub fn check_allowed(
     path: &str,
 ) -> Result<(), ToolError> {
     let url = url_of(http, backend, env, path)?;
-    http.guard(method, &url).map_err(ToolError::Refused)
+    http.admit(method, &url).await.map_err(ToolError::Refused)
 }
 
 /// Whether `id` is spelled like a Docker object's id or name (letters,

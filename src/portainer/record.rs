@@ -37,6 +37,8 @@ pub struct CallState {
     /// The caller's own Portainer token (HTTP transport), instead of the
     /// server's.
     pub token: Option<String>,
+    /// The tool the call runs (a policy may except it by name).
+    pub tool: Option<&'static str>,
     pub last: Option<Exchange>,
     pub sent: Vec<Sent>,
     /// The writes a held call kept back: method, path, body.
@@ -165,6 +167,14 @@ impl Record {
 
     pub fn token(&self) -> Option<String> {
         self.lock().token.clone()
+    }
+
+    pub fn set_tool(&self, name: &'static str) {
+        self.lock().tool = Some(name);
+    }
+
+    pub fn tool(&self) -> Option<&'static str> {
+        self.lock().tool
     }
 
     /// Writes are held back (captured, not sent).

@@ -22,7 +22,9 @@ const MAX_MESSAGE: usize = 1 << 20;
 /// call, where the request is listed as what a confirmed call would open.
 pub async fn open(http: &Http, url: Url) -> Result<Option<Socket>, ToolError> {
     let method = Method::GET;
-    http.guard(&method, &url).map_err(ToolError::Refused)?;
+    http.admit(&method, &url)
+        .await
+        .map_err(ToolError::Refused)?;
     let path = match url.query() {
         Some(q) => format!("{}?{q}", url.path()),
         None => url.path().to_string(),

@@ -42,6 +42,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         .serving(c.menu.serving.clone())
         .watching(watch.clone());
     let record = call.record();
+    record.set_tool(c.def.name);
     dispatch::prepare(c, &call, &c.req, &s.options.shaping);
     let team = s
         .options
@@ -50,7 +51,11 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
     // Boxed: the dispatch future holds every tool's locals and is large.
     let dispatch = Box::pin(async {
         if let Some(sel) = &c.fleet {
-            let each = || Call::new(&s.client, token.clone(), writes, connected.clone());
+            let each = || {
+                let one = Call::new(&s.client, token.clone(), writes, connected.clone());
+                one.record().set_tool(c.def.name);
+                one
+            };
             return fan_out::fan_out(c, &call, sel, each).await;
         }
         let out = dispatch::run_one(c, &call, &c.args, &c.req).await;

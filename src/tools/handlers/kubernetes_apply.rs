@@ -130,7 +130,8 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
             a.environment_id,
             &Method::PATCH,
             &path,
-        )?;
+        )
+        .await?;
         planned.push((path, resource.namespaced));
     }
     let mut results = vec![];

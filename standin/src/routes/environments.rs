@@ -46,7 +46,16 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
             500,
             json!({"message": "Unable to retrieve environment", "details": "database is locked"}),
         ),
-        ("GET", ["endpoints", _]) => not_found("environment"),
+        ("GET", ["endpoints", id]) => {
+            let wanted: Option<u64> = id.parse().ok();
+            match fixtures::environments()
+                .into_iter()
+                .find(|e| wanted.is_some() && e["Id"].as_u64() == wanted)
+            {
+                Some(e) => json(200, e),
+                None => not_found("environment"),
+            }
+        }
         ("PUT", ["endpoints", "1"]) => {
             let mut e = fixtures::environments()[0].clone();
             if let Some(n) = req.json().get("Name") {

@@ -22,6 +22,7 @@ fn base(url: &str) -> Client {
         tls_ca: None,
         insecure: false,
         max_body: 64 << 20,
+        policy: None,
     })
     .unwrap();
     let inner = http.client().clone();

@@ -11,6 +11,7 @@ mod hardening;
 mod http;
 mod long_calls;
 mod multi_request;
+mod policy;
 mod read_only;
 mod redaction;
 mod results;

@@ -1,0 +1,157 @@
+//! --policy: what agents may do per environment, enforced in the HTTP
+//! layer for every way a tool can write, and named when it refuses.
+
+use crate::support::mcp::{command, exit_of, Session};
+use crate::support::portainer::{StandIn, TOKEN};
+use serde_json::json;
+
+/// Environment 1 (`local`) carries the tag `prod`; environment 3
+/// (`k8s-prod`) is in the group `production`, which carries `prod` too:
+/// the first rule that picks an environment decides.
+const POLICY: &str = r#"
+[default]
+access = "destructive"
+
+[[rule]]
+name = "production: no deletes"
+groups = ["production"]
+access = "write"
+
+[[rule]]
+name = "prod is read only"
+tags = ["prod"]
+access = "read"
+allow_tools = ["stack_update"]
+"#;
+
+fn policy_file(text: &str) -> tempfile::NamedTempFile {
+    let f = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(f.path(), text).unwrap();
+    f
+}
+
+/// The requests other than GET the stand-in saw for environment `env`.
+async fn writes_to(p: &StandIn, env: u64) -> Vec<String> {
+    p.seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method != "GET" || r.path.contains("/websocket/"))
+        .filter(|r| {
+            r.path.starts_with(&format!("/api/endpoints/{env}/"))
+                || r.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains(&format!("endpointId={env}")))
+        })
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_read_only_environment_gets_no_write_whatever_the_tool() {
+    let p = StandIn::start().await;
+    let file = policy_file(POLICY);
+    let path = file.path().to_str().unwrap();
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--confirm", "none", "--policy", path],
+    )
+    .await;
+    let said = s.instructions();
+    assert!(said.contains("policy decides, per environment"), "{said}");
+    p.reset_log().await;
+    let attempts = [
+        (
+            "docker_container_action",
+            json!({"environment_id": 1, "id": "web", "action": "restart"}),
+        ),
+        (
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "POST", "path": "containers/web/restart"}),
+        ),
+        (
+            "api_call",
+            json!({"operation": "DockerContainerRestart", "arguments": {"environmentId": 1, "id": "web"}}),
+        ),
+        (
+            "docker_container_exec",
+            json!({"environment_id": 1, "id": "web", "command": ["ls"]}),
+        ),
+        (
+            "stack_create",
+            json!({"type": "standalone", "environment_id": 1, "name": "shop", "file": "services: {}\n"}),
+        ),
+        (
+            "docker_remove",
+            json!({"environment_id": 1, "kind": "container", "id": "web"}),
+        ),
+    ];
+    for (tool, args) in attempts {
+        let e = s.tool_error(tool, args).await;
+        assert!(
+            e.contains("policy rule \"prod is read only\"")
+                && e.contains("tag prod")
+                && e.contains("only reads"),
+            "{tool}: {e}"
+        );
+    }
+    assert_eq!(writes_to(&p, 1).await, Vec::<String>::new());
+    // Reads go on as before.
+    s.ok("docker_container_list", json!({"environment_id": 1}))
+        .await;
+
+    // The rule excepts stack_update by name: its write goes.
+    s.ok(
+        "stack_update",
+        json!({"id": 7, "environment_id": 1, "env": {"MODE": "blue"}}),
+    )
+    .await;
+    assert_eq!(writes_to(&p, 1).await, ["PUT /api/stacks/7"]);
+
+    // Group production allows writes but no deletes.
+    p.reset_log().await;
+    s.ok(
+        "kubernetes_scale",
+        json!({"environment_id": 3, "namespace": "shop", "name": "web", "replicas": 2}),
+    )
+    .await;
+    let e = s
+        .tool_error(
+            "kubernetes_delete",
+            json!({"environment_id": 3, "api_version": "v1", "kind": "ConfigMap", "name": "web-config", "namespace": "shop"}),
+        )
+        .await;
+    assert!(
+        e.contains("\"production: no deletes\"") && e.contains("group production"),
+        "{e}"
+    );
+    // Exec runs commands: destructive, so refused there too.
+    let e = s
+        .tool_error(
+            "kubernetes_pod_exec",
+            json!({"environment_id": 3, "namespace": "shop", "pod": "web-7d4b9c-x2x", "command": ["ls"]}),
+        )
+        .await;
+    assert!(e.contains("\"production: no deletes\""), "{e}");
+    let to_3 = writes_to(&p, 3).await;
+    assert!(to_3.iter().all(|w| w.starts_with("PATCH")), "{to_3:?}");
+    assert!(!to_3.is_empty(), "the scale went");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_policy_file_stops_start_up_naming_the_line() {
+    let p = StandIn::start().await;
+    for (text, says) in [
+        ("[[rule]]\nname = \"x\"\ntags = [\"a\"]\naccess = \"often\"\n", "line 4"),
+        ("[[rule]]\nname = \"x\"\naccess = \"read\"\n", "picks no environment"),
+        (
+            "[[rule]]\nname = \"x\"\nids = [1]\naccess = \"read\"\nallow_tools = [\"scale_everything\"]\n",
+            "`scale_everything`",
+        ),
+    ] {
+        let file = policy_file(text);
+        let path = file.path().to_str().unwrap().to_string();
+        let (ok, stderr) = exit_of(command(&p.url(), TOKEN, &["--policy", &path])).await;
+        assert!(!ok && stderr.contains("--policy") && stderr.contains(says), "{stderr}");
+    }
+}
