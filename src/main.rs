@@ -2,8 +2,8 @@
 //! and serve on stdio or Streamable HTTP (or print the tool list).
 
 use clap::Parser;
-use portainer_mcp::cli::flags::{normalize_args, Cli, Command};
-use portainer_mcp::cli::{config, doctor, tools_listing};
+use portainer_mcp::cli::flags::{normalize_args, Cli, Command, PolicyAction};
+use portainer_mcp::cli::{config, doctor, policy_check, tools_listing};
 use portainer_mcp::mcp::audit::Audit;
 use portainer_mcp::mcp::callers::Users;
 use portainer_mcp::mcp::metrics::Metrics;
@@ -76,6 +76,13 @@ async fn run(cli: Cli) -> Result<(), String> {
         } else {
             Err("doctor: a check failed (see FAIL above)".into())
         };
+    }
+    if let Some(Command::Policy {
+        action: PolicyAction::Check { environment },
+    }) = &cli.command
+    {
+        print!("{}", policy_check::run(o, *environment).await?);
+        return Ok(());
     }
     let mut choice = config::choice(o)?;
     if let Some(Command::Tools { json, portainer }) = &cli.command {

@@ -25,6 +25,11 @@ pub enum Command {
     /// Check the URL, TLS, token, Portainer version and edition, the user's
     /// role, environments and toolsets; print what to fix (exit 1 on a failure).
     Doctor,
+    /// Policy per environment (--policy FILE).
+    Policy {
+        #[command(subcommand)]
+        action: PolicyAction,
+    },
     /// Print the tools that would be served, without contacting Portainer.
     Tools {
         /// Print a JSON array instead of a table.
@@ -34,6 +39,18 @@ pub enum Command {
         /// e.g. 2.39.0-CE or 2.45.3-EE (default: every catalogued tool).
         #[arg(long, value_name = "VERSION[-EDITION]")]
         portainer: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyAction {
+    /// Say what the policy lets agents do in each environment (or one),
+    /// with names, groups and tags read from Portainer; warn of tags and
+    /// groups a rule names that Portainer does not have.
+    Check {
+        /// Only this environment.
+        #[arg(long)]
+        environment: Option<u64>,
     },
 }
 

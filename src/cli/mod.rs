@@ -4,4 +4,5 @@
 pub mod config;
 pub mod doctor;
 pub mod flags;
+pub mod policy_check;
 pub mod tools_listing;

@@ -50,7 +50,11 @@ pub struct Rule {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Default {
-    access: Access,
+    access: Option<Access>,
+    /// What a write that names no environment may do (Portainer-wide
+    /// routes, edge stacks and jobs, tags and groups themselves); the
+    /// strictest access in the file when left out.
+    no_environment: Option<Access>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -64,6 +68,7 @@ struct PolicyFile {
 #[derive(Debug)]
 pub struct Policy {
     default: Access,
+    no_environment: Access,
     pub rules: Vec<Rule>,
 }
 
@@ -93,9 +98,31 @@ impl Policy {
                     r.name
                 ));
             }
+            // These send any request: excepting one would undo the rule.
+            let open = ["api_call", "docker_proxy", "kubernetes_proxy"];
+            if let Some(t) = r.allow_tools.iter().find(|t| open.contains(&t.as_str())) {
+                return Err(format!(
+                    "rule \"{}\" excepts {t}, which sends any request: the rule would hold nothing",
+                    r.name
+                ));
+            }
         }
+        let default = file
+            .default
+            .as_ref()
+            .and_then(|d| d.access)
+            .unwrap_or(Access::Destructive);
+        let strictest = file
+            .rules
+            .iter()
+            .map(|r| r.access)
+            .fold(default, Access::min);
         Ok(Policy {
-            default: file.default.map_or(Access::Destructive, |d| d.access),
+            default,
+            no_environment: file
+                .default
+                .and_then(|d| d.no_environment)
+                .unwrap_or(strictest),
             rules: file.rules,
         })
     }
@@ -103,7 +130,9 @@ impl Policy {
     /// Whether a request needing `need` can be refused anywhere: reads
     /// need no look at the environment unless some rule forbids them.
     pub fn can_refuse(&self, need: Access) -> bool {
-        self.default < need || self.rules.iter().any(|r| r.access < need)
+        self.default < need
+            || self.no_environment < need
+            || self.rules.iter().any(|r| r.access < need)
     }
 
     /// Whether judging needs the environment's name, tags and group.
@@ -131,17 +160,11 @@ impl Policy {
         })
     }
 
-    /// Whether a request needing `need` may go to the environment of
-    /// `facts` (None: it names none) for `tool`; the refusal names the rule.
-    pub fn judge(
-        &self,
-        facts: Option<&Facts>,
-        need: Access,
-        tool: Option<&str>,
-    ) -> Result<(), String> {
-        let picked = facts.and_then(|f| self.rule_for(f));
-        let (access, allowed, who) = match (&picked, facts) {
-            (Some((r, why)), Some(f)) => (
+    /// Whether a request needing `need` may go to the environment of `f`
+    /// for `tool`; the refusal names the rule.
+    pub fn judge(&self, f: &Facts, need: Access, tool: Option<&str>) -> Result<(), String> {
+        let (access, allowed, who) = match self.rule_for(f) {
+            Some((r, why)) => (
                 r.access,
                 &r.allow_tools[..],
                 format!(
@@ -149,21 +172,65 @@ impl Policy {
                     r.name, f.id, f.name
                 ),
             ),
-            (_, Some(f)) => (
+            None => (
                 self.default,
                 &[][..],
                 format!("policy default (environment {} {})", f.id, f.name),
-            ),
-            (_, None) => (
-                self.default,
-                &[][..],
-                "policy default (no environment named)".into(),
             ),
         };
         if need <= access || tool.is_some_and(|t| allowed.iter().any(|a| a == t)) {
             return Ok(());
         }
         Err(format!("{who}: {} here", access.says()))
+    }
+
+    /// What the policy lets agents do in the environment of `f`, in a line.
+    pub fn explain(&self, f: &Facts) -> String {
+        let (what, access, except) = match self.rule_for(f) {
+            Some((r, why)) => (
+                format!("rule \"{}\" ({why})", r.name),
+                r.access,
+                r.allow_tools.join(", "),
+            ),
+            None => ("the default".to_string(), self.default, String::new()),
+        };
+        let tags = if f.tags.is_empty() {
+            "none".to_string()
+        } else {
+            f.tags.join(", ")
+        };
+        let mut line = format!(
+            "environment {} {} (group {}; tags {tags}): {what}: {}",
+            f.id,
+            f.name,
+            if f.group.is_empty() { "none" } else { &f.group },
+            access.says()
+        );
+        if !except.is_empty() {
+            line.push_str(&format!("; except the tools {except}"));
+        }
+        line
+    }
+
+    /// What writes that name no environment may do, in a line.
+    pub fn explain_unnamed(&self) -> String {
+        format!(
+            "writes that name no environment: {}",
+            self.no_environment.says()
+        )
+    }
+
+    /// A request that names no environment: reads pass (Portainer-wide
+    /// lists), writes get `no_environment` (the strictest access in the
+    /// file unless set), since they may reach any environment.
+    pub fn judge_unnamed(&self, need: Access) -> Result<(), String> {
+        if need == Access::Read || need <= self.no_environment {
+            return Ok(());
+        }
+        Err(format!(
+            "policy for writes that name no environment (they may reach any; see no_environment): {} here",
+            self.no_environment.says()
+        ))
     }
 }
 
@@ -188,31 +255,97 @@ fn line_of(text: &str, message: &str, span: std::ops::Range<usize>) -> usize {
     text[..at].matches('\n').count() + 1
 }
 
-/// What a request needs: GET reads; DELETE and the websocket routes (exec)
-/// are destructive; any other method writes.
-pub fn needed(method: &reqwest::Method, runs_commands: bool) -> Access {
-    if runs_commands || method == reqwest::Method::DELETE {
+/// What a request needs: GET reads; DELETE, the websocket routes (exec),
+/// a POST that removes (`.../delete`, `prune`, `kill`, `drain`, `leave`, a
+/// stack's `stop`, which takes its containers down) and any write of a
+/// tool marked destructive (a prune, an uninstall) are destructive; any
+/// other method writes.
+pub fn needed(
+    method: &reqwest::Method,
+    path: &str,
+    runs_commands: bool,
+    destructive_tool: bool,
+) -> Access {
+    let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let removes = method == reqwest::Method::POST
+        && (matches!(
+            segs.last(),
+            Some(&("delete" | "prune" | "kill" | "drain" | "leave"))
+        ) || matches!(segs.as_slice(), ["stacks", _, "stop"]));
+    if runs_commands || method == reqwest::Method::DELETE || removes {
         Access::Destructive
     } else if method == reqwest::Method::GET {
         Access::Read
+    } else if destructive_tool {
+        Access::Destructive
     } else {
         Access::Write
     }
 }
 
-/// The environment a request to Portainer names (`path` below the API
-/// root): `/endpoints/{id}/...`, `/kubernetes/{id}/...`, or an
-/// `endpointId` in the query (stacks, the websocket routes).
-pub fn environment_of(path: &str, query: Option<&str>) -> Option<u64> {
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    if let ["endpoints" | "kubernetes", id, ..] = segs.as_slice() {
-        if let Ok(id) = id.parse() {
-            return Some(id);
-        }
+/// The environments a request reaches, as Portainer's router reads it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Touches {
+    /// These, from the path or an `endpointId` query.
+    Envs(Vec<u64>),
+    /// A stack's: the environment Portainer keeps it in (which it acts
+    /// on, whatever the query says), and the one the query names.
+    Stack { id: u64, named: Option<u64> },
+    /// None that can be told from the request: Portainer-wide routes, edge
+    /// stacks and jobs (their environments are in the body), a stack's
+    /// migration, or a path or query that could be read two ways.
+    Unknown,
+}
+
+/// An id as Portainer's router takes it: plain ASCII digits.
+fn id(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
     }
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .find(|(k, _)| k == "endpointId")
-        .and_then(|(_, v)| v.parse().ok())
+    s.parse().ok()
+}
+
+/// What `path` (below the API root) and `query` reach.
+pub fn touches(path: &str, query: Option<&str>) -> Touches {
+    let q = query.unwrap_or("");
+    let named: Vec<String> = url::form_urlencoded::parse(q.as_bytes())
+        .filter(|(k, _)| k.eq_ignore_ascii_case("endpointId"))
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    // `;` splits pairs for some readers and not others; a second value or
+    // one that is no id could be read either way: no guess is made.
+    let query_env = match named.as_slice() {
+        [] => None,
+        [v] if !q.contains(';') => match id(v) {
+            Some(n) => Some(n),
+            None => return Touches::Unknown,
+        },
+        _ => return Touches::Unknown,
+    };
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let from_path = match segs.as_slice() {
+        ["endpoints" | "kubernetes" | "docker", x, ..] | ["cloud", "endpoints", x, ..] => {
+            match id(x) {
+                Some(n) => Some(n),
+                // `/endpoints/delete`, `/endpoints/relations`, `%31`.
+                None => return Touches::Unknown,
+            }
+        }
+        ["stacks", x, "migrate", ..] if id(x).is_some() => return Touches::Unknown,
+        ["stacks", x, ..] if id(x).is_some() => {
+            return Touches::Stack {
+                id: id(x).unwrap_or_default(),
+                named: query_env,
+            }
+        }
+        _ => None,
+    };
+    let envs: Vec<u64> = from_path.into_iter().chain(query_env).collect();
+    if envs.is_empty() {
+        Touches::Unknown
+    } else {
+        Touches::Envs(envs)
+    }
 }
 
 #[cfg(test)]
@@ -249,25 +382,36 @@ access = "destructive"
         let p = Policy::parse(FILE).unwrap();
         let prod = env(1, "dev", &["prod"]);
         let e = p
-            .judge(Some(&prod), Access::Write, Some("docker_container_action"))
+            .judge(&prod, Access::Write, Some("docker_container_action"))
             .unwrap_err();
         assert!(
             e.contains("\"prod is read only\"") && e.contains("tag prod"),
             "{e}"
         );
-        assert!(p.judge(Some(&prod), Access::Read, None).is_ok());
+        assert!(p.judge(&prod, Access::Read, None).is_ok());
         assert!(p
-            .judge(Some(&prod), Access::Write, Some("kubernetes_scale"))
+            .judge(&prod, Access::Write, Some("kubernetes_scale"))
             .is_ok());
         let dev = env(2, "dev", &[]);
-        assert!(p.judge(Some(&dev), Access::Destructive, None).is_ok());
+        assert!(p.judge(&dev, Access::Destructive, None).is_ok());
         let other = env(3, "ops", &[]);
-        assert!(p.judge(Some(&other), Access::Write, None).is_ok());
-        let e = p
-            .judge(Some(&other), Access::Destructive, None)
-            .unwrap_err();
+        assert!(p.judge(&other, Access::Write, None).is_ok());
+        let e = p.judge(&other, Access::Destructive, None).unwrap_err();
         assert!(e.contains("policy default"), "{e}");
-        assert!(p.judge(None, Access::Destructive, None).is_err());
+        // Naming no environment: reads pass, writes get the strictest.
+        assert!(p.judge_unnamed(Access::Read).is_ok());
+        let e = p.judge_unnamed(Access::Write).unwrap_err();
+        assert!(
+            e.contains("name no environment") && e.contains("only reads"),
+            "{e}"
+        );
+        let open = FILE.replace(
+            "access = \"write\"\n",
+            "access = \"write\"\nno_environment = \"write\"\n",
+        );
+        let open = Policy::parse(&open).unwrap();
+        assert!(open.judge_unnamed(Access::Write).is_ok());
+        assert!(open.judge_unnamed(Access::Destructive).is_err());
     }
 
     #[test]
@@ -279,21 +423,87 @@ access = "destructive"
         assert!(e.contains("picks no environment"), "{e}");
         let e = Policy::parse("[default]\naccess = \"read\"\nmood = 1\n").unwrap_err();
         assert!(e.contains("line 3") && e.contains("mood"), "{e}");
+        let e = Policy::parse(
+            "[[rule]]\nname = \"x\"\nids = [1]\naccess = \"read\"\nallow_tools = [\"api_call\"]\n",
+        )
+        .unwrap_err();
+        assert!(e.contains("api_call"), "{e}");
     }
 
     #[test]
-    fn requests_name_their_environment() {
+    fn requests_name_their_environment_or_none_for_sure() {
+        use Touches::*;
+        let t = touches;
         assert_eq!(
-            environment_of("/endpoints/3/kubernetes/api/v1/pods", None),
-            Some(3)
+            t("/endpoints/3/kubernetes/api/v1/pods", None),
+            Envs(vec![3])
         );
-        assert_eq!(environment_of("/kubernetes/4/namespaces", None), Some(4));
-        assert_eq!(environment_of("/stacks/7", Some("endpointId=1")), Some(1));
+        assert_eq!(t("/kubernetes/4/namespaces", None), Envs(vec![4]));
+        assert_eq!(t("/docker/2/containers", None), Envs(vec![2]));
+        assert_eq!(t("/cloud/endpoints/5/upgrade", None), Envs(vec![5]));
         assert_eq!(
-            environment_of("/websocket/exec", Some("id=x&endpointId=2")),
-            Some(2)
+            t("/websocket/exec", Some("id=x&endpointId=2")),
+            Envs(vec![2])
         );
-        assert_eq!(environment_of("/users/2", None), None);
-        assert_eq!(environment_of("/endpoints", None), None);
+        assert_eq!(
+            t("/endpoints/1/docker/x", Some("endpointId=2")),
+            Envs(vec![1, 2])
+        );
+        assert_eq!(
+            t("/stacks/7/stop", Some("endpointId=1")),
+            Stack {
+                id: 7,
+                named: Some(1)
+            }
+        );
+        assert_eq!(
+            t("/stacks/create/standalone/string", Some("endpointId=1")),
+            Envs(vec![1])
+        );
+        for (path, query) in [
+            ("/users/2", None),
+            ("/endpoints", None),
+            ("/endpoints/delete", None),
+            ("/endpoints/%31/docker/x", None),
+            ("/stacks/7/migrate", Some("endpointId=1")),
+            ("/stacks/webhooks/abc", None),
+            ("/websocket/exec", Some("endpointId=9;&endpointId=1")),
+            ("/websocket/exec", Some("endpointId=1&endpointId=2")),
+            ("/websocket/exec", Some("endpointId=1x")),
+        ] {
+            assert_eq!(t(path, query), Unknown, "{path} {query:?}");
+        }
+    }
+
+    #[test]
+    fn removing_posts_and_destructive_tools_are_destructive() {
+        use reqwest::Method;
+        let post = |p: &str, tool: bool| needed(&Method::POST, p, false, tool);
+        assert_eq!(
+            post("/endpoints/1/docker/containers/prune", false),
+            Access::Destructive
+        );
+        assert_eq!(
+            post("/kubernetes/1/namespaces/delete", false),
+            Access::Destructive
+        );
+        assert_eq!(post("/stacks/7/stop", false), Access::Destructive);
+        assert_eq!(
+            post("/endpoints/1/docker/containers/x/stop", false),
+            Access::Write
+        );
+        assert_eq!(
+            post("/endpoints/1/docker/images/create", true),
+            Access::Destructive
+        );
+        let get = needed(
+            &Method::GET,
+            "/endpoints/1/docker/containers/json",
+            false,
+            true,
+        );
+        assert_eq!(get, Access::Read);
+        let exec = needed(&Method::GET, "/websocket/exec", true, false);
+        assert_eq!(exec, Access::Destructive);
     }
 }

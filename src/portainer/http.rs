@@ -2,6 +2,7 @@
 //! the read-only guard. Generated client calls reach it through the hooks
 //! in client.rs; hand-written tools call `Http::send`.
 
+use super::api_key::api_key_header;
 use super::connected::ServerInfo;
 use super::exchange::{Exchange, ShapedList};
 use super::record::{ReadCut, Record};
@@ -225,52 +226,68 @@ impl Http {
     }
 
     /// The guard, then the policy per environment (--policy), which may
-    /// need to read the environment's tags and group first. Every request
-    /// a tool makes passes here before it leaves.
+    /// need to read the environment's tags and group (or the stack's
+    /// environment) first. Every request a tool makes passes here before it
+    /// leaves.
     pub async fn admit(&self, method: &Method, url: &Url) -> Result<(), String> {
         self.guard(method, url)?;
         let Some(policy) = &self.shared.policy else {
             return Ok(());
         };
-        use super::env_policy::{environment_of, needed, Facts};
+        use super::env_policy::{needed, touches, Facts, Touches};
+        let not_sent = |why: String| format!("{why}: {method} {} was not sent", url.path());
         let below = self.below_root(url).unwrap_or_default();
-        let need = needed(method, self.runs_commands(url));
+        let (tool, destructive_tool) = match self.record.as_ref().and_then(Record::tool) {
+            Some((name, destructive)) => (Some(name), destructive),
+            None => (None, false),
+        };
+        let need = needed(method, below, self.runs_commands(url), destructive_tool);
         if !policy.can_refuse(need) {
             return Ok(()); // reads, where no rule forbids them
         }
-        let facts = match environment_of(below, url.query()) {
-            None => None,
-            Some(id) if !policy.needs_facts() => Some(Facts {
-                id,
-                ..Facts::default()
-            }),
-            Some(id) => {
-                let token = self.record.as_ref().and_then(Record::token);
-                let read = self
-                    .shared
-                    .facts
-                    .get(
-                        &self.shared.client,
-                        &self.shared.api_root,
-                        token.as_deref(),
-                        id,
-                    )
-                    .await;
-                match read {
-                    Ok(f) => Some(f),
-                    Err(e) => {
-                        return Err(format!(
-                            "the policy could not read environment {id}'s name, group and tags ({e}): {method} {} was not sent",
-                            url.path()
-                        ))
-                    }
-                }
+        let token = self.record.as_ref().and_then(Record::token);
+        let envs = match touches(below, url.query()) {
+            Touches::Unknown => return policy.judge_unnamed(need).map_err(not_sent),
+            Touches::Envs(envs) => envs,
+            // Portainer acts on the stack where it keeps it, whatever the
+            // query names: both are judged.
+            Touches::Stack { id, named } => {
+                let stack = super::env_facts::read(
+                    &self.shared.client,
+                    &self.shared.api_root,
+                    token.as_deref(),
+                    &format!("stacks/{id}"),
+                )
+                .await
+                .map_err(|e| {
+                    not_sent(format!(
+                        "the policy could not read stack {id}'s environment ({e})"
+                    ))
+                })?;
+                let kept = stack["EndpointId"].as_u64();
+                named.into_iter().chain(kept).collect()
             }
         };
-        let tool = self.record.as_ref().and_then(Record::tool);
-        policy
-            .judge(facts.as_ref(), need, tool)
-            .map_err(|why| format!("{why}: {method} {} was not sent", url.path()))
+        for id in envs {
+            let facts = if policy.needs_facts() {
+                self.shared
+                    .facts
+                    .get(&self.shared.client, &self.shared.api_root, token.as_deref(), id)
+                    .await
+                    .map_err(|e| {
+                        not_sent(format!(
+                            "the policy could not read environment {id}'s name, group and tags ({e})"
+                        ))
+                    })?
+            } else {
+                Facts {
+                    id,
+                    ..Facts::default()
+                }
+            };
+            policy.judge(&facts, need, tool).map_err(not_sent)?;
+        }
+        Ok(())
     }
 
     /// The URL's path below the API root (`/endpoints/1/...`); None for a
@@ -746,15 +763,6 @@ fn build_error(e: reqwest::Error) -> String {
         );
     }
     text
-}
-
-/// The X-API-Key header, marked sensitive so that no Debug output shows it.
-pub fn api_key_header(token: &str) -> Result<reqwest::header::HeaderValue, String> {
-    let mut key = reqwest::header::HeaderValue::from_str(token).map_err(|_| {
-        "the Portainer token contains characters not allowed in an HTTP header".to_string()
-    })?;
-    key.set_sensitive(true);
-    Ok(key)
 }
 
 fn rebuild(

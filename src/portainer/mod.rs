@@ -2,6 +2,7 @@
 //! layer (guard, failover, body limits), the per-call record, answers and
 //! their decoding, and the Docker, Kubernetes and Swarm helpers.
 
+pub mod api_key;
 pub mod client;
 pub mod connected;
 pub mod decode;

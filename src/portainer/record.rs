@@ -37,8 +37,9 @@ pub struct CallState {
     /// The caller's own Portainer token (HTTP transport), instead of the
     /// server's.
     pub token: Option<String>,
-    /// The tool the call runs (a policy may except it by name).
-    pub tool: Option<&'static str>,
+    /// The tool the call runs (a policy may except it by name), and
+    /// whether it is marked destructive (its writes count as such).
+    pub tool: Option<(&'static str, bool)>,
     pub last: Option<Exchange>,
     pub sent: Vec<Sent>,
     /// The writes a held call kept back: method, path, body.
@@ -169,11 +170,11 @@ impl Record {
         self.lock().token.clone()
     }
 
-    pub fn set_tool(&self, name: &'static str) {
-        self.lock().tool = Some(name);
+    pub fn set_tool(&self, name: &'static str, destructive: bool) {
+        self.lock().tool = Some((name, destructive));
     }
 
-    pub fn tool(&self) -> Option<&'static str> {
+    pub fn tool(&self) -> Option<(&'static str, bool)> {
         self.lock().tool
     }
 

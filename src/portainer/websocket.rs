@@ -3,8 +3,9 @@
 //! is a write), with the caller's token, captured instead of opened in a
 //! held call, and recorded for the audit log; then read as a websocket.
 
+use super::api_key::api_key_header;
 use super::exchange::{failure, text_message, Exchange};
-use super::http::{api_key_header, Http};
+use super::http::Http;
 use crate::error::ToolError;
 use reqwest::{Method, StatusCode};
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;

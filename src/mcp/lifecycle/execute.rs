@@ -42,7 +42,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         .serving(c.menu.serving.clone())
         .watching(watch.clone());
     let record = call.record();
-    record.set_tool(c.def.name);
+    record.set_tool(c.def.name, c.def.destructive);
     dispatch::prepare(c, &call, &c.req, &s.options.shaping);
     let team = s
         .options
@@ -53,7 +53,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         if let Some(sel) = &c.fleet {
             let each = || {
                 let one = Call::new(&s.client, token.clone(), writes, connected.clone());
-                one.record().set_tool(c.def.name);
+                one.record().set_tool(c.def.name, c.def.destructive);
                 one
             };
             return fan_out::fan_out(c, &call, sel, each).await;

@@ -132,9 +132,60 @@ async fn a_read_only_environment_gets_no_write_whatever_the_tool() {
         )
         .await;
     assert!(e.contains("\"production: no deletes\""), "{e}");
+    // A prune is destructive though it is a POST (the tool is marked so).
+    let e = s
+        .tool_error(
+            "docker_prune",
+            json!({"environment_id": 3, "kind": "containers"}),
+        )
+        .await;
+    assert!(e.contains("\"production: no deletes\""), "{e}");
     let to_3 = writes_to(&p, 3).await;
     assert!(to_3.iter().all(|w| w.starts_with("PATCH")), "{to_3:?}");
     assert!(!to_3.is_empty(), "the scale went");
+    s.stop().await;
+}
+
+/// A stack is judged where Portainer keeps it, whatever environment the
+/// call names; a write that names no environment (a tag deleted, which
+/// could undo a rule) gets the strictest access in the file.
+#[tokio::test]
+async fn no_write_slips_past_by_naming_another_environment_or_none() {
+    let p = StandIn::start().await;
+    let file = policy_file(POLICY);
+    let path = file.path().to_str().unwrap();
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--confirm", "none", "--policy", path],
+    )
+    .await;
+    p.reset_log().await;
+    // Stack 7 lives in environment 1 (read only); the call names 3.
+    let e = s
+        .tool_error(
+            "stack_action",
+            json!({"action": "start", "id": 7, "environment_id": 3}),
+        )
+        .await;
+    assert!(e.contains("\"prod is read only\""), "{e}");
+    for args in [
+        json!({"operation": "TagDelete", "arguments": {"id": 1}}),
+        json!({"operation": "EndpointGroupUpdate", "arguments": {"id": 2, "body": {"Name": "renamed"}}}),
+    ] {
+        let e = s.tool_error("api_call", args).await;
+        assert!(
+            e.contains("name no environment") && e.contains("only reads"),
+            "{e}"
+        );
+    }
+    let sent: Vec<String> = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
     s.stop().await;
 }
 
@@ -154,4 +205,44 @@ async fn a_bad_policy_file_stops_start_up_naming_the_line() {
         let (ok, stderr) = exit_of(command(&p.url(), TOKEN, &["--policy", &path])).await;
         assert!(!ok && stderr.contains("--policy") && stderr.contains(says), "{stderr}");
     }
+}
+
+#[tokio::test]
+async fn policy_check_explains_each_environment_and_warns_of_unknown_names() {
+    let p = StandIn::start().await;
+    let file = policy_file(&format!(
+        "{POLICY}\n[[rule]]\nname = \"staging\"\ntags = [\"staging\"]\naccess = \"none\"\n"
+    ));
+    let path = file.path().to_str().unwrap().to_string();
+    let out = command(&p.url(), TOKEN, &["policy", "check", "--policy", &path])
+        .output()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("rule \"staging\" names tag staging, which Portainer does not have"),
+        "{text}"
+    );
+    assert!(
+        text.contains("environment 1 local (group Unassigned; tags prod): rule \"prod is read only\" (tag prod): only reads; except the tools stack_update"),
+        "{text}"
+    );
+    assert!(
+        text.contains("environment 3 k8s-prod (group production; tags prod): rule \"production: no deletes\" (group production)"),
+        "{text}"
+    );
+    let one = command(
+        &p.url(),
+        TOKEN,
+        &["policy", "check", "--environment", "3", "--policy", &path],
+    )
+    .output()
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(
+        text.contains("environment 3") && !text.contains("environment 1 "),
+        "{text}"
+    );
 }
