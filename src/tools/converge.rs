@@ -108,7 +108,18 @@ async fn await_release(call: &Call, env: u64, name: &str, ns: Option<&str>, w: W
         Err(e) => return wait::unread(e),
     };
     let (release_status, rows) = waited.last;
-    let behind = rows.iter().find(|(_, s)| s.state != State::Complete);
+    // The worst state of any workload speaks for the release.
+    let rank = |s: &State| match s {
+        State::Failed => 4,
+        State::Paused => 3,
+        State::NotFollowed => 2,
+        State::Progressing => 1,
+        State::Complete => 0,
+    };
+    let behind = rows
+        .iter()
+        .filter(|(_, s)| s.state != State::Complete)
+        .max_by_key(|(_, s)| rank(&s.state));
     let status = match (waited.settled, release_status.as_str(), behind) {
         (false, _, _) => "timed out",
         (true, "deployed", None) => "complete",
@@ -129,12 +140,18 @@ async fn await_release(call: &Call, env: u64, name: &str, ns: Option<&str>, w: W
         }
         items.push(row);
     }
-    json!({
+    let mut out = json!({
         "status": status,
         "release_status": release_status,
         "workloads": items,
         "waited_seconds": started.elapsed().as_secs(),
-    })
+    });
+    if items.len() == MAX_WORKLOADS {
+        out["note"] = json!(format!(
+            "the first {MAX_WORKLOADS} workloads of the release were followed; others may still be rolling out"
+        ));
+    }
+    out
 }
 
 /// The release's Deployments, StatefulSets and DaemonSets (from its
@@ -147,7 +164,14 @@ async fn workloads(
     let manifest = release["manifest"].as_str().unwrap_or("");
     let ns = release["namespace"].as_str().unwrap_or("default");
     let mut rows = vec![];
-    for (kind, name, in_ns) in named_workloads(manifest).into_iter().take(MAX_WORKLOADS) {
+    let named = named_workloads(manifest);
+    if named.len() > MAX_WORKLOADS {
+        tracing::info!(
+            workloads = named.len(),
+            "a Helm release's first {MAX_WORKLOADS} workloads are followed"
+        );
+    }
+    for (kind, name, in_ns) in named.into_iter().take(MAX_WORKLOADS) {
         let ns = in_ns.as_deref().unwrap_or(ns);
         kube::check_name("namespace", ns)?;
         kube::check_name("name", &name)?;

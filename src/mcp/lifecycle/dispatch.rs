@@ -21,22 +21,15 @@ pub fn prepare(c: &Checked<'_>, call: &Call, req: &shaping::Request, opts: &shap
     }
 }
 
-/// The tool run once with `args`: dispatched, its rows filled when the
-/// call asks for `fields` (the list came back whole: no list plan then),
-/// and its change awaited when a `converge` write is given `wait`.
+/// The tool run once with `args`: dispatched, and its rows filled when the
+/// call asks for `fields` (the list came back whole: no list plan then).
 pub async fn run_one(
     c: &Checked<'_>,
     call: &Call,
     args: &Args,
     req: &shaping::Request,
 ) -> Result<Got, ToolError> {
-    let got = catalogue::dispatch(call, c.def.name, args).await?;
-    if let (Some(kind), Some(w), false) = (c.def.converge, c.wait, call.held()) {
-        return converge::after(call, kind, args, got.value, w)
-            .await
-            .map(Got::from);
-    }
-    match got {
+    match catalogue::dispatch(call, c.def.name, args).await? {
         Got {
             value,
             shaped: false,
@@ -53,5 +46,20 @@ pub async fn run_one(
                 })
         }
         got => Ok(got),
+    }
+}
+
+/// A `converge` write given `wait`, once made (and handed to its team):
+/// its change awaited. The reads of the wait are the call's own, not the
+/// tool's one answer: no list plan is left to take them.
+pub async fn converge(c: &Checked<'_>, call: &Call, made: Got) -> Result<Got, ToolError> {
+    match (c.def.converge, c.wait) {
+        (Some(kind), Some(w)) if !call.held() => {
+            call.record().set_list_plan(None);
+            converge::after(call, kind, &c.args, made.value, w)
+                .await
+                .map(Got::from)
+        }
+        _ => Ok(made),
     }
 }

@@ -59,11 +59,17 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
             return fan_out::fan_out(c, &call, sel, each).await;
         }
         let out = dispatch::run_one(c, &call, &c.args, &c.req).await;
-        match (out, team) {
+        let out = match (out, team) {
             (Ok(created), Some(team)) => team_access::restrict(&call, team, created.value)
                 .await
                 .map(Got::from),
             (out, _) => out,
+        };
+        // The team's access is set before any wait: a cancelled wait
+        // leaves the stack restricted.
+        match out {
+            Ok(made) => dispatch::converge(c, &call, made).await,
+            e => e,
         }
     });
     let out = record.run(call.watch(), dispatch).await;

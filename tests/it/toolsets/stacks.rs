@@ -331,6 +331,13 @@ async fn a_stack_says_how_it_runs_and_an_update_waits_for_it() {
     let out = s.ok("stack_create", create).await;
     assert_eq!(out["Id"], 9, "{out}");
     assert_eq!(out["running"]["kind"], "compose", "{out}");
+    // The wait read the stack's containers (no list plan ate them).
+    assert!(
+        !out["running"]["containers"]
+            .as_array()
+            .is_none_or(|c| c.is_empty()),
+        "{out}"
+    );
     assert!(out["running"]["waited_seconds"].is_u64(), "{out}");
     s.stop().await;
 }
