@@ -23,17 +23,12 @@ fn run(data: &[u8]) {
         .unwrap();
     rt.block_on(async {
         let settings = portainer_mcp::portainer::http::HttpSettings {
-            api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
-            fallbacks: vec![],
-            token: Some("fuzz".into()),
-            timeout: std::time::Duration::from_secs(1),
             read_only: true,
-            disable_destructive: false,
-            deny_kinds: Default::default(),
-            tls_ca: None,
-            insecure: false,
-            max_body: 64 << 20,
-        policy: None,
+            ..portainer_mcp::portainer::http::HttpSettings::to(
+                url::Url::parse("http://127.0.0.1:1/api").unwrap(),
+                "fuzz",
+                std::time::Duration::from_secs(1),
+            )
         };
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();

@@ -14,19 +14,11 @@ use std::sync::OnceLock;
 fn client() -> &'static portainer_mcp::portainer::client::Client {
     static CLIENT: OnceLock<portainer_mcp::portainer::client::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        let settings = portainer_mcp::portainer::http::HttpSettings {
-            api_root: url::Url::parse("http://127.0.0.1:1/api").unwrap(),
-            fallbacks: vec![],
-            token: Some("fuzz".into()),
-            timeout: std::time::Duration::from_secs(1),
-            read_only: false,
-            disable_destructive: false,
-            deny_kinds: Default::default(),
-            tls_ca: None,
-            insecure: false,
-            max_body: 64 << 20,
-        policy: None,
-        };
+        let settings = portainer_mcp::portainer::http::HttpSettings::to(
+            url::Url::parse("http://127.0.0.1:1/api").unwrap(),
+            "fuzz",
+            std::time::Duration::from_secs(1),
+        );
         let http = portainer_mcp::portainer::http::Http::new(&settings).unwrap();
         let inner = http.client().clone();
         portainer_mcp::portainer::client::Client::new_with_client(

@@ -49,7 +49,7 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
         props.insert(
             wait::WAIT.into(),
             json!({"type": "integer", "maximum": wait::MAX_SECONDS,
-                   "description": "Seconds to await rollout"}),
+                   "description": wait::DESCRIPTION}),
         );
     }
     if def.shape.client_paging {

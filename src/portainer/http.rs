@@ -36,6 +36,26 @@ pub struct HttpSettings {
     pub policy: Option<Arc<super::env_policy::Policy>>,
 }
 
+impl HttpSettings {
+    /// One Portainer at `api_root` with the server's `token`, no guard
+    /// beyond the root, TLS verified, 64 MiB answers (tests, fuzzing).
+    pub fn to(api_root: Url, token: &str, timeout: Duration) -> HttpSettings {
+        HttpSettings {
+            api_root,
+            fallbacks: vec![],
+            token: Some(token.into()),
+            timeout,
+            read_only: false,
+            disable_destructive: false,
+            deny_kinds: Default::default(),
+            tls_ca: None,
+            insecure: false,
+            max_body: 64 << 20,
+            policy: None,
+        }
+    }
+}
+
 /// The HTTP layer: what every call shares, and the record of the call it
 /// sends for (`for_call`), into which every exchange is written.
 #[derive(Clone)]
@@ -802,17 +822,14 @@ mod tests {
 
     fn with(read_only: bool, disable_destructive: bool) -> Http {
         Http::new(&HttpSettings {
-            api_root: Url::parse("http://127.0.0.1:1/api").unwrap(),
-            fallbacks: vec![],
-            token: Some("t".into()),
-            timeout: Duration::from_secs(1),
             read_only,
             disable_destructive,
-            deny_kinds: Default::default(),
-            tls_ca: None,
-            insecure: false,
             max_body: 1 << 20,
-            policy: None,
+            ..HttpSettings::to(
+                Url::parse("http://127.0.0.1:1/api").unwrap(),
+                "t",
+                Duration::from_secs(1),
+            )
         })
         .unwrap()
     }

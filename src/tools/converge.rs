@@ -10,7 +10,7 @@ use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::args::Args;
 use crate::tools::call::Call;
-use crate::tools::handlers::kubernetes_rollout::pod_warnings;
+use crate::tools::handlers::kubernetes_rollout::{pod_warnings, Workload};
 use crate::tools::handlers::stack_status::await_stack;
 use crate::tools::rollout::{self, State};
 use crate::tools::wait::{self, Reading, Wait};
@@ -172,15 +172,7 @@ async fn workloads(
         );
     }
     for (kind, name, in_ns) in named.into_iter().take(MAX_WORKLOADS) {
-        let ns = in_ns.as_deref().unwrap_or(ns);
-        kube::check_name("namespace", ns)?;
-        kube::check_name("name", &name)?;
-        let plural = match kind.as_str() {
-            "Deployment" => "deployments",
-            "StatefulSet" => "statefulsets",
-            _ => "daemonsets",
-        };
-        let path = format!("apis/apps/v1/namespaces/{ns}/{plural}/{name}");
+        let path = kind.path(in_ns.as_deref().unwrap_or(ns), &name)?;
         let obj = kube::request(http, env, Method::GET, &path, &[], None).await?;
         if let Some(s) = rollout::status(&obj) {
             rows.push((obj, s));
@@ -190,7 +182,7 @@ async fn workloads(
 }
 
 /// (kind, name, namespace) of each workload a rendered manifest holds.
-fn named_workloads(manifest: &str) -> Vec<(String, String, Option<String>)> {
+fn named_workloads(manifest: &str) -> Vec<(Workload, String, Option<String>)> {
     use serde::Deserialize;
     let mut out = vec![];
     for doc in serde_yaml_ng::Deserializer::from_str(manifest) {
@@ -199,13 +191,11 @@ fn named_workloads(manifest: &str) -> Vec<(String, String, Option<String>)> {
         let Ok(v) = Value::deserialize(doc) else {
             break;
         };
-        let kind = v["kind"].as_str().unwrap_or("");
+        let kind = Workload::deserialize(&v["kind"]).ok();
         let apps = v["apiVersion"].as_str() == Some("apps/v1");
-        if apps && matches!(kind, "Deployment" | "StatefulSet" | "DaemonSet") {
-            if let Some(name) = v["metadata"]["name"].as_str() {
-                let ns = v["metadata"]["namespace"].as_str().map(str::to_string);
-                out.push((kind.to_string(), name.to_string(), ns));
-            }
+        if let (Some(kind), true, Some(name)) = (kind, apps, v["metadata"]["name"].as_str()) {
+            let ns = v["metadata"]["namespace"].as_str().map(str::to_string);
+            out.push((kind, name.to_string(), ns));
         }
     }
     out
@@ -221,8 +211,8 @@ mod tests {
         assert_eq!(
             named_workloads(m),
             [
-                ("Deployment".into(), "web".into(), None),
-                ("StatefulSet".into(), "db".into(), Some("data".into()))
+                (Workload::Deployment, "web".into(), None),
+                (Workload::StatefulSet, "db".into(), Some("data".into()))
             ]
         );
         assert!(named_workloads("{{ not: [yaml").is_empty());

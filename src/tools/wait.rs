@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 /// The argument's name, on handlers and on `converge` writes alike.
 pub const WAIT: &str = "wait";
 
+/// What `wait` is, as every tool that takes it says.
+pub const DESCRIPTION: &str = "Seconds to await rollout";
+
 /// The longest wait a call may ask for.
 pub const MAX_SECONDS: u64 = 600;
 /// Between two readings.
@@ -47,8 +50,7 @@ impl JsonSchema for Wait {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({"type": "integer", "maximum": MAX_SECONDS,
-            "description": "Seconds to await rollout"})
+        json_schema!({"type": "integer", "maximum": MAX_SECONDS, "description": DESCRIPTION})
     }
 }
 

@@ -41,7 +41,6 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Answer {
             }
         },
         ("POST", ["endpoints"]) => create_environment(req),
-        ("GET", ["endpoints", "1"]) => json(200, fixtures::environments()[0].clone()),
         ("GET", ["endpoints", "500"]) => json(
             500,
             json!({"message": "Unable to retrieve environment", "details": "database is locked"}),

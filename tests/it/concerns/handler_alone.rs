@@ -11,19 +11,11 @@ use serde_json::{json, Value};
 
 fn base(url: &str) -> Client {
     let api_root = url::Url::parse(&format!("{url}/api")).unwrap();
-    let http = Http::new(&HttpSettings {
-        api_root: api_root.clone(),
-        fallbacks: vec![],
-        token: Some(TOKEN.into()),
-        timeout: std::time::Duration::from_secs(10),
-        read_only: false,
-        disable_destructive: false,
-        deny_kinds: Default::default(),
-        tls_ca: None,
-        insecure: false,
-        max_body: 64 << 20,
-        policy: None,
-    })
+    let http = Http::new(&HttpSettings::to(
+        api_root.clone(),
+        TOKEN,
+        std::time::Duration::from_secs(10),
+    ))
     .unwrap();
     let inner = http.client().clone();
     Client::new_with_client(api_root.as_str(), inner, http)

@@ -30,6 +30,20 @@ fn policy_file(text: &str) -> tempfile::NamedTempFile {
     f
 }
 
+/// A server with every toolset, no confirmation, and `policy`; the file
+/// is kept as long as the server runs.
+async fn served_with(policy: &str) -> (StandIn, Session, tempfile::NamedTempFile) {
+    let p = StandIn::start().await;
+    let file = policy_file(policy);
+    let path = file.path().to_str().unwrap();
+    let s = Session::start(
+        &p.url(),
+        &["--toolsets", "all", "--confirm", "none", "--policy", path],
+    )
+    .await;
+    (p, s, file)
+}
+
 /// The requests other than GET the stand-in saw for environment `env`.
 async fn writes_to(p: &StandIn, env: u64) -> Vec<String> {
     p.seen()
@@ -48,14 +62,7 @@ async fn writes_to(p: &StandIn, env: u64) -> Vec<String> {
 
 #[tokio::test]
 async fn a_read_only_environment_gets_no_write_whatever_the_tool() {
-    let p = StandIn::start().await;
-    let file = policy_file(POLICY);
-    let path = file.path().to_str().unwrap();
-    let s = Session::start(
-        &p.url(),
-        &["--toolsets", "all", "--confirm", "none", "--policy", path],
-    )
-    .await;
+    let (p, s, _file) = served_with(POLICY).await;
     let said = s.instructions();
     assert!(said.contains("policy decides, per environment"), "{said}");
     p.reset_log().await;
@@ -151,14 +158,7 @@ async fn a_read_only_environment_gets_no_write_whatever_the_tool() {
 /// could undo a rule) gets the strictest access in the file.
 #[tokio::test]
 async fn no_write_slips_past_by_naming_another_environment_or_none() {
-    let p = StandIn::start().await;
-    let file = policy_file(POLICY);
-    let path = file.path().to_str().unwrap();
-    let s = Session::start(
-        &p.url(),
-        &["--toolsets", "all", "--confirm", "none", "--policy", path],
-    )
-    .await;
+    let (p, s, _file) = served_with(POLICY).await;
     p.reset_log().await;
     // Stack 7 lives in environment 1 (read only); the call names 3.
     let e = s
