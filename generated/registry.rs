@@ -2802,8 +2802,8 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
-            fill: None,
-            fan_out: None,
+            fill: Some("."),
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -2946,8 +2946,8 @@ pub static TOOLS: &[ToolDef] = &[
             keep_tail: false,
             client_paging: true,
             single_request: true,
-            fill: None,
-            fan_out: None,
+            fill: Some("."),
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -2977,7 +2977,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
-            fan_out: None,
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -3035,7 +3035,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
-            fan_out: None,
+            fan_out: Some("kubernetes"),
         },
     },
     ToolDef {

@@ -472,16 +472,23 @@ fn check_fill(t: &ToolEntry, fill: &str, ops: &[Operation], err: &mut impl FnMut
     if t.access != Access::Read || ops.len() != 1 {
         err("fill goes with a generated read tool of one operation (a list)".into());
     }
-    let holes = fill.matches('{').count();
-    let named = fill
-        .split_once('{')
-        .and_then(|(_, rest)| rest.split_once('}'))
-        .is_some_and(|(field, _)| {
-            !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric())
-        });
+    // "." reads the paths from the row itself: lists whose rows are already
+    // the whole object (Swarm's), where `fields` reaches what omit hides.
+    let holes = if fill == "." {
+        1
+    } else {
+        fill.matches('{').count()
+    };
+    let named = fill == "."
+        || fill
+            .split_once('{')
+            .and_then(|(_, rest)| rest.split_once('}'))
+            .is_some_and(|(field, _)| {
+                !field.is_empty() && field.chars().all(|c| c.is_ascii_alphanumeric())
+            });
     if holes != 1 || !named || fill.starts_with('/') {
         err(format!(
-            "fill `{fill}` must be a passthrough path with one {{Field}} of the row, e.g. containers/{{Id}}/json"
+            "fill `{fill}` must be a passthrough path with one {{Field}} of the row, e.g. containers/{{Id}}/json, or \".\" (the row itself)"
         ));
     }
     if ops

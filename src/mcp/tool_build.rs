@@ -36,11 +36,17 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
                    "description": "Or [ids], \"*\", \"tag:NAME\", \"group:NAME\""}),
         );
     }
-    if def.shape.fill.is_some() {
+    if let Some(fill) = def.shape.fill {
+        // Rows that are whole objects are not inspected again: their paths,
+        // hidden ones too, are read from the row.
+        let description = if fill == crate::tools::fill::ROW {
+            "Paths per row, hidden ones too, e.g. Spec.TaskTemplate.ContainerSpec.Env"
+        } else {
+            "Inspect paths per row, e.g. RestartCount"
+        };
         props.insert(
             shaping::FIELDS.into(),
-            json!({"type": "array", "items": {"type": "string"},
-                   "description": "Inspect paths per row, e.g. RestartCount"}),
+            json!({"type": "array", "items": {"type": "string"}, "description": description}),
         );
     }
     // A write the server can wait for (tools/converge.rs): the same

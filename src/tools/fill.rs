@@ -21,6 +21,9 @@ const MAX_SEGMENTS: usize = 16;
 pub const MAX_ROWS: usize = 250;
 /// Inspect requests in flight at once.
 const AT_ONCE: usize = 16;
+/// `fill = "."`: the paths are read from the row itself (a list whose rows
+/// are whole objects; `fields` reaches what the list omits by default).
+pub const ROW: &str = ".";
 /// Where a row's filled values go: under the argument's own name.
 const KEY: &str = crate::shaping::FIELDS;
 
@@ -75,14 +78,24 @@ pub async fn fill(
     if req.fields.is_empty() {
         return Ok(value);
     }
-    let env: u64 = args.get("environment_id", None)?;
-    let (field, before, after) = split_template(template);
     let mut v = as_object(value);
     let Some(Value::Array(rows)) = v.get_mut("items") else {
         return Ok(v);
     };
     let total = rows.len();
     let (from, to) = shown_window(rules, req, total);
+    if template == ROW {
+        // The row is the whole object: nothing to send, no cost to cap.
+        for row in &mut rows[from..to] {
+            let picked = pick(row, &req.fields);
+            if let Value::Object(o) = row {
+                o.insert(KEY.into(), picked);
+            }
+        }
+        return Ok(v);
+    }
+    let env: u64 = args.get("environment_id", None)?;
+    let (field, before, after) = split_template(template);
     let last = to.min(from + MAX_ROWS);
     let targets: Vec<(usize, Option<String>)> = (from..last)
         .map(|i| (i, rows[i][field].as_str().map(str::to_string)))

@@ -36,8 +36,13 @@ pub fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
 /// down when i % 5 == 0, tagged when odd) and a session on it, its start-up
 /// requests forgotten.
 pub async fn fleet(n: usize) -> (StandIn, Session) {
+    fleet_with(n, &[]).await
+}
+
+/// `fleet` with the server's own arguments.
+pub async fn fleet_with(n: usize, args: &[&str]) -> (StandIn, Session) {
     let p = StandIn::with_options(portainer::Options::default().environments(n)).await;
-    let s = Session::start(&p.url(), &[]).await;
+    let s = Session::start(&p.url(), args).await;
     p.reset_log().await;
     (p, s)
 }

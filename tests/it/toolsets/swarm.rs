@@ -150,3 +150,92 @@ async fn swarm_writes_wait_until_the_service_converges() {
     assert_eq!(r["failed_tasks"][0]["exit_code"], 1);
     s.stop().await;
 }
+
+/// `fields` on the Swarm lists: read from each row (the whole service or
+/// task), hidden paths included and redacted, with no request of its own.
+#[tokio::test]
+async fn swarm_lists_fill_fields_from_their_rows() {
+    let (p, s) = served(&["--toolsets", "all"]).await;
+    p.reset_log().await;
+    let out = s
+        .ok(
+            "swarm_service_list",
+            json!({"environment_id": 1,
+                   "fields": ["Spec.TaskTemplate.ContainerSpec.Env", "PreviousSpec.TaskTemplate.ContainerSpec.Image", "UpdateStatus.State"]}),
+        )
+        .await;
+    let row = &out["items"][0];
+    assert!(row.get("PreviousSpec").is_none(), "still hidden in the row");
+    let f = &row["fields"];
+    assert_eq!(
+        f["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"],
+        json!(["LOG_LEVEL=<redacted>", "SECRET_KEY=<redacted>"]),
+        "names kept, every value redacted: {out}"
+    );
+    assert_eq!(
+        f["PreviousSpec"]["TaskTemplate"]["ContainerSpec"]["Image"],
+        "shop/web:1.3"
+    );
+    assert_eq!(f["UpdateStatus"], json!({"State": null}), "absent is null");
+    let out = s
+        .ok(
+            "swarm_task_list",
+            json!({"environment_id": 1, "fields": ["Spec.ContainerSpec.Env", "Status.State"],
+                   "select": "items[].fields"}),
+        )
+        .await;
+    assert_eq!(
+        out["selected"],
+        json!([{"Spec": {"ContainerSpec": {"Env": ["SECRET_KEY=<redacted>"]}}, "Status": {"State": "running"}}])
+    );
+    let sent: Vec<String> = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .map(|x| x.path)
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            "/api/endpoints/1/docker/services",
+            "/api/endpoints/1/docker/tasks"
+        ],
+        "one list each, nothing inspected"
+    );
+    let e = s
+        .tool_error(
+            "swarm_service_list",
+            json!({"environment_id": 1, "fields": ["$(id)"]}),
+        )
+        .await;
+    assert!(e.contains("fields"), "{e}");
+}
+
+/// The Swarm and Helm lists read several environments at once.
+#[tokio::test]
+async fn swarm_and_helm_lists_read_the_fleet() {
+    let (_p, s) = crate::support::fleet_with(6, &["--toolsets", "all"]).await;
+    let out = s
+        .ok(
+            "swarm_service_list",
+            json!({"environment_id": "*", "select": "items[].Spec.Name"}),
+        )
+        .await;
+    // env-i: Docker unless i % 3 == 0, down when i % 5 == 0.
+    assert_eq!(crate::support::environment_ids(&out), [1, 2, 4], "{out}");
+    assert_eq!(out["items"][0]["selected"], json!(["shop_web"]), "{out}");
+    let out = s
+        .ok("swarm_node_list", json!({"environment_id": [1, 2]}))
+        .await;
+    assert_eq!(crate::support::environment_ids(&out), [1, 2], "{out}");
+    let out = s
+        .ok("helm_release_list", json!({"environment_id": "*"}))
+        .await;
+    assert_eq!(crate::support::environment_ids(&out), [3, 6], "{out}");
+    assert!(
+        out["notes"]
+            .to_string()
+            .contains("not kubernetes environments"),
+        "{out}"
+    );
+}
