@@ -2490,7 +2490,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
-            fan_out: None,
+            fan_out: Some("kubernetes"),
         },
     },
     ToolDef {

@@ -133,11 +133,11 @@ pub struct Events {
     environment_id: u64,
     /// All when left out.
     namespace: Option<String>,
-    /// Only events about the object with this name.
+    /// Only those of the object so named.
     object: Option<String>,
-    /// Only events about objects of this kind, e.g. Pod.
+    /// Only those of this kind, e.g. Pod.
     object_kind: Option<String>,
-    /// Only this event type.
+    // The enum says it all (tools/list bytes go to fan_out instead).
     #[serde(rename = "type")]
     event_type: Option<EventType>,
 }

@@ -641,7 +641,7 @@ async fn workload_logs_answer_per_pod() {
 /// environment answers on its own; Docker ones are skipped with a note.
 #[tokio::test]
 async fn resource_list_over_many_clusters() {
-    let (_p, s) = crate::support::fleet(12).await;
+    let (p, s) = crate::support::fleet(12).await;
     let out = s
         .ok(
             "kubernetes_resource_list",
@@ -669,6 +669,37 @@ async fn resource_list_over_many_clusters() {
         )
         .await;
     assert!(e.contains("`continue`"), "{e}");
+    // "Any warnings anywhere?": one call, each cluster's events on their own.
+    let out = s
+        .ok(
+            "kubernetes_events",
+            json!({"environment_id": "*", "type": "Warning", "select": "items[].reason"}),
+        )
+        .await;
+    let ids = crate::support::environment_ids(&out);
+    assert_eq!(ids, [3, 6, 9, 12], "{out}");
+    for row in out["items"].as_array().unwrap() {
+        assert_eq!(row["selected"][0], "BackOff", "{row}");
+    }
+    let mut asked: Vec<(String, Option<String>)> = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|x| x.path.ends_with("/api/v1/events"))
+        .map(|x| (x.path, x.query))
+        .collect();
+    let want: Vec<(String, Option<String>)> = [3, 6, 9, 12]
+        .iter()
+        .map(|i| {
+            (
+                format!("/api/endpoints/{i}/kubernetes/api/v1/events"),
+                Some("fieldSelector=type%3DWarning".to_string()),
+            )
+        })
+        .collect();
+    // Read concurrently: in any order.
+    asked.sort_by_key(|(path, _)| (path.len(), path.clone()));
+    assert_eq!(asked, want, "one filtered read per cluster");
     s.stop().await;
 }
 
