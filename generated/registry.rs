@@ -77,6 +77,11 @@ pub static TOOLSETS: &[ToolsetDef] = &[
         description: "Apply Kubernetes manifests (server-side apply), delete objects, see a workload's revisions and roll it back; previews are the API server's own dry run.",
     },
     ToolsetDef {
+        name: "policy",
+        default: false,
+        description: "Check a compose file, manifest, container spec or Helm values against the policy's content rules, deploying nothing. Served by default when the --policy file has content rules.",
+    },
+    ToolsetDef {
         name: "proxy",
         default: true,
         description: "Raw passthrough to the Docker and Kubernetes APIs of an environment (not in read-only mode unless --read-only-proxies, then GET only).",
@@ -3200,6 +3205,34 @@ pub static TOOLS: &[ToolDef] = &[
             fan_out: None,
         },
     },
+    ToolDef {
+        name: "policy_content_check",
+        title: "Check content against the policy",
+        description: "Check what a deploy would carry (a compose file, Kubernetes manifests, a container create or Swarm service spec, Helm values) against the policy's content rules for an environment, as the server will judge it on deploy: each finding with its document, path, rule and deny or warn. Sends nothing but the reads that name the environment.",
+        toolset: "policy",
+        access: Access::Read,
+        destructive: false,
+        idempotent: false,
+        method_argument: None,
+        operation_argument: None,
+        operation: "policy_content_check",
+        method: "",
+        path: "",
+        input: Input::Handler(&crate::tools::handlers::POLICY_CONTENT_CHECK),
+        missing_in: 0u32,
+        gaps: &[],
+        find: &[],
+        converge: None,
+        shape: crate::shaping::Rules {
+            project: None,
+            omit: &[],
+            keep_tail: false,
+            client_paging: false,
+            single_request: false,
+            fill: None,
+            fan_out: None,
+        },
+    },
 ];
 /// Decodes the arguments of tool `name` and performs `call`.
 pub async fn dispatch(
@@ -5466,6 +5499,9 @@ pub async fn dispatch(
                         .await,
                 )
                 .await
+        }
+        "policy_content_check" => {
+            (crate::tools::handlers::POLICY_CONTENT_CHECK.call)(call, args).await
         }
         _ => Err(ToolError::UnknownTool(name.to_string())),
     }

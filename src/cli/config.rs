@@ -108,6 +108,11 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
             None => None,
         },
         portainer: None,
+        // Read again (and checked) when the HTTP layer is built.
+        content_rules: match &o.policy {
+            Some(p) => load_policy(p)?.has_content(),
+            None => false,
+        },
     })
 }
 

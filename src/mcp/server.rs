@@ -41,6 +41,9 @@ Operations without a tool of their own: api_find, then api_describe, then api_ca
 /// they may do is not.
 const POLICY_NOTE: &str = "An organisation's policy decides, per environment, what may be done there (nothing, reads, writes, deletes and exec); a refused request names the rule, and was not sent.";
 
+/// Told when the policy has content rules.
+const CONTENT_NOTE: &str = "Its content rules read what a deploy carries (compose files, manifests, container specs, Helm values): a denied finding refuses the deploy, warnings come as content_warnings; policy_content_check judges a file first.";
+
 /// The sealer for --state-key (or a random key for this process alone).
 pub fn input_required_sealer(key: Option<&str>) -> Result<input_required::Sealer, String> {
     input_required::Sealer::new(key.map(str::as_bytes))
@@ -188,10 +191,13 @@ impl ServerHandler for PortainerServer {
             "portainer-mcp",
             env!("CARGO_PKG_VERSION"),
         ))
-        .with_instructions(if self.state.client.inner().has_policy() {
-            format!("{INSTRUCTIONS} {POLICY_NOTE}")
-        } else {
-            INSTRUCTIONS.to_string()
+        .with_instructions({
+            let http = self.state.client.inner();
+            match (http.has_policy(), http.content_policy().is_some()) {
+                (true, true) => format!("{INSTRUCTIONS} {POLICY_NOTE} {CONTENT_NOTE}"),
+                (true, false) => format!("{INSTRUCTIONS} {POLICY_NOTE}"),
+                _ => INSTRUCTIONS.to_string(),
+            }
         })
     }
 

@@ -5,6 +5,7 @@
 //! `[default]` decides for the rest and for requests that name no
 //! environment. The HTTP layer asks `judge` before every request leaves.
 
+use super::content::Levels;
 use serde::Deserialize;
 
 /// What a rule lets agents do, each level including the ones before it.
@@ -45,6 +46,9 @@ pub struct Rule {
     /// except kubernetes_scale).
     #[serde(default)]
     pub allow_tools: Vec<String>,
+    /// Content rules for these environments, over `[content]`'s.
+    #[serde(default)]
+    pub content: Option<Levels>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +67,9 @@ struct PolicyFile {
     default: Option<Default>,
     #[serde(default, rename = "rule")]
     rules: Vec<Rule>,
+    /// Content rules for every environment (content/mod.rs).
+    #[serde(default)]
+    content: Levels,
 }
 
 #[derive(Debug)]
@@ -70,6 +77,7 @@ pub struct Policy {
     default: Access,
     no_environment: Access,
     pub rules: Vec<Rule>,
+    content: Levels,
 }
 
 /// What a rule can pick an environment by, as Portainer has it.
@@ -124,7 +132,33 @@ impl Policy {
                 .and_then(|d| d.no_environment)
                 .unwrap_or(strictest),
             rules: file.rules,
+            content: file.content,
         })
+    }
+
+    /// Whether any content rule is on, here or in some rule.
+    pub fn has_content(&self) -> bool {
+        self.content.any_on()
+            || self.rules.iter().any(|r| {
+                r.content
+                    .as_ref()
+                    .is_some_and(|c| c.over(&self.content).any_on())
+            })
+    }
+
+    /// Whether content levels differ by environment (so facts are read).
+    pub fn content_varies(&self) -> bool {
+        self.rules.iter().any(|r| r.content.is_some())
+    }
+
+    /// The content rules for the environment of `f` (None: a request that
+    /// names no environment, which gets `[content]`'s).
+    pub fn content_for(&self, f: Option<&Facts>) -> Levels {
+        let rule = f.and_then(|f| self.rule_for(f)).map(|(r, _)| r);
+        match rule.and_then(|r| r.content.as_ref()) {
+            Some(own) => own.over(&self.content),
+            None => self.content.clone(),
+        }
     }
 
     /// Whether a request needing `need` can be refused anywhere: reads
@@ -208,6 +242,9 @@ impl Policy {
         );
         if !except.is_empty() {
             line.push_str(&format!("; except the tools {except}"));
+        }
+        if self.has_content() {
+            line.push_str(&format!("; {}", self.content_for(Some(f)).explain()));
         }
         line
     }

@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use url::Url;
 
+/// Content rules on what a write deploys (the policy's `[content]`).
+mod admission;
+
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
     /// Portainer's API root, e.g. https://portainer:9443/api
@@ -254,7 +257,7 @@ impl Http {
         let Some(policy) = &self.shared.policy else {
             return Ok(());
         };
-        use super::env_policy::{needed, touches, Facts, Touches};
+        use super::env_policy::needed;
         let not_sent = |why: String| format!("{why}: {method} {} was not sent", url.path());
         let below = self.below_root(url).unwrap_or_default();
         let (tool, destructive_tool) = match self.record.as_ref().and_then(Record::tool) {
@@ -265,13 +268,29 @@ impl Http {
         if !policy.can_refuse(need) {
             return Ok(()); // reads, where no rule forbids them
         }
-        let token = self.record.as_ref().and_then(Record::token);
-        let envs = match touches(below, url.query()) {
-            Touches::Unknown => return policy.judge_unnamed(need).map_err(not_sent),
-            Touches::Envs(envs) => envs,
-            // Portainer acts on the stack where it keeps it, whatever the
-            // query names: both are judged.
+        let Some(envs) = self.reached(below, url.query()).await.map_err(not_sent)? else {
+            return policy.judge_unnamed(need).map_err(not_sent);
+        };
+        for id in envs {
+            let facts = self
+                .facts(policy, id, policy.needs_facts())
+                .await
+                .map_err(not_sent)?;
+            policy.judge(&facts, need, tool).map_err(not_sent)?;
+        }
+        Ok(())
+    }
+
+    /// The environments a request reaches; None when it names none for
+    /// sure. A stack's are where Portainer keeps it (which it acts on,
+    /// whatever the query says) and the one the query names.
+    async fn reached(&self, below: &str, query: Option<&str>) -> Result<Option<Vec<u64>>, String> {
+        use super::env_policy::{touches, Touches};
+        match touches(below, query) {
+            Touches::Unknown => Ok(None),
+            Touches::Envs(envs) => Ok(Some(envs)),
             Touches::Stack { id, named } => {
+                let token = self.record.as_ref().and_then(Record::token);
                 let stack = super::env_facts::read(
                     &self.shared.client,
                     &self.shared.api_root,
@@ -279,35 +298,40 @@ impl Http {
                     &format!("stacks/{id}"),
                 )
                 .await
-                .map_err(|e| {
-                    not_sent(format!(
-                        "the policy could not read stack {id}'s environment ({e})"
-                    ))
-                })?;
+                .map_err(|e| format!("the policy could not read stack {id}'s environment ({e})"))?;
                 let kept = stack["EndpointId"].as_u64();
-                named.into_iter().chain(kept).collect()
+                Ok(Some(named.into_iter().chain(kept).collect()))
             }
-        };
-        for id in envs {
-            let facts = if policy.needs_facts() {
-                self.shared
-                    .facts
-                    .get(&self.shared.client, &self.shared.api_root, token.as_deref(), id)
-                    .await
-                    .map_err(|e| {
-                        not_sent(format!(
-                            "the policy could not read environment {id}'s name, group and tags ({e})"
-                        ))
-                    })?
-            } else {
-                Facts {
-                    id,
-                    ..Facts::default()
-                }
-            };
-            policy.judge(&facts, need, tool).map_err(not_sent)?;
         }
-        Ok(())
+    }
+
+    /// What the policy picks environment `id` by: read (and kept a while)
+    /// when some rule picks by name, tag or group, else its id alone.
+    async fn facts(
+        &self,
+        _policy: &super::env_policy::Policy,
+        id: u64,
+        read: bool,
+    ) -> Result<super::env_policy::Facts, String> {
+        if !read {
+            return Ok(super::env_policy::Facts {
+                id,
+                ..Default::default()
+            });
+        }
+        let token = self.record.as_ref().and_then(Record::token);
+        self.shared
+            .facts
+            .get(
+                &self.shared.client,
+                &self.shared.api_root,
+                token.as_deref(),
+                id,
+            )
+            .await
+            .map_err(|e| {
+                format!("the policy could not read environment {id}'s name, group and tags ({e})")
+            })
     }
 
     /// The URL's path below the API root (`/endpoints/1/...`); None for a
@@ -341,7 +365,11 @@ impl Http {
     /// records the exchange, and hands progenitor a response. A request
     /// the guard refuses is not sent: it gets a synthetic 403.
     pub async fn execute(&self, request: Request) -> reqwest::Result<Response> {
-        let (x, headers) = match self.admit(request.method(), request.url()).await {
+        let admitted = match self.admit(request.method(), request.url()).await {
+            Ok(()) => self.admit_content(&request).await,
+            refused => refused,
+        };
+        let (x, headers) = match admitted {
             Ok(()) => self.exchange(request).await?,
             Err(why) => self.refused(&request, &why),
         };
@@ -356,6 +384,9 @@ impl Http {
         use super::exchange::describe_transport;
         use crate::error::ToolError;
         self.admit(request.method(), request.url())
+            .await
+            .map_err(ToolError::Refused)?;
+        self.admit_content(&request)
             .await
             .map_err(ToolError::Refused)?;
         let (x, _) = self

@@ -5,6 +5,7 @@
 pub mod api_key;
 pub mod client;
 pub mod connected;
+pub mod content;
 pub mod decode;
 pub mod deny_kinds;
 pub mod docker_log;

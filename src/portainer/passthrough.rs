@@ -120,9 +120,17 @@ pub async fn check_allowed(
     env: u64,
     method: &Method,
     path: &str,
+    body: Option<(&[u8], &str)>,
 ) -> Result<(), ToolError> {
     let url = url_of(http, backend, env, path)?;
-    http.admit(method, &url).await.map_err(ToolError::Refused)
+    http.admit(method, &url).await.map_err(ToolError::Refused)?;
+    // What the body would deploy, judged by the content rules too.
+    if let Some((bytes, content_type)) = body {
+        http.admit_content_of(method, &url, Some(content_type), Some(bytes))
+            .await
+            .map_err(ToolError::Refused)?;
+    }
+    Ok(())
 }
 
 /// Whether `id` is spelled like a Docker object's id or name (letters,

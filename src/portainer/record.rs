@@ -70,6 +70,8 @@ pub struct CallState {
     /// The request on its way now (method, path, since when): what progress
     /// reports, and what a cancelled call may have left unfinished.
     pub in_flight: Option<(String, String, std::time::Instant)>,
+    /// What the policy's content rules warn of in what the call deploys.
+    pub content_warnings: Vec<Value>,
     /// What a call that waits for its change to converge is waiting for:
     /// progress reports it, and a cancelled call says the change was made.
     pub waiting: Option<String>,
@@ -288,6 +290,17 @@ impl Record {
     /// An API server's answer to a server-side dry run, for the held answer.
     pub fn add_preview(&self, v: Value) {
         self.lock().preview.push(v);
+    }
+
+    /// Content warnings, each kept once (a manifest is checked before it
+    /// is applied and again as it goes).
+    pub fn add_content_warnings(&self, warnings: Vec<Value>) {
+        let mut st = self.lock();
+        for w in warnings {
+            if !st.content_warnings.contains(&w) {
+                st.content_warnings.push(w);
+            }
+        }
     }
 
     pub fn capture(&self, method: &str, path: &str, body: Option<&[u8]>) {

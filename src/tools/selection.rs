@@ -8,6 +8,9 @@ use crate::tools::target::Target;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The toolset served with the defaults when a policy has content rules.
+pub const CONTENT_TOOLSET: &str = "policy";
+
 #[derive(Debug, Clone)]
 pub struct Choice {
     pub read_only: bool,
@@ -26,6 +29,10 @@ pub struct Choice {
     pub overrides: Option<&'static Overrides>,
     /// The Portainer served, when known: only its tools and arguments.
     pub portainer: Option<Target>,
+    /// The policy has content rules: their toolset (`policy`) is served
+    /// with the default ones, so the agent can check a file before it
+    /// deploys it.
+    pub content_rules: bool,
 }
 
 impl Default for Choice {
@@ -40,6 +47,7 @@ impl Default for Choice {
             deny_tools: None,
             overrides: None,
             portainer: None,
+            content_rules: false,
         }
     }
 }
@@ -94,7 +102,7 @@ pub struct Selection {
 }
 
 pub fn select(c: &Choice) -> Result<Selection, String> {
-    let toolsets: BTreeSet<&str> = match &c.toolsets {
+    let mut toolsets: BTreeSet<&str> = match &c.toolsets {
         None => TOOLSETS
             .iter()
             .filter(|t| t.default)
@@ -123,6 +131,13 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
             set
         }
     };
+    let defaults = c
+        .toolsets
+        .as_ref()
+        .is_none_or(|n| n.iter().any(|n| n.trim() == "default"));
+    if c.content_rules && defaults {
+        toolsets.insert(CONTENT_TOOLSET);
+    }
     let named = known_names("--tools", &c.tools)?;
     let denied = known_names("--deny-tools", &c.deny_tools)?;
     // --tools alone serves just those tools; with --toolsets it adds to them.

@@ -151,6 +151,8 @@ SWEEP = {
     "auth_log_list": {"limit": 5, "offset": 0, "keyword": "admin", "after": 1, "before": 2, "sortDesc": True},
     "swarm_service_logs": {"environment_id": 1, "id": MISSING, "tail": "5", "since": 1, "timestamps": True},
     "api_find": {"query": "container logs", "limit": 3},
+    # Without a policy it says so, before any request.
+    "policy_content_check": {"kind": "compose", "content": "services: {}"},
     "api_describe": {"operation": "DockerContainerLogs"},
     "api_call": {"operation": "EndpointList", "arguments": {"limit": 5, "search": "loc", "groupIds": [1]}},
 }

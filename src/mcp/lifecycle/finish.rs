@@ -37,9 +37,26 @@ pub fn shape(
             st.preview.clone(),
             st.would_change.clone(),
         );
-        return shaping::shape(held, &HELD, &shaping::Request::default(), opts);
+        let shaped = shaping::shape(held, &HELD, &shaping::Request::default(), opts)?;
+        return Ok(with_content_warnings(shaped, st));
     }
-    shaping::finish(got, &c.def.shape, &c.req, opts)
+    shaping::finish(got, &c.def.shape, &c.req, opts).map(|v| with_content_warnings(v, st))
+}
+
+/// What the policy's content rules warn of in what the call deploys (or
+/// would), beside the answer.
+fn with_content_warnings(mut v: Value, st: &CallState) -> Value {
+    if st.content_warnings.is_empty() {
+        return v;
+    }
+    let warnings = json!(st.content_warnings);
+    match &mut v {
+        Value::Object(o) => {
+            o.insert("content_warnings".into(), warnings);
+            v
+        }
+        _ => json!({"result": v, "content_warnings": warnings}),
+    }
 }
 
 /// Answers the call: the result (or the error) as MCP content, one audit
@@ -61,6 +78,9 @@ pub fn finish(
         .unwrap_or_default();
     let held = ran.is_some() && c.plan.hold;
     let mut record = json!({"phase": "outcome", "requests": sent, "duration_ms": ms, "held": held});
+    if let Some(w) = state.filter(|st| !st.content_warnings.is_empty()) {
+        record["content_warnings"] = json!(w.content_warnings);
+    }
     let def = c.def;
     let answer = match result {
         Ok(v) => {

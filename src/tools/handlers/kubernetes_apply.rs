@@ -17,6 +17,8 @@ use serde_json::{json, Value};
 
 /// The field manager our applies own their fields as.
 const FIELD_MANAGER: &str = "portainer-mcp";
+/// Server-side apply: the whole object as the caller means it.
+const APPLY_PATCH: &str = "application/apply-patch+yaml";
 /// Most documents one call applies.
 const MAX_DOCUMENTS: usize = 50;
 
@@ -122,14 +124,17 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
             None
         };
         let path = kube::resource_path(&d.api_version, &resource, ns, Some(&d.name))?;
-        // A document the guard refuses (--deny-kinds, read-only) fails the
-        // call here, before any other is written.
+        // A document the guard or the policy's content rules refuse
+        // (--deny-kinds, read-only, a privileged pod) fails the call here,
+        // before any other is written.
+        let body = serde_json::to_vec(&d.body).unwrap_or_default();
         crate::portainer::passthrough::check_allowed(
             http,
             Backend::Kubernetes,
             a.environment_id,
             &Method::PATCH,
             &path,
+            Some((&body, APPLY_PATCH)),
         )
         .await?;
         planned.push((path, resource.namespaced));
@@ -155,7 +160,7 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
             Method::PATCH,
             path,
             query,
-            Some((body, "application/apply-patch+yaml")),
+            Some((body, APPLY_PATCH)),
             held,
         )
         .await?;

@@ -74,7 +74,7 @@ async fn delete(call: &Call, a: Delete) -> Result<Value, ToolError> {
     // The guard (--deny-kinds, --disable-destructive) refuses before the
     // first delete rather than part way through a selection.
     for (path, _) in &targets {
-        check_allowed(http, Backend::Kubernetes, env, &Method::DELETE, path).await?;
+        check_allowed(http, Backend::Kubernetes, env, &Method::DELETE, path, None).await?;
     }
     let held = call.held();
     let mut items = vec![];

@@ -25,6 +25,7 @@ pub mod kubernetes_workloads;
 pub mod log_args;
 pub mod logs_many;
 pub mod passthrough;
+pub mod policy_content;
 pub mod stack_diff;
 pub mod stack_env;
 pub mod stack_status;
@@ -51,6 +52,7 @@ pub use kubernetes_rollout::{KUBERNETES_ROLLOUT_HISTORY, KUBERNETES_ROLLOUT_UNDO
 pub use kubernetes_top::KUBERNETES_TOP;
 pub use kubernetes_workloads::{KUBERNETES_ROLLOUT_RESTART, KUBERNETES_SCALE};
 pub use passthrough::{DOCKER_PROXY, KUBERNETES_PROXY};
+pub use policy_content::POLICY_CONTENT_CHECK;
 pub use stack_status::STACK_GET;
 pub use stacks::STACK_UPDATE;
 pub use swarm::{SWARM_SERVICE_ROLLBACK, SWARM_SERVICE_SCALE, SWARM_SERVICE_UPDATE};

@@ -4,6 +4,7 @@
 mod arguments;
 mod catalogue_examples;
 mod confirmation;
+mod content_rules;
 mod doctor;
 mod guardrails;
 mod handler_alone;

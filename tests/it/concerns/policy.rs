@@ -24,7 +24,7 @@ access = "read"
 allow_tools = ["stack_update"]
 "#;
 
-fn policy_file(text: &str) -> tempfile::NamedTempFile {
+pub(super) fn policy_file(text: &str) -> tempfile::NamedTempFile {
     let f = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(f.path(), text).unwrap();
     f
@@ -32,7 +32,7 @@ fn policy_file(text: &str) -> tempfile::NamedTempFile {
 
 /// A server with every toolset, no confirmation, and `policy`; the file
 /// is kept as long as the server runs.
-async fn served_with(policy: &str) -> (StandIn, Session, tempfile::NamedTempFile) {
+pub(super) async fn served_with(policy: &str) -> (StandIn, Session, tempfile::NamedTempFile) {
     let p = StandIn::start().await;
     let file = policy_file(policy);
     let path = file.path().to_str().unwrap();
@@ -45,7 +45,7 @@ async fn served_with(policy: &str) -> (StandIn, Session, tempfile::NamedTempFile
 }
 
 /// The requests other than GET the stand-in saw for environment `env`.
-async fn writes_to(p: &StandIn, env: u64) -> Vec<String> {
+pub(super) async fn writes_to(p: &StandIn, env: u64) -> Vec<String> {
     p.seen()
         .await
         .into_iter()

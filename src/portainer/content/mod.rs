@@ -1,0 +1,204 @@
+//! Content rules (`[content]` of the `--policy` file): what is about to be
+//! deployed, read from the request that deploys it (a compose file, a
+//! Kubernetes object, a container or service spec, Helm values), checked
+//! for privileged containers, host namespaces, the Docker socket, host
+//! paths, added capabilities, untagged or `latest` images, no memory limit
+//! and root users. Each check is off, warn or deny; the HTTP layer refuses
+//! a request with any denied finding before it leaves, and a call's
+//! warnings come with its answer (and its preview). Pure: no I/O here.
+
+mod compose;
+mod engine;
+mod finding;
+mod kube;
+mod route;
+mod values;
+
+pub use finding::{Check, Finding};
+pub use route::{of_request, Content};
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// What a check does when it finds something.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Warn,
+    Deny,
+}
+
+/// Each check's level as a file sets it; unset is inherited (a rule's from
+/// `[content]`, `[content]`'s is off, but `unseen`, which is warn once
+/// any other check is on).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Levels {
+    privileged: Option<Level>,
+    host_namespaces: Option<Level>,
+    docker_socket: Option<Level>,
+    host_path: Option<Level>,
+    capabilities: Option<Level>,
+    image_tag: Option<Level>,
+    memory_limit: Option<Level>,
+    root_user: Option<Level>,
+    unseen: Option<Level>,
+}
+
+impl Levels {
+    fn slot(&self, c: Check) -> Option<Level> {
+        match c {
+            Check::Privileged => self.privileged,
+            Check::HostNamespaces => self.host_namespaces,
+            Check::DockerSocket => self.docker_socket,
+            Check::HostPath => self.host_path,
+            Check::Capabilities => self.capabilities,
+            Check::ImageTag => self.image_tag,
+            Check::MemoryLimit => self.memory_limit,
+            Check::RootUser => self.root_user,
+            Check::Unseen => self.unseen,
+        }
+    }
+
+    /// `self` where set, else `base`.
+    pub fn over(&self, base: &Levels) -> Levels {
+        let pick = |c: Check| self.slot(c).or(base.slot(c));
+        Levels {
+            privileged: pick(Check::Privileged),
+            host_namespaces: pick(Check::HostNamespaces),
+            docker_socket: pick(Check::DockerSocket),
+            host_path: pick(Check::HostPath),
+            capabilities: pick(Check::Capabilities),
+            image_tag: pick(Check::ImageTag),
+            memory_limit: pick(Check::MemoryLimit),
+            root_user: pick(Check::RootUser),
+            unseen: pick(Check::Unseen),
+        }
+    }
+
+    /// The level a check has here.
+    pub fn level(&self, c: Check) -> Level {
+        match (c, self.slot(c)) {
+            (_, Some(l)) => l,
+            (Check::Unseen, None) if self.any_on() => Level::Warn,
+            _ => Level::Off,
+        }
+    }
+
+    /// Whether any check looks at content at all.
+    pub fn any_on(&self) -> bool {
+        Check::ALL
+            .iter()
+            .filter(|c| **c != Check::Unseen)
+            .any(|c| self.slot(*c).is_some_and(|l| l > Level::Off))
+    }
+
+    /// The strictest of both, check by check (a request reaching two
+    /// environments meets both rules).
+    pub fn strictest(&self, other: &Levels) -> Levels {
+        let pick = |c: Check| Some(self.level(c).max(other.level(c)));
+        Levels {
+            privileged: pick(Check::Privileged),
+            host_namespaces: pick(Check::HostNamespaces),
+            docker_socket: pick(Check::DockerSocket),
+            host_path: pick(Check::HostPath),
+            capabilities: pick(Check::Capabilities),
+            image_tag: pick(Check::ImageTag),
+            memory_limit: pick(Check::MemoryLimit),
+            root_user: pick(Check::RootUser),
+            unseen: pick(Check::Unseen),
+        }
+    }
+
+    /// One line per check that is on.
+    pub fn explain(&self) -> String {
+        let on: Vec<String> = Check::ALL
+            .iter()
+            .filter(|c| self.level(**c) > Level::Off)
+            .map(|c| {
+                let l = if self.level(*c) == Level::Deny {
+                    "deny"
+                } else {
+                    "warn"
+                };
+                format!("{} {l}", c.key())
+            })
+            .collect();
+        if on.is_empty() {
+            "no content rules".into()
+        } else {
+            format!("content rules: {}", on.join(", "))
+        }
+    }
+}
+
+/// Findings kept in one answer; the rest are counted.
+const MAX_SHOWN: usize = 50;
+
+/// Everything the checks find in `content`, whatever the levels.
+pub fn findings(content: &Content) -> Vec<Finding> {
+    let mut out = vec![];
+    match content {
+        Content::Compose(text) => compose::check(text, &mut out),
+        Content::Manifests { text, full, kind } => {
+            kube::check(text, *full, kind.as_deref(), &mut out)
+        }
+        Content::Container(v) => engine::container(v, "container", "", &mut out),
+        Content::Service(v) => engine::service(v, &mut out),
+        Content::HelmValues(text) => values::check(text, &mut out),
+        Content::Unseen(why) => out.push(Finding::new(
+            Check::Unseen,
+            "request",
+            "",
+            format!("content rules cannot read {why}"),
+        )),
+    }
+    out
+}
+
+/// The verdict on findings under `levels`: those denied and those warned
+/// about, each as JSON, at most MAX_SHOWN of each.
+pub fn sort(found: &[Finding], levels: &Levels) -> (Vec<Value>, Vec<Value>) {
+    let (mut deny, mut warn) = (vec![], vec![]);
+    for f in found {
+        match levels.level(f.check) {
+            Level::Deny => deny.push(f.to_json(true)),
+            Level::Warn => warn.push(f.to_json(false)),
+            Level::Off => {}
+        }
+    }
+    for list in [&mut deny, &mut warn] {
+        if list.len() > MAX_SHOWN {
+            let more = list.len() - MAX_SHOWN;
+            list.truncate(MAX_SHOWN);
+            list.push(json!({"more": more}));
+        }
+    }
+    (deny, warn)
+}
+
+/// The refusal of a denied deploy: every denied finding, one a line.
+pub fn refusal(deny: &[Value]) -> String {
+    let lines: Vec<String> = deny
+        .iter()
+        .map(|f| match f.get("more") {
+            Some(n) => format!("- and {n} more"),
+            None => format!(
+                "- {}: {} {}: {}",
+                f["rule"].as_str().unwrap_or_default(),
+                f["document"].as_str().unwrap_or_default(),
+                f["path"].as_str().unwrap_or_default(),
+                f["what"].as_str().unwrap_or_default()
+            ),
+        })
+        .collect();
+    format!(
+        "content rules of the policy deny this deploy ({} finding(s)):\n{}",
+        deny.len(),
+        lines.join("\n")
+    )
+}
+
+#[cfg(test)]
+mod tests;
