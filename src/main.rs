@@ -2,7 +2,7 @@
 //! and serve on stdio or Streamable HTTP (or print the tool list).
 
 use clap::Parser;
-use portainer_mcp::cli::flags::{normalize_args, Cli, Command, PolicyAction};
+use portainer_mcp::cli::flags::{normalize_args, AuditAction, Cli, Command, PolicyAction};
 use portainer_mcp::cli::{config, doctor, policy_check, tools_listing};
 use portainer_mcp::mcp::audit::Audit;
 use portainer_mcp::mcp::callers::Users;
@@ -54,7 +54,9 @@ fn init_logging(verbose: u8) {
         _ => "trace",
     };
     // Our own crate at the chosen level, dependencies one step quieter.
-    let default = format!("{}={level},warn", env!("CARGO_CRATE_NAME"));
+    // The audit chain's head, published at each record (only with
+    // --audit-log), shows whatever the level.
+    let default = format!("{}={level},audit=info,warn", env!("CARGO_CRATE_NAME"));
     let filter = tracing_subscriber::EnvFilter::try_from_env("PORTAINER_MCP_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     // stdout carries the MCP protocol: logs go to stderr only.
@@ -76,6 +78,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         } else {
             Err("doctor: a check failed (see FAIL above)".into())
         };
+    }
+    if let Some(Command::Audit { action }) = &cli.command {
+        print!("{}", audit_command(o, action)?);
+        return Ok(());
     }
     if let Some(Command::Policy {
         action: PolicyAction::Check { environment },
@@ -135,7 +141,12 @@ async fn run(cli: Cli) -> Result<(), String> {
             show_secrets: o.show_secrets,
             max_chars: o.max_response_chars,
         },
-        audit: o.audit_log.as_deref().map(Audit::open).transpose()?,
+        audit: match &o.audit_log {
+            Some(path) => {
+                Some(Audit::open(path, config::audit_key(o)?)?.with_metrics(metrics.clone()))
+            }
+            None => None,
+        },
         caller: "stdio".into(),
         users: http_options.as_ref().map(|_| Arc::new(Users::default())),
         metrics: (http_options.is_some() || o.metrics.is_some()).then(|| metrics.clone()),
@@ -272,5 +283,44 @@ impl Checks {
             }
         }
         select(&choice)
+    }
+}
+
+/// `audit verify` and `audit report`, on the named log or --audit-log.
+fn audit_command(
+    o: &portainer_mcp::cli::flags::Flags,
+    action: &AuditAction,
+) -> Result<String, String> {
+    use portainer_mcp::cli::audit;
+    let file = |f: &Option<std::path::PathBuf>| {
+        f.clone()
+            .or_else(|| o.audit_log.clone())
+            .ok_or_else(|| "no audit log: name the file or give --audit-log".to_string())
+    };
+    match action {
+        AuditAction::Verify { file: f, head } => {
+            audit::run_verify(&file(f)?, &config::audit_key(o)?, head.as_deref())
+        }
+        AuditAction::Report {
+            file: f,
+            user,
+            tool,
+            environment,
+            outcome,
+            since,
+            until,
+            json,
+            records,
+        } => {
+            let filter = audit::Filter {
+                user: user.clone(),
+                tool: tool.clone(),
+                environment: *environment,
+                outcome: outcome.clone(),
+                since: since.clone(),
+                until: until.clone(),
+            };
+            audit::run_report(&file(f)?, &filter, *json, *records)
+        }
     }
 }

@@ -268,6 +268,17 @@ fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
     hosts
 }
 
+/// How the audit log's records are sealed: with the key in
+/// --audit-key-file, else a plain hash chain.
+pub fn audit_key(o: &Flags) -> Result<crate::mcp::audit_chain::Key, String> {
+    match &o.audit_key_file {
+        Some(p) => {
+            crate::mcp::audit_chain::Key::from_file(p).map_err(|e| format!("--audit-key-file {e}"))
+        }
+        None => Ok(crate::mcp::audit_chain::Key::Plain),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,6 +30,11 @@ pub enum Command {
         #[command(subcommand)]
         action: PolicyAction,
     },
+    /// The audit log (--audit-log): verify its chain, or report on it.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Print the tools that would be served, without contacting Portainer.
     Tools {
         /// Print a JSON array instead of a table.
@@ -51,6 +56,48 @@ pub enum PolicyAction {
         /// Only this environment.
         #[arg(long)]
         environment: Option<u64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check every record's seal (with --audit-key-file when the log was
+    /// sealed with a key); name the first line that breaks the chain.
+    Verify {
+        /// The log (default: --audit-log).
+        file: Option<PathBuf>,
+        /// A chain head a server published (its log line `audit record
+        /// sealed head=...`): the file must still hold it.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Sum up the calls in the log by tool and outcome, caller and
+    /// environment, or list the records (--records), filtered.
+    Report {
+        /// The log (default: --audit-log).
+        file: Option<PathBuf>,
+        /// Only this caller (the Portainer user's name).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long)]
+        tool: Option<String>,
+        #[arg(long)]
+        environment: Option<u64>,
+        /// ok, error, held, cancelled, interrupted.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// From this time on (RFC 3339, e.g. 2026-12-01 or 2026-12-01T08:00:00Z).
+        #[arg(long)]
+        since: Option<String>,
+        /// Before this time.
+        #[arg(long)]
+        until: Option<String>,
+        /// JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+        /// The matching records themselves, every phase, as JSON lines.
+        #[arg(long)]
+        records: bool,
     },
 }
 
@@ -197,6 +244,13 @@ pub struct Flags {
     /// Append a JSON line per tool call to this file (writes: before and after).
     #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]
     pub audit_log: Option<PathBuf>,
+
+    /// Seal the audit log's records with an HMAC under the key in this file
+    /// (at least 16 bytes; keep it where whoever can edit the log cannot
+    /// read it). Without it the chain is a plain SHA-256 one, which finds
+    /// accidents only.
+    #[arg(long, env = "PORTAINER_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<PathBuf>,
 
     /// Serve Streamable HTTP at ADDR (path /mcp) instead of stdio; each
     /// request then carries its caller's token in X-Portainer-API-Key.

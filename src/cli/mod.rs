@@ -1,6 +1,7 @@
 //! The command line: flags, the configuration they make, the `tools`
 //! subcommand's listing and the `doctor` checks.
 
+pub mod audit;
 pub mod config;
 pub mod doctor;
 pub mod flags;

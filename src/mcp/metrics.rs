@@ -27,12 +27,21 @@ pub struct StatusLabel {
     pub status: String,
 }
 
+/// The audit chain's head: the last seal this server wrote.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct HeadLabel {
+    pub seal: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     pub calls: Family<CallLabels, Counter>,
     pub latency: Family<ToolLabel, Histogram>,
     pub upstream: Family<StatusLabel, Counter>,
     pub in_flight: Gauge,
+    /// Records this server sealed, under the label of the last seal (one
+    /// series at a time): compared with `audit verify --head`.
+    pub audit_head: Family<HeadLabel, Gauge>,
 }
 
 impl Default for Metrics {
@@ -61,7 +70,14 @@ impl Default for Metrics {
             "Tool calls being served",
             in_flight.clone(),
         );
+        let audit_head = Family::<HeadLabel, Gauge>::default();
+        registry.register(
+            "audit_head",
+            "Audit records sealed by this server, labelled with the last seal (the chain head)",
+            audit_head.clone(),
+        );
         Metrics {
+            audit_head,
             registry,
             calls,
             latency,
@@ -72,6 +88,14 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    /// Publishes the audit chain's head.
+    pub fn set_audit_head(&self, seal: &str, records: u64) {
+        self.audit_head.clear();
+        self.audit_head
+            .get_or_create(&HeadLabel { seal: seal.into() })
+            .set(records as i64);
+    }
+
     pub fn render(&self) -> String {
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {

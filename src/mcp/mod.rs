@@ -2,6 +2,8 @@
 //! confirmation and elicitation, audit, metrics, and who is calling.
 
 pub mod audit;
+pub mod audit_chain;
+pub mod audit_verify;
 pub mod callers;
 pub mod confirm;
 pub mod drain;

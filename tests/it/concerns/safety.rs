@@ -127,6 +127,76 @@ async fn dry_run_and_confirmation_send_nothing() {
     s.stop().await;
 }
 
+/// A keyed audit log: the head a server publishes verifies, one edited
+/// byte or a record cut off the end is found, and a report sums it up.
+#[tokio::test]
+async fn the_audit_chain_verifies_and_finds_edits() {
+    use crate::support::mcp::{command, output_of};
+    let p = StandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let key = dir.path().join("audit.key");
+    std::fs::write(&key, "a key of at least sixteen bytes\n").unwrap();
+    let (log_s, key_s) = (log.to_str().unwrap(), key.to_str().unwrap());
+    let args = ["--audit-log", log_s, "--audit-key-file", key_s];
+    let s = Session::start(&p.url(), &args).await;
+    s.ok("stack_list", json!({})).await;
+    s.ok(
+        "stack_update",
+        json!({"id": 7, "environment_id": 1, "env": {"A": "1"}}),
+    )
+    .await;
+    let (stderr, _) = s.stop().await;
+    // The head of the last record, as the server logged it.
+    let head = stderr
+        .lines()
+        .filter_map(|l| l.split("head=").nth(1))
+        .filter_map(|h| h.split_whitespace().next())
+        .next_back()
+        .unwrap_or_else(|| panic!("no head logged: {stderr}"))
+        .to_string();
+    let run = |extra: &[&str]| {
+        let mut a = vec!["audit"];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&["--audit-key-file", key_s]);
+        output_of(command(
+            &p.url(),
+            TOKEN,
+            &a.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        ))
+    };
+    let out = run(&["verify", log_s, "--head", &head]).await;
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("3 sealed") && said.contains("ok"), "{said}");
+    let report = run(&["report", log_s, "--json"]).await;
+    let summary: Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(summary["calls"], 2, "{summary}");
+    assert_eq!(summary["by_environment"]["1"], 1, "{summary}");
+    let text = std::fs::read_to_string(&log).unwrap();
+    // One byte changed in the middle record.
+    std::fs::write(&log, text.replacen("\"intent\"", "\"intenT\"", 1)).unwrap();
+    let out = run(&["verify", log_s]).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("line 2"), "{err}");
+    // The last record cut off: only the published head tells.
+    let cut: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&log, cut).unwrap();
+    assert!(run(&["verify", log_s]).await.status.success());
+    let out = run(&["verify", log_s, "--head", &head]).await;
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("cut off"), "{err}");
+}
+
 #[tokio::test]
 async fn the_audit_log_records_who_did_what() {
     let p = StandIn::start().await;
