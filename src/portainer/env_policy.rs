@@ -154,8 +154,18 @@ impl Policy {
     /// The content rules for the environment of `f` (None: a request that
     /// names no environment, which gets `[content]`'s).
     pub fn content_for(&self, f: Option<&Facts>) -> Levels {
-        let rule = f.and_then(|f| self.rule_for(f)).map(|(r, _)| r);
-        match rule.and_then(|r| r.content.as_ref()) {
+        let Some(f) = f else {
+            // It may reach any environment (an edge stack's are in its
+            // body): the strictest of every rule's, as for access.
+            return self
+                .rules
+                .iter()
+                .filter_map(|r| r.content.as_ref())
+                .fold(self.content.clone(), |l, own| {
+                    l.strictest(&own.over(&self.content))
+                });
+        };
+        match self.rule_for(f).and_then(|(r, _)| r.content.as_ref()) {
             Some(own) => own.over(&self.content),
             None => self.content.clone(),
         }

@@ -1,4 +1,6 @@
-//! A Docker container create body and a Swarm service spec, checked.
+//! A Docker container create body and a Swarm service spec, checked;
+//! their keys come folded to lower case (route.rs), and paths are shown
+//! as the API spells them.
 
 use super::finding::{image_issue, is_docker_socket, is_root, is_true, listed, Check, Finding};
 use serde_json::Value;
@@ -7,8 +9,8 @@ use serde_json::Value;
 /// (a service's container spec is checked by `service`).
 pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
     let path = |k: &str| format!("{at}{k}");
-    let host = &v["HostConfig"];
-    if is_true(host, "Privileged") {
+    let host = &v["hostconfig"];
+    if is_true(host, "privileged") {
         out.push(Finding::new(
             Check::Privileged,
             doc,
@@ -17,7 +19,7 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
         ));
     }
     for key in ["NetworkMode", "PidMode", "IpcMode", "UTSMode", "UsernsMode"] {
-        if host.get(key).and_then(Value::as_str) == Some("host") {
+        if host.get(key.to_lowercase()).and_then(Value::as_str) == Some("host") {
             out.push(Finding::new(
                 Check::HostNamespaces,
                 doc,
@@ -27,7 +29,7 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
         }
     }
     let binds = host
-        .get("Binds")
+        .get("binds")
         .and_then(Value::as_array)
         .into_iter()
         .flatten();
@@ -39,17 +41,17 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
         }
     }
     let mounts = host
-        .get("Mounts")
+        .get("mounts")
         .and_then(Value::as_array)
         .into_iter()
         .flatten();
     for (i, m) in mounts.enumerate() {
-        if m["Type"] == "bind" {
-            let src = m["Source"].as_str().unwrap_or_default();
+        if m["type"] == "bind" {
+            let src = m["source"].as_str().unwrap_or_default();
             mount(doc, &path(&format!("HostConfig.Mounts[{i}]")), src, out);
         }
     }
-    if let Some(caps) = listed(host, "CapAdd") {
+    if let Some(caps) = listed(host, "capadd") {
         out.push(Finding::new(
             Check::Capabilities,
             doc,
@@ -58,7 +60,7 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
         ));
     }
     image(v, doc, &path("Image"), out);
-    if host.get("Memory").and_then(Value::as_i64).unwrap_or(0) <= 0 {
+    if host.get("memory").and_then(Value::as_i64).unwrap_or(0) <= 0 {
         out.push(Finding::new(
             Check::MemoryLimit,
             doc,
@@ -66,26 +68,26 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
             "no memory limit",
         ));
     }
-    user(v.get("User"), doc, &path("User"), out);
+    user(v.get("user"), doc, &path("User"), out);
 }
 
 /// A service create or update body (`TaskTemplate.ContainerSpec`).
 pub fn service(v: &Value, out: &mut Vec<Finding>) {
     let doc = "service spec";
-    let spec = &v["TaskTemplate"]["ContainerSpec"];
+    let spec = &v["tasktemplate"]["containerspec"];
     let at = "TaskTemplate.ContainerSpec";
     let mounts = spec
-        .get("Mounts")
+        .get("mounts")
         .and_then(Value::as_array)
         .into_iter()
         .flatten();
     for (i, m) in mounts.enumerate() {
-        if m["Type"] == "bind" {
-            let src = m["Source"].as_str().unwrap_or_default();
+        if m["type"] == "bind" {
+            let src = m["source"].as_str().unwrap_or_default();
             mount(doc, &format!("{at}.Mounts[{i}]"), src, out);
         }
     }
-    if let Some(caps) = listed(spec, "CapabilityAdd") {
+    if let Some(caps) = listed(spec, "capabilityadd") {
         out.push(Finding::new(
             Check::Capabilities,
             doc,
@@ -95,7 +97,7 @@ pub fn service(v: &Value, out: &mut Vec<Finding>) {
     }
     image(spec, doc, &format!("{at}.Image"), out);
     let memory = v
-        .pointer("/TaskTemplate/Resources/Limits/MemoryBytes")
+        .pointer("/tasktemplate/resources/limits/memorybytes")
         .and_then(Value::as_i64);
     if memory.unwrap_or(0) <= 0 {
         out.push(Finding::new(
@@ -105,12 +107,12 @@ pub fn service(v: &Value, out: &mut Vec<Finding>) {
             "no memory limit",
         ));
     }
-    let networks = v["TaskTemplate"]["Networks"]
+    let networks = v["tasktemplate"]["networks"]
         .as_array()
         .into_iter()
         .flatten();
     for (i, n) in networks.enumerate() {
-        if n["Target"] == "host" {
+        if n["target"] == "host" {
             out.push(Finding::new(
                 Check::HostNamespaces,
                 doc,
@@ -119,7 +121,7 @@ pub fn service(v: &Value, out: &mut Vec<Finding>) {
             ));
         }
     }
-    user(spec.get("User"), doc, &format!("{at}.User"), out);
+    user(spec.get("user"), doc, &format!("{at}.User"), out);
 }
 
 fn mount(doc: &str, path: &str, src: &str, out: &mut Vec<Finding>) {
@@ -141,7 +143,7 @@ fn mount(doc: &str, path: &str, src: &str, out: &mut Vec<Finding>) {
 }
 
 fn image(v: &Value, doc: &str, path: &str, out: &mut Vec<Finding>) {
-    if let Some(issue) = v.get("Image").and_then(Value::as_str).and_then(image_issue) {
+    if let Some(issue) = v.get("image").and_then(Value::as_str).and_then(image_issue) {
         out.push(Finding::new(Check::ImageTag, doc, path, issue));
     }
 }

@@ -80,6 +80,9 @@ impl Finding {
     }
 }
 
+/// Findings kept from one request; past them the checks stop.
+pub const MAX_FINDINGS: usize = 1_000;
+
 /// What an image reference lacks: no tag or digest, or `latest`. An
 /// interpolated tag (`${TAG}`) is not judged.
 pub fn image_issue(image: &str) -> Option<String> {
@@ -173,9 +176,17 @@ pub fn flow_depth(text: &str) -> usize {
     max
 }
 
-/// `v` at `key` is JSON true.
+/// `v` at `key` is true: a boolean, or a string compose and YAML 1.1
+/// read as one.
 pub fn is_true(v: &Value, key: &str) -> bool {
-    v.get(key).and_then(Value::as_bool) == Some(true)
+    match v.get(key) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => matches!(
+            s.trim().to_ascii_lowercase().as_str(),
+            "true" | "yes" | "y" | "on"
+        ),
+        _ => false,
+    }
 }
 
 /// A non-empty list at `key`, joined.

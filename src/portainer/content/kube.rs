@@ -1,7 +1,9 @@
 //! Kubernetes objects that run pods (Pod, the workloads, Jobs, CronJobs,
 //! and Lists of them), checked at pod and container level.
 
-use super::finding::{image_issue, is_docker_socket, is_true, listed, Check, Finding};
+use super::finding::{
+    image_issue, is_docker_socket, is_true, listed, Check, Finding, MAX_FINDINGS,
+};
 use serde_json::Value;
 
 /// `full`: the whole object (create, replace, server-side apply). A merge
@@ -11,6 +13,9 @@ use serde_json::Value;
 pub fn check(text: &str, full: bool, kind: Option<&str>, out: &mut Vec<Finding>) {
     let docs = super::finding::yaml_documents(text, "manifest", out);
     for (i, doc) in docs.iter().enumerate() {
+        if out.len() > MAX_FINDINGS {
+            break;
+        }
         // One object a request (an apply sends each alone): its kind and
         // name say which.
         let label = if docs.len() == 1 {
@@ -37,7 +42,8 @@ fn object_at(
     depth: usize,
     out: &mut Vec<Finding>,
 ) {
-    let kind = v["kind"].as_str().or(path_kind).unwrap_or_default();
+    // The path's kind is the object's (a patch may name another).
+    let kind = path_kind.or(v["kind"].as_str()).unwrap_or_default();
     if kind.ends_with("List") {
         if depth >= MAX_LIST_DEPTH {
             return;
@@ -122,60 +128,77 @@ fn pod_spec(pod: &Value, doc: &str, at: &str, full: bool, out: &mut Vec<Finding>
     let pod_sc = &pod["securityContext"];
     for list in ["initContainers", "containers", "ephemeralContainers"] {
         for (i, c) in pod[list].as_array().into_iter().flatten().enumerate() {
+            if out.len() > MAX_FINDINGS {
+                return;
+            }
             let cname = c["name"].as_str().unwrap_or("?");
             let place = format!("{at}.{list}[{i}]");
-            container(c, cname, pod_sc, doc, &place, full, out);
+            // Ephemeral containers take no resources: no limit to ask for.
+            let whole = full && list != "ephemeralContainers";
+            container(c, cname, pod_sc, doc, &place, at, whole, out);
         }
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn container(
     c: &Value,
     name: &str,
     pod_sc: &Value,
     doc: &str,
     at: &str,
+    pod_at: &str,
     full: bool,
     out: &mut Vec<Finding>,
 ) {
     let sc = &c["securityContext"];
-    let mut found = |check: Check, key: &str, what: String| {
+    let mut found = |check: Check, path: String, what: &str| {
         out.push(Finding::new(
             check,
             doc,
-            &format!("{at}{key}"),
+            &path,
             format!("container {name}: {what}"),
         ));
     };
+    let here = |key: &str| format!("{at}{key}");
     if is_true(sc, "privileged") {
         found(
             Check::Privileged,
-            ".securityContext.privileged",
-            "runs privileged".into(),
+            here(".securityContext.privileged"),
+            "runs privileged",
         );
     }
     if let Some(caps) = listed(&sc["capabilities"], "add") {
         found(
             Check::Capabilities,
-            ".securityContext.capabilities.add",
-            format!("adds capabilities {caps}"),
+            here(".securityContext.capabilities.add"),
+            &format!("adds capabilities {caps}"),
         );
     }
     if let Some(issue) = c["image"].as_str().and_then(image_issue) {
-        found(Check::ImageTag, ".image", issue);
+        found(Check::ImageTag, here(".image"), &issue);
     }
-    // The container's own setting wins over the pod's.
-    let user = sc["runAsUser"].as_i64().or(pod_sc["runAsUser"].as_i64());
+    // The container's own setting wins over the pod's; a finding points at
+    // the one in force.
+    let own = sc["runAsUser"].as_i64();
+    let user = own.or(pod_sc["runAsUser"].as_i64());
     let non_root = sc["runAsNonRoot"]
         .as_bool()
         .or(pod_sc["runAsNonRoot"].as_bool());
     match (user, non_root) {
-        (Some(0), _) => found(Check::RootUser, ".securityContext.runAsUser", "runs as uid 0".into()),
+        (Some(0), _) if own.is_some() => {
+            found(Check::RootUser, here(".securityContext.runAsUser"), "runs as uid 0")
+        }
+        (Some(0), _) => found(
+            Check::RootUser,
+            format!("{pod_at}.securityContext.runAsUser"),
+            "runs as uid 0 (the pod's)",
+        ),
         (Some(_), _) | (None, Some(true)) => {}
         (None, _) if full => found(
             Check::RootUser,
-            ".securityContext",
-            "neither runAsNonRoot nor a non-zero runAsUser: the image's user, root unless the image says otherwise".into(),
+            here(".securityContext"),
+            "neither runAsNonRoot nor a non-zero runAsUser: the image's user, root unless the image says otherwise",
         ),
         (None, _) => {}
     }
@@ -185,8 +208,8 @@ fn container(
     {
         found(
             Check::MemoryLimit,
-            ".resources.limits.memory",
-            "no memory limit".into(),
+            here(".resources.limits.memory"),
+            "no memory limit",
         );
     }
 }

@@ -14,8 +14,8 @@ mod kube;
 mod route;
 mod values;
 
-pub use finding::{Check, Finding};
-pub use route::{of_request, Content};
+pub use finding::{Check, Finding, MAX_FINDINGS};
+pub use route::{fold, of_request, Content};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -81,7 +81,14 @@ impl Levels {
     pub fn level(&self, c: Check) -> Level {
         match (c, self.slot(c)) {
             (_, Some(l)) => l,
-            (Check::Unseen, None) if self.any_on() => Level::Warn,
+            // What cannot be read might hold anything the other checks
+            // look for: it meets the strictest of them.
+            (Check::Unseen, None) => Check::ALL
+                .iter()
+                .filter(|c| **c != Check::Unseen)
+                .filter_map(|c| self.slot(*c))
+                .max()
+                .unwrap_or(Level::Off),
             _ => Level::Off,
         }
     }
@@ -136,14 +143,31 @@ impl Levels {
 /// Findings kept in one answer; the rest are counted.
 const MAX_SHOWN: usize = 50;
 
-/// Everything the checks find in `content`, whatever the levels.
+/// Everything the checks find in `content`, whatever the levels (at most
+/// MAX_FINDINGS, then one saying how far it went).
 pub fn findings(content: &Content) -> Vec<Finding> {
     let mut out = vec![];
     match content {
-        Content::Compose(text) => compose::check(text, &mut out),
+        Content::Compose { text, env } => compose::check(text, env, &mut out),
         Content::Manifests { text, full, kind } => {
             kube::check(text, *full, kind.as_deref(), &mut out)
         }
+        // Read both ways: a compose file has no kinds, manifests no services.
+        Content::EitherStack { text, env }
+        | Content::StackUpdate {
+            text: Some(text),
+            env,
+            ..
+        } => {
+            compose::check(text, env, &mut out);
+            kube::check(text, true, None, &mut out);
+        }
+        Content::StackUpdate { text: None, .. } => out.push(Finding::new(
+            Check::Unseen,
+            "request",
+            "",
+            "content rules cannot read the stack's stored file",
+        )),
         Content::Container(v) => engine::container(v, "container", "", &mut out),
         Content::Service(v) => engine::service(v, &mut out),
         Content::HelmValues(text) => values::check(text, &mut out),
@@ -153,6 +177,15 @@ pub fn findings(content: &Content) -> Vec<Finding> {
             "",
             format!("content rules cannot read {why}"),
         )),
+    }
+    if out.len() > MAX_FINDINGS {
+        out.truncate(MAX_FINDINGS);
+        out.push(Finding::new(
+            Check::Unseen,
+            "request",
+            "",
+            format!("more than {MAX_FINDINGS} findings: the rest were not read"),
+        ));
     }
     out
 }
@@ -178,6 +211,13 @@ pub fn sort(found: &[Finding], levels: &Levels) -> (Vec<Value>, Vec<Value>) {
     (deny, warn)
 }
 
+/// How many findings a sorted list stands for (its `more` marker counted).
+fn count(list: &[Value]) -> u64 {
+    list.iter()
+        .map(|f| f.get("more").and_then(Value::as_u64).unwrap_or(1))
+        .sum()
+}
+
 /// The refusal of a denied deploy: every denied finding, one a line.
 pub fn refusal(deny: &[Value]) -> String {
     let lines: Vec<String> = deny
@@ -195,7 +235,7 @@ pub fn refusal(deny: &[Value]) -> String {
         .collect();
     format!(
         "content rules of the policy deny this deploy ({} finding(s)):\n{}",
-        deny.len(),
+        count(deny),
         lines.join("\n")
     )
 }

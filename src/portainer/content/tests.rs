@@ -13,7 +13,10 @@ fn keys(found: &[Finding]) -> Vec<(&'static str, String)> {
 }
 
 fn compose(text: &str) -> Vec<Finding> {
-    findings(&Content::Compose(text.into()))
+    findings(&Content::Compose {
+        text: text.into(),
+        env: vec![],
+    })
 }
 
 fn manifests(text: &str) -> Vec<Finding> {
@@ -190,7 +193,7 @@ fn engine_bodies_are_read() {
     let create = serde_json::json!({"Image": "nginx", "User": "",
         "HostConfig": {"Privileged": true, "PidMode": "host", "Binds": ["/var/run/docker.sock:/s", "vol:/v"],
                        "Mounts": [{"Type": "bind", "Source": "/srv"}], "CapAdd": ["NET_RAW"]}});
-    let found = findings(&Content::Container(create));
+    let found = findings(&Content::Container(fold(create).unwrap()));
     assert_eq!(
         keys(&found),
         [
@@ -205,11 +208,14 @@ fn engine_bodies_are_read() {
         ]
     );
     let good = serde_json::json!({"Image": "nginx:1.27", "User": "101", "HostConfig": {"Memory": 268435456}});
-    assert_eq!(keys(&findings(&Content::Container(good))), []);
+    assert_eq!(
+        keys(&findings(&Content::Container(fold(good).unwrap()))),
+        []
+    );
     let service = serde_json::json!({"TaskTemplate": {"ContainerSpec": {"Image": "web:1", "User": "app",
         "Mounts": [{"Type": "bind", "Source": "/run/docker.sock"}]}, "Resources": {"Limits": {"MemoryBytes": 1}}}});
     assert_eq!(
-        keys(&findings(&Content::Service(service))),
+        keys(&findings(&Content::Service(fold(service).unwrap()))),
         [(
             "docker_socket",
             "TaskTemplate.ContainerSpec.Mounts[0]".into()
@@ -270,7 +276,10 @@ fn routes_name_what_they_deploy() {
     let post = Method::POST;
     assert_eq!(
         of_request(&post, "/stacks/create/standalone/string", None, Some(body)),
-        Some(Content::Compose("services: {}".into()))
+        Some(Content::EitherStack {
+            text: "services: {}".into(),
+            env: vec![]
+        })
     );
     assert!(matches!(
         of_request(&post, "/stacks/create/kubernetes/string", None, Some(body)),
@@ -278,7 +287,30 @@ fn routes_name_what_they_deploy() {
     ));
     assert!(matches!(
         of_request(&Method::PUT, "/stacks/4", None, Some(body)),
-        Some(Content::Compose(_))
+        Some(Content::StackUpdate {
+            id: 4,
+            text: Some(_),
+            ..
+        })
+    ));
+    // Without a file: the stored one is read (http/admission.rs).
+    assert!(matches!(
+        of_request(&Method::PUT, "/stacks/4", None, Some(b"{\"Env\": []}")),
+        Some(Content::StackUpdate {
+            id: 4,
+            text: None,
+            ..
+        })
+    ));
+    // A create whose file is elsewhere (a URL) is unseen.
+    assert!(matches!(
+        of_request(
+            &post,
+            "/stacks/create/kubernetes/url",
+            None,
+            Some(b"{\"ManifestURL\": \"http://x\"}")
+        ),
+        Some(Content::Unseen(_))
     ));
     assert!(matches!(
         of_request(&post, "/stacks/create/swarm/repository", None, Some(b"{}")),
@@ -336,7 +368,29 @@ fn routes_name_what_they_deploy() {
         Some("application/json-patch+json"),
         Some(b"[]"),
     );
-    assert_eq!(json_patch, None);
+    assert!(
+        matches!(json_patch, Some(Content::Unseen(_))),
+        "{json_patch:?}"
+    );
+    // A subresource (scale) deploys no pod spec.
+    let scale = of_request(
+        &Method::PATCH,
+        "/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/web/scale",
+        Some("application/merge-patch+json"),
+        Some(b"{}"),
+    );
+    assert_eq!(scale, None);
+    // A Deployment named `pods` is a Deployment.
+    let named = of_request(
+        &Method::PATCH,
+        "/endpoints/3/kubernetes/apis/apps/v1/namespaces/shop/deployments/pods",
+        Some("Application/Strategic-Merge-Patch+JSON"),
+        Some(b"{}"),
+    );
+    assert!(
+        matches!(named, Some(Content::Manifests { kind: Some(ref k), full: false, .. }) if k == "Deployment"),
+        "{named:?}"
+    );
     assert_eq!(
         of_request(
             &Method::GET,
@@ -395,4 +449,110 @@ fn image_references() {
     assert_eq!(image_issue("registry:5000/shop/web:1.2"), None);
     assert_eq!(image_issue("shop/web@sha256:abc"), None);
     assert_eq!(image_issue("shop/web:${TAG}"), None);
+}
+
+/// Docker and Portainer read JSON keys whatever their case, so do we; two
+/// keys one reads as one are refused as unreadable.
+#[test]
+fn bodies_are_read_as_go_reads_them() {
+    let post = Method::POST;
+    let sneaky =
+        br#"{"Image": "a:1", "User": "1000", "hostConfig": {"privileged": true, "Memory": 1}}"#;
+    let c = of_request(
+        &post,
+        "/endpoints/1/docker/containers/create",
+        None,
+        Some(sneaky),
+    )
+    .unwrap();
+    assert_eq!(
+        keys(&findings(&c)),
+        [("privileged", "HostConfig.Privileged".into())]
+    );
+    let twice = br#"{"HostConfig": {"Privileged": false}, "hostconfig": {"Privileged": true}}"#;
+    let c = of_request(
+        &post,
+        "/endpoints/1/docker/containers/create",
+        None,
+        Some(twice),
+    );
+    assert!(matches!(c, Some(Content::Unseen(_))), "{c:?}");
+    let stack =
+        br#"{"stackfilecontent": "services:\n  a:\n    image: a:1\n    privileged: true\n"}"#;
+    let c = of_request(&post, "/stacks/create/standalone/string", None, Some(stack)).unwrap();
+    assert!(findings(&c).iter().any(|f| f.check == Check::Privileged));
+    // The proxy's path as the engine routes it, percent-decoded.
+    let c = of_request(
+        &post,
+        "/endpoints/1/docker/%63ontainers/create",
+        None,
+        Some(b"{}"),
+    );
+    assert!(matches!(c, Some(Content::Container(_))), "{c:?}");
+}
+
+#[test]
+fn compose_reads_variables_and_yaml_booleans() {
+    let text = "services:\n  a:\n    image: a:${TAG:-1}\n    privileged: \"yes\"\n    network_mode: ${NET:-host}\n    user: ${U}\n    volumes: [\"${SOCK:-/var/run/docker.sock}:/s\"]\n    mem_limit: 0\n";
+    let found = findings(&Content::Compose {
+        text: text.into(),
+        env: vec![("U".into(), "0".into())],
+    });
+    let got: Vec<&str> = found.iter().map(|f| f.check.key()).collect();
+    assert_eq!(
+        got,
+        [
+            "privileged",
+            "host_namespaces",
+            "docker_socket",
+            "memory_limit",
+            "root_user"
+        ],
+        "{found:?}"
+    );
+    assert_eq!(
+        compose::interpolate(
+            "$$HOME ${A-x} ${B:+y} $C.",
+            &[("A".into(), "".into()), ("B".into(), "1".into())]
+        ),
+        "$HOME  y ."
+    );
+}
+
+#[test]
+fn unreadable_content_meets_the_strictest_level() {
+    let deny: Levels = toml::from_str("privileged = \"deny\"\nimage_tag = \"warn\"").unwrap();
+    assert_eq!(deny.level(Check::Unseen), Level::Deny);
+    let warn: Levels = toml::from_str("image_tag = \"warn\"").unwrap();
+    assert_eq!(warn.level(Check::Unseen), Level::Warn);
+    let relaxed: Levels = toml::from_str("privileged = \"deny\"\nunseen = \"warn\"").unwrap();
+    assert_eq!(relaxed.level(Check::Unseen), Level::Warn);
+}
+
+#[test]
+fn findings_stay_bounded() {
+    // 2 MiB of flow-style services (about 150,000), each with findings.
+    let mut text = String::from("{services: {");
+    let mut i = 0;
+    while text.len() < (2 << 20) {
+        text.push_str(&format!("s{i}: {{image: x}}, "));
+        i += 1;
+    }
+    text.push_str("}}");
+    let found = compose(&text);
+    assert!(found.len() <= MAX_FINDINGS + 4, "{}", found.len());
+    assert!(found.last().unwrap().what.contains("not read"));
+}
+
+#[test]
+fn a_pod_wide_root_user_points_at_the_pod() {
+    let text = "kind: Pod\nmetadata: {name: p}\nspec:\n  securityContext: {runAsUser: 0}\n  ephemeralContainers: [{name: dbg, image: busybox:1}]\n  containers: [{name: c, image: x:1, resources: {limits: {memory: 1Gi}}}]\n";
+    assert_eq!(
+        keys(&manifests(text)),
+        [
+            ("root_user", "spec.securityContext.runAsUser".into()),
+            ("root_user", "spec.securityContext.runAsUser".into()),
+        ],
+        "one for each container; none for the ephemeral one's resources"
+    );
 }

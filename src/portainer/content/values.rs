@@ -2,7 +2,7 @@
 //! defaults are not seen, so only what the values set is judged: no
 //! finding for a limit or a user they leave out.
 
-use super::finding::{image_issue, is_docker_socket, Check, Finding};
+use super::finding::{image_issue, is_docker_socket, Check, Finding, MAX_FINDINGS};
 use serde_json::Value;
 
 const DOC: &str = "Helm values";
@@ -16,7 +16,7 @@ pub fn check(text: &str, out: &mut Vec<Finding>) {
 }
 
 fn walk(v: &Value, at: &str, parent: Option<&str>, depth: usize, out: &mut Vec<Finding>) {
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH || out.len() > MAX_FINDINGS {
         return;
     }
     match v {

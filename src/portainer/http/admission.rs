@@ -39,6 +39,7 @@ impl Http {
         let Some(found) = content::of_request(method, below, content_type, body) else {
             return Ok(());
         };
+        let found = self.resolve(found).await;
         let (deny, warn) = self
             .judge_content(policy, &found, below, url.query())
             .await
@@ -54,6 +55,57 @@ impl Http {
             r.add_content_warnings(warn);
         }
         Ok(())
+    }
+
+    /// A stack update judged as the stack is: compose or manifests by its
+    /// type, and its stored file when the update sends none (a redeploy
+    /// with new variables). What cannot be read is unseen.
+    async fn resolve(&self, found: Content) -> Content {
+        let Content::StackUpdate { id, text, env } = found else {
+            return found;
+        };
+        let token = self
+            .record
+            .as_ref()
+            .and_then(crate::portainer::record::Record::token);
+        let read = |path: String| {
+            let token = token.clone();
+            async move {
+                crate::portainer::env_facts::read(
+                    &self.shared.client,
+                    &self.shared.api_root,
+                    token.as_deref(),
+                    &path,
+                )
+                .await
+            }
+        };
+        let stack = match read(format!("stacks/{id}")).await {
+            Ok(s) => s,
+            Err(e) => return Content::Unseen(format!("stack {id}, which could not be read ({e})")),
+        };
+        let text = match text {
+            Some(t) => t,
+            None => match read(format!("stacks/{id}/file")).await {
+                Ok(f) => match f["StackFileContent"].as_str() {
+                    Some(t) => t.to_string(),
+                    None => return Content::Unseen(format!("stack {id}'s stored file")),
+                },
+                Err(e) => {
+                    return Content::Unseen(format!("stack {id}'s stored file ({e})"));
+                }
+            },
+        };
+        // Portainer's StackType: 1 Swarm, 2 compose, 3 Kubernetes.
+        match stack["Type"].as_u64() {
+            Some(3) => Content::Manifests {
+                text,
+                full: true,
+                kind: None,
+            },
+            Some(1 | 2) => Content::Compose { text, env },
+            _ => Content::EitherStack { text, env },
+        }
     }
 
     /// The findings in `found` the rules deny and warn of, under the

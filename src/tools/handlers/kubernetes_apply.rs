@@ -110,6 +110,7 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
     // Every kind resolved (and every path built) before the first write, so
     // that a bad document leaves nothing half applied.
     let mut planned = vec![];
+    let mut refused: Vec<String> = vec![];
     for d in &docs {
         let resource = kube::resolve(http, a.environment_id, &d.api_version, &d.kind).await?;
         if resource.namespaced && d.namespace.is_none() {
@@ -128,7 +129,7 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
         // (--deny-kinds, read-only, a privileged pod) fails the call here,
         // before any other is written.
         let body = serde_json::to_vec(&d.body).unwrap_or_default();
-        crate::portainer::passthrough::check_allowed(
+        let allowed = crate::portainer::passthrough::check_allowed(
             http,
             Backend::Kubernetes,
             a.environment_id,
@@ -136,8 +137,17 @@ async fn apply(call: &Call, a: Apply) -> Result<Value, ToolError> {
             &path,
             Some((&body, APPLY_PATCH)),
         )
-        .await?;
+        .await;
+        // Every document's refusal is told, not only the first one's.
+        match allowed {
+            Err(ToolError::Refused(why)) if !refused.contains(&why) => refused.push(why),
+            Err(ToolError::Refused(_)) | Ok(()) => {}
+            Err(other) => return Err(other),
+        }
         planned.push((path, resource.namespaced));
+    }
+    if !refused.is_empty() {
+        return Err(ToolError::Refused(refused.join("\n")));
     }
     let mut results = vec![];
     for (d, (path, namespaced)) in docs.iter().zip(&planned) {

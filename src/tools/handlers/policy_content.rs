@@ -25,7 +25,8 @@ pub struct Check {
     kind: Kind,
     /// The file: YAML or JSON (a container or service spec as the Docker API takes it).
     content: String,
-    // Whose rules: this environment's ([content]'s when left out); the
+    // Whose rules: this environment's (the strictest any rule sets when
+    // left out); the
     // argument carries no text of its own, as everywhere.
     #[schemars(range(min = 1))]
     environment_id: Option<u64>,
@@ -40,13 +41,22 @@ async fn check(call: &Call, a: Check) -> Result<Value, ToolError> {
             "no content rules are in force: the server runs without --policy, or its policy file has none".into(),
         ));
     };
+    // Keys folded as the Docker API reads them (content/route.rs).
     let spec = |text: &str| -> Result<Value, ToolError> {
-        serde_yaml_ng::from_str(text).map_err(|e| {
+        let v: Value = serde_yaml_ng::from_str(text).map_err(|e| {
             ToolError::BadArguments(format!("content: not a JSON or YAML object: {e}"))
+        })?;
+        crate::portainer::content::fold(v).ok_or_else(|| {
+            ToolError::BadArguments(
+                "content: two keys differ only in case; Docker would read one of them".into(),
+            )
         })
     };
     let content = match a.kind {
-        Kind::Compose => Content::Compose(a.content),
+        Kind::Compose => Content::Compose {
+            text: a.content,
+            env: vec![],
+        },
         Kind::Kubernetes => Content::Manifests {
             text: a.content,
             full: true,

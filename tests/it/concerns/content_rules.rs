@@ -219,3 +219,51 @@ async fn tool_names(s: &Session) -> Vec<String> {
         .map(|t| t.name.to_string())
         .collect()
 }
+
+/// A stack update that sends no file redeploys the stored one: that file
+/// is judged (Portainer's own, read first); an apply tells every
+/// document's findings; Go's case-blind keys and encoded paths change
+/// nothing.
+#[tokio::test]
+async fn the_stored_file_and_every_document_are_judged() {
+    let rules = "[content]\nroot_user = \"deny\"\nprivileged = \"deny\"\n";
+    let (p, s, _file) = served_with(rules).await;
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "env": {"A": "1"}}),
+        )
+        .await;
+    assert!(
+        e.contains("root_user: compose file services.web"),
+        "the stored file, read from Portainer: {e}"
+    );
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: shop}\nspec:\n  containers: [{name: c, image: x:1, securityContext: {runAsNonRoot: true, privileged: true}}]\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: b, namespace: shop}\nspec:\n  securityContext: {runAsUser: 0}\n  containers: [{name: c, image: x:1}]\n";
+    let e = s
+        .tool_error(
+            "kubernetes_apply",
+            json!({"environment_id": 3, "manifest": manifest}),
+        )
+        .await;
+    assert!(
+        e.contains("Pod shop/a") && e.contains("Pod shop/b spec.securityContext.runAsUser"),
+        "both documents' findings: {e}"
+    );
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "POST", "path": "%63ontainers/create",
+                   "body": {"Image": "x:1", "User": "app", "hostconfig": {"privileged": true}}}),
+        )
+        .await;
+    assert!(e.contains("HostConfig.Privileged"), "{e}");
+    let writes: Vec<String> = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(writes, Vec::<String>::new());
+}
