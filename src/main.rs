@@ -152,6 +152,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         metrics: (http_options.is_some() || o.metrics.is_some()).then(|| metrics.clone()),
         team: o.team_id.filter(|_| !o.read_only),
         sealer: server::input_required_sealer(o.state_key.as_deref())?,
+        change_ref: config::change_ref(o)?,
     };
     if let Some(addr) = o.metrics {
         transport::metrics_listener::bind(addr, metrics.clone()).await?;
@@ -307,6 +308,7 @@ fn audit_command(
             tool,
             environment,
             outcome,
+            change_ref,
             since,
             until,
             json,
@@ -317,6 +319,7 @@ fn audit_command(
                 tool: tool.clone(),
                 environment: *environment,
                 outcome: outcome.clone(),
+                change_ref: change_ref.clone(),
                 since: since.clone(),
                 until: until.clone(),
             };

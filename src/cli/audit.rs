@@ -63,6 +63,7 @@ pub struct Filter {
     pub tool: Option<String>,
     pub environment: Option<u64>,
     pub outcome: Option<String>,
+    pub change_ref: Option<String>,
     pub since: Option<String>,
     pub until: Option<String>,
 }
@@ -88,6 +89,10 @@ impl Filter {
             && self
                 .environment
                 .is_none_or(|e| environment_of(r) == Some(e))
+            && self
+                .change_ref
+                .as_ref()
+                .is_none_or(|c| r["change_ref"] == c.as_str())
             && self.since.as_ref().is_none_or(|s| time >= s.as_str())
             && self.until.as_ref().is_none_or(|u| time < u.as_str())
     }

@@ -108,6 +108,7 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
             None => None,
         },
         portainer: None,
+        change_ref: o.require_change_ref,
         // Read again (and checked) when the HTTP layer is built.
         content_rules: match &o.policy {
             Some(p) => load_policy(p)?.has_content(),
@@ -162,7 +163,17 @@ pub fn http_settings(opts: &Flags, over_http: bool) -> Result<HttpSettings, Stri
         Some(p) => Some(std::sync::Arc::new(load_policy(p)?)),
         None => None,
     };
+    let change = crate::portainer::change_window::ChangeControl {
+        windows: opts
+            .change_window
+            .iter()
+            .filter(|w| !w.trim().is_empty())
+            .map(|w| crate::portainer::change_window::Window::parse(w))
+            .collect::<Result<_, _>>()?,
+        freeze: opts.freeze_file.clone(),
+    };
     Ok(HttpSettings {
+        change: (!change.is_empty()).then(|| std::sync::Arc::new(change)),
         policy,
         api_root: api_root(url)?,
         fallbacks,
@@ -266,6 +277,17 @@ fn default_hosts(addr: std::net::SocketAddr) -> Vec<String> {
         hosts.push(addr.ip().to_string());
     }
     hosts
+}
+
+/// --require-change-ref: the pattern references must match.
+pub fn change_ref(
+    o: &Flags,
+) -> Result<Option<std::sync::Arc<crate::tools::change_ref::ChangeRef>>, String> {
+    if !o.require_change_ref {
+        return Ok(None);
+    }
+    crate::tools::change_ref::ChangeRef::new(&o.change_ref_pattern)
+        .map(|c| Some(std::sync::Arc::new(c)))
 }
 
 /// How the audit log's records are sealed: with the key in

@@ -86,6 +86,9 @@ pub enum AuditAction {
         /// ok, error, held, cancelled, interrupted.
         #[arg(long)]
         outcome: Option<String>,
+        /// Only the calls of this change (their `change_ref`).
+        #[arg(long)]
+        change_ref: Option<String>,
         /// From this time on (RFC 3339, e.g. 2026-12-01 or 2026-12-01T08:00:00Z).
         #[arg(long)]
         since: Option<String>,
@@ -244,6 +247,30 @@ pub struct Flags {
     /// Append a JSON line per tool call to this file (writes: before and after).
     #[arg(long, env = "PORTAINER_AUDIT_LOG", global = true)]
     pub audit_log: Option<PathBuf>,
+
+    /// Every write needs a `change_ref` argument (a ticket id matching
+    /// --change-ref-pattern), kept in the audit log.
+    #[arg(long, env = "PORTAINER_MCP_REQUIRE_CHANGE_REF", global = true)]
+    pub require_change_ref: bool,
+
+    /// What a change reference looks like (a regular expression).
+    #[arg(long, env = "PORTAINER_MCP_CHANGE_REF_PATTERN", global = true,
+          default_value = crate::tools::change_ref::DEFAULT_PATTERN)]
+    pub change_ref_pattern: String,
+
+    /// Writes leave only inside these weekly windows, UTC, e.g.
+    /// "Mon-Fri 08:00-18:00" (repeat the flag, or separate with ';').
+    #[arg(
+        long,
+        env = "PORTAINER_MCP_CHANGE_WINDOW",
+        global = true,
+        value_delimiter = ';'
+    )]
+    pub change_window: Vec<String>,
+
+    /// While this file exists, no write leaves (its first line says why).
+    #[arg(long, env = "PORTAINER_MCP_FREEZE_FILE", global = true)]
+    pub freeze_file: Option<PathBuf>,
 
     /// Seal the audit log's records with an HMAC under the key in this file
     /// (at least 16 bytes; keep it where whoever can edit the log cannot

@@ -22,6 +22,8 @@ pub struct ServedTool {
     pub mode: Mode,
     pub schema: Value,
     pub lacking: Vec<&'static str>,
+    /// Its writes need a change reference (--require-change-ref).
+    pub change_ref: bool,
 }
 
 pub struct Menu {
@@ -49,6 +51,7 @@ impl Menu {
                     mode: s.mode,
                     schema,
                     lacking: s.lacking(),
+                    change_ref: s.change_ref,
                 },
             );
             tools.push(tool);

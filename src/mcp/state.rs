@@ -26,6 +26,8 @@ pub struct CallSettings {
     pub team: Option<u64>,
     /// Seals the state of input_required confirmations (MCP 2026-07-28).
     pub sealer: input_required::Sealer,
+    /// --require-change-ref: what a write's `change_ref` must look like.
+    pub change_ref: Option<Arc<crate::tools::change_ref::ChangeRef>>,
 }
 
 pub struct ServerState {

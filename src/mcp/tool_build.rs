@@ -71,6 +71,9 @@ pub fn mcp_tool(served: &Served) -> Tool {
     let mut input = served.input_schema();
     add_shaping_args(&mut input, def);
     confirm::add_args(&mut input, mode);
+    if served.change_ref {
+        add_change_ref(&mut input);
+    }
     let mut description = served.text.to_string();
     if let Mode::GetOnly { method_arg } = mode {
         if let Some(m) = input.pointer_mut(&format!("/properties/{method_arg}")) {
@@ -102,6 +105,22 @@ pub fn mcp_tool(served: &Served) -> Tool {
         tool
     } else {
         tool.with_annotations(annotations)
+    }
+}
+
+/// --require-change-ref: a write names its change (tools/change_ref.rs),
+/// required so that a model sees it must.
+fn add_change_ref(input: &mut Value) {
+    use crate::tools::change_ref::CHANGE_REF;
+    if let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) {
+        props.insert(
+            CHANGE_REF.into(),
+            json!({"type": "string", "description": "The change ticket this write belongs to"}),
+        );
+    }
+    match input.get_mut("required").and_then(Value::as_array_mut) {
+        Some(r) => r.push(json!(CHANGE_REF)),
+        None => input["required"] = json!([CHANGE_REF]),
     }
 }
 

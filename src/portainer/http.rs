@@ -37,6 +37,8 @@ pub struct HttpSettings {
     pub max_body: usize,
     /// --policy: what agents may do per environment.
     pub policy: Option<Arc<super::env_policy::Policy>>,
+    /// --change-window, --freeze-file: when writes may leave.
+    pub change: Option<Arc<super::change_window::ChangeControl>>,
 }
 
 impl HttpSettings {
@@ -55,6 +57,7 @@ impl HttpSettings {
             insecure: false,
             max_body: 64 << 20,
             policy: None,
+            change: None,
         }
     }
 }
@@ -79,6 +82,7 @@ struct Shared {
     deny_kinds: super::deny_kinds::DenyKinds,
     max_body: usize,
     policy: Option<Arc<super::env_policy::Policy>>,
+    change: Option<Arc<super::change_window::ChangeControl>>,
     /// The environments' names, groups and tags the policy reads.
     facts: super::env_facts::FactsCache,
     /// The Portainer found at start-up, for error messages.
@@ -148,6 +152,7 @@ impl Http {
                 deny_kinds: s.deny_kinds.clone(),
                 max_body: s.max_body,
                 policy: s.policy.clone(),
+                change: s.change.clone(),
                 facts: Default::default(),
                 connected: OnceLock::new(),
                 discovery: Mutex::new(HashMap::new()),
@@ -244,6 +249,15 @@ impl Http {
         let below_root = self.below_root(url).unwrap_or_default();
         if let Some(why) = self.shared.deny_kinds.refuses(below_root, url.query()) {
             return Err(why);
+        }
+        // Outside the change windows or in a freeze, writes are only shown
+        // (a held call), never sent.
+        let held = self.record.as_ref().is_some_and(Record::held);
+        if let (Some(change), true, false) = (&self.shared.change, self.is_write(method, url), held)
+        {
+            change
+                .allows(crate::clock::unix_now())
+                .map_err(|why| format!("{why}: {method} {} was not sent", url.path()))?;
         }
         Ok(())
     }

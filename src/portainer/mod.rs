@@ -3,6 +3,7 @@
 //! their decoding, and the Docker, Kubernetes and Swarm helpers.
 
 pub mod api_key;
+pub mod change_window;
 pub mod client;
 pub mod connected;
 pub mod content;

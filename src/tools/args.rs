@@ -132,6 +132,7 @@ impl Args {
             DRY_RUN,
             CONFIRM,
             crate::tools::wait::WAIT,
+            crate::tools::change_ref::CHANGE_REF,
         ];
         let extra: Vec<&str> = self
             .map

@@ -5,6 +5,7 @@
 pub mod args;
 pub mod call;
 pub mod catalogue;
+pub mod change_ref;
 pub mod converge;
 pub mod fill;
 pub mod fleet;

@@ -33,6 +33,8 @@ pub struct Choice {
     /// with the default ones, so the agent can check a file before it
     /// deploys it.
     pub content_rules: bool,
+    /// --require-change-ref: write tools take `change_ref`.
+    pub change_ref: bool,
 }
 
 impl Default for Choice {
@@ -48,6 +50,7 @@ impl Default for Choice {
             overrides: None,
             portainer: None,
             content_rules: false,
+            change_ref: false,
         }
     }
 }
@@ -63,6 +66,8 @@ pub struct Served {
     /// The description (index into DESCRIPTIONS) its arguments follow;
     /// None: the Portainer is unknown and every argument is offered.
     pub description: Option<usize>,
+    /// It writes, and writes need a change reference here.
+    pub change_ref: bool,
 }
 
 impl Served {
@@ -189,6 +194,7 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
                 title: overridden.0.unwrap_or(t.title),
                 text: overridden.1.unwrap_or(t.description),
                 description: c.portainer.as_ref().map(|p| p.index),
+                change_ref: c.change_ref && mode.can_write(),
             }),
             (why, _) => {
                 left_out.insert(t.name, why.unwrap_or_default());
@@ -277,6 +283,7 @@ mod tests {
             title: GAPPY.title,
             text: GAPPY.description,
             description,
+            change_ref: false,
         };
         let older = at(Some(0));
         assert_eq!(

@@ -14,6 +14,7 @@ use crate::mcp::state::ServerState;
 use crate::shaping;
 use crate::tools::args::Args;
 use crate::tools::catalogue::{self, ToolDef};
+use crate::tools::change_ref::CHANGE_REF;
 use crate::tools::fleet;
 use crate::tools::policy::Mode;
 use crate::tools::wait::{self, Wait};
@@ -66,22 +67,27 @@ impl<'s> Checked<'s> {
         let (def, mode) = (tool.def, tool.mode);
         let given = arguments.unwrap_or_default();
         let args = Args::new(given.clone()).lacking(tool.lacking.clone());
-        let checked = args
-            .check_against(&tool.schema)
-            .and_then(|()| shaping_request(&args))
-            .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
-            .and_then(|(req, plan)| {
-                let fleet = match def.shape.fan_out {
-                    Some(_) => fleet::selector(&args)?,
-                    None => None,
-                };
-                // Read before anything is sent: a bad wait refuses the write.
-                let wait = match def.converge {
-                    Some(_) => args.get::<Option<Wait>>(wait::WAIT, None)?,
-                    None => None,
-                };
-                Ok((req, plan, fleet, wait))
-            });
+        let change_ref = tool.change_ref;
+        // The change reference first: its error names the pattern.
+        let checked = match (&s.options.change_ref, change_ref) {
+            (Some(c), true) => c.check(args.raw(CHANGE_REF)).map(|_| ()),
+            _ => Ok(()),
+        }
+        .and_then(|()| args.check_against(&tool.schema))
+        .and_then(|()| shaping_request(&args))
+        .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
+        .and_then(|(req, plan)| {
+            let fleet = match def.shape.fan_out {
+                Some(_) => fleet::selector(&args)?,
+                None => None,
+            };
+            // Read before anything is sent: a bad wait refuses the write.
+            let wait = match def.converge {
+                Some(_) => args.get::<Option<Wait>>(wait::WAIT, None)?,
+                None => None,
+            };
+            Ok((req, plan, fleet, wait))
+        });
         let mut c = Checked {
             s,
             menu: menu.clone(),
@@ -161,6 +167,14 @@ impl<'s> Checked<'s> {
         record["tool"] = json!(self.def.name);
         record["access"] = json!(self.mode.label());
         record["arguments"] = self.args.as_value();
+        // The change a write belongs to, where one is required.
+        if let Some(r) = self
+            .args
+            .raw(CHANGE_REF)
+            .filter(|_| self.s.options.change_ref.is_some())
+        {
+            record["change_ref"] = r.clone();
+        }
         audit.write(record);
     }
 

@@ -3,6 +3,7 @@
 
 mod arguments;
 mod catalogue_examples;
+mod change_control;
 mod confirmation;
 mod content_rules;
 mod doctor;
