@@ -126,6 +126,9 @@ async fn run(cli: Cli) -> Result<(), String> {
     }
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
+    if let (Some(policy), true) = (&settings.policy, has_token) {
+        policy_check::warn_unknown_names(&http, policy.clone());
+    }
     let checks = Checks {
         version: !o.disable_version_check,
         has_token,

@@ -23,26 +23,9 @@ pub async fn run(o: &Flags, environment: Option<u64>) -> Result<String, String> 
         get("tags".into()).await?,
         get("endpoint_groups".into()).await?,
     );
-    let has = |list: &Value, name: &str| {
-        list.as_array()
-            .into_iter()
-            .flatten()
-            .any(|x| x["Name"].as_str() == Some(name))
-    };
     let mut out = String::new();
-    for rule in &policy.rules {
-        for t in rule.tags.iter().filter(|t| !has(&tags, t)) {
-            out.push_str(&format!(
-                "warning: rule \"{}\" names tag {t}, which Portainer does not have\n",
-                rule.name
-            ));
-        }
-        for g in rule.groups.iter().filter(|g| !has(&groups, g)) {
-            out.push_str(&format!(
-                "warning: rule \"{}\" names group {g}, which Portainer does not have\n",
-                rule.name
-            ));
-        }
+    for w in unknown_names(&policy, &tags, &groups) {
+        out.push_str(&format!("warning: {w}\n"));
     }
     let envs: Vec<Value> = match environment {
         Some(id) => vec![get(format!("endpoints/{id}")).await?],
@@ -58,4 +41,57 @@ pub async fn run(o: &Flags, environment: Option<u64>) -> Result<String, String> 
     out.push_str(&policy.explain_unnamed());
     out.push('\n');
     Ok(out)
+}
+
+/// The tags and groups the policy's rules name that Portainer does not
+/// have (such a rule picks nothing by them), one sentence each.
+pub fn unknown_names(
+    policy: &crate::portainer::env_policy::Policy,
+    tags: &Value,
+    groups: &Value,
+) -> Vec<String> {
+    let has = |list: &Value, name: &str| {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .any(|x| x["Name"].as_str() == Some(name))
+    };
+    let mut out = vec![];
+    for rule in &policy.rules {
+        for t in rule.tags.iter().filter(|t| !has(tags, t)) {
+            out.push(format!(
+                "rule \"{}\" names tag {t}, which Portainer does not have",
+                rule.name
+            ));
+        }
+        for g in rule.groups.iter().filter(|g| !has(groups, g)) {
+            out.push(format!(
+                "rule \"{}\" names group {g}, which Portainer does not have",
+                rule.name
+            ));
+        }
+    }
+    out
+}
+
+/// At start-up, with the server's own token: the same warnings in the
+/// log, read in the background so that serving does not wait for them.
+pub fn warn_unknown_names(
+    http: &Http,
+    policy: std::sync::Arc<crate::portainer::env_policy::Policy>,
+) {
+    let http = http.clone();
+    tokio::spawn(async move {
+        let get = |path: &'static str| read(http.client(), http.api_root(), None, path);
+        match (get("tags").await, get("endpoint_groups").await) {
+            (Ok(tags), Ok(groups)) => {
+                for w in unknown_names(&policy, &tags, &groups) {
+                    tracing::warn!("--policy: {w}");
+                }
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!("--policy: could not read Portainer's tags and groups to check the rules' names ({e})")
+            }
+        }
+    });
 }
