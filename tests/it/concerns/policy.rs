@@ -246,3 +246,25 @@ async fn policy_check_explains_each_environment_and_warns_of_unknown_names() {
         "{text}"
     );
 }
+
+/// A rule naming a tag Portainer does not have is warned about at start-up.
+#[tokio::test]
+async fn unknown_names_are_warned_about_at_start_up() {
+    let (_p, s, _file) =
+        served_with("[[rule]]\nname = \"staging\"\ntags = [\"staging\"]\naccess = \"read\"\n")
+            .await;
+    // The warning is read in the background: give it a moment.
+    let mut said = String::new();
+    for _ in 0..50 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        said = s.stderr.lock().unwrap().clone();
+        if said.contains("staging") {
+            break;
+        }
+    }
+    assert!(
+        said.contains("rule \"staging\" names tag staging, which Portainer does not have"),
+        "{said}"
+    );
+    s.stop().await;
+}

@@ -14,7 +14,7 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_portainer-mcp");
 
 pub struct Session {
     client: RunningService<RoleClient, ()>,
-    stderr: Arc<Mutex<String>>,
+    pub stderr: Arc<Mutex<String>>,
     reader: tokio::task::JoinHandle<()>,
     /// Every result's JSON, to look for leaked secrets afterwards.
     pub transcript: Mutex<String>,
