@@ -114,6 +114,10 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
             Some(p) => load_policy(p)?.has_content(),
             None => false,
         },
+        offer_confirm: match &o.policy {
+            Some(p) => load_policy(p)?.asks_confirmation(),
+            None => false,
+        },
     })
 }
 

@@ -74,6 +74,15 @@ pub fn mcp_tool(served: &Served) -> Tool {
     if served.change_ref {
         add_change_ref(&mut input);
     }
+    // A policy may ask for confirmation in some environments.
+    if served.offer_confirm && !mode.needs_confirm() {
+        if let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) {
+            props.insert(
+                crate::tools::args::CONFIRM.into(),
+                json!({"type": "boolean", "description": "true once the user agreed, where the policy asks"}),
+            );
+        }
+    }
     let mut description = served.text.to_string();
     if let Mode::GetOnly { method_arg } = mode {
         if let Some(m) = input.pointer_mut(&format!("/properties/{method_arg}")) {

@@ -49,6 +49,24 @@ pub struct Rule {
     /// Content rules for these environments, over `[content]`'s.
     #[serde(default)]
     pub content: Option<Levels>,
+    /// Kubernetes kinds no request may touch in these environments, as
+    /// --deny-kinds takes them (Secret, apps/Deployment, group/*).
+    #[serde(default)]
+    pub deny_kinds: Vec<String>,
+    #[serde(skip)]
+    denied: super::deny_kinds::DenyKinds,
+    /// Writes here need the user's confirmation (`confirm: true`) whatever
+    /// the server's --confirm: "writes" or "destructive".
+    #[serde(default)]
+    pub confirm: Option<ConfirmHere>,
+}
+
+/// Which writes a rule asks the user to confirm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfirmHere {
+    Writes,
+    Destructive,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +117,16 @@ impl Policy {
                 .unwrap_or_default();
             format!("{at}{}", e.message())
         })?;
+        let mut file = file;
+        for r in &mut file.rules {
+            r.denied = super::deny_kinds::DenyKinds::parse(&r.deny_kinds).map_err(|e| {
+                format!(
+                    "rule \"{}\": {}",
+                    r.name,
+                    e.replace("--deny-kinds: ", "deny_kinds: ")
+                )
+            })?;
+        }
         for r in &file.rules {
             if r.ids.is_empty() && r.names.is_empty() && r.tags.is_empty() && r.groups.is_empty() {
                 return Err(format!(
@@ -174,7 +202,10 @@ impl Policy {
     /// Whether a request needing `need` can be refused anywhere: reads
     /// need no look at the environment unless some rule forbids them.
     pub fn can_refuse(&self, need: Access) -> bool {
-        self.default < need
+        self.rules
+            .iter()
+            .any(|r| !r.denied.is_empty() || (need > Access::Read && r.confirm.is_some()))
+            || self.default < need
             || self.no_environment < need
             || self.rules.iter().any(|r| r.access < need)
     }
@@ -228,6 +259,40 @@ impl Policy {
         Err(format!("{who}: {} here", access.says()))
     }
 
+    /// Whether some rule asks for confirmations (write tools then take
+    /// `confirm` everywhere).
+    pub fn asks_confirmation(&self) -> bool {
+        self.rules.iter().any(|r| r.confirm.is_some())
+    }
+
+    /// The refusal of an unconfirmed write the rule picking `f` wants
+    /// confirmed.
+    pub fn unconfirmed(&self, f: &Facts, need: Access) -> Option<String> {
+        let (r, why) = self.rule_for(f)?;
+        let asks = match r.confirm? {
+            ConfirmHere::Writes => need >= Access::Write,
+            ConfirmHere::Destructive => need == Access::Destructive,
+        };
+        asks.then(|| {
+            format!(
+                "policy rule \"{}\" (environment {} {}: {why}) asks for the user's confirmation here: \
+                 show the user what will change (dry_run: true), then call again with confirm: true",
+                r.name, f.id, f.name
+            )
+        })
+    }
+
+    /// A kind the rule picking `f` denies, touched by this request
+    /// (`path` below the API root), named with the rule.
+    pub fn kinds_refused(&self, f: &Facts, path: &str, query: Option<&str>) -> Option<String> {
+        let (r, why) = self.rule_for(f)?;
+        let refused = r.denied.refuses(path, query)?;
+        Some(format!(
+            "policy rule \"{}\" (environment {} {}: {why}): {refused}",
+            r.name, f.id, f.name
+        ))
+    }
+
     /// What the policy lets agents do in the environment of `f`, in a line.
     pub fn explain(&self, f: &Facts) -> String {
         let (what, access, except) = match self.rule_for(f) {
@@ -252,6 +317,9 @@ impl Policy {
         );
         if !except.is_empty() {
             line.push_str(&format!("; except the tools {except}"));
+        }
+        if let Some((r, _)) = self.rule_for(f).filter(|(r, _)| !r.deny_kinds.is_empty()) {
+            line.push_str(&format!("; kinds denied: {}", r.deny_kinds.join(", ")));
         }
         if self.has_content() {
             line.push_str(&format!("; {}", self.content_for(Some(f)).explain()));

@@ -291,6 +291,16 @@ impl Http {
                 .await
                 .map_err(not_sent)?;
             policy.judge(&facts, need, tool).map_err(not_sent)?;
+            if let Some(why) = policy.kinds_refused(&facts, below, url.query()) {
+                return Err(not_sent(why));
+            }
+            // A held call only shows what it would send.
+            let rec = self.record.as_ref();
+            if !rec.is_some_and(|r| r.held() || r.confirmed()) {
+                if let Some(why) = policy.unconfirmed(&facts, need) {
+                    return Err(not_sent(why));
+                }
+            }
         }
         Ok(())
     }

@@ -70,6 +70,8 @@ pub struct CallState {
     /// The request on its way now (method, path, since when): what progress
     /// reports, and what a cancelled call may have left unfinished.
     pub in_flight: Option<(String, String, std::time::Instant)>,
+    /// The user confirmed this call (confirm: true, or an accepted ask).
+    pub confirmed: bool,
     /// What the policy's content rules warn of in what the call deploys.
     pub content_warnings: Vec<Value>,
     /// What a call that waits for its change to converge is waiting for:
@@ -290,6 +292,14 @@ impl Record {
     /// An API server's answer to a server-side dry run, for the held answer.
     pub fn add_preview(&self, v: Value) {
         self.lock().preview.push(v);
+    }
+
+    pub fn set_confirmed(&self, yes: bool) {
+        self.lock().confirmed = yes;
+    }
+
+    pub fn confirmed(&self) -> bool {
+        self.lock().confirmed
     }
 
     /// Content warnings, each kept once (a manifest is checked before it

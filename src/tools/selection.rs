@@ -35,6 +35,8 @@ pub struct Choice {
     pub content_rules: bool,
     /// --require-change-ref: write tools take `change_ref`.
     pub change_ref: bool,
+    /// A policy rule asks for confirmations: write tools take `confirm`.
+    pub offer_confirm: bool,
 }
 
 impl Default for Choice {
@@ -51,6 +53,7 @@ impl Default for Choice {
             portainer: None,
             content_rules: false,
             change_ref: false,
+            offer_confirm: false,
         }
     }
 }
@@ -68,6 +71,8 @@ pub struct Served {
     pub description: Option<usize>,
     /// It writes, and writes need a change reference here.
     pub change_ref: bool,
+    /// It writes, and takes `confirm` even where its mode does not ask.
+    pub offer_confirm: bool,
 }
 
 impl Served {
@@ -195,6 +200,7 @@ pub fn select(c: &Choice) -> Result<Selection, String> {
                 text: overridden.1.unwrap_or(t.description),
                 description: c.portainer.as_ref().map(|p| p.index),
                 change_ref: c.change_ref && mode.can_write(),
+                offer_confirm: c.offer_confirm && mode.can_write(),
             }),
             (why, _) => {
                 left_out.insert(t.name, why.unwrap_or_default());
@@ -284,6 +290,7 @@ mod tests {
             text: GAPPY.description,
             description,
             change_ref: false,
+            offer_confirm: false,
         };
         let older = at(Some(0));
         assert_eq!(

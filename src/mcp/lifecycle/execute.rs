@@ -43,6 +43,13 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         .watching(watch.clone());
     let record = call.record();
     record.set_tool(c.def.name, c.def.destructive);
+    // Confirmed: a write going out that its mode made ask (by confirm:
+    // true, elicitation or a second round), or one given confirm: true.
+    let said_yes = c
+        .args
+        .get::<bool>(crate::tools::args::CONFIRM, Some("false"))
+        .unwrap_or(false);
+    record.set_confirmed(!plan.hold && (c.mode.needs_confirm() || said_yes));
     dispatch::prepare(c, &call, &c.req, &s.options.shaping);
     let team = s
         .options

@@ -268,3 +268,74 @@ async fn unknown_names_are_warned_about_at_start_up() {
     );
     s.stop().await;
 }
+
+/// Kinds a rule denies are refused in its environments only, reads too.
+#[tokio::test]
+async fn a_rule_denies_kinds_in_its_environments() {
+    let (p, s, _file) = served_with(
+        "[[rule]]\nname = \"no secrets in production\"\ngroups = [\"production\"]\naccess = \"destructive\"\ndeny_kinds = [\"Secret\"]\n",
+    )
+    .await;
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "kubernetes_resource_list",
+            json!({"environment_id": 3, "kind": "Secret", "namespace": "shop"}),
+        )
+        .await;
+    assert!(
+        e.contains("no secrets in production") && e.contains("was not sent"),
+        "{e}"
+    );
+    let secrets = p
+        .seen()
+        .await
+        .into_iter()
+        .filter(|r| r.path.contains("/secrets"))
+        .count();
+    assert_eq!(secrets, 0);
+    s.ok(
+        "kubernetes_resource_list",
+        json!({"environment_id": 3, "kind": "ConfigMap", "namespace": "shop"}),
+    )
+    .await;
+    s.stop().await;
+    let bad = policy_file(
+        "[[rule]]\nname = \"x\"\nids = [3]\naccess = \"read\"\ndeny_kinds = [\"a/b/c\"]\n",
+    );
+    let path = bad.path().to_str().unwrap().to_string();
+    let (ok, stderr) = exit_of(command(&p.url(), TOKEN, &["--policy", &path])).await;
+    assert!(
+        !ok && stderr.contains("rule \"x\"") && stderr.contains("a/b/c"),
+        "{stderr}"
+    );
+}
+
+/// A rule can ask for the user's confirmation of writes in its
+/// environments, whatever --confirm says elsewhere.
+#[tokio::test]
+async fn a_rule_asks_for_confirmation_in_its_environments() {
+    let (p, s, _file) = served_with(
+        "[[rule]]\nname = \"prod: ask first\"\nids = [1]\naccess = \"destructive\"\nconfirm = \"writes\"\n",
+    )
+    .await;
+    p.reset_log().await;
+    let restart = json!({"environment_id": 1, "id": "web", "action": "restart"});
+    let e = s
+        .tool_error("docker_container_action", restart.clone())
+        .await;
+    assert!(
+        e.contains("prod: ask first") && e.contains("confirm: true"),
+        "{e}"
+    );
+    let mut preview = restart.clone();
+    preview["dry_run"] = json!(true);
+    let held = s.ok("docker_container_action", preview).await;
+    assert!(held["would_send"].to_string().contains("restart"), "{held}");
+    assert_eq!(writes_to(&p, 1).await, Vec::<String>::new());
+    let mut yes = restart.clone();
+    yes["confirm"] = json!(true);
+    s.ok("docker_container_action", yes).await;
+    assert_eq!(writes_to(&p, 1).await.len(), 1, "confirmed: sent");
+    s.stop().await;
+}
