@@ -40,17 +40,7 @@ pub fn container(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
             }
         }
     }
-    let mounts = host
-        .get("mounts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    for (i, m) in mounts.enumerate() {
-        if m["type"] == "bind" {
-            let src = m["source"].as_str().unwrap_or_default();
-            mount(doc, &path(&format!("HostConfig.Mounts[{i}]")), src, out);
-        }
-    }
+    bind_mounts(host, doc, &path("HostConfig.Mounts"), out);
     if let Some(caps) = listed(host, "capadd") {
         out.push(Finding::new(
             Check::Capabilities,
@@ -76,17 +66,7 @@ pub fn service(v: &Value, out: &mut Vec<Finding>) {
     let doc = "service spec";
     let spec = &v["tasktemplate"]["containerspec"];
     let at = "TaskTemplate.ContainerSpec";
-    let mounts = spec
-        .get("mounts")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    for (i, m) in mounts.enumerate() {
-        if m["type"] == "bind" {
-            let src = m["source"].as_str().unwrap_or_default();
-            mount(doc, &format!("{at}.Mounts[{i}]"), src, out);
-        }
-    }
+    bind_mounts(spec, doc, &format!("{at}.Mounts"), out);
     if let Some(caps) = listed(spec, "capabilityadd") {
         out.push(Finding::new(
             Check::Capabilities,
@@ -122,6 +102,21 @@ pub fn service(v: &Value, out: &mut Vec<Finding>) {
         }
     }
     user(spec.get("user"), doc, &format!("{at}.User"), out);
+}
+
+/// The bind mounts of `v`'s `Mounts` (shown at `at`).
+fn bind_mounts(v: &Value, doc: &str, at: &str, out: &mut Vec<Finding>) {
+    let mounts = v
+        .get("mounts")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for (i, m) in mounts.enumerate() {
+        if m["type"] == "bind" {
+            let src = m["source"].as_str().unwrap_or_default();
+            mount(doc, &format!("{at}[{i}]"), src, out);
+        }
+    }
 }
 
 fn mount(doc: &str, path: &str, src: &str, out: &mut Vec<Finding>) {

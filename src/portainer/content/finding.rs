@@ -119,7 +119,8 @@ pub fn yaml_documents(text: &str, what: &str, out: &mut Vec<Finding>) -> Vec<Val
     let mut docs = vec![];
     // The YAML parser's time grows with the square of flow nesting (100,000
     // brackets: most of a minute); no real file nests this deep.
-    if flow_depth(text) > MAX_FLOW_DEPTH {
+    // Brackets in double-quoted strings do not count, as in JSON.
+    if crate::transport::json_input::nesting(text.as_bytes()) > MAX_FLOW_DEPTH {
         out.push(Finding::new(
             Check::Unseen,
             what,
@@ -158,23 +159,6 @@ pub fn yaml_documents(text: &str, what: &str, out: &mut Vec<Finding>) -> Vec<Val
 }
 
 const MAX_FLOW_DEPTH: usize = 256;
-
-/// The deepest `[`/`{` nesting of `text`, brackets in strings counted too
-/// (an overestimate is only a file not read).
-pub fn flow_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for b in text.bytes() {
-        match b {
-            b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    max
-}
 
 /// `v` at `key` is true: a boolean, or a string compose and YAML 1.1
 /// read as one.

@@ -61,20 +61,24 @@ impl Levels {
         }
     }
 
+    /// Each check's level as `f` gives it.
+    fn from_fn(f: impl Fn(Check) -> Option<Level>) -> Levels {
+        Levels {
+            privileged: f(Check::Privileged),
+            host_namespaces: f(Check::HostNamespaces),
+            docker_socket: f(Check::DockerSocket),
+            host_path: f(Check::HostPath),
+            capabilities: f(Check::Capabilities),
+            image_tag: f(Check::ImageTag),
+            memory_limit: f(Check::MemoryLimit),
+            root_user: f(Check::RootUser),
+            unseen: f(Check::Unseen),
+        }
+    }
+
     /// `self` where set, else `base`.
     pub fn over(&self, base: &Levels) -> Levels {
-        let pick = |c: Check| self.slot(c).or(base.slot(c));
-        Levels {
-            privileged: pick(Check::Privileged),
-            host_namespaces: pick(Check::HostNamespaces),
-            docker_socket: pick(Check::DockerSocket),
-            host_path: pick(Check::HostPath),
-            capabilities: pick(Check::Capabilities),
-            image_tag: pick(Check::ImageTag),
-            memory_limit: pick(Check::MemoryLimit),
-            root_user: pick(Check::RootUser),
-            unseen: pick(Check::Unseen),
-        }
+        Levels::from_fn(|c| self.slot(c).or(base.slot(c)))
     }
 
     /// The level a check has here.
@@ -104,18 +108,7 @@ impl Levels {
     /// The strictest of both, check by check (a request reaching two
     /// environments meets both rules).
     pub fn strictest(&self, other: &Levels) -> Levels {
-        let pick = |c: Check| Some(self.level(c).max(other.level(c)));
-        Levels {
-            privileged: pick(Check::Privileged),
-            host_namespaces: pick(Check::HostNamespaces),
-            docker_socket: pick(Check::DockerSocket),
-            host_path: pick(Check::HostPath),
-            capabilities: pick(Check::Capabilities),
-            image_tag: pick(Check::ImageTag),
-            memory_limit: pick(Check::MemoryLimit),
-            root_user: pick(Check::RootUser),
-            unseen: pick(Check::Unseen),
-        }
+        Levels::from_fn(|c| Some(self.level(c).max(other.level(c))))
     }
 
     /// One line per check that is on.

@@ -3,16 +3,8 @@
 
 use crate::support::mcp::{command, output_of, Session};
 use crate::support::portainer::{StandIn, TOKEN};
+use crate::support::writes;
 use serde_json::{json, Value};
-
-async fn writes(p: &StandIn) -> Vec<String> {
-    p.seen()
-        .await
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
 
 #[tokio::test]
 async fn every_write_names_its_change() {

@@ -85,13 +85,7 @@ async fn a_denied_deploy_sends_nothing_whatever_the_route() {
             "environment {env}"
         );
     }
-    let stacks: Vec<String> = p
-        .seen()
-        .await
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| r.path)
-        .collect();
+    let stacks: Vec<String> = crate::support::writes(&p).await;
     assert_eq!(stacks, Vec::<String>::new(), "no write at all");
 }
 
@@ -176,12 +170,7 @@ async fn policy_content_check_judges_a_file_alone() {
         none["verdict"].as_str().unwrap().starts_with("pass"),
         "{none}"
     );
-    let writes: Vec<_> = p
-        .seen()
-        .await
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .collect();
+    let writes = crate::support::writes(&p).await;
     assert!(writes.is_empty(), "{writes:?}");
 }
 
@@ -258,12 +247,6 @@ async fn the_stored_file_and_every_document_are_judged() {
         )
         .await;
     assert!(e.contains("HostConfig.Privileged"), "{e}");
-    let writes: Vec<String> = p
-        .seen()
-        .await
-        .into_iter()
-        .filter(|r| r.method != "GET")
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect();
+    let writes: Vec<String> = crate::support::writes(&p).await;
     assert_eq!(writes, Vec::<String>::new());
 }

@@ -69,3 +69,13 @@ pub async fn sent_to(p: &StandIn, suffix: &str) -> usize {
         .filter(|x| x.path.ends_with(suffix))
         .count()
 }
+
+/// Every request other than GET the stand-in saw, as "METHOD path".
+pub async fn writes(p: &StandIn) -> Vec<String> {
+    p.seen()
+        .await
+        .into_iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
