@@ -45,6 +45,7 @@ fn run(data: &[u8]) {
             metrics: None,
             team: None,
             sealer: portainer_mcp::mcp::input_required::Sealer::new(None).unwrap(),
+            change_ref: None,
         };
         let server = PortainerServer::new(
             client,
