@@ -302,9 +302,16 @@ fn audit_command(
             .ok_or_else(|| "no audit log: name the file or give --audit-log".to_string())
     };
     match action {
-        AuditAction::Verify { file: f, head } => {
-            audit::run_verify(&file(f)?, &config::audit_key(o)?, head.as_deref())
-        }
+        AuditAction::Verify {
+            file: f,
+            head,
+            allow_unsealed_prefix,
+        } => audit::run_verify(
+            &file(f)?,
+            &config::audit_key(o)?,
+            head.as_deref(),
+            *allow_unsealed_prefix,
+        ),
         AuditAction::Report {
             file: f,
             user,

@@ -10,10 +10,20 @@ use std::io::BufRead;
 use std::path::Path;
 
 /// The verdict on the chain of `path`, as printed; Err when it is broken.
-pub fn run_verify(path: &Path, key: &Key, head: Option<&str>) -> Result<String, String> {
+pub fn run_verify(
+    path: &Path,
+    key: &Key,
+    head: Option<&str>,
+    allow_prefix: bool,
+) -> Result<String, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let v = verify(std::io::BufReader::with_capacity(1 << 20, file), key, head)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let v = verify(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        key,
+        head,
+        allow_prefix,
+    )
+    .map_err(|e| format!("{}: {e}", path.display()))?;
     let kind = match key {
         Key::Hmac(_) => "HMAC-SHA256 (keyed)",
         Key::Plain => {
@@ -126,6 +136,13 @@ fn caller_of(r: &Value) -> String {
 /// Outcome records matching `f`, summed up by tool and outcome, caller and
 /// environment (JSON or a table), or listed whole (`records`).
 pub fn run_report(path: &Path, f: &Filter, as_json: bool, records: bool) -> Result<String, String> {
+    for (flag, t) in [("--since", &f.since), ("--until", &f.until)] {
+        if let Some(t) = t.as_deref().filter(|t| !is_utc_time(t)) {
+            return Err(format!(
+                "{flag} {t}: a UTC time as the log writes it: 2026-12-01, 2026-12-01T08:00 or 2026-12-01T08:00:00Z"
+            ));
+        }
+    }
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut r = std::io::BufReader::with_capacity(1 << 20, file);
     let mut by_tool: BTreeMap<(String, String), u64> = BTreeMap::new();
@@ -143,7 +160,14 @@ pub fn run_report(path: &Path, f: &Filter, as_json: bool, records: bool) -> Resu
         if n == 0 {
             break;
         }
-        let Ok(rec) = serde_json::from_slice::<Value>(&line) else {
+        // Only sealed records count (audit verify says whether they hold);
+        // a line without a seal may be anyone's.
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let Some((body, _)) = crate::mcp::audit_chain::split(text) else {
+            unreadable += 1;
+            continue;
+        };
+        let Ok(rec) = serde_json::from_slice::<Value>(&body) else {
             unreadable += 1;
             continue;
         };
@@ -200,8 +224,29 @@ pub fn run_report(path: &Path, f: &Filter, as_json: bool, records: bool) -> Resu
     }
     if unreadable > 0 {
         out.push_str(&format!(
-            "\n{unreadable} line(s) were not JSON and were skipped\n"
+            "\n{unreadable} line(s) without a seal (or not JSON) were skipped\n"
         ));
     }
     Ok(out)
+}
+
+/// A UTC date or date and time the records' `time` compares with as text.
+fn is_utc_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| r.clone().all(|i| b.get(i).is_some_and(u8::is_ascii_digit));
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    let rest = &t[t.len().min(10)..];
+    date && (rest.is_empty()
+        || rest.len() >= 6
+            && rest.starts_with('T')
+            && rest[1..]
+                .trim_end_matches('Z')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':'))
 }

@@ -70,6 +70,10 @@ pub enum AuditAction {
         /// sealed head=...`): the file must still hold it.
         #[arg(long)]
         head: Option<String>,
+        /// The log began before the chain: lines before its first sealed
+        /// record are counted, not failed.
+        #[arg(long)]
+        allow_unsealed_prefix: bool,
     },
     /// Sum up the calls in the log by tool and outcome, caller and
     /// environment, or list the records (--records), filtered.

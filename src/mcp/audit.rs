@@ -182,44 +182,61 @@ impl Sealing {
     fn append_locked(&mut self, body: &str) -> std::io::Result<String> {
         let len = self.file.metadata()?.len();
         if len != self.len {
+            // Written since by another server (or this one's first write):
+            // a line it left torn is ended, and the last seal read again.
+            self.end_torn(len)?;
             self.prev = last_seal(&mut self.file)?;
         }
+        self.write_line(body)
+    }
+
+    fn write_line(&mut self, body: &str) -> std::io::Result<String> {
         let prev = self.prev.as_deref().unwrap_or_default();
         let (mut line, seal) = self.key.sealed_line(prev, body);
         line.push('\n');
         self.file.write_all(line.as_bytes())?;
         self.file.flush()?;
-        self.len = len + line.len() as u64;
+        self.len = self.file.metadata()?.len();
         self.prev = Some(seal.clone());
         self.records += 1;
         Ok(seal)
+    }
+
+    /// A last line without its newline (a writer stopped mid-record) is
+    /// ended and named by a sealed `torn` record, so `audit verify` can
+    /// tell it from an edit. (A whole record left unsealed is not torn:
+    /// verify fails on it whatever follows.)
+    fn end_torn(&mut self, len: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek, SeekFrom};
+        if len == 0 {
+            return Ok(());
+        }
+        let mut last = [0u8];
+        self.file.seek(SeekFrom::Start(len - 1))?;
+        self.file.read_exact(&mut last)?;
+        if last[0] == b'\n' {
+            return Ok(());
+        }
+        let (bytes, digest) = torn_tail(&mut self.file, len)?;
+        self.file.write_all(b"\n")?;
+        self.prev = last_seal(&mut self.file)?;
+        let record = json!({
+            "phase": "torn",
+            "bytes": bytes,
+            "sha256": digest,
+            "reason": "the line before was cut short by a writer stopped mid-record",
+            "time": crate::clock::now_rfc3339(),
+        });
+        self.write_line(&record.to_string()).map(|_| ())
     }
 }
 
 /// Start-up, alone on the file: ends a last line a crash left torn, and
 /// gives every intent without an outcome an `interrupted` one.
 fn recover(s: &mut Sealing) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let file = &mut s.file;
-    let len = file.metadata()?.len();
-    if len > 0 {
-        let mut last = [0u8];
-        file.seek(SeekFrom::Start(len - 1))?;
-        file.read_exact(&mut last)?;
-        if last[0] != b'\n' {
-            // The torn record is ended and named by a sealed one, so the
-            // chain (and `audit verify`) can tell it from an edit.
-            let (bytes, digest) = torn_tail(file, len)?;
-            file.write_all(b"\n")?;
-            s.append(&json!({
-                "phase": "torn",
-                "bytes": bytes,
-                "sha256": digest,
-                "reason": "the line before was cut short by a stop mid-write (found at start-up)",
-                "time": crate::clock::now_rfc3339(),
-            }))?;
-        }
-    }
+    use std::io::{Seek, SeekFrom};
+    let len = s.file.metadata()?.len();
+    s.end_torn(len)?;
     let file = &mut s.file;
     file.seek(SeekFrom::Start(0))?;
     let why = "the server stopped before the outcome was known (found at start-up)";
@@ -276,6 +293,7 @@ fn interrupted(intent: &Value, why: &str) -> Value {
         "caller": intent["caller"],
         "access": intent["access"],
         "arguments": intent["arguments"],
+        "change_ref": intent["change_ref"],
     })
 }
 
@@ -283,12 +301,23 @@ fn interrupted(intent: &Value, why: &str) -> Value {
 /// open ones are kept while reading, so memory follows what is unfinished,
 /// not the length of the log.
 fn unfinished(file: &File) -> std::io::Result<Vec<Value>> {
-    use std::io::BufRead;
+    use std::io::{BufRead, Read};
     let mut open: HashMap<String, (usize, Value)> = HashMap::new();
-    for (n, line) in std::io::BufReader::new(file).split(b'\n').enumerate() {
-        let line = line?;
-        // Only lines that can be a record are parsed; others are skipped.
-        let Ok(v) = serde_json::from_slice::<Value>(&line) else {
+    let mut r = std::io::BufReader::new(file);
+    let mut line = Vec::new();
+    for n in 0.. {
+        line.clear();
+        // Bounded: a line longer than a record can be is passed over.
+        let max = super::audit_verify::MAX_LINE as u64;
+        if (&mut r).take(max).read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        // Only sealed records count: an unsealed line may be anyone's.
+        let Some((body, _)) = super::audit_chain::split(line.strip_suffix(b"\n").unwrap_or(&line))
+        else {
+            continue;
+        };
+        let Ok(v) = serde_json::from_slice::<Value>(&body) else {
             continue;
         };
         let Some(call) = v["call"].as_str().map(String::from) else {
@@ -392,8 +421,8 @@ mod tests {
         drop(c);
         // The whole log verifies, the torn line named by the record after it.
         let file = std::io::BufReader::new(File::open(&path).unwrap());
-        let v =
-            super::super::audit_verify::verify(file, &Key::Plain, b.head().0.as_deref()).unwrap();
+        let v = super::super::audit_verify::verify(file, &Key::Plain, b.head().0.as_deref(), false)
+            .unwrap();
         assert!(v.ok(), "{v:?}");
         assert_eq!(v.torn, [4], "{v:?}");
         assert_eq!(v.head_found.map(|(_, after)| after), Some(0));
@@ -409,12 +438,12 @@ mod tests {
             a.write(json!({"phase": "outcome", "call": format!("r-{round}"), "outcome": "ok"}));
         }
         let read = || std::io::BufReader::new(File::open(&path).unwrap());
-        let v = super::super::audit_verify::verify(read(), &key, None).unwrap();
+        let v = super::super::audit_verify::verify(read(), &key, None, false).unwrap();
         assert!(v.ok() && v.sealed == 3, "{v:?}");
         // Rewritten by someone without the key: found.
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, text.replace("r-1", "r-9")).unwrap();
-        let v = super::super::audit_verify::verify(read(), &key, None).unwrap();
+        let v = super::super::audit_verify::verify(read(), &key, None, false).unwrap();
         assert_eq!(v.first_bad.map(|(n, _)| n), Some(2));
     }
 }

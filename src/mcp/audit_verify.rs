@@ -9,8 +9,17 @@ use std::io::BufRead;
 /// A line longer than this is not read (and breaks the chain).
 pub const MAX_LINE: usize = 64 << 20;
 
+const UNSEALED_RECORD: &str = "a whole record without a seal: added by someone other than a server";
 const NO_SEAL: &str =
     "no seal: the record was edited or torn, or written by a server that does not seal";
+
+/// A published head names a seal by its hex, whole or its first 16 or
+/// more digits, with or without the algorithm.
+fn head_matches(head: &str, seal: &str) -> bool {
+    let hex = |s: &str| s.rsplit(':').next().unwrap_or_default().to_string();
+    let (h, s) = (hex(head), hex(seal));
+    h.len() >= 16 && s.starts_with(&h)
+}
 
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
@@ -45,7 +54,12 @@ impl Verdict {
 
 /// Checks every line of `r` against the chain under `key`; `head`: a seal
 /// (or its first 16 or more characters) the file must hold.
-pub fn verify<R: BufRead>(mut r: R, key: &Key, head: Option<&str>) -> std::io::Result<Verdict> {
+pub fn verify<R: BufRead>(
+    mut r: R,
+    key: &Key,
+    head: Option<&str>,
+    allow_prefix: bool,
+) -> std::io::Result<Verdict> {
     let mut v = Verdict::default();
     let mut prev: Option<String> = None;
     // An unsealed line waiting for the torn record after it.
@@ -77,6 +91,12 @@ pub fn verify<R: BufRead>(mut r: R, key: &Key, head: Option<&str>) -> std::io::R
             if torn.is_some() {
                 break; // the unsealed line before this one is the first bad
             }
+            // A torn line is the start of a record and never parses; a whole
+            // record without a seal was written by someone else.
+            if serde_json::from_slice::<serde::de::IgnoredAny>(text).is_ok() {
+                v.first_bad = Some((n, UNSEALED_RECORD.into()));
+                break;
+            }
             // Fine only if the next record, sealed, names it as torn.
             torn = Some((n, text.len() as u64, sha256_hex(text)));
             continue;
@@ -95,7 +115,7 @@ pub fn verify<R: BufRead>(mut r: R, key: &Key, head: Option<&str>) -> std::io::R
         let keyed = seal.starts_with("hmac-sha256:");
         match (key, keyed) {
             (Key::Plain, true) => {
-                v.first_bad = Some((n, "sealed with a key: verify with --key-file".into()));
+                v.first_bad = Some((n, "sealed with a key: verify with --audit-key-file".into()));
                 break;
             }
             (Key::Hmac(_), false) => {
@@ -119,7 +139,7 @@ pub fn verify<R: BufRead>(mut r: R, key: &Key, head: Option<&str>) -> std::io::R
         }
         v.sealed += 1;
         if let Some(h) = head {
-            if h.len() >= 16 && seal.contains(h) {
+            if head_matches(h, seal) {
                 v.head_found = Some((n, 0));
             } else if let Some((at, after)) = v.head_found {
                 v.head_found = Some((at, after + 1));
@@ -137,6 +157,16 @@ pub fn verify<R: BufRead>(mut r: R, key: &Key, head: Option<&str>) -> std::io::R
             format!(
                 "the published head {} is not in the file: records were cut off its end, or the file was replaced",
                 crate::error::cap_text(h.to_string(), 90)
+            ),
+        ));
+    }
+    if v.ok() && v.unsealed_before > 0 && v.sealed > 0 && !allow_prefix {
+        v.first_bad = Some((
+            1,
+            format!(
+                "{} line(s) before the first sealed record are not covered by the chain (lines added at its top, \
+                 or a log begun before the chain: then pass --allow-unsealed-prefix)",
+                v.unsealed_before
             ),
         ));
     }
@@ -165,7 +195,7 @@ mod tests {
     }
 
     fn check(bytes: &[u8], key: &Key) -> Verdict {
-        verify(bytes, key, None).unwrap()
+        verify(bytes, key, None, false).unwrap()
     }
 
     fn key() -> Key {
@@ -217,7 +247,7 @@ mod tests {
             .first_bad
             .unwrap()
             .1
-            .contains("--key-file"));
+            .contains("--audit-key-file"));
         // Resealed without the key: a plain chain where an HMAC one was.
         let plain = chain(&Key::Plain, 3);
         assert!(check(&plain, &Key::Plain).ok());
@@ -229,16 +259,25 @@ mod tests {
         // The head a server published: still there, or cut off.
         let v = check(&good, &k);
         let head = v.head.clone().unwrap();
-        let v = verify(&good[..], &k, Some(&head)).unwrap();
+        let v = verify(&good[..], &k, Some(&head), false).unwrap();
         assert!(v.ok() && v.head_found == Some((3, 0)), "{v:?}");
         let lines: Vec<&[u8]> = good.split_inclusive(|b| *b == b'\n').collect();
         let cut = lines[..2].concat();
-        let v = verify(&cut[..], &k, Some(&head)).unwrap();
+        let v = verify(&cut[..], &k, Some(&head), false).unwrap();
         assert!(v.first_bad.unwrap().1.contains("cut off"));
         // Lines from before the chain began are counted, not judged.
         let mut older = b"{\"phase\":\"outcome\"}\n".to_vec();
         older.extend_from_slice(&good);
-        let v = check(&older, &k);
+        let v = verify(&older[..], &k, None, true).unwrap();
         assert!(v.ok() && v.unsealed_before == 1, "{v:?}");
+        // Unless told the log predates the chain, they fail it: lines
+        // added at the top would go unseen otherwise.
+        assert_eq!(check(&older, &k).first_bad.map(|(n, _)| n), Some(1));
+        // A whole unsealed record after the chain began fails at once.
+        let mut added = good.clone();
+        added.extend_from_slice(b"{\"phase\":\"outcome\",\"tool\":\"stack_delete\"}\n");
+        let (n, why) = check(&added, &k).first_bad.unwrap();
+        assert_eq!(n, 4);
+        assert!(why.contains("without a seal"), "{why}");
     }
 }

@@ -117,19 +117,16 @@ pub fn mcp_tool(served: &Served) -> Tool {
     }
 }
 
-/// --require-change-ref: a write names its change (tools/change_ref.rs),
-/// required so that a model sees it must.
+/// --require-change-ref: a write names its change (tools/change_ref.rs).
+/// Not `required` in the schema: the proxies and api_call read too, and a
+/// read needs none; the check is the server's, on every call that writes.
 fn add_change_ref(input: &mut Value) {
     use crate::tools::change_ref::CHANGE_REF;
     if let Some(props) = input.get_mut("properties").and_then(Value::as_object_mut) {
         props.insert(
             CHANGE_REF.into(),
-            json!({"type": "string", "description": "The change ticket this write belongs to"}),
+            json!({"type": "string", "description": "Required to write: the change ticket"}),
         );
-    }
-    match input.get_mut("required").and_then(Value::as_array_mut) {
-        Some(r) => r.push(json!(CHANGE_REF)),
-        None => input["required"] = json!([CHANGE_REF]),
     }
 }
 

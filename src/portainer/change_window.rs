@@ -112,7 +112,12 @@ impl ChangeControl {
     /// Whether a write may leave at `now` (Unix seconds); the refusal says
     /// why and when writes are next allowed.
     pub fn allows(&self, now: i64) -> Result<(), String> {
-        if let Some(f) = self.freeze.as_ref().filter(|f| f.exists()) {
+        // A freeze file that cannot be looked at (permissions) freezes too.
+        if let Some(f) = self
+            .freeze
+            .as_ref()
+            .filter(|f| f.try_exists().unwrap_or(true))
+        {
             let reason = std::fs::read_to_string(f).unwrap_or_default();
             let reason = reason.lines().next().unwrap_or_default().trim();
             let said = if reason.is_empty() {

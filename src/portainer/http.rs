@@ -282,8 +282,20 @@ impl Http {
         if !policy.can_refuse(need) {
             return Ok(()); // reads, where no rule forbids them
         }
+        let rec = self.record.as_ref();
+        let confirmed = rec.is_some_and(|r| r.held() || r.confirmed());
         let Some(envs) = self.reached(below, url.query()).await.map_err(not_sent)? else {
-            return policy.judge_unnamed(need).map_err(not_sent);
+            policy.judge_unnamed(need).map_err(not_sent)?;
+            // It may reach any environment: one whose rule asks for
+            // confirmation among them.
+            if need > super::env_policy::Access::Read && policy.asks_confirmation() && !confirmed {
+                return Err(not_sent(
+                    "a policy rule asks for the user's confirmation of writes, and this one names no environment for sure: \
+                     show the user what will change (dry_run: true), then call again with confirm: true"
+                        .into(),
+                ));
+            }
+            return Ok(());
         };
         for id in envs {
             let facts = self
@@ -295,8 +307,7 @@ impl Http {
                 return Err(not_sent(why));
             }
             // A held call only shows what it would send.
-            let rec = self.record.as_ref();
-            if !rec.is_some_and(|r| r.held() || r.confirmed()) {
+            if !confirmed {
                 if let Some(why) = policy.unconfirmed(&facts, need) {
                     return Err(not_sent(why));
                 }

@@ -10,6 +10,7 @@ pub mod expression_limits;
 pub mod kube_table;
 pub mod log_filter;
 pub mod log_window;
+pub mod nesting;
 pub mod notes;
 pub mod omit;
 pub mod redact;

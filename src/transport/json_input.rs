@@ -44,7 +44,7 @@ impl Refused {
 
 /// Ok when `bytes` is one JSON value rmcp can parse; else why not.
 pub fn check(bytes: &[u8]) -> Result<(), Refused> {
-    let depth = nesting(bytes);
+    let depth = crate::shaping::nesting::nesting(bytes);
     if depth > MAX_DEPTH {
         return Err(Refused {
             code: -32600,
@@ -60,34 +60,6 @@ pub fn check(bytes: &[u8]) -> Result<(), Refused> {
             code: -32700,
             message: format!("parse error: {e}"),
         })
-}
-
-/// The deepest nesting of arrays and objects, outside strings.
-pub fn nesting(bytes: &[u8]) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for &b in bytes {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
 }
 
 /// The JSON-RPC answer to a message that could not be parsed.
@@ -288,6 +260,7 @@ impl Envelope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shaping::nesting::nesting;
 
     #[test]
     fn depth_counts_outside_strings_only() {

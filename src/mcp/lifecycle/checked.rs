@@ -68,26 +68,26 @@ impl<'s> Checked<'s> {
         let given = arguments.unwrap_or_default();
         let args = Args::new(given.clone()).lacking(tool.lacking.clone());
         let change_ref = tool.change_ref;
-        // The change reference first: its error names the pattern.
-        let checked = match (&s.options.change_ref, change_ref) {
-            (Some(c), true) => c.check(args.raw(CHANGE_REF)).map(|_| ()),
-            _ => Ok(()),
-        }
-        .and_then(|()| args.check_against(&tool.schema))
-        .and_then(|()| shaping_request(&args))
-        .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
-        .and_then(|(req, plan)| {
-            let fleet = match def.shape.fan_out {
-                Some(_) => fleet::selector(&args)?,
-                None => None,
-            };
-            // Read before anything is sent: a bad wait refuses the write.
-            let wait = match def.converge {
-                Some(_) => args.get::<Option<Wait>>(wait::WAIT, None)?,
-                None => None,
-            };
-            Ok((req, plan, fleet, wait))
-        });
+        let checked = args
+            .check_against(&tool.schema)
+            .and_then(|()| shaping_request(&args))
+            .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
+            .and_then(|(req, plan)| {
+                // A call that writes names its change (a proxy's GET need not).
+                if let (Some(c), true, true) = (&s.options.change_ref, change_ref, plan.writes) {
+                    c.check(args.raw(CHANGE_REF))?;
+                }
+                let fleet = match def.shape.fan_out {
+                    Some(_) => fleet::selector(&args)?,
+                    None => None,
+                };
+                // Read before anything is sent: a bad wait refuses the write.
+                let wait = match def.converge {
+                    Some(_) => args.get::<Option<Wait>>(wait::WAIT, None)?,
+                    None => None,
+                };
+                Ok((req, plan, fleet, wait))
+            });
         let mut c = Checked {
             s,
             menu: menu.clone(),

@@ -120,7 +120,7 @@ pub fn yaml_documents(text: &str, what: &str, out: &mut Vec<Finding>) -> Vec<Val
     // The YAML parser's time grows with the square of flow nesting (100,000
     // brackets: most of a minute); no real file nests this deep.
     // Brackets in double-quoted strings do not count, as in JSON.
-    if crate::transport::json_input::nesting(text.as_bytes()) > MAX_FLOW_DEPTH {
+    if crate::shaping::nesting::nesting(text.as_bytes()) > MAX_FLOW_DEPTH {
         out.push(Finding::new(
             Check::Unseen,
             what,

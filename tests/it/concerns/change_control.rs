@@ -16,14 +16,9 @@ async fn every_write_names_its_change() {
     let tools = s.tools().await;
     for t in &tools {
         let schema = serde_json::to_value(&*t.input_schema).unwrap();
-        let required = schema["required"].to_string();
+        let takes = schema["properties"].get("change_ref").is_some();
         let writes = t.annotations.as_ref().and_then(|a| a.read_only_hint) != Some(true);
-        assert_eq!(
-            required.contains("change_ref"),
-            writes,
-            "{}: {schema}",
-            t.name
-        );
+        assert_eq!(takes, writes, "{}: {schema}", t.name);
     }
     p.reset_log().await;
     let update = json!({"id": 7, "environment_id": 1, "env": {"A": "1"}});
@@ -49,8 +44,20 @@ async fn every_write_names_its_change() {
         !put.body.as_ref().unwrap().to_string().contains("CHG-1042"),
         "the reference is ours, not Portainer's"
     );
-    // Reads need none.
+    // Reads need none, through a proxy too.
     s.ok("stack_list", json!({})).await;
+    s.ok(
+        "docker_proxy",
+        json!({"environment_id": 1, "method": "GET", "path": "containers/json"}),
+    )
+    .await;
+    let e = s
+        .tool_error(
+            "docker_proxy",
+            json!({"environment_id": 1, "method": "POST", "path": "containers/web/restart"}),
+        )
+        .await;
+    assert!(e.contains("`change_ref` is required"), "{e}");
     s.stop().await;
     let records: Vec<Value> = std::fs::read_to_string(&log)
         .unwrap()
