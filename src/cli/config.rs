@@ -94,6 +94,9 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
                 .into(),
         );
     }
+    // Read once here for what it changes in the tools (and again, checked,
+    // when the HTTP layer is built).
+    let policy = o.policy.as_deref().map(load_policy).transpose()?;
     Ok(Choice {
         read_only: o.read_only,
         disable_destructive: o.disable_destructive,
@@ -109,15 +112,8 @@ pub fn choice(o: &Flags) -> Result<Choice, String> {
         },
         portainer: None,
         change_ref: o.require_change_ref,
-        // Read again (and checked) when the HTTP layer is built.
-        content_rules: match &o.policy {
-            Some(p) => load_policy(p)?.has_content(),
-            None => false,
-        },
-        offer_confirm: match &o.policy {
-            Some(p) => load_policy(p)?.asks_confirmation(),
-            None => false,
-        },
+        content_rules: policy.as_ref().is_some_and(|p| p.has_content()),
+        offer_confirm: policy.as_ref().is_some_and(|p| p.asks_confirmation()),
     })
 }
 

@@ -298,10 +298,7 @@ impl Http {
             return Ok(());
         };
         for id in envs {
-            let facts = self
-                .facts(policy, id, policy.needs_facts())
-                .await
-                .map_err(not_sent)?;
+            let facts = self.facts(policy, id).await.map_err(not_sent)?;
             policy.judge(&facts, need, tool).map_err(not_sent)?;
             if let Some(why) = policy.kinds_refused(&facts, below, url.query()) {
                 return Err(not_sent(why));
@@ -344,11 +341,10 @@ impl Http {
     /// when some rule picks by name, tag or group, else its id alone.
     async fn facts(
         &self,
-        _policy: &super::env_policy::Policy,
+        policy: &super::env_policy::Policy,
         id: u64,
-        read: bool,
     ) -> Result<super::env_policy::Facts, String> {
-        if !read {
+        if !policy.needs_facts() {
             return Ok(super::env_policy::Facts {
                 id,
                 ..Default::default()

@@ -141,7 +141,7 @@ impl Http {
         };
         let mut levels: Option<Levels> = None;
         for id in envs {
-            let facts = self.facts(policy, id, policy.needs_facts()).await?;
+            let facts = self.facts(policy, id).await?;
             let own = policy.content_for(Some(&facts));
             levels = Some(match levels {
                 Some(l) => l.strictest(&own),
