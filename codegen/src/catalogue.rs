@@ -14,6 +14,20 @@ pub struct Catalogue {
     /// Operations api_call must never reach, each with the reason.
     #[serde(default)]
     pub deny: Vec<Deny>,
+    /// Our own words on arguments of operations api_describe shows, where
+    /// no curated tool's parameter description says it.
+    #[serde(default)]
+    pub note: Vec<Note>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// An operationId of spec/.
+    pub operation: String,
+    /// A path or query parameter's name, or `body.NAME` for a body field.
+    pub field: String,
+    pub text: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,9 @@
 //! The operation index: every operation of every description in spec/, as
 //! a compact static table the discovery tools (api_find, api_describe,
 //! api_call) read. Structure only: ids, routes, families, argument schemas
-//! and result shapes; no upstream prose.
+//! and result shapes; no upstream prose. Arguments carry our own words
+//! where we have them: tools.toml's [[note]] entries and the parameter
+//! descriptions of the curated tools built on an operation.
 
 use crate::catalogue::Catalogue;
 use crate::descriptions::Description;
@@ -61,6 +63,99 @@ pub fn check_deny(cat: &Catalogue, union: &Spec) -> Result<(), Vec<String>> {
     }
 }
 
+/// Longest argument description the index holds: notes are held to it,
+/// curated tools' descriptions cut at it.
+pub const NOTE_CHARS: usize = 240;
+
+/// Checks tools.toml's [[note]] entries: each names an argument of an
+/// operation of spec/, once, in a few words.
+pub fn check_notes(cat: &Catalogue, union: &Spec) -> Result<(), Vec<String>> {
+    let mut errors = vec![];
+    let mut seen = BTreeSet::new();
+    for n in &cat.note {
+        let at = format!("tools.toml: [[note]] `{}` `{}`", n.operation, n.field);
+        let Some(op) = union.operation(&n.operation) else {
+            errors.push(format!("{at}: no description in spec/ has this operation"));
+            continue;
+        };
+        if !describe(&mut input_schema(union, &op), &n.field, "x") {
+            errors.push(format!(
+                "{at}: the operation has no such argument (a parameter's name, or body.NAME)"
+            ));
+        }
+        let len = n.text.trim().chars().count();
+        if len == 0 || len > NOTE_CHARS {
+            errors.push(format!(
+                "{at}: text must be 1 to {NOTE_CHARS} characters, not {len}"
+            ));
+        }
+        if !seen.insert((n.operation.as_str(), n.field.as_str())) {
+            errors.push(format!("{at}: listed twice"));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// Our words on each operation's arguments, by operation id: the notes
+/// first (they win), then the curated tools' parameter descriptions (`?NAME`:
+/// a parameter or a body field). A parameter the tool encodes for the model
+/// (`json`) is described for the tool, not for the raw call, so it is left.
+fn words_on(cat: &Catalogue) -> BTreeMap<&str, Vec<(String, &str)>> {
+    let mut out: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
+    for n in &cat.note {
+        out.entry(n.operation.as_str())
+            .or_default()
+            .push((n.field.clone(), n.text.trim()));
+    }
+    for t in &cat.tools {
+        for (_, id) in t.operation_ids() {
+            for (p, o) in &t.params {
+                if let (Some(d), false) = (&o.description, o.json) {
+                    out.entry(id).or_default().push((format!("?{p}"), d.trim()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Gives `field` of a call's argument schema `text` as its description,
+/// unless it has one; whether the field is there. `?NAME` is a parameter
+/// or else a body field, `body.NAME` a body field, `NAME` a parameter.
+fn describe(input: &mut Value, field: &str, text: &str) -> bool {
+    let esc = |n: &str| n.replace('~', "~0").replace('/', "~1");
+    let pointers = if let Some(name) = field.strip_prefix('?') {
+        vec![
+            format!("/properties/{}", esc(name)),
+            format!("/properties/body/properties/{}", esc(name)),
+        ]
+    } else if let Some(name) = field.strip_prefix("body.") {
+        vec![format!("/properties/body/properties/{}", esc(name))]
+    } else {
+        vec![format!("/properties/{}", esc(field))]
+    };
+    for p in pointers {
+        if let Some(Value::Object(s)) = input.pointer_mut(&p) {
+            s.entry("description").or_insert_with(|| json!(cut(text)));
+            return true;
+        }
+    }
+    false
+}
+
+/// `text` within NOTE_CHARS, cut at a character.
+fn cut(text: &str) -> String {
+    if text.chars().count() <= NOTE_CHARS {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(NOTE_CHARS - 1).collect();
+    format!("{kept}…")
+}
+
 /// The index as Rust source: `OPERATIONS`, sorted by id.
 pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> TokenStream {
     let mut curated: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -77,6 +172,7 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
         .iter()
         .map(|d| (d.operation.as_str(), d.reason.trim()))
         .collect();
+    let said = words_on(cat);
     let mut ids = all_ids(union);
     ids.sort_by_key(|id| id.to_ascii_lowercase());
     let rows = ids.iter().filter_map(|id| {
@@ -107,7 +203,14 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
             quote!(ParamDef { name: #name, wire: #wire, in_path: #path_param, required: #required, missing_in: #lacking })
         });
         let body = op.body.is_some();
-        let input = input_schema(union, &op);
+        let mut input = input_schema(union, &op);
+        let ours = said.get(id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        for (field, text) in ours {
+            describe(&mut input, field, text);
+        }
+        // The words api_find also ranks by, from every description shown.
+        let words: Vec<&str> = ours.iter().map(|(_, t)| *t).collect();
+        let words = words.join(" ");
         // The body's own field names: api_find matches them too (a stack's
         // webhook is a field of StackUpdate, in no id or path).
         let fields: Vec<&str> = input
@@ -126,7 +229,7 @@ pub fn generate(cat: &Catalogue, union: &Spec, descriptions: &[Description]) -> 
         Some(quote! {
             OperationDef {
                 id: #id, method: #method, path: #path, family: #family,
-                params: &[#(#params),*], body: #body, fields: #fields, input: #input, result: #result,
+                params: &[#(#params),*], body: #body, fields: #fields, words: #words, input: #input, result: #result,
                 missing_in: #missing_in, curated: &[#(#tools),*], denied: #deny,
             }
         })

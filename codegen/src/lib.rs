@@ -109,6 +109,7 @@ pub fn generate_editions(
     let spec = descriptions::union(&described)?;
     catalogue::validate(&cat, &spec, handlers).map_err(|errs| errs.join("\n"))?;
     index::check_deny(&cat, &spec).map_err(|errs| errs.join("\n"))?;
+    index::check_notes(&cat, &spec).map_err(|errs| errs.join("\n"))?;
     let planned = plan::plan(&cat, &spec)?;
     let availability =
         compat::compute(&planned, &spec, &described).map_err(|errs| errs.join("\n"))?;

@@ -384,6 +384,52 @@ description = "List things."
     }
 }
 
+/// A note describes an argument that exists, once, in a few words; it
+/// reaches the index as the argument's description.
+#[test]
+fn notes_name_real_arguments_and_reach_the_index() {
+    let list = "[[tool]]\nname = \"thing_list\"\noperation = \"ThingList\"\naccess = \"read\"\n\
+                toolset = \"things\"\ntitle = \"List\"\ndescription = \"List things.\"\n";
+    let note = |op: &str, field: &str, text: &str| {
+        format!("\n[[note]]\noperation = \"{op}\"\nfield = \"{field}\"\ntext = \"{text}\"\n")
+    };
+    let ok = catalogue_with(list) + &note("ThingUpdate", "body.Prune", "Drop the gone ones.");
+    let out = generate_from(&ok, &[SPEC], HANDLERS).unwrap();
+    assert!(
+        out.operations
+            .contains(r#"\"Prune\":{\"description\":\"Drop the gone ones.\""#),
+        "the note is the field's description"
+    );
+    let long = "x".repeat(241);
+    for (extra, message) in [
+        (
+            note("ThingUpdat", "body.Prune", "a"),
+            "[[note]] `ThingUpdat` `body.Prune`: no description in spec/ has this operation",
+        ),
+        (
+            note("ThingUpdate", "body.Prun", "a"),
+            "[[note]] `ThingUpdate` `body.Prun`: the operation has no such argument",
+        ),
+        (
+            note("ThingUpdate", "Prune", "a"),
+            "[[note]] `ThingUpdate` `Prune`: the operation has no such argument",
+        ),
+        (
+            note("ThingUpdate", "body.Prune", &long),
+            "[[note]] `ThingUpdate` `body.Prune`: text must be 1 to 240 characters, not 241",
+        ),
+        (
+            note("ThingUpdate", "body.Prune", "a") + &note("ThingUpdate", "body.Prune", "b"),
+            "[[note]] `ThingUpdate` `body.Prune`: listed twice",
+        ),
+    ] {
+        let e = generate_from(&(catalogue_with(list) + &extra), &[SPEC], HANDLERS)
+            .err()
+            .unwrap();
+        assert!(e.contains(message), "{e}");
+    }
+}
+
 #[test]
 fn fill_needs_a_read_list_and_a_row_field() {
     let list = |extra: &str| {

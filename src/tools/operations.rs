@@ -26,6 +26,9 @@ pub struct OperationDef {
     pub body: bool,
     /// The top-level field names of its body.
     pub fields: &'static [&'static str],
+    /// Our descriptions of its arguments, run together (api_find ranks by
+    /// their words too).
+    pub words: &'static str,
     /// JSON Schema of the call's arguments (JSON text).
     pub input: &'static str,
     /// What a success returns, in a few words.
@@ -358,7 +361,12 @@ fn score(op: &OperationDef, query: &[String]) -> u32 {
         .collect();
     let family = words(op.family);
     let params: Vec<String> = op.params.iter().flat_map(|p| words(p.name)).collect();
-    let fields: Vec<String> = op.fields.iter().flat_map(|f| words(f)).collect();
+    let fields: Vec<String> = op
+        .fields
+        .iter()
+        .flat_map(|f| words(f))
+        .chain(words(op.words))
+        .collect();
     let verb = match op.method {
         "GET" => "list inspect",
         "POST" => "create",

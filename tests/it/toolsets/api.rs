@@ -530,3 +530,50 @@ async fn describe_shows_schemas_unredacted() {
         "array"
     );
 }
+
+/// api_describe carries our words on the fields agents get wrong (the
+/// webhook is a UUID the caller makes up) and the curated tools' own
+/// argument descriptions; api_find ranks by those words too.
+#[tokio::test]
+async fn describe_says_what_fields_mean() {
+    let (_p, s) = served(&[]).await;
+    let out = s
+        .ok("api_describe", json!({"operation": "StackUpdate"}))
+        .await;
+    let body = &out["arguments"]["properties"]["body"]["properties"];
+    let hook = body["Webhook"]["description"].as_str().unwrap_or_default();
+    assert!(hook.contains("UUID you make up"), "{out}");
+    assert!(hook.contains("/api/stacks/webhooks/"), "{out}");
+    assert!(body["Env"]["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("replaces")));
+    // A curated tool's argument description, under the API's own name.
+    let out = s
+        .ok("api_describe", json!({"operation": "StackFileInspect"}))
+        .await;
+    assert!(out["arguments"]["properties"]["version"]["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("older version")));
+    // Every description within the budget the build holds notes to.
+    fn texts<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+        match v {
+            Value::Object(m) => {
+                out.extend(m.get("description").and_then(Value::as_str));
+                m.values().for_each(|v| texts(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| texts(v, out)),
+            _ => {}
+        }
+    }
+    let mut described = 0;
+    for op in OPERATIONS {
+        let v: Value = serde_json::from_str(op.input).unwrap();
+        let mut found = vec![];
+        texts(&v, &mut found);
+        described += found.len();
+        for t in found {
+            assert!(t.chars().count() <= 240, "{}: {t}", op.id);
+        }
+    }
+    assert!(described > 100, "{described}");
+}
