@@ -111,7 +111,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_list",
         title: "List environments",
-        description: "Environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, agents, Edge. Start here: tools need their id.",
+        description: "Environments (endpoints) the caller can see: Docker, Swarm, Kubernetes, Edge. Start here: tools need their id.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -122,7 +122,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints",
         input: Input::Schema(
-            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index (paging).\",\"type\":\"integer\"},\"search\":{\"description\":\"Text in name, URL, group or tags (any case).\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 its agent, 4 its Edge; 5 Kubernetes, 6 its agent, 7 its Edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
+            "{\"properties\":{\"limit\":{\"description\":\"Page size.\",\"type\":\"integer\"},\"offset\":{\"description\":\"First index.\",\"type\":\"integer\"},\"search\":{\"description\":\"Text in name, URL, group or tags (any case).\",\"type\":\"string\"},\"status\":{\"description\":\"1 up, 2 down.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"},\"types\":{\"description\":\"1 Docker, 2 its agent, 4 its Edge; 5 Kubernetes, 6 its agent, 7 its Edge.\",\"items\":{\"type\":\"integer\"},\"type\":\"array\"}},\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[
@@ -576,7 +576,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_action",
         title: "Start or stop a stack",
-        description: "Start a stopped stack or stop a running one (nothing is removed); 409 when it already is.",
+        description: "Start a stopped stack or stop a running one (nothing removed); 409: already so.",
         toolset: "stacks",
         access: Access::Write,
         destructive: false,
@@ -685,7 +685,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "stack_delete",
         title: "Delete a stack",
-        description: "Stop and remove a stack and its containers or services; named volumes stay unless remove_volumes (where offered).",
+        description: "Remove a stack and its containers or services; named volumes stay unless remove_volumes (where offered).",
         toolset: "stacks",
         access: Access::Write,
         destructive: true,
@@ -900,7 +900,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_find",
         title: "Find an API operation",
-        description: "Find a Portainer or Docker API operation by words (\"helm rollback\") when no tool fits; a hit names the tool to prefer, if any. Then api_describe, api_call.",
+        description: "Find a Portainer or Docker API operation by words when no tool fits; a hit names the tool to prefer, if any. Then api_describe, api_call.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -956,7 +956,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_call",
         title: "Call an API operation",
-        description: "Call one operation by id with the arguments api_describe shows, checked before sending. Non-GET changes things.",
+        description: "Call an operation with the arguments api_describe shows, checked before sending. Non-GET changes things.",
         toolset: "api",
         access: Access::Write,
         destructive: true,
@@ -1012,7 +1012,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "kubernetes_proxy",
         title: "Kubernetes API passthrough",
-        description: "A raw Kubernetes API request through Portainer when no tool fits; path e.g. \"api/v1/namespaces/web/pods\". Non-GET changes the cluster.",
+        description: "A raw Kubernetes API request through Portainer when no tool fits; path e.g. \"api/v1/pods\". Non-GET changes the cluster.",
         toolset: "proxy",
         access: Access::Write,
         destructive: true,
@@ -1193,7 +1193,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_action",
         title: "Change a container's run state",
-        description: "Change a container's run state; answers its state after (running, exit code, health). 304: it was already so.",
+        description: "Change a container's run state; answers its state after (running, exit code, health); 304: already so.",
         toolset: "docker",
         access: Access::Write,
         destructive: false,
@@ -1232,7 +1232,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "DELETE",
         path: "/endpoints/{environmentId}/docker/containers/{id}|/endpoints/{environmentId}/docker/images/{name}|/endpoints/{environmentId}/docker/volumes/{name}",
         input: Input::Schema(
-            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Even if running or in use.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Also remove its anonymous volumes. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"force\":{\"default\":false,\"description\":\"Even if running or in use.\",\"type\":\"boolean\"},\"id\":{\"description\":\"Id or name; an image as name:tag.\",\"type\":\"string\"},\"kind\":{\"enum\":[\"container\",\"image\",\"volume\"],\"type\":\"string\"},\"volumes\":{\"default\":false,\"description\":\"Its anonymous volumes too. Only for kind container.\",\"type\":\"boolean\"}},\"required\":[\"kind\",\"environment_id\",\"id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1262,7 +1262,7 @@ pub static TOOLS: &[ToolDef] = &[
         method: "GET",
         path: "/endpoints/{environmentId}/docker/images/json|/endpoints/{environmentId}/docker/networks|/endpoints/{environmentId}/docker/volumes",
         input: Input::Schema(
-            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Include intermediate images. Only for kind image.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]},\"kind\":{\"enum\":[\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
+            "{\"properties\":{\"all\":{\"default\":false,\"description\":\"Intermediate ones too. Only for kind image.\",\"type\":\"boolean\"},\"environment_id\":{\"minimum\":1,\"type\":\"integer\"},\"filters\":{\"description\":\"Docker filters, e.g. {\\\"dangling\\\": [\\\"true\\\"]}.\",\"type\":[\"object\",\"string\"]},\"kind\":{\"enum\":[\"image\",\"network\",\"volume\"],\"type\":\"string\"}},\"required\":[\"kind\",\"environment_id\"],\"type\":\"object\"}",
         ),
         missing_in: 0u32,
         gaps: &[],
@@ -1307,13 +1307,13 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: true,
             fill: None,
-            fan_out: None,
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
         name: "docker_disk_usage",
         title: "Docker disk usage",
-        description: "Like docker system df: images, containers, volumes, build cache: count, in use, MiB used and reclaimable; unused volumes named.",
+        description: "Like docker system df (images, containers, volumes, build cache), in MiB; unused volumes named.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,
@@ -1335,7 +1335,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
-            fan_out: None,
+            fan_out: Some("docker"),
         },
     },
     ToolDef {
@@ -2381,7 +2381,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: true,
             single_request: true,
             fill: None,
-            fan_out: None,
+            fan_out: Some("kubernetes"),
         },
     },
     ToolDef {
@@ -2663,7 +2663,7 @@ pub static TOOLS: &[ToolDef] = &[
             client_paging: false,
             single_request: false,
             fill: None,
-            fan_out: None,
+            fan_out: Some("kubernetes"),
         },
     },
     ToolDef {

@@ -32,8 +32,8 @@ fn add_shaping_args(input: &mut Value, def: &ToolDef) {
     if def.shape.fan_out.is_some() {
         props.insert(
             "environment_id".into(),
-            json!({"type": ["integer", "string", "array"], "minimum": 1,
-                   "description": "Or [ids], \"*\", \"tag:NAME\", \"group:NAME\""}),
+            json!({"type": ["integer", "string", "array"],
+                   "description": "Or [ids], \"*\", \"tag:X\", \"group:X\""}),
         );
     }
     if let Some(fill) = def.shape.fill {

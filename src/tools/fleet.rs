@@ -50,6 +50,11 @@ pub fn selector(args: &Args) -> Result<Option<Selector>, ToolError> {
 fn parse(args: &Args) -> Result<Option<Selector>, ToolError> {
     let bad = |why: String| ToolError::BadArguments(format!("`environment_id`: {why}"));
     match args.raw("environment_id") {
+        // One id, as every tool takes it (the schema's type list leaves
+        // out the minimum a plain id has, so it is held here).
+        Some(Value::Number(n)) if n.as_u64().is_none_or(|n| n == 0) => {
+            Err(bad(format!("`{n}` is not an environment id (1 or more)")))
+        }
         None | Some(Value::Number(_)) => Ok(None),
         Some(Value::Array(ids)) => {
             if ids.is_empty() || ids.len() > MAX_IDS {

@@ -21,14 +21,14 @@ pub(super) fn v1() -> String {
 pub struct ResourceList {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// e.g. v1, apps/v1, batch/v1.
+    /// e.g. v1, apps/v1.
     #[serde(default = "v1")]
     api_version: String,
-    /// e.g. Pod, Deployment, ConfigMap.
+    /// e.g. Pod, Deployment.
     kind: String,
     /// All when left out.
     namespace: Option<String>,
-    /// e.g. app=web,tier!=cache
+    /// e.g. app=web
     label_selector: Option<String>,
     /// e.g. status.phase=Running
     field_selector: Option<String>,
@@ -100,7 +100,7 @@ async fn resource_list(call: &Call, a: ResourceList) -> Result<Value, ToolError>
 pub struct ResourceGet {
     #[schemars(range(min = 1))]
     environment_id: u64,
-    /// e.g. v1, apps/v1, batch/v1.
+    /// e.g. v1, apps/v1.
     #[serde(default = "v1")]
     api_version: String,
     /// Resource kind, e.g. Pod, Deployment, Service.

@@ -32,7 +32,7 @@ pub struct Update {
     /// env is all: others are removed.
     #[serde(default)]
     replace_env: bool,
-    /// Remove services no longer in the file (default: as the stack is set).
+    /// Remove services gone from the file (default: the stack's setting).
     prune: Option<bool>,
     /// Pull images again first.
     #[serde(default)]

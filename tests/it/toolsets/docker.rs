@@ -909,3 +909,35 @@ async fn a_tag_matching_ten_thousand_environments_is_capped() {
     assert!(out.to_string().len() <= 40_000, "within the cap");
     s.stop().await;
 }
+
+/// Engine facts and disk use of the fleet in one call each; an id below 1
+/// is refused by name although the fan-out schema lists no minimum.
+#[tokio::test]
+async fn engine_info_and_disk_usage_over_the_fleet() {
+    let (p, s) = fleet(6).await;
+    let out = s
+        .ok(
+            "docker_info",
+            json!({"environment_id": "*", "select": "ServerVersion"}),
+        )
+        .await;
+    // env-i: Docker unless i % 3 == 0, down when i % 5 == 0.
+    assert_eq!(environment_ids(&out), [1, 2, 4], "{out}");
+    assert!(out["items"][0]["selected"].is_string(), "{out}");
+    assert_eq!(sent_to(&p, "/docker/info").await, 3, "one per environment");
+    let out = s
+        .ok("docker_disk_usage", json!({"environment_id": [1, 2]}))
+        .await;
+    assert_eq!(environment_ids(&out), [1, 2], "{out}");
+    assert!(out["items"][1].get("error").is_none(), "{out}");
+    assert_eq!(sent_to(&p, "/docker/system/df").await, 2);
+    for bad in [json!(0), json!(-3)] {
+        let e = s
+            .tool_error("docker_info", json!({"environment_id": bad}))
+            .await;
+        assert!(
+            e.contains("environment_id") && e.contains("1 or more"),
+            "{e}"
+        );
+    }
+}

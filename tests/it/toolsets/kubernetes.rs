@@ -922,3 +922,30 @@ async fn rollout_history_and_undo() {
     );
     s.stop().await;
 }
+
+/// Namespaces and the heaviest pods of every cluster in one call each.
+#[tokio::test]
+async fn namespaces_and_top_over_many_clusters() {
+    let (p, s) = crate::support::fleet(6).await;
+    let out = s
+        .ok("kubernetes_namespace_list", json!({"environment_id": "*"}))
+        .await;
+    // env-i: Kubernetes when i % 3 == 0.
+    assert_eq!(crate::support::environment_ids(&out), [3, 6], "{out}");
+    assert!(out["items"][0].get("error").is_none(), "{out}");
+    let out = s
+        .ok(
+            "kubernetes_top",
+            json!({"environment_id": [3, 6], "of": "pods"}),
+        )
+        .await;
+    assert_eq!(crate::support::environment_ids(&out), [3, 6], "{out}");
+    assert!(out["items"][0].get("error").is_none(), "{out}");
+    let metrics = p
+        .seen_after_start()
+        .await
+        .into_iter()
+        .filter(|x| x.path.contains("metrics.k8s.io"))
+        .count();
+    assert!(metrics >= 2, "each cluster's metrics read: {metrics}");
+}
