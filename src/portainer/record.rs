@@ -260,6 +260,16 @@ impl Record {
         self.lock().failure = Some(e);
     }
 
+    pub fn has_failure(&self) -> bool {
+        self.lock().failure.is_some()
+    }
+
+    /// The failure marked so far, no longer the call's (a wait's reading
+    /// that failed after the change was made: wait.rs tells it apart).
+    pub fn take_failure(&self) -> Option<crate::error::ToolError> {
+        self.lock().failure.take()
+    }
+
     /// Keeps the exchange as the call's last; one that left the process is
     /// also listed as sent (for the audit log).
     pub fn record(&self, x: &Exchange) {

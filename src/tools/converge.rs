@@ -30,7 +30,7 @@ pub async fn after(
 ) -> Result<Value, ToolError> {
     match kind {
         "stack" => {
-            let running = await_stack(call, &answer, w).await?;
+            let running = wait::settle(call, await_stack(call, &answer, w)).await?;
             answer["running"] = running;
         }
         "helm_release" => {
@@ -38,7 +38,11 @@ pub async fn after(
                 answer = json!({"release": answer});
             }
             answer["rollout"] = match release_of(args) {
-                Ok((env, name, ns)) => await_release(call, env, &name, ns.as_deref(), w).await,
+                Ok((env, name, ns)) => {
+                    let release =
+                        async { Ok(await_release(call, env, &name, ns.as_deref(), w).await) };
+                    wait::settle(call, release).await?
+                }
                 Err(e) => wait::unread(e),
             };
         }

@@ -91,8 +91,16 @@ where
     let started = Instant::now();
     let deadline = started + Duration::from_secs(wait.0);
     let mut ok_before = false;
+    let failed_before = call.record().has_failure();
     loop {
-        let r = read().await?;
+        let r = read().await;
+        // A reading over the size cap: no later one will fare better.
+        if !failed_before {
+            if let Some(e) = call.record().take_failure() {
+                return Err(e);
+            }
+        }
+        let r = r?;
         // A held call changed nothing: no wait for a cancel to speak of.
         if !call.held() {
             call.record().waiting(&r.status);
@@ -108,6 +116,31 @@ where
             });
         }
         tokio::time::sleep(EVERY).await;
+    }
+}
+
+/// A wait's outcome for the answer: when reading how a made change goes
+/// fails (Portainer down, an answer over the size cap), the answer says
+/// so and the change stands; the call is not an error. A held call made
+/// no change, and a cancelled one ends as cancelled: their errors stay.
+pub async fn settle<F>(call: &Call, wait: F) -> Result<serde_json::Value, ToolError>
+where
+    F: Future<Output = Result<serde_json::Value, ToolError>>,
+{
+    let failed_before = call.record().has_failure();
+    let r = wait.await;
+    // An answer over the cap marks the whole call failed; here it is the
+    // wait's failure, not the change's.
+    let r = match (failed_before, r) {
+        (false, r) => match call.record().take_failure() {
+            Some(e) => Err(e),
+            None => r,
+        },
+        (true, r) => r,
+    };
+    match r {
+        Err(e) if !call.held() && !matches!(e, ToolError::Cancelled(_)) => Ok(unread(e)),
+        other => other,
     }
 }
 

@@ -447,7 +447,7 @@ async fn undo(call: &Call, a: Undo) -> Result<Value, ToolError> {
     }
     let mut out = summary;
     if let Some(w) = a.wait {
-        out["rollout"] = await_rollout(call, env, &path, w).await?;
+        out["rollout"] = wait::settle(call, await_rollout(call, env, &path, w)).await?;
     }
     Ok(out)
 }

@@ -52,7 +52,8 @@ async fn converge(
     mut out: Value,
 ) -> Result<Value, ToolError> {
     if let Some(w) = w {
-        out["rollout"] = await_service(call, env, id, change, w).await?;
+        out["rollout"] =
+            crate::tools::wait::settle(call, await_service(call, env, id, change, w)).await?;
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! on its third read, `slow` never does, `stuck` exceeded its progress deadline (its pods are
 //! web's, with their warning events), `web` has three ReplicaSet revisions
 //! `db` (a StatefulSet) and `agent` (a DaemonSet) two ControllerRevisions
-//! each, for history and undo.
+//! each, for history and undo; `oversized` answers more than 2 MiB.
 
 use crate::answer::{json, Answer};
 use crate::request::Req;
@@ -31,6 +31,15 @@ pub(super) fn route(req: &Req, shared: &Shared, rest: &[&str]) -> Option<Answer>
         }
         ("PATCH", ["deployments", "rolling"] | ["deployments", "rolling", "scale"]) => {
             json(200, rolling(0))
+        }
+        // One whose every reading is over 2 MiB: a server capped below
+        // that makes the change and cannot read how it goes.
+        ("PATCH", ["deployments", "oversized", "scale"]) => json(200, rolling(0)),
+        ("GET", ["deployments", "oversized"]) => {
+            let mut d = rolling(1);
+            d["metadata"]["name"] = json!("oversized");
+            d["metadata"]["annotations"] = json!({"padding": "x".repeat(2 << 20)});
+            json(200, d)
         }
         ("GET", ["deployments", "stuck"]) => json(200, stuck()),
         ("PATCH", ["deployments", "stuck"]) => json(200, stuck()),

@@ -949,3 +949,34 @@ async fn namespaces_and_top_over_many_clusters() {
         .count();
     assert!(metrics >= 2, "each cluster's metrics read: {metrics}");
 }
+
+/// A change made, then reading how it goes fails (here every reading is
+/// over the server's --max-upstream-mb): the answer says the change was
+/// made and the reading failed; the call is not an error, and a held call
+/// whose reading fails still is.
+#[tokio::test]
+async fn a_failed_reading_does_not_undo_a_made_change() {
+    let p = crate::support::portainer::StandIn::start().await;
+    let s = crate::support::mcp::Session::start(&p.url(), &["--max-upstream-mb", "1"]).await;
+    let out = s
+        .ok(
+            "kubernetes_scale",
+            json!({"environment_id": 3, "namespace": "shop", "name": "oversized", "replicas": 3, "wait": 5}),
+        )
+        .await;
+    let r = &out["rollout"];
+    assert_eq!(r["status"], "unknown", "{out}");
+    let e = r["error"].as_str().unwrap();
+    assert!(
+        e.contains("the change was made") && e.contains("1 MiB"),
+        "{e}"
+    );
+    let patched = p
+        .seen()
+        .await
+        .iter()
+        .filter(|x| x.method == "PATCH" && x.path.ends_with("/deployments/oversized/scale"))
+        .count();
+    assert_eq!(patched, 1, "the change was sent once");
+    s.stop().await;
+}
