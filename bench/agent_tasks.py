@@ -799,7 +799,7 @@ async def theirs_stack_change(a):
                                          "query_params": {"all": "true", "filters": json.dumps(
                                              {"label": ["com.docker.compose.project=shop"]})},
                                          "select": "[].{s:Labels.\"com.docker.compose.service\",st:State}"})
-    return "\n".join(f"{r['s']}: {r['st']} (ok)" for r in rows)
+    return states_of_shop(rows)
 
 
 def expect_stack_change(scene, before):
@@ -807,6 +807,39 @@ def expect_stack_change(scene, before):
     rows = json.loads(scene.docker("inspect", *ids)) if ids else []
     return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
             if c["Config"]["Cmd"] == json.loads(NEW_COMMAND)] or ["a container running the new command"]
+
+
+# 20. The stack broke after its last change: back to the file before, and
+# say that it runs (issue 29: Business Edition keeps earlier stack files).
+def states_of_shop(rows):
+    return "\n".join(f"{r['s']}: {r['st']} (ok)" for r in rows)
+
+
+async def ours_stack_rollback(a):
+    out = await a.call("stack_update", {"id": 7, "environment_id": DOCKER, "rollback": True, "wait": 60})
+    run = out["running"]
+    return "\n".join(f"{c['service']}: {c['state']} ({c['verdict']})" for c in run["containers"])
+
+
+async def theirs_stack_rollback(a):
+    st = await a.call("StackInspect", {"id": 7})
+    version = st["PreviousDeploymentInfo"]["FileVersion"]
+    f = await a.call("StackFileInspect", {"id": 7, "version": version})
+    await a.call("StackUpdate", {"id": 7, "endpointId": DOCKER, "Env": st.get("Env") or [],
+                                 "StackFileContent": f["StackFileContent"]})
+    rows = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
+                                         "query_params": {"all": "true", "filters": json.dumps(
+                                             {"label": ["com.docker.compose.project=shop"]})},
+                                         "select": "[].{s:Labels.\"com.docker.compose.service\",st:State}"})
+    return states_of_shop(rows)
+
+
+def expect_stack_rollback(scene, before):
+    # The task before changed the command to sleep 1800; the file before it ran sleep 3600.
+    ids = scene.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
+    rows = json.loads(scene.docker("inspect", *ids)) if ids else []
+    return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
+            if c["Config"]["Cmd"] == ["sleep", "3600"]] or ["a container running the earlier file's command"]
 
 
 Script = Callable[[Agent], Awaitable[str]]
@@ -865,6 +898,8 @@ TASKS = [
          ours_stack_webhook, theirs_stack_webhook, expect_stack_webhook),
     Task("stack_change", "Change stack 7's web service to run `sleep 1800` and tell me it runs.",
          ours_stack_change, theirs_stack_change, expect_stack_change),
+    Task("stack_rollback", "Stack 7 (environment 1) broke after its last change: put back the file it ran "
+         "before and tell me it runs.", ours_stack_rollback, theirs_stack_rollback, expect_stack_rollback),
     Task("rollback_deployment", "Deployment web in namespace shop (environment 3) broke: roll it back to its "
          "previous revision.", ours_rollback, theirs_rollback, expect_rollback, toolsets=("kubernetes_manage",)),
 ]

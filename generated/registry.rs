@@ -241,7 +241,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "environment_get",
         title: "Get an environment",
-        description: "One environment in full: type, URL, group, tags, status, TLS, agent, Kubernetes settings, access.",
+        description: "One environment: type, URL, group, tags, status, TLS, agent, Kubernetes settings, access.",
         toolset: "environments",
         access: Access::Read,
         destructive: false,
@@ -670,6 +670,11 @@ pub static TOOLS: &[ToolDef] = &[
             "remove stack webhook",
             "delete stack webhook",
             "redeploy",
+            "rollback stack",
+            "roll back stack",
+            "revert stack",
+            "undo stack update",
+            "previous stack file",
         ],
         converge: None,
         shape: crate::shaping::Rules {
@@ -928,7 +933,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "api_describe",
         title: "Describe an API operation",
-        description: "One operation's exact argument schema (id from api_find) and result shape.",
+        description: "One operation's argument schema (id from api_find) and result shape.",
         toolset: "api",
         access: Access::Read,
         destructive: false,
@@ -1165,7 +1170,7 @@ pub static TOOLS: &[ToolDef] = &[
     ToolDef {
         name: "docker_container_stats",
         title: "Container resource usage",
-        description: "CPU %, memory, limit, net and block I/O (as docker stats) of one container or all running ones, heaviest first.",
+        description: "As docker stats: CPU %, memory, limit, net and block I/O of one container or all running, heaviest first.",
         toolset: "docker",
         access: Access::Read,
         destructive: false,

@@ -122,7 +122,9 @@ pub fn git_stack() -> Value {
         "GitConfig": {"URL": "https://git.example.com/team/api.git", "ReferenceName": "refs/heads/release", "ConfigFilePath": "docker-compose.yml",
                       "Authentication": {"Username": "deploy-bot", "Password": "", "AuthorizationType": 0}, "ConfigHash": "8ad1b9f", "TLSSkipVerify": false},
         "AutoUpdate": {"Interval": "5m", "ForceUpdate": true, "ForcePullImage": false, "Webhook": "5e1c2d3a-1111-4222-8333-944455556666", "JobID": "15"},
-        "Option": {"Prune": true}, "AdditionalFiles": ["override.yml"]
+        "Option": {"Prune": true}, "AdditionalFiles": ["override.yml"],
+        "CurrentDeploymentInfo": {"Version": 4, "FileVersion": 4, "ConfigHash": "8ad1b9f"},
+        "PreviousDeploymentInfo": {"Version": 3, "FileVersion": 3, "ConfigHash": "41c07e2"}
     })
 }
 

@@ -178,7 +178,7 @@ class Front(http.server.BaseHTTPRequestHandler):
         if m == "GET" and rest == ["tags"]:
             return self.send_json(200, [])
         if rest[:1] == ["stacks"]:
-            return self.stacks(m, rest[1:], body)
+            return self.stacks(m, rest[1:], query, body)
         kube = [str(KUBERNETES_ENV), "kubernetes"]
         if self.server.kubernetes and (rest[:1] == ["endpoints"] and rest[1:3] == kube
                                        or rest[:2] == kube[::-1]):
@@ -190,11 +190,14 @@ class Front(http.server.BaseHTTPRequestHandler):
             return self.relay("/" + "/".join(rest[3:]) + ("?" + query if query else ""), body)
         return self.send_json(404, {"message": "Not found", "details": f"no route for {m} {path}"})
 
-    def stacks(self, m, rest, body):
+    def stacks(self, m, rest, query, body):
         """One compose stack, 7, whose webhook an update sets (Business
-        Edition keeps a file stack's webhook under Webhook); the file is
-        not deployed: the engine's containers are the suite's own."""
+        Edition keeps a file stack's webhook under Webhook). Its files are
+        kept by version as Business Edition keeps them (StackFileVersion,
+        PreviousDeploymentInfo, the file route's `version`); a changed file
+        is deployed to the engine as Portainer's compose does."""
         st = self.server.stack
+        files = self.server.stack_files
         if m == "GET" and rest == []:
             return self.send_json(200, [st])
         if rest[:1] != ["7"]:
@@ -203,17 +206,29 @@ class Front(http.server.BaseHTTPRequestHandler):
         if m == "GET" and rest == ["7"]:
             return self.send_json(200, st)
         if m == "GET" and rest == ["7", "file"]:
-            return self.send_json(200, {"StackFileContent": self.server.stack_file})
+            asked = urllib.parse.parse_qs(query).get("version")
+            version = int(asked[0]) if asked else len(files)
+            if not 1 <= version <= len(files):
+                return self.send_json(404, {"message": "Unable to retrieve stack file", "details": "version not found"})
+            return self.send_json(200, {"StackFileContent": files[version - 1]})
         if m == "PUT" and rest == ["7"]:
             payload = json.loads(body or b"{}")
             with self.server.record_lock:
                 st["Env"] = payload.get("Env") or []
                 st["Webhook"] = payload.get("Webhook") or ""
+                text = payload.get("StackFileContent")
+                back = payload.get("RollbackTo")
+                if back:
+                    if not 1 <= back <= len(files):
+                        return self.send_json(400, {"message": "Invalid request payload", "details": "no such stack file version"})
+                    text = files[back - 1]
                 # A changed file is deployed (Portainer redeploys every
                 # time; the suite's engine keeps its own containers otherwise).
-                if payload.get("StackFileContent") not in (None, self.server.stack_file):
-                    self.server.stack_file = payload["StackFileContent"]
-                    error = compose_up(self.server.docker_sock, st["Name"], self.server.stack_file, st["Env"])
+                if text not in (None, files[-1]):
+                    files.append(text)
+                    st["PreviousDeploymentInfo"] = {"Version": len(files) - 1, "FileVersion": len(files) - 1, "ConfigHash": ""}
+                    st["StackFileVersion"] = len(files)
+                    error = compose_up(self.server.docker_sock, st["Name"], text, st["Env"])
                     if error:
                         return self.send_json(500, {"message": "Failed to deploy a stack", "details": error})
             return self.send_json(200, st)
@@ -294,9 +309,11 @@ def main():
     srv.kubernetes_token = a.kubernetes_token
     srv.version, srv.edition = a.version, a.edition
     srv.record_lock = threading.Lock()
-    srv.stack_file = STACK_FILE
+    # Deployed twice before the suite starts, so a rollback has a file to go to.
+    srv.stack_files = [STACK_FILE, STACK_FILE]
     srv.stack = {"Id": 7, "Name": "shop", "Type": 2, "EndpointId": DOCKER_ENV, "Status": 1, "Env": [],
-                 "GitConfig": None, "AutoUpdate": None, "Webhook": ""}
+                 "GitConfig": None, "AutoUpdate": None, "Webhook": "", "StackFileVersion": 2,
+                 "PreviousDeploymentInfo": {"Version": 1, "FileVersion": 1, "ConfigHash": ""}}
     print(f"front listening on 127.0.0.1:{a.port}", flush=True)
     try:
         srv.serve_forever()

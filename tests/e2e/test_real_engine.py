@@ -153,9 +153,74 @@ def test_a_stack_update_waits_until_it_runs_or_fails(world):
             assert sorted(c["service"] for c in run["containers"]) == ["db", "web"], run
             got = await ok(s, "stack_get", {"id": 7})
             assert got["running"]["healthy"] is True, got["running"]
+            # It broke again: one call returns it to the file before,
+            # diffed when held, and waits until it runs.
+            await ok(s, "stack_update", {"id": 7, "environment_id": 1, "file": bad})
+            held = await ok(s, "stack_update", {"id": 7, "environment_id": 1, "rollback": True, "dry_run": True})
+            assert "+  db:" in held["would_change"]["file"], held
+            out = await ok(s, "stack_update", {"id": 7, "environment_id": 1, "rollback": True, "wait": 30})
+            assert out["rolled_back_to"]["file_version"] >= 2, out
+            run = out["running"]
+            assert run["healthy"] is True, run
+            assert sorted(c["service"] for c in run["containers"]) == ["db", "web"], run
 
     try:
         asyncio.run(go())
+    finally:
+        ids = engine.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
+        if ids:
+            engine.docker("rm", "-f", *ids)
+    assert prism.violations() == [], "every request matched spec/"
+
+
+def test_cancelling_a_wait_keeps_the_change(world, tmp_path):
+    """A stack update whose service stays `starting` (its first health
+    check takes 30 s): the client cancels mid-wait; the server stops
+    waiting, the audit outcome says the change was made, and the engine
+    runs the new container."""
+    engine, front, prism = world
+    slow = ('services:\n  web:\n    image: mcp-busybox:test\n    command: ["sleep", "3600"]\n'
+            '    healthcheck:\n      test: ["CMD-SHELL", "sleep 100"]\n')
+    audit = tmp_path / "audit.jsonl"
+
+    async def go():
+        from mcp import types
+        async with session(prism.url, "--audit-log", str(audit)) as s:
+            progress = []
+
+            async def seen(done, total, message):
+                progress.append(message)
+
+            request_id = s._request_id  # the id the SDK gives the next request
+            call = asyncio.create_task(s.call_tool(
+                "stack_update", {"id": 7, "environment_id": 1, "file": slow, "wait": 60}, progress_callback=seen))
+            for _ in range(100):
+                if any(m and "waiting" in m for m in progress):
+                    break
+                await asyncio.sleep(0.1)
+            assert any(m and "waiting" in m for m in progress), progress
+            started = time.monotonic()
+            await s.send_notification(types.ClientNotification(types.CancelledNotification(
+                params=types.CancelledNotificationParams(requestId=request_id, reason="user pressed stop"))))
+            call.cancel()
+            for _ in range(100):
+                if audit.exists() and '"outcome":"cancelled"' in audit.read_text().replace(" ", ""):
+                    break
+                await asyncio.sleep(0.1)
+            assert time.monotonic() - started < 10, "the wait stopped"
+            # The server goes on answering on the same session.
+            await ok(s, "stack_get", {"id": 7})
+
+    try:
+        asyncio.run(go())
+        records = [json.loads(line) for line in audit.read_text().splitlines() if line.strip()]
+        outcome = [r for r in records if r.get("outcome") == "cancelled"]
+        assert outcome, records
+        assert "the change was made" in outcome[-1]["error"], outcome[-1]
+        ids = engine.docker("ps", "-q", "--filter", "label=com.docker.compose.project=shop").split()
+        assert len(ids) == 1, ids
+        health = engine.inspect(ids[0])["State"]["Health"]["Status"]
+        assert health == "starting", health
     finally:
         ids = engine.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
         if ids:

@@ -197,6 +197,8 @@ MORE = [
     ("swarm_service_logs", {"environment_id": 1, "id": MISSING, "since": "10m", "grep": "x"}),
     # A stack's webhook: the update's body carries it (the front's stack 7).
     ("stack_update", {"environment_id": 1, "id": 7, "webhook": "new", "env": {"A": "1"}}),
+    # A held rollback reads the earlier file by version (Business Edition).
+    ("stack_update", {"environment_id": 1, "id": 7, "rollback": True, "dry_run": True}),
 ]
 
 

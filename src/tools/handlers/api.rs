@@ -114,7 +114,7 @@ async fn describe(call: &Call, a: Describe) -> Result<Value, ToolError> {
 pub struct ApiCall {
     /// Operation id, from api_find.
     operation: String,
-    /// Path and query parameters by name; the body as `body`.
+    /// Parameters by name; the body as `body`.
     #[serde(default)]
     arguments: Map<String, Value>,
 }

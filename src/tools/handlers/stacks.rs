@@ -24,7 +24,7 @@ pub struct Update {
     environment_id: u64,
     /// New compose file (not for a git stack).
     file: Option<String>,
-    /// Git stack: ref to deploy, e.g. refs/heads/release.
+    /// Git stack: ref to deploy.
     #[serde(rename = "ref")]
     reference: Option<String>,
     /// NAME: value to set, null to remove; others kept unless replace_env.
@@ -32,13 +32,16 @@ pub struct Update {
     /// env is all: others are removed.
     #[serde(default)]
     replace_env: bool,
-    /// Remove services gone from the file (default: the stack's setting).
+    /// Remove services gone from the file (default: as set).
     prune: Option<bool>,
     /// Pull images again first.
     #[serde(default)]
     pull_image: bool,
     /// new: a URL that redeploys it (replaces any); remove.
     webhook: Option<Webhook>,
+    /// Back to the previous file.
+    #[serde(default)]
+    rollback: bool,
     wait: Option<Wait>,
 }
 
@@ -66,6 +69,22 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
         return Err(ToolError::BadArguments(format!(
             "`wait`: stack {id} is a Kubernetes stack; its workloads' rollouts are kubernetes_describe's (nothing was sent)"
         )));
+    }
+    // The file deployed before takes the place of a new one (diffed when
+    // held, waited for like any update).
+    let mut rolled_back = None;
+    if a.rollback {
+        if a.file.is_some() || a.reference.is_some() {
+            return Err(ToolError::BadArguments(
+                "`rollback` deploys the previous file: leave file and ref out".into(),
+            ));
+        }
+        if let Some(git) = git {
+            return Err(git_rollback(id, &stack, git));
+        }
+        let (version, text) = previous_file(call, &stack).await?;
+        a.file = Some(text);
+        rolled_back = Some(version);
     }
     // No webhook to remove: nothing to write for it.
     if a.webhook == Some(Webhook::Remove) && current_webhook(&stack).is_none() {
@@ -161,6 +180,11 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
             }
             let prune = a.prune.unwrap_or_else(|| stored_prune(&stack));
             let mut body = json!({"StackFileContent": file, "Env": env, "Prune": prune, "PullImage": a.pull_image});
+            // Portainer Business's own word for it; the file sent is that
+            // version's, so a Portainer ignoring it deploys the same.
+            if let Some(v) = rolled_back {
+                body["RollbackTo"] = json!(v);
+            }
             // Sent every time: Portainer Business sets the stack's webhook
             // to what the update carries, so leaving it out would drop it.
             if let Some((hook_id, _)) = &hook {
@@ -174,6 +198,9 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
                 )
                 .await?;
             let mut out = json!({"stack": updated, "env_changes": summary});
+            if let Some(v) = rolled_back {
+                out["rolled_back_to"] = json!({"file_version": v});
+            }
             if let (Some((_, answer)), Some(_)) = (hook, a.webhook) {
                 out["webhook"] = answer;
             }
@@ -191,7 +218,7 @@ async fn finish(
     mut out: Value,
 ) -> Result<Value, ToolError> {
     if let Some(w) = w {
-        out["running"] = await_stack(call, stack, w).await?;
+        out["running"] = crate::tools::wait::settle(call, await_stack(call, stack, w)).await?;
     }
     Ok(out)
 }
@@ -372,4 +399,73 @@ async fn git_webhook(
         .portainer_json(Method::POST, &path, Some(&body))
         .await?;
     Ok(GitHook { stack, answer })
+}
+
+/// The file a stack ran before its last update, and its version. Portainer
+/// Business keeps earlier files (StackFileVersion, PreviousDeploymentInfo,
+/// the file route's `version`); Community Edition keeps none, which is said
+/// rather than guessed, before anything is sent.
+async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), ToolError> {
+    let id = &stack["Id"];
+    let none = |why: &str| {
+        ToolError::BadArguments(format!(
+            "`rollback`: {why}; nothing was sent. Give the earlier file as `file` instead"
+        ))
+    };
+    let community = call.target().is_some_and(|t| t.portainer.ends_with(" CE"));
+    if community {
+        return Err(none(
+            "Portainer Community Edition keeps no earlier stack files",
+        ));
+    }
+    let current = stack.get("StackFileVersion").and_then(Value::as_u64);
+    let before = stack
+        .pointer("/PreviousDeploymentInfo/FileVersion")
+        .and_then(Value::as_u64)
+        .filter(|v| *v > 0 && Some(*v) != current)
+        .or_else(|| current.filter(|c| *c > 1).map(|c| c - 1));
+    let Some(version) = before else {
+        return Err(none(&format!(
+            "stack {id} has no earlier file kept (it was deployed once, or this Portainer keeps no versions)"
+        )));
+    };
+    let path = format!("stacks/{id}/file?version={version}");
+    let got = match call.http().portainer_json(Method::GET, &path, None).await {
+        Err(ToolError::Upstream { status: 404, .. }) => {
+            return Err(none(&format!(
+                "Portainer no longer has version {version} of stack {id}'s file"
+            )))
+        }
+        other => other?,
+    };
+    let text = got["StackFileContent"]
+        .as_str()
+        .ok_or_else(|| ToolError::Internal("Portainer returned no StackFileContent".into()))?;
+    Ok((version, text.to_string()))
+}
+
+/// Why a git stack is not rolled back here: Portainer deploys it from a
+/// reference (a branch or tag), never from a commit, so the commit it ran
+/// before is named for the caller to act on in the repository.
+fn git_rollback(id: u64, stack: &Value, git: &Value) -> ToolError {
+    let commit = |at: &str| {
+        stack
+            .pointer(at)
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+    };
+    let reference = git["ReferenceName"].as_str().unwrap_or("its reference");
+    let was = match (
+        commit("/PreviousDeploymentInfo/ConfigHash"),
+        commit("/CurrentDeploymentInfo/ConfigHash"),
+    ) {
+        (Some(before), Some(now)) => format!("it runs commit {now}; before, commit {before}"),
+        (Some(before), None) => format!("before, it ran commit {before}"),
+        _ => "this Portainer does not say which commit it ran before".into(),
+    };
+    ToolError::BadArguments(format!(
+        "`rollback`: stack {id} is deployed from git ({reference}) and Portainer redeploys a git stack \
+         from a branch or tag, not a commit; {was}. Revert in the repository and redeploy, or point \
+         `ref` at a branch or tag holding the earlier commit. Nothing was sent"
+    ))
 }

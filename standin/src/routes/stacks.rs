@@ -1,5 +1,6 @@
 //! Stacks: 7 is a compose stack, 12 one with a webhook, 11 a git stack, 8
-//! breaks its own schema.
+//! breaks its own schema, 13 one whose file Portainer Business has kept in
+//! three versions (the third broke it).
 
 use crate::answer::{empty, json, no_route, not_found, Answer};
 use crate::fixtures;
@@ -23,6 +24,24 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
         ),
         ("GET", ["8", "file"]) => json(200, json!({"StackFileContent": 42})),
         ("GET", ["11"]) => json(200, fixtures::git_stack()),
+        ("GET", ["13"]) => json(200, versioned()),
+        ("GET", ["13", "file"]) => {
+            let version = req
+                .query
+                .unwrap_or_default()
+                .split('&')
+                .find_map(|kv| kv.strip_prefix("version="));
+            let image = match version {
+                None | Some("3") => "nginx:1.28-broken",
+                Some("2") => "nginx:1.27",
+                Some("1") => "nginx:1.26",
+                Some(_) => return not_found("stack file version"),
+            };
+            json(
+                200,
+                json!({"StackFileContent": format!("services:\n  web:\n    image: {image}\n")}),
+            )
+        }
         ("GET", [_] | [_, "file"]) => not_found("stack"),
         ("POST", ["7", "start"]) => json(
             409,
@@ -42,6 +61,11 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
                 json!({"Id": 9, "Name": b["Name"], "Type": if *kind == "swarm" { 1 } else { 2 }, "EndpointId": 1, "Env": b["Env"], "Status": 1,
                        "ResourceControl": {"Id": 19, "ResourceId": format!("1_{}", b["Name"].as_str().unwrap_or_default()), "Type": 6, "AdministratorsOnly": true, "Public": false, "UserAccesses": [], "TeamAccesses": []}}),
             )
+        }
+        ("PUT", ["13"]) => {
+            let mut st = versioned();
+            st["Env"] = req.json()["Env"].clone();
+            json(200, st)
         }
         ("PUT", [id @ ("7" | "12")]) => {
             let mut st = fixtures::stack();
@@ -80,5 +104,17 @@ fn hooked(mut st: serde_json::Value) -> serde_json::Value {
     st["Id"] = json!(12);
     st["Name"] = json!("hooked");
     st["Webhook"] = json!("0b1e3c5e-4f7a-4d2b-9c1e-2a3b4c5d6e7f");
+    st
+}
+
+/// Stack 13: a compose stack at file version 3, deployed before from
+/// version 2 (Portainer Business keeps both).
+fn versioned() -> serde_json::Value {
+    let mut st = fixtures::stack();
+    st["Id"] = json!(13);
+    st["Name"] = json!("shop");
+    st["StackFileVersion"] = json!(3);
+    st["CurrentDeploymentInfo"] = json!({"Version": 3, "FileVersion": 3, "ConfigHash": ""});
+    st["PreviousDeploymentInfo"] = json!({"Version": 2, "FileVersion": 2, "ConfigHash": ""});
     st
 }

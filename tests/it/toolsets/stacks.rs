@@ -375,3 +375,85 @@ async fn a_held_update_shows_the_diff() {
     );
     s.stop().await;
 }
+
+/// rollback: a file stack goes back to the file Portainer Business kept
+/// from before its last update, in one call: held, it shows the diff and
+/// sends nothing; done, the earlier file and its version are sent. A stack
+/// with no earlier file, Community Edition and a git stack are refused with
+/// the reason, nothing sent.
+#[tokio::test]
+async fn a_stack_rolls_back_to_its_previous_file() {
+    let (p, s) = served(&[]).await;
+    p.reset_log().await;
+    let held = s
+        .ok(
+            "stack_update",
+            json!({"id": 13, "environment_id": 1, "rollback": true, "dry_run": true}),
+        )
+        .await;
+    let diff = held["would_change"]["file"].as_str().expect("a diff");
+    assert!(
+        diff.contains("-    image: nginx:1.28-broken\n+    image: nginx:1.27"),
+        "{diff}"
+    );
+    assert!(writes(&p).await.is_empty(), "held: nothing written");
+    let out = s
+        .ok(
+            "stack_update",
+            json!({"id": 13, "environment_id": 1, "rollback": true}),
+        )
+        .await;
+    assert_eq!(out["rolled_back_to"]["file_version"], 2, "{out}");
+    let read = p.seen().await;
+    assert!(
+        read.iter()
+            .any(|r| r.path == "/api/stacks/13/file" && r.query.as_deref() == Some("version=2")),
+        "the previous version read: {read:?}"
+    );
+    let sent = writes(&p).await;
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(
+        (sent[0].method.as_str(), sent[0].path.as_str()),
+        ("PUT", "/api/stacks/13")
+    );
+    let body = sent[0].body.clone().expect("a JSON body");
+    assert_eq!(body["RollbackTo"], 2);
+    assert_eq!(
+        body["StackFileContent"],
+        "services:\n  web:\n    image: nginx:1.27\n"
+    );
+    assert_eq!(body["Env"], json!([{"name": "LOG_LEVEL", "value": "info"}]));
+
+    for (args, says) in [
+        (
+            json!({"id": 7, "environment_id": 1, "rollback": true}),
+            "no earlier file kept",
+        ),
+        (
+            json!({"id": 11, "environment_id": 1, "rollback": true}),
+            "commit 41c07e2",
+        ),
+        (
+            json!({"id": 13, "environment_id": 1, "rollback": true, "file": "services: {}\n"}),
+            "leave file and ref out",
+        ),
+    ] {
+        let e = s.tool_error("stack_update", args).await;
+        assert!(e.contains("`rollback`") && e.contains(says), "{e}");
+    }
+    assert!(writes(&p).await.is_empty(), "refused: nothing written");
+    s.stop().await;
+
+    let p = StandIn::with_options(Options::default().version("2.39.0").edition("CE")).await;
+    let s = Session::start(&p.url(), &[]).await;
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 13, "environment_id": 1, "rollback": true}),
+        )
+        .await;
+    assert!(e.contains("Community Edition keeps no earlier"), "{e}");
+    assert!(writes(&p).await.is_empty());
+    s.stop().await;
+}
