@@ -12,6 +12,7 @@ pub mod input_required;
 pub mod lifecycle;
 pub mod menu;
 pub mod metrics;
+pub mod narrow;
 pub mod prompts;
 pub mod results;
 pub mod server;

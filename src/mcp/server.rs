@@ -8,6 +8,7 @@ use crate::mcp::drain::Drain;
 use crate::mcp::input_required;
 use crate::mcp::lifecycle::{self, finish::error_result};
 use crate::mcp::menu::{Menu, Pending, Ready};
+use crate::mcp::narrow::Narrowing;
 use crate::mcp::state::ServerState;
 use crate::portainer::client::Client;
 use crate::portainer::record::Watch;
@@ -68,6 +69,17 @@ fn progress_sender(
     Arc::new(move |n, message| {
         let _ = tx.send((n, message));
     })
+}
+
+/// What the HTTP request's narrowing headers ask for (mcp/narrow.rs); none
+/// over stdio. A header naming what does not exist is the request's error.
+fn narrowing(context: &RequestContext<RoleServer>) -> Result<Option<Narrowing>, McpError> {
+    match context.extensions.get::<http::request::Parts>() {
+        None => Ok(None),
+        Some(parts) => {
+            Narrowing::from_headers(&parts.headers).map_err(|e| McpError::invalid_params(e, None))
+        }
+    }
 }
 
 /// Cheap to clone: the HTTP transport makes one per session.
@@ -204,11 +216,23 @@ impl ServerHandler for PortainerServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(
-            self.state.menu().await?.tools.clone(),
-        ))
+        let menu = self.state.menu().await?;
+        let tools = match narrowing(&context)? {
+            None => menu.tools.clone(),
+            Some(n) => menu
+                .tools
+                .iter()
+                .filter(|t| {
+                    menu.served
+                        .get(t.name.as_ref())
+                        .is_some_and(|s| n.allows(s.def))
+                })
+                .cloned()
+                .collect(),
+        };
+        Ok(ListToolsResult::with_all_items(tools))
     }
 
     async fn call_tool(
@@ -263,7 +287,8 @@ impl ServerHandler for PortainerServer {
                 .get_progress_token()
                 .map(|token| progress_sender(context.peer.clone(), token)),
         };
-        let ctx = CallContext { ask, watch };
+        let narrow = narrowing(&context)?;
+        let ctx = CallContext { ask, watch, narrow };
         self.call_as(&request.name, request.arguments, user, ctx)
             .await
     }

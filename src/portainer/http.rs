@@ -233,7 +233,7 @@ impl Http {
                 url.path()
             ));
         }
-        if self.shared.read_only && self.is_write(method, url) {
+        if self.is_read_only() && self.is_write(method, url) {
             return Err(format!(
                 "read-only mode: {method} {} was not sent (only reads leave this server)",
                 url.path()
@@ -451,8 +451,10 @@ impl Http {
     }
 
     /// Whether the guard lets only GET through.
+    /// Read-only for the whole server (--read-only), or for this call (a
+    /// request narrowed by X-MCP-Readonly).
     pub fn is_read_only(&self) -> bool {
-        self.shared.read_only
+        self.shared.read_only || self.record.as_ref().is_some_and(Record::read_only)
     }
 
     /// A JSON request to Portainer's API (`path` below the API root, with

@@ -40,6 +40,9 @@ pub struct CallState {
     /// The tool the call runs (a policy may except it by name), and
     /// whether it is marked destructive (its writes count as such).
     pub tool: Option<(&'static str, bool)>,
+    /// Only reads may leave (the request's X-MCP-Readonly): the HTTP
+    /// layer's guard holds it as it holds --read-only.
+    pub read_only: bool,
     pub last: Option<Exchange>,
     pub sent: Vec<Sent>,
     /// The writes a held call kept back: method, path, body.
@@ -258,6 +261,14 @@ impl Record {
 
     pub fn fail(&self, e: crate::error::ToolError) {
         self.lock().failure = Some(e);
+    }
+
+    pub fn set_read_only(&self) {
+        self.lock().read_only = true;
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.lock().read_only
     }
 
     pub fn has_failure(&self) -> bool {

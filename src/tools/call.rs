@@ -64,6 +64,16 @@ pub struct Serving {
     pub cards: Vec<ToolCard>,
 }
 
+impl Serving {
+    /// Those of its tools `keep` leaves (a request's narrowing headers).
+    pub fn narrowed(&self, keep: impl Fn(&str) -> bool) -> Serving {
+        Serving {
+            names: self.names.iter().copied().filter(|n| keep(n)).collect(),
+            cards: self.cards.clone(),
+        }
+    }
+}
+
 impl Call {
     /// A call sending through `base`'s layer with its own record: the
     /// caller's token (HTTP mode) and, for a held call, writes captured.

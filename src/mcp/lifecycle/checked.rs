@@ -4,7 +4,7 @@
 //! of an input_required confirmation, the user's answer unsealed. Nothing
 //! is sent before a call is `Checked`.
 
-use super::context::{Ask, CallId};
+use super::context::{Ask, CallContext, CallId};
 use crate::error::ToolError;
 use crate::mcp::callers::User;
 use crate::mcp::confirm;
@@ -42,6 +42,8 @@ pub struct Checked<'s> {
     pub id: CallId,
     /// The user's answer, on the second round of an input_required call.
     pub answer: Option<Answer>,
+    /// What the request's headers narrowed the tools to (HTTP).
+    pub narrow: Option<crate::mcp::narrow::Narrowing>,
     pub started: Instant,
 }
 
@@ -58,12 +60,22 @@ impl<'s> Checked<'s> {
         name: &str,
         arguments: Option<JsonObject>,
         user: Option<User>,
-        ask: &Ask<'_>,
+        ctx: &CallContext<'_>,
     ) -> Result<Checked<'s>, Early<'s>> {
+        let ask = &ctx.ask;
         let menu = s.menu().await.map_err(Early::Protocol)?;
         let Some(tool) = menu.served.get(name) else {
             return Err(Early::Protocol(unknown(&menu, name)));
         };
+        if let Some(n) = ctx.narrow.as_ref().filter(|n| !n.allows(tool.def)) {
+            return Err(Early::Protocol(McpError::invalid_params(
+                format!(
+                    "tool `{name}` is not served to this request: its headers narrow the tools ({})",
+                    n.describe()
+                ),
+                None,
+            )));
+        }
         let (def, mode) = (tool.def, tool.mode);
         let given = arguments.unwrap_or_default();
         let args = Args::new(given.clone()).lacking(tool.lacking.clone());
@@ -73,6 +85,14 @@ impl<'s> Checked<'s> {
             .and_then(|()| shaping_request(&args))
             .and_then(|req| Ok((req, confirm::plan(mode, &args)?)))
             .and_then(|(req, plan)| {
+                // X-MCP-Readonly: a write is refused here, before any
+                // confirmation; the HTTP layer would refuse it anyway.
+                if plan.writes && ctx.narrow.as_ref().is_some_and(|n| n.read_only()) {
+                    return Err(ToolError::Refused(format!(
+                        "{}: this request is read-only (X-MCP-Readonly); nothing was sent",
+                        def.name
+                    )));
+                }
                 // A call that writes names its change (a proxy's GET need not).
                 if let (Some(c), true, true) = (&s.options.change_ref, change_ref, plan.writes) {
                     c.check(args.raw(CHANGE_REF))?;
@@ -102,6 +122,7 @@ impl<'s> Checked<'s> {
             user,
             id: CallId::default(),
             answer: None,
+            narrow: ctx.narrow.clone(),
             started: Instant::now(),
         };
         match checked {
@@ -165,6 +186,9 @@ impl<'s> Checked<'s> {
             None => json!(self.s.options.caller),
         };
         record["tool"] = json!(self.def.name);
+        if let Some(n) = &self.narrow {
+            record["narrowed"] = n.describe();
+        }
         record["access"] = json!(self.mode.label());
         record["arguments"] = self.args.as_value();
         // The change a write belongs to, where one is required.

@@ -12,6 +12,8 @@ use rmcp::RoleServer;
 pub struct CallContext<'a> {
     pub ask: Ask<'a>,
     pub watch: Watch,
+    /// What the request's headers leave of the served tools (HTTP).
+    pub narrow: Option<crate::mcp::narrow::Narrowing>,
 }
 
 /// One call's id in the audit log, and, for the second round of an

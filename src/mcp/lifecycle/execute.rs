@@ -12,6 +12,7 @@ use crate::shaping::Got;
 use crate::tools::call::{Call, Connected, Writes};
 use crate::tools::team_access;
 use serde_json::json;
+use std::sync::Arc;
 
 /// A call that ran (or was held): what came back, and what it sent.
 pub struct Ran {
@@ -38,10 +39,22 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         index: t.index,
         portainer: t.portainer.clone(),
     });
+    let serving = match &c.narrow {
+        Some(n) => Arc::new(
+            c.menu
+                .serving
+                .narrowed(|name| c.menu.served.get(name).is_some_and(|t| n.allows(t.def))),
+        ),
+        None => c.menu.serving.clone(),
+    };
+    let read_only = c.narrow.as_ref().is_some_and(|n| n.read_only());
     let call = Call::new(&s.client, token.clone(), writes, connected.clone())
-        .serving(c.menu.serving.clone())
+        .serving(serving)
         .watching(watch.clone());
     let record = call.record();
+    if read_only {
+        record.set_read_only();
+    }
     record.set_tool(c.def.name, c.def.destructive);
     // Confirmed: a write going out that its mode made ask (by confirm:
     // true, elicitation or a second round), or one given confirm: true.
@@ -61,6 +74,9 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
             let each = || {
                 let one = Call::new(&s.client, token.clone(), writes, connected.clone());
                 one.record().set_tool(c.def.name, c.def.destructive);
+                if read_only {
+                    one.record().set_read_only();
+                }
                 one
             };
             return fan_out::fan_out(c, &call, sel, each).await;

@@ -31,7 +31,7 @@ pub async fn run(
     user: Option<User>,
     ctx: CallContext<'_>,
 ) -> Result<CallToolResponse, McpError> {
-    let mut c = match Checked::new(s, name, arguments, user, &ctx.ask).await {
+    let mut c = match Checked::new(s, name, arguments, user, &ctx).await {
         Ok(c) => c,
         Err(Early::Protocol(e)) => return Err(e),
         Err(Early::Failed(c, e)) => return Ok(finish::finish(&c, None, Err(e)).into()),

@@ -66,8 +66,24 @@ pub fn transport(
     gate: &str,
     token: Option<&str>,
 ) -> rmcp::transport::StreamableHttpClientTransport<reqwest::Client> {
+    transport_with(url, gate, token, &[])
+}
+
+/// `transport` with more headers on every request (X-MCP-Readonly...).
+pub fn transport_with(
+    url: &str,
+    gate: &str,
+    token: Option<&str>,
+    extra: &[(&'static str, &str)],
+) -> rmcp::transport::StreamableHttpClientTransport<reqwest::Client> {
     use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
     let mut headers = std::collections::HashMap::new();
+    for (k, v) in extra {
+        headers.insert(
+            http::HeaderName::from_static(k),
+            http::HeaderValue::from_str(v).unwrap(),
+        );
+    }
     if let Some(t) = token {
         headers.insert(
             http::HeaderName::from_static("x-portainer-api-key"),

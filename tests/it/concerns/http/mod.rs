@@ -2,4 +2,5 @@
 
 mod limits;
 mod metrics_listener;
+mod narrowing;
 mod transport;
