@@ -774,11 +774,11 @@ def main():
     if not a.no_build:
         if a.binary == OURS:
             subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
-        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "portainer-standin"], cwd=ROOT, check=True)
+        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "portainer-mcp-standin"], cwd=ROOT, check=True)
     if not a.binary.exists():
         sys.exit(f"{a.binary} is missing: build it (cargo build --release --locked) or drop --no-build")
     if not STANDIN.exists():
-        sys.exit(f"{STANDIN} is missing: build it (cargo build --release --locked -p portainer-standin) or drop --no-build")
+        sys.exit(f"{STANDIN} is missing: build it (cargo build --release --locked -p portainer-mcp-standin) or drop --no-build")
     version = subprocess.run([str(a.binary), "--version"], capture_output=True, text=True).stdout.strip()
     sides = [Ours(a.binary.resolve())]
     if not a.skip_peer:

@@ -46,7 +46,7 @@ CALL_TIMEOUT = 30.0
 def binary(env, name):
     path = os.environ.get(env) or os.path.join(ROOT, "target", "debug", name)
     if not os.path.exists(path):
-        sys.exit(f"{path} not found: build it (cargo build -p portainer-mcp-rs -p portainer-standin) or set {env}")
+        sys.exit(f"{path} not found: build it (cargo build -p portainer-mcp-rs -p portainer-mcp-standin) or set {env}")
     return path
 
 

@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use portainer_mcp::cli::flags::{normalize_args, AuditAction, Cli, Command, PolicyAction};
-use portainer_mcp::cli::{config, doctor, policy_check, tools_listing};
+use portainer_mcp::cli::{config, demo, doctor, policy_check, tools_listing};
 use portainer_mcp::mcp::audit::Audit;
 use portainer_mcp::mcp::callers::Users;
 use portainer_mcp::mcp::metrics::Metrics;
@@ -67,7 +67,12 @@ fn init_logging(verbose: u8) {
         .init();
 }
 
-async fn run(cli: Cli) -> Result<(), String> {
+async fn run(mut cli: Cli) -> Result<(), String> {
+    // Held for the process's life: the sample Portainer it serves.
+    let demo = match &cli.command {
+        Some(Command::Demo) => Some(demo::start(&mut cli.opts).await),
+        _ => None,
+    };
     let o = &cli.opts;
     // Doctor reports a bad setting as one of its checks.
     if let Some(Command::Doctor) = &cli.command {
@@ -156,6 +161,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         team: o.team_id.filter(|_| !o.read_only),
         sealer: server::input_required_sealer(o.state_key.as_deref())?,
         change_ref: config::change_ref(o)?,
+        demo: demo.as_ref().map(|_| demo::NOTE),
     };
     if let Some(addr) = o.metrics {
         transport::metrics_listener::bind(addr, metrics.clone()).await?;

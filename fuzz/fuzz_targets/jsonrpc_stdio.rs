@@ -46,6 +46,7 @@ fn run(data: &[u8]) {
             team: None,
             sealer: portainer_mcp::mcp::input_required::Sealer::new(None).unwrap(),
             change_ref: None,
+            demo: None,
         };
         let server = PortainerServer::new(
             client,

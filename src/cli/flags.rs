@@ -22,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Serve MCP over stdio (the default).
     Serve,
+    /// Serve MCP (stdio, or --http) against a built-in sample Portainer:
+    /// no Portainer needed; every result says it is demo data.
+    Demo,
     /// Check the URL, TLS, token, Portainer version and edition, the user's
     /// role, environments and toolsets; print what to fix (exit 1 on a failure).
     Doctor,

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod demo;
 pub mod doctor;
 pub mod flags;
 pub mod policy_check;

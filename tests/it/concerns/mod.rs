@@ -6,6 +6,7 @@ mod catalogue_examples;
 mod change_control;
 mod confirmation;
 mod content_rules;
+mod demo;
 mod doctor;
 mod guardrails;
 mod handler_alone;

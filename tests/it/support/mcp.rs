@@ -62,7 +62,23 @@ impl Session {
     pub async fn start_with_token(url: &str, token: &str, args: &[&str]) -> Session {
         let mut all = vec!["-vvv"];
         all.extend_from_slice(args);
-        let (transport, stderr_pipe) = TokioChildProcess::builder(command(url, token, &all))
+        Self::spawn(command(url, token, &all)).await
+    }
+
+    /// `portainer-mcp demo` with `args`: no Portainer URL or token given.
+    pub async fn demo(args: &[&str]) -> Session {
+        let mut cmd = Command::new(BIN);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("PORTAINER") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(["-vvv", "demo"]).args(args);
+        Self::spawn(cmd).await
+    }
+
+    async fn spawn(cmd: Command) -> Session {
+        let (transport, stderr_pipe) = TokioChildProcess::builder(cmd)
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn portainer-mcp");
