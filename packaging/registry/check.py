@@ -20,6 +20,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 # The packages CI builds and starts, by registry type, under the names we own.
 OURS = {
+    "npm": lambda p, v: p["identifier"] == "portainer-mcp-rs" and p.get("version") == v,
     "pypi": lambda p, v: p["identifier"] == "portainer-mcp-rs" and p.get("version") == v,
     "oci": lambda p, v: re.fullmatch(r"ghcr\.io/[^/]+/portainer-mcp-rs:" + re.escape(v), p["identifier"]),
     "mcpb": lambda p, v: p["identifier"].endswith(f"/portainer-mcp-rs-{v}-linux-amd64.mcpb"),

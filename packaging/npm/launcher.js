@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// portainer-mcp from npm: starts the native binary that the platform's own
+// package (an optional dependency) carries, with this process's stdio, and
+// ends as it ends. No binary is downloaded at install or run time.
+"use strict";
+
+const { spawn } = require("node:child_process");
+const path = require("node:path");
+
+const PLATFORMS = {
+  "linux-x64": "portainer-mcp-rs-linux-x64",
+  "linux-arm64": "portainer-mcp-rs-linux-arm64",
+};
+
+function binary() {
+  const key = `${process.platform}-${process.arch}`;
+  const pkg = PLATFORMS[key];
+  if (!pkg) {
+    throw new Error(`portainer-mcp has no build for ${key}; builds exist for ${Object.keys(PLATFORMS).join(", ")}`);
+  }
+  let dir;
+  try {
+    dir = path.dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    throw new Error(`${pkg} is not installed: reinstall portainer-mcp-rs without --no-optional (or --omit=optional)`);
+  }
+  return path.join(dir, "bin", "portainer-mcp");
+}
+
+let child;
+try {
+  child = spawn(binary(), process.argv.slice(2), { stdio: "inherit" });
+} catch (e) {
+  console.error(`portainer-mcp: ${e.message}`);
+  process.exit(1);
+}
+child.on("error", (e) => {
+  console.error(`portainer-mcp: ${e.message}`);
+  process.exit(1);
+});
+// A client stopping the server stops the binary too.
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, () => child.kill(sig));
+}
+child.on("exit", (code, signal) => {
+  if (signal) {
+    process.kill(process.pid, signal);
+  } else {
+    process.exit(code ?? 1);
+  }
+});

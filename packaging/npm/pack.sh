@@ -1,0 +1,53 @@
+#!/bin/sh
+# Packs the npm packages: portainer-mcp-rs (the launcher, whose bin starts
+# the binary) and the platform package for the binary given, e.g.
+#   sh packaging/npm/pack.sh target/.../portainer-mcp linux-x64 target/npm
+# The release workflow runs it once per platform build; CI packs linux-x64
+# and starts it with npx from the tarballs, offline (packaging/smoke.py).
+set -eu
+bin=$1 platform=$2 out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
+# The MCP registry checks an npm package's mcpName against its entry's name.
+mcp_name=$(node -p "require('$root/packaging/server.json').name")
+os=${platform%-*} cpu=${platform#*-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$out" "$work/main/bin" "$work/platform/bin"
+
+cp "$here/launcher.js" "$work/main/bin/portainer-mcp.js"
+cp "$root/README.md" "$work/main/README.md"
+cat > "$work/main/package.json" <<JSON
+{
+  "name": "portainer-mcp-rs",
+  "version": "$version",
+  "description": "MCP server for Portainer: Docker, Swarm and Kubernetes through Portainer's API (the native portainer-mcp binary)",
+  "license": "MIT",
+  "mcpName": "$mcp_name",
+  "bin": { "portainer-mcp": "bin/portainer-mcp.js" },
+  "files": ["bin/", "README.md"],
+  "engines": { "node": ">=18" },
+  "optionalDependencies": {
+    "portainer-mcp-rs-linux-x64": "$version",
+    "portainer-mcp-rs-linux-arm64": "$version"
+  }
+}
+JSON
+
+cp "$bin" "$work/platform/bin/portainer-mcp"
+chmod 755 "$work/platform/bin/portainer-mcp"
+cat > "$work/platform/package.json" <<JSON
+{
+  "name": "portainer-mcp-rs-$platform",
+  "version": "$version",
+  "description": "The portainer-mcp binary for $platform (installed by portainer-mcp-rs)",
+  "license": "MIT",
+  "os": ["$os"],
+  "cpu": ["$cpu"],
+  "files": ["bin/"]
+}
+JSON
+(cd "$work/main" && npm pack --silent --pack-destination "$out" >/dev/null)
+(cd "$work/platform" && npm pack --silent --pack-destination "$out" >/dev/null)
+ls -l "$out"/portainer-mcp-rs-"$version".tgz "$out"/portainer-mcp-rs-"$platform"-"$version".tgz
