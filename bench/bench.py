@@ -18,6 +18,9 @@ the README; progress goes to stderr. Sections:
   call, rows interleaved with a direct GET of the same path: call time,
   RSS growth, answer bytes.
 - http: Streamable HTTP, 1/10/50 concurrent sessions at default settings.
+- tracing: ours alone, traces off and on (--otlp-endpoint to an OTLP/HTTP
+  sink in this process that reads and answers every export), interleaved
+  with direct GETs: the per-call overhead each way, and what tracing adds.
 
 The stand-in is the tests' own (standin/, the `portainer-standin` binary,
 built in release with the server) with the bench's shapes: 20 environments,
@@ -54,7 +57,7 @@ STANDIN = TARGET / "release" / "portainer-standin"
 TOKEN = "ptr_BENCH"
 GATE = "bench-gate-" + "0123456789abcdef" * 3  # the peer wants 32+ characters
 PEER_VERSION = "2.45.3"
-SECTIONS = ("calls", "scaling", "biglog", "http", "fleet")
+SECTIONS = ("calls", "scaling", "biglog", "http", "fleet", "tracing")
 
 
 def log(*args):
@@ -683,6 +686,86 @@ def fleet_section(a, sides):
 
 # --- section: HTTP -------------------------------------------------------------------
 
+class OtlpSink:
+    """Reads every OTLP/HTTP export and answers 200, as a collector does;
+    counts bodies and bytes (the spans are decoded in tests/e2e, not here)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                sink.bodies += 1
+                sink.bytes += len(body)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.bodies = self.bytes = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self):
+        self.server.shutdown()
+
+
+def tracing_section(a, sides):
+    """Per-call overhead with traces off and on, one interleaved run."""
+    ours = next(side for side in sides if getattr(side, "ours", False))
+    standin = StandIn(50)
+    sink = OtlpSink()
+    try:
+        direct = Direct(standin.port, TOKEN)
+        off = ours.stdio(standin.url)
+        on = ours.stdio(standin.url, {"OTEL_EXPORTER_OTLP_ENDPOINT": os.environ.get("BENCH_OTLP_URL", sink.url)})
+        for s in (off, on):
+            s.initialize()
+        log(f"tracing: {a.calls} interleaved status calls (direct GET, traces off, traces on)")
+        runners = {"direct": direct_runner(direct, "/api/system/status"),
+                   "off": mcp_runner(off, ours.status_tool, ours.status_args),
+                   "on": mcp_runner(on, ours.status_tool, ours.status_args)}
+        samples = interleaved(runners, a.calls)
+        d = [t for t, _ in samples["direct"]]
+        res = {}
+        for key in ("off", "on"):
+            t = [x for x, _ in samples[key]]
+            res[key] = {"p50": percentile(t, 50), "p99": percentile(t, 99),
+                        "paired": percentile([x - y for x, y in zip(t, d)], 50),
+                        "hwm": proc_kb(off.pid if key == "off" else on.pid, "VmHWM")}
+        # What tracing adds, paired sample by sample (the same round's off).
+        res["added"] = percentile([x - y for (x, _), (y, _) in zip(samples["on"], samples["off"])], 50)
+        time.sleep(1)  # the last batch
+        off.close()
+        on.close()
+        direct.close()
+    finally:
+        sink.close()
+        standin.close()
+    added = res["added"]
+    share = added / res["off"]["paired"] * 100 if res["off"]["paired"] > 0 else float("nan")
+    out = [f"#### Traces off and on ({a.calls:,} status calls, interleaved with direct GETs)", ""]
+    out += table_head(["", "traces off", "traces on (OTLP/HTTP sink)"])
+    out.append(f"| call p50 / p99 | {ms(res['off']['p50']):.3f} / {ms(res['off']['p99']):.3f} ms | "
+               f"{ms(res['on']['p50']):.3f} / {ms(res['on']['p99']):.3f} ms |")
+    out.append(f"| per-call overhead over a direct GET (median of paired differences) | "
+               f"{ms(res['off']['paired']):.3f} ms | {ms(res['on']['paired']):.3f} ms |")
+    out.append(f"| peak RSS (VmHWM) | {res['off']['hwm'] / 1024:.1f} MiB | {res['on']['hwm'] / 1024:.1f} MiB |")
+    out += ["", f"Tracing adds {ms(added):.3f} ms per call (the median of each round's on minus off), "
+            f"{share:.1f}% of the per-call overhead with traces off (goal: under 5%); "
+            f"the sink received {sink.bodies:,} exports, {sink.bytes:,} bytes, for {2 * (a.calls + 20):,} spans "
+            "(each call and its one Portainer request, warm-up included)."]
+    return out
+
+
 def http_point(side, url, sessions, calls):
     port = free_port()
     proc = side.http(url, port)
@@ -773,7 +856,7 @@ def main():
 
     if not a.no_build:
         if a.binary == OURS:
-            subprocess.run(["cargo", "build", "--release", "--locked", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
+            subprocess.run(["cargo", "build", "--release", "--locked", "-p", "portainer-mcp-rs", "--bin", "portainer-mcp"], cwd=ROOT, check=True)
         subprocess.run(["cargo", "build", "--release", "--locked", "-p", "portainer-mcp-standin"], cwd=ROOT, check=True)
     if not a.binary.exists():
         sys.exit(f"{a.binary} is missing: build it (cargo build --release --locked) or drop --no-build")
@@ -798,16 +881,24 @@ def main():
            f"{version or 'portainer-mcp'} ({describe_commit() if a.binary == OURS else f'binary {a.binary}'})"
            + (f" and mcp-portainer {PEER_VERSION} from PyPI." if not a.skip_peer else "."), ""]
     sections = {"calls": calls_section, "scaling": scaling_section, "biglog": biglog_section, "http": http_section,
-                "fleet": fleet_section}
+                "fleet": fleet_section, "tracing": tracing_section}
+    # Tracing goes into a block of its own: it is measured on its own.
+    traced = []
     for name in SECTIONS:
         if name in only:
-            out += sections[name](a, sides) + [""]
-    text = "\n".join(out).rstrip()
-    if a.write:
-        write_block(a.write, "bench", text)
-        log(f"wrote the tables into {a.write}")
-    else:
-        print(text)
+            rows = sections[name](a, sides) + [""]
+            if name == "tracing":
+                traced = [out[0], ""] + rows
+            else:
+                out += rows
+    blocks = [("bench", out) if len(only) > ("tracing" in only) else None, ("bench-tracing", traced) if traced else None]
+    for block, lines in filter(None, blocks):
+        text = "\n".join(lines).rstrip()
+        if a.write:
+            write_block(a.write, block, text)
+            log(f"wrote the {block} tables into {a.write}")
+        else:
+            print(text)
 
 
 if __name__ == "__main__":

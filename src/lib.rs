@@ -12,4 +12,5 @@ pub mod mcp;
 pub mod portainer;
 pub mod shaping;
 pub mod tools;
+pub mod trace;
 pub mod transport;

@@ -24,7 +24,10 @@ use std::sync::Arc;
 async fn main() -> ExitCode {
     let cli = Cli::parse_from(normalize_args(std::env::args()));
     init_logging(cli.opts.verbose);
-    match run(cli).await {
+    let outcome = run(cli).await;
+    // The last calls' spans, before the process goes.
+    portainer_mcp::trace::flush().await;
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("portainer-mcp: {e}");
@@ -111,6 +114,8 @@ async fn run(mut cli: Cli) -> Result<(), String> {
     }
     // Flags are checked before Portainer is asked anything.
     select(&choice)?;
+    // Read before Portainer is asked anything; started once TLS is set up.
+    let otlp = config::otlp(o)?;
     if o.max_response_chars < 1000 {
         return Err("--max-response-chars must be at least 1000".into());
     }
@@ -131,6 +136,10 @@ async fn run(mut cli: Cli) -> Result<(), String> {
     }
     let api_root = settings.api_root.to_string();
     let http = http::Http::new(&settings)?;
+    if let Some(endpoint) = otlp {
+        tracing::info!("sending traces over OTLP/HTTP");
+        portainer_mcp::trace::init(endpoint)?;
+    }
     if let (Some(policy), true) = (&settings.policy, has_token) {
         policy_check::warn_unknown_names(&http, policy.clone());
     }

@@ -353,3 +353,149 @@ mod tests {
         assert_eq!(token_or(&ours, Some("ptr_k".into())).unwrap(), "ptr_ours");
     }
 }
+
+/// Where traces go: --otlp-endpoint, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+/// (as is) or OTEL_EXPORTER_OTLP_ENDPOINT (plus /v1/traces); None when none
+/// is set or OTEL_SDK_DISABLED / OTEL_TRACES_EXPORTER=none say so. Only
+/// OTLP over HTTP with protobuf is spoken.
+pub fn otlp(o: &Flags) -> Result<Option<crate::trace::Endpoint>, String> {
+    otlp_from(o.otlp_endpoint.as_deref(), &|k| std::env::var(k).ok())
+}
+
+fn otlp_from(
+    flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Option<crate::trace::Endpoint>, String> {
+    let set = |k: &str| {
+        env(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let off = set("OTEL_SDK_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        || set("OTEL_TRACES_EXPORTER").is_some_and(|v| v == "none");
+    let with_path = |base: &str| {
+        let base = base.trim_end_matches('/');
+        if base.ends_with("/v1/traces") {
+            base.to_string()
+        } else {
+            format!("{base}/v1/traces")
+        }
+    };
+    let url = match (flag, set("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")) {
+        (Some(f), _) => with_path(f),
+        (None, Some(t)) => t,
+        (None, None) => match set("OTEL_EXPORTER_OTLP_ENDPOINT") {
+            Some(b) => with_path(&b),
+            None => return Ok(None),
+        },
+    };
+    if off && flag.is_none() {
+        return Ok(None);
+    }
+    let parsed = url::Url::parse(&url).map_err(|e| format!("the OTLP endpoint `{url}`: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(format!("the OTLP endpoint `{url}` is not http(s)"));
+    }
+    let protocol =
+        set("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL").or_else(|| set("OTEL_EXPORTER_OTLP_PROTOCOL"));
+    if let Some(p) = protocol.filter(|p| p != "http/protobuf") {
+        return Err(format!(
+            "OTLP protocol `{p}` is not spoken here: only http/protobuf"
+        ));
+    }
+    let headers = set("OTEL_EXPORTER_OTLP_TRACES_HEADERS")
+        .or_else(|| set("OTEL_EXPORTER_OTLP_HEADERS"))
+        .map(|h| otlp_headers(&h))
+        .transpose()?
+        .unwrap_or_default();
+    Ok(Some(crate::trace::Endpoint {
+        url,
+        headers,
+        service_name: set("OTEL_SERVICE_NAME").unwrap_or_else(|| "portainer-mcp".into()),
+    }))
+}
+
+/// `key=value,key2=value2`, values percent-decoded (the OTLP spec's form).
+fn otlp_headers(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| "OTEL_EXPORTER_OTLP_HEADERS: each entry is key=value".to_string())?;
+            let v = percent_encoding::percent_decode_str(v.trim())
+                .decode_utf8()
+                .map_err(|_| "OTEL_EXPORTER_OTLP_HEADERS: a value is not UTF-8".to_string())?;
+            let name = k.trim();
+            http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("OTEL_EXPORTER_OTLP_HEADERS: `{name}` is no header name"))?;
+            Ok((name.to_string(), v.into_owned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod otlp_tests {
+    use super::*;
+
+    fn with(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn the_standard_variables_decide_unless_the_flag_does() {
+        assert!(otlp_from(None, &with(&[])).unwrap().is_none());
+        let e = otlp_from(
+            None,
+            &with(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(e.url, "http://c:4318/v1/traces");
+        assert_eq!(e.service_name, "portainer-mcp");
+        let e = otlp_from(
+            None,
+            &with(&[
+                ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:4318/custom"),
+                (
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                    "authorization=Bearer%20abc, x-team=ops",
+                ),
+                ("OTEL_SERVICE_NAME", "mcp-prod"),
+            ]),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(e.url, "http://c:4318/custom");
+        assert_eq!(e.headers[0], ("authorization".into(), "Bearer abc".into()));
+        assert_eq!(e.service_name, "mcp-prod");
+        let e = otlp_from(
+            Some("http://f:4318"),
+            &with(&[("OTEL_SDK_DISABLED", "true")]),
+        );
+        assert_eq!(e.unwrap().unwrap().url, "http://f:4318/v1/traces");
+        assert!(otlp_from(
+            None,
+            &with(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+                ("OTEL_TRACES_EXPORTER", "none")
+            ])
+        )
+        .unwrap()
+        .is_none());
+        let e = otlp_from(
+            None,
+            &with(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.contains("grpc"), "{e}");
+        assert!(otlp_from(Some("ftp://x"), &with(&[])).is_err());
+    }
+}

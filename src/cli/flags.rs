@@ -296,6 +296,12 @@ pub struct Flags {
     #[arg(long, env = "PORTAINER_MCP_METRICS", global = true)]
     pub metrics: Option<std::net::SocketAddr>,
 
+    /// Send OpenTelemetry traces to this OTLP/HTTP endpoint (…/v1/traces is
+    /// added unless given); otherwise the standard OTEL_EXPORTER_OTLP_*
+    /// variables decide. Off by default.
+    #[arg(long, global = true)]
+    pub otlp_endpoint: Option<String>,
+
     /// Serve Streamable HTTP at ADDR when stdin is /dev/null (`docker run -d`
     /// without -i), stdio otherwise; the container image sets 0.0.0.0:8080.
     #[arg(long, env = "PORTAINER_MCP_DETACHED_HTTP", global = true)]

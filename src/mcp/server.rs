@@ -292,7 +292,16 @@ impl ServerHandler for PortainerServer {
                 .map(|token| progress_sender(context.peer.clone(), token)),
         };
         let narrow = narrowing(&context)?;
-        let ctx = CallContext { ask, watch, narrow };
+        let trace = context
+            .meta
+            .get_traceparent()
+            .and_then(crate::trace::SpanContext::from_traceparent);
+        let ctx = CallContext {
+            ask,
+            watch,
+            narrow,
+            trace,
+        };
         self.call_as(&request.name, request.arguments, user, ctx)
             .await
     }

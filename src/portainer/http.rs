@@ -570,8 +570,46 @@ impl Http {
         if let Some(r) = rec {
             r.leaving(method.as_str(), &path);
         }
-        let resp = self.send_resilient(request).await?;
+        // A child of the call's span; Portainer gets its traceparent.
+        let mut span = rec.and_then(Record::trace).and_then(|t| {
+            let route = crate::trace::template(&path);
+            crate::trace::Span::start(
+                format!("{method} {route}"),
+                crate::trace::Kind::Client,
+                Some(t),
+            )
+            .map(|mut s| {
+                s.attr("http.request.method", method.as_str());
+                s.attr("url.template", route);
+                s
+            })
+        });
+        if let Some(s) = &span {
+            if let Ok(v) = reqwest::header::HeaderValue::from_str(&s.ctx.traceparent()) {
+                request.headers_mut().insert("traceparent", v);
+            }
+        }
+        let (sent, attempts) = self.send_resilient(request).await;
+        if let Some(s) = &mut span {
+            s.attr(
+                "http.request.resend_count",
+                u64::from(attempts.saturating_sub(1)),
+            );
+        }
+        let resp = match sent {
+            Ok(resp) => resp,
+            Err(e) => {
+                if let Some(s) = span {
+                    s.end(Some("no answer from Portainer"));
+                }
+                return Err(e);
+            }
+        };
         let status = resp.status().as_u16();
+        if let Some(mut s) = span {
+            s.attr("http.response.status_code", u64::from(status));
+            s.end((status >= 500).then_some("Portainer answered with a server error"));
+        }
         let headers = resp.headers().clone();
         // Only a JSON answer can be a list (a log can start with `[`).
         let json = headers
@@ -741,13 +779,15 @@ impl Http {
     /// sent nothing, so any method may move on); GETs are tried again, with
     /// backoff and jitter, after connection failures and 502/503/504.
     /// Writes are never repeated: a retried create could deploy twice.
-    async fn send_resilient(&self, request: Request) -> reqwest::Result<Response> {
+    /// The answer, and how many attempts it took.
+    async fn send_resilient(&self, request: Request) -> (reqwest::Result<Response>, u32) {
         let rounds = if request.method() == Method::GET {
             GET_ATTEMPTS
         } else {
             1
         };
         let mut last: Option<reqwest::Result<Response>> = None;
+        let mut attempts = 0;
         for round in 0..rounds {
             if round > 0 {
                 tokio::time::sleep(backoff(round)).await;
@@ -759,6 +799,7 @@ impl Http {
                 let Some(req) = self.retarget(&request, root) else {
                     break;
                 };
+                attempts += 1;
                 match self.shared.client.execute(req).await {
                     Err(e) if e.is_connect() => {
                         let address = root.origin().ascii_serialization();
@@ -778,11 +819,11 @@ impl Http {
                         last = Some(Ok(resp));
                         break;
                     }
-                    other => return other,
+                    other => return (other, attempts),
                 }
             }
         }
-        last.expect("at least one attempt was made")
+        (last.expect("at least one attempt was made"), attempts)
     }
 
     /// The same request aimed at another address of the same Portainer.

@@ -43,6 +43,8 @@ pub struct CallState {
     /// Only reads may leave (the request's X-MCP-Readonly): the HTTP
     /// layer's guard holds it as it holds --read-only.
     pub read_only: bool,
+    /// The call's span: each request to Portainer is a child span of it.
+    pub trace: Option<crate::trace::SpanContext>,
     pub last: Option<Exchange>,
     pub sent: Vec<Sent>,
     /// The writes a held call kept back: method, path, body.
@@ -261,6 +263,14 @@ impl Record {
 
     pub fn fail(&self, e: crate::error::ToolError) {
         self.lock().failure = Some(e);
+    }
+
+    pub fn set_trace(&self, ctx: crate::trace::SpanContext) {
+        self.lock().trace = Some(ctx);
+    }
+
+    pub fn trace(&self) -> Option<crate::trace::SpanContext> {
+        self.lock().trace
     }
 
     pub fn set_read_only(&self) {

@@ -44,6 +44,8 @@ pub struct Checked<'s> {
     pub answer: Option<Answer>,
     /// What the request's headers narrowed the tools to (HTTP).
     pub narrow: Option<crate::mcp::narrow::Narrowing>,
+    /// The call's span, when traces are on: its requests are its children.
+    pub trace: Option<crate::trace::SpanContext>,
     pub started: Instant,
 }
 
@@ -123,6 +125,7 @@ impl<'s> Checked<'s> {
             id: CallId::default(),
             answer: None,
             narrow: ctx.narrow.clone(),
+            trace: None,
             started: Instant::now(),
         };
         match checked {

@@ -14,6 +14,8 @@ pub struct CallContext<'a> {
     pub watch: Watch,
     /// What the request's headers leave of the served tools (HTTP).
     pub narrow: Option<crate::mcp::narrow::Narrowing>,
+    /// The caller's trace context (`traceparent` in the request's `_meta`).
+    pub trace: Option<crate::trace::SpanContext>,
 }
 
 /// One call's id in the audit log, and, for the second round of an

@@ -55,6 +55,9 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
     if read_only {
         record.set_read_only();
     }
+    if let Some(t) = c.trace {
+        record.set_trace(t);
+    }
     record.set_tool(c.def.name, c.def.destructive);
     // Confirmed: a write going out that its mode made ask (by confirm:
     // true, elicitation or a second round), or one given confirm: true.
@@ -76,6 +79,9 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
                 one.record().set_tool(c.def.name, c.def.destructive);
                 if read_only {
                     one.record().set_read_only();
+                }
+                if let Some(t) = c.trace {
+                    one.record().set_trace(t);
                 }
                 one
             };

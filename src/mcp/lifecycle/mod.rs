@@ -15,6 +15,7 @@ pub mod finish;
 
 use crate::mcp::callers::User;
 use crate::mcp::state::ServerState;
+use crate::trace;
 use ask::Settled;
 use checked::{Checked, Early};
 use context::CallContext;
@@ -34,14 +35,67 @@ pub async fn run(
     let mut c = match Checked::new(s, name, arguments, user, &ctx).await {
         Ok(c) => c,
         Err(Early::Protocol(e)) => return Err(e),
-        Err(Early::Failed(c, e)) => return Ok(finish::finish(&c, None, Err(e)).into()),
+        Err(Early::Failed(c, e)) => {
+            let span = call_span(&c, &ctx);
+            let r = finish::finish(&c, None, Err(e));
+            end_span(span, &c, &r);
+            return Ok(r.into());
+        }
     };
+    let span = call_span(&c, &ctx);
+    c.trace = span.as_ref().map(|s| s.ctx);
     let plan = c.plan;
     let ran = execute::execute(&c, &plan, &ctx.watch).await;
     let Ran { got, state } = match ask::ask(&mut c, ran, &ctx).await {
         Settled::Ran(ran) => *ran,
-        Settled::Asked(question) => return Ok(question),
+        Settled::Asked(question) => {
+            if let Some(mut s) = span {
+                s.attr("portainer_mcp.outcome", "asked");
+                s.end(None);
+            }
+            return Ok(question);
+        }
     };
     let result = finish::shape(&c, got, &state);
-    Ok(finish::finish(&c, Some(&state), result).into())
+    let r = finish::finish(&c, Some(&state), result);
+    end_span(span, &c, &r);
+    Ok(r.into())
+}
+
+/// The call's span (traces on): what was called, how, for whom; never an
+/// argument's value but the environment's id.
+fn call_span(c: &Checked<'_>, ctx: &CallContext<'_>) -> Option<trace::Span> {
+    let mut s = trace::Span::start(
+        format!("tools/call {}", c.def.name),
+        trace::Kind::Server,
+        ctx.trace,
+    )?;
+    s.attr("mcp.method.name", "tools/call");
+    s.attr("mcp.tool.name", c.def.name);
+    s.attr("portainer_mcp.access", c.mode.label());
+    if let Some(env) = c
+        .args
+        .raw("environment_id")
+        .and_then(serde_json::Value::as_u64)
+    {
+        s.attr("portainer.environment.id", env);
+    }
+    let caller = match &c.user {
+        Some(u) => u.name.clone(),
+        None => c.s.options.caller.clone(),
+    };
+    s.attr("enduser.id", caller);
+    Some(s)
+}
+
+fn end_span(span: Option<trace::Span>, c: &Checked<'_>, r: &rmcp::model::CallToolResult) {
+    let Some(mut s) = span else { return };
+    let failed = r.is_error == Some(true);
+    let outcome = match (failed, c.plan.hold) {
+        (true, _) => "error",
+        (false, true) => "held",
+        (false, false) => "ok",
+    };
+    s.attr("portainer_mcp.outcome", outcome);
+    s.end(failed.then_some("the call failed"));
 }

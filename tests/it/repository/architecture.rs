@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Bottom first. main.rs and lib.rs wire everything and are not checked.
-const LAYERS: [&str; 8] = [
+const LAYERS: [&str; 9] = [
     "error",
     "clock",
+    "trace",
     "shaping",
     "portainer",
     "tools",

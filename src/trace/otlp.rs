@@ -1,0 +1,143 @@
+//! The OTLP trace messages this server sends, as protobuf (field numbers
+//! of opentelemetry-proto's trace/v1 and collector/trace/v1), and a span
+//! turned into one.
+
+use super::{Attr, Kind};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExportTraceServiceRequest {
+    #[prost(message, repeated, tag = "1")]
+    pub resource_spans: Vec<ResourceSpans>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ResourceSpans {
+    #[prost(message, optional, tag = "1")]
+    pub resource: Option<Resource>,
+    #[prost(message, repeated, tag = "2")]
+    pub scope_spans: Vec<ScopeSpans>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Resource {
+    #[prost(message, repeated, tag = "1")]
+    pub attributes: Vec<KeyValue>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ScopeSpans {
+    #[prost(message, optional, tag = "1")]
+    pub scope: Option<InstrumentationScope>,
+    #[prost(message, repeated, tag = "2")]
+    pub spans: Vec<Span>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct InstrumentationScope {
+    #[prost(string, tag = "1")]
+    pub name: String,
+    #[prost(string, tag = "2")]
+    pub version: String,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Span {
+    #[prost(bytes = "vec", tag = "1")]
+    pub trace_id: Vec<u8>,
+    #[prost(bytes = "vec", tag = "2")]
+    pub span_id: Vec<u8>,
+    #[prost(bytes = "vec", tag = "4")]
+    pub parent_span_id: Vec<u8>,
+    #[prost(string, tag = "5")]
+    pub name: String,
+    /// 2 server, 3 client.
+    #[prost(int32, tag = "6")]
+    pub kind: i32,
+    #[prost(fixed64, tag = "7")]
+    pub start_time_unix_nano: u64,
+    #[prost(fixed64, tag = "8")]
+    pub end_time_unix_nano: u64,
+    #[prost(message, repeated, tag = "9")]
+    pub attributes: Vec<KeyValue>,
+    #[prost(message, optional, tag = "15")]
+    pub status: Option<Status>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct Status {
+    #[prost(string, tag = "2")]
+    pub message: String,
+    /// 1 ok, 2 error.
+    #[prost(int32, tag = "3")]
+    pub code: i32,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct KeyValue {
+    #[prost(string, tag = "1")]
+    pub key: String,
+    #[prost(message, optional, tag = "2")]
+    pub value: Option<AnyValue>,
+}
+
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct AnyValue {
+    #[prost(oneof = "Value", tags = "1, 3")]
+    pub value: Option<Value>,
+}
+
+#[derive(Clone, PartialEq, prost::Oneof)]
+pub enum Value {
+    #[prost(string, tag = "1")]
+    StringValue(String),
+    #[prost(int64, tag = "3")]
+    IntValue(i64),
+}
+
+/// Longest status message sent (an error's text, already redacted).
+const MAX_MESSAGE: usize = 256;
+
+pub fn key_value(key: &str, value: Attr) -> KeyValue {
+    KeyValue {
+        key: key.to_string(),
+        value: Some(AnyValue {
+            value: Some(match value {
+                Attr::Str(s) => Value::StringValue(s),
+                Attr::Int(n) => Value::IntValue(n),
+            }),
+        }),
+    }
+}
+
+fn nanos(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The span as sent, ended now.
+pub fn finished(s: super::Span, error: Option<&str>) -> Span {
+    Span {
+        trace_id: s.ctx.trace_id.to_vec(),
+        span_id: s.ctx.span_id.to_vec(),
+        parent_span_id: s.parent.map(|p| p.to_vec()).unwrap_or_default(),
+        name: s.name,
+        kind: match s.kind {
+            Kind::Server => 2,
+            Kind::Client => 3,
+        },
+        start_time_unix_nano: nanos(s.start),
+        end_time_unix_nano: nanos(SystemTime::now()),
+        attributes: s.attrs.into_iter().map(|(k, v)| key_value(k, v)).collect(),
+        status: Some(match error {
+            None => Status {
+                message: String::new(),
+                code: 1,
+            },
+            Some(e) => Status {
+                message: e.chars().take(MAX_MESSAGE).collect(),
+                code: 2,
+            },
+        }),
+    }
+}
