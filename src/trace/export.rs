@@ -89,8 +89,14 @@ pub async fn flush() {
 async fn run(client: reqwest::Client, to: Endpoint) {
     let resource = otlp::Resource {
         attributes: vec![
-            otlp::key_value("service.name", to.service_name.clone().into()),
-            otlp::key_value("service.version", env!("CARGO_PKG_VERSION").into()),
+            otlp::key_value(
+                "service.name",
+                otlp::Value::StringValue(to.service_name.clone()),
+            ),
+            otlp::key_value(
+                "service.version",
+                otlp::Value::StringValue(env!("CARGO_PKG_VERSION").into()),
+            ),
         ],
     };
     let scope = otlp::InstrumentationScope {
