@@ -794,27 +794,32 @@ async def theirs_stack_change(a):
     f = await a.call("StackFileInspect", {"id": 7})
     await a.call("StackUpdate", {"id": 7, "endpointId": DOCKER, "Env": [],
                                  "StackFileContent": stack_file_with_new_command(f["StackFileContent"])})
-    # Then look: the stack's containers by their compose project label.
+    return await look_at_shop(a)
+
+
+def expect_stack_change(scene, before):
+    return shop_running(scene, json.loads(NEW_COMMAND)) or ["a container running the new command"]
+
+
+def shop_running(scene, command):
+    """`service: state` of the shop stack's containers running `command`."""
+    ids = scene.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
+    rows = json.loads(scene.docker("inspect", *ids)) if ids else []
+    return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
+            if c["Config"]["Cmd"] == command]
+
+
+async def look_at_shop(a):
+    """The peer's way to see the stack run: its containers by their compose project label."""
     rows = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
                                          "query_params": {"all": "true", "filters": json.dumps(
                                              {"label": ["com.docker.compose.project=shop"]})},
                                          "select": "[].{s:Labels.\"com.docker.compose.service\",st:State}"})
-    return states_of_shop(rows)
-
-
-def expect_stack_change(scene, before):
-    ids = scene.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
-    rows = json.loads(scene.docker("inspect", *ids)) if ids else []
-    return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
-            if c["Config"]["Cmd"] == json.loads(NEW_COMMAND)] or ["a container running the new command"]
+    return "\n".join(f"{r['s']}: {r['st']} (ok)" for r in rows)
 
 
 # 20. The stack broke after its last change: back to the file before, and
 # say that it runs (issue 29: Business Edition keeps earlier stack files).
-def states_of_shop(rows):
-    return "\n".join(f"{r['s']}: {r['st']} (ok)" for r in rows)
-
-
 async def ours_stack_rollback(a):
     out = await a.call("stack_update", {"id": 7, "environment_id": DOCKER, "rollback": True, "wait": 60})
     run = out["running"]
@@ -827,19 +832,12 @@ async def theirs_stack_rollback(a):
     f = await a.call("StackFileInspect", {"id": 7, "version": version})
     await a.call("StackUpdate", {"id": 7, "endpointId": DOCKER, "Env": st.get("Env") or [],
                                  "StackFileContent": f["StackFileContent"]})
-    rows = await a.call("docker_proxy", {"environment_id": DOCKER, "path": "/containers/json",
-                                         "query_params": {"all": "true", "filters": json.dumps(
-                                             {"label": ["com.docker.compose.project=shop"]})},
-                                         "select": "[].{s:Labels.\"com.docker.compose.service\",st:State}"})
-    return states_of_shop(rows)
+    return await look_at_shop(a)
 
 
 def expect_stack_rollback(scene, before):
     # The task before changed the command to sleep 1800; the file before it ran sleep 3600.
-    ids = scene.docker("ps", "-aq", "--filter", "label=com.docker.compose.project=shop").split()
-    rows = json.loads(scene.docker("inspect", *ids)) if ids else []
-    return [f"{c['Config']['Labels']['com.docker.compose.service']}: {c['State']['Status']}" for c in rows
-            if c["Config"]["Cmd"] == ["sleep", "3600"]] or ["a container running the earlier file's command"]
+    return shop_running(scene, ["sleep", "3600"]) or ["a container running the earlier file's command"]
 
 
 Script = Callable[[Agent], Awaitable[str]]

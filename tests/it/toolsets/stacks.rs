@@ -268,11 +268,17 @@ async fn stack_update_makes_and_removes_webhooks() {
     s.stop().await;
 }
 
-#[tokio::test]
-async fn community_edition_keeps_webhooks_of_git_stacks_only() {
+/// A Community Edition 2.39 stand-in and a session on it, start-up forgotten.
+async fn community() -> (StandIn, Session) {
     let p = StandIn::with_options(Options::default().version("2.39.0").edition("CE")).await;
     let s = Session::start(&p.url(), &[]).await;
     p.reset_log().await;
+    (p, s)
+}
+
+#[tokio::test]
+async fn community_edition_keeps_webhooks_of_git_stacks_only() {
+    let (p, s) = community().await;
     let e = s
         .tool_error(
             "stack_update",
@@ -444,9 +450,7 @@ async fn a_stack_rolls_back_to_its_previous_file() {
     assert!(writes(&p).await.is_empty(), "refused: nothing written");
     s.stop().await;
 
-    let p = StandIn::with_options(Options::default().version("2.39.0").edition("CE")).await;
-    let s = Session::start(&p.url(), &[]).await;
-    p.reset_log().await;
+    let (p, s) = community().await;
     let e = s
         .tool_error(
             "stack_update",

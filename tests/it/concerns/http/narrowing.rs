@@ -26,6 +26,19 @@ async fn call(c: &Client, tool: &str, args: Value) -> Result<rmcp::model::CallTo
     c.call_tool(p).await.map_err(|e| e.to_string())
 }
 
+/// The tools a caller is listed, sorted.
+async fn names(c: &Client) -> Vec<String> {
+    let mut n: Vec<String> = c
+        .list_all_tools()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name.to_string())
+        .collect();
+    n.sort();
+    n
+}
+
 #[tokio::test]
 async fn headers_narrow_one_caller_and_never_the_other() {
     let p = StandIn::start().await;
@@ -40,22 +53,9 @@ async fn headers_narrow_one_caller_and_never_the_other() {
     )
     .await;
 
-    let all: Vec<String> = alice
-        .list_all_tools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name.to_string())
-        .collect();
+    let all = names(&alice).await;
     assert!(all.len() > 40 && all.contains(&"stack_update".to_string()));
-    let mut narrowed: Vec<String> = bob
-        .list_all_tools()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.name.to_string())
-        .collect();
-    narrowed.sort();
+    let narrowed = names(&bob).await;
     assert_eq!(
         narrowed,
         [
@@ -72,18 +72,16 @@ async fn headers_narrow_one_caller_and_never_the_other() {
     // Bob reads; every write he tries is refused before anything leaves.
     let r = call(&bob, "stack_list", json!({})).await.unwrap();
     assert_ne!(r.is_error, Some(true), "{r:?}");
-    let e = call(
-        &bob,
-        "stack_action",
-        json!({"action": "stop", "id": 7, "environment_id": 1}),
-    )
-    .await
-    .unwrap_err();
-    assert!(e.contains("not served to this request"), "{e}");
-    let e = call(&bob, "docker_container_list", json!({"environment_id": 1}))
-        .await
-        .unwrap_err();
-    assert!(e.contains("not served to this request"), "{e}");
+    for (tool, args) in [
+        (
+            "stack_action",
+            json!({"action": "stop", "id": 7, "environment_id": 1}),
+        ),
+        ("docker_container_list", json!({"environment_id": 1})),
+    ] {
+        let e = call(&bob, tool, args).await.unwrap_err();
+        assert!(e.contains("not served to this request"), "{tool}: {e}");
+    }
     let r = call(
         &bob,
         "api_call",
