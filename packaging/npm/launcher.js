@@ -38,13 +38,20 @@ child.on("error", (e) => {
   console.error(`portainer-mcp: ${e.message}`);
   process.exit(1);
 });
-// A client stopping the server stops the binary too.
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+// A client stopping the server stops the binary too. From a terminal,
+// Ctrl-C reaches the binary itself (same process group): passing SIGINT on
+// as well would read as a second, impatient one.
+const forwarded = process.stdin.isTTY ? ["SIGTERM", "SIGHUP"] : ["SIGINT", "SIGTERM", "SIGHUP"];
+for (const sig of forwarded) {
   process.on(sig, () => child.kill(sig));
 }
+process.on("SIGINT", () => {}); // the launcher waits for the binary either way
 child.on("exit", (code, signal) => {
   if (signal) {
+    // Die of the same signal, so that the caller sees how the binary ended.
+    process.removeAllListeners(signal);
     process.kill(process.pid, signal);
+    setTimeout(() => process.exit(128 + 1), 1000);
   } else {
     process.exit(code ?? 1);
   }

@@ -392,9 +392,18 @@ fn otlp_from(
     if off && flag.is_none() {
         return Ok(None);
     }
-    let parsed = url::Url::parse(&url).map_err(|e| format!("the OTLP endpoint `{url}`: {e}"))?;
+    // Errors name the endpoint without any password it carries.
+    let shown = |u: &str| match url::Url::parse(u) {
+        Ok(mut p) => {
+            let _ = p.set_password(None);
+            p.to_string()
+        }
+        Err(_) => "(not a URL)".to_string(),
+    };
+    let parsed =
+        url::Url::parse(&url).map_err(|e| format!("the OTLP endpoint {}: {e}", shown(&url)))?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(format!("the OTLP endpoint `{url}` is not http(s)"));
+        return Err(format!("the OTLP endpoint {} is not http(s)", shown(&url)));
     }
     let protocol =
         set("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL").or_else(|| set("OTEL_EXPORTER_OTLP_PROTOCOL"));
@@ -429,6 +438,10 @@ fn otlp_headers(text: &str) -> Result<Vec<(String, String)>, String> {
             let name = k.trim();
             http::HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("OTEL_EXPORTER_OTLP_HEADERS: `{name}` is no header name"))?;
+            // Said by name only: the value may be a key.
+            http::HeaderValue::from_str(&v).map_err(|_| {
+                format!("OTEL_EXPORTER_OTLP_HEADERS: the value of `{name}` cannot be sent")
+            })?;
             Ok((name.to_string(), v.into_owned()))
         })
         .collect()
@@ -497,5 +510,16 @@ mod otlp_tests {
         .unwrap_err();
         assert!(e.contains("grpc"), "{e}");
         assert!(otlp_from(Some("ftp://x"), &with(&[])).is_err());
+        let e = otlp_from(Some("ftp://u:pw-secret@x"), &with(&[])).unwrap_err();
+        assert!(!e.contains("pw-secret"), "{e}");
+        let e = otlp_from(
+            None,
+            &with(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c"),
+                ("OTEL_EXPORTER_OTLP_HEADERS", "k=a%0Ab"),
+            ]),
+        )
+        .unwrap_err();
+        assert!(e.contains("`k`") && !e.contains("a\nb"), "{e}");
     }
 }

@@ -19,9 +19,16 @@ const MAX_NAMES: usize = 200;
 /// What a request's headers leave of the served tools.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Narrowing {
-    toolsets: Option<BTreeSet<String>>,
+    toolsets: Option<All>,
     tools: Option<BTreeSet<String>>,
     read_only: bool,
+}
+
+/// What X-MCP-Toolsets leaves: every toolset, or those named.
+#[derive(Debug, Clone, PartialEq)]
+enum All {
+    Every,
+    Only(BTreeSet<String>),
 }
 
 impl Narrowing {
@@ -33,24 +40,31 @@ impl Narrowing {
             n == "all" || TOOLS.iter().any(|t| t.toolset == n)
         })?;
         let tools = names(h, TOOLS_HEADER, |n| TOOLS.iter().any(|t| t.name == n))?;
-        let read_only = match h.get(READONLY_HEADER) {
-            None => false,
-            Some(v) => {
-                let v = v.to_str().unwrap_or("?").trim().to_ascii_lowercase();
-                match v.as_str() {
-                    "false" | "0" | "no" | "off" => false,
-                    "true" | "1" | "yes" | "on" | "" => true,
-                    _ => {
-                        return Err(format!(
-                            "`X-MCP-Readonly: {}` is not true or false",
-                            crate::error::cap_text(v, 40)
-                        ))
-                    }
+        // Every value counts, as a gateway may add its own beside the
+        // client's: read-only when any says so.
+        let mut read_only = false;
+        for v in h.get_all(READONLY_HEADER) {
+            let v = v.to_str().unwrap_or("?").trim().to_ascii_lowercase();
+            read_only |= match v.as_str() {
+                "false" | "0" | "no" | "off" => false,
+                "true" | "1" | "yes" | "on" | "" => true,
+                _ => {
+                    return Err(format!(
+                        "`X-MCP-Readonly: {}` is not true or false",
+                        crate::error::cap_text(v, 40)
+                    ))
                 }
-            }
-        };
+            };
+        }
         let n = Narrowing {
-            toolsets: toolsets.filter(|s| !s.contains("all")),
+            // `all`: every toolset (tools named beside it add nothing).
+            toolsets: toolsets.map(|s| {
+                if s.contains("all") {
+                    All::Every
+                } else {
+                    All::Only(s)
+                }
+            }),
             tools,
             read_only,
         };
@@ -60,7 +74,10 @@ impl Narrowing {
     /// Whether a tool the server serves is left to this request. Tools
     /// named with toolsets add to them, as --tools does to --toolsets.
     pub fn allows(&self, def: &ToolDef) -> bool {
-        let by_set = self.toolsets.as_ref().map(|s| s.contains(def.toolset));
+        let by_set = self.toolsets.as_ref().map(|s| match s {
+            All::Every => true,
+            All::Only(s) => s.contains(def.toolset),
+        });
         let by_name = self.tools.as_ref().map(|s| s.contains(def.name));
         let named = match (by_set, by_name) {
             (None, None) => true,
@@ -81,8 +98,13 @@ impl Narrowing {
         let list = |s: &Option<BTreeSet<String>>| {
             s.as_ref().map(|s| s.iter().cloned().collect::<Vec<_>>())
         };
+        let toolsets = match &self.toolsets {
+            None => None,
+            Some(All::Every) => Some(vec!["all".to_string()]),
+            Some(All::Only(s)) => list(&Some(s.clone())),
+        };
         serde_json::json!({
-            "toolsets": list(&self.toolsets),
+            "toolsets": toolsets,
             "tools": list(&self.tools),
             "read_only": self.read_only,
         })
@@ -103,6 +125,12 @@ fn names(
 ) -> Result<Option<BTreeSet<String>>, String> {
     let mut out = BTreeSet::new();
     let mut seen = false;
+    // Lines would add up: a client's own could widen a gateway's.
+    if h.get_all(header).iter().count() > 1 {
+        return Err(format!(
+            "`{header}` is given more than once: give one comma-separated list"
+        ));
+    }
     for v in h.get_all(header) {
         seen = true;
         let text = v
@@ -170,6 +198,22 @@ mod tests {
             Narrowing::from_headers(&headers(&[("x-mcp-readonly", "false")])).unwrap(),
             None
         );
+        // A gateway's `true` beside a client's `false` keeps it read-only.
+        let n = Narrowing::from_headers(&headers(&[
+            ("x-mcp-readonly", "false"),
+            ("x-mcp-readonly", "true"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert!(n.read_only());
+        // `all` leaves every toolset, tools beside it add nothing.
+        let n = Narrowing::from_headers(&headers(&[
+            ("x-mcp-toolsets", "all"),
+            ("x-mcp-tools", "environment_list"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert!(n.allows(tool("docker_info")) && n.allows(tool("environment_list")));
     }
 
     #[test]
@@ -182,5 +226,11 @@ mod tests {
             let e = Narrowing::from_headers(&headers(&[(k, v)])).unwrap_err();
             assert!(e.contains(says), "{e}");
         }
+        let e = Narrowing::from_headers(&headers(&[
+            ("x-mcp-tools", "environment_list"),
+            ("x-mcp-tools", "docker_info"),
+        ]))
+        .unwrap_err();
+        assert!(e.contains("more than once"), "{e}");
     }
 }

@@ -130,13 +130,23 @@ where
     let failed_before = call.record().has_failure();
     let r = wait.await;
     // An answer over the cap marks the whole call failed; here it is the
-    // wait's failure, not the change's.
-    let r = match (failed_before, r) {
-        (false, r) => match call.record().take_failure() {
-            Some(e) => Err(e),
-            None => r,
-        },
-        (true, r) => r,
+    // wait's failure, not the change's. A wait that still reached its
+    // verdict (a read after it failed: pods' warnings) keeps the verdict,
+    // the failed read beside it.
+    let taken = if failed_before {
+        None
+    } else {
+        call.record().take_failure()
+    };
+    let r = match (r, taken) {
+        (Ok(mut v), Some(e)) => {
+            if let Some(o) = v.as_object_mut() {
+                o.insert("reading_error".into(), serde_json::json!(e.to_string()));
+            }
+            Ok(v)
+        }
+        (Err(_), Some(e)) => Err(e),
+        (r, None) => r,
     };
     match r {
         Err(e) if !call.held() && !matches!(e, ToolError::Cancelled(_)) => Ok(unread(e)),

@@ -41,7 +41,9 @@ pub fn enabled() -> bool {
 
 /// Starts the export (once per process), on the running Tokio runtime.
 pub fn init(endpoint: Endpoint) -> Result<(), String> {
+    // No redirects: the export's headers (an API key) go to the endpoint only.
     let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(DEADLINE)
         .build()
         .map_err(|e| format!("the OTLP client: {e}"))?;
@@ -109,8 +111,14 @@ async fn run(client: reqwest::Client, to: Endpoint) {
     let Some(exporter) = EXPORTER.get() else {
         return;
     };
+    let mut dropped_said = 0;
     loop {
         tick.tick().await;
+        let dropped = exporter.dropped.load(Ordering::Relaxed);
+        if dropped > dropped_said {
+            tracing::warn!(dropped, "OTLP: spans dropped, the queue was full (8,192)");
+            dropped_said = dropped;
+        }
         exporter.busy.store(true, Ordering::Release);
         let mut all = drain();
         while !all.is_empty() {
@@ -172,11 +180,4 @@ async fn post(
             }
         }
     }
-}
-
-/// Spans dropped because the queue was full.
-pub fn dropped() -> u64 {
-    EXPORTER
-        .get()
-        .map_or(0, |e| e.dropped.load(Ordering::Relaxed))
 }

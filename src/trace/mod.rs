@@ -14,6 +14,6 @@ mod route;
 mod span;
 
 pub use context::SpanContext;
-pub use export::{dropped, flush, init, Endpoint};
+pub use export::{flush, init, Endpoint};
 pub use route::template;
 pub use span::{Attr, Kind, Span};

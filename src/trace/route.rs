@@ -20,19 +20,35 @@ const DOCKER: &[&str] = &[
 ];
 const DOCKER_VERBS: &[&str] = &["json", "create", "prune", "search", "load", "get", "pull"];
 
+/// Where an image, plugin or distribution name ends (names hold slashes).
+const NAME_ENDS: &[&str] = &[
+    "json", "history", "push", "tag", "get", "enable", "disable", "set", "upgrade",
+];
+
 /// The path (query dropped) as a template: numbers and hex or UUID ids
-/// become {id}; a Kubernetes namespace {namespace} and an object's name
-/// {name}; a Docker object {id}; a Helm release {release}.
+/// become {id}; a Kubernetes namespace {namespace}, an object's name
+/// {name} and whatever follows a `proxy` subresource {path}; a Docker
+/// object {id} (a name with slashes too); a Helm release {release}.
 pub fn template(path: &str) -> String {
     let path = path.split('?').next().unwrap_or_default();
     let segs: Vec<&str> = path.split('/').collect();
     let mut out = String::with_capacity(path.len());
     let mut kube = false;
-    for (i, s) in segs.iter().enumerate() {
+    let mut i = 0;
+    while i < segs.len() {
+        let s = segs[i];
         let prev = i.checked_sub(1).map(|j| segs[j]).unwrap_or_default();
         let before = i.checked_sub(2).map(|j| segs[j]).unwrap_or_default();
-        if *s == "kubernetes" {
+        if s == "kubernetes" {
             kube = true;
+        }
+        if i > 0 {
+            out.push('/');
+        }
+        // What a Kubernetes proxy reaches is the service's own path.
+        if kube && prev == "proxy" {
+            out.push_str("{path}");
+            break;
         }
         let placeholder = if is_id(s) {
             Some("{id}")
@@ -40,17 +56,21 @@ pub fn template(path: &str) -> String {
             Some("{namespace}")
         } else if kube && kube_object(before, prev, &segs[..i]) {
             Some("{name}")
-        } else if prev == "helm" && !matches!(*s, "repositories" | "values" | "git") {
+        } else if prev == "helm" && !matches!(s, "repositories" | "values" | "git") {
             Some("{release}")
-        } else if !kube && DOCKER.contains(&prev) && !DOCKER_VERBS.contains(s) {
+        } else if !kube && DOCKER.contains(&prev) && !DOCKER_VERBS.contains(&s) {
+            // An image's name may hold slashes: up to its verb, one {id}.
+            if matches!(prev, "images" | "plugins" | "distribution") {
+                while i + 1 < segs.len() && !NAME_ENDS.contains(&segs[i + 1]) {
+                    i += 1;
+                }
+            }
             Some("{id}")
         } else {
             None
         };
-        if i > 0 {
-            out.push('/');
-        }
         out.push_str(placeholder.unwrap_or(s));
+        i += 1;
     }
     out
 }
@@ -97,6 +117,14 @@ mod tests {
             ("/api/endpoints/3/kubernetes/api/v1/namespaces", "/api/endpoints/{id}/kubernetes/api/v1/namespaces"),
             ("/api/endpoints/3/kubernetes/helm/web/history", "/api/endpoints/{id}/kubernetes/helm/{release}/history"),
             ("/api/stacks/webhooks/0b1e3c5e-4f7a-4d2b-9c1e-2a3b4c5d6e7f", "/api/stacks/webhooks/{id}"),
+            (
+                "/api/endpoints/1/docker/images/reg.io/team/app:1.2/json",
+                "/api/endpoints/{id}/docker/images/{id}/json",
+            ),
+            (
+                "/api/endpoints/3/kubernetes/api/v1/namespaces/shop/services/web:80/proxy/admin/users/alice",
+                "/api/endpoints/{id}/kubernetes/api/v1/namespaces/{namespace}/services/{name}/proxy/{path}",
+            ),
         ] {
             assert_eq!(template(path), want, "{path}");
         }

@@ -123,7 +123,13 @@ pub fn finish(
                 record["write_in_flight"] = json!({"method": m, "path": p});
             }
             record["error"] = json!(text);
-            error_result(&e)
+            match c.s.options.demo {
+                // A demo's errors say so too.
+                Some(_) => {
+                    CallToolResult::error(vec![ContentBlock::text(format!("[demo] {text}"))])
+                }
+                None => error_result(&e),
+            }
         }
     };
     let outcome = if held {

@@ -419,11 +419,21 @@ async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), Tool
         ));
     }
     let current = stack.get("StackFileVersion").and_then(Value::as_u64);
-    let before = stack
+    let previous = stack
         .pointer("/PreviousDeploymentInfo/FileVersion")
         .and_then(Value::as_u64)
-        .filter(|v| *v > 0 && Some(*v) != current)
-        .or_else(|| current.filter(|c| *c > 1).map(|c| c - 1));
+        .filter(|v| *v > 0);
+    // The deployment before ran this same file: only its variables changed,
+    // which Portainer does not keep.
+    if let (Some(p), Some(c)) = (previous, current) {
+        if p == c {
+            return Err(none(&format!(
+                "stack {id}'s deployment before ran the same file (version {c}); \
+                 Portainer keeps no earlier variables to return to"
+            )));
+        }
+    }
+    let before = previous.or_else(|| current.filter(|c| *c > 1).map(|c| c - 1));
     let Some(version) = before else {
         return Err(none(&format!(
             "stack {id} has no earlier file kept (it was deployed once, or this Portainer keeps no versions)"
@@ -441,6 +451,17 @@ async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), Tool
     let text = got["StackFileContent"]
         .as_str()
         .ok_or_else(|| ToolError::Internal("Portainer returned no StackFileContent".into()))?;
+    // The same text as now: nothing would change (or this Portainer
+    // answered the current file whatever version was asked).
+    let now = call
+        .http()
+        .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
+        .await?;
+    if now["StackFileContent"].as_str() == Some(text) {
+        return Err(none(&format!(
+            "version {version} of stack {id}'s file is the file deployed now"
+        )));
+    }
     Ok((version, text.to_string()))
 }
 

@@ -25,6 +25,13 @@ pub(super) fn route(req: &Req, rest: &[&str]) -> Answer {
         ("GET", ["8", "file"]) => json(200, json!({"StackFileContent": 42})),
         ("GET", ["11"]) => json(200, fixtures::git_stack()),
         ("GET", ["13"]) => json(200, versioned()),
+        // Redeployed with new variables only: the file before is this one.
+        ("GET", ["14"]) => {
+            let mut st = versioned();
+            st["Id"] = json!(14);
+            st["PreviousDeploymentInfo"]["FileVersion"] = json!(3);
+            json(200, st)
+        }
         ("GET", ["13", "file"]) => {
             let version = req
                 .query

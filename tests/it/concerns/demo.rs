@@ -33,6 +33,9 @@ async fn demo_serves_sample_data_marked_as_such() {
         .await;
     assert!(pod.to_string().contains("CrashLoopBackOff"), "{pod}");
     assert!(pod.get("_demo").is_some());
+    // Its errors say so too.
+    let e = s.tool_error("stack_get", json!({"id": 404404})).await;
+    assert!(e.starts_with("[demo]"), "{e}");
     s.stop().await;
 
     // The flags apply as ever: read-only serves no write tool.

@@ -440,6 +440,10 @@ async fn a_stack_rolls_back_to_its_previous_file() {
             "commit 41c07e2",
         ),
         (
+            json!({"id": 14, "environment_id": 1, "rollback": true}),
+            "ran the same file",
+        ),
+        (
             json!({"id": 13, "environment_id": 1, "rollback": true, "file": "services: {}\n"}),
             "leave file and ref out",
         ),
