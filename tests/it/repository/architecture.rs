@@ -1,6 +1,6 @@
 //! The import graph of src/: each top-level folder may use only the ones
-//! below it (transport → mcp → tools → portainer → shaping → error). In
-//! every crate of the repository (the server, codegen, the stand-in,
+//! below it (cli → transport → mcp → tools → portainer → shaping → trace →
+//! clock → error). In every crate of the repository (the server, codegen, the stand-in,
 //! xtask, this suite) no two files use each other, directly or around a circle.
 
 use std::collections::{BTreeMap, BTreeSet};
