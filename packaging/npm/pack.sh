@@ -15,6 +15,8 @@ os=${platform%-*} cpu=${platform#*-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$out" "$work/main/bin" "$work/platform/bin"
+# npm pack runs in the package's own directory: OUT_DIR made absolute.
+out=$(cd "$out" && pwd)
 
 cp "$here/launcher.js" "$work/main/bin/portainer-mcp.js"
 cp "$root/README.md" "$work/main/README.md"
@@ -48,6 +50,6 @@ cat > "$work/platform/package.json" <<JSON
   "files": ["bin/"]
 }
 JSON
-(cd "$work/main" && npm pack --silent --pack-destination "$out" >/dev/null)
-(cd "$work/platform" && npm pack --silent --pack-destination "$out" >/dev/null)
+(cd "$work/main" && npm pack --loglevel=error --pack-destination "$out" >/dev/null)
+(cd "$work/platform" && npm pack --loglevel=error --pack-destination "$out" >/dev/null)
 ls -l "$out"/portainer-mcp-rs-"$version".tgz "$out"/portainer-mcp-rs-"$platform"-"$version".tgz
