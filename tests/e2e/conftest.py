@@ -43,7 +43,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def server_command(flags, env, detach=False):
+def server_command(flags, env, detach=False, mounts=()):
     """(command, args) that start our server with `flags` and the PORTAINER_*
     variables of `env`: the binary, or `docker run` of the image (stdin kept
     open with -i, as an MCP client's config does; -d leaves it on /dev/null)."""
@@ -51,7 +51,10 @@ def server_command(flags, env, detach=False):
         return str(BIN), list(flags)
     passed = [a for k, v in env.items() if k.startswith("PORTAINER") for a in ("-e", f"{k}={v}")]
     how = ["-d"] if detach else ["-i", "--rm"]
-    return "docker", ["-H", f"unix://{RUNNER.sock}", "run", *how, "--network", "host", *passed, IMAGE_TAG, *flags]
+    # (host directory, path in the container): files the server writes there.
+    volumes = [a for host, inside in mounts for a in ("-v", f"{host}:{inside}")]
+    return "docker", ["-H", f"unix://{RUNNER.sock}", "run", *how, "--network", "host", *passed, *volumes,
+                      IMAGE_TAG, *flags]
 
 
 def wait_for(check, what, timeout=30.0):

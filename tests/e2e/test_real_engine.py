@@ -30,9 +30,9 @@ def server_env(url):
 
 
 @asynccontextmanager
-async def session(url, *flags):
+async def session(url, *flags, mounts=()):
     env = server_env(url)
-    command, args = server_command(["-v", *flags], env)
+    command, args = server_command(["-v", *flags], env, mounts=mounts)
     params = StdioServerParameters(command=command, args=args, env=env)
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as s:
@@ -182,10 +182,15 @@ def test_cancelling_a_wait_keeps_the_change(world, tmp_path):
     slow = ('services:\n  web:\n    image: mcp-busybox:test\n    command: ["sleep", "3600"]\n'
             '    healthcheck:\n      test: ["CMD-SHELL", "sleep 100"]\n')
     audit = tmp_path / "audit.jsonl"
+    # In the container image the log is written through a mount of tmp_path,
+    # as the image's user (nobody).
+    tmp_path.chmod(0o777)
+    written_at = "/audit/audit.jsonl" if conftest.IMAGE else str(audit)
+    mounts = [(str(tmp_path), "/audit")] if conftest.IMAGE else []
 
     async def go():
         from mcp import types
-        async with session(prism.url, "--audit-log", str(audit)) as s:
+        async with session(prism.url, "--audit-log", written_at, mounts=mounts) as s:
             progress = []
 
             async def seen(done, total, message):
