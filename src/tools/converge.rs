@@ -30,7 +30,7 @@ pub async fn after(
 ) -> Result<Value, ToolError> {
     match kind {
         "stack" => {
-            let running = wait::settle(call, await_stack(call, &answer, w)).await?;
+            let running = await_stack(call, &answer, w).await?;
             answer["running"] = running;
         }
         "helm_release" => {
@@ -38,11 +38,7 @@ pub async fn after(
                 answer = json!({"release": answer});
             }
             answer["rollout"] = match release_of(args) {
-                Ok((env, name, ns)) => {
-                    let release =
-                        async { Ok(await_release(call, env, &name, ns.as_deref(), w).await) };
-                    wait::settle(call, release).await?
-                }
+                Ok((env, name, ns)) => await_release(call, env, &name, ns.as_deref(), w).await?,
                 Err(e) => wait::unread(e),
             };
         }
@@ -69,7 +65,22 @@ fn release_of(args: &Args) -> Result<(u64, String, Option<String>), ToolError> {
 
 /// Waits for the release to be deployed (or failed), then for its
 /// workloads to roll out, within one `wait`.
-async fn await_release(call: &Call, env: u64, name: &str, ns: Option<&str>, w: Wait) -> Value {
+/// A reading that fails once the change is made is said in the answer,
+/// not as the call's error (wait::settle).
+async fn await_release(
+    call: &Call,
+    env: u64,
+    name: &str,
+    ns: Option<&str>,
+    w: Wait,
+) -> Result<Value, ToolError> {
+    wait::settle(call, async {
+        Ok(release_rollout(call, env, name, ns, w).await)
+    })
+    .await
+}
+
+async fn release_rollout(call: &Call, env: u64, name: &str, ns: Option<&str>, w: Wait) -> Value {
     let http = call.http();
     let path = match ns {
         Some(ns) => format!("endpoints/{env}/kubernetes/helm/{name}?namespace={ns}"),

@@ -95,10 +95,8 @@ where
     loop {
         let r = read().await;
         // A reading over the size cap: no later one will fare better.
-        if !failed_before {
-            if let Some(e) = call.record().take_failure() {
-                return Err(e);
-            }
+        if let Some(e) = failure_since(call, failed_before) {
+            return Err(e);
         }
         let r = r?;
         // A held call changed nothing: no wait for a cancel to speak of.
@@ -133,12 +131,7 @@ where
     // wait's failure, not the change's. A wait that still reached its
     // verdict (a read after it failed: pods' warnings) keeps the verdict,
     // the failed read beside it.
-    let taken = if failed_before {
-        None
-    } else {
-        call.record().take_failure()
-    };
-    let r = match (r, taken) {
+    let r = match (r, failure_since(call, failed_before)) {
         (Ok(mut v), Some(e)) => {
             if let Some(o) = v.as_object_mut() {
                 o.insert("reading_error".into(), serde_json::json!(e.to_string()));
@@ -151,6 +144,16 @@ where
     match r {
         Err(e) if !call.held() && !matches!(e, ToolError::Cancelled(_)) => Ok(unread(e)),
         other => other,
+    }
+}
+
+/// A failure marked on the call since a wait began (`before`: one was
+/// marked already, and stays the call's), taken off the call: the wait's.
+fn failure_since(call: &Call, before: bool) -> Option<ToolError> {
+    if before {
+        None
+    } else {
+        call.record().take_failure()
     }
 }
 

@@ -215,8 +215,8 @@ async fn await_workloads(
             .as_secs()
             .max(1);
         let wait = crate::tools::wait::Wait(left);
-        let rollout = super::kubernetes_rollout::await_rollout(call, env, path, wait);
-        results[i]["rollout"] = crate::tools::wait::settle(call, rollout).await?;
+        results[i]["rollout"] =
+            super::kubernetes_rollout::await_rollout(call, env, path, wait).await?;
     }
     Ok(())
 }

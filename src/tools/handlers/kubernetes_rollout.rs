@@ -52,12 +52,18 @@ impl Workload {
 /// Waits for the workload at `path` to roll out and says how it stands:
 /// kubectl's verdict and message, the replica counts, the seconds waited,
 /// and, when it did not complete, the newest warning events of its pods.
+/// A reading that fails once the change is made is said in the answer,
+/// not as the call's error (wait::settle).
 pub async fn await_rollout(
     call: &Call,
     env: u64,
     path: &str,
     wait: Wait,
 ) -> Result<Value, ToolError> {
+    wait::settle(call, rollout_of(call, env, path, wait)).await
+}
+
+async fn rollout_of(call: &Call, env: u64, path: &str, wait: Wait) -> Result<Value, ToolError> {
     let http = call.http();
     let waited = wait::until(call, wait, false, || async {
         let obj = kube::request(http, env, Method::GET, path, &[], None).await?;
@@ -447,7 +453,7 @@ async fn undo(call: &Call, a: Undo) -> Result<Value, ToolError> {
     }
     let mut out = summary;
     if let Some(w) = a.wait {
-        out["rollout"] = wait::settle(call, await_rollout(call, env, &path, w)).await?;
+        out["rollout"] = await_rollout(call, env, &path, w).await?;
     }
     Ok(out)
 }

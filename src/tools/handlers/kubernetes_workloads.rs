@@ -7,7 +7,7 @@ use crate::error::ToolError;
 use crate::portainer::kubernetes as kube;
 use crate::tools::call::Call;
 use crate::tools::handler::handler;
-use crate::tools::wait::{self, Wait};
+use crate::tools::wait::Wait;
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -53,8 +53,7 @@ async fn scale(call: &Call, a: Scale) -> Result<Value, ToolError> {
     let mut out = kube::request(http, a.environment_id, Method::PATCH, &path, &[], body).await?;
     if let Some(w) = a.wait {
         let workload = path.trim_end_matches("/scale");
-        out["rollout"] =
-            wait::settle(call, await_rollout(call, a.environment_id, workload, w)).await?;
+        out["rollout"] = await_rollout(call, a.environment_id, workload, w).await?;
     }
     Ok(out)
 }
@@ -100,8 +99,7 @@ async fn rollout_restart(call: &Call, a: RolloutRestart) -> Result<Value, ToolEr
         "replicas": updated["spec"]["replicas"]
     });
     if let Some(w) = a.wait {
-        out["rollout"] =
-            wait::settle(call, await_rollout(call, a.environment_id, &path, w)).await?;
+        out["rollout"] = await_rollout(call, a.environment_id, &path, w).await?;
     }
     Ok(out)
 }

@@ -228,7 +228,13 @@ pub async fn standing(http: &Http, stack: &Value) -> Result<Option<Standing>, To
 
 /// Waits until the stack runs as deployed or one of its parts fails, as
 /// `running` of the answer: the last reading and the seconds waited.
+/// A reading that fails once the change is made is said in the answer,
+/// not as the call's error (wait::settle).
 pub async fn await_stack(call: &Call, stack: &Value, w: Wait) -> Result<Value, ToolError> {
+    wait::settle(call, stack_running(call, stack, w)).await
+}
+
+async fn stack_running(call: &Call, stack: &Value, w: Wait) -> Result<Value, ToolError> {
     let http = call.http();
     let waited = wait::until(call, w, true, || async {
         let s = standing(http, stack).await?;

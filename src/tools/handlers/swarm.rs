@@ -52,8 +52,7 @@ async fn converge(
     mut out: Value,
 ) -> Result<Value, ToolError> {
     if let Some(w) = w {
-        out["rollout"] =
-            crate::tools::wait::settle(call, await_service(call, env, id, change, w)).await?;
+        out["rollout"] = await_service(call, env, id, change, w).await?;
     }
     Ok(out)
 }

@@ -114,7 +114,19 @@ async fn read(
 
 /// Waits for the service to converge and says how it stands, as `rollout`:
 /// `status` converged, failed, or timed out, with the reading's details.
+/// A reading that fails once the change is made is said in the answer,
+/// not as the call's error (wait::settle).
 pub async fn await_service(
+    call: &Call,
+    env: u64,
+    id: &str,
+    change: Change,
+    w: Wait,
+) -> Result<Value, ToolError> {
+    wait::settle(call, service_rollout(call, env, id, change, w)).await
+}
+
+async fn service_rollout(
     call: &Call,
     env: u64,
     id: &str,
