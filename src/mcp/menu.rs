@@ -38,6 +38,11 @@ pub struct Menu {
 }
 
 impl Menu {
+    /// Whether `name` is served and left to a request its headers narrow.
+    pub fn allows(&self, narrow: &crate::mcp::narrow::Narrowing, name: &str) -> bool {
+        self.served.get(name).is_some_and(|t| narrow.allows(t.def))
+    }
+
     pub fn of(selection: Selection) -> Menu {
         let mut tools = vec![];
         let mut served = HashMap::new();

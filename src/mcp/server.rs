@@ -228,11 +228,7 @@ impl ServerHandler for PortainerServer {
             Some(n) => menu
                 .tools
                 .iter()
-                .filter(|t| {
-                    menu.served
-                        .get(t.name.as_ref())
-                        .is_some_and(|s| n.allows(s.def))
-                })
+                .filter(|t| menu.allows(&n, &t.name))
                 .cloned()
                 .collect(),
         };

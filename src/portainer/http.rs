@@ -570,25 +570,7 @@ impl Http {
         if let Some(r) = rec {
             r.leaving(method.as_str(), &path);
         }
-        // A child of the call's span; Portainer gets its traceparent.
-        let mut span = rec.and_then(Record::trace).and_then(|t| {
-            let route = crate::trace::template(&path);
-            crate::trace::Span::start(
-                format!("{method} {route}"),
-                crate::trace::Kind::Client,
-                Some(t),
-            )
-            .map(|mut s| {
-                s.attr("http.request.method", method.as_str());
-                s.attr("url.template", route);
-                s
-            })
-        });
-        if let Some(s) = &span {
-            if let Ok(v) = reqwest::header::HeaderValue::from_str(&s.ctx.traceparent()) {
-                request.headers_mut().insert("traceparent", v);
-            }
-        }
+        let mut span = request_span(rec, &mut request);
         let (sent, attempts) = self.send_resilient(request).await;
         if let Some(s) = &mut span {
             s.attr(
@@ -915,6 +897,25 @@ fn shown(path: &str) -> String {
     let mut path = path.to_string();
     crate::shaping::redact::redact_text(&mut path);
     path
+}
+
+/// The span of one request to Portainer, a child of its call's (traces
+/// on); Portainer gets its traceparent.
+fn request_span(rec: Option<&Record>, request: &mut Request) -> Option<crate::trace::Span> {
+    let parent = rec.and_then(Record::trace)?;
+    let method = request.method().clone();
+    let route = crate::trace::template(request.url().path());
+    let mut span = crate::trace::Span::start(
+        format!("{method} {route}"),
+        crate::trace::Kind::Client,
+        Some(parent),
+    )?;
+    span.attr("http.request.method", method.as_str());
+    span.attr("url.template", route);
+    if let Ok(v) = reqwest::header::HeaderValue::from_str(&span.ctx.traceparent()) {
+        request.headers_mut().insert("traceparent", v);
+    }
+    Some(span)
 }
 
 #[cfg(test)]

@@ -61,7 +61,8 @@ pub struct ToolCard {
 #[derive(Debug, Default)]
 pub struct Serving {
     pub names: HashSet<&'static str>,
-    pub cards: Vec<ToolCard>,
+    /// Shared: a request's narrowed serving keeps the same cards.
+    pub cards: Arc<[ToolCard]>,
 }
 
 impl Serving {
@@ -131,7 +132,7 @@ impl Call {
 
     /// Every tool the server knows, served or not (none outside a server).
     pub fn tools(&self) -> &[ToolCard] {
-        self.served.as_ref().map_or(&[], |s| &s.cards)
+        self.served.as_ref().map_or(&[], |s| &*s.cards)
     }
 
     /// Whether the server serves `tool` (true outside a server).

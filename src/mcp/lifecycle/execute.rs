@@ -7,7 +7,7 @@ use super::checked::Checked;
 use super::{dispatch, fan_out};
 use crate::error::ToolError;
 use crate::mcp::confirm::Plan;
-use crate::portainer::record::{CallState, Watch};
+use crate::portainer::record::{CallState, Record, Watch};
 use crate::shaping::Got;
 use crate::tools::call::{Call, Connected, Writes};
 use crate::tools::team_access;
@@ -40,25 +40,25 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         portainer: t.portainer.clone(),
     });
     let serving = match &c.narrow {
-        Some(n) => Arc::new(
-            c.menu
-                .serving
-                .narrowed(|name| c.menu.served.get(name).is_some_and(|t| n.allows(t.def))),
-        ),
+        Some(n) => Arc::new(c.menu.serving.narrowed(|name| c.menu.allows(n, name))),
         None => c.menu.serving.clone(),
     };
+    // What every record of the call carries (a fan-out's one per environment).
     let read_only = c.narrow.as_ref().is_some_and(|n| n.read_only());
+    let bind = |record: &Record| {
+        record.set_tool(c.def.name, c.def.destructive);
+        if read_only {
+            record.set_read_only();
+        }
+        if let Some(t) = c.trace {
+            record.set_trace(t);
+        }
+    };
     let call = Call::new(&s.client, token.clone(), writes, connected.clone())
         .serving(serving)
         .watching(watch.clone());
     let record = call.record();
-    if read_only {
-        record.set_read_only();
-    }
-    if let Some(t) = c.trace {
-        record.set_trace(t);
-    }
-    record.set_tool(c.def.name, c.def.destructive);
+    bind(record);
     // Confirmed: a write going out that its mode made ask (by confirm:
     // true, elicitation or a second round), or one given confirm: true.
     let said_yes = c
@@ -76,13 +76,7 @@ pub async fn execute(c: &Checked<'_>, plan: &Plan, watch: &Watch) -> Ran {
         if let Some(sel) = &c.fleet {
             let each = || {
                 let one = Call::new(&s.client, token.clone(), writes, connected.clone());
-                one.record().set_tool(c.def.name, c.def.destructive);
-                if read_only {
-                    one.record().set_read_only();
-                }
-                if let Some(t) = c.trace {
-                    one.record().set_trace(t);
-                }
+                bind(one.record());
                 one
             };
             return fan_out::fan_out(c, &call, sel, each).await;

@@ -82,9 +82,9 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
         if let Some(git) = git {
             return Err(git_rollback(id, &stack, git));
         }
-        let (version, text) = previous_file(call, &stack).await?;
-        a.file = Some(text);
-        rolled_back = Some(version);
+        let (version, earlier, now) = previous_file(call, &stack).await?;
+        a.file = Some(earlier);
+        rolled_back = Some((version, now));
     }
     // No webhook to remove: nothing to write for it.
     if a.webhook == Some(Webhook::Remove) && current_webhook(&stack).is_none() {
@@ -161,16 +161,11 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
             let hook = file_webhook(call, &stack, a.webhook)?;
             // The deployed file: kept when none is given, and what a held
             // update's diff compares with.
-            let deployed = if a.file.is_none() || call.held() {
-                let current = http
-                    .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
-                    .await?;
-                let text = current["StackFileContent"].as_str().ok_or_else(|| {
-                    ToolError::Internal("Portainer returned no StackFileContent".into())
-                })?;
-                Some(text.to_string())
-            } else {
-                None
+            let deployed = match &rolled_back {
+                // Read already, to compare with the earlier file.
+                Some((_, now)) => Some(now.clone()),
+                None if a.file.is_none() || call.held() => Some(stack_file(http, id, None).await?),
+                None => None,
             };
             let file = a.file.or_else(|| deployed.clone()).unwrap_or_default();
             let (env, summary) = stack_env::merge(&stack["Env"], &change, a.replace_env);
@@ -182,7 +177,7 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
             let mut body = json!({"StackFileContent": file, "Env": env, "Prune": prune, "PullImage": a.pull_image});
             // Portainer Business's own word for it; the file sent is that
             // version's, so a Portainer ignoring it deploys the same.
-            if let Some(v) = rolled_back {
+            if let Some((v, _)) = &rolled_back {
                 body["RollbackTo"] = json!(v);
             }
             // Sent every time: Portainer Business sets the stack's webhook
@@ -198,7 +193,7 @@ async fn update(call: &Call, mut a: Update) -> Result<Value, ToolError> {
                 )
                 .await?;
             let mut out = json!({"stack": updated, "env_changes": summary});
-            if let Some(v) = rolled_back {
+            if let Some((v, _)) = rolled_back {
                 out["rolled_back_to"] = json!({"file_version": v});
             }
             if let (Some((_, answer)), Some(_)) = (hook, a.webhook) {
@@ -218,7 +213,7 @@ async fn finish(
     mut out: Value,
 ) -> Result<Value, ToolError> {
     if let Some(w) = w {
-        out["running"] = crate::tools::wait::settle(call, await_stack(call, stack, w)).await?;
+        out["running"] = await_stack(call, stack, w).await?;
     }
     Ok(out)
 }
@@ -405,7 +400,8 @@ async fn git_webhook(
 /// Business keeps earlier files (StackFileVersion, PreviousDeploymentInfo,
 /// the file route's `version`); Community Edition keeps none, which is said
 /// rather than guessed, before anything is sent.
-async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), ToolError> {
+/// Answers the version, its file and the file deployed now.
+async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String, String), ToolError> {
     let id = &stack["Id"];
     let none = |why: &str| {
         ToolError::BadArguments(format!(
@@ -439,8 +435,7 @@ async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), Tool
             "stack {id} has no earlier file kept (it was deployed once, or this Portainer keeps no versions)"
         )));
     };
-    let path = format!("stacks/{id}/file?version={version}");
-    let got = match call.http().portainer_json(Method::GET, &path, None).await {
+    let earlier = match stack_file(call.http(), id, Some(version)).await {
         Err(ToolError::Upstream { status: 404, .. }) => {
             return Err(none(&format!(
                 "Portainer no longer has version {version} of stack {id}'s file"
@@ -448,21 +443,32 @@ async fn previous_file(call: &Call, stack: &Value) -> Result<(u64, String), Tool
         }
         other => other?,
     };
-    let text = got["StackFileContent"]
-        .as_str()
-        .ok_or_else(|| ToolError::Internal("Portainer returned no StackFileContent".into()))?;
     // The same text as now: nothing would change (or this Portainer
     // answered the current file whatever version was asked).
-    let now = call
-        .http()
-        .portainer_json(Method::GET, &format!("stacks/{id}/file"), None)
-        .await?;
-    if now["StackFileContent"].as_str() == Some(text) {
+    let now = stack_file(call.http(), id, None).await?;
+    if now == earlier {
         return Err(none(&format!(
             "version {version} of stack {id}'s file is the file deployed now"
         )));
     }
-    Ok((version, text.to_string()))
+    Ok((version, earlier, now))
+}
+
+/// A stack's file as Portainer keeps it: the deployed one, or a version.
+async fn stack_file(
+    http: &Http,
+    id: impl std::fmt::Display,
+    version: Option<u64>,
+) -> Result<String, ToolError> {
+    let path = match version {
+        Some(v) => format!("stacks/{id}/file?version={v}"),
+        None => format!("stacks/{id}/file"),
+    };
+    let got = http.portainer_json(Method::GET, &path, None).await?;
+    got["StackFileContent"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| ToolError::Internal("Portainer returned no StackFileContent".into()))
 }
 
 /// Why a git stack is not rolled back here: Portainer deploys it from a
