@@ -9,8 +9,15 @@ bin=$1 platform=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -n 1)
-# The MCP registry checks an npm package's mcpName against its entry's name.
-mcp_name=$(node -p "require('$root/packaging/server.json').name")
+# The MCP registry checks an npm package's mcpName against its entry's name:
+# a release packs with the entry it publishes (SERVER_JSON, filled in by
+# packaging/registry/check.py --release), not the committed one with blanks.
+# npm's provenance check wants the package's repository to be the one the
+# release ran in: the entry's repository.
+entry=${SERVER_JSON:-$root/packaging/server.json}
+field() { node -p 'require(require("path").resolve(process.argv[1]))'"$1" "$entry"; }
+mcp_name=$(field .name)
+repository=$(field .repository.url)
 os=${platform%-*} cpu=${platform#*-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -26,6 +33,7 @@ cat > "$work/main/package.json" <<JSON
   "version": "$version",
   "description": "MCP server for Portainer: Docker, Swarm and Kubernetes through Portainer's API (the native portainer-mcp binary)",
   "license": "MIT",
+  "repository": { "type": "git", "url": "git+$repository.git" },
   "mcpName": "$mcp_name",
   "bin": { "portainer-mcp": "bin/portainer-mcp.js" },
   "files": ["bin/", "README.md"],
@@ -45,6 +53,7 @@ cat > "$work/platform/package.json" <<JSON
   "version": "$version",
   "description": "The portainer-mcp binary for $platform (installed by portainer-mcp-rs)",
   "license": "MIT",
+  "repository": { "type": "git", "url": "git+$repository.git" },
   "os": ["$os"],
   "cpu": ["$cpu"],
   "files": ["bin/"]

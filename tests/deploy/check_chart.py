@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import tomllib
 
 import yaml
 
@@ -40,15 +41,39 @@ def by_kind(docs):
     return {(d["kind"], d["metadata"]["name"]): d for d in docs}
 
 
+def secret_hash(docs):
+    """Takes the pods' checksum/secret annotation out of the Deployment (and
+    an annotations map left empty); returns it."""
+    dep = by_kind(docs).get(("Deployment", "portainer-mcp"), {})
+    meta = dep.get("spec", {}).get("template", {}).get("metadata", {})
+    value = meta.get("annotations", {}).pop("checksum/secret", None)
+    if meta.get("annotations") == {}:
+        del meta["annotations"]
+    return value
+
+
 def main():
     swagger = sys.argv[1] if len(sys.argv) > 1 else check_manifests.DEFAULT
     problems = []
     helm("lint", "--strict", CHART)
+    # The release pushes the chart as it is: its version, its app's and its
+    # image's tag are the crate's.
+    version = tomllib.loads(open(os.path.join(ROOT, "Cargo.toml")).read())["package"]["version"]
+    chart = yaml.safe_load(helm("show", "chart", CHART))
+    image = yaml.safe_load(helm("show", "values", CHART))["image"]
+    if (chart["version"], str(chart["appVersion"]), image.rsplit(":", 1)[-1]) != (version, version, version):
+        problems.append(f"chart {chart['version']}, app {chart['appVersion']}, image {image}: not the crate's {version}")
     default_text, default = render()
     with open(PLAIN) as f:
         plain = [d for d in yaml.safe_load_all(f) if d]
+    # A Secret the chart makes is hashed into the pods' annotations, so
+    # that changing it rolls them; the plain file has no such hash.
+    hashed = secret_hash(default)
     if by_kind(default) != by_kind(plain):
         problems.append("the chart's defaults do not render deploy/kubernetes/portainer-mcp.yaml's objects")
+    _, rotated = render("--set", "secret.portainerToken=another-token-of-enough-length")
+    if not hashed or secret_hash(rotated) in (None, hashed):
+        problems.append(f"a new Secret value does not change the pods' checksum/secret ({hashed})")
 
     other_text, other = render(
         "--set", "secret.existingSecret=mine",
@@ -63,6 +88,7 @@ def main():
         problems.append(f"with the Secret, the policy and the budget off it renders {kinds}")
     dep = by_kind(other).get(("Deployment", "portainer-mcp"), {})
     pod = dep.get("spec", {}).get("template", {}).get("spec", {})
+    pod_meta = dep.get("spec", {}).get("template", {}).get("metadata", {})
     env = pod.get("containers", [{}])[0].get("env", [])
     refs = {e["valueFrom"]["secretKeyRef"]["name"] for e in env if "valueFrom" in e}
     names = [e["name"] for e in env]
@@ -70,6 +96,8 @@ def main():
         problems.append(f"the existing Secret is not the one read: {refs}")
     if "PORTAINER_READ_ONLY" not in names or "PORTAINER_AUDIT_LOG" in names or "volumes" in pod:
         problems.append(f"extraEnv or audit.enabled=false not followed: {names}")
+    if "annotations" in pod_meta:
+        problems.append(f"an existing Secret is hashed: {pod_meta['annotations']}")
     if dep.get("spec", {}).get("replicas") != 2:
         problems.append("replicaCount not followed")
 
