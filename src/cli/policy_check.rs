@@ -6,7 +6,7 @@
 
 use crate::cli::config;
 use crate::cli::flags::Flags;
-use crate::portainer::env_facts::{facts_of, read};
+use crate::portainer::env_facts::facts_of;
 use crate::portainer::http::Http;
 use serde_json::Value;
 
@@ -18,7 +18,9 @@ pub async fn run(o: &Flags, environment: Option<u64>) -> Result<String, String> 
         .ok_or("policy check: name the policy file with --policy FILE (or PORTAINER_MCP_POLICY)")?;
     let http = Http::new(&settings)?;
     let http = &http;
-    let get = |path: String| async move { read(http.client(), http.api_root(), None, &path).await };
+    let reader = http.policy_reader();
+    let reader = &reader;
+    let get = |path: String| async move { reader.read(&path).await };
     let (tags, groups) = (
         get("tags".into()).await?,
         get("endpoint_groups".into()).await?,
@@ -82,8 +84,11 @@ pub fn warn_unknown_names(
 ) {
     let http = http.clone();
     tokio::spawn(async move {
-        let get = |path: &'static str| read(http.client(), http.api_root(), None, path);
-        match (get("tags").await, get("endpoint_groups").await) {
+        let reader = http.policy_reader();
+        match (
+            reader.read("tags").await,
+            reader.read("endpoint_groups").await,
+        ) {
             (Ok(tags), Ok(groups)) => {
                 for w in unknown_names(&policy, &tags, &groups) {
                     tracing::warn!("--policy: {w}");

@@ -26,27 +26,45 @@ pub struct FactsCache {
     kept: Mutex<HashMap<(Viewer, u64), (Instant, Facts)>>,
 }
 
-/// A GET of `path` below the API root, answered as JSON, with `token`
-/// when the caller brings their own (else the client's default header).
-pub async fn read(
-    client: &reqwest::Client,
-    api_root: &Url,
-    token: Option<&str>,
-    path: &str,
-) -> Result<Value, String> {
-    let url = format!("{}/{path}", api_root.as_str().trim_end_matches('/'));
-    let mut req = client.get(url);
-    if let Some(t) = token {
-        req = req.header("X-API-Key", api_key_header(t)?);
+/// How the policy reads Portainer: GETs below the API root with the
+/// caller's own token when they bring one (else the client's default
+/// header), each answer at most `max` bytes (--max-upstream-mb).
+pub struct Reader<'a> {
+    pub client: &'a reqwest::Client,
+    pub api_root: &'a Url,
+    pub token: Option<String>,
+    pub max: usize,
+}
+
+impl Reader<'_> {
+    /// A GET of `path`, answered as JSON.
+    pub async fn read(&self, path: &str) -> Result<Value, String> {
+        let url = format!("{}/{path}", self.api_root.as_str().trim_end_matches('/'));
+        let mut req = self.client.get(url);
+        if let Some(t) = &self.token {
+            req = req.header("X-API-Key", api_key_header(t)?);
+        }
+        let mut resp = req.send().await.map_err(|e| format!("GET /{path}: {e}"))?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(format!("GET /{path}: HTTP {}", status.as_u16()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| format!("GET /{path}: {e}"))?
+        {
+            if body.len() + chunk.len() > self.max {
+                return Err(format!(
+                    "GET /{path}: the answer is larger than {} bytes (--max-upstream-mb)",
+                    self.max
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        serde_json::from_slice(&body).map_err(|e| format!("GET /{path}: {e}"))
     }
-    let resp = req.send().await.map_err(|e| format!("GET /{path}: {e}"))?;
-    let status = resp.status();
-    if !status.is_success() {
-        return Err(format!("GET /{path}: HTTP {}", status.as_u16()));
-    }
-    resp.json::<Value>()
-        .await
-        .map_err(|e| format!("GET /{path}: {e}"))
 }
 
 /// The facts of `env` (Portainer's environment object) given every tag and
@@ -94,22 +112,19 @@ pub fn facts_of(env: &Value, tags: &Value, groups: &Value) -> Result<Facts, Stri
 impl FactsCache {
     /// The environment's facts as `token`'s holder sees them, from the
     /// cache or read now (the environment, the tags, the groups).
-    pub async fn get(
-        &self,
-        client: &reqwest::Client,
-        api_root: &Url,
-        token: Option<&str>,
-        id: u64,
-    ) -> Result<Facts, String> {
-        let viewer: Viewer = token.map(|t| Sha256::digest(t.as_bytes()).into());
+    pub async fn get(&self, reader: &Reader<'_>, id: u64) -> Result<Facts, String> {
+        let viewer: Viewer = reader
+            .token
+            .as_ref()
+            .map(|t| Sha256::digest(t.as_bytes()).into());
         if let Some((at, f)) = self.lock().get(&(viewer, id)) {
             if at.elapsed() < TTL {
                 return Ok(f.clone());
             }
         }
-        let env = read(client, api_root, token, &format!("endpoints/{id}")).await?;
-        let tags = read(client, api_root, token, "tags").await?;
-        let groups = read(client, api_root, token, "endpoint_groups").await?;
+        let env = reader.read(&format!("endpoints/{id}")).await?;
+        let tags = reader.read("tags").await?;
+        let groups = reader.read("endpoint_groups").await?;
         let facts = facts_of(&env, &tags, &groups)?;
         let mut kept = self.lock();
         // Bounded: entries past their time go when the map grows large.

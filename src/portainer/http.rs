@@ -322,19 +322,37 @@ impl Http {
             Touches::Unknown => Ok(None),
             Touches::Envs(envs) => Ok(Some(envs)),
             Touches::Stack { id, named } => {
-                let token = self.record.as_ref().and_then(Record::token);
-                let stack = super::env_facts::read(
-                    &self.shared.client,
-                    &self.shared.api_root,
-                    token.as_deref(),
-                    &format!("stacks/{id}"),
-                )
-                .await
-                .map_err(|e| format!("the policy could not read stack {id}'s environment ({e})"))?;
+                let stack = self.policy_stack(id).await.map_err(|e| {
+                    format!("the policy could not read stack {id}'s environment ({e})")
+                })?;
                 let kept = stack["EndpointId"].as_u64();
                 Ok(Some(named.into_iter().chain(kept).collect()))
             }
         }
+    }
+
+    /// How the policy reads Portainer, as this call's caller (the server's
+    /// own requests: with the server's token).
+    pub fn policy_reader(&self) -> super::env_facts::Reader<'_> {
+        super::env_facts::Reader {
+            client: &self.shared.client,
+            api_root: &self.shared.api_root,
+            token: self.record.as_ref().and_then(Record::token),
+            max: self.shared.max_body,
+        }
+    }
+
+    /// Stack `id` as the policy reads it (its environment, its type): read
+    /// once per call, however many checks of one request ask.
+    async fn policy_stack(&self, id: u64) -> Result<serde_json::Value, String> {
+        if let Some(kept) = self.record.as_ref().and_then(|r| r.policy_stack(id)) {
+            return Ok(kept);
+        }
+        let stack = self.policy_reader().read(&format!("stacks/{id}")).await?;
+        if let Some(r) = &self.record {
+            r.keep_policy_stack(id, stack.clone());
+        }
+        Ok(stack)
     }
 
     /// What the policy picks environment `id` by: read (and kept a while)
@@ -350,15 +368,9 @@ impl Http {
                 ..Default::default()
             });
         }
-        let token = self.record.as_ref().and_then(Record::token);
         self.shared
             .facts
-            .get(
-                &self.shared.client,
-                &self.shared.api_root,
-                token.as_deref(),
-                id,
-            )
+            .get(&self.policy_reader(), id)
             .await
             .map_err(|e| {
                 format!("the policy could not read environment {id}'s name, group and tags ({e})")

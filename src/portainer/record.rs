@@ -79,6 +79,9 @@ pub struct CallState {
     pub confirmed: bool,
     /// What the policy's content rules warn of in what the call deploys.
     pub content_warnings: Vec<Value>,
+    /// Stacks the policy read during this call (their environment, their
+    /// type), by id: one GET each, however many checks ask.
+    pub policy_stacks: Vec<(u64, Value)>,
     /// What a call that waits for its change to converge is waiting for:
     /// progress reports it, and a cancelled call says the change was made.
     pub waiting: Option<String>,
@@ -342,6 +345,18 @@ impl Record {
                 st.content_warnings.push(w);
             }
         }
+    }
+
+    pub fn policy_stack(&self, id: u64) -> Option<Value> {
+        let st = self.lock();
+        st.policy_stacks
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn keep_policy_stack(&self, id: u64, stack: Value) {
+        self.lock().policy_stacks.push((id, stack));
     }
 
     pub fn capture(&self, method: &str, path: &str, body: Option<&[u8]>) {

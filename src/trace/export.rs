@@ -4,7 +4,7 @@
 //! ending only pushes onto the queue: no task is woken per span, which on
 //! a small machine costs a call more than the span itself.
 
-use super::otlp::{self, ExportTraceServiceRequest, ResourceSpans, ScopeSpans};
+use super::otlp::{self, Ended, ExportTraceServiceRequest, ResourceSpans, ScopeSpans};
 use prost::Message;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -27,7 +27,7 @@ pub struct Endpoint {
 }
 
 struct Exporter {
-    queue: Mutex<Vec<otlp::Span>>,
+    queue: Mutex<Vec<Ended>>,
     dropped: AtomicU64,
     /// A drained batch is on its way (flush waits for it).
     busy: AtomicBool,
@@ -58,7 +58,7 @@ pub fn init(endpoint: Endpoint) -> Result<(), String> {
     Ok(())
 }
 
-pub(super) fn send(span: otlp::Span) {
+pub(super) fn send(span: Ended) {
     if let Some(e) = EXPORTER.get() {
         let mut q = e.queue.lock().unwrap_or_else(|p| p.into_inner());
         if q.len() < QUEUE {
@@ -69,7 +69,7 @@ pub(super) fn send(span: otlp::Span) {
     }
 }
 
-fn drain() -> Vec<otlp::Span> {
+fn drain() -> Vec<Ended> {
     EXPORTER.get().map_or_else(Vec::new, |e| {
         std::mem::take(&mut *e.queue.lock().unwrap_or_else(|p| p.into_inner()))
     })
@@ -123,7 +123,10 @@ async fn run(client: reqwest::Client, to: Endpoint) {
         let mut all = drain();
         while !all.is_empty() {
             let rest = all.split_off(all.len().min(BATCH));
-            let spans = std::mem::replace(&mut all, rest);
+            let spans = std::mem::replace(&mut all, rest)
+                .into_iter()
+                .map(otlp::Span::from)
+                .collect();
             failing = post(&client, &to, &resource, &scope, spans, failing).await;
         }
         exporter.busy.store(false, Ordering::Release);

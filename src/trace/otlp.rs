@@ -1,6 +1,6 @@
 //! The OTLP trace messages this server sends, as protobuf (field numbers
-//! of opentelemetry-proto's trace/v1 and collector/trace/v1), and a span
-//! turned into one.
+//! of opentelemetry-proto's trace/v1 and collector/trace/v1), and an ended
+//! span turned into one.
 
 #[derive(Clone, PartialEq, prost::Message)]
 pub struct ExportTraceServiceRequest {
@@ -96,5 +96,43 @@ pub fn key_value(key: &str, value: Value) -> KeyValue {
     KeyValue {
         key: key.to_string(),
         value: Some(AnyValue { value: Some(value) }),
+    }
+}
+
+/// A span that has ended, as it waits for the exporter.
+#[derive(Debug)]
+pub struct Ended {
+    pub trace_id: [u8; 16],
+    pub span_id: [u8; 8],
+    pub parent: Option<[u8; 8]>,
+    pub name: String,
+    /// 2 server, 3 client.
+    pub kind: i32,
+    pub start: u64,
+    pub end: u64,
+    pub attrs: Vec<(&'static str, Value)>,
+    /// The status message of a failed span.
+    pub error: Option<String>,
+}
+
+impl From<Ended> for Span {
+    fn from(e: Ended) -> Span {
+        Span {
+            trace_id: e.trace_id.to_vec(),
+            span_id: e.span_id.to_vec(),
+            parent_span_id: e.parent.map(|p| p.to_vec()).unwrap_or_default(),
+            name: e.name,
+            kind: e.kind,
+            start_time_unix_nano: e.start,
+            end_time_unix_nano: e.end,
+            attributes: e.attrs.into_iter().map(|(k, v)| key_value(k, v)).collect(),
+            status: Some(match e.error {
+                None => Status {
+                    message: String::new(),
+                    code: 1,
+                },
+                Some(message) => Status { message, code: 2 },
+            }),
+        }
     }
 }

@@ -71,12 +71,27 @@ impl Span {
         self.attrs.push((key, value.into()));
     }
 
-    /// Ends the span, an error's text (capped) making it failed.
+    /// Ends the span, an error's text (capped) making it failed. Only the
+    /// time is taken here: the exporter's task encodes it, off the call's
+    /// path.
     pub fn end(self, error: Option<&str>) {
         if !self.ctx.sampled {
             return;
         }
-        export::send(finished(self, error));
+        export::send(otlp::Ended {
+            trace_id: self.ctx.trace_id,
+            span_id: self.ctx.span_id,
+            parent: self.parent,
+            name: self.name,
+            kind: match self.kind {
+                Kind::Server => 2,
+                Kind::Client => 3,
+            },
+            start: nanos(self.start),
+            end: nanos(SystemTime::now()),
+            attrs: self.attrs.into_iter().map(|(k, v)| (k, v.into())).collect(),
+            error: error.map(|e| e.chars().take(MAX_MESSAGE).collect()),
+        });
     }
 }
 
@@ -86,37 +101,6 @@ const MAX_MESSAGE: usize = 256;
 fn nanos(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-}
-
-/// The span as sent, ended now.
-fn finished(s: Span, error: Option<&str>) -> otlp::Span {
-    otlp::Span {
-        trace_id: s.ctx.trace_id.to_vec(),
-        span_id: s.ctx.span_id.to_vec(),
-        parent_span_id: s.parent.map(|p| p.to_vec()).unwrap_or_default(),
-        name: s.name,
-        kind: match s.kind {
-            Kind::Server => 2,
-            Kind::Client => 3,
-        },
-        start_time_unix_nano: nanos(s.start),
-        end_time_unix_nano: nanos(SystemTime::now()),
-        attributes: s
-            .attrs
-            .into_iter()
-            .map(|(k, v)| otlp::key_value(k, v.into()))
-            .collect(),
-        status: Some(match error {
-            None => otlp::Status {
-                message: String::new(),
-                code: 1,
-            },
-            Some(e) => otlp::Status {
-                message: e.chars().take(MAX_MESSAGE).collect(),
-                code: 2,
-            },
-        }),
-    }
 }
 
 impl From<Attr> for otlp::Value {

@@ -64,29 +64,17 @@ impl Http {
         let Content::StackUpdate { id, text, env } = found else {
             return found;
         };
-        let token = self
-            .record
-            .as_ref()
-            .and_then(crate::portainer::record::Record::token);
-        let read = |path: String| {
-            let token = token.clone();
-            async move {
-                crate::portainer::env_facts::read(
-                    &self.shared.client,
-                    &self.shared.api_root,
-                    token.as_deref(),
-                    &path,
-                )
-                .await
-            }
-        };
-        let stack = match read(format!("stacks/{id}")).await {
+        let stack = match self.policy_stack(id).await {
             Ok(s) => s,
             Err(e) => return Content::Unseen(format!("stack {id}, which could not be read ({e})")),
         };
         let text = match text {
             Some(t) => t,
-            None => match read(format!("stacks/{id}/file")).await {
+            None => match self
+                .policy_reader()
+                .read(&format!("stacks/{id}/file"))
+                .await
+            {
                 Ok(f) => match f["StackFileContent"].as_str() {
                     Some(t) => t.to_string(),
                     None => return Content::Unseen(format!("stack {id}'s stored file")),

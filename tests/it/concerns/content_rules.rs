@@ -250,3 +250,78 @@ async fn the_stored_file_and_every_document_are_judged() {
     let writes: Vec<String> = crate::support::writes(&p).await;
     assert_eq!(writes, Vec::<String>::new());
 }
+
+/// Under rules that vary by environment, a stack update's request is
+/// checked three ways (the environment it reaches, the file it deploys,
+/// the levels there); the stack they all need is read once for the
+/// policy, not once per check.
+#[tokio::test]
+async fn the_policy_reads_a_stack_once_per_call() {
+    let (p, s, _file) = served_with(RULES).await;
+    p.reset_log().await;
+    let compose = "services:\n  web:\n    image: nginx\n";
+    s.ok(
+        "stack_update",
+        json!({"id": 7, "environment_id": 1, "file": compose}),
+    )
+    .await;
+    let reads = |seen: Vec<crate::support::portainer::Seen>| {
+        seen.into_iter()
+            .filter(|r| r.method == "GET" && r.path == "/api/stacks/7")
+            .count()
+    };
+    let with_rules = reads(p.seen().await);
+    let q = StandIn::start().await;
+    let t = Session::start(&q.url(), &["--toolsets", "all", "--confirm", "none"]).await;
+    q.reset_log().await;
+    t.ok(
+        "stack_update",
+        json!({"id": 7, "environment_id": 1, "file": compose}),
+    )
+    .await;
+    let without = reads(q.seen().await);
+    assert_eq!(
+        with_rules,
+        without + 1,
+        "the tool reads the stack {without} time(s); the policy once more"
+    );
+}
+
+/// What the policy reads from Portainer is held to --max-upstream-mb as
+/// any answer is: a tag list of megabytes refuses the write with the
+/// reason instead of filling memory, and nothing is sent.
+#[tokio::test]
+async fn what_the_policy_reads_is_bounded() {
+    let p = StandIn::start().await;
+    let tags: Vec<serde_json::Value> = (0..40_000)
+        .map(|i| json!({"ID": i, "Name": format!("tag-{i:040}")}))
+        .collect();
+    p.answer("GET", "/api/tags", 200, serde_json::Value::Array(tags));
+    let file = policy_file(RULES);
+    let s = Session::start(
+        &p.url(),
+        &[
+            "--toolsets",
+            "all",
+            "--confirm",
+            "none",
+            "--max-upstream-mb",
+            "1",
+            "--policy",
+            file.path().to_str().unwrap(),
+        ],
+    )
+    .await;
+    p.reset_log().await;
+    let e = s
+        .tool_error(
+            "stack_update",
+            json!({"id": 7, "environment_id": 1, "file": "services:\n  web:\n    image: nginx:1\n"}),
+        )
+        .await;
+    assert!(
+        e.contains("GET /tags: the answer is larger than 1048576 bytes"),
+        "{e}"
+    );
+    assert_eq!(crate::support::writes(&p).await, Vec::<String>::new());
+}
