@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from client import Direct, HttpSession, Stdio, percentile, proc_kb, reset_peak, run_sessions  # noqa: E402
+from client import Direct, HttpSession, Stdio, cpu_ns, cpu_used, percentile, proc_kb, reset_peak, run_sessions  # noqa: E402
 from docblock import command_line, describe_commit, describe_host, write_block  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -733,17 +733,21 @@ def tracing_section(a, sides):
         runners = {"direct": direct_runner(direct, "/api/system/status"),
                    "off": mcp_runner(off, ours.status_tool, ours.status_args),
                    "on": mcp_runner(on, ours.status_tool, ours.status_args)}
-        samples = interleaved(runners, a.calls)
+        warmup = 20
+        before = {"off": cpu_ns(off.pid), "on": cpu_ns(on.pid)}
+        samples = interleaved(runners, a.calls, warmup=warmup)
+        time.sleep(1)  # the last batch, whose export is part of the cost
+        cpu = {key: cpu_used(before[key], cpu_ns(s.pid)) / (a.calls + warmup) for key, s in (("off", off), ("on", on))}
         d = [t for t, _ in samples["direct"]]
         res = {}
         for key in ("off", "on"):
             t = [x for x, _ in samples[key]]
             res[key] = {"p50": percentile(t, 50), "p99": percentile(t, 99),
                         "paired": percentile([x - y for x, y in zip(t, d)], 50),
-                        "hwm": proc_kb(off.pid if key == "off" else on.pid, "VmHWM")}
+                        "hwm": proc_kb(off.pid if key == "off" else on.pid, "VmHWM"),
+                        "cpu": cpu[key]}
         # What tracing adds, paired sample by sample (the same round's off).
         res["added"] = percentile([x - y for (x, _), (y, _) in zip(samples["on"], samples["off"])], 50)
-        time.sleep(1)  # the last batch
         off.close()
         on.close()
         direct.close()
@@ -758,10 +762,13 @@ def tracing_section(a, sides):
                f"{ms(res['on']['p50']):.3f} / {ms(res['on']['p99']):.3f} ms |")
     out.append(f"| per-call overhead over a direct GET (median of paired differences) | "
                f"{ms(res['off']['paired']):.3f} ms | {ms(res['on']['paired']):.3f} ms |")
+    out.append(f"| server CPU per call (all threads, the export included) | {res['off']['cpu'] / 1e3:.1f} µs | "
+               f"{res['on']['cpu'] / 1e3:.1f} µs |")
     out.append(f"| peak RSS (VmHWM) | {res['off']['hwm'] / 1024:.1f} MiB | {res['on']['hwm'] / 1024:.1f} MiB |")
     out += ["", f"Tracing adds {ms(added):.3f} ms per call (the median of each round's on minus off), "
-            f"{share:.1f}% of the per-call overhead with traces off (goal: under 5%); "
-            f"the sink received {sink.bodies:,} exports, {sink.bytes:,} bytes, for {2 * (a.calls + 20):,} spans "
+            f"{share:.1f}% of the per-call overhead with traces off (goal: under 5%), and "
+            f"{(res['on']['cpu'] - res['off']['cpu']) / 1e3:.1f} µs of the server's CPU per call; "
+            f"the sink received {sink.bodies:,} exports, {sink.bytes:,} bytes, for {2 * (a.calls + warmup):,} spans "
             "(each call and its one Portainer request, warm-up included)."]
     return out
 

@@ -12,6 +12,7 @@ import selectors
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 PROTOCOL = "2025-06-18"
 CLIENT_INFO = {"name": "bench", "version": "1"}
@@ -43,6 +44,24 @@ def proc_kb(pid, field):
     except OSError:
         pass
     return None
+
+
+def cpu_ns(pid):
+    """CPU time each live thread of PID has run, in ns, by thread id (its
+    /proc/PID/task/TID/schedstat): finer than utime/stime's 10 ms ticks."""
+    out = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            out[task.name] = int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass  # the thread ended meanwhile
+    return out
+
+
+def cpu_used(before, after):
+    """The CPU time, in ns, run between two cpu_ns readings by the threads
+    alive at the second (one that ended between them is not counted)."""
+    return sum(ns - before.get(tid, 0) for tid, ns in after.items())
 
 
 def reset_peak(pid):
