@@ -718,6 +718,10 @@ class OtlpSink:
         self.server.shutdown()
 
 
+# The tracing run is also read in this many consecutive blocks.
+BLOCKS = 5
+
+
 def tracing_section(a, sides):
     """Per-call overhead with traces off and on, one interleaved run."""
     ours = next(side for side in sides if getattr(side, "ours", False))
@@ -747,7 +751,16 @@ def tracing_section(a, sides):
                         "hwm": proc_kb(off.pid if key == "off" else on.pid, "VmHWM"),
                         "cpu": cpu[key]}
         # What tracing adds, paired sample by sample (the same round's off).
-        res["added"] = percentile([x - y for (x, _), (y, _) in zip(samples["on"], samples["off"])], 50)
+        t_on, t_off = ([x for x, _ in samples[k]] for k in ("on", "off"))
+        res["added"] = percentile([x - y for x, y in zip(t_on, t_off)], 50)
+        # The same share in consecutive blocks of rounds: how much it moves
+        # within one run on this machine.
+        size = max(1, a.calls // BLOCKS)
+        res["blocks"] = []
+        for i in range(0, size * BLOCKS, size):
+            base = percentile([x - y for x, y in zip(t_off[i:i + size], d[i:i + size])], 50)
+            add = percentile([x - y for x, y in zip(t_on[i:i + size], t_off[i:i + size])], 50)
+            res["blocks"].append(add / base * 100 if base > 0 else float("nan"))
         off.close()
         on.close()
         direct.close()
@@ -769,7 +782,9 @@ def tracing_section(a, sides):
             f"{share:.1f}% of the per-call overhead with traces off (goal: under 5%), and "
             f"{(res['on']['cpu'] - res['off']['cpu']) / 1e3:.1f} µs of the server's CPU per call; "
             f"the sink received {sink.bodies:,} exports, {sink.bytes:,} bytes, for {2 * (a.calls + warmup):,} spans "
-            "(each call and its one Portainer request, warm-up included)."]
+            "(each call and its one Portainer request, warm-up included). In "
+            f"{BLOCKS} consecutive blocks of {size:,} rounds the share was "
+            + ", ".join(f"{b:.1f}%" for b in res["blocks"]) + "."]
     return out
 
 
