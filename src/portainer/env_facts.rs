@@ -57,8 +57,8 @@ impl Reader<'_> {
         {
             if body.len() + chunk.len() > self.max {
                 return Err(format!(
-                    "GET /{path}: the answer is larger than {} bytes (--max-upstream-mb)",
-                    self.max
+                    "GET /{path}: the answer is larger than {} MiB (--max-upstream-mb)",
+                    self.max >> 20
                 ));
             }
             body.extend_from_slice(&chunk);

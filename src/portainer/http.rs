@@ -271,6 +271,9 @@ impl Http {
         let Some(policy) = &self.shared.policy else {
             return Ok(());
         };
+        if let Some(r) = &self.record {
+            r.forget_policy_stacks();
+        }
         use super::env_policy::needed;
         let not_sent = |why: String| format!("{why}: {method} {} was not sent", url.path());
         let below = self.below_root(url).unwrap_or_default();
@@ -342,13 +345,14 @@ impl Http {
         }
     }
 
-    /// Stack `id` as the policy reads it (its environment, its type): read
-    /// once per call, however many checks of one request ask.
+    /// Stack `id` as the policy reads it, its environment and type: read
+    /// once per request, however many of its checks ask.
     async fn policy_stack(&self, id: u64) -> Result<serde_json::Value, String> {
         if let Some(kept) = self.record.as_ref().and_then(|r| r.policy_stack(id)) {
             return Ok(kept);
         }
-        let stack = self.policy_reader().read(&format!("stacks/{id}")).await?;
+        let whole = self.policy_reader().read(&format!("stacks/{id}")).await?;
+        let stack = serde_json::json!({"EndpointId": whole["EndpointId"], "Type": whole["Type"]});
         if let Some(r) = &self.record {
             r.keep_policy_stack(id, stack.clone());
         }

@@ -79,8 +79,10 @@ pub struct CallState {
     pub confirmed: bool,
     /// What the policy's content rules warn of in what the call deploys.
     pub content_warnings: Vec<Value>,
-    /// Stacks the policy read during this call (their environment, their
-    /// type), by id: one GET each, however many checks ask.
+    /// Stacks the policy read for the request being checked (their
+    /// environment and type only), by id: one GET each, however many of
+    /// that request's checks ask. Forgotten when the next request's checks
+    /// begin, so nothing is judged on what an earlier write changed.
     pub policy_stacks: Vec<(u64, Value)>,
     /// What a call that waits for its change to converge is waiting for:
     /// progress reports it, and a cancelled call says the change was made.
@@ -356,7 +358,14 @@ impl Record {
     }
 
     pub fn keep_policy_stack(&self, id: u64, stack: Value) {
-        self.lock().policy_stacks.push((id, stack));
+        let mut st = self.lock();
+        if !st.policy_stacks.iter().any(|(i, _)| *i == id) {
+            st.policy_stacks.push((id, stack));
+        }
+    }
+
+    pub fn forget_policy_stacks(&self) {
+        self.lock().policy_stacks.clear();
     }
 
     pub fn capture(&self, method: &str, path: &str, body: Option<&[u8]>) {

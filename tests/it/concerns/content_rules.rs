@@ -254,36 +254,32 @@ async fn the_stored_file_and_every_document_are_judged() {
 /// Under rules that vary by environment, a stack update's request is
 /// checked three ways (the environment it reaches, the file it deploys,
 /// the levels there); the stack they all need is read once for the
-/// policy, not once per check.
+/// policy, not once per check, and read again for the next request (two
+/// updates, one PUT each: two reads more than without a policy).
 #[tokio::test]
-async fn the_policy_reads_a_stack_once_per_call() {
-    let (p, s, _file) = served_with(RULES).await;
-    p.reset_log().await;
+async fn the_policy_reads_a_stack_once_per_request() {
     let compose = "services:\n  web:\n    image: nginx\n";
-    s.ok(
-        "stack_update",
-        json!({"id": 7, "environment_id": 1, "file": compose}),
-    )
-    .await;
+    let update = || json!({"id": 7, "environment_id": 1, "file": compose});
     let reads = |seen: Vec<crate::support::portainer::Seen>| {
         seen.into_iter()
             .filter(|r| r.method == "GET" && r.path == "/api/stacks/7")
             .count()
     };
+    let (p, s, _file) = served_with(RULES).await;
+    p.reset_log().await;
+    s.ok("stack_update", update()).await;
+    s.ok("stack_update", update()).await;
     let with_rules = reads(p.seen().await);
     let q = StandIn::start().await;
     let t = Session::start(&q.url(), &["--toolsets", "all", "--confirm", "none"]).await;
     q.reset_log().await;
-    t.ok(
-        "stack_update",
-        json!({"id": 7, "environment_id": 1, "file": compose}),
-    )
-    .await;
+    t.ok("stack_update", update()).await;
+    t.ok("stack_update", update()).await;
     let without = reads(q.seen().await);
     assert_eq!(
         with_rules,
-        without + 1,
-        "the tool reads the stack {without} time(s); the policy once more"
+        without + 2,
+        "the tool reads the stack {without} time(s) in two calls; the policy once per PUT"
     );
 }
 
@@ -320,7 +316,7 @@ async fn what_the_policy_reads_is_bounded() {
         )
         .await;
     assert!(
-        e.contains("GET /tags: the answer is larger than 1048576 bytes"),
+        e.contains("GET /tags: the answer is larger than 1 MiB"),
         "{e}"
     );
     assert_eq!(crate::support::writes(&p).await, Vec::<String>::new());
