@@ -737,11 +737,15 @@ def tracing_section(a, sides):
         runners = {"direct": direct_runner(direct, "/api/system/status"),
                    "off": mcp_runner(off, ours.status_tool, ours.status_args),
                    "on": mcp_runner(on, ours.status_tool, ours.status_args)}
+        # Warm-up (first connections, the exporter's included) before the
+        # CPU readings: the rounds alone are counted.
         warmup = 20
+        interleaved(runners, warmup, warmup=0)
+        time.sleep(0.5)
         before = {"off": cpu_ns(off.pid), "on": cpu_ns(on.pid)}
-        samples = interleaved(runners, a.calls, warmup=warmup)
+        samples = interleaved(runners, a.calls, warmup=0)
         time.sleep(1)  # the last batch, whose export is part of the cost
-        cpu = {key: cpu_used(before[key], cpu_ns(s.pid)) / (a.calls + warmup) for key, s in (("off", off), ("on", on))}
+        cpu = {key: cpu_used(before[key], cpu_ns(s.pid)) / a.calls for key, s in (("off", off), ("on", on))}
         d = [t for t, _ in samples["direct"]]
         res = {}
         for key in ("off", "on"):
@@ -755,11 +759,11 @@ def tracing_section(a, sides):
         res["added"] = percentile([x - y for x, y in zip(t_on, t_off)], 50)
         # The same share in consecutive blocks of rounds: how much it moves
         # within one run on this machine.
-        size = max(1, a.calls // BLOCKS)
         res["blocks"] = []
-        for i in range(0, size * BLOCKS, size):
-            base = percentile([x - y for x, y in zip(t_off[i:i + size], d[i:i + size])], 50)
-            add = percentile([x - y for x, y in zip(t_on[i:i + size], t_off[i:i + size])], 50)
+        for b in range(BLOCKS if a.calls >= BLOCKS else 0):
+            i, j = b * a.calls // BLOCKS, (b + 1) * a.calls // BLOCKS
+            base = percentile([x - y for x, y in zip(t_off[i:j], d[i:j])], 50)
+            add = percentile([x - y for x, y in zip(t_on[i:j], t_off[i:j])], 50)
             res["blocks"].append(add / base * 100 if base > 0 else float("nan"))
         off.close()
         on.close()
@@ -783,7 +787,7 @@ def tracing_section(a, sides):
             f"{(res['on']['cpu'] - res['off']['cpu']) / 1e3:.1f} µs of the server's CPU per call; "
             f"the sink received {sink.bodies:,} exports, {sink.bytes:,} bytes, for {2 * (a.calls + warmup):,} spans "
             "(each call and its one Portainer request, warm-up included). In "
-            f"{BLOCKS} consecutive blocks of {size:,} rounds the share was "
+            f"{len(res['blocks'])} consecutive blocks of about {a.calls // BLOCKS:,} rounds the share was "
             + ", ".join(f"{b:.1f}%" for b in res["blocks"]) + "."]
     return out
 
