@@ -746,16 +746,16 @@ def tracing_section(a, sides):
         samples = interleaved(runners, a.calls, warmup=0)
         time.sleep(1)  # the last batch, whose export is part of the cost
         cpu = {key: cpu_used(before[key], cpu_ns(s.pid)) / a.calls for key, s in (("off", off), ("on", on))}
-        d = [t for t, _ in samples["direct"]]
+        times = {k: [x for x, _ in v] for k, v in samples.items()}
+        d, t_off, t_on = times["direct"], times["off"], times["on"]
         res = {}
         for key in ("off", "on"):
-            t = [x for x, _ in samples[key]]
+            t = times[key]
             res[key] = {"p50": percentile(t, 50), "p99": percentile(t, 99),
                         "paired": percentile([x - y for x, y in zip(t, d)], 50),
                         "hwm": proc_kb(off.pid if key == "off" else on.pid, "VmHWM"),
                         "cpu": cpu[key]}
         # What tracing adds, paired sample by sample (the same round's off).
-        t_on, t_off = ([x for x, _ in samples[k]] for k in ("on", "off"))
         res["added"] = percentile([x - y for x, y in zip(t_on, t_off)], 50)
         # The same share in consecutive blocks of rounds: how much it moves
         # within one run on this machine.

@@ -8,9 +8,10 @@ The committed entry holds three blanks a release fills: REPOSITORY (the
 GitHub repository released from, owner/name), OWNER (its owner: spelled
 as GitHub spells it in the registry namespace io.github.OWNER, whose
 grant is case-sensitive, and in lower case in the image's name, as
-ghcr.io wants it) and the bundle's SHA-256 (zeros). With --release, the entry is filled for the repository and the
-bundle given, checked again with no blank left, and written to OUT: the
-file the release workflow publishes (CI renders one from its own bundle).
+ghcr.io wants it) and the bundle's SHA-256 (zeros). With --release, the
+entry is filled for the repository and the bundle given, checked again
+with no blank left, and written to OUT: the file the release workflow
+publishes (CI renders one from its own bundle).
 
     python3 packaging/registry/check.py
     python3 packaging/registry/check.py --release OWNER/NAME BUNDLE.mcpb OUT.json

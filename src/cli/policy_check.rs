@@ -17,9 +17,7 @@ pub async fn run(o: &Flags, environment: Option<u64>) -> Result<String, String> 
         .clone()
         .ok_or("policy check: name the policy file with --policy FILE (or PORTAINER_MCP_POLICY)")?;
     let http = Http::new(&settings)?;
-    let http = &http;
-    let reader = http.policy_reader();
-    let reader = &reader;
+    let reader = &http.policy_reader();
     let get = |path: String| async move { reader.read(&path).await };
     let (tags, groups) = (
         get("tags".into()).await?,
